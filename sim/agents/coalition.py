@@ -1,0 +1,307 @@
+"""Coalition members and the United States: ratification (G0), responses (G4), politics.
+
+The pledging states' state lives in arrays (one row a member, the US in the last
+row) so that weekly politics are one vector operation; each ``CoalitionMember``
+and the ``UnitedStates`` agent is a named view onto its row.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.clauses import Clause
+from sim.ladder import RESPONSE_TYPES, VIOLATION_LEVELS, Action
+
+if TYPE_CHECKING:
+    from sim.model import DeterrenceModel
+
+# Weight of a unit of each response type in Russia's cost (assumption, docs/ODD.md 7).
+RESPONSE_WEIGHTS: dict[str, float] = {
+    "diplomacy": 0.2, "sanctions": 1.0, "intelligence": 0.3, "logistics": 0.3, "military": 1.0,
+}
+# Pull of the threat itself on a member's decision to act, per level (assumption).
+THREAT_PULL: dict[Action, float] = {Action.PROBE: 0.35, Action.LIMITED: 0.3, Action.MAJOR: 0.5}
+# US figures from the same sources as the members file (SIPRI 2025, IMF WEO 2025).
+US_DEFENCE_USD_BN = 997.0
+US_GDP_USD_BN = 29180.0
+ELECTION_CYCLE_WEEKS = 208
+REQUIRED_COLUMNS = (
+    "name", "iso3", "region", "borders_russia", "framework_nation", "defence_spending_usd_bn",
+    "gdp_usd_bn", "mnf_land", "mnf_air", "mnf_sea", "ratification_lag_weeks",
+)
+
+
+class MembersFileError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=8)
+def read_members(path: Path) -> pd.DataFrame:
+    """The members table, checked (cached: sweeps read it once per process)."""
+    try:
+        table = pd.read_csv(path, comment="#")
+    except FileNotFoundError:
+        raise MembersFileError(f"{path}: members data file not found") from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
+    if missing:
+        raise MembersFileError(f"{path}: missing columns {', '.join(missing)}")
+    if len(table) == 0:
+        raise MembersFileError(f"{path}: no members")
+    bad = table[(table.defence_spending_usd_bn < 0) | (table.gdp_usd_bn <= 0)]
+    if len(bad):
+        raise MembersFileError(f"{path}: negative or zero figures for {', '.join(bad.name)}")
+    return table
+
+
+def _sigmoid(x: np.ndarray | float) -> np.ndarray | float:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+class Coalition:
+    """Array state of every pledging state (members, then the US as the last row)."""
+
+    def __init__(self, model: DeterrenceModel, table: pd.DataFrame) -> None:
+        sc = model.scenario
+        self.model = model
+        self.stream = model.streams["members"]
+        n = len(table)
+        self.n_members = n
+        self.us = n  # row of the United States
+        defence = np.append(table.defence_spending_usd_bn.to_numpy(float), US_DEFENCE_USD_BN)
+        gdp = np.append(table.gdp_usd_bn.to_numpy(float), US_GDP_USD_BN)
+        d_share = defence / defence[:n].sum()
+        g_share = gdp / gdp[:n].sum()
+        self.names = [*table.name.tolist(), "United States"]
+        self.is_europe = np.append(table.region.to_numpy() == "europe", False)
+        self.frontline = np.append(table.borders_russia.to_numpy(bool), False)
+        # Capacities by response type, as a share of the coalition total (the US beside it).
+        self.capacity: dict[str, np.ndarray] = {
+            "diplomacy": g_share, "sanctions": g_share,
+            "intelligence": d_share, "logistics": d_share, "military": d_share,
+        }
+        # G3: contributions to the force by domain (the US is not a contributor; see backstop).
+        self.mnf = {
+            dom: np.append(table[f"mnf_{dom}"].to_numpy(float), 0.0) * d_share
+            for dom in ("land", "air", "sea")
+        }
+        self.mnf_weight = np.append(table.framework_nation.to_numpy(bool), False)
+        # G4: who pledges. The US pledges unless the scenario says it does not.
+        self.pledges = np.ones(n + 1, dtype=bool)
+        self.pledges[self.us] = sc.united_states.pledges_response
+        # Politics: resolve anchored on region, drifting; elections every four years.
+        m = sc.members
+        anchor = np.clip(m.resolve_mean + m.frontline_bonus * self.frontline
+                         + self.stream.normal(0.0, 0.05, n + 1), 0.0, 1.0)
+        anchor[self.us] = sc.united_states.resolve
+        self.resolve_anchor = anchor
+        self.resolve = anchor.copy()
+        self.election_week = self.stream.integers(0, ELECTION_CYCLE_WEEKS, n + 1)
+        # G0: ratification of each commitment.
+        self.ratified = np.zeros(n + 1, dtype=bool)
+        self.ratification_week = np.full(n + 1, -1, dtype=np.int64)
+        self.ratification_fails = np.zeros(n + 1, dtype=bool)
+        self.next_ratification = 1 << 30
+        self._schedule_ratification(table)
+        # What each state did (outputs and dashboard tiles).
+        self.activations = {t: np.zeros(n + 1, dtype=np.int64) for t in RESPONSE_TYPES}
+        self.ever_acted = np.zeros(n + 1, dtype=bool)
+        self._refresh_pledged_power()
+
+    # --- G0: ratification ------------------------------------------------------
+    def _schedule_ratification(self, table: pd.DataFrame) -> None:
+        sc = self.model.scenario
+        r = sc.ratification
+        if not sc.commitments.binding:
+            return
+        if r.in_force_at_ceasefire:
+            self.ratified[:] = True
+            return
+        if not r.seek_ratification:
+            return
+        lags = np.append(table.ratification_lag_weeks.to_numpy(float) * r.lag_multiplier,
+                         float(r.us_congress_lag_weeks))
+        jitter = self.stream.lognormal(0.0, 0.3, self.n_members + 1)
+        self.ratification_week = np.maximum(1, np.rint(lags * jitter)).astype(np.int64)
+        fail_p = np.full(self.n_members + 1, r.failure_probability)
+        fail_p[self.us] = r.us_congress_failure_probability
+        self.ratification_fails = self.stream.random(self.n_members + 1) < fail_p
+        self.next_ratification = int(self.ratification_week.min())
+
+    def advance_ratification(self, week: int) -> None:
+        """G0: legal procedures that complete this week make commitments binding (or fail)."""
+        if week < self.next_ratification:
+            return
+        due = np.flatnonzero(self.ratification_week == week)
+        log = self.model.events
+        for i in due:
+            if self.ratification_fails[i]:
+                log.add(week, "ratification", self.names[i], "", Clause.G0,
+                        "ratification failed: the commitment stays political")
+            else:
+                self.ratified[i] = True
+                body = "Congress" if i == self.us else "parliament"
+                log.add(week, "ratification", self.names[i], "", Clause.G0,
+                        f"{body} ratified: the commitment is legally binding")
+        later = self.ratification_week[self.ratification_week > week]
+        self.next_ratification = int(later.min()) if later.size else 1 << 30
+        self._refresh_pledged_power()
+
+    # --- G4: what is pledged and how credible it looks ---------------------------
+    def _refresh_pledged_power(self) -> None:
+        """Pledged power per level and Russia's structural credibility prior (G0, G4)."""
+        sc = self.model.scenario
+        menu = sc.commitments.response_menu
+        binding_levels = {Action[lvl.upper()] for lvl in sc.commitments.binding_levels}
+        pledge = self.pledges.astype(float)
+        self.level_power: dict[Action, np.ndarray] = {}
+        self.pledged_power: dict[Action, float] = {}
+        self.structural_credibility: dict[Action, float] = {}
+        ru = sc.russia
+        for level in (Action.PROBE, Action.LIMITED, Action.MAJOR):
+            types = menu.get(level.label, [])
+            power = sum((RESPONSE_WEIGHTS[t] * self.capacity[t] for t in types),
+                        np.zeros(self.n_members + 1)) * pledge
+            self.level_power[level] = power
+            total = float(power.sum())
+            self.pledged_power[level] = total
+            binding = self.ratified & sc.commitments.binding & (level in binding_levels)
+            cred = np.where(binding, ru.binding_credibility, ru.political_credibility)
+            self.structural_credibility[level] = float((power * cred).sum() / total) if total else 0.0
+        mil = self.capacity["military"] * pledge if "military" in menu.get("major", []) else None
+        self.military_power = float(mil.sum()) if mil is not None else 0.0
+
+    # --- G4: responding to a decision -------------------------------------------
+    def respond(self, level: Action, week: int) -> tuple[float, dict[str, float]]:
+        """Each state decides whether to act on an attributed violation (cascade).
+
+        Returns the share of pledged power that acted and the power by type.
+        """
+        sc = self.model.scenario
+        types = sc.commitments.response_menu.get(level.label, [])
+        acted_power = {t: 0.0 for t in types}
+        if not types:
+            return 0.0, acted_power
+        m = sc.members
+        power = self.level_power[level]
+        total = power.sum()
+        binding_levels = {Action[lvl.upper()] for lvl in sc.commitments.binding_levels}
+        binding = self.ratified & sc.commitments.binding & (level in binding_levels)
+        auto = np.where(binding, sc.commitments.automaticity, 0.0)
+        draws = self.stream.random((2, self.n_members + 1))
+        order = self.stream.permutation(self.n_members + 1)
+        acting_power = 0.0
+        pull = THREAT_PULL[level]
+        for i in order:
+            if not self.pledges[i] or power[i] <= 0.0:
+                continue
+            share = acting_power / total if total else 0.0
+            x = (self.resolve[i] + pull + m.bandwagon_weight * share
+                 + (m.binding_pull if binding[i] else 0.0) - m.activation_threshold)
+            p_political = 1.0 / (1.0 + math.exp(-x / m.activation_noise))
+            acts = draws[0, i] < auto[i] or draws[1, i] < p_political
+            if not acts:
+                continue
+            acting_power += power[i]
+            self.ever_acted[i] = True
+            self.resolve[i] = max(0.0, self.resolve[i] - m.response_cost)
+            for t in types:
+                self.activations[t][i] += 1
+                acted_power[t] += self.capacity[t][i]
+            kind = "binding" if binding[i] else "political"
+            self.model.events.add(week, "response", self.names[i], level.label,
+                                  Clause.G4, f"{kind} response: {', '.join(types)}")
+        return (float(acting_power / total) if total else 0.0), {t: float(v) for t, v in acted_power.items()}
+
+    def vote(self, evidence: float, rule: str) -> bool:
+        """G1: the special commission's decision rule over members' willingness."""
+        approve_p = _sigmoid((self.resolve + evidence - 1.0) / 0.1)
+        votes = self.stream.random(self.n_members + 1) < approve_p
+        if rule == "us_led":
+            return bool(votes[self.us])
+        coalition = votes[: self.n_members]
+        if rule == "consensus":
+            return bool(coalition.all())
+        return coalition.mean() >= 2.0 / 3.0
+
+    # --- politics ----------------------------------------------------------------
+    def drift(self, week: int) -> None:
+        """Resolve reverts to its anchor, drifts, tires, and jumps at elections."""
+        m = self.model.scenario.members
+        n = self.n_members + 1
+        noise = self.stream.normal(0.0, m.resolve_drift, n)
+        self.resolve += 0.02 * (self.resolve_anchor - self.resolve) + noise
+        self.resolve_anchor -= m.fatigue_per_year / 52.0
+        elections = self.election_week == (week % ELECTION_CYCLE_WEEKS)
+        if elections.any():
+            shock = self.stream.normal(0.0, m.election_shock, int(elections.sum()))
+            self.resolve_anchor[elections] += shock
+            self.resolve[elections] += shock
+        np.clip(self.resolve_anchor, 0.0, 1.0, out=self.resolve_anchor)
+        np.clip(self.resolve, 0.0, 1.0, out=self.resolve)
+
+    def aid_resolve(self) -> float:
+        """Finance-weighted resolve of the coalition (drives G2 aid flows)."""
+        w = self.capacity["sanctions"][: self.n_members]
+        return float((self.resolve[: self.n_members] * w).sum() / w.sum())
+
+
+class CoalitionMember(mesa.Agent):
+    """A member of the Coalition of the Willing (G0, G1, G3, G4)."""
+
+    def __init__(self, model: DeterrenceModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+        self.name = model.coalition.names[index]
+
+    @property
+    def is_european(self) -> bool:
+        return bool(self.model.coalition.is_europe[self.index])
+
+    @property
+    def resolve(self) -> float:
+        return float(self.model.coalition.resolve[self.index])
+
+    @property
+    def ratified(self) -> bool:
+        return bool(self.model.coalition.ratified[self.index])
+
+    @property
+    def ratification_status(self) -> str:
+        c = self.model.coalition
+        i = self.index
+        if c.ratified[i]:
+            return "ratified"
+        if c.ratification_week[i] < 0:
+            return "political"
+        if c.ratification_fails[i] and self.model.week >= c.ratification_week[i]:
+            return "failed"
+        return "pending"
+
+    @property
+    def responses(self) -> dict[str, int]:
+        return {t: int(a[self.index]) for t, a in self.model.coalition.activations.items()}
+
+
+class UnitedStates(CoalitionMember):
+    """The US: monitoring lead (G1), proposed support to the force (G3), responses (G4)."""
+
+    def __init__(self, model: DeterrenceModel, index: int) -> None:
+        super().__init__(model, index)
+        us = model.scenario.united_states
+        self.leads_monitoring = us.leads_monitoring
+        # G3: "proposed US support", drawn once a run.
+        self.backstops_force = bool(model.streams["us"].random() < us.backstop_probability)
+
+    @property
+    def is_european(self) -> bool:
+        return False
+
+
+VIOLATION_ACTIONS = tuple(Action[lvl.upper()] for lvl in VIOLATION_LEVELS)
