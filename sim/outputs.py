@@ -125,7 +125,7 @@ def run_record(model: Any) -> dict[str, Any]:
         "seed": model.seed,
         "horizon_weeks": model.horizon,
         "escalated": esc is not None,
-        "escalation_week": esc,
+        "escalation_week": float(esc) if esc is not None else None,
         "survival_weeks": esc if esc is not None else model.horizon,
         "violations_probe": model.violations[Action.PROBE],
         "violations_limited": model.violations[Action.LIMITED],
@@ -144,7 +144,8 @@ def run_record(model: Any) -> dict[str, Any]:
         "us_ratified": bool(coal.ratified[coal.us]),
         "us_backstop": bool(model.force.backstop),
         "force_phase": model.force.phase.label,
-        "force_deployed_week": model.force.deployed_week,
+        "force_deployed_week": (float(model.force.deployed_week)
+                                if model.force.deployed_week is not None else None),
         "stockpile_surges": model.ukraine.surges_received,
         "credibility_probe": model.credibility_probe,
         "credibility_limited": model.credibility_limited,

@@ -6,6 +6,8 @@ dashboard's comparison page all meet the model here.
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.config import Scenario
 from sim.model import STEP_REPORTERS, DeterrenceModel
 from sim.outputs import RunResult, run_record
@@ -25,3 +27,8 @@ def simulate(scenario: Scenario, seed: int, *, weeks: int | None = None, steps: 
         weeks_col = [w for w in range(model.horizon) if w % model.step_period == 0 or w == model.horizon - 1]
         step_table = {"week": weeks_col, **{k: data[k] for k in STEP_REPORTERS}}
     return RunResult(run=run_record(model), steps=step_table, events=model.events.rows)
+
+
+def replicate_seed(master_seed: int, replicate: int) -> int:
+    """Seed of replicate k: the same for every design point (common random numbers)."""
+    return int(np.random.SeedSequence([master_seed, replicate]).generate_state(1, np.uint32)[0])

@@ -1,0 +1,260 @@
+"""Command line: ``python -m sim COMMAND``.
+
+Exit codes: 0 success, 1 a run failed, 2 bad input (a message, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from importlib import import_module
+from pathlib import Path
+from typing import Callable, Sequence
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input that is not a configuration file problem (paths, options)."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} must be zero or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m sim",
+        description="Simulator of post-ceasefire deterrence under the Paris security guarantees for "
+                    "Ukraine (6 January 2026). Exit codes: 0 ok, 1 run failed, 2 bad input.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = sub.add_parser(
+        "run", help="run one scenario once and write tidy CSVs",
+        description="Run one seeded replicate of a scenario and write runs.csv, steps.csv, "
+                    "events.csv and manifest.json, then print a short summary.")
+    run.add_argument("scenario", metavar="SCENARIO",
+                     help="a shipped scenario's name (see `python -m sim scenarios`) or a YAML path")
+    run.add_argument("--seed", type=_seed, default=0, help="integer seed driving every random stream (default 0)")
+    run.add_argument("--weeks", type=_positive_int, default=None,
+                     help="weeks to simulate (default: the scenario's horizon_weeks, 260 = 5 years)")
+    run.add_argument("--out", type=Path, default=None, metavar="DIR",
+                     help="output folder (default results/<scenario>/)")
+    run.set_defaults(handler=_cmd_run)
+
+    val = sub.add_parser(
+        "validate", help="check scenario and experiment files",
+        description="Check scenario and experiment YAML files against the schema. "
+                    "Exit 0 when every file is valid, 2 otherwise.")
+    val.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    val.set_defaults(handler=_cmd_validate)
+
+    lst = sub.add_parser("scenarios", help="list the shipped scenarios",
+                         description="List the shipped scenarios with their one-line descriptions.")
+    lst.set_defaults(handler=_cmd_scenarios)
+
+    sweep = sub.add_parser(
+        "sweep", help="run an experiment: many seeded runs over levers and uncertainties",
+        description="Run the design points and replicates an experiment file describes, locally "
+                    "(process pool) or on a Dask cluster, streaming results to disk; then write "
+                    "summary.csv, differences.csv, manifest.json and plots.")
+    sweep.add_argument("experiment", metavar="EXPERIMENT", type=Path, help="experiment YAML file")
+    sweep.add_argument("--workers", type=_positive_int, default=None,
+                       help="local worker processes (default: all cores)")
+    sweep.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="address of a running Dask distributed scheduler (needs the [cluster] extra)")
+    sweep.add_argument("--out", type=Path, default=None, metavar="DIR",
+                       help="output folder (default results/<experiment>/)")
+    sweep.add_argument("--resume", action="store_true",
+                       help="finish an interrupted sweep in DIR: run only what is missing")
+    sweep.set_defaults(handler=_delegate("sim.experiments.commands", "sweep"))
+
+    analyze = sub.add_parser(
+        "analyze", help="rebuild the summary tables and plots from a sweep's CSVs",
+        description="Rebuild summary.csv, differences.csv and the plots from runs.csv alone.")
+    analyze.add_argument("directory", metavar="DIR", type=Path)
+    analyze.set_defaults(handler=_delegate("sim.experiments.commands", "analyze"))
+
+    dash = sub.add_parser(
+        "dashboard", help="serve the interactive dashboard (Solara) on this machine",
+        description="Serve the student dashboard; open the printed address in a browser. "
+                    "Works offline: every asset is served locally.")
+    dash.add_argument("--port", type=_positive_int, default=8765, help="port (default 8765)")
+    dash.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    dash.set_defaults(handler=_delegate("sim.dashboard.serve", "main"))
+
+    vm = sub.add_parser(
+        "validate-model", help="check the model against published patterns",
+        description="Run the pattern-oriented validation (docs/VALIDATION.md) and print, per "
+                    "pattern, the target, the measured value with its interval, and pass/fail.")
+    vm.add_argument("--quick", action="store_true", help="fewer runs (the test suite's check)")
+    vm.add_argument("--out", type=Path, default=None, metavar="DIR",
+                    help="where to write tables and figures (default results/validation/)")
+    vm.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: all cores)")
+    vm.set_defaults(handler=_delegate("sim.validation.commands", "validate_model"))
+    return parser
+
+
+def _delegate(module: str, func: str) -> Callable[[argparse.Namespace], int]:
+    def handler(args: argparse.Namespace) -> int:
+        return getattr(import_module(module), func)(args)
+
+    return handler
+
+
+# --- run -------------------------------------------------------------------------------
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from sim.config import load_scenario
+    from sim.outputs import (EVENT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS, atomic_write, csv_text,
+                             git_commit, versions, write_manifest)
+    from sim.runner import simulate
+
+    scenario = load_scenario(args.scenario)
+    out = args.out if args.out is not None else Path("results") / scenario.name
+    _check_writable(out)
+    started = time.perf_counter()
+    result = simulate(scenario, args.seed, weeks=args.weeks)
+    elapsed = time.perf_counter() - started
+    run = result.run
+    steps = result.steps
+    n = len(steps["week"])
+    step_rows = [[0, *(steps[c][i] for c in list(STEP_COLUMNS)[1:])] for i in range(n)]
+    event_rows = [(0, *e) for e in result.events]
+    atomic_write(out / "runs.csv", csv_text(list(RUN_COLUMNS), [list(run.values())]))
+    atomic_write(out / "steps.csv", csv_text(list(STEP_COLUMNS), step_rows))
+    atomic_write(out / "events.csv", csv_text(list(EVENT_COLUMNS), event_rows))
+    write_manifest(out / "manifest.json", {
+        "command": "run",
+        "scenario": scenario.name,
+        "seed": args.seed,
+        "weeks": run["horizon_weeks"],
+        "config": scenario.model_dump(mode="json"),
+        "versions": versions(),
+        "git_commit": git_commit(),
+        "timings": {"run_seconds": round(elapsed, 4)},
+        "files": ["runs.csv", "steps.csv", "events.csv"],
+    })
+    print(_summary(run, out))
+    return EXIT_OK
+
+
+def _summary(run: dict, out: Path) -> str:
+    esc = (f"ESCALATED: renewed armed attack in week {run['escalation_week']:.0f} "
+           f"(year {run['escalation_week'] / 52:.1f}); outcome: {run['attack_outcome'].replace('_', ' ')}"
+           if run["escalated"] else f"no escalation in {run['horizon_weeks']} weeks (censored)")
+    responses = ", ".join(f"{t} {run[f'responses_{t}']}" for t in
+                          ("diplomacy", "sanctions", "intelligence", "logistics", "military"))
+    force = run["force_phase"].replace("_", " ")
+    if run["force_deployed_week"] is not None:
+        force += f" (week {run['force_deployed_week']:.0f})"
+    return "\n".join([
+        f"{run['scenario']}, seed {run['seed']}: {esc}",
+        f"  violations by Russia: probe {run['violations_probe']}, limited {run['violations_limited']}, "
+        f"major {run['violations_major']}; by Ukraine: {run['ukraine_violations']}",
+        f"  monitoring (G1): {run['detected']} detected, {run['false_alarms']} false alarms; commission: "
+        f"{run['attributed_correctly']} attributed correctly, {run['misattributed']} misattributed, "
+        f"{run['not_attributed']} not attributed",
+        f"  responses (G4): {responses}; {run['members_acted']} states acted",
+        f"  ratified (G0): {run['ratified_members']} members, US Congress "
+        f"{'yes' if run['us_ratified'] else 'no'}; force (G3): {force}",
+        f"  Russia's believed resolve at the end: probe {run['credibility_probe']:.2f}, "
+        f"limited {run['credibility_limited']:.2f}, major {run['credibility_major']:.2f}",
+        f"  wrote runs.csv, steps.csv, events.csv, manifest.json to {out}/",
+    ])
+
+
+def _check_writable(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: --out must be a folder, and this is a file")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot create the output folder ({exc.strerror})") from None
+
+
+# --- validate / scenarios ---------------------------------------------------------------
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from sim.config import ConfigError, load_scenario
+
+    bad = 0
+    for path in args.files:
+        try:
+            if _is_experiment(path):
+                from sim.experiments.config import load_experiment
+                load_experiment(path)
+                what = "experiment"
+            else:
+                load_scenario(path if path.suffix else str(path))
+                what = "scenario"
+        except ConfigError as exc:
+            bad += 1
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        print(f"ok: {path} ({what})")
+    return EXIT_BAD_INPUT if bad else EXIT_OK
+
+
+def _is_experiment(path: Path) -> bool:
+    """Experiment files live in experiments/ or declare a design or replications."""
+    if path.parent.name == "experiments":
+        return True
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return any(line.split(":")[0].strip() in ("replications", "design", "levers", "uncertainties")
+               for line in head.splitlines() if line and not line.startswith((" ", "#", "\t")))
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from sim.config import load_scenario, shipped_scenarios
+
+    names = shipped_scenarios()
+    width = max(map(len, names)) if names else 0
+    for name in names:
+        print(f"{name:<{width}}  {load_scenario(name).description}")
+    return EXIT_OK
+
+
+# --- entry point ------------------------------------------------------------------------
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from sim.config import ConfigError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
