@@ -1,0 +1,600 @@
+"""Experiment files (``experiments/*.yaml``): which scenarios, which levers and uncertainties, how.
+
+An experiment file reads like the strategist's question (XLRM framing)::
+
+    name: design_sweep                # default: the file's stem
+    description: One line.
+    scenarios: paris_declaration      # a name, a path, a list of them, or "all"
+    design: grid                      # grid | lhs | sobol | scenarios
+    levers:                           # design choices (role 'lever' in the schema)
+      monitoring.coverage: [0.25, 0.5, 0.75, 1.0]
+      force.posture: [rear, forward]
+    uncertainties:                    # what nobody controls (role 'uncertainty')
+      russia.ambition: {low: 0.5, high: 2.0}    # lhs/sobol; a grid takes lists or {low, high, steps}
+    samples: 256                      # lhs: design points; sobol: base samples N (N * (d + 2) points)
+    reference: {force.posture: rear}  # design point the others are compared with (paired)
+    replications: 100                 # or {adaptive: {half_width: 0.03, initial: 50, batch: 50, max: 2000}}
+    horizon_weeks: 260                # default: each scenario's own
+    master_seed: 20260106             # replicate k has seed replicate_seed(master_seed, k) everywhere
+    outputs: {steps: false, events: false, step_period: 4}
+
+Errors come out like a scenario file's: file, line, key, what was given, what is allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.config import ConfigError, Problem, Scenario, load_scenario, parameter_catalogue, shipped_scenarios, \
+    with_overrides
+from sim.config.errors import did_you_mean
+from sim.config.scenarios import resolve_scenario_path
+from sim.config.yamlio import KeyPath, load_yaml_mapping
+from sim.experiments.design import RUN_ID_STRIDE, Dimension, ReplicationRule, grid, round_sig, sampled
+
+DESIGNS = ("grid", "lhs", "sobol", "scenarios")
+MAX_REPLICATES = RUN_ID_STRIDE - 1
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Outputs(_Strict):
+    """What to keep besides runs.csv (one row a run, always written)."""
+
+    steps: bool = Field(False, description="write steps.csv (one row per run and sampled week)")
+    events: bool = Field(False, description="write events.csv (one row per event)")
+    step_period: int = Field(1, ge=1, le=2600, description="keep every n-th week in steps.csv")
+
+
+class Adaptive(_Strict):
+    """Add replicates in batches until the 95% interval of P(escalation) is narrow enough."""
+
+    half_width: float = Field(gt=0.0, lt=0.5, description="target half-width of the 95% interval")
+    initial: int = Field(50, ge=2, le=MAX_REPLICATES, description="replicates before the first check")
+    batch: int = Field(50, ge=1, le=MAX_REPLICATES, description="replicates added per check")
+    max: int = Field(2000, ge=2, le=MAX_REPLICATES, description="cap on replicates per design point")
+
+    @model_validator(mode="after")
+    def _order(self) -> Adaptive:
+        if self.initial > self.max:
+            raise ValueError(f"initial ({self.initial}) must not exceed max ({self.max})")
+        return self
+
+
+class Replications(_Strict):
+    count: int | None = Field(None, ge=1, le=MAX_REPLICATES, description="replicates per design point")
+    adaptive: Adaptive | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Replications:
+        if (self.count is None) == (self.adaptive is None):
+            raise ValueError("give either a count (replications: 100) or "
+                             "replications: {adaptive: {half_width: 0.03, initial: 50, batch: 50, max: 2000}}")
+        return self
+
+    def rule(self) -> ReplicationRule:
+        if self.adaptive is None:
+            return ReplicationRule(initial=self.count or 1)
+        a = self.adaptive
+        return ReplicationRule(initial=a.initial, batch=a.batch, half_width=a.half_width, cap=a.max)
+
+    def describe(self) -> dict[str, Any]:
+        if self.adaptive is None:
+            return {"kind": "fixed", "count": self.count}
+        return {"kind": "adaptive", "interval": "Wilson 95%", **self.adaptive.model_dump()}
+
+
+class ExperimentFile(_Strict):
+    """The keys of an experiment file (see the module docstring)."""
+
+    name: str | None = Field(None, min_length=1, description="experiment name (default: the file's stem)")
+    description: str = ""
+    scenarios: str | list[str] = Field(
+        "paris_declaration", description='a scenario name or path, a list of them, or "all"')
+    design: Literal["grid", "lhs", "sobol", "scenarios"] = "grid"
+    samples: int | None = Field(None, ge=1, le=1_000_000,
+                                description="lhs: design points; sobol: base samples N (N * (d + 2) points)")
+    levers: dict[str, Any] = Field(default_factory=dict)
+    uncertainties: dict[str, Any] = Field(default_factory=dict)
+    reference: str | int | dict[str, Any] | None = Field(
+        None, description="a scenario name, a design point number, or a mapping of parameter values")
+    replications: Replications
+    horizon_weeks: int | None = Field(None, ge=1, le=2600, description="weeks (default: each scenario's own)")
+    master_seed: int = Field(20260106, ge=0, le=2**63 - 1)
+    outputs: Outputs = Outputs()
+
+
+ALLOWED: dict[str, str] = {
+    "design": "one of " + ", ".join(DESIGNS),
+    "scenarios": 'a scenario name or path, a list of them, or "all"',
+    "samples": "a whole number from 1 to 1000000",
+    "replications": "a whole number from 1 to 99999, or {adaptive: {half_width, initial, batch, max}}",
+    "replications.count": "a whole number from 1 to 99999",
+    "replications.adaptive.half_width": "a number above 0 and below 0.5",
+    "replications.adaptive.initial": "a whole number from 2 to 99999",
+    "replications.adaptive.batch": "a whole number from 1 to 99999",
+    "replications.adaptive.max": "a whole number from 2 to 99999",
+    "horizon_weeks": "a whole number from 1 to 2600",
+    "master_seed": "a whole number, 0 or more",
+    "outputs.steps": "true or false",
+    "outputs.events": "true or false",
+    "outputs.step_period": "a whole number from 1 to 2600",
+    "reference": "a scenario name, a design point number, or a mapping of parameter values",
+    "levers": "a mapping from a lever's dotted path to its values",
+    "uncertainties": "a mapping from an uncertainty's dotted path to its values",
+}
+
+
+# --- the resolved experiment ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class DesignPoint:
+    id: int
+    label: str
+    scenario: str  # the scenario's name
+    scenario_ref: str  # what a worker passes to load_scenario: a shipped name or an absolute path
+    values: tuple[Any, ...]  # one per varied parameter, in Experiment.parameters order
+
+    def overrides(self, parameters: tuple[str, ...]) -> dict[str, Any]:
+        return dict(zip(parameters, self.values))
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment: every design point laid out, ready to run."""
+
+    name: str
+    description: str
+    file: str
+    design: str  # 'grid' | 'lhs' | 'sobol' | 'scenarios' or combined ('scenarios+grid')
+    scenarios: tuple[str, ...]
+    levers: tuple[str, ...]
+    uncertainties: tuple[str, ...]
+    dimensions: tuple[Dimension, ...]
+    points: tuple[DesignPoint, ...]
+    reference: int
+    replications: Replications
+    horizon_weeks: int | None
+    master_seed: int
+    outputs: Outputs
+    samples: int | None = None
+    config: dict[str, Any] = field(default_factory=dict)  # the file as validated, defaults filled in
+    scenario_digest: str = ""
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        return self.levers + self.uncertainties
+
+    @property
+    def rule(self) -> ReplicationRule:
+        return self.replications.rule()
+
+    def fingerprint(self) -> str:
+        """Changes whenever anything that decides the runs changes (used by --resume)."""
+        blob = json.dumps({"config": self.config, "scenarios": self.scenario_digest,
+                           "points": [(p.scenario_ref, p.values) for p in self.points]},
+                          sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def manifest(self) -> dict[str, Any]:
+        ref = self.points[self.reference]
+        return {
+            "experiment": self.name,
+            "description": self.description,
+            "experiment_file": self.file,
+            "design": self.design,
+            "design_points": len(self.points),
+            "reference": {"design_point": ref.id, "label": ref.label},
+            "scenarios": list(self.scenarios),
+            "levers": list(self.levers),
+            "uncertainties": list(self.uncertainties),
+            "horizon_weeks": self.horizon_weeks if self.horizon_weeks is not None else "per scenario",
+            "master_seed": self.master_seed,
+            "replications": self.replications.describe(),
+            "seeds": "replicate k of every design point uses sim.runner.replicate_seed(master_seed, k) "
+                     "(common random numbers)",
+            "run_id": f"design_point * {RUN_ID_STRIDE} + replicate",
+            **({"samples": self.samples} if self.samples is not None else {}),
+            **({"sobol_scheme": {"layout": "saltelli", "base_samples": self.samples, "calc_second_order": False,
+                                 "points_per_block": len(self.parameters) + 2}}
+               if self.design.endswith("sobol") else {}),
+            "outputs": self.outputs.model_dump(),
+            "config": self.config,
+            "fingerprint": self.fingerprint(),
+        }
+
+
+# --- loading ------------------------------------------------------------------------------
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and validate an experiment file and lay out its design. Raises ConfigError."""
+    path = Path(path)
+    file = _display(path)
+    data, lines = load_yaml_mapping(path, what="experiment file")
+    raw = dict(data)
+    if isinstance(raw.get("replications"), int) and not isinstance(raw.get("replications"), bool):
+        raw["replications"] = {"count": raw["replications"]}
+    try:
+        spec = ExperimentFile.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_problems(exc, lines, file, data)) from None
+    return _resolve(spec, path, file, lines)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _problems(exc: ValidationError, lines: dict[KeyPath, int], file: str, data: dict) -> list[Problem]:
+    out: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        # Drop union branch tags pydantic adds ('str', 'list[str]', 'int', ...).
+        loc = [p for p in loc if not (p in ("str", "int", "bool") or p.startswith(("list[", "dict[")))]
+        if loc[:2] == ["replications", "count"] and not isinstance(data.get("replications"), dict):
+            loc = ["replications"]
+        key = ".".join(loc)
+        line = _line(tuple(loc), lines)
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            siblings = _siblings(loc[:-1])
+            p = Problem(file, f"unknown key{did_you_mean(loc[-1], siblings)}", line, key,
+                        allowed=", ".join(siblings))
+        elif kind == "missing":
+            p = Problem(file, "missing", line or 1, key, allowed=ALLOWED.get(key, ""))
+        elif kind == "value_error":
+            p = Problem(file, err["msg"].removeprefix("Value error, "), line, key)
+        else:
+            message = "wrong type" if kind.endswith(("_type", "_parsing")) else (
+                "out of range" if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than")
+                else "not an allowed value" if kind == "literal_error" else err["msg"])
+            p = Problem(file, message, line, key, given=err.get("input"), has_given=True,
+                        allowed=ALLOWED.get(key, ""))
+        if (key, p.message) not in seen:  # a union reports one error per branch
+            seen.add((key, p.message))
+            out.append(p)
+    return out
+
+
+def _siblings(loc: list[str]) -> list[str]:
+    model: type[BaseModel] = ExperimentFile
+    for part in loc:
+        f = model.model_fields.get(part)
+        ann = getattr(f, "annotation", None)
+        candidates = [a for a in (ann, *getattr(ann, "__args__", ())) if isinstance(a, type)
+                      and issubclass(a, BaseModel)]
+        if not candidates:
+            return []
+        model = candidates[0]
+    return list(model.model_fields)
+
+
+def _line(key: KeyPath, lines: dict[KeyPath, int]) -> int | None:
+    for n in range(len(key), 0, -1):
+        if key[:n] in lines:
+            return lines[key[:n]]
+    return None
+
+
+class _Collector:
+    def __init__(self, file: str, lines: dict[KeyPath, int]) -> None:
+        self.file, self.lines, self.problems = file, lines, []
+
+    def add(self, key: KeyPath, message: str, **kw: Any) -> None:
+        self.problems.append(Problem(self.file, message, _line(key, self.lines), ".".join(key), **kw))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ConfigError(self.problems)
+
+
+def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, int]) -> Experiment:
+    bad = _Collector(file, lines)
+
+    # Scenarios.
+    refs: list[str]
+    if spec.scenarios == "all":
+        refs = list(shipped_scenarios())
+    elif isinstance(spec.scenarios, str):
+        refs = [spec.scenarios]
+    else:
+        refs = list(spec.scenarios)
+    if not refs:
+        bad.add(("scenarios",), "no scenario given", allowed=ALLOWED["scenarios"])
+    bases: list[tuple[str, Scenario]] = []
+    for i, ref in enumerate(refs):
+        key = ("scenarios",) if isinstance(spec.scenarios, str) else ("scenarios", str(i))
+        try:
+            scenario_path = resolve_scenario_path(ref, relative_to=path)
+        except ConfigError:
+            names = list(shipped_scenarios())
+            bad.add(key, f"scenario not found{did_you_mean(ref, names)}", given=ref, has_given=True,
+                    allowed="a YAML path or one of: " + ", ".join(names))
+            continue
+        try:
+            scenario = load_scenario(scenario_path)
+        except ConfigError as exc:
+            bad.problems.extend(exc.problems)
+            continue
+        shipped = shipped_scenarios().get(scenario_path.stem)
+        worker_ref = (scenario_path.stem if shipped is not None and shipped.resolve() == scenario_path.resolve()
+                      else str(scenario_path.resolve()))
+        bases.append((worker_ref, scenario))
+    names = [s.name for _, s in bases]
+    for name in {n for n in names if names.count(n) > 1}:
+        bad.add(("scenarios",), f"scenario {name!r} is listed twice")
+    bad.raise_if_any()
+
+    # Varied parameters.
+    design = spec.design
+    catalogue = parameter_catalogue()
+    dims: list[Dimension] = []
+    for section, wanted in (("levers", "lever"), ("uncertainties", "uncertainty")):
+        for param, given in getattr(spec, section).items():
+            key = (section, param)
+            pspec = catalogue.get(param)
+            if pspec is None:
+                bad.add(key, f"unknown parameter{did_you_mean(param, list(catalogue))}",
+                        allowed=f"a dotted path such as monitoring.coverage (python -m sim scenarios; "
+                                f"docs list every {wanted})")
+                continue
+            if pspec.role != wanted:
+                where = {"lever": "levers:", "uncertainty": "uncertainties:"}.get(pspec.role)
+                hint = (f"it is {'an' if pspec.role[0] in 'aeiou' else 'a'} {pspec.role}: list it under {where}"
+                        if where else "it is a calibrated constant (docs/VALIDATION.md): experiments vary "
+                                      "levers and uncertainties only")
+                others = [p for p, s in catalogue.items() if s.role == wanted]
+                bad.add(key, f"not {'an' if wanted[0] in 'aeiou' else 'a'} {wanted}: {hint}"
+                             f"{did_you_mean(param, others) if not where else ''}")
+                continue
+            if any(d.path == param for d in dims):
+                bad.add(key, "listed under both levers and uncertainties")
+                continue
+            dim = _dimension(param, pspec, given, design, key, bad, bases[0][1] if bases else None, file)
+            if dim is not None:
+                dims.append(dim)
+    if design == "scenarios" and dims:
+        bad.add(("design",), "a scenarios design varies no parameter: remove levers/uncertainties "
+                             "or use design: grid, lhs or sobol", given=design, has_given=True)
+    if design in ("grid", "scenarios") and spec.samples is not None:
+        bad.add(("samples",), f"samples applies to lhs and sobol designs, not {design}")
+    if design in ("lhs", "sobol"):
+        if spec.samples is None:
+            bad.add(("design",), f"an {design} design needs samples: (the number of design points)",
+                    allowed=ALLOWED["samples"])
+        elif design == "sobol" and spec.samples & (spec.samples - 1):
+            bad.add(("samples",), "a Sobol sequence is balanced only for a power of two", given=spec.samples,
+                    has_given=True, allowed=f"e.g. {2 ** max(0, round(math.log2(spec.samples)))}")
+        if not dims:
+            bad.add(("design",), f"an {design} design needs at least one lever or uncertainty to sample")
+    if design == "grid" and not dims and len(bases) < 2:
+        bad.add(("levers",), "nothing varies: give levers/uncertainties, or several scenarios with "
+                             "design: scenarios")
+    rule = spec.replications.rule()
+    if rule.adaptive and rule.batch + rule.initial < 2:
+        bad.add(("replications",), "adaptive replications need at least 2 runs")
+    bad.raise_if_any()
+
+    # Design points: scenarios (outermost) x parameter points.
+    n_samples = spec.samples if design in ("lhs", "sobol") else None
+    if not dims:
+        value_rows: list[tuple[Any, ...]] = [()]
+    elif design == "grid":
+        value_rows = grid(dims)
+    else:
+        value_rows = sampled(design, dims, n_samples or 1, spec.master_seed)
+    params = tuple(d.path for d in dims)
+    short = _short_names(params)
+    points: list[DesignPoint] = []
+    for ref, base in bases:
+        for values in value_rows:
+            parts = [base.name] if len(bases) > 1 or not dims else []
+            if design in ("lhs", "sobol"):  # dozens of sampled values: the columns carry them
+                parts.append(f"{design} {len(points) % len(value_rows)}")
+            else:
+                parts += [f"{s}={_show(v)}" for s, v in zip(short, values)]
+            points.append(DesignPoint(len(points), ", ".join(parts), base.name, ref, values))
+    # Every design point must be a valid scenario (e.g. a commission needs monitoring).
+    base_by_ref = dict(bases)
+    failed = 0
+    for p in points:
+        if not params:
+            break
+        try:
+            with_overrides(base_by_ref[p.scenario_ref], p.overrides(params), source=file,
+                           lines={d.path: _line((_section(d), d.path), lines) for d in dims})
+        except ConfigError as exc:
+            failed += 1
+            if failed <= 3:
+                for prob in exc.problems:
+                    prob.message = f"design point {p.id} ({p.label}): {prob.message}"
+                bad.problems.extend(exc.problems)
+    if failed > 3:
+        bad.add(("levers",), f"... and {failed - 3} more invalid design points")
+    bad.raise_if_any()
+
+    reference = _reference(spec, points, params, bad)
+    bad.raise_if_any()
+    kind = design if len(bases) == 1 or design == "scenarios" else f"scenarios+{design}"
+    if design == "grid" and not dims:
+        kind = "scenarios"
+    config = spec.model_dump(mode="json")
+    config["name"] = spec.name or path.stem
+    digest = hashlib.sha256(json.dumps([s.model_dump(mode="json") for _, s in bases],
+                                       sort_keys=True).encode()).hexdigest()[:16]
+    return Experiment(
+        name=spec.name or path.stem, description=spec.description, file=file, design=kind,
+        scenarios=tuple(names), levers=tuple(d.path for d in dims if d.role == "lever"),
+        uncertainties=tuple(d.path for d in dims if d.role == "uncertainty"),
+        dimensions=tuple(dims),
+        points=tuple(points), reference=reference, replications=spec.replications,
+        horizon_weeks=spec.horizon_weeks, master_seed=spec.master_seed, outputs=spec.outputs,
+        samples=n_samples, config=config, scenario_digest=digest,
+    )
+
+
+def _section(dim: Dimension) -> str:
+    return "levers" if dim.role == "lever" else "uncertainties"
+
+
+def _short_names(params: tuple[str, ...]) -> list[str]:
+    last = [p.rsplit(".", 1)[-1] for p in params]
+    return [s if last.count(s) == 1 else p for s, p in zip(last, params)]
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, (list, tuple)):
+        return "[" + " ".join(map(_show, v)) + "]"
+    if isinstance(v, dict):
+        return "{" + " ".join(f"{k}:{_show(x)}" for k, x in v.items()) + "}"
+    return str(v)
+
+
+def _dimension(param: str, pspec: Any, given: Any, design: str, key: KeyPath, bad: _Collector,
+               base: Scenario | None, file: str) -> Dimension | None:
+    role = pspec.role
+    numeric = pspec.kind in ("int", "float")
+    if isinstance(given, dict):
+        unknown = set(given) - {"low", "high", "steps", "values"}
+        if unknown:
+            word = sorted(unknown)[0]
+            bad.add((*key, word), f"unknown key{did_you_mean(word, ['low', 'high', 'steps', 'values'])}",
+                    allowed="low, high (a range), steps (grid only), or values (a list)")
+            return None
+        if "values" in given:
+            if set(given) != {"values"}:
+                bad.add(key, "give either values or low/high, not both")
+                return None
+            given = given["values"]
+        else:
+            return _range(param, pspec, given, design, key, bad, numeric)
+    if not isinstance(given, list) or not given:
+        bad.add(key, "expected a list of values" + (" or a range {low, high}" if numeric else ""),
+                given=given, has_given=True, allowed=pspec.allowed)
+        return None
+    if pspec.kind == "structured" and given and not isinstance(given[0], (list, dict)):
+        given = [given]  # e.g. binding_levels: [major, limited] is one value, not two
+    values: list[Any] = []
+    for i, v in enumerate(given):
+        if base is not None:
+            try:
+                checked = with_overrides(base, {param: v}, source=file, lines={param: _line((*key, str(i)),
+                                                                                             bad.lines)})
+                v = _leaf(checked, param)
+            except ConfigError as exc:
+                for prob in exc.problems:
+                    if "design point" not in prob.message and "needs" in prob.message:
+                        continue  # cross-field checks are made per design point
+                    prob.key = ".".join(key)
+                    bad.problems.append(prob)
+                continue
+        if v in values:
+            bad.add((*key, str(i)), "value listed twice", given=v, has_given=True)
+            continue
+        values.append(v)
+    if len(values) != len(given):
+        return None
+    return Dimension(param, role, pspec.kind, values=tuple(values))
+
+
+def _range(param: str, pspec: Any, given: dict, design: str, key: KeyPath, bad: _Collector,
+           numeric: bool) -> Dimension | None:
+    if not numeric:
+        bad.add(key, f"a {pspec.kind} parameter takes a list of values, not a range",
+                allowed=pspec.allowed)
+        return None
+    missing = [k for k in ("low", "high") if k not in given]
+    if missing:
+        bad.add(key, f"a range needs {' and '.join(missing)}", allowed="{low: number, high: number}")
+        return None
+    lo, hi = given["low"], given["high"]
+    for k, v in (("low", lo), ("high", hi)):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or (pspec.kind == "int" and not isinstance(v, int)):
+            bad.add((*key, k), "wrong type", given=v, has_given=True, allowed=pspec.allowed)
+            return None
+        if (pspec.ge is not None and v < pspec.ge) or (pspec.le is not None and v > pspec.le):
+            bad.add((*key, k), "out of range", given=v, has_given=True, allowed=pspec.allowed)
+            return None
+    if not lo < hi:
+        bad.add(key, f"low ({lo}) must be below high ({hi})")
+        return None
+    if design == "grid":
+        steps = given.get("steps")
+        if not isinstance(steps, int) or isinstance(steps, bool) or steps < 2:
+            bad.add((*key, "steps") if "steps" in given else key,
+                    "a grid over a range needs steps (the number of values, 2 or more)",
+                    given=steps, has_given="steps" in given, allowed="a whole number, 2 or more")
+            return None
+        raw = [lo + (hi - lo) * i / (steps - 1) for i in range(steps)]
+        values = sorted({int(round(v)) for v in raw}) if pspec.kind == "int" else [round_sig(v) for v in raw]
+        return Dimension(param, pspec.role, pspec.kind, values=tuple(values))
+    if "steps" in given:
+        bad.add((*key, "steps"), f"steps applies to grid designs; an {design} design samples the range")
+        return None
+    if pspec.kind == "float":
+        lo, hi = float(lo), float(hi)
+    return Dimension(param, pspec.role, pspec.kind, low=lo, high=hi)
+
+
+def _leaf(scenario: Scenario, path: str) -> Any:
+    node: Any = scenario
+    for part in path.split("."):
+        node = getattr(node, part)
+    if isinstance(node, BaseModel):
+        return node.model_dump(mode="json")
+    if isinstance(node, dict):
+        return {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in node.items()}
+    return list(node) if isinstance(node, tuple) else node
+
+
+def _reference(spec: ExperimentFile, points: list[DesignPoint], params: tuple[str, ...],
+               bad: _Collector) -> int:
+    ref = spec.reference
+    if ref is None:
+        return 0
+    key = ("reference",)
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        if 0 <= ref < len(points):
+            return ref
+        bad.add(key, "no such design point", given=ref, has_given=True,
+                allowed=f"a number from 0 to {len(points) - 1}")
+        return 0
+    if isinstance(ref, str):
+        for p in points:
+            if p.scenario == ref or p.label == ref:
+                return p.id
+        choices = sorted({p.scenario for p in points})
+        bad.add(key, f"matches no design point{did_you_mean(ref, choices)}", given=ref, has_given=True,
+                allowed="one of the experiment's scenarios: " + ", ".join(choices))
+        return 0
+    wanted = dict(ref)
+    scenario = wanted.pop("scenario", None)
+    unknown = [k for k in wanted if k not in params]
+    if unknown:
+        bad.add((*key, unknown[0]), f"not a varied parameter{did_you_mean(unknown[0], list(params))}",
+                allowed=", ".join(params) + " (and scenario)")
+        return 0
+    for p in points:
+        ov = p.overrides(params)
+        if (scenario is None or p.scenario == scenario) and all(ov[k] == v for k, v in wanted.items()):
+            return p.id
+    bad.add(key, "matches no design point", given=ref, has_given=True,
+            allowed="values listed under levers/uncertainties")
+    return 0

@@ -1,0 +1,213 @@
+"""Design points and replicates: grids, Latin hypercubes, Sobol sequences, adaptive stopping.
+
+Pure functions of the experiment: the same file gives the same design points,
+the same seeds and the same stopping decisions on any machine.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+Z95 = 1.959963984540054  # two-sided 95% normal quantile
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One varied parameter and how it is sampled."""
+
+    path: str
+    role: str  # 'lever' or 'uncertainty'
+    kind: str  # 'bool', 'int', 'float', 'choice', 'structured' (from the catalogue)
+    values: tuple[Any, ...] = ()  # discrete values (grid, or sampled uniformly)
+    low: float | None = None  # continuous range (lhs/sobol)
+    high: float | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None
+
+    def from_unit(self, u: float) -> Any:
+        """Map u in [0, 1) to a value: uniform over the range or over the listed values."""
+        if not self.is_range:
+            return self.values[min(len(self.values) - 1, int(u * len(self.values)))]
+        lo, hi = self.low, self.high
+        if self.kind == "int":  # every whole number in [lo, hi] equally likely
+            return int(min(hi, math.floor(lo + u * (hi - lo + 1))))
+        return round_sig(lo + u * (hi - lo))
+
+
+def round_sig(x: float, digits: int = 6) -> float:
+    """Round to significant digits so runs.csv shows exactly what was simulated."""
+    return float(f"{x:.{digits}g}")
+
+
+def grid(dimensions: Sequence[Dimension]) -> list[tuple[Any, ...]]:
+    """Every combination, the first dimension varying slowest."""
+    return list(itertools.product(*(d.values for d in dimensions)))
+
+
+def unit_sample(kind: str, n: int, d: int, seed: int) -> np.ndarray:
+    """n points in [0, 1)^d: Latin hypercube or scrambled Sobol, seeded."""
+    from scipy.stats import qmc
+
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x1E5]))
+    if kind == "lhs":
+        sampler = qmc.LatinHypercube(d=d, rng=rng) if _has_rng_kw(qmc.LatinHypercube) \
+            else qmc.LatinHypercube(d=d, seed=rng)
+    elif kind == "sobol":
+        sampler = qmc.Sobol(d=d, scramble=True, rng=rng) if _has_rng_kw(qmc.Sobol) \
+            else qmc.Sobol(d=d, scramble=True, seed=rng)
+    else:
+        raise ValueError(kind)
+    return sampler.random(n)
+
+
+def _has_rng_kw(cls: type) -> bool:
+    import inspect
+
+    return "rng" in inspect.signature(cls).parameters
+
+
+def saltelli(n: int, d: int, seed: int) -> np.ndarray:
+    """Saltelli's scheme for first and total Sobol indices (SALib's layout, second order off).
+
+    A and B are the two halves of a scrambled Sobol sequence in 2d dimensions; each of the
+    n blocks is A, AB_1, ..., AB_d, B (AB_i: A with column i from B): n * (d + 2) rows,
+    in the order SALib's ``sobol.analyze(..., calc_second_order=False)`` expects.
+    """
+    base = unit_sample("sobol", n, 2 * d, seed)
+    a, b = base[:, :d], base[:, d:]
+    rows = np.empty((n, d + 2, d))
+    rows[:, 0] = a
+    for i in range(d):
+        rows[:, 1 + i] = a
+        rows[:, 1 + i, i] = b[:, i]
+    rows[:, d + 1] = b
+    return rows.reshape(n * (d + 2), d)
+
+
+def sampled(kind: str, dimensions: Sequence[Dimension], n: int, seed: int) -> list[tuple[Any, ...]]:
+    """lhs: n Latin-hypercube points; sobol: Saltelli's scheme on n base samples (n * (d + 2) points)."""
+    u = saltelli(n, len(dimensions), seed) if kind == "sobol" else unit_sample(kind, n, len(dimensions), seed)
+    n = len(u)
+    return [tuple(dim.from_unit(float(u[i, j])) for j, dim in enumerate(dimensions)) for i in range(n)]
+
+
+# --- replicates ----------------------------------------------------------------------
+
+RUN_ID_STRIDE = 100_000  # run_id = design_point * RUN_ID_STRIDE + replicate
+
+
+def run_id(design_point: int, replicate: int) -> int:
+    return design_point * RUN_ID_STRIDE + replicate
+
+
+def wilson_half_width(escalations: int, n: int, z: float = Z95) -> float:
+    """Half-width of the Wilson score interval of a proportion."""
+    if n == 0:
+        return math.inf
+    p = escalations / n
+    return z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+
+
+@dataclass(frozen=True)
+class ReplicationRule:
+    """Fixed count, or adaptive: batches until the 95% interval of P(escalation) is narrow enough."""
+
+    initial: int
+    batch: int = 0
+    half_width: float | None = None
+    cap: int = 0
+
+    @property
+    def adaptive(self) -> bool:
+        return self.half_width is not None
+
+    def next_target(self, n: int, escalations: int) -> int:
+        """Replicates wanted once the first n are all done (n when the point is finished)."""
+        if not self.adaptive or n >= self.cap or wilson_half_width(escalations, n) <= self.half_width:
+            return n
+        return min(self.cap, n + self.batch)
+
+
+class ReplicateScheduler:
+    """Which replicate of which design point runs next, round-robin over design points.
+
+    Round-robin means replicate k of every point is handed out before replicate k + 1
+    (for fixed counts), so a partial sweep is balanced. Adaptive points grow in batches,
+    decided only when every replicate of the batch is done: the decision depends on
+    the results, never on the order they arrived, so it is the same for any executor.
+    Memory is O(design points), not O(runs).
+    """
+
+    def __init__(self, n_points: int, rule: ReplicationRule,
+                 done: dict[int, dict[int, bool]] | None = None) -> None:
+        from collections import deque
+
+        self.rule = rule
+        self.target = [rule.initial] * n_points
+        self.next_rep = [0] * n_points
+        self.finished = [0] * n_points  # replicates < target done
+        self.escalations = [0] * n_points
+        self._skip: list[set[int]] = [set() for _ in range(n_points)]
+        done = done or {}
+        for dp in range(n_points):
+            reps = done.get(dp, {})
+            # Replay the stopping rule on the results already on disk (resume).
+            while True:
+                n = self.target[dp]
+                have = [r for r in range(n) if r in reps]
+                if len(have) < n:
+                    break
+                nxt = rule.next_target(n, sum(reps[r] for r in range(n)))
+                if nxt == n:
+                    break
+                self.target[dp] = nxt
+            self._skip[dp] = {r for r in reps if r < self.target[dp]}
+            self.finished[dp] = len(self._skip[dp])
+            self.escalations[dp] = sum(reps[r] for r in self._skip[dp])
+        self.ready = deque(dp for dp in range(n_points) if self._has_work(dp))
+
+    def _has_work(self, dp: int) -> bool:
+        skip = self._skip[dp]
+        while self.next_rep[dp] < self.target[dp] and self.next_rep[dp] in skip:
+            self.next_rep[dp] += 1
+        if skip and self.next_rep[dp] >= self.target[dp]:
+            skip.clear()
+        return self.next_rep[dp] < self.target[dp]
+
+    @property
+    def planned(self) -> int:
+        return sum(self.target)
+
+    @property
+    def completed(self) -> int:
+        return sum(self.finished)
+
+    def take(self) -> tuple[int, int] | None:
+        """The next (design_point, replicate) to run, or None if nothing is runnable now."""
+        while self.ready:
+            dp = self.ready.popleft()
+            if not self._has_work(dp):
+                continue
+            rep = self.next_rep[dp]
+            self.next_rep[dp] += 1
+            if self._has_work(dp):
+                self.ready.append(dp)
+            return dp, rep
+        return None
+
+    def record(self, dp: int, escalated: bool) -> None:
+        self.finished[dp] += 1
+        self.escalations[dp] += bool(escalated)
+        n = self.target[dp]
+        if self.finished[dp] == n:
+            nxt = self.rule.next_target(n, self.escalations[dp])
+            if nxt > n:
+                self.target[dp] = nxt
+                self.ready.append(dp)

@@ -1,0 +1,121 @@
+"""The one pure function every executor calls: ``run_tasks(tasks) -> outcomes``.
+
+A task is small (a scenario reference, a few overrides, a seed); the worker resolves
+the scenario itself and caches it per process. An outcome carries its CSV lines already
+formatted with ``sim.outputs`` cell formatting, so the bytes on disk are the same
+whichever executor (process pool, Dask, in-process) produced them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import signal
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sim.outputs import RUN_COLUMNS, STEP_COLUMNS, _cell
+
+RUN_VALUE_COLUMNS = tuple(c for c in RUN_COLUMNS if c != "run_id")
+STEP_VALUE_COLUMNS = tuple(c for c in STEP_COLUMNS if c != "run_id")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One seeded run of one design point."""
+
+    run_id: int
+    design_point: int
+    replicate: int
+    scenario: str  # shipped scenario name or absolute path
+    overrides: tuple[tuple[str, Any], ...]  # (dotted path, value), in the runs.csv column order
+    seed: int
+    weeks: int | None = None
+    steps: bool = False
+    events: bool = False
+    step_period: int = 1
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one run wrote: CSV lines, and what the adaptive rule needs."""
+
+    run_id: int
+    design_point: int
+    replicate: int
+    escalated: bool
+    runs_line: str
+    steps_text: str = ""
+    events_text: str = ""
+
+
+def runs_header(parameters: tuple[str, ...]) -> list[str]:
+    return ["run_id", "design_point", "replicate", *parameters, *RUN_VALUE_COLUMNS]
+
+
+def _csv_line(rows: list[list[Any]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for r in rows:
+        w.writerow([_cell(v) for v in r])
+    return buf.getvalue()
+
+
+def _param_cell(v: Any) -> Any:
+    """A varied parameter's value in one CSV cell (lists and mappings as compact JSON)."""
+    if isinstance(v, (list, tuple, dict)):
+        return json.dumps(v, separators=(",", ":"))
+    return v
+
+
+@lru_cache(maxsize=4096)
+def _scenario(ref: str, overrides_json: str) -> Any:
+    from sim.config import load_scenario, with_overrides
+
+    base = _base(ref)
+    return with_overrides(base, dict(json.loads(overrides_json))) if overrides_json != "[]" else base
+
+
+@lru_cache(maxsize=64)
+def _base(ref: str) -> Any:
+    from sim.config import load_scenario
+
+    return load_scenario(ref)
+
+
+def run_task(task: Task) -> Outcome:
+    """Run one task. Pure: the same task gives the same outcome, bytes included."""
+    from sim.runner import simulate
+
+    scenario = _scenario(task.scenario, json.dumps(task.overrides))
+    try:
+        result = simulate(scenario, task.seed, weeks=task.weeks, steps=task.steps, events=task.events,
+                          step_period=task.step_period)
+    except Exception as exc:  # a model bug: say which run, so it can be replayed with `sim run`
+        raise RuntimeError(
+            f"run {task.run_id} failed (design point {task.design_point}, replicate {task.replicate}, "
+            f"scenario {task.scenario}, seed {task.seed}, overrides {dict(task.overrides)}): "
+            f"{type(exc).__name__}: {exc}") from exc
+    run = result.run
+    row = [task.run_id, task.design_point, task.replicate, *(_param_cell(v) for _, v in task.overrides),
+           *(run[c] for c in RUN_VALUE_COLUMNS)]
+    steps_text = events_text = ""
+    if task.steps and result.steps:
+        cols = [result.steps[c] for c in STEP_VALUE_COLUMNS]
+        steps_text = _csv_line([[task.run_id, *vals] for vals in zip(*cols)])
+    if task.events and result.events:
+        events_text = _csv_line([[task.run_id, *e] for e in result.events])
+    return Outcome(task.run_id, task.design_point, task.replicate, bool(run["escalated"]),
+                   _csv_line([row]), steps_text, events_text)
+
+
+def run_tasks(tasks: list[Task]) -> list[Outcome]:
+    """Run a chunk of tasks (one executor submission): fewer round trips for short runs."""
+    return [run_task(t) for t in tasks]
+
+
+def worker_init() -> None:
+    """Process-pool workers leave Ctrl-C to the parent, which shuts the pool down cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -1,0 +1,338 @@
+"""Run an experiment through any ``concurrent.futures.Executor`` and stream results to disk.
+
+- Bounded submissions: at most a few chunks per worker in flight, nothing kept after it
+  is written, so memory stays flat however many runs a study has.
+- Crash safety: a chunk's steps and events are written and flushed before its runs.csv
+  lines; runs.csv is the record of what is done. ``resume`` truncates a torn last line,
+  drops orphan steps/events rows, and runs only what is missing.
+- The same outcomes whichever executor ran them: see ``sim.experiments.execution``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import csv
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+from sim.experiments.config import Experiment
+from sim.experiments.design import RUN_ID_STRIDE, ReplicateScheduler, run_id
+from sim.experiments.execution import Outcome, Task, _param_cell, runs_header, run_tasks
+from sim.outputs import EVENT_COLUMNS, STEP_COLUMNS, _cell, atomic_write, csv_text, git_commit, versions, \
+    write_manifest
+from sim.runner import replicate_seed
+
+RUNS, STEPS, EVENTS, POINTS, MANIFEST = "runs.csv", "steps.csv", "events.csv", "design_points.csv", "manifest.json"
+
+
+class ResumeError(Exception):
+    """The folder cannot be resumed (no sweep there, or a different experiment)."""
+
+
+@dataclass
+class SweepReport:
+    out: Path
+    status: str  # 'complete' | 'partial'
+    runs_done: int
+    runs_planned: int
+    ran_now: int
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+# --- the folder -------------------------------------------------------------------------
+
+def design_points_text(exp: Experiment) -> str:
+    header = ["design_point", "label", "scenario", *exp.parameters]
+    rows = [[p.id, p.label, p.scenario, *(_param_cell(v) for v in p.values)] for p in exp.points]
+    return csv_text(header, rows)
+
+
+def _truncate_torn(path: Path) -> None:
+    """Cut a file back to its last complete line (a kill can tear the last write)."""
+    if not path.exists():
+        return
+    size = path.stat().st_size
+    if size == 0:
+        return
+    with path.open("rb+") as f:
+        pos, tail = size, b""
+        while pos > 0:
+            step = min(65536, pos)
+            f.seek(pos - step)
+            tail = f.read(step)
+            nl = tail.rfind(b"\n")
+            if nl >= 0:
+                f.truncate(pos - step + nl + 1)
+                return
+            pos -= step
+        f.truncate(0)
+
+
+def read_done(path: Path) -> dict[int, dict[int, bool]]:
+    """design_point -> {replicate: escalated} for every complete row of runs.csv."""
+    done: dict[int, dict[int, bool]] = {}
+    if not path.exists():
+        return done
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader, None)
+        if not header:
+            return done
+        i_dp, i_rep, i_esc = header.index("design_point"), header.index("replicate"), header.index("escalated")
+        for row in reader:
+            if len(row) != len(header):
+                continue
+            done.setdefault(int(row[i_dp]), {})[int(row[i_rep])] = row[i_esc] == "True"
+    return done
+
+
+def _drop_orphans(path: Path, done_ids: set[int]) -> int:
+    """Remove steps/events rows of runs that never reached runs.csv. Returns rows dropped."""
+    if not path.exists() or path.stat().st_size == 0:
+        return 0
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        next(reader, None)
+        orphans = sum(1 for row in reader if row and int(row[0]) not in done_ids)
+    if not orphans:
+        return 0
+    tmp = path.with_suffix(".csv.tmp")
+    with path.open(newline="", encoding="utf-8") as src, tmp.open("w", newline="", encoding="utf-8") as dst:
+        reader, writer = csv.reader(src), csv.writer(dst, lineterminator="\n")
+        writer.writerow(next(reader))
+        for row in reader:
+            if row and int(row[0]) in done_ids:
+                writer.writerow(row)
+    os.replace(tmp, path)
+    return orphans
+
+
+def _ensure_header(path: Path, header: list[str]) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        path.write_text(csv_text(header, []), encoding="utf-8")
+
+
+# --- progress ------------------------------------------------------------------------------
+
+class Progress:
+    """tqdm on a terminal; plain periodic lines otherwise (logs, CI)."""
+
+    def __init__(self, name: str, total: int, initial: int, stream: TextIO = sys.stderr,
+                 period: float = 10.0) -> None:
+        self.name, self.total, self.done, self.stream = name, total, initial, stream
+        self.start_done, self.t0, self.period, self.last = initial, time.monotonic(), period, time.monotonic()
+        self.bar = None
+        if stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, initial=initial, unit="run", desc=name, file=stream,
+                            dynamic_ncols=True, smoothing=0.1)
+
+    def update(self, n: int, total: int) -> None:
+        self.done += n
+        if self.bar is not None:
+            if total != self.bar.total:
+                self.bar.total = total
+                self.bar.refresh()
+            self.bar.update(n)
+            return
+        self.total = total
+        now = time.monotonic()
+        if now - self.last >= self.period:
+            self.last = now
+            self.stream.write(self.line() + "\n")
+            self.stream.flush()
+
+    def line(self) -> str:
+        elapsed = time.monotonic() - self.t0
+        rate = (self.done - self.start_done) / elapsed if elapsed > 0 else 0.0
+        left = self.total - self.done
+        eta = f"{left / rate:.0f}s" if rate > 0 else "?"
+        pct = 100.0 * self.done / self.total if self.total else 100.0
+        return f"{self.name}: {self.done}/{self.total} runs ({pct:.0f}%), {rate:.1f} runs/s, ETA {eta}"
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        elif self.done > self.start_done:
+            self.stream.write(self.line() + "\n")
+            self.stream.flush()
+
+
+# --- the sweep ------------------------------------------------------------------------------
+
+def run_sweep(exp: Experiment, out: Path, executor: cf.Executor, *, slots: int, resume: bool = False,
+              executor_name: str = "", progress_period: float = 10.0,
+              chunk_size: int | None = None, on_chunk: Callable[[int], None] | None = None) -> SweepReport:
+    """Run every missing run of ``exp`` on ``executor``, streaming to ``out``.
+
+    ``slots`` is the executor's parallelism (worker processes or Dask threads): up to
+    2 * slots chunks are in flight. KeyboardInterrupt propagates after the files are
+    consistent and the manifest says 'partial'.
+    """
+    started_wall = time.time()
+    t0 = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    header = runs_header(exp.parameters)
+    manifest_path = out / MANIFEST
+    base_manifest = {**exp.manifest(), "versions": versions(), "git_commit": git_commit()}
+    files = [RUNS, POINTS] + ([STEPS] if exp.outputs.steps else []) + ([EVENTS] if exp.outputs.events else [])
+
+    if resume:
+        done = _prepare_resume(exp, out)
+    else:
+        for name in (RUNS, STEPS, EVENTS, "summary.csv", "differences.csv"):
+            (out / name).unlink(missing_ok=True)
+        done = {}
+    atomic_write(out / POINTS, design_points_text(exp))
+    _ensure_header(out / RUNS, header)
+    if exp.outputs.steps:
+        _ensure_header(out / STEPS, list(STEP_COLUMNS))
+    if exp.outputs.events:
+        _ensure_header(out / EVENTS, list(EVENT_COLUMNS))
+
+    sched = ReplicateScheduler(len(exp.points), exp.rule, done)
+    done_before = sched.completed
+    del done
+
+    def manifest(status: str, seconds: float) -> None:
+        write_manifest(manifest_path, {
+            **base_manifest, "status": status, "files": files,
+            "runs_planned": sched.planned, "runs_done": sched.completed,
+            "executor": executor_name, "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started_wall)),
+            "timings": {"sweep_seconds": round(seconds, 3),
+                        "runs_per_second": round((sched.completed - done_before) / seconds, 2) if seconds else None},
+        })
+
+    manifest("partial", 0.0)
+    params = exp.parameters
+    overrides = [tuple(zip(params, p.values)) for p in exp.points]
+    refs = [p.scenario_ref for p in exp.points]
+    outputs = exp.outputs
+    seeds: dict[int, int] = {}
+
+    def make_task(dp: int, rep: int) -> Task:
+        seed = seeds.get(rep)
+        if seed is None:
+            seed = seeds.setdefault(rep, replicate_seed(exp.master_seed, rep))
+            if len(seeds) > 4096:
+                seeds.clear()
+        return Task(run_id(dp, rep), dp, rep, refs[dp], overrides[dp], seed, exp.horizon_weeks,
+                    outputs.steps, outputs.events, outputs.step_period)
+
+    # Chunks of ~1/8 of a slot's share, 1..32 runs: few round trips, small loss on a kill.
+    left = sched.planned - sched.completed
+    if chunk_size is None:
+        chunk_size = max(1, min(32, left // (slots * 16) if left else 1))
+    max_inflight = 2 * slots
+
+    f_runs = (out / RUNS).open("a", newline="", encoding="utf-8")
+    f_steps = (out / STEPS).open("a", newline="", encoding="utf-8") if outputs.steps else None
+    f_events = (out / EVENTS).open("a", newline="", encoding="utf-8") if outputs.events else None
+    progress = Progress(exp.name, sched.planned, sched.completed, period=progress_period)
+    inflight: set[cf.Future] = set()
+    ran_now = 0
+    status = "partial"
+    try:
+        while True:
+            while len(inflight) < max_inflight:
+                chunk = []
+                while len(chunk) < chunk_size:
+                    nxt = sched.take()
+                    if nxt is None:
+                        break
+                    chunk.append(make_task(*nxt))
+                if not chunk:
+                    break
+                inflight.add(executor.submit(run_tasks, chunk))
+            if not inflight:
+                status = "complete"
+                break
+            finished, inflight = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
+            for fut in finished:
+                outcomes: list[Outcome] = fut.result()
+                _write(outcomes, f_runs, f_steps, f_events)
+                for o in outcomes:
+                    sched.record(o.design_point, o.escalated)
+                ran_now += len(outcomes)
+                progress.update(len(outcomes), sched.planned)
+                if on_chunk is not None:
+                    on_chunk(ran_now)
+    except BaseException:
+        for fut in inflight:
+            fut.cancel()
+        raise
+    finally:
+        progress.close()
+        for f in (f_runs, f_steps, f_events):
+            if f is not None:
+                f.close()
+        seconds = time.perf_counter() - t0
+        manifest(status, seconds)
+    return SweepReport(out, status, sched.completed, sched.planned, ran_now, seconds)
+
+
+def _write(outcomes: list[Outcome], f_runs: TextIO, f_steps: TextIO | None, f_events: TextIO | None) -> None:
+    """Steps and events first, runs.csv last: a run is done once its runs.csv line is on disk."""
+    if f_steps is not None:
+        f_steps.write("".join(o.steps_text for o in outcomes))
+        f_steps.flush()
+    if f_events is not None:
+        f_events.write("".join(o.events_text for o in outcomes))
+        f_events.flush()
+    f_runs.write("".join(o.runs_line for o in outcomes))
+    f_runs.flush()
+
+
+def _prepare_resume(exp: Experiment, out: Path) -> dict[int, dict[int, bool]]:
+    import json
+
+    manifest_path = out / MANIFEST
+    if not manifest_path.exists() or not (out / RUNS).exists():
+        raise ResumeError(f"{out}: no sweep to resume here (no manifest.json and runs.csv); "
+                          f"run without --resume to start one")
+    try:
+        old = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ResumeError(f"{out}/manifest.json is unreadable ({exc}); start the sweep again without --resume") \
+            from None
+    if old.get("fingerprint") != exp.fingerprint():
+        raise ResumeError(
+            f"{out} holds a sweep of a different experiment (or the experiment file or its scenarios "
+            f"changed since it started: fingerprint {old.get('fingerprint')} vs {exp.fingerprint()}); "
+            f"start again without --resume, or pick another --out")
+    for name in (RUNS, STEPS, EVENTS):
+        _truncate_torn(out / name)
+    header = runs_header(exp.parameters)
+    with (out / RUNS).open(encoding="utf-8") as f:
+        first = f.readline().rstrip("\n")
+    if first and first != ",".join(header):
+        raise ResumeError(f"{out}/runs.csv has different columns from this experiment; start again "
+                          f"without --resume")
+    done = read_done(out / RUNS)
+    done_ids = {run_id(dp, rep) for dp, reps in done.items() for rep in reps}
+    for name in (STEPS, EVENTS):
+        _drop_orphans(out / name, done_ids)
+    bad = [dp for dp in done if dp >= len(exp.points)]
+    if bad:
+        raise ResumeError(f"{out}/runs.csv has design points this experiment does not have")
+    return done
+
+
+def existing_status(out: Path) -> dict[str, Any] | None:
+    """The manifest of a sweep already in ``out``, if any."""
+    import json
+
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+__all__ = ["RUN_ID_STRIDE", "ResumeError", "SweepReport", "run_sweep", "read_done", "design_points_text",
+           "existing_status", "_cell"]
