@@ -353,12 +353,13 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
                 continue
             if pspec.role != wanted:
                 where = {"lever": "levers:", "uncertainty": "uncertainties:"}.get(pspec.role)
-                hint = (f"it is {'an' if pspec.role[0] in 'aeiou' else 'a'} {pspec.role}: list it under {where}"
-                        if where else "it is a calibrated constant (docs/VALIDATION.md): experiments vary "
-                                      "levers and uncertainties only")
+                article = "an" if pspec.role[0] in "aeiou" else "a"
+                hint = (f"list it under {where}" if where else
+                        "calibrated constants (docs/VALIDATION.md) stay fixed; experiments vary levers and "
+                        "uncertainties only")
                 others = [p for p, s in catalogue.items() if s.role == wanted]
-                bad.add(key, f"not {'an' if wanted[0] in 'aeiou' else 'a'} {wanted}: {hint}"
-                             f"{did_you_mean(param, others) if not where else ''}")
+                bad.add(key, f"{param} is {article} {pspec.role}, not {'an' if wanted[0] in 'aeiou' else 'a'} "
+                             f"{wanted}: {hint}{did_you_mean(param, others) if not where else ''}")
                 continue
             if any(d.path == param for d in dims):
                 bad.add(key, "listed under both levers and uncertainties")
@@ -378,9 +379,9 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
         elif design == "sobol" and spec.samples & (spec.samples - 1):
             bad.add(("samples",), "a Sobol sequence is balanced only for a power of two", given=spec.samples,
                     has_given=True, allowed=f"e.g. {2 ** max(0, round(math.log2(spec.samples)))}")
-        if not dims:
+        if not spec.levers and not spec.uncertainties:
             bad.add(("design",), f"an {design} design needs at least one lever or uncertainty to sample")
-    if design == "grid" and not dims and len(bases) < 2:
+    if design == "grid" and not spec.levers and not spec.uncertainties and len(bases) < 2:
         bad.add(("levers",), "nothing varies: give levers/uncertainties, or several scenarios with "
                              "design: scenarios")
     rule = spec.replications.rule()
@@ -421,6 +422,8 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
             if failed <= 3:
                 for prob in exc.problems:
                     prob.message = f"design point {p.id} ({p.label}): {prob.message}"
+                    if prob.line is None:  # a cross-field check: point at the first varied parameter
+                        prob.line = _line((_section(dims[0]), dims[0].path), lines)
                 bad.problems.extend(exc.problems)
     if failed > 3:
         bad.add(("levers",), f"... and {failed - 3} more invalid design points")
@@ -499,12 +502,12 @@ def _dimension(param: str, pspec: Any, given: Any, design: str, key: KeyPath, ba
                                                                                              bad.lines)})
                 v = _leaf(checked, param)
             except ConfigError as exc:
-                for prob in exc.problems:
-                    if "design point" not in prob.message and "needs" in prob.message:
-                        continue  # cross-field checks are made per design point
+                own = [prob for prob in exc.problems if prob.key]  # cross-field checks: per design point
+                for prob in own:
                     prob.key = ".".join(key)
-                    bad.problems.append(prob)
-                continue
+                bad.problems.extend(own)
+                if own:
+                    continue
         if v in values:
             bad.add((*key, str(i)), "value listed twice", given=v, has_given=True)
             continue
