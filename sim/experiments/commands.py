@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from sim.experiments.config import Experiment, load_experiment
-from sim.experiments.sweep import ResumeError, existing_status, run_sweep
+from sim.experiments.sweep import ResumeError, check_resumable, existing_status, run_sweep
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 
@@ -53,10 +53,11 @@ def local_pool(workers: int) -> Iterator[cf.Executor]:
 
 def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:
     """After Ctrl-C, end our own workers now rather than wait for the runs in flight."""
-    for proc in list(getattr(pool, "_processes", {}).values()):
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
         if proc.is_alive():
             proc.terminate()
-    for proc in list(getattr(pool, "_processes", {}).values()):
+    for proc in procs:
         proc.join(timeout=5)
 
 
@@ -94,6 +95,11 @@ def sweep(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise _usage_error(f"{out}: cannot create the output folder ({exc.strerror})") from None
 
+    if args.resume:
+        try:
+            check_resumable(exp, out)
+        except ResumeError as exc:
+            raise _usage_error(str(exc)) from None
     planned = len(exp.points) * exp.rule.initial
     more = "+" if exp.rule.adaptive else ""
     if args.scheduler:
@@ -106,7 +112,7 @@ def sweep(args: argparse.Namespace) -> int:
         context = _pool_context(workers)
     try:
         with context as (executor, slots):
-            where = f"Dask at {args.scheduler} ({slots} threads)" if args.scheduler else f"{slots} local workers"
+            where = f"Dask at {args.scheduler} ({slots} threads)" if args.scheduler else f"{slots} local worker{'s' if slots > 1 else ''}"
             print(f"{exp.name}: {len(exp.points)} design points ({exp.design}), {planned}{more} runs on {where}"
                   f"{' (resuming)' if args.resume else ''} -> {out}/", file=sys.stderr)
             report = run_sweep(exp, out, executor, slots=slots, resume=args.resume,

@@ -289,7 +289,8 @@ def _write(outcomes: list[Outcome], f_runs: TextIO, f_steps: TextIO | None, f_ev
     f_runs.flush()
 
 
-def _prepare_resume(exp: Experiment, out: Path) -> dict[int, dict[int, bool]]:
+def check_resumable(exp: Experiment, out: Path) -> None:
+    """Raise ResumeError unless ``out`` holds a sweep of this very experiment."""
     import json
 
     manifest_path = out / MANIFEST
@@ -306,6 +307,10 @@ def _prepare_resume(exp: Experiment, out: Path) -> dict[int, dict[int, bool]]:
             f"{out} holds a sweep of a different experiment (or the experiment file or its scenarios "
             f"changed since it started: fingerprint {old.get('fingerprint')} vs {exp.fingerprint()}); "
             f"start again without --resume, or pick another --out")
+
+
+def _prepare_resume(exp: Experiment, out: Path) -> dict[int, dict[int, bool]]:
+    check_resumable(exp, out)
     for name in (RUNS, STEPS, EVENTS):
         _truncate_torn(out / name)
     header = runs_header(exp.parameters)
@@ -334,5 +339,5 @@ def existing_status(out: Path) -> dict[str, Any] | None:
         return None
 
 
-__all__ = ["RUN_ID_STRIDE", "ResumeError", "SweepReport", "run_sweep", "read_done", "design_points_text",
+__all__ = ["RUN_ID_STRIDE", "ResumeError", "check_resumable", "SweepReport", "run_sweep", "read_done", "design_points_text",
            "existing_status", "_cell"]

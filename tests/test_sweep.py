@@ -1,0 +1,202 @@
+"""Sweeps: identical results on any executor, streaming, resume after a kill, adaptive plans."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from sim.experiments import commands
+from sim.experiments.config import load_experiment
+from sim.experiments.design import wilson_half_width
+from sim.runner import replicate_seed
+
+ROOT = Path(__file__).resolve().parents[1]
+
+EXPERIMENT = """
+    name: tiny
+    scenarios: [paris_declaration, budapest_memorandum]
+    design: grid
+    levers:
+      monitoring.coverage: [0.3, 0.9]
+    reference: {scenario: budapest_memorandum, monitoring.coverage: 0.3}
+    replications: 6
+    horizon_weeks: 40
+    master_seed: 7
+    outputs: {steps: true, events: true, step_period: 5}
+"""
+
+
+def write(tmp_path: Path, text: str = EXPERIMENT, name: str = "tiny.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def sweep(exp: Path, out: Path, *, workers: int | None = 1, scheduler: str | None = None,
+          resume: bool = False) -> int:
+    args = argparse.Namespace(experiment=exp, workers=workers, scheduler=scheduler, out=out, resume=resume)
+    return commands.sweep(args)
+
+
+def sorted_rows(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    body = sorted(lines[1:], key=lambda line: int(line.split(",", 1)[0]))  # stable: keeps a run's own order
+    return [lines[0], *body]
+
+
+@pytest.fixture(scope="module")
+def reference_sweep(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("ref")
+    exp = write(tmp)
+    assert sweep(exp, tmp / "out", workers=1) == 0
+    return exp, tmp / "out"
+
+
+def test_folder_contract(reference_sweep):
+    exp_path, out = reference_sweep
+    exp = load_experiment(exp_path)
+    with (out / "runs.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    header = list(rows[0])
+    assert header[:4] == ["run_id", "design_point", "replicate", "monitoring.coverage"]
+    assert header[4:6] == ["scenario", "seed"]
+    assert len(rows) == 4 * 6 and len({r["run_id"] for r in rows}) == 24
+    for r in rows:  # run_id is deterministic; replicate k has the same seed at every design point
+        assert int(r["run_id"]) == int(r["design_point"]) * 100000 + int(r["replicate"])
+        assert int(r["seed"]) == replicate_seed(7, int(r["replicate"]))
+        assert r["horizon_weeks"] == "40"
+    seeds = {}
+    for r in rows:
+        seeds.setdefault(r["replicate"], set()).add(r["seed"])
+    assert all(len(s) == 1 for s in seeds.values()) and len(seeds) == 6
+    points = list(csv.DictReader((out / "design_points.csv").open(newline="")))
+    assert [p["label"] for p in points] == ["paris_declaration, coverage=0.3", "paris_declaration, coverage=0.9",
+                                            "budapest_memorandum, coverage=0.3",
+                                            "budapest_memorandum, coverage=0.9"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["runs_done"] == 24
+    assert manifest["reference"] == {"design_point": 2, "label": "budapest_memorandum, coverage=0.3"}
+    assert manifest["design"] == "scenarios+grid" and manifest["levers"] == ["monitoring.coverage"]
+    assert manifest["horizon_weeks"] == 40 and manifest["master_seed"] == 7
+    assert manifest["fingerprint"] == exp.fingerprint()
+    steps = list(csv.DictReader((out / "steps.csv").open(newline="")))
+    weeks = sorted({int(s["week"]) for s in steps if s["run_id"] == "0"})
+    assert weeks == [0, 5, 10, 15, 20, 25, 30, 35, 39]
+    assert (out / "events.csv").read_text().startswith("run_id,week,kind")
+
+
+def test_same_results_with_two_workers_and_dask(reference_sweep, tmp_path):
+    exp, ref_out = reference_sweep
+    assert sweep(exp, tmp_path / "two", workers=2) == 0
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=2,
+                                  dashboard_address=None) as cluster:
+        assert sweep(exp, tmp_path / "dask", workers=None, scheduler=cluster.scheduler_address) == 0
+    for name in ("runs.csv", "steps.csv", "events.csv"):
+        expected = sorted_rows(ref_out / name)
+        assert sorted_rows(tmp_path / "two" / name) == expected, name
+        assert sorted_rows(tmp_path / "dask" / name) == expected, name
+
+
+def test_partial_folder_needs_resume(reference_sweep, tmp_path):
+    exp, ref_out = reference_sweep
+    out = tmp_path / "p"
+    out.mkdir()
+    manifest = json.loads((ref_out / "manifest.json").read_text())
+    manifest.update(status="partial", runs_done=3)
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    (out / "runs.csv").write_text((ref_out / "runs.csv").read_text())
+    from sim.cli import UsageError
+
+    with pytest.raises(UsageError, match="--resume"):
+        sweep(exp, out)
+
+
+def test_resume_after_sigkill(reference_sweep, tmp_path):
+    """Kill a sweep (and its workers) part-way, tear the last line, resume: exactly the full sweep."""
+    _, ref_out = reference_sweep
+    exp = write(tmp_path, EXPERIMENT.replace("replications: 6", "replications: 60"))
+    full = tmp_path / "full"
+    assert sweep(exp, full, workers=2) == 0
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(exp), "--out", str(out), "--workers", "2"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            runs = out / "runs.csv"
+            if runs.exists() and runs.read_text().count("\n") > 40:
+                break
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the sweep, its forkserver and its workers
+        proc.wait()
+    done = (out / "runs.csv").read_text().count("\n") - 1
+    assert 0 < done < 240, done
+    with (out / "runs.csv").open("a") as f:  # a kill in the middle of a write
+        f.write("12300005,123,5,0.3,paris_decl")
+    with (out / "steps.csv").open("a") as f:
+        f.write("99900001,3,0,Fal")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "partial"
+    assert sweep(exp, out, workers=2, resume=True) == 0
+    for name in ("runs.csv", "steps.csv", "events.csv"):
+        assert sorted_rows(out / name) == sorted_rows(full / name), name
+    assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+    # Resuming a complete sweep runs nothing and changes nothing.
+    before = (out / "runs.csv").read_bytes()
+    assert sweep(exp, out, workers=1, resume=True) == 0
+    assert (out / "runs.csv").read_bytes() == before
+
+
+def test_resume_refuses_a_changed_experiment(reference_sweep, tmp_path):
+    exp, ref_out = reference_sweep
+    out = tmp_path / "copy"
+    out.mkdir()
+    for name in ("runs.csv", "manifest.json"):
+        (out / name).write_bytes((ref_out / name).read_bytes())
+    changed = write(tmp_path, EXPERIMENT.replace("master_seed: 7", "master_seed: 8"))
+    from sim.cli import UsageError
+
+    with pytest.raises(UsageError, match="different experiment"):
+        sweep(changed, out, resume=True)
+
+
+def test_adaptive_sweep_plans_replicates(tmp_path):
+    exp = write(tmp_path, """
+        scenarios: [paris_declaration, budapest_memorandum]
+        design: scenarios
+        replications:
+          adaptive: {half_width: 0.15, initial: 6, batch: 6, max: 30}
+        horizon_weeks: 60
+    """, "adaptive.yaml")
+    out = tmp_path / "a"
+    assert sweep(exp, out, workers=2) == 0
+    with (out / "runs.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    by_point: dict[int, list[tuple[int, bool]]] = {}
+    for r in rows:
+        by_point.setdefault(int(r["design_point"]), []).append((int(r["replicate"]), r["escalated"] == "True"))
+    assert set(by_point) == {0, 1}
+    for reps in by_point.values():
+        reps.sort()
+        n = len(reps)
+        assert [k for k, _ in reps] == list(range(n)) and n % 6 == 0 and 6 <= n <= 30
+        esc = [e for _, e in reps]
+        for stage in range(6, n, 6):  # every earlier check said: not yet narrow enough
+            assert wilson_half_width(sum(esc[:stage]), stage) > 0.15
+        assert n == 30 or wilson_half_width(sum(esc), n) <= 0.15
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["replications"]["kind"] == "adaptive"
+    assert manifest["runs_done"] == len(rows)
