@@ -1,0 +1,684 @@
+"""Analysis of a scenario sweep: how often and how soon the ceasefire breaks, per design point.
+
+``analyze_directory(DIR)`` reads a sweep folder (``runs.csv``, ``design_points.csv``,
+``manifest.json``) and writes, beside them:
+
+* ``summary.csv``      one row a design point (``SUMMARY_COLUMNS``);
+* ``differences.csv``  one row a design point other than the reference: paired
+                       differences against the reference design (``DIFFERENCE_COLUMNS``);
+* ``sensitivity.csv``  LHS and Sobol designs only, with SALib installed: global
+                       sensitivity indices (``SENSITIVITY_COLUMNS``);
+* ``p_escalation.png``, ``survival.png``, ``lever_effects.png``, ``sensitivity.png``.
+
+Definitions used throughout (docs/OUTPUTS.md repeats them):
+
+* *Escalation* is a renewed armed attack (a major attack) before the horizon; its week is
+  the survival time. A run without one is censored at the horizon. Censoring is only
+  administrative (at the horizon), so the restricted mean survival time (RMST) up to the
+  horizon is the plain mean of ``survival_weeks`` and can be differenced pair by pair.
+* ``S(t)`` is the Kaplan-Meier probability that no escalation happened in weeks
+  ``0..t`` (the ceasefire still holds after week ``t``); intervals are lifelines'
+  (exponential Greenwood / log-log). When no escalation happened by ``t`` the estimate is
+  1 and the Kaplan-Meier interval collapses to [1, 1]; the Wilson interval on
+  ``p_escalation`` is the honest interval at the horizon.
+* *Detection rate*: detections by the monitoring mechanism over every violation (Russian
+  probes, limited and major attacks, and Ukrainian violations), pooled over the runs
+  (sum over sum). Major attacks are always detected when monitoring exists.
+* *Attribution accuracy*: correct attributions over correct plus wrong ones (cases closed
+  without attribution excluded; attributions of false alarms count as wrong), pooled.
+
+Every CSV loads with a plain ``pd.read_csv`` into the dtypes documented below; floats are
+written with six decimals, rows are sorted, so the same ``runs.csv`` gives byte-identical
+tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import math
+import warnings
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.outputs import Column, atomic_write
+
+CONFIDENCE = 0.95
+SURVIVAL_TIMES: dict[str, int] = {"1y": 52, "2y": 104, "5y": 260}  # column suffix -> weeks
+VIOLATION_COLUMNS = ("violations_probe", "violations_limited", "violations_major", "ukraine_violations")
+OUTPUTS = {"p_escalation": "P(escalation)", "rmst_weeks": "mean weeks without escalation (RMST)"}
+MAX_BAR_ROWS = 40  # designs shown in the probability plot
+MAX_CURVES = 10  # Kaplan-Meier curves shown
+
+_PARAMS_NOTE = ("Then one column per varied parameter, named by its dotted path "
+                "(e.g. monitoring.coverage), with the value of the design point.")
+
+# name -> (pandas dtype after a plain read_csv, unit, meaning)
+SUMMARY_COLUMNS: dict[str, Column] = {
+    "design_point": ("int64", "", "Design point identifier (joins runs.csv and design_points.csv)."),
+    "label": ("object", "", "Design point label from the experiment file."),
+    "scenario": ("object", "", "Base scenario of the design point. " + _PARAMS_NOTE),
+    "runs": ("int64", "count", "Replicates analysed."),
+    "escalations": ("int64", "count", "Runs with a renewed armed attack before the horizon."),
+    "p_escalation": ("float64", "probability", "Share of runs that escalated before the horizon."),
+    "p_low": ("float64", "probability", "Lower bound of the 95% Wilson interval of p_escalation."),
+    "p_high": ("float64", "probability", "Upper bound of the 95% Wilson interval of p_escalation."),
+    "median_weeks": ("float64", "weeks", "Kaplan-Meier median weeks to escalation; empty when S(t) stays "
+                                         "above 0.5 up to the horizon."),
+    "median_low": ("float64", "weeks", "Lower bound of the 95% interval of the median; empty if not reached."),
+    "median_high": ("float64", "weeks", "Upper bound of the 95% interval of the median; empty if not reached."),
+    **{k: v for t, w in SURVIVAL_TIMES.items() for k, v in {
+        f"survival_{t}": ("float64", "probability", f"Kaplan-Meier probability the ceasefire holds after week "
+                                                    f"{w} ({t[:-1]} year{'s' if t != '1y' else ''}); empty "
+                                                    f"beyond the horizon."),
+        f"survival_{t}_low": ("float64", "probability", f"Lower bound of the 95% interval of survival_{t}."),
+        f"survival_{t}_high": ("float64", "probability", f"Upper bound of the 95% interval of survival_{t}."),
+    }.items()},
+    "rmst_weeks": ("float64", "weeks", "Restricted mean survival time: mean weeks the ceasefire held, "
+                                       "up to the horizon."),
+    "horizon_weeks": ("int64", "weeks", "Horizon of the runs (restriction time of rmst_weeks)."),
+    "mean_violations_probe": ("float64", "count per run", "Mean Russian grey-zone violations (probes)."),
+    "mean_violations_limited": ("float64", "count per run", "Mean Russian limited offensives."),
+    "mean_violations_major": ("float64", "count per run", "Mean Russian renewed armed attacks."),
+    "mean_ukraine_violations": ("float64", "count per run", "Mean minor violations by Ukrainian units."),
+    "mean_false_alarms": ("float64", "count per run", "Mean reports of violations that did not happen."),
+    "detection_rate": ("float64", "share", "Detections over all violations (Russian and Ukrainian), pooled "
+                                           "over runs; empty when there was no violation."),
+    "attribution_accuracy": ("float64", "share", "attributed_correctly / (attributed_correctly + "
+                                                 "misattributed), pooled over runs; empty when none."),
+}
+
+DIFFERENCE_COLUMNS: dict[str, Column] = {
+    "design_point": ("int64", "", "Design point compared with the reference."),
+    "label": ("object", "", "Design point label."),
+    "scenario": ("object", "", "Base scenario of the design point. " + _PARAMS_NOTE),
+    "reference_design_point": ("int64", "", "Reference design point (manifest.json 'reference')."),
+    "reference_label": ("object", "", "Label of the reference design point."),
+    "pairs": ("int64", "count", "Replicates present for both (paired by replicate: same seed)."),
+    "p_escalation": ("float64", "probability", "P(escalation) of the design point over the pairs."),
+    "p_escalation_reference": ("float64", "probability", "P(escalation) of the reference over the pairs."),
+    "diff_escalation": ("float64", "probability", "p_escalation - p_escalation_reference (mean paired "
+                                                  "difference of the escalation indicator)."),
+    "diff_low": ("float64", "probability", "Lower bound of the 95% Newcombe paired interval (method 10, "
+                                           "Wilson score) of diff_escalation."),
+    "diff_high": ("float64", "probability", "Upper bound of that interval."),
+    "only_design_escalated": ("int64", "count", "Pairs where only the design point escalated."),
+    "only_reference_escalated": ("int64", "count", "Pairs where only the reference escalated."),
+    "p_value": ("float64", "probability", "Exact McNemar test of no difference in P(escalation) "
+                                          "(two-sided binomial test on the discordant pairs)."),
+    "rmst_weeks": ("float64", "weeks", "Mean weeks without escalation up to the horizon (RMST), design point."),
+    "rmst_weeks_reference": ("float64", "weeks", "Same for the reference, over the same pairs."),
+    "diff_rmst_weeks": ("float64", "weeks", "Mean paired difference in weeks without escalation "
+                                            "(positive: the ceasefire holds longer than under the reference)."),
+    "diff_rmst_low": ("float64", "weeks", "Lower bound of the 95% t interval of the per-pair differences; "
+                                          "empty with fewer than two pairs."),
+    "diff_rmst_high": ("float64", "weeks", "Upper bound of that interval."),
+}
+
+SENSITIVITY_COLUMNS: dict[str, Column] = {
+    "parameter": ("object", "", "Varied parameter (dotted path)."),
+    "role": ("object", "", "lever or uncertainty (manifest.json), or empty."),
+    "output": ("object", "", "p_escalation (share of replicates escalating) or rmst_weeks (mean weeks "
+                             "without escalation up to the horizon), per design point."),
+    "method": ("object", "", "delta (SALib delta, valid for any sample) or sobol (SALib Sobol, only for a "
+                             "Saltelli/Sobol sample)."),
+    "index": ("object", "", "delta: moment-independent delta; S1: first-order; ST: total-order."),
+    "value": ("float64", "index 0-1", "Estimated index."),
+    "conf": ("float64", "index 0-1", "Half-width of the 95% bootstrap interval (SALib's *_conf)."),
+    "low": ("float64", "index 0-1", "value - conf."),
+    "high": ("float64", "index 0-1", "value + conf."),
+}
+
+
+# --- pure statistics -----------------------------------------------------------------------
+
+def _z(confidence: float) -> float:
+    return float(stats.norm.ppf(0.5 + confidence / 2.0))
+
+
+def wilson_interval(k: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion k/n; (nan, nan) when n is 0."""
+    if n <= 0:
+        return (math.nan, math.nan)
+    if not 0 <= k <= n:
+        raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
+    z = _z(confidence)
+    p = k / n
+    denom = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    low, high = centre - half, centre + half
+    # exact at the boundaries (rounding would otherwise leave 1e-17)
+    return (0.0 if k == 0 else max(0.0, low), 1.0 if k == n else min(1.0, high))
+
+
+def newcombe_paired_interval(both: int, only_first: int, only_second: int, neither: int,
+                             confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Newcombe's (1998, method 10) interval for p1 - p2 from paired binary outcomes.
+
+    ``only_first``: pairs where only the first member had the event. Square-and-add of the
+    two Wilson intervals, with the continuity-corrected correlation phi of the 2x2 table.
+    """
+    n = both + only_first + only_second + neither
+    if n == 0:
+        return (math.nan, math.nan)
+    p1, p2 = (both + only_first) / n, (both + only_second) / n
+    d = p1 - p2
+    l1, u1 = wilson_interval(both + only_first, n, confidence)
+    l2, u2 = wilson_interval(both + only_second, n, confidence)
+    margins = [both + only_first, only_second + neither, both + only_second, only_first + neither]
+    phi = 0.0
+    if min(margins) > 0:
+        a = both * neither - only_first * only_second
+        a = a - n / 2 if a > n / 2 else (0.0 if a >= 0 else a)
+        phi = a / math.sqrt(math.prod(margins))
+    lo = d - math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
+    hi = d + math.sqrt(max(0.0, (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2))
+    return (max(-1.0, lo), min(1.0, hi))
+
+
+def _km_fitter(durations: Iterable[float], observed: Iterable[bool], confidence: float = CONFIDENCE):
+    from lifelines import KaplanMeierFitter
+
+    kmf = KaplanMeierFitter(alpha=1.0 - confidence)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kmf.fit(np.asarray(list(durations), dtype=float), np.asarray(list(observed), dtype=bool))
+    return kmf
+
+
+def _km_at(kmf: Any, times: Sequence[float], horizon: float) -> pd.DataFrame:
+    times = [float(t) for t in times]
+    out = pd.DataFrame(np.nan, index=pd.Index(times, name="time"), columns=["survival", "low", "high"])
+    sf = kmf.survival_function_.iloc[:, 0]
+    ci = kmf.confidence_interval_survival_function_
+    grid = sf.index.to_numpy(dtype=float)
+    for t in times:
+        if t > horizon or t < 0:
+            continue
+        i = int(np.searchsorted(grid, t, side="right")) - 1  # step function: last change at or before t
+        s = float(sf.iloc[i]) if i >= 0 else 1.0
+        lo, hi = (float(ci.iloc[i, 0]), float(ci.iloc[i, 1])) if i >= 0 else (1.0, 1.0)
+        if s >= 1.0:  # no event yet: the log-log interval is undefined; lifelines gives [nan|1, 1]
+            lo = hi = 1.0
+        out.loc[t] = (s, lo, hi)
+    return out
+
+
+def _km_median(kmf: Any) -> tuple[float, float, float]:
+    from lifelines.utils import median_survival_times
+
+    med = float(kmf.median_survival_time_)
+    ci = median_survival_times(kmf.confidence_interval_survival_function_)
+    lo, hi = float(ci.iloc[0, 0]), float(ci.iloc[0, 1])
+    finite = lambda x: x if math.isfinite(x) else math.nan  # noqa: E731
+    return (finite(med), finite(lo), finite(hi))
+
+
+def km_survival(durations: Iterable[float], observed: Iterable[bool], times: Sequence[float], *,
+                horizon: float | None = None, confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """Kaplan-Meier S(t) = P(no event in 0..t) at ``times``, with lifelines' interval.
+
+    Returns a frame indexed by time with columns ``survival``, ``low``, ``high``. Times
+    beyond ``horizon`` (default: the largest duration) give NaN: not observed.
+    """
+    durations = np.asarray(list(durations), dtype=float)
+    if durations.size == 0:
+        return pd.DataFrame(np.nan, index=pd.Index([float(t) for t in times], name="time"),
+                            columns=["survival", "low", "high"])
+    horizon = float(durations.max()) if horizon is None else float(horizon)
+    return _km_at(_km_fitter(durations, observed, confidence), times, horizon)
+
+
+def km_median(durations: Iterable[float], observed: Iterable[bool],
+              confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """Kaplan-Meier median time with its interval (lifelines); NaN where not reached."""
+    durations = list(durations)
+    if not durations:
+        return (math.nan, math.nan, math.nan)
+    return _km_median(_km_fitter(durations, observed, confidence))
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num) / float(den) if den else math.nan
+
+
+def escalation_summary(runs_df: pd.DataFrame, group_cols: Sequence[str] | str) -> pd.DataFrame:
+    """One row a group of runs: escalation probability, survival, violations, monitoring.
+
+    ``runs_df`` has the runs.csv columns (``escalated``, ``survival_weeks``,
+    ``horizon_weeks``, violation and attribution counts); the result has ``group_cols``
+    then the statistics of ``SUMMARY_COLUMNS`` from ``runs`` on, sorted by the groups.
+    """
+    group_cols = [group_cols] if isinstance(group_cols, str) else list(group_cols)
+    rows = []
+    for key, g in runs_df.groupby(group_cols, sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        n = len(g)
+        esc = g["escalated"].astype(bool).to_numpy()
+        k = int(esc.sum())
+        horizon = int(g["horizon_weeks"].max())
+        dur = g["survival_weeks"].to_numpy(dtype=float)
+        p_lo, p_hi = wilson_interval(k, n)
+        kmf = _km_fitter(dur, esc)
+        med, med_lo, med_hi = _km_median(kmf)
+        surv = _km_at(kmf, list(SURVIVAL_TIMES.values()), horizon)
+        row: dict[str, Any] = dict(zip(group_cols, key))
+        row.update(runs=n, escalations=k, p_escalation=k / n, p_low=p_lo, p_high=p_hi,
+                   median_weeks=med, median_low=med_lo, median_high=med_hi)
+        for name, w in SURVIVAL_TIMES.items():
+            s, lo, hi = surv.loc[float(w)]
+            row.update({f"survival_{name}": s, f"survival_{name}_low": lo, f"survival_{name}_high": hi})
+        violations = sum(g[c].sum() for c in VIOLATION_COLUMNS)
+        attributed = g["attributed_correctly"].sum() + g["misattributed"].sum()
+        row.update(
+            rmst_weeks=float(np.minimum(dur, horizon).mean()),
+            horizon_weeks=horizon,
+            mean_violations_probe=g["violations_probe"].mean(),
+            mean_violations_limited=g["violations_limited"].mean(),
+            mean_violations_major=g["violations_major"].mean(),
+            mean_ukraine_violations=g["ukraine_violations"].mean(),
+            mean_false_alarms=g["false_alarms"].mean(),
+            detection_rate=_ratio(g["detected"].sum(), violations),
+            attribution_accuracy=_ratio(g["attributed_correctly"].sum(), attributed),
+        )
+        rows.append(row)
+    stat_cols = list(SUMMARY_COLUMNS)[list(SUMMARY_COLUMNS).index("runs"):]
+    return pd.DataFrame(rows, columns=[*group_cols, *stat_cols])
+
+
+def paired_differences(runs_df: pd.DataFrame, reference_design_point: Any, *,
+                       group_col: str = "design_point", pair_col: str = "replicate",
+                       confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """Paired differences of every group against the reference group.
+
+    Runs are paired by ``pair_col`` (replicate k of every design point shares its seed:
+    common random numbers). Escalation: mean paired difference of the indicator with
+    Newcombe's paired interval and an exact McNemar p-value. Time: mean paired
+    difference of the restricted survival time min(survival_weeks, horizon) (the RMST
+    difference, since censoring happens only at the horizon) with a t interval.
+    The reference itself has no row. Columns: ``group_col``, ``reference_<group_col>``,
+    then ``DIFFERENCE_COLUMNS`` from ``pairs`` on.
+    """
+    ref_col = f"reference_{group_col}"
+    stat_cols = list(DIFFERENCE_COLUMNS)[list(DIFFERENCE_COLUMNS).index("pairs"):]
+    ref = runs_df[runs_df[group_col] == reference_design_point]
+    if ref.empty:
+        raise ValueError(f"reference {group_col} {reference_design_point!r} has no runs")
+    ref = ref.drop_duplicates(pair_col).set_index(pair_col)
+    t_crit = lambda df: float(stats.t.ppf(0.5 + confidence / 2, df))  # noqa: E731
+    rows = []
+    for key, g in runs_df.groupby(group_col, sort=True):
+        if key == reference_design_point:
+            continue
+        g = g.drop_duplicates(pair_col).set_index(pair_col)
+        common = g.index.intersection(ref.index).sort_values()
+        n = len(common)
+        row: dict[str, Any] = {group_col: key, ref_col: reference_design_point, "pairs": n}
+        if n == 0:
+            rows.append(row)
+            continue
+        a = g.loc[common, "escalated"].astype(bool).to_numpy()
+        b = ref.loc[common, "escalated"].astype(bool).to_numpy()
+        both, only_a, only_b = int((a & b).sum()), int((a & ~b).sum()), int((~a & b).sum())
+        lo, hi = newcombe_paired_interval(both, only_a, only_b, n - both - only_a - only_b, confidence)
+        discordant = only_a + only_b
+        p_value = float(stats.binomtest(only_a, discordant, 0.5).pvalue) if discordant else 1.0
+        tau = min(float(g.loc[common, "horizon_weeks"].min()), float(ref.loc[common, "horizon_weeks"].min()))
+        ta = np.minimum(g.loc[common, "survival_weeks"].to_numpy(dtype=float), tau)
+        tb = np.minimum(ref.loc[common, "survival_weeks"].to_numpy(dtype=float), tau)
+        d = ta - tb
+        if n >= 2:
+            half = t_crit(n - 1) * float(d.std(ddof=1)) / math.sqrt(n)
+            d_lo, d_hi = float(d.mean()) - half, float(d.mean()) + half
+        else:
+            d_lo = d_hi = math.nan
+        row.update(p_escalation=a.mean(), p_escalation_reference=b.mean(), diff_escalation=a.mean() - b.mean(),
+                   diff_low=lo, diff_high=hi, only_design_escalated=only_a, only_reference_escalated=only_b,
+                   p_value=p_value, rmst_weeks=ta.mean(), rmst_weeks_reference=tb.mean(),
+                   diff_rmst_weeks=float(d.mean()), diff_rmst_low=d_lo, diff_rmst_high=d_hi)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[group_col, ref_col, *stat_cols])
+
+
+# --- main effects and sensitivity ----------------------------------------------------------
+
+def design_outputs(runs_df: pd.DataFrame) -> pd.DataFrame:
+    """Per design point: p_escalation and rmst_weeks (the outputs of the sensitivity analysis)."""
+    g = runs_df.assign(_t=np.minimum(runs_df["survival_weeks"], runs_df["horizon_weeks"]).astype(float),
+                       _e=runs_df["escalated"].astype(float)).groupby("design_point", sort=True)
+    return pd.DataFrame({"p_escalation": g["_e"].mean(), "rmst_weeks": g["_t"].mean()})
+
+
+def main_effects(runs_df: pd.DataFrame, params: Sequence[str], *, bins: int = 5,
+                 max_levels: int = 8) -> pd.DataFrame:
+    """P(escalation) by level of each parameter, pooled over every other factor.
+
+    Parameters with at most ``max_levels`` distinct values (grids, switches, categories)
+    keep their levels; continuous ones (LHS, Sobol) are cut into ``bins`` quantile bins.
+    Columns: parameter, level (text), x (numeric position or NaN), runs, escalations,
+    p_escalation, p_low, p_high, binned.
+    """
+    rows = []
+    for p in params:
+        col = runs_df[p]
+        binned = col.nunique(dropna=True) > max_levels and pd.api.types.is_numeric_dtype(col)
+        if binned:
+            cats = pd.qcut(col, q=bins, duplicates="drop")
+            groups = runs_df.groupby(cats, observed=True, sort=True)
+        else:
+            groups = runs_df.groupby(col, sort=True, dropna=True)
+        for level, g in groups:
+            n, k = len(g), int(g["escalated"].astype(bool).sum())
+            lo, hi = wilson_interval(k, n)
+            if binned:
+                text, x = f"{level.left:.3g}-{level.right:.3g}", float(g[p].mean())
+            else:
+                text = str(level)
+                x = float(level) if pd.api.types.is_number(level) and not isinstance(level, bool) else math.nan
+            rows.append(dict(parameter=p, level=text, x=x, runs=n, escalations=k, p_escalation=k / n,
+                             p_low=lo, p_high=hi, binned=bool(binned)))
+    return pd.DataFrame(rows, columns=["parameter", "level", "x", "runs", "escalations", "p_escalation",
+                                       "p_low", "p_high", "binned"])
+
+
+def _saltelli_blocks(X: np.ndarray) -> bool | None:
+    """calc_second_order if X (rows in design order) has SALib's Sobol sample layout, else None."""
+    n, d = X.shape
+    for second, step in ((True, 2 * d + 2), (False, d + 2)):
+        if d < 1 or n % step or n < 2 * step:
+            continue
+        blocks = X.reshape(n // step, step, d)
+        A, B = blocks[:, 0, :], blocks[:, -1, :]
+        ok = True
+        for i in range(d):
+            ab = A.copy()
+            ab[:, i] = B[:, i]
+            if not np.allclose(blocks[:, 1 + i, :], ab, rtol=1e-6, atol=1e-9):
+                ok = False
+                break
+        if ok:
+            return second
+    return None
+
+
+@contextlib.contextmanager
+def _quiet_salib() -> Iterator[None]:
+    """SALib prints notices, resets warning filters and seeds numpy's global generator:
+    keep all three to this call. One BLAS thread when threadpoolctl is there (the many
+    tiny KDE solves run several times slower threaded)."""
+    state = np.random.get_state()
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(warnings.catch_warnings())
+        stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
+        stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
+        try:
+            from threadpoolctl import threadpool_limits
+            stack.enter_context(threadpool_limits(1))
+        except ImportError:
+            pass
+        warnings.simplefilter("ignore")
+        try:
+            yield
+        finally:
+            np.random.set_state(state)
+
+
+def sensitivity_indices(design_df: pd.DataFrame, outputs: pd.DataFrame, params: Sequence[str], *,
+                        roles: dict[str, str] | None = None, design_kind: str = "lhs",
+                        seed: int = 12345, notes: list[str] | None = None) -> pd.DataFrame:
+    """Global sensitivity indices of each output to the numeric varied parameters (SALib).
+
+    ``design_df`` has one row a design point (``design_point`` and the parameters),
+    ``outputs`` is indexed by design point. The delta index (valid for any sample) is
+    always computed; Sobol S1/ST too when the design is a Saltelli/Sobol sample in order.
+    Raises ImportError when SALib is missing. Problems go to ``notes``.
+    """
+    from SALib.analyze import delta as salib_delta
+    from SALib.analyze import sobol as salib_sobol
+
+    notes = notes if notes is not None else []
+    roles = roles or {}
+    d = design_df.set_index("design_point").sort_index().join(outputs, how="inner")
+    usable = []
+    for p in params:
+        col = d[p]
+        if col.dtype == bool:
+            d[p] = col.astype(float)
+        elif not pd.api.types.is_numeric_dtype(col):
+            notes.append(f"sensitivity: {p} is not numeric ({col.dropna().unique()[:3].tolist()}...), left out")
+            continue
+        if d[p].nunique() < 2:
+            continue
+        usable.append(p)
+    rows = []
+    if not usable or len(d) < 10:
+        notes.append("sensitivity: needs at least one numeric varied parameter and 10 design points; skipped")
+        return pd.DataFrame(columns=list(SENSITIVITY_COLUMNS))
+    X = d[usable].to_numpy(dtype=float)
+    problem = {"num_vars": len(usable), "names": list(usable),
+               "bounds": [[float(X[:, i].min()), float(X[:, i].max())] for i in range(len(usable))]}
+    second = _saltelli_blocks(X) if design_kind == "sobol" else None
+    if design_kind == "sobol" and second is None:
+        notes.append("sensitivity: the Sobol design is not in SALib's Saltelli layout; delta index only")
+    for out in OUTPUTS:
+        Y = d[out].to_numpy(dtype=float)
+        if np.nanstd(Y) == 0:
+            notes.append(f"sensitivity: {out} is the same at every design point; no index")
+            continue
+        results: list[tuple[str, str, Any]] = []
+        with _quiet_salib():
+            try:
+                r = dict(salib_delta.analyze(problem, X, Y, num_resamples=100, conf_level=CONFIDENCE, seed=seed))
+                if "delta_raw" in r:  # SALib >= 1.5: the classic given-data estimator is 'raw'
+                    r["delta"], r["delta_conf"] = r["delta_raw"], r["delta_raw_conf"]
+                results += [("delta", "delta", r), ("delta", "S1", r)]
+            except Exception as exc:  # SALib raises bare errors on degenerate samples
+                notes.append(f"sensitivity: delta failed for {out} ({exc})")
+            if second is not None:
+                try:
+                    r = salib_sobol.analyze(problem, Y, calc_second_order=second, num_resamples=100,
+                                            conf_level=CONFIDENCE, seed=seed)
+                    results += [("sobol", "S1", r), ("sobol", "ST", r)]
+                except Exception as exc:
+                    notes.append(f"sensitivity: Sobol analysis failed for {out} ({exc})")
+        for method, index, r in results:
+            for i, p in enumerate(usable):
+                v, c = float(r[index][i]), float(r[f"{index}_conf"][i])
+                rows.append(dict(parameter=p, role=roles.get(p, ""), output=out, method=method, index=index,
+                                 value=v, conf=c, low=v - c, high=v + c))
+    df = pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
+    return df.sort_values(["output", "method", "index", "parameter"], kind="stable").reset_index(drop=True)
+
+
+# --- reading and writing -------------------------------------------------------------------
+
+def _format(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return f"{float(v):.6f}"
+    return v
+
+
+def _param_cell(v: Any) -> Any:
+    """Parameter values as runs.csv writes them (repr of the rounded float)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return repr(round(float(v), 10))
+    return v
+
+
+def table_text(df: pd.DataFrame, params: Sequence[str] = ()) -> str:
+    """CSV text with fixed formatting: six decimals, empty for missing, params as given."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(list(df.columns))
+    pset = set(params)
+    for rec in df.itertuples(index=False, name=None):
+        w.writerow([_param_cell(v) if c in pset else _format(v) for c, v in zip(df.columns, rec)])
+    return buf.getvalue()
+
+
+def _usage_error(message: str) -> Exception:
+    try:
+        from sim.cli import UsageError
+        return UsageError(message)
+    except ImportError:  # pragma: no cover
+        return ValueError(message)
+
+
+def load_sweep(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any], list[str]]:
+    """runs.csv, design_points.csv (derived when absent), manifest.json ({} when absent), params."""
+    directory = Path(directory)
+    runs_path = directory / "runs.csv"
+    if not runs_path.is_file():
+        raise _usage_error(f"{directory}: no runs.csv here; give the folder a sweep wrote "
+                           f"(e.g. results/quick/)")
+    runs = pd.read_csv(runs_path)
+    if runs.empty:
+        raise _usage_error(f"{runs_path}: no runs yet; nothing to analyse")
+    manifest: dict[str, Any] = {}
+    if (directory / "manifest.json").is_file():
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    if "design_point" not in runs:  # a single `python -m sim run` folder, or runs of several scenarios
+        runs.insert(1, "design_point", pd.factorize(runs["scenario"], sort=True)[0])
+        runs.insert(2, "replicate", runs.groupby("design_point").cumcount())
+    dp_path = directory / "design_points.csv"
+    if dp_path.is_file():
+        design = pd.read_csv(dp_path)
+    else:
+        design = runs.drop_duplicates("design_point")[["design_point", "scenario"]].copy()
+        design.insert(1, "label", design["scenario"])
+    fixed = {"design_point", "label", "scenario"}
+    params = [c for c in design.columns if c not in fixed]
+    design = design.sort_values("design_point").reset_index(drop=True)
+    return runs, design, manifest, params
+
+
+def _reference(manifest: dict[str, Any], design: pd.DataFrame, notes: list[str]) -> int | None:
+    ref = manifest.get("reference")
+    if isinstance(ref, dict):
+        ref = ref.get("design_point", ref.get("label"))
+    if isinstance(ref, str) and not ref.isdigit():
+        match = design.loc[design["label"] == ref, "design_point"]
+        ref = int(match.iloc[0]) if len(match) else None
+    if ref is None:
+        if len(design) < 2:
+            return None
+        ref = int(design["design_point"].iloc[0])
+        notes.append(f"no reference design in manifest.json: differences are against design point {ref}")
+    return int(ref)
+
+
+def analyze_directory(directory: Path, *, quiet: bool = False) -> pd.DataFrame:
+    """Write summary.csv, differences.csv, sensitivity.csv and the plots of a sweep folder.
+
+    Returns the summary (one row a design point). Prints a headline table and notes
+    (skipped parts, partial sweeps) unless ``quiet``.
+    """
+    from sim.experiments import plots
+
+    directory = Path(directory)
+    runs, design, manifest, params = load_sweep(directory)
+    notes: list[str] = []
+    status = manifest.get("status")
+    if status not in (None, "complete"):
+        notes.append(f"sweep status is {status!r}: the tables cover the {len(runs)} runs written so far")
+    kind = str(manifest.get("design", "scenarios"))
+    roles = {p: "lever" for p in manifest.get("levers", []) or []}
+    roles.update({p: "uncertainty" for p in manifest.get("uncertainties", []) or []})
+    varied = [p for p in params if design[p].nunique(dropna=True) > 1]
+    head = design[["design_point", "label", "scenario", *params]]
+
+    # summary: every design point, runs or not
+    stats_df = escalation_summary(runs, ["design_point"])
+    summary = head.merge(stats_df, on="design_point", how="left")
+    summary["runs"] = summary["runs"].fillna(0).astype("int64")
+    summary["escalations"] = summary["escalations"].fillna(0).astype("int64")
+    h = manifest.get("horizon_weeks")
+    fallback = h if isinstance(h, int) else int(runs["horizon_weeks"].max())
+    summary["horizon_weeks"] = summary["horizon_weeks"].fillna(fallback).astype("int64")
+    summary = summary.sort_values("design_point").reset_index(drop=True)
+    atomic_write(directory / "summary.csv", table_text(summary, params))
+
+    # paired differences against the reference
+    ref = _reference(manifest, design, notes)
+    diff_cols = ["design_point", "label", "scenario", *params,
+                 *list(DIFFERENCE_COLUMNS)[list(DIFFERENCE_COLUMNS).index("reference_design_point"):]]
+    differences = pd.DataFrame(columns=diff_cols)
+    if ref is not None and (runs["design_point"] == ref).any():
+        d = paired_differences(runs, ref)
+        d.insert(2, "reference_label", str(design.loc[design["design_point"] == ref, "label"].iloc[0]))
+        differences = head.merge(d, on="design_point", how="inner")[diff_cols]
+        differences = differences.sort_values("design_point").reset_index(drop=True)
+    elif ref is not None:
+        notes.append(f"reference design point {ref} has no runs: no differences")
+    atomic_write(directory / "differences.csv", table_text(differences, params))
+
+    # sensitivity (LHS / Sobol), SALib optional
+    sensitivity = None
+    if kind in ("lhs", "sobol"):
+        try:
+            import SALib  # noqa: F401
+        except ImportError:
+            notes.append("sensitivity indices skipped: SALib is not installed "
+                         "(pip install 'paris-guarantees-sim[sensitivity]')")
+        else:
+            sensitivity = sensitivity_indices(design, design_outputs(runs), varied, roles=roles,
+                                              design_kind=kind, notes=notes)
+            atomic_write(directory / "sensitivity.csv", table_text(sensitivity))
+
+    # plots
+    horizon = int(summary["horizon_weeks"].max())
+    written = plots.write_all(directory, runs=runs, summary=summary, reference=ref, varied=varied, roles=roles,
+                              kind=kind, sensitivity=sensitivity, horizon=horizon, notes=notes)
+
+    if not quiet:
+        print(headline(summary, reference=ref))
+        files = ["summary.csv", "differences.csv"] + (["sensitivity.csv"] if sensitivity is not None else [])
+        print(f"wrote {', '.join(files + written)} to {directory}/")
+        for note in notes:
+            print(f"note: {note}")
+    return summary
+
+
+def headline(summary: pd.DataFrame, *, reference: int | None = None, max_rows: int = 30) -> str:
+    """Short text table: design label, runs, P(escalation) [95% CI], median weeks."""
+    s = summary
+    truncated = len(s) > max_rows
+    if truncated:
+        s = s.sort_values(["p_escalation", "design_point"], ascending=[False, True]).head(max_rows)
+    labels = [str(lab) + (" (reference)" if dp == reference else "") for dp, lab in zip(s["design_point"], s["label"])]
+    width = min(max([len("design"), *map(len, labels)]), 48)
+    lines = [f"{'design':<{width}}  {'runs':>5}  {'P(escalation) [95% CI]':<22}  median weeks to escalation"]
+    for lab, r in zip(labels, s.itertuples(index=False)):
+        p = (f"{r.p_escalation:.2f} [{r.p_low:.2f}, {r.p_high:.2f}]" if r.runs else "no runs")
+        med = (f"{r.median_weeks:.0f} [{_fmt_weeks(r.median_low)}, {_fmt_weeks(r.median_high, r.horizon_weeks)}]"
+               if r.runs and not math.isnan(r.median_weeks) else f"not reached in {r.horizon_weeks} weeks")
+        lines.append(f"{lab[:width]:<{width}}  {r.runs:>5}  {p:<22}  {med}")
+    if truncated:
+        lines.append(f"... {len(summary) - max_rows} more design points in summary.csv "
+                     f"(shown: the {max_rows} most likely to escalate)")
+    return "\n".join(lines)
+
+
+def _fmt_weeks(x: float, horizon: int | None = None) -> str:
+    if math.isnan(x):
+        return f">{horizon}" if horizon is not None else "-"
+    return f"{x:.0f}"

@@ -1,0 +1,259 @@
+"""Figures of a sweep, readable without the code: PNG files beside the tables.
+
+Matplotlib's object API with the Agg canvas (no pyplot, no global backend switch), so the
+figures draw the same in a worker, a test or the dashboard's process.
+
+* ``p_escalation.png``  P(escalation) per design with its 95% Wilson interval, sorted;
+* ``survival.png``      Kaplan-Meier survival of the ceasefire, up to ten designs;
+* ``lever_effects.png`` main effect of each varied parameter on P(escalation);
+* ``sensitivity.png``   global sensitivity indices (LHS and Sobol designs, SALib).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from sim.experiments.analysis import MAX_BAR_ROWS, MAX_CURVES, OUTPUTS, _km_fitter, main_effects
+
+REF_COLOUR = "black"
+COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+           "#bcbd22", "#17becf"]
+DPI = 110
+
+
+def _save(fig: Figure, path: Path) -> None:
+    FigureCanvasAgg(fig)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+
+
+def _short(text: str, width: int = 42) -> str:
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _years(horizon: int) -> str:
+    y = horizon / 52
+    return f"{y:.0f} years" if abs(y - round(y)) < 0.05 else f"{horizon} weeks"
+
+
+def _param_info(path: str) -> tuple[str, str]:
+    """(unit, one-line description) of a scenario parameter, from the schema when available."""
+    try:
+        from sim.config.scenarios import parameter_catalogue
+
+        spec = parameter_catalogue().get(path)
+    except Exception:  # the catalogue is a convenience; never fail a plot on it
+        spec = None
+    if spec is None:
+        return "", ""
+    return str(spec.unit), str(spec.description)
+
+
+# --- 1. P(escalation) per design --------------------------------------------------------------
+
+def plot_p_escalation(summary: pd.DataFrame, path: Path, *, reference: int | None, horizon: int) -> None:
+    s = summary[summary["runs"] > 0].sort_values(["p_escalation", "design_point"], ascending=[True, False])
+    subtitle = ""
+    if len(s) > MAX_BAR_ROWS:
+        half = MAX_BAR_ROWS // 2
+        keep = pd.concat([s.head(half), s.tail(half)])
+        if reference is not None and reference not in set(keep["design_point"]):
+            keep = pd.concat([keep, s[s["design_point"] == reference]])
+        subtitle = f"\n({MAX_BAR_ROWS // 2} lowest and {MAX_BAR_ROWS // 2} highest of {len(s)} designs)"
+        s = keep.sort_values(["p_escalation", "design_point"], ascending=[True, False])
+    n = len(s)
+    fig = Figure(figsize=(8.5, 1.6 + 0.32 * max(n, 3)))
+    ax = fig.add_subplot()
+    y = np.arange(n)
+    is_ref = (s["design_point"] == reference).to_numpy()
+    err = np.vstack([s["p_escalation"] - s["p_low"], s["p_high"] - s["p_escalation"]])
+    ax.errorbar(s["p_escalation"], y, xerr=err, fmt="o", color=COLOURS[0], ecolor=COLOURS[0], capsize=3,
+                label="estimate with 95% Wilson interval")
+    if is_ref.any():
+        i = int(np.flatnonzero(is_ref)[0])
+        ax.errorbar(s["p_escalation"].iloc[i], y[i], xerr=err[:, i : i + 1], fmt="D", color=REF_COLOUR,
+                    capsize=3, markersize=7, label="reference design")
+        ax.axvline(s["p_escalation"].iloc[i], color=REF_COLOUR, lw=0.8, ls=":")
+    labels = [_short(lab) + ("  (reference)" if r else "") for lab, r in zip(s["label"], is_ref)]
+    ax.set_yticks(y, labels)
+    for t, r in zip(ax.get_yticklabels(), is_ref):
+        if r:
+            t.set_fontweight("bold")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_xlabel(f"Probability of a renewed armed attack within {_years(horizon)} ({horizon} weeks)")
+    runs = s["runs"].unique()
+    per = f"{int(runs[0])} runs per design" if len(runs) == 1 else f"{int(runs.min())}-{int(runs.max())} runs per design"
+    ax.set_title(f"Probability of escalation by design ({per}){subtitle}")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="lower right", fontsize="small", framealpha=0.9)
+    _save(fig, path)
+
+
+# --- 2. Kaplan-Meier curves ------------------------------------------------------------------
+
+def choose_curves(summary: pd.DataFrame, reference: int | None, k: int = MAX_CURVES) -> list[int]:
+    """Reference first, then the most distinct designs, ordered from longest to shortest survival.
+
+    Distinct: greedy farthest-point choice on (RMST / horizon, P(escalation)), starting
+    from the reference (or the longest-surviving design).
+    """
+    s = summary[summary["runs"] > 0].sort_values(["rmst_weeks", "design_point"], ascending=[False, True])
+    ids = [int(d) for d in s["design_point"]]
+    pts = dict(zip(ids, np.column_stack([s["rmst_weeks"] / s["horizon_weeks"].clip(lower=1),
+                                         s["p_escalation"]])))
+    chosen = [reference] if reference in ids else ids[:1]
+    if len(ids) > k:
+        while len(chosen) < k:
+            dist = {d: min(float(np.abs(pts[d] - pts[c]).max()) for c in chosen) for d in ids if d not in chosen}
+            best = max(dist, key=lambda d: (dist[d], -d))
+            if dist[best] == 0:  # the rest would hide under curves already drawn
+                break
+            chosen.append(best)
+    else:
+        chosen += [d for d in ids if d not in chosen]
+    order = {d: i for i, d in enumerate(ids)}
+    return [c for c in chosen if c == reference] + sorted((c for c in chosen if c != reference), key=order.get)
+
+
+def plot_survival(runs: pd.DataFrame, summary: pd.DataFrame, path: Path, *, reference: int | None,
+                  horizon: int) -> None:
+    chosen = choose_curves(summary, reference)
+    labels = summary.set_index("design_point")["label"]
+    fig = Figure(figsize=(9.5, 5.5))
+    ax = fig.add_subplot()
+    colours = iter(COLOURS)
+    for dp in chosen:
+        g = runs[runs["design_point"] == dp]
+        kmf = _km_fitter(g["survival_weeks"], g["escalated"].astype(bool))
+        sf = kmf.survival_function_.iloc[:, 0]
+        t = np.append(sf.index.to_numpy(dtype=float), horizon) / 52.0
+        v = np.append(sf.to_numpy(), sf.iloc[-1])
+        is_ref = dp == reference
+        name = _short(labels.get(dp, dp), 38) + (" (reference)" if is_ref else "") + f", n={len(g)}"
+        if is_ref:
+            ci = kmf.confidence_interval_survival_function_
+            lo = np.append(ci.iloc[:, 0].to_numpy(), ci.iloc[-1, 0])
+            hi = np.append(ci.iloc[:, 1].to_numpy(), ci.iloc[-1, 1])
+            ax.fill_between(t, lo, hi, step="post", color=REF_COLOUR, alpha=0.12,
+                            label="reference: 95% interval")
+            ax.step(t, v, where="post", color=REF_COLOUR, lw=2.6, label=name, zorder=5)
+        else:
+            ax.step(t, v, where="post", color=next(colours), lw=1.5, label=name)
+    ax.set_xlim(0, horizon / 52)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("Years after the ceasefire entered into force")
+    ax.set_ylabel("Probability the ceasefire still holds\n(no renewed armed attack; Kaplan-Meier)")
+    n_all = int((summary["runs"] > 0).sum())
+    extra = "" if len(chosen) >= n_all else f" — the {len(chosen)} most distinct of {n_all} designs"
+    ax.set_title(f"Survival of the ceasefire{extra}")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small", frameon=False)
+    _save(fig, path)
+
+
+# --- 3. main effects -------------------------------------------------------------------------
+
+def plot_lever_effects(runs: pd.DataFrame, params: Sequence[str], roles: dict[str, str], path: Path, *,
+                       horizon: int) -> None:
+    effects = main_effects(runs, params)
+    n = len(params)
+    ncols = min(3, n)
+    nrows = math.ceil(n / ncols)
+    fig = Figure(figsize=(4.6 * ncols, 3.9 * nrows + 0.9))
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
+    for ax, p in zip(axes.flat, params):
+        e = effects[effects["parameter"] == p]
+        numeric = e["x"].notna().all() and len(e) > 1
+        x = e["x"].to_numpy() if numeric else np.arange(len(e))
+        err = np.vstack([e["p_escalation"] - e["p_low"], e["p_high"] - e["p_escalation"]])
+        ax.errorbar(x, e["p_escalation"], yerr=err, fmt="o-" if numeric else "o", capsize=3, color=COLOURS[0])
+        if not numeric:
+            ax.set_xticks(x, [_short(v, 14) for v in e["level"]], rotation=20 if len(e) > 3 else 0)
+            ax.set_xlim(-0.5, len(e) - 0.5)
+        unit, _ = _param_info(p)
+        binned = bool(e["binned"].any())
+        ax.set_xlabel(f"{unit or 'value'}" + (" (quantile bins, plotted at bin mean)" if binned else ""),
+                      fontsize="small")
+        role = roles.get(p, "")
+        ax.set_title(f"{p}" + (f"\n({role})" if role else ""), fontsize="medium")
+        ax.set_ylim(-0.02, 1.02)
+        ax.grid(alpha=0.3)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(f"P(escalation within {_years(horizon)})")
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.suptitle("Main effect of each varied parameter on the probability of escalation\n"
+                 "(runs pooled over all other factors; bars: 95% Wilson intervals)", fontsize="large")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+# --- 4. sensitivity --------------------------------------------------------------------------
+
+def plot_sensitivity(sensitivity: pd.DataFrame, path: Path) -> None:
+    outs = [o for o in OUTPUTS if (sensitivity["output"] == o).any()]
+    fig = Figure(figsize=(6.0 * len(outs), 1.8 + 0.55 * sensitivity["parameter"].nunique()))
+    axes = fig.subplots(1, len(outs), squeeze=False, sharey=True)[0]
+    # most influential first (largest index of any kind), like a tornado chart
+    top = sensitivity.groupby("parameter")["value"].max().sort_values(ascending=False, kind="stable")
+    params = list(top.index)
+    axes[0].invert_yaxis()  # shared y: invert once
+    for ax, out in zip(axes, outs):
+        s = sensitivity[sensitivity["output"] == out]
+        kinds = [(m, i) for m, i in (("delta", "delta"), ("delta", "S1"), ("sobol", "S1"), ("sobol", "ST"))
+                 if ((s["method"] == m) & (s["index"] == i)).any()]
+        height = 0.8 / len(kinds)
+        y = np.arange(len(params))
+        for j, (m, i) in enumerate(kinds):
+            k = s[(s["method"] == m) & (s["index"] == i)].set_index("parameter").reindex(params)
+            ax.barh(y + (j - (len(kinds) - 1) / 2) * height, k["value"], height=height, xerr=k["conf"],
+                    capsize=2, color=COLOURS[j], label={"delta": "delta (moment-independent)",
+                                                        "S1": "S1 first-order", "ST": "ST total-order"}[i]
+                    + (" [Sobol]" if m == "sobol" else " [delta method]" if i == "S1" else ""))
+        ax.set_yticks(y, [_short(p, 34) for p in params])
+        ax.set_xlabel("sensitivity index (0 = no influence)")
+        ax.set_title(f"Output: {OUTPUTS[out]}", fontsize="medium")
+        ax.axvline(0, color="black", lw=0.8)
+        ax.grid(axis="x", alpha=0.3)
+        ax.legend(loc="lower right", fontsize="x-small")
+    fig.suptitle("Global sensitivity of the outcomes to the varied parameters (SALib; error bars: 95% "
+                 "bootstrap intervals)", fontsize="medium")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+# --- all ---------------------------------------------------------------------------------
+
+def write_all(directory: Path, *, runs: pd.DataFrame, summary: pd.DataFrame, reference: int | None,
+              varied: Sequence[str], roles: dict[str, str], kind: str, sensitivity: pd.DataFrame | None,
+              horizon: int, notes: list[str]) -> list[str]:
+    """Draw every figure that applies; returns the file names written."""
+    directory = Path(directory)
+    written = []
+    plot_p_escalation(summary, directory / "p_escalation.png", reference=reference, horizon=horizon)
+    written.append("p_escalation.png")
+    plot_survival(runs, summary, directory / "survival.png", reference=reference, horizon=horizon)
+    written.append("survival.png")
+    params = [p for p in varied if p in runs.columns]
+    if params:
+        plot_lever_effects(runs, params, roles, directory / "lever_effects.png", horizon=horizon)
+        written.append("lever_effects.png")
+    else:
+        notes.append("no varied parameter: lever_effects.png not drawn (compare designs in p_escalation.png)")
+    if sensitivity is not None and not sensitivity.empty:
+        plot_sensitivity(sensitivity, directory / "sensitivity.png")
+        written.append("sensitivity.png")
+    return written
+
+
+__all__ = ["choose_curves", "plot_lever_effects", "plot_p_escalation", "plot_sensitivity", "plot_survival",
+           "write_all"]
