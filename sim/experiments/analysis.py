@@ -123,7 +123,7 @@ DIFFERENCE_COLUMNS: dict[str, Column] = {
 
 SENSITIVITY_COLUMNS: dict[str, Column] = {
     "parameter": ("object", "", "Varied parameter (dotted path)."),
-    "role": ("object", "", "lever or uncertainty (manifest.json), or empty."),
+    "role": ("object", "", "lever or uncertainty (manifest.json), or unspecified."),
     "output": ("object", "", "p_escalation (share of replicates escalating) or rmst_weeks (mean weeks "
                              "without escalation up to the horizon), per design point."),
     "method": ("object", "", "delta (SALib delta, valid for any sample) or sobol (SALib Sobol, only for a "
@@ -491,7 +491,7 @@ def sensitivity_indices(design_df: pd.DataFrame, outputs: pd.DataFrame, params: 
         for method, index, r in results:
             for i, p in enumerate(usable):
                 v, c = float(r[index][i]), float(r[f"{index}_conf"][i])
-                rows.append(dict(parameter=p, role=roles.get(p, ""), output=out, method=method, index=index,
+                rows.append(dict(parameter=p, role=roles.get(p, "unspecified"), output=out, method=method, index=index,
                                  value=v, conf=c, low=v - c, high=v + c))
     df = pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
     return df.sort_values(["output", "method", "index", "parameter"], kind="stable").reset_index(drop=True)
