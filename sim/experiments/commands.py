@@ -40,7 +40,8 @@ def local_pool(workers: int) -> Iterator[cf.Executor]:
     ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["sim.experiments.execution", "sim.runner"])
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=worker_init)
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=worker_init,
+                                  initargs=(os.getpid(),))
     try:
         yield pool
     except BaseException:

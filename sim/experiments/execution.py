@@ -72,7 +72,7 @@ def _param_cell(v: Any) -> Any:
 
 @lru_cache(maxsize=4096)
 def _scenario(ref: str, overrides_json: str) -> Any:
-    from sim.config import load_scenario, with_overrides
+    from sim.config import with_overrides
 
     base = _base(ref)
     return with_overrides(base, dict(json.loads(overrides_json))) if overrides_json != "[]" else base
@@ -116,6 +116,23 @@ def run_tasks(tasks: list[Task]) -> list[Outcome]:
     return [run_task(t) for t in tasks]
 
 
-def worker_init() -> None:
-    """Process-pool workers leave Ctrl-C to the parent, which shuts the pool down cleanly."""
+def worker_init(sweep_pid: int | None = None) -> None:
+    """Process-pool workers leave Ctrl-C to the parent, which shuts the pool down cleanly,
+    and end themselves if the sweep process dies (kill -9): no orphans left running."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sweep_pid is not None:
+        import os
+        import threading
+        import time
+
+        def watch() -> None:
+            while True:
+                time.sleep(1.0)
+                try:
+                    os.kill(sweep_pid, 0)
+                except ProcessLookupError:
+                    os._exit(1)
+                except PermissionError:
+                    pass
+
+        threading.Thread(target=watch, name="sweep-watchdog", daemon=True).start()
