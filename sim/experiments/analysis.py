@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import inspect
 import io
 import json
 import math
@@ -474,13 +475,26 @@ def sensitivity_indices(design_df: pd.DataFrame, outputs: pd.DataFrame, params: 
             continue
         results: list[tuple[str, str, Any]] = []
         with _quiet_salib():
-            try:
-                r = dict(salib_delta.analyze(problem, X, Y, num_resamples=100, conf_level=CONFIDENCE, seed=seed))
-                if "delta_raw" in r:  # SALib >= 1.5: the classic given-data estimator is 'raw'
-                    r["delta"], r["delta_conf"] = r["delta_raw"], r["delta_raw_conf"]
-                results += [("delta", "delta", r), ("delta", "S1", r)]
-            except Exception as exc:  # SALib raises bare errors on degenerate samples
-                notes.append(f"sensitivity: delta failed for {out} ({exc})")
+            # one input at a time: the delta and its S1 are marginal, and SALib gives up on a
+            # whole call when one input's density estimate is singular
+            bins = max(2, min(10, len(Y) // 10))  # SALib >= 1.5 bins each input, 10 points a bin
+            takes_bins = "bins_specs" in inspect.signature(salib_delta.analyze).parameters
+            per_input: dict[str, list] = {"delta": [], "delta_conf": [], "S1": [], "S1_conf": []}
+            for i, p in enumerate(usable):
+                one = {"num_vars": 1, "names": [p], "bounds": [problem["bounds"][i]]}
+                kw = {"bins_specs": {p: bins}} if takes_bins else {}
+                try:
+                    r = dict(salib_delta.analyze(one, X[:, i : i + 1], Y, num_resamples=100,
+                                                 conf_level=CONFIDENCE, seed=seed, **kw))
+                    if "delta_raw" in r:  # SALib >= 1.5: the classic given-data estimator is 'raw'
+                        r["delta"], r["delta_conf"] = r["delta_raw"], r["delta_raw_conf"]
+                    got = {k: float(np.asarray(r[k])[0]) for k in per_input}
+                except Exception as exc:  # SALib raises bare errors on degenerate samples
+                    notes.append(f"sensitivity: no delta index of {p} for {out} ({str(exc)[:120]})")
+                    got = {k: math.nan for k in per_input}
+                for k in per_input:
+                    per_input[k].append(got[k])
+            results += [("delta", "delta", per_input), ("delta", "S1", per_input)]
             if second is not None:
                 try:
                     r = salib_sobol.analyze(problem, Y, calc_second_order=second, num_resamples=100,
@@ -491,6 +505,8 @@ def sensitivity_indices(design_df: pd.DataFrame, outputs: pd.DataFrame, params: 
         for method, index, r in results:
             for i, p in enumerate(usable):
                 v, c = float(r[index][i]), float(r[f"{index}_conf"][i])
+                if not math.isfinite(v):
+                    continue
                 rows.append(dict(parameter=p, role=roles.get(p, "unspecified"), output=out, method=method, index=index,
                                  value=v, conf=c, low=v - c, high=v + c))
     df = pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
