@@ -416,7 +416,7 @@ def _quiet_salib() -> Iterator[None]:
     tiny KDE solves run several times slower threaded)."""
     state = np.random.get_state()
     with contextlib.ExitStack() as stack:
-        stack.enter_context(warnings.catch_warnings())
+        stack.enter_context(warnings.catch_warnings(record=True))
         stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
         stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
         try:

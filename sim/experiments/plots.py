@@ -131,14 +131,19 @@ def plot_survival(runs: pd.DataFrame, summary: pd.DataFrame, path: Path, *, refe
     fig = Figure(figsize=(9.5, 5.5))
     ax = fig.add_subplot()
     colours = iter(COLOURS)
+    drawn: dict[tuple, str] = {}  # curve -> label of the first design drawn with it
     for dp in chosen:
         g = runs[runs["design_point"] == dp]
+        curve = tuple(sorted(zip(g["survival_weeks"].astype(float), g["escalated"].astype(bool))))
         kmf = _km_fitter(g["survival_weeks"], g["escalated"].astype(bool))
         sf = kmf.survival_function_.iloc[:, 0]
         t = np.append(sf.index.to_numpy(dtype=float), horizon) / 52.0
         v = np.append(sf.to_numpy(), sf.iloc[-1])
         is_ref = dp == reference
         name = _short(labels.get(dp, dp), 38) + (" (reference)" if is_ref else "") + f", n={len(g)}"
+        if curve in drawn:  # would hide under the first one: say so
+            name += f"\n    (same curve as {_short(drawn[curve], 30)})"
+        drawn.setdefault(curve, _short(labels.get(dp, dp), 30))
         if is_ref:
             ci = kmf.confidence_interval_survival_function_
             lo = np.append(ci.iloc[:, 0].to_numpy(), ci.iloc[-1, 0])
