@@ -38,6 +38,7 @@ ADVANCE_PCT = 1.0  # % of territory per week at full superiority
 REPEL_RATIO = 0.8
 MIN_WAR_WEEKS = 8
 LIMITED_GAIN_PCT = 0.2
+ASSESSMENT_PERIOD = 4  # weeks between Russia's readings of coalition politics
 
 STEP_REPORTERS = (
     "escalation_level", "at_war", "p_major", "credibility_probe", "credibility_limited",
@@ -49,8 +50,6 @@ STEP_REPORTERS = (
 
 class DeterrenceModel(mesa.Model):
     """Post-ceasefire deterrence under a design of the Paris guarantees."""
-
-    MILITARY_EFFECT = 0.5  # defence added per unit of coalition military power acting (G4)
 
     def __init__(self, scenario: Scenario | str = "paris_declaration", seed: int = 0, *,
                  record_events: bool = True, collect_steps: bool = True, step_period: int = 1) -> None:
@@ -110,6 +109,8 @@ class DeterrenceModel(mesa.Model):
         self.force.advance(week)                            # 8. the force (G3)
         self.russia.evolve()                                # 9. capacities and politics evolve
         self.coalition.drift(week)
+        if week % ASSESSMENT_PERIOD == 0:
+            self.coalition.assess()
         if self.collect_steps and (week % self.step_period == 0 or week == self.horizon - 1):
             self.datacollector.collect(self)
         self.week += 1
@@ -201,7 +202,7 @@ class DeterrenceModel(mesa.Model):
             self.russia.punish(power.get("sanctions", 0.0))
             self.ukraine.add_assistance(0.2 * (power.get("intelligence", 0.0) + power.get("logistics", 0.0)))
             if self.at_war:
-                self.war_support += self.MILITARY_EFFECT * power.get("military", 0.0)
+                self.war_support += self.scenario.payoffs.military_effect * power.get("military", 0.0)
             if d.violation is not None:
                 self.detection_to_response.append(week - d.violation.week)
             if d.violation is None or d.violation.perpetrator != RUSSIA:

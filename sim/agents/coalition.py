@@ -27,7 +27,13 @@ RESPONSE_WEIGHTS: dict[str, float] = {
     "diplomacy": 0.2, "sanctions": 1.0, "intelligence": 0.3, "logistics": 0.3, "military": 1.0,
 }
 # Pull of the threat itself on a member's decision to act, per level (assumption).
-THREAT_PULL: dict[Action, float] = {Action.PROBE: 0.35, Action.LIMITED: 0.3, Action.MAJOR: 0.5}
+THREAT_PULL: dict[Action, float] = {Action.PROBE: 0.2, Action.LIMITED: 0.35, Action.MAJOR: 0.5}
+# Political cost of each response type to the state that takes it (assumption): a
+# statement is cheap, putting military capabilities at stake is not.
+RESPONSE_COST: dict[str, float] = {
+    "diplomacy": 0.0, "sanctions": 0.1, "intelligence": 0.1, "logistics": 0.15, "military": 0.45,
+}
+LEVELS = (Action.PROBE, Action.LIMITED, Action.MAJOR)
 # US figures from the same sources as the members file (SIPRI 2025, IMF WEO 2025).
 US_DEFENCE_USD_BN = 997.0
 US_GDP_USD_BN = 29180.0
@@ -155,69 +161,109 @@ class Coalition:
 
     # --- G4: what is pledged and how credible it looks ---------------------------
     def _refresh_pledged_power(self) -> None:
-        """Pledged power per level and Russia's structural credibility prior (G0, G4)."""
+        """Pledged power per level: capacities of the pledged response types, weighted (G4)."""
         sc = self.model.scenario
         menu = sc.commitments.response_menu
-        binding_levels = {Action[lvl.upper()] for lvl in sc.commitments.binding_levels}
         pledge = self.pledges.astype(float)
+        self.binding_levels = {Action[lvl.upper()] for lvl in sc.commitments.binding_levels}
+        self.level_types: dict[Action, list[str]] = {}
         self.level_power: dict[Action, np.ndarray] = {}
         self.pledged_power: dict[Action, float] = {}
-        self.structural_credibility: dict[Action, float] = {}
-        ru = sc.russia
-        for level in (Action.PROBE, Action.LIMITED, Action.MAJOR):
-            types = menu.get(level.label, [])
+        for level in LEVELS:
+            types = list(menu.get(level.label, []))
+            self.level_types[level] = types
             power = sum((RESPONSE_WEIGHTS[t] * self.capacity[t] for t in types),
                         np.zeros(self.n_members + 1)) * pledge
             self.level_power[level] = power
-            total = float(power.sum())
-            self.pledged_power[level] = total
-            binding = self.ratified & sc.commitments.binding & (level in binding_levels)
-            cred = np.where(binding, ru.binding_credibility, ru.political_credibility)
-            self.structural_credibility[level] = float((power * cred).sum() / total) if total else 0.0
-        mil = self.capacity["military"] * pledge if "military" in menu.get("major", []) else None
-        self.military_power = float(mil.sum()) if mil is not None else 0.0
+            self.pledged_power[level] = float(power.sum())
+        self.military_power = (float((self.capacity["military"] * pledge).sum())
+                               if "military" in menu.get("major", []) else 0.0)
+        self.assess()
+
+    def binding(self, level: Action) -> np.ndarray:
+        """States whose commitment legally binds them at this level (G0 + G4)."""
+        if not self.model.scenario.commitments.binding or level not in self.binding_levels:
+            return np.zeros(self.n_members + 1, dtype=bool)
+        return self.ratified
+
+    def activation_probability(self, level: Action, rtype: str, share: float = 0.0) -> np.ndarray:
+        """Chance each state activates a response type: legal duty, resolve, threat, cascade."""
+        sc = self.model.scenario
+        m = sc.members
+        binding = self.binding(level)
+        x = (self.resolve + THREAT_PULL[level] + m.bandwagon_weight * share
+             + m.binding_pull * binding - m.activation_threshold - RESPONSE_COST[rtype])
+        political = 1.0 / (1.0 + np.exp(-x / m.activation_noise))
+        automatic = sc.commitments.automaticity * binding
+        return automatic + (1.0 - automatic) * political
+
+    def assess(self) -> None:
+        """Russia's reading of the coalition (its prior): expected share of pledged power acting.
+
+        Refreshed monthly and at every ratification: Russia watches legal status and
+        politics, then corrects with what it learns from responses (Russia.credibility).
+        """
+        commission = self.model.scenario.commission.enabled
+        pledge = self.pledges
+        self.structural_credibility: dict[Action, float] = {}
+        self.military_credibility = 0.0
+        for level in LEVELS:
+            total = self.pledged_power[level]
+            # Probes and limited attacks are acted on only if a commission attributes them (G1).
+            if total <= 0.0 or (level != Action.MAJOR and not commission):
+                self.structural_credibility[level] = 0.0
+                continue
+            acting = 0.0
+            for t in self.level_types[level]:
+                p = self.activation_probability(level, t)
+                acting += RESPONSE_WEIGHTS[t] * float((self.capacity[t] * pledge * p).sum())
+                if t == "military" and level == Action.MAJOR and self.military_power > 0.0:
+                    self.military_credibility = float((self.capacity[t] * pledge * p).sum()) / self.military_power
+            self.structural_credibility[level] = acting / total
 
     # --- G4: responding to a decision -------------------------------------------
     def respond(self, level: Action, week: int) -> tuple[float, dict[str, float]]:
-        """Each state decides whether to act on an attributed violation (cascade).
+        """Each state decides, type by type, whether to act on an attributed violation.
 
-        Returns the share of pledged power that acted and the power by type.
+        States decide in random order and see who already acts (a cascade: both
+        free-riding and bandwagoning can emerge). Returns the share of pledged power
+        that acted and the capacity activated by type.
         """
-        sc = self.model.scenario
-        types = sc.commitments.response_menu.get(level.label, [])
+        types = self.level_types[level]
         acted_power = {t: 0.0 for t in types}
-        if not types:
+        total = self.pledged_power[level]
+        if not types or total <= 0.0:
             return 0.0, acted_power
-        m = sc.members
-        power = self.level_power[level]
-        total = power.sum()
-        binding_levels = {Action[lvl.upper()] for lvl in sc.commitments.binding_levels}
-        binding = self.ratified & sc.commitments.binding & (level in binding_levels)
-        auto = np.where(binding, sc.commitments.automaticity, 0.0)
-        draws = self.stream.random((2, self.n_members + 1))
+        m = self.model.scenario.members
+        automaticity = self.model.scenario.commitments.automaticity
+        binding = self.binding(level)
         order = self.stream.permutation(self.n_members + 1)
+        draws = self.stream.random((self.n_members + 1, len(types)))
         acting_power = 0.0
         pull = THREAT_PULL[level]
         for i in order:
-            if not self.pledges[i] or power[i] <= 0.0:
+            if not self.pledges[i]:
                 continue
-            share = acting_power / total if total else 0.0
-            x = (self.resolve[i] + pull + m.bandwagon_weight * share
-                 + (m.binding_pull if binding[i] else 0.0) - m.activation_threshold)
-            p_political = 1.0 / (1.0 + math.exp(-x / m.activation_noise))
-            acts = draws[0, i] < auto[i] or draws[1, i] < p_political
-            if not acts:
+            share = acting_power / total
+            base = (self.resolve[i] + pull + m.bandwagon_weight * share - m.activation_threshold
+                    + (m.binding_pull if binding[i] else 0.0))
+            auto = automaticity if binding[i] else 0.0
+            done = []
+            for j, t in enumerate(types):
+                p = auto + (1.0 - auto) / (1.0 + math.exp(-(base - RESPONSE_COST[t]) / m.activation_noise))
+                if draws[i, j] < p:
+                    done.append(t)
+                    self.activations[t][i] += 1
+                    acted_power[t] += float(self.capacity[t][i])
+                    acting_power += RESPONSE_WEIGHTS[t] * float(self.capacity[t][i])
+            if not done:
                 continue
-            acting_power += power[i]
             self.ever_acted[i] = True
-            self.resolve[i] = max(0.0, self.resolve[i] - m.response_cost)
-            for t in types:
-                self.activations[t][i] += 1
-                acted_power[t] += self.capacity[t][i]
+            self.resolve[i] = max(0.0, self.resolve[i] - m.response_cost * len(done) / len(types))
             kind = "binding" if binding[i] else "political"
-            self.model.events.add(week, "response", self.names[i], level.label,
-                                  Clause.G4, f"{kind} response: {', '.join(types)}")
-        return (float(acting_power / total) if total else 0.0), {t: float(v) for t, v in acted_power.items()}
+            self.model.events.add(week, "response", self.names[i], level.label, Clause.G4,
+                                  f"{kind} commitment: {', '.join(done)}")
+        return min(1.0, acting_power / total), acted_power
 
     def vote(self, evidence: float, rule: str) -> bool:
         """G1: the special commission's decision rule over members' willingness."""

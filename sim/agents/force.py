@@ -12,8 +12,7 @@ from sim.clauses import Clause
 if TYPE_CHECKING:
     from sim.model import DeterrenceModel
 
-STRENGTH_PER_SHARE = 1.0  # strength units per unit share of coalition defence contributed
-US_BACKSTOP_AIR = 0.5  # G3 "proposed US support": air and enablers
+US_BACKSTOP_AIR = 0.2  # G3 "proposed US support": air and enablers
 US_BACKSTOP_TRIPWIRE = 1.5  # a US-backed force is a more certain tripwire
 
 
@@ -33,7 +32,7 @@ class MultinationalForce(mesa.Agent):
         super().__init__(model)
         self.cfg = model.scenario.force
         coal = model.coalition
-        scale = self.cfg.size * STRENGTH_PER_SHARE if self.cfg.enabled else 0.0
+        scale = self.cfg.size * self.cfg.strength_per_share if self.cfg.enabled else 0.0
         self.backstop = model.united_states.backstops_force
         self.target = {dom: float(coal.mnf[dom].sum()) * scale for dom in ("land", "air", "sea")}
         if self.backstop and self.cfg.enabled:
@@ -50,7 +49,7 @@ class MultinationalForce(mesa.Agent):
         land, air, sea = (self.target[d] * self.ramp for d in ("land", "air", "sea"))
         self.strength = {"land": land, "air": air, "sea": sea}
         forward = self.cfg.posture == "forward"
-        self.air_denial = min(0.6, 0.5 * air)  # air policing cuts the payoff of strikes
+        self.air_denial = min(0.5, 0.3 * air)  # air policing cuts the payoff of strikes
         self.sea_denial = min(0.5, 0.5 * sea)
         self.limited_defence = land * (0.5 if forward else 0.2)
         self.major_defence = land * (1.0 if forward else 0.6) + 0.3 * air

@@ -55,6 +55,11 @@ class Russia(mesa.Agent):
         a, b = self.alpha[level], self.beta[level]
         return (k * prior + a) / (k + a + b)
 
+    def learned_ratio(self, level: Action) -> float:
+        """How much experience has moved belief away from the structural reading."""
+        prior = self.model.coalition.structural_credibility[level]
+        return self.credibility(level) / prior if prior > 0.0 else 0.0
+
     def observe(self, level: Action, acted_share: float) -> None:
         """Learn from a seen violation: the share of pledged power that acted (0: unpunished)."""
         w = self.cfg.learning_spillover
@@ -88,7 +93,8 @@ class Russia(mesa.Agent):
                      * contest(strength, d_limited, p.contest_exponent)
                      - (p.base_cost_limited + 0.5 * p.combat_cost * d_limited / strength
                         + punishment(Action.LIMITED)) / rt)
-        d_major = denial + force.major_defence + cred[Action.MAJOR] * coal.military_power * m.MILITARY_EFFECT
+        believed_military = self.learned_ratio(Action.MAJOR) * coal.military_credibility * coal.military_power
+        d_major = denial + force.major_defence + believed_military * p.military_effect
         u_major = (ambition * p.gain_major * (1.0 - 0.5 * force.air_denial)
                    * contest(strength, d_major, p.contest_exponent)
                    - (p.base_cost_major + p.combat_cost * d_major / strength

@@ -159,6 +159,9 @@ class Force(Section):
         "Most detected violations in the window for cessation to count as credible.", ge=0, le=50)
     credible_cessation_window_weeks: int = lever(
         8, Clause.G3, "weeks", "Window over which cessation must hold.", ge=1, le=104)
+    strength_per_share: float = constant(
+        0.4, Clause.G3, "strength units",
+        "Force strength per unit share of coalition defence spending contributed.", ge=0.0, le=5.0)
     ukraine_requests: bool = lever(
         True, Clause.G3, "switch", "Ukraine requests the force once cessation is credible.")
 
@@ -235,21 +238,15 @@ class Russia(Section):
         1.0, A, "logit precision", "Quantal-response precision of the ladder choice.",
         ge=0.05, le=20.0)
     initial_strength: float = uncertainty(
-        0.8, A, "strength units", "Strength at the ceasefire (ceiling is 1.0 + max_strength_gain).",
+        1.0, A, "strength units", "Strength at the ceasefire (ceiling is 1.0 + max_strength_gain).",
         ge=0.1, le=3.0)
     max_strength_gain: float = constant(
-        0.6, A, "strength units", "Room to regenerate above 1.0.", ge=0.0, le=3.0)
+        1.0, A, "strength units", "Room to regenerate above 1.0.", ge=0.0, le=3.0)
     prior_weight: float = constant(
-        4.0, A, "pseudo-observations", "Weight of Russia's prior about coalition resolve.",
+        8.0, A, "pseudo-observations", "Weight of Russia's prior about coalition resolve.",
         ge=0.5, le=100.0)
-    political_credibility: float = uncertainty(
-        0.3, A, "probability",
-        "Russia's prior that a political (unratified) pledge is honoured.", ge=0.0, le=1.0)
-    binding_credibility: float = uncertainty(
-        0.8, Clause.G0, "probability",
-        "Russia's prior that a ratified, legally binding pledge is honoured.", ge=0.0, le=1.0)
     learning_spillover: float = constant(
-        0.5, A, "weight", "Weight of an observation at one level on beliefs about the others.",
+        0.15, A, "weight", "Weight of an observation at one level on beliefs about the others.",
         ge=0.0, le=1.0)
     weekly_discount: float = constant(
         0.97, A, "per week", "Discount of delayed punishment.", ge=0.5, le=1.0)
@@ -292,7 +289,7 @@ class Members(Section):
     activation_threshold: float = constant(
         0.8, A, "resolve", "Resolve plus pull needed for a political response.", ge=0.0, le=3.0)
     binding_pull: float = constant(
-        0.4, Clause.G0, "resolve",
+        0.5, Clause.G0, "resolve",
         "Extra pull of a legal obligation on a member with a ratified commitment.", ge=0.0, le=3.0)
     activation_noise: float = constant(
         0.1, A, "resolve", "Spread of the activation decision (logistic scale).", ge=0.01, le=1.0)
@@ -303,24 +300,27 @@ class Payoffs(Section):
 
     gain_probe: float = constant(0.6, A, "utility", "Value of a grey-zone probe.", ge=0.0, le=20.0)
     gain_limited: float = constant(2.5, A, "utility", "Value of a successful local offensive.", ge=0.0, le=50.0)
-    gain_major: float = constant(9.0, A, "utility", "Value of a successful renewed war.", ge=0.0, le=100.0)
+    gain_major: float = constant(5.0, A, "utility", "Value of a successful renewed war.", ge=0.0, le=100.0)
     base_cost_probe: float = constant(2.9, A, "utility", "Intrinsic cost of a probe.", ge=0.0, le=50.0)
     base_cost_limited: float = constant(5.8, A, "utility", "Intrinsic cost of a limited offensive.", ge=0.0, le=50.0)
     base_cost_major: float = constant(9.0, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0)
     combat_cost: float = constant(
-        1.5, Clause.P1, "utility per defence/strength", "Cost of fighting a stronger defender.",
+        0.5, Clause.P1, "utility per defence/strength", "Cost of fighting a stronger defender.",
         ge=0.0, le=50.0)
     punishment_weight: float = constant(
-        1.0, Clause.G4, "utility per pledged unit", "Cost to Russia of one unit of pledged response.",
+        0.07, Clause.G4, "utility per pledged unit", "Cost to Russia of one unit of pledged response.",
         ge=0.0, le=50.0)
     tripwire_cost: float = constant(
-        2.0, Clause.G3, "utility per force unit", "Cost of striking deployed coalition troops.",
+        3.0, Clause.G3, "utility per force unit", "Cost of striking deployed coalition troops.",
         ge=0.0, le=100.0)
     rear_tripwire_share: float = constant(
         0.35, Clause.G3, "share", "Share of the tripwire cost when the force is in the rear.",
         ge=0.0, le=1.0)
+    military_effect: float = constant(
+        0.15, Clause.G4, "defence per unit", "Defence added per unit of coalition military power acting.",
+        ge=0.0, le=5.0)
     contest_exponent: float = constant(
-        2.0, Clause.P1, "exponent", "Decisiveness of the strength ratio in the contest function.",
+        1.0, Clause.P1, "exponent", "Decisiveness of the strength ratio in the contest function.",
         ge=0.5, le=10.0)
 
 
