@@ -1,0 +1,44 @@
+"""``python -m sim dashboard``: serve the Solara app on this machine, offline."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+APP = Path(__file__).with_name("app.py")
+
+
+def command(host: str, port: int) -> list[str]:
+    """The ``solara run`` command line: production mode, no browser, no version check."""
+    return [sys.executable, "-m", "solara", "run", str(APP), "--host", host, "--port", str(port),
+            "--production", "--no-open", "--no-check-version"]
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # no phoning home
+    return env
+
+
+def missing_extras() -> list[str]:
+    return [m for m in ("solara", "solara_assets") if importlib.util.find_spec(m) is None]
+
+
+def main(args: argparse.Namespace) -> int:
+    missing = missing_extras()
+    if missing:
+        print(f"The dashboard needs {', '.join(missing)}: pip install -e '.[dashboard]'", file=sys.stderr)
+        return 2
+    host, port = args.host, int(args.port)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(f"Serving the dashboard at http://{shown}:{port}/  (open it in a browser; Ctrl+C stops)", flush=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"Note: bound to {host}: other machines on the network can open it too.", flush=True)
+    try:
+        return subprocess.call(command(host, port), env=environment())
+    except KeyboardInterrupt:
+        return 0
