@@ -31,7 +31,7 @@ class Task:
     replicate: int
     scenario: str  # shipped scenario name or absolute path
     overrides: tuple[tuple[str, Any], ...]  # (dotted path, value), in the runs.csv column order
-    seed: int
+    master_seed: int  # the run's seed is replicate_seed(master_seed, replicate): common random numbers
     weeks: int | None = None
     steps: bool = False
     events: bool = False
@@ -87,17 +87,19 @@ def _base(ref: str) -> Any:
 
 def run_task(task: Task) -> Outcome:
     """Run one task. Pure: the same task gives the same outcome, bytes included."""
-    from sim.runner import simulate
+    from sim.runner import replicate_seed, simulate
 
     scenario = _scenario(task.scenario, json.dumps(task.overrides))
+    seed = replicate_seed(task.master_seed, task.replicate)
     try:
-        result = simulate(scenario, task.seed, weeks=task.weeks, steps=task.steps, events=task.events,
+        result = simulate(scenario, seed, weeks=task.weeks, steps=task.steps, events=task.events,
                           step_period=task.step_period)
     except Exception as exc:  # a model bug: say which run, so it can be replayed with `sim run`
         raise RuntimeError(
             f"run {task.run_id} failed (design point {task.design_point}, replicate {task.replicate}, "
-            f"scenario {task.scenario}, seed {task.seed}, overrides {dict(task.overrides)}): "
+            f"scenario {task.scenario}, seed {seed}, overrides {dict(task.overrides)}): "
             f"{type(exc).__name__}: {exc}") from exc
+    _forget_finished_models()
     run = result.run
     row = [task.run_id, task.design_point, task.replicate, *(_param_cell(v) for _, v in task.overrides),
            *(run[c] for c in RUN_VALUE_COLUMNS)]
@@ -109,6 +111,18 @@ def run_task(task: Task) -> Outcome:
         events_text = _csv_line([[task.run_id, *e] for e in result.events])
     return Outcome(task.run_id, task.design_point, task.replicate, bool(run["escalated"]),
                    _csv_line([row]), steps_text, events_text)
+
+
+def _forget_finished_models() -> None:
+    """Work around Mesa 3.3's leak (mesa#3179, fixed by mesa#3180): ``Agent._ids`` is a class-level
+    dict keyed by model, so no finished model is ever freed (~57 MB per 1,000 runs). Drop the
+    counters of finished models only: a model still being built in another thread keeps its own."""
+    import mesa
+
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict) and ids:
+        for model in [m for m in list(ids) if not getattr(m, "running", True)]:
+            ids.pop(model, None)
 
 
 def run_tasks(tasks: list[Task]) -> list[Outcome]:

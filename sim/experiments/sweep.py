@@ -24,7 +24,6 @@ from sim.experiments.design import RUN_ID_STRIDE, ReplicateScheduler, run_id
 from sim.experiments.execution import Outcome, Task, _param_cell, runs_header, run_tasks
 from sim.outputs import EVENT_COLUMNS, STEP_COLUMNS, _cell, atomic_write, csv_text, git_commit, versions, \
     write_manifest
-from sim.runner import replicate_seed
 
 RUNS, STEPS, EVENTS, POINTS, MANIFEST = "runs.csv", "steps.csv", "events.csv", "design_points.csv", "manifest.json"
 
@@ -214,15 +213,9 @@ def run_sweep(exp: Experiment, out: Path, executor: cf.Executor, *, slots: int, 
     overrides = [tuple(zip(params, p.values)) for p in exp.points]
     refs = [p.scenario_ref for p in exp.points]
     outputs = exp.outputs
-    seeds: dict[int, int] = {}
 
     def make_task(dp: int, rep: int) -> Task:
-        seed = seeds.get(rep)
-        if seed is None:
-            seed = seeds.setdefault(rep, replicate_seed(exp.master_seed, rep))
-            if len(seeds) > 4096:
-                seeds.clear()
-        return Task(run_id(dp, rep), dp, rep, refs[dp], overrides[dp], seed, exp.horizon_weeks,
+        return Task(run_id(dp, rep), dp, rep, refs[dp], overrides[dp], exp.master_seed, exp.horizon_weeks,
                     outputs.steps, outputs.events, outputs.step_period)
 
     # Chunks of ~1/8 of a slot's share, 1..32 runs: few round trips, small loss on a kill.
