@@ -56,10 +56,10 @@ class DeterrenceModel(mesa.Model):
         children = np.random.SeedSequence(seed).spawn(len(STREAMS) + 1)
         super().__init__(rng=int(children[0].generate_state(1)[0]))
         self.streams = {name: np.random.default_rng(c) for name, c in zip(STREAMS, children[1:])}
-        self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        self.scenario_config = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         self.seed = seed
         self.week = 0
-        self.horizon = self.scenario.horizon_weeks
+        self.horizon = self.scenario_config.horizon_weeks
         self.events = EventLog(record_events)
         self.collect_steps = collect_steps
         self.step_period = max(1, step_period)
@@ -79,17 +79,17 @@ class DeterrenceModel(mesa.Model):
         self.detection_to_response: list[int] = []
 
         # Agents (MODEL.md). Coalition members come from the data file (G0).
-        table = read_members(Path(SCENARIOS_DIR) / self.scenario.members.data_file)
+        table = read_members(Path(SCENARIOS_DIR) / self.scenario_config.members.data_file)
         self.coalition = Coalition(self, table)
         self.members = [CoalitionMember(self, i) for i in range(self.coalition.n_members)]
         self.united_states = UnitedStates(self, self.coalition.us)
-        self.cell = CoordinationCell(self) if self.scenario.coordination_cell.enabled else None
+        self.cell = CoordinationCell(self) if self.scenario_config.coordination_cell.enabled else None
         self.monitoring = MonitoringMechanism(self)
         self.commission = SpecialCommission(self)
         self.ukraine = Ukraine(self)
         self.force = MultinationalForce(self)
         self.russia = Russia(self)
-        self.response_discount = self.scenario.russia.weekly_discount ** self.total_response_delay()
+        self.response_discount = self.scenario_config.russia.weekly_discount ** self.total_response_delay()
         self.datacollector = mesa.DataCollector(model_reporters={k: k for k in STEP_REPORTERS})
 
     # --- the week ------------------------------------------------------------------
@@ -141,7 +141,7 @@ class DeterrenceModel(mesa.Model):
             self.ukraine.last_probed = week
             d = self.ukraine.defence + self.force.limited_defence
             from sim.agents.russia import contest
-            won = self.russia.stream.random() < contest(self.russia.strength, d, self.scenario.payoffs.contest_exponent)
+            won = self.russia.stream.random() < contest(self.russia.strength, d, self.scenario_config.payoffs.contest_exponent)
             self.russia.strength = max(0.05, self.russia.strength - ATTRITION)
             self.ukraine.strength = max(0.05, self.ukraine.strength - ATTRITION)
             if won:
@@ -182,7 +182,7 @@ class DeterrenceModel(mesa.Model):
             return
         self.pending_decisions = [d for d in self.pending_decisions if d.respond_week > week]
         log = self.events
-        measures_by_level = self.scenario.commission.corrective_measures
+        measures_by_level = self.scenario_config.commission.corrective_measures
         for d in due:
             if d.attributed_to != RUSSIA:
                 log.add(week, "corrective_measure", "SpecialCommission", d.level.label, Clause.G1,
@@ -195,14 +195,14 @@ class DeterrenceModel(mesa.Model):
             if "monitoring_surge" in measures:
                 self.monitoring.surge(week)
                 log.add(week, "corrective_measure", "MonitoringMechanism", d.level.label, Clause.G1,
-                        f"monitoring surge for {self.scenario.monitoring.surge_weeks} weeks")
+                        f"monitoring surge for {self.scenario_config.monitoring.surge_weeks} weeks")
             if "stockpile_release" in measures:
                 self.ukraine.schedule_surge(week)
             share, power = self.coalition.respond(d.level, week)
             self.russia.punish(power.get("sanctions", 0.0))
             self.ukraine.add_assistance(0.2 * (power.get("intelligence", 0.0) + power.get("logistics", 0.0)))
             if self.at_war:
-                self.war_support += self.scenario.payoffs.military_effect * power.get("military", 0.0)
+                self.war_support += self.scenario_config.payoffs.military_effect * power.get("military", 0.0)
             if d.violation is not None:
                 self.detection_to_response.append(week - d.violation.week)
             if d.violation is None or d.violation.perpetrator != RUSSIA:
@@ -221,7 +221,7 @@ class DeterrenceModel(mesa.Model):
         """A violation was seen. With no commission, only a major attack is acted on."""
         if v.perpetrator != RUSSIA or not self.commission_absent():
             return
-        delay = self.delay(self.scenario.commitments.ad_hoc_delay_weeks)
+        delay = self.delay(self.scenario_config.commitments.ad_hoc_delay_weeks)
         if v.level == Action.MAJOR:
             self.ad_hoc_decisions += 1
             self.events.add(v.week, "decision", "Coalition", "major", Clause.ASSUMPTION,
@@ -236,20 +236,20 @@ class DeterrenceModel(mesa.Model):
             self.learning_queue.append((week, v.level, 0.0))
 
     def commission_absent(self) -> bool:
-        return not self.scenario.commission.enabled
+        return not self.scenario_config.commission.enabled
 
     # --- delays (C1) ------------------------------------------------------------------
     def delay(self, weeks: int) -> int:
         return self.cell.shorten(weeks) if self.cell is not None else weeks
 
     def response_delay(self) -> int:
-        return self.delay(self.scenario.commitments.response_delay_weeks)
+        return self.delay(self.scenario_config.commitments.response_delay_weeks)
 
     def total_response_delay(self) -> int:
         """Weeks from a violation to the response Russia expects."""
         if self.commission_absent():
-            return self.delay(self.scenario.commitments.ad_hoc_delay_weeks)
-        return (self.scenario.monitoring.latency_weeks + self.commission.deliberation_weeks()
+            return self.delay(self.scenario_config.commitments.ad_hoc_delay_weeks)
+        return (self.scenario_config.monitoring.latency_weeks + self.commission.deliberation_weeks()
                 + self.response_delay())
 
     # --- model-level measures (steps.csv, dashboard) -----------------------------------

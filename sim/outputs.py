@@ -121,7 +121,7 @@ def run_record(model: Any) -> dict[str, Any]:
     n = coal.n_members
     row: dict[str, Any] = {
         "run_id": 0,
-        "scenario": model.scenario.name,
+        "scenario": model.scenario_config.name,
         "seed": model.seed,
         "horizon_weeks": model.horizon,
         "escalated": esc is not None,

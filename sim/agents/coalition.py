@@ -74,7 +74,7 @@ class Coalition:
     """Array state of every pledging state (members, then the US as the last row)."""
 
     def __init__(self, model: DeterrenceModel, table: pd.DataFrame) -> None:
-        sc = model.scenario
+        sc = model.scenario_config
         self.model = model
         self.stream = model.streams["members"]
         n = len(table)
@@ -122,7 +122,7 @@ class Coalition:
 
     # --- G0: ratification ------------------------------------------------------
     def _schedule_ratification(self, table: pd.DataFrame) -> None:
-        sc = self.model.scenario
+        sc = self.model.scenario_config
         r = sc.ratification
         if not sc.commitments.binding:
             return
@@ -162,7 +162,7 @@ class Coalition:
     # --- G4: what is pledged and how credible it looks ---------------------------
     def _refresh_pledged_power(self) -> None:
         """Pledged power per level: capacities of the pledged response types, weighted (G4)."""
-        sc = self.model.scenario
+        sc = self.model.scenario_config
         menu = sc.commitments.response_menu
         pledge = self.pledges.astype(float)
         self.binding_levels = {Action[lvl.upper()] for lvl in sc.commitments.binding_levels}
@@ -182,13 +182,13 @@ class Coalition:
 
     def binding(self, level: Action) -> np.ndarray:
         """States whose commitment legally binds them at this level (G0 + G4)."""
-        if not self.model.scenario.commitments.binding or level not in self.binding_levels:
+        if not self.model.scenario_config.commitments.binding or level not in self.binding_levels:
             return np.zeros(self.n_members + 1, dtype=bool)
         return self.ratified
 
     def activation_probability(self, level: Action, rtype: str, share: float = 0.0) -> np.ndarray:
         """Chance each state activates a response type: legal duty, resolve, threat, cascade."""
-        sc = self.model.scenario
+        sc = self.model.scenario_config
         m = sc.members
         binding = self.binding(level)
         x = (self.resolve + THREAT_PULL[level] + m.bandwagon_weight * share
@@ -203,7 +203,7 @@ class Coalition:
         Refreshed monthly and at every ratification: Russia watches legal status and
         politics, then corrects with what it learns from responses (Russia.credibility).
         """
-        commission = self.model.scenario.commission.enabled
+        commission = self.model.scenario_config.commission.enabled
         pledge = self.pledges
         self.structural_credibility: dict[Action, float] = {}
         self.military_credibility = 0.0
@@ -234,8 +234,8 @@ class Coalition:
         total = self.pledged_power[level]
         if not types or total <= 0.0:
             return 0.0, acted_power
-        m = self.model.scenario.members
-        automaticity = self.model.scenario.commitments.automaticity
+        m = self.model.scenario_config.members
+        automaticity = self.model.scenario_config.commitments.automaticity
         binding = self.binding(level)
         order = self.stream.permutation(self.n_members + 1)
         draws = self.stream.random((self.n_members + 1, len(types)))
@@ -279,7 +279,7 @@ class Coalition:
     # --- politics ----------------------------------------------------------------
     def drift(self, week: int) -> None:
         """Resolve reverts to its anchor, drifts, tires, and jumps at elections."""
-        m = self.model.scenario.members
+        m = self.model.scenario_config.members
         n = self.n_members + 1
         noise = self.stream.normal(0.0, m.resolve_drift, n)
         self.resolve += 0.02 * (self.resolve_anchor - self.resolve) + noise
@@ -340,7 +340,7 @@ class UnitedStates(CoalitionMember):
 
     def __init__(self, model: DeterrenceModel, index: int) -> None:
         super().__init__(model, index)
-        us = model.scenario.united_states
+        us = model.scenario_config.united_states
         self.leads_monitoring = us.leads_monitoring
         # G3: "proposed US support", drawn once a run.
         self.backstops_force = bool(model.streams["us"].random() < us.backstop_probability)

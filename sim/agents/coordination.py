@@ -15,7 +15,7 @@ class CoordinationCell(mesa.Agent):
 
     def __init__(self, model: DeterrenceModel) -> None:
         super().__init__(model)
-        self.delay_reduction = model.scenario.coordination_cell.delay_reduction
+        self.delay_reduction = model.scenario_config.coordination_cell.delay_reduction
 
     def shorten(self, weeks: int) -> int:
         return int(round(weeks * (1.0 - self.delay_reduction)))

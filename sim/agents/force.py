@@ -30,7 +30,7 @@ class ForcePhase(IntEnum):
 class MultinationalForce(mesa.Agent):
     def __init__(self, model: DeterrenceModel) -> None:
         super().__init__(model)
-        self.cfg = model.scenario.force
+        self.cfg = model.scenario_config.force
         coal = model.coalition
         scale = self.cfg.size * self.cfg.strength_per_share if self.cfg.enabled else 0.0
         self.backstop = model.united_states.backstops_force
@@ -45,7 +45,7 @@ class MultinationalForce(mesa.Agent):
         self._update()
 
     def _update(self) -> None:
-        p = self.model.scenario.payoffs
+        p = self.model.scenario_config.payoffs
         land, air, sea = (self.target[d] * self.ramp for d in ("land", "air", "sea"))
         self.strength = {"land": land, "air": air, "sea": sea}
         forward = self.cfg.posture == "forward"

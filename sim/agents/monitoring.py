@@ -48,10 +48,10 @@ class MonitoringMechanism(mesa.Agent):
 
     def __init__(self, model: DeterrenceModel) -> None:
         super().__init__(model)
-        cfg = model.scenario.monitoring
+        cfg = model.scenario_config.monitoring
         self.cfg = cfg
         self.stream = model.streams["monitoring"]
-        us_present = model.scenario.united_states.leads_monitoring
+        us_present = model.scenario_config.united_states.leads_monitoring
         # Coverage from contributions: without the US lead, its share is missing.
         self.base_coverage = (cfg.coverage * (1.0 - (0.0 if us_present else cfg.us_lead_share))
                               if cfg.enabled else 0.0)
@@ -63,7 +63,7 @@ class MonitoringMechanism(mesa.Agent):
     # --- state derived from coverage --------------------------------------------
     def _update(self) -> None:
         cov = self.coverage
-        intel = self.model.scenario.cooperation.intelligence_sharing
+        intel = self.model.scenario_config.cooperation.intelligence_sharing
         cfg = self.cfg
         self.p_seen = {
             Action.PROBE: 1.0 - (1.0 - cfg.public_visibility_probe) * (1.0 - cov) ** SEVERITY[Action.PROBE],
@@ -147,7 +147,7 @@ class SpecialCommission(mesa.Agent):
 
     def __init__(self, model: DeterrenceModel) -> None:
         super().__init__(model)
-        self.cfg = model.scenario.commission
+        self.cfg = model.scenario_config.commission
         self.stream = model.streams["commission"]
         self.pending: deque[Case] = deque()
         self.decisions = 0

@@ -32,9 +32,9 @@ def contest(strength: float, defence: float, exponent: float) -> float:
 class Russia(mesa.Agent):
     def __init__(self, model: DeterrenceModel) -> None:
         super().__init__(model)
-        cfg = model.scenario.russia
+        cfg = model.scenario_config.russia
         self.cfg = cfg
-        self.payoffs = model.scenario.payoffs
+        self.payoffs = model.scenario_config.payoffs
         self.stream = model.streams["russia"]
         self.strength = cfg.initial_strength
         self.ceiling = 1.0 + cfg.max_strength_gain

@@ -28,7 +28,7 @@ RETALIATION_WEEKS = 4
 class Ukraine(mesa.Agent):
     def __init__(self, model: DeterrenceModel) -> None:
         super().__init__(model)
-        cfg = model.scenario.ukraine
+        cfg = model.scenario_config.ukraine
         self.cfg = cfg
         self.stream = model.streams["ukraine"]
         self.strength = cfg.initial_strength
@@ -60,7 +60,7 @@ class Ukraine(mesa.Agent):
 
     def schedule_surge(self, week: int) -> None:
         """G2: access to defence stockpiles; the surge arrives after a delay."""
-        s = self.model.scenario.support
+        s = self.model.scenario_config.support
         if not s.stockpile_access or s.surge_size <= 0.0:
             return
         self.surges.append((week + s.surge_delay_weeks, s.surge_size))
@@ -73,7 +73,7 @@ class Ukraine(mesa.Agent):
 
     def evolve(self, week: int) -> None:
         """Step 7: aid flows, co-production, training, fortifications, surges."""
-        sc = self.model.scenario
+        sc = self.model.scenario_config
         own = OWN_EFFORT * (1.0 if sc.support.budget_cooperation else 1.0 - self.cfg.budget_gap)
         aid = AID_PER_VOLUME * sc.support.volume * self.model.coalition.aid_resolve() / 0.5
         co_production = CO_PRODUCTION * sc.cooperation.co_production
