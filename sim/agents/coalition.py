@@ -109,6 +109,9 @@ class Coalition:
         self.resolve_anchor = anchor
         self.resolve = anchor.copy()
         self.election_week = self.stream.integers(0, ELECTION_CYCLE_WEEKS, n + 1)
+        self.elections = {int(w): np.flatnonzero(self.election_week == w) for w in np.unique(self.election_week)}
+        weights = np.append(g_share[:n], 0.0)
+        self.aid_weights = weights / weights.sum()
         # G0: ratification of each commitment.
         self.ratified = np.zeros(n + 1, dtype=bool)
         self.ratification_week = np.full(n + 1, -1, dtype=np.int64)
@@ -157,7 +160,7 @@ class Coalition:
                         f"{body} ratified: the commitment is legally binding")
         later = self.ratification_week[self.ratification_week > week]
         self.next_ratification = int(later.min()) if later.size else 1 << 30
-        self._refresh_pledged_power()
+        self.assess()
 
     # --- G4: what is pledged and how credible it looks ---------------------------
     def _refresh_pledged_power(self) -> None:
@@ -178,6 +181,8 @@ class Coalition:
             self.pledged_power[level] = float(power.sum())
         self.military_power = (float((self.capacity["military"] * pledge).sum())
                                if "military" in menu.get("major", []) else 0.0)
+        self.pledged_capacity = {t: c * pledge for t, c in self.capacity.items()}
+        self.structural_credibility: dict[Action, float] = {}
         self.assess()
 
     def binding(self, level: Action) -> np.ndarray:
@@ -186,15 +191,20 @@ class Coalition:
             return np.zeros(self.n_members + 1, dtype=bool)
         return self.ratified
 
-    def activation_probability(self, level: Action, rtype: str, share: float = 0.0) -> np.ndarray:
-        """Chance each state activates a response type: legal duty, resolve, threat, cascade."""
+    def _willingness(self, level: Action) -> tuple[np.ndarray, np.ndarray]:
+        """Each state's willingness to act before the cost of a type, and its automaticity."""
         sc = self.model.scenario_config
         m = sc.members
         binding = self.binding(level)
-        x = (self.resolve + THREAT_PULL[level] + m.bandwagon_weight * share
-             + m.binding_pull * binding - m.activation_threshold - RESPONSE_COST[rtype])
+        base = self.resolve + (THREAT_PULL[level] - m.activation_threshold) + m.binding_pull * binding
+        return base, sc.commitments.automaticity * binding
+
+    def activation_probability(self, level: Action, rtype: str, share: float = 0.0) -> np.ndarray:
+        """Chance each state activates a response type: legal duty, resolve, threat, cascade."""
+        m = self.model.scenario_config.members
+        base, automatic = self._willingness(level)
+        x = base + (m.bandwagon_weight * share - RESPONSE_COST[rtype])
         political = 1.0 / (1.0 + np.exp(-x / m.activation_noise))
-        automatic = sc.commitments.automaticity * binding
         return automatic + (1.0 - automatic) * political
 
     def assess(self) -> None:
@@ -204,8 +214,7 @@ class Coalition:
         politics, then corrects with what it learns from responses (Russia.credibility).
         """
         commission = self.model.scenario_config.commission.enabled
-        pledge = self.pledges
-        self.structural_credibility: dict[Action, float] = {}
+        noise = self.model.scenario_config.members.activation_noise
         self.military_credibility = 0.0
         for level in LEVELS:
             total = self.pledged_power[level]
@@ -213,12 +222,14 @@ class Coalition:
             if total <= 0.0 or (level != Action.MAJOR and not commission):
                 self.structural_credibility[level] = 0.0
                 continue
+            base, automatic = self._willingness(level)
             acting = 0.0
             for t in self.level_types[level]:
-                p = self.activation_probability(level, t)
-                acting += RESPONSE_WEIGHTS[t] * float((self.capacity[t] * pledge * p).sum())
-                if t == "military" and level == Action.MAJOR and self.military_power > 0.0:
-                    self.military_credibility = float((self.capacity[t] * pledge * p).sum()) / self.military_power
+                p = automatic + (1.0 - automatic) / (1.0 + np.exp((RESPONSE_COST[t] - base) / noise))
+                expected = float(self.pledged_capacity[t] @ p)
+                acting += RESPONSE_WEIGHTS[t] * expected
+                if t == "military" and level == Action.MAJOR:
+                    self.military_credibility = expected / self.military_power
             self.structural_credibility[level] = acting / total
 
     # --- G4: responding to a decision -------------------------------------------
@@ -280,22 +291,20 @@ class Coalition:
     def drift(self, week: int) -> None:
         """Resolve reverts to its anchor, drifts, tires, and jumps at elections."""
         m = self.model.scenario_config.members
-        n = self.n_members + 1
-        noise = self.stream.normal(0.0, m.resolve_drift, n)
-        self.resolve += 0.02 * (self.resolve_anchor - self.resolve) + noise
-        self.resolve_anchor -= m.fatigue_per_year / 52.0
-        elections = self.election_week == (week % ELECTION_CYCLE_WEEKS)
-        if elections.any():
-            shock = self.stream.normal(0.0, m.election_shock, int(elections.sum()))
-            self.resolve_anchor[elections] += shock
-            self.resolve[elections] += shock
-        np.clip(self.resolve_anchor, 0.0, 1.0, out=self.resolve_anchor)
-        np.clip(self.resolve, 0.0, 1.0, out=self.resolve)
+        resolve, anchor = self.resolve, self.resolve_anchor
+        resolve += 0.02 * (anchor - resolve) + self.stream.normal(0.0, m.resolve_drift, resolve.size)
+        anchor -= m.fatigue_per_year / 52.0
+        voting = self.elections.get(week % ELECTION_CYCLE_WEEKS)
+        if voting is not None:
+            shock = self.stream.normal(0.0, m.election_shock, voting.size)
+            anchor[voting] += shock
+            resolve[voting] += shock
+        np.minimum(np.maximum(anchor, 0.0, out=anchor), 1.0, out=anchor)
+        np.minimum(np.maximum(resolve, 0.0, out=resolve), 1.0, out=resolve)
 
     def aid_resolve(self) -> float:
         """Finance-weighted resolve of the coalition (drives G2 aid flows)."""
-        w = self.capacity["sanctions"][: self.n_members]
-        return float((self.resolve[: self.n_members] * w).sum() / w.sum())
+        return float(self.resolve @ self.aid_weights)
 
 
 class CoalitionMember(mesa.Agent):
