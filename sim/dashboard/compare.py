@@ -141,7 +141,7 @@ def result_html(result: Comparison) -> str:
 
 
 def design_label(model: Any) -> str:
-    design = getattr(model, "design", None) or model.scenario
+    design = model.scenario_config
     changes = getattr(model, "overrides", {}) or {}
     if not changes:
         return design.name
@@ -152,10 +152,10 @@ def design_label(model: Any) -> str:
 def ComparisonPage(model: Any, scenario_names: list[str]):
     reference_name = solara.use_reactive("paris_declaration")
     n = solara.use_reactive(50)
-    horizon = solara.use_reactive(int(min(260, (getattr(model, "design", None) or model.scenario).horizon_weeks)))
+    horizon = solara.use_reactive(int(min(260, (model.scenario_config).horizon_weeks)))
     progress = solara.use_reactive(0.0)
     error = solara.use_reactive(None)
-    current = getattr(model, "design", None) or model.scenario
+    current = model.scenario_config
     label = design_label(model)
 
     def run() -> Comparison | None:

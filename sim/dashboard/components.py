@@ -63,8 +63,8 @@ EVENT_LOG_LIMIT = 200
 # Text
 # --------------------------------------------------------------------------- #
 def design_of(model: Any) -> Any:
-    """The model's Scenario (``DashboardModel.design``; ``scenario`` on a plain DeterrenceModel)."""
-    return getattr(model, "design", None) or model.scenario
+    """The model's Scenario (``scenario_config``: Mesa >= 3.5 reserves ``Model.scenario``)."""
+    return model.scenario_config
 
 
 def week_text(model: Any) -> str:

@@ -204,31 +204,6 @@ def design_rows(scenario: Scenario, overrides: dict[str, Any]) -> list[dict[str,
             for label, path, clause in DESIGN_ROWS]
 
 
-class _ScenarioView:
-    """The model's Scenario behind a falsy proxy.
-
-    Mesa >= 3.5 gives ``Model`` a ``scenario`` property of its own (a
-    ``mesa.experimental.scenarios.Scenario``); its setter writes ``scenario.model``
-    (refused by our frozen pydantic Scenario) and SolaraViz treats any truthy
-    ``model.scenario`` as a Mesa Scenario. This proxy reads like our Scenario but is
-    falsy, so SolaraViz passes the sidebar's keywords to ``DashboardModel`` untouched.
-    """
-
-    __slots__ = ("_s",)
-
-    def __init__(self, scenario: Scenario) -> None:
-        object.__setattr__(self, "_s", scenario)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._s, name)
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __repr__(self) -> str:
-        return f"_ScenarioView({self._s.name!r})"
-
-
 class DashboardModel(DeterrenceModel):
     """DeterrenceModel built from the dashboard's controls (keyword-only, all defaulted)."""
 
@@ -246,19 +221,7 @@ class DashboardModel(DeterrenceModel):
         design, self.config_error, self.overrides = build_scenario(controls)
         super().__init__(design, int(seed))
 
-    # Our Scenario lives in ``design``; ``scenario`` reads it through a falsy proxy (see above).
     @property
-    def scenario(self) -> Any:
-        return self.__dict__.get("_scenario_view")
-
-    @scenario.setter
-    def scenario(self, value: Any) -> None:
-        if isinstance(value, Scenario):
-            self.__dict__["design"] = value
-            self.__dict__["_scenario_view"] = _ScenarioView(value)
-        else:  # Mesa >= 3.5's own Scenario, set by mesa.Model.__init__
-            self.__dict__["mesa_scenario"] = value
-
-    @property
-    def scenario_label(self) -> str:
-        return self.design.name
+    def design(self) -> Scenario:
+        """The scenario this model runs (the named scenario plus the student's changes)."""
+        return self.scenario_config
