@@ -1,0 +1,143 @@
+"""``python -m sim validate-model [--quick] [--out DIR] [--workers N]``.
+
+Runs ``experiments/validation.yaml`` through the sweep layer (process pool, common random
+numbers), judges the six patterns of ``sim.validation.patterns``, prints the verdicts and
+writes tables and figures. Exit code 0 when every pattern passes, 1 when any fails.
+
+``python -m sim.validation DIR [--quick]`` judges the runs already in ``DIR/runs/`` again
+(tables and figures only, no new runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import dataclasses
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.validation import patterns as P
+
+EXPERIMENT = Path(__file__).resolve().parents[2] / "experiments" / "validation.yaml"
+QUICK_REPLICATES = 400  # --quick: replicates 0..399 of every scenario (the full run: the file's count)
+EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
+
+
+def load(quick: bool, experiment: Path = EXPERIMENT) -> Any:
+    """The validation experiment; ``quick`` keeps its first QUICK_REPLICATES replicates."""
+    from sim.experiments.config import Replications, load_experiment
+
+    exp = load_experiment(experiment)
+    if quick:
+        exp = dataclasses.replace(exp, replications=Replications(count=QUICK_REPLICATES))
+    return exp
+
+
+def run(exp: Any, runs_dir: Path, workers: int) -> float:
+    """Every run of the experiment, fresh (never resumed: the point is to test today's code)."""
+    from sim.experiments.commands import local_pool
+    from sim.experiments.sweep import run_sweep
+
+    started = time.perf_counter()
+    with local_pool(workers) as pool:
+        run_sweep(exp, runs_dir, pool, slots=workers, executor_name=f"process pool ({workers} workers)")
+    return time.perf_counter() - started
+
+
+def judge(runs: pd.DataFrame, out: Path, meta: dict[str, Any], *, figures: bool = True) -> list[P.PatternResult]:
+    """Evaluate every pattern, write the tables (and figures), return the results."""
+    from sim.validation import report
+
+    quick = meta["mode"] == "quick"
+    results = P.evaluate_all(runs, quick=quick)
+    if not quick:
+        n = P.smallest_deciding_pairs(runs, *P.CLOSE_PAIR)
+        meta["close_pair_deciding_pairs"] = n
+    horizon = int(runs["horizon_weeks"].max())
+    written = report.write_figures(results, runs, out, horizon) if figures else {}
+    report.write_tables(results, out, meta, written)
+    return results
+
+
+def _meta(exp: Any, quick: bool, runs: pd.DataFrame, seconds: float, workers: int | str, command: str) -> dict:
+    from sim.outputs import git_commit
+
+    return {"mode": "quick" if quick else "full", "replicates": int(runs["replicate"].nunique()),
+            "runs": len(runs), "horizon_weeks": int(runs["horizon_weeks"].max()), "master_seed": exp.master_seed,
+            "seconds": seconds, "workers": workers, "command": command,
+            "date": time.strftime("%Y-%m-%d %H:%M", time.localtime()), "git_commit": git_commit() or "unknown"}
+
+
+def validate(quick: bool, out: Path, workers: int, *, figures: bool = True,
+             command: str = "python -m sim validate-model") -> tuple[list[P.PatternResult], dict[str, Any]]:
+    """Run and judge: what the command and the test suite call."""
+    exp = load(quick)
+    out.mkdir(parents=True, exist_ok=True)
+    runs_dir = out / "runs"
+    seconds = run(exp, runs_dir, workers)
+    runs = pd.read_csv(runs_dir / "runs.csv")
+    meta = _meta(exp, quick, runs, seconds, workers, command)
+    return judge(runs, out, meta, figures=figures), meta
+
+
+def validate_model(args: argparse.Namespace) -> int:
+    from sim.experiments.commands import default_workers
+    from sim.validation import report
+
+    out = Path(args.out) if args.out is not None else Path("results") / "validation"
+    if out.exists() and not out.is_dir():
+        from sim.cli import UsageError
+
+        raise UsageError(f"{out}: --out must be a folder, and this is a file")
+    workers = args.workers or default_workers()
+    command = "python -m sim validate-model" + (" --quick" if args.quick else "") + \
+              (f" --out {args.out}" if args.out is not None else "")
+    exp = load(args.quick)
+    print(f"validate-model: {len(exp.points)} scenarios x {exp.rule.initial} paired replicates on {workers} "
+          f"worker(s) -> {out}/", file=sys.stderr)
+    try:
+        results, meta = validate(args.quick, out, workers, command=command)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except cf.process.BrokenProcessPool as exc:
+        print(f"error: a worker process died ({exc})", file=sys.stderr)
+        return EXIT_FAILED
+    print(report.console(results, meta))
+    if meta.get("close_pair_deciding_pairs"):
+        a, b = P.CLOSE_PAIR
+        print(f"note: {a} > {b} is decided (Newcombe lower bound > 0 from then on) from "
+              f"{meta['close_pair_deciding_pairs']} pairs")
+    print(f"wrote patterns.csv, measures.csv, validation_tables.md and figures to {out}/ "
+          f"({meta['runs']} runs in {meta['seconds']:.0f} s)")
+    return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.validation DIR [--quick]``: judge the runs already in DIR/runs/ again."""
+    from sim.validation import report
+
+    parser = argparse.ArgumentParser(prog="python -m sim.validation",
+                                     description="Judge the patterns again from DIR/runs/runs.csv (no new runs).")
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("--quick", action="store_true", help="apply the quick-mode rules")
+    args = parser.parse_args(argv)
+    runs = pd.read_csv(args.directory / "runs" / "runs.csv")
+    exp = load(args.quick)
+    meta = _meta(exp, args.quick, runs, float("nan"), "-", f"python -m sim.validation {args.directory}")
+    import json
+
+    manifest = args.directory / "runs" / "manifest.json"
+    if manifest.is_file():
+        m = json.loads(manifest.read_text(encoding="utf-8"))
+        meta["seconds"] = float(m.get("timings", {}).get("sweep_seconds") or float("nan"))
+        meta["date"] = m.get("started", meta["date"]).replace("T", " ")[:16]
+        meta["git_commit"] = m.get("git_commit") or meta["git_commit"]
+        meta["workers"] = m.get("executor", "-")
+    results = judge(runs, args.directory, meta)
+    print(report.console(results, meta))
+    return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED

@@ -1,0 +1,179 @@
+"""Statistics of the validation patterns, on run-level data (one row a run).
+
+Intervals of proportions and of paired differences come from ``sim.experiments.analysis``
+(Wilson, Newcombe); this module adds what the patterns need beyond a sweep's summary:
+
+* ``cox_hazard_ratio``: a Cox proportional-hazards model (lifelines ``CoxPHFitter``) on the
+  pooled runs of a reference and a variant, with a 0/1 indicator of the variant as the only
+  covariate. Duration ``survival_weeks``, event ``escalated``; runs without escalation are
+  censored at the horizon. Replicate k of both designs shares its seed (common random
+  numbers), so the two runs of a pair are not independent: the variance is the robust
+  (sandwich) one clustered on the replicate (Lin & Wei 1989), which is what makes the
+  interval honest for paired runs. Ties (weeks are whole numbers) by Efron's method.
+* ``paired_bootstrap_reductions``: relative reductions of the escalation probability and
+  of the probe rate per week at peace, resampling whole pairs.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments.analysis import CONFIDENCE, paired_differences, wilson_interval
+
+
+@dataclass(frozen=True)
+class Proportion:
+    k: int
+    n: int
+    p: float
+    low: float
+    high: float
+
+
+def escalation_probability(runs: pd.DataFrame) -> Proportion:
+    """Share of runs that escalated before the horizon, with its Wilson 95% interval."""
+    n = len(runs)
+    k = int(runs["escalated"].astype(bool).sum())
+    low, high = wilson_interval(k, n)
+    return Proportion(k, n, k / n if n else math.nan, low, high)
+
+
+@dataclass(frozen=True)
+class HazardRatio:
+    hr: float
+    low: float
+    high: float
+    p_value: float
+    runs: int  # runs in the pooled fit (both designs)
+    events_reference: int
+    events_variant: int
+    ph_p_value: float  # Schoenfeld-residual test of proportional hazards (rank transform); nan if not run
+
+
+def cox_hazard_ratio(reference: pd.DataFrame, variant: pd.DataFrame, *, pair_col: str = "replicate",
+                     test_ph: bool = True) -> HazardRatio:
+    """Hazard ratio of escalation, variant vs reference, from a Cox model with a cluster-robust variance."""
+    from lifelines import CoxPHFitter
+
+    cols = ["survival_weeks", "escalated", pair_col]
+    data = pd.concat([reference[cols].assign(variant=0), variant[cols].assign(variant=1)], ignore_index=True)
+    data["escalated"] = data["escalated"].astype(bool)
+    cph = CoxPHFitter(alpha=1.0 - CONFIDENCE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cph.fit(data, duration_col="survival_weeks", event_col="escalated", cluster_col=pair_col)
+    row = cph.summary.loc["variant"]
+    ph_p = math.nan
+    if test_ph:
+        from lifelines.statistics import proportional_hazard_test
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ph_p = float(proportional_hazard_test(cph, data,
+                                                  time_transform="rank").summary["p"].iloc[0])
+    return HazardRatio(
+        hr=float(row["exp(coef)"]), low=float(row["exp(coef) lower 95%"]), high=float(row["exp(coef) upper 95%"]),
+        p_value=float(row["p"]), runs=len(data),
+        events_reference=int(reference["escalated"].astype(bool).sum()),
+        events_variant=int(variant["escalated"].astype(bool).sum()), ph_p_value=ph_p)
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    a: str
+    b: str
+    pairs: int
+    p_a: float
+    p_b: float
+    diff: float  # p_a - p_b
+    low: float  # Newcombe paired 95% interval
+    high: float
+    only_a: int  # pairs where only a escalated
+    only_b: int
+    p_value: float  # exact McNemar
+
+
+def paired_difference(runs: pd.DataFrame, a: str, b: str) -> PairedDifference:
+    """P(escalation | a) - P(escalation | b) over common-random-number pairs (same replicate)."""
+    sub = runs[runs["scenario"].isin([a, b])]
+    d = paired_differences(sub, b, group_col="scenario", pair_col="replicate")
+    row = d.loc[d["scenario"] == a].iloc[0]
+    return PairedDifference(a, b, int(row["pairs"]), float(row["p_escalation"]),
+                            float(row["p_escalation_reference"]), float(row["diff_escalation"]),
+                            float(row["diff_low"]), float(row["diff_high"]),
+                            int(row["only_design_escalated"]), int(row["only_reference_escalated"]),
+                            float(row["p_value"]))
+
+
+def peace_weeks(runs: pd.DataFrame) -> np.ndarray:
+    """Weeks each run spent not at war: the weeks in which Russia could probe.
+
+    War stops probes (Russia fights instead), so probe counts are compared per week at
+    peace, not per run: otherwise a design that prevents war would look as if it caused probes.
+    """
+    return (runs["horizon_weeks"] - runs["war_weeks"]).to_numpy(dtype=float)
+
+
+def probe_rate(runs: pd.DataFrame) -> float:
+    """Russian probes per week at peace, pooled over the runs (sum over sum)."""
+    weeks = peace_weeks(runs).sum()
+    return float(runs["violations_probe"].sum()) / weeks if weeks > 0 else math.nan
+
+
+@dataclass(frozen=True)
+class Reductions:
+    pairs: int
+    major: float  # 1 - P(escalation | variant) / P(escalation | reference)
+    major_low: float
+    major_high: float
+    probe: float  # 1 - probe rate (variant) / probe rate (reference), per week at peace
+    probe_low: float
+    probe_high: float
+    gap: float  # major - probe
+    gap_low: float
+    gap_high: float
+    probe_rate_reference: float
+    probe_rate_variant: float
+    resamples: int
+
+
+def paired_bootstrap_reductions(reference: pd.DataFrame, variant: pd.DataFrame, *, resamples: int = 2000,
+                                seed: int = 20260106) -> Reductions:
+    """Relative reductions of major breakdowns and of probes, with percentile intervals from a
+    bootstrap that resamples whole pairs (replicates), keeping the common random numbers paired."""
+    ref = reference.drop_duplicates("replicate").set_index("replicate")
+    var = variant.drop_duplicates("replicate").set_index("replicate")
+    common = ref.index.intersection(var.index).sort_values()
+    ref, var = ref.loc[common], var.loc[common]
+    n = len(common)
+    e_r, e_v = ref["escalated"].astype(float).to_numpy(), var["escalated"].astype(float).to_numpy()
+    p_r, p_v = ref["violations_probe"].to_numpy(dtype=float), var["violations_probe"].to_numpy(dtype=float)
+    w_r, w_v = peace_weeks(ref.reset_index()), peace_weeks(var.reset_index())
+
+    def stats(idx: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            major = 1.0 - e_v[idx].sum(axis=-1) / e_r[idx].sum(axis=-1)
+            probe = 1.0 - (p_v[idx].sum(axis=-1) / w_v[idx].sum(axis=-1)) / (p_r[idx].sum(axis=-1) / w_r[idx].sum(axis=-1))
+        return np.asarray(major, dtype=float), np.asarray(probe, dtype=float)
+
+    major, probe = (float(x) for x in stats(slice(None)))
+    rng = np.random.default_rng(seed)
+    lows, highs = {}, {}
+    majors, probes = [], []
+    for start in range(0, resamples, 250):  # bounded memory: 250 x n indices at a time
+        idx = rng.integers(0, n, size=(min(250, resamples - start), n))
+        m, p = stats(idx)
+        majors.append(m)
+        probes.append(p)
+    m_all, p_all = np.concatenate(majors), np.concatenate(probes)
+    q = [100 * (1 - CONFIDENCE) / 2, 100 * (1 + CONFIDENCE) / 2]
+    for name, arr in (("major", m_all), ("probe", p_all), ("gap", m_all - p_all)):
+        arr = arr[np.isfinite(arr)]
+        lows[name], highs[name] = (float(v) for v in np.percentile(arr, q)) if arr.size else (math.nan, math.nan)
+    return Reductions(n, major, lows["major"], highs["major"], probe, lows["probe"], highs["probe"],
+                      major - probe, lows["gap"], highs["gap"], probe_rate(ref), probe_rate(var), resamples)

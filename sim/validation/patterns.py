@@ -1,0 +1,295 @@
+"""The six published patterns the model must reproduce, each with its decision rule.
+
+Every pattern is read from one table of runs (``runs.csv`` of
+``experiments/validation.yaml``): replicate k of every scenario shares its seed
+(common random numbers), so every comparison is paired. Horizon: 260 weeks (5 years);
+a run without a renewed armed attack is censored there.
+
+Decision rules (docs/VALIDATION.md repeats them):
+
+1. Base rate: P(escalation within 5 years | budapest_memorandum) in [0.40, 0.50].
+2. Each mechanism helps, none is a guarantee: for each single-mechanism variant, the
+   upper bound of the 95% interval of its Cox hazard ratio against budapest_memorandum
+   is below 1, and the lower bound of the Wilson 95% interval of its P(escalation) is
+   above 0.
+3. Peacekeeping size: the force's hazard ratio (point estimate) is in [0.25, 0.50].
+4. Alliance size: the binding commitments' hazard ratio (point estimate) is in [0.65, 0.80].
+5. Monitors stop wars more than skirmishes: the relative reduction of P(escalation) by
+   monitoring minus the relative reduction of the probe rate per week at peace has a
+   paired-bootstrap 95% interval above 0.
+6. Ordering: for each adjacent pair, the Newcombe paired 95% interval of the difference
+   in P(escalation) lies above 0 for '>' and does not lie below 0 for '>=' (upper bound
+   >= 0). ``--quick`` cannot decide political_only > paris_declaration (the two differ in
+   about 1% of the pairs): in quick mode that pair passes when the point estimate of the
+   difference is above 0; the full run decides it with the strict rule.
+
+For a range target (1, 3, 4) the verdict uses the point estimate; the 95% interval is
+reported, and the pattern is *decided* when the whole interval lies inside the range
+(or wholly outside it). For interval rules (2, 5, 6) a pass is decided by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+
+from sim.validation import measures as M
+
+REFERENCE = "budapest_memorandum"
+MONITORING = "budapest_monitoring"
+FORCE = "budapest_force"
+BINDING = "budapest_binding"
+VARIANTS: dict[str, str] = {  # scenario name -> mechanism switched on, alone
+    MONITORING: "monitoring with attribution (G1)",
+    FORCE: "multinational force (G3)",
+    BINDING: "binding commitments (G4)",
+}
+ORDER: tuple[str, ...] = ("budapest_memorandum", "minsk_analogue", "political_only", "paris_declaration",
+                          "article5_like")
+RELATIONS: tuple[str, ...] = (">=", ">", ">", ">")
+CLOSE_PAIR = ("political_only", "paris_declaration")  # needs many pairs: loose rule in --quick only
+HORIZON_WEEKS = 260
+
+BASE_RATE_TARGET = (0.40, 0.50)
+FORCE_HR_TARGET = (0.25, 0.50)
+BINDING_HR_TARGET = (0.65, 0.80)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measured quantity: a row of a pattern's table."""
+
+    label: str
+    value: float
+    low: float
+    high: float
+    target: str
+    passed: bool | None  # None: reported, not judged
+    note: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class PatternResult:
+    pattern: "Pattern"
+    passed: bool
+    decided: bool
+    measured: str  # one line: the headline measurement with its interval
+    measures: tuple[Measure, ...]
+    note: str = ""
+    extra: dict = field(default_factory=dict)  # numbers the figures need
+
+    @property
+    def verdict(self) -> str:
+        return "PASS" if self.passed else "FAIL"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: int
+    key: str
+    name: str
+    claim: str
+    source: str
+    target: str
+    rule: str
+    evaluate: Callable[[pd.DataFrame, bool], PatternResult]
+    quick_rule: str = ""
+
+
+def _runs(runs: pd.DataFrame, scenario: str) -> pd.DataFrame:
+    sub = runs[runs["scenario"] == scenario]
+    if sub.empty:
+        raise ValueError(f"no runs of scenario {scenario!r}: is it in experiments/validation.yaml?")
+    return sub
+
+
+def _inside(x: float, lo: float, hi: float) -> bool:
+    return lo <= x <= hi
+
+
+def _range_decided(low: float, high: float, lo: float, hi: float) -> bool:
+    return (lo <= low and high <= hi) or high < lo or low > hi
+
+
+def _ci(x: float, lo: float, hi: float, digits: int = 3) -> str:
+    return f"{x:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+
+
+# --- 1 --------------------------------------------------------------------------------------
+
+def base_rate(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
+    p = M.escalation_probability(_runs(runs, REFERENCE))
+    lo, hi = BASE_RATE_TARGET
+    passed = _inside(p.p, lo, hi)
+    m = Measure("P(escalation within 5 years), budapest_memorandum", p.p, p.low, p.high,
+                f"{lo:.2f}-{hi:.2f}", passed, f"{p.k} of {p.n} runs; Wilson 95% interval", "probability")
+    return PatternResult(PATTERNS[0], passed, _range_decided(p.low, p.high, lo, hi), _ci(p.p, p.low, p.high),
+                         (m,), extra={"p": p})
+
+
+# --- 2 --------------------------------------------------------------------------------------
+
+def mechanisms(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
+    ref = _runs(runs, REFERENCE)
+    rows, hrs, ps = [], {}, {}
+    ok = True
+    for scen, label in VARIANTS.items():
+        var = _runs(runs, scen)
+        hr = M.cox_hazard_ratio(ref, var)
+        p = M.escalation_probability(var)
+        hrs[scen], ps[scen] = hr, p
+        hr_ok, p_ok = hr.high < 1.0, p.low > 0.0
+        ok &= hr_ok and p_ok
+        rows.append(Measure(f"hazard ratio, {label}", hr.hr, hr.low, hr.high, "upper 95% < 1", hr_ok,
+                            f"Cox PH vs budapest_memorandum, {hr.runs} runs, events {hr.events_variant} vs "
+                            f"{hr.events_reference}; PH test p = {hr.ph_p_value:.2g}", "ratio"))
+        rows.append(Measure(f"P(escalation), {label}", p.p, p.low, p.high, "lower 95% > 0", p_ok,
+                            f"{p.k} of {p.n} runs", "probability"))
+    head = "; ".join(f"{VARIANTS[s].split(' (')[0]} HR {_ci(h.hr, h.low, h.high, 2)}" for s, h in hrs.items())
+    return PatternResult(PATTERNS[1], ok, ok or any(h.low > 1.0 for h in hrs.values()), head, tuple(rows),
+                         extra={"hr": hrs, "p": ps})
+
+
+# --- 3 and 4 --------------------------------------------------------------------------------
+
+def _hr_in_range(runs: pd.DataFrame, scen: str, target: tuple[float, float], index: int) -> PatternResult:
+    hr = M.cox_hazard_ratio(_runs(runs, REFERENCE), _runs(runs, scen))
+    lo, hi = target
+    passed = _inside(hr.hr, lo, hi)
+    m = Measure(f"hazard ratio, {VARIANTS[scen]} vs none", hr.hr, hr.low, hr.high, f"{lo:.2f}-{hi:.2f}", passed,
+                f"Cox PH, cluster-robust 95% interval; {hr.runs} runs; PH test p = {hr.ph_p_value:.2g}", "ratio")
+    cut = Measure("hazard reduction (1 - HR)", 1 - hr.hr, 1 - hr.high, 1 - hr.low,
+                  f"{1 - hi:.0%}-{1 - lo:.0%}", None, "", "share")
+    return PatternResult(PATTERNS[index], passed, _range_decided(hr.low, hr.high, lo, hi),
+                         f"HR {_ci(hr.hr, hr.low, hr.high)}", (m, cut), extra={"hr": hr, "target": target})
+
+
+def force_size(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
+    return _hr_in_range(runs, FORCE, FORCE_HR_TARGET, 2)
+
+
+def alliance_size(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
+    return _hr_in_range(runs, BINDING, BINDING_HR_TARGET, 3)
+
+
+# --- 5 --------------------------------------------------------------------------------------
+
+def monitors(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
+    ref, var = _runs(runs, REFERENCE), _runs(runs, MONITORING)
+    r = M.paired_bootstrap_reductions(ref, var)
+    hr = M.cox_hazard_ratio(ref, var, test_ph=False)
+    passed = r.gap_low > 0.0
+    rows = (
+        Measure("reduction of P(escalation) (major breakdowns)", r.major, r.major_low, r.major_high, "", None,
+                f"1 - P(monitoring)/P(none); Cox: 1 - HR = {1 - hr.hr:.3f} [{1 - hr.high:.3f}, {1 - hr.low:.3f}]",
+                "share"),
+        Measure("reduction of probes per week at peace (minor violations)", r.probe, r.probe_low, r.probe_high, "",
+                None, f"rate {r.probe_rate_variant:.4f} vs {r.probe_rate_reference:.4f} probes a week at peace",
+                "share"),
+        Measure("difference: major minus minor", r.gap, r.gap_low, r.gap_high, "lower 95% > 0", passed,
+                f"paired bootstrap over {r.pairs} pairs, {r.resamples} resamples", "share"),
+    )
+    head = (f"cut in major breakdowns {r.major:.0%} [{r.major_low:.0%}, {r.major_high:.0%}] vs cut in probes "
+            f"{r.probe:.0%} [{r.probe_low:.0%}, {r.probe_high:.0%}]")
+    return PatternResult(PATTERNS[4], passed, passed or r.gap_high < 0.0, head, rows, extra={"reductions": r})
+
+
+# --- 6 --------------------------------------------------------------------------------------
+
+def ordering(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
+    rows, diffs, probs = [], [], {}
+    ok, decided = True, True
+    notes = []
+    for s in ORDER:
+        probs[s] = M.escalation_probability(_runs(runs, s))
+    for (a, b), rel in zip(zip(ORDER, ORDER[1:]), RELATIONS):
+        d = M.paired_difference(runs, a, b)
+        diffs.append((d, rel))
+        if rel == ">=":
+            good, target, strict_ok = d.high >= 0.0, "upper 95% >= 0", d.high >= 0.0
+        else:
+            good, target, strict_ok = d.low > 0.0, "lower 95% > 0", d.low > 0.0
+        note = (f"{d.pairs} pairs; only {a} escalated in {d.only_a}, only {b} in {d.only_b}; "
+                f"McNemar p = {d.p_value:.2g}")
+        if quick and (a, b) == CLOSE_PAIR and not strict_ok:
+            good, target = d.diff > 0.0, "quick: difference > 0"
+            decided = False
+            notes.append(f"{a} > {b} judged on its point estimate (quick mode: too few pairs to decide)")
+        ok &= good
+        rows.append(Measure(f"P({a}) - P({b}), '{rel}'", d.diff, d.low, d.high, target, good, note,
+                            "probability"))
+    chain = " ".join(f"{s} {probs[s].p:.3f}" + (f" {rel}" if i < len(RELATIONS) else "")
+                     for i, (s, rel) in enumerate(zip(ORDER, (*RELATIONS, ""))))
+    return PatternResult(PATTERNS[5], ok, decided and ok, chain, tuple(rows), "; ".join(notes),
+                         extra={"p": probs, "diffs": diffs})
+
+
+PATTERNS: tuple[Pattern, ...] = (
+    Pattern(1, "base_rate", "Base rate of renewed war",
+            "With no guarantees at all, war resumes in about 40-50% of ceasefires.",
+            "Fortna (2004), Peace Time: almost half of the international wars since 1945 were followed by "
+            "renewed fighting.",
+            "P(escalation within 5 years | budapest_memorandum) in [0.40, 0.50]",
+            "pass when the point estimate is in [0.40, 0.50]; Wilson 95% interval reported", base_rate),
+    Pattern(2, "mechanisms", "Each mechanism helps, none is a guarantee",
+            "Monitoring with attribution, a peacekeeping force, or binding commitments, switched on alone, each "
+            "lowers the hazard of renewed war; none removes it.",
+            "Fortna (2003), \"Scraps of Paper? Agreements and the Durability of Peace\", International "
+            "Organization 57(2).",
+            "every single-mechanism HR < 1 (upper 95% < 1) and every P(escalation) > 0 (lower 95% > 0)",
+            "pass when, for each of the three variants, the Cox HR's upper 95% bound is below 1 and the Wilson "
+            "lower 95% bound of P(escalation) is above 0", mechanisms),
+    Pattern(3, "force_size", "Peacekeeping-size effect",
+            "A deployed reassurance force lowers the hazard of renewed war by roughly 50-75%.",
+            "Fortna (2008), Does Peacekeeping Work?, as cited by Renn & Diehl (US Army War College PKSOI).",
+            "force-alone HR in [0.25, 0.50]",
+            "pass when the Cox HR point estimate is in [0.25, 0.50] (its 95% interval then overlaps the range); "
+            "decided when the whole interval is inside", force_size),
+    Pattern(4, "alliance_size", "Alliance-size effect",
+            "Binding defence commitments alone lower the hazard of attack modestly, about 20-35%, not to zero.",
+            "Leeds (2003), AJPS 47(3); Benson (2011), Journal of Politics: an 18% cut in initiation for "
+            "commitments that apply only if the adversary attacks.",
+            "binding-alone HR in [0.65, 0.80]",
+            "pass when the Cox HR point estimate is in [0.65, 0.80]; decided when the whole 95% interval is "
+            "inside", alliance_size),
+    Pattern(5, "monitors", "Monitors stop wars more than skirmishes",
+            "Monitoring cuts major breakdowns clearly more than it cuts minor violations.",
+            "CSIS, Jensen (2025), on ceasefire monitoring and verification.",
+            "reduction of P(escalation) minus reduction of probes per week at peace > 0",
+            "pass when the paired-bootstrap 95% interval of (reduction of P(escalation)) - (reduction of the "
+            "probe rate per week at peace) is above 0", monitors),
+    Pattern(6, "ordering", "Ordering of the named designs",
+            "P(escalation): budapest_memorandum >= minsk_analogue > political_only > paris_declaration > "
+            "article5_like.",
+            "Follows from patterns 1-4 and the record of the Budapest Memorandum (1994) and the Minsk "
+            "agreements (2015-2022); Article 5 as the upper bound.",
+            "budapest >= minsk > political_only > paris > article5",
+            "'>': the Newcombe paired 95% interval of the difference is above 0; '>=': its upper bound is >= 0",
+            ordering,
+            quick_rule="political_only > paris_declaration: point estimate of the difference > 0"),
+)
+
+
+def evaluate_all(runs: pd.DataFrame, quick: bool = False) -> list[PatternResult]:
+    """Every pattern's verdict from one table of runs."""
+    return [p.evaluate(runs, quick) for p in PATTERNS]
+
+
+def smallest_deciding_pairs(runs: pd.DataFrame, a: str, b: str, *, step: int = 100) -> int | None:
+    """Smallest number of pairs n (replicates 0..n-1, in steps) from which on the Newcombe
+    interval of P(a) - P(b) stays above 0 for every larger n in the data; None if never."""
+    reps = sorted(set(_runs(runs, a)["replicate"]) & set(_runs(runs, b)["replicate"]))
+    if not reps:
+        return None
+    top = len(reps)
+    sizes = list(range(step, top + 1, step)) + ([top] if top % step else [])
+    ok = [M.paired_difference(runs[runs["replicate"] < n], a, b).low > 0.0 for n in sizes]
+    if not ok[-1]:
+        return None
+    first = len(ok) - 1
+    while first > 0 and ok[first - 1]:
+        first -= 1
+    return sizes[first]

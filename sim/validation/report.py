@@ -1,0 +1,236 @@
+"""Tables and figures of the validation: what ``validate-model`` prints and writes.
+
+Writes into the output folder (``results/validation/`` by default; ``docs/validation/``
+when refreshing the documentation):
+
+* ``patterns.csv``  one row a pattern: id, name, target, measured, interval, verdict, decided;
+* ``measures.csv``  one row a measured quantity (``PatternResult.measures``);
+* ``validation_tables.md``  the same as Markdown tables, ready for docs/VALIDATION.md;
+* ``pattern1_base_rate.png`` ... ``pattern6_ordering.png``: one figure a pattern.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments.analysis import km_survival
+from sim.outputs import atomic_write
+from sim.validation import patterns as P
+
+FIGURES = {1: "pattern1_base_rate.png", 2: "pattern2_mechanisms.png", 3: "pattern3_force.png",
+           4: "pattern4_binding.png", 5: "pattern5_monitors.png", 6: "pattern6_ordering.png"}
+LABELS = {P.REFERENCE: "none (budapest_memorandum)", **{k: v for k, v in P.VARIANTS.items()}}
+
+
+def _f(x: float, digits: int = 3) -> str:
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+def _ci(m: P.Measure) -> str:
+    return f"{_f(m.value)} [{_f(m.low)}, {_f(m.high)}]"
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("|", "\\|")
+
+
+def _short(scenario: str) -> str:
+    return {"budapest_memorandum": "budapest", "minsk_analogue": "minsk", "paris_declaration": "paris",
+            "article5_like": "article5"}.get(scenario, scenario)
+
+
+def _verdict(r: P.PatternResult) -> str:
+    return r.verdict + ("" if r.decided else " (not decided at this N)")
+
+
+# --- console ----------------------------------------------------------------------------------
+
+def console(results: list[P.PatternResult], meta: dict[str, Any]) -> str:
+    lines = [f"validate-model ({meta['mode']}): {meta['replicates']} paired replicates per scenario, "
+             f"horizon {meta['horizon_weeks']} weeks, master seed {meta['master_seed']}", ""]
+    for r in results:
+        p = r.pattern
+        lines.append(f"[{r.verdict}] {p.id}. {p.name}")
+        lines.append(f"       target:   {p.target}")
+        lines.append(f"       measured: {r.measured}")
+        for m in r.measures:
+            if m.passed is not None:
+                mark = "ok " if m.passed else "NO "
+                lines.append(f"         {mark} {m.label}: {_ci(m)}  ({m.target})")
+        if not r.decided and r.passed:
+            lines.append("       note:     passes on its point estimate; the 95% interval does not decide it "
+                         "at this number of runs")
+        if r.note:
+            lines.append(f"       note:     {r.note}")
+    n_pass = sum(r.passed for r in results)
+    lines += ["", f"{n_pass} of {len(results)} patterns pass" +
+              ("" if n_pass == len(results) else ": " + ", ".join(str(r.pattern.id) for r in results if not r.passed)
+               + " fail")]
+    return "\n".join(lines)
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+def pattern_rows(results: list[P.PatternResult]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "pattern": r.pattern.id, "key": r.pattern.key, "name": r.pattern.name, "target": r.pattern.target,
+        "measured": r.measured, "verdict": r.verdict, "decided": r.decided, "rule": r.pattern.rule,
+        "source": r.pattern.source, "note": r.note} for r in results])
+
+
+def measure_rows(results: list[P.PatternResult]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "pattern": r.pattern.id, "quantity": m.label, "unit": m.unit, "value": m.value, "low": m.low,
+        "high": m.high, "target": m.target, "passed": "" if m.passed is None else m.passed, "note": m.note}
+        for r in results for m in r.measures])
+
+
+def markdown(results: list[P.PatternResult], meta: dict[str, Any], figures: dict[int, str]) -> str:
+    out = [f"<!-- written by `{meta['command']}` on {meta['date']} (git {meta['git_commit']}) -->", "",
+           f"Runs: {meta['replicates']} paired replicates per scenario ({meta['runs']} runs), horizon "
+           f"{meta['horizon_weeks']} weeks, master seed {meta['master_seed']}"
+           + (f", {meta['seconds']:.0f} s on {meta['workers']} worker(s)." if math.isfinite(meta['seconds']) else ".")
+           + (f" {P.CLOSE_PAIR[0]} > {P.CLOSE_PAIR[1]} is decided from {meta['close_pair_deciding_pairs']} pairs on."
+              if meta.get('close_pair_deciding_pairs') else ""), "",
+           "| # | pattern | target | measured [95% CI] | verdict |", "|---|---|---|---|---|"]
+    for r in results:
+        out.append(f"| {r.pattern.id} | {r.pattern.name} | {_md(r.pattern.target)} | {_md(r.measured)} | {_verdict(r)} |")
+    for r in results:
+        p = r.pattern
+        out += ["", f"#### Pattern {p.id}: {p.name}", "",
+                f"Claim: {p.claim} Source: {p.source}", "",
+                f"Decision rule: {p.rule}." + (f" Quick mode: {p.quick_rule}." if p.quick_rule else ""), "",
+                "| quantity | value [95% CI] | target | pass | note |", "|---|---|---|---|---|"]
+        for m in r.measures:
+            ok = "" if m.passed is None else ("yes" if m.passed else "**no**")
+            out.append(f"| {_md(m.label)} | {_ci(m)} | {_md(m.target)} | {ok} | {_md(m.note)} |")
+        out += ["", f"Verdict: **{_verdict(r)}**." + (f" {r.note}." if r.note else "")]
+        if p.id in figures:
+            out += ["", f"![pattern {p.id}]({figures[p.id]})"]
+    return "\n".join(out) + "\n"
+
+
+def write_tables(results: list[P.PatternResult], out: Path, meta: dict[str, Any], figures: dict[int, str]) -> list[str]:
+    from sim.experiments.analysis import table_text
+
+    atomic_write(out / "patterns.csv", table_text(pattern_rows(results)))
+    atomic_write(out / "measures.csv", table_text(measure_rows(results)))
+    atomic_write(out / "validation_tables.md", markdown(results, meta, figures))
+    return ["patterns.csv", "measures.csv", "validation_tables.md"]
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _cumulative(ax: Any, runs: pd.DataFrame, label: str, horizon: int, color: Any = None) -> None:
+    weeks = np.arange(0, horizon + 1)
+    km = km_survival(runs["survival_weeks"], runs["escalated"].astype(bool), weeks, horizon=horizon)
+    line, = ax.step(weeks / 52, 1 - km["survival"], where="post", label=label, color=color)
+    ax.fill_between(weeks / 52, 1 - km["high"], 1 - km["low"], step="post", alpha=0.2, color=line.get_color())
+
+
+def _forest(ax: Any, names: list[str], hrs: list[Any], target: tuple[float, float] | None) -> None:
+    y = np.arange(len(names))[::-1]
+    for yi, h in zip(y, hrs):
+        ax.errorbar(h.hr, yi, xerr=[[h.hr - h.low], [h.high - h.hr]], fmt="o", color="black", capsize=4)
+        ax.annotate(f"{h.hr:.2f} [{h.low:.2f}, {h.high:.2f}]", (h.high, yi), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize=8)
+    if target is not None:
+        ax.axvspan(*target, color="tab:green", alpha=0.2, label=f"published range {target[0]:.2f}-{target[1]:.2f}")
+        ax.legend(loc="lower right", fontsize=8)
+    ax.axvline(1.0, color="grey", lw=1, ls="--")
+    ax.set_yticks(y, names)
+    ax.set_xlim(0, 1.25)
+    ax.set_xlabel("hazard ratio of renewed war vs no guarantees (Cox, 95% CI)")
+
+
+def write_figures(results: list[P.PatternResult], runs: pd.DataFrame, out: Path, horizon: int) -> dict[int, str]:
+    plt = _plt()
+    by = {r.pattern.id: r for r in results}
+    written: dict[int, str] = {}
+
+    def save(fig: Any, pid: int) -> None:
+        fig.tight_layout()
+        fig.savefig(out / FIGURES[pid], dpi=110)
+        plt.close(fig)
+        written[pid] = FIGURES[pid]
+
+    if 1 in by:
+        fig, ax = plt.subplots(figsize=(6.4, 4))
+        _cumulative(ax, runs[runs["scenario"] == P.REFERENCE], "budapest_memorandum (no guarantees)", horizon)
+        ax.axhspan(*P.BASE_RATE_TARGET, color="tab:green", alpha=0.2, label="Fortna (2004): 40-50%")
+        p = by[1].extra["p"]
+        ax.errorbar(horizon / 52, p.p, yerr=[[p.p - p.low], [p.high - p.p]], fmt="o", color="black", capsize=4,
+                    label=f"5 years: {p.p:.2f} [{p.low:.2f}, {p.high:.2f}]")
+        ax.set(xlabel="years after the ceasefire", ylabel="share of runs with renewed war",
+               title="Pattern 1: base rate of renewed war", ylim=(0, 0.6))
+        ax.legend(fontsize=8, loc="upper left")
+        save(fig, 1)
+    if 2 in by:
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1, 1.2]})
+        for scen in (P.REFERENCE, *P.VARIANTS):
+            _cumulative(a1, runs[runs["scenario"] == scen], LABELS[scen], horizon)
+        a1.set(xlabel="years after the ceasefire", ylabel="share of runs with renewed war (Kaplan-Meier)",
+               title="One mechanism at a time")
+        a1.legend(fontsize=8, loc="upper left")
+        hrs = by[2].extra["hr"]
+        _forest(a2, [P.VARIANTS[s] for s in hrs], list(hrs.values()), None)
+        a2.set_title("Pattern 2: each helps (HR < 1), none removes the risk")
+        save(fig, 2)
+    for pid, scen in ((3, P.FORCE), (4, P.BINDING)):
+        if pid in by:
+            fig, ax = plt.subplots(figsize=(7, 2.4))
+            _forest(ax, [P.VARIANTS[scen]], [by[pid].extra["hr"]], by[pid].extra["target"])
+            ax.set_title(f"Pattern {pid}: {by[pid].pattern.name}")
+            save(fig, pid)
+    if 5 in by:
+        r = by[5].extra["reductions"]
+        fig, ax = plt.subplots(figsize=(6.4, 3.6))
+        names = ["major breakdowns\n(P(renewed war), 5 years)", "minor violations\n(probes a week at peace)"]
+        vals, los, his = [r.major, r.probe], [r.major_low, r.probe_low], [r.major_high, r.probe_high]
+        ax.bar(names, vals, color=["tab:red", "tab:orange"], alpha=0.8)
+        ax.errorbar(names, vals, yerr=[np.subtract(vals, los), np.subtract(his, vals)], fmt="none", color="black",
+                    capsize=5)
+        ax.axhline(0, color="grey", lw=1)
+        ax.set(ylabel="relative reduction by monitoring\n(vs no guarantees, paired bootstrap 95% CI)",
+               title="Pattern 5: monitors stop wars more than skirmishes")
+        save(fig, 5)
+    if 6 in by:
+        probs = by[6].extra["p"]
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [1, 1.1]})
+        x = np.arange(len(P.ORDER))
+        vals = [probs[s].p for s in P.ORDER]
+        a1.bar(x, vals, color="tab:blue", alpha=0.7)
+        a1.errorbar(x, vals, yerr=[[probs[s].p - probs[s].low for s in P.ORDER],
+                                   [probs[s].high - probs[s].p for s in P.ORDER]], fmt="none", color="black",
+                    capsize=4)
+        a1.set_xticks(x, [_short(s) for s in P.ORDER], fontsize=8)
+        a1.set(ylabel="P(renewed war within 5 years)\n(Wilson 95% CI)", title="Pattern 6: ordering")
+        diffs = by[6].extra["diffs"]
+        y = np.arange(len(diffs))[::-1]
+        for yi, (d, rel) in zip(y, diffs):
+            a2.errorbar(d.diff, yi, xerr=[[d.diff - d.low], [d.high - d.diff]], fmt="o", color="black", capsize=4)
+            a2.annotate(f"{d.diff:+.3f} [{d.low:+.3f}, {d.high:+.3f}]", (d.high, yi), xytext=(6, 0),
+                        textcoords="offset points", va="center", fontsize=8)
+        a2.axvline(0, color="grey", lw=1, ls="--")
+        a2.set_yticks(y, [f"{_short(d.a)} {rel} {_short(d.b)}" for d, rel in diffs], fontsize=9)
+        a2.set_xscale("symlog", linthresh=0.02)
+        a2.set_xlim(-0.02, 3.0)
+        a2.set(xlabel="paired difference in P(renewed war) (Newcombe 95% CI, symlog axis)",
+               title="adjacent pairs (common random numbers)")
+        save(fig, 6)
+    return written
