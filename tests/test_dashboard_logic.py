@@ -257,6 +257,6 @@ def test_serve_command_is_local_production_and_quiet(monkeypatch, capsys):
     assert "--production" in cmd and "--no-open" in cmd and "--no-check-version" in cmd
     assert serve.environment()["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     calls = []
-    monkeypatch.setattr(serve.subprocess, "call", lambda c, env: calls.append(c) or 0)
+    monkeypatch.setattr(serve, "run_server", lambda c, env: calls.append(c) or 0)
     assert serve.main(SimpleNamespace(host="127.0.0.1", port=9001)) == 0
     assert "http://127.0.0.1:9001/" in capsys.readouterr().out and calls

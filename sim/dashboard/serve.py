@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -38,7 +39,26 @@ def main(args: argparse.Namespace) -> int:
     print(f"Serving the dashboard at http://{shown}:{port}/  (open it in a browser; Ctrl+C stops)", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"Note: bound to {host}: other machines on the network can open it too.", flush=True)
+    return run_server(command(host, port), environment())
+
+
+def run_server(cmd: list[str], env: dict[str, str]) -> int:
+    """Run the server as a child; stop it when this process is interrupted or terminated."""
+    child = subprocess.Popen(cmd, env=env)
+
+    def _terminate(signum, frame):  # SIGTERM to us: stop the child too, then exit
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return subprocess.call(command(host, port), env=environment())
-    except KeyboardInterrupt:
+        return child.wait()
+    except (KeyboardInterrupt, SystemExit):
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()

@@ -134,7 +134,7 @@ def test_comparison_page_produces_result(solara_server, solara_app, page_session
 
         page.get_by_role("tab", name="Compare designs").click()
         _slider(page, "Replicates per design", -3)  # 50 -> 20
-        expect(page.get_by_text("Replicates per design")).to_be_visible()
+        expect(page.locator(".replicates-value")).to_contain_text("20 replicates per design")
         _select(page, "Horizon (weeks)", "104")
         page.get_by_role("button", name="Run comparison").click()
         result = page.locator(".comparison-result")
