@@ -9,7 +9,7 @@ from sim.clauses import Clause
 EVENT_KINDS: tuple[str, ...] = (
     "violation", "detection", "false_alarm", "attribution", "decision", "response",
     "corrective_measure", "ratification", "request", "deployment", "escalation",
-    "surge", "war_end",
+    "surge", "war_end", "coordination",
 )
 
 

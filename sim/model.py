@@ -221,13 +221,15 @@ class DeterrenceModel(mesa.Model):
         """A violation was seen. With no commission, only a major attack is acted on."""
         if v.perpetrator != RUSSIA or not self.commission_absent():
             return
-        delay = self.delay(self.scenario_config.commitments.ad_hoc_delay_weeks)
         if v.level == Action.MAJOR:
+            delay = self.expedite(self.scenario_config.commitments.ad_hoc_delay_weeks,
+                                  "ad hoc response", v.level.label)
             self.ad_hoc_decisions += 1
             self.events.add(v.week, "decision", "Coalition", "major", Clause.ASSUMPTION,
                             f"no commission: the attack is self-evident; ad hoc responses in {delay} weeks")
             self.pending_decisions.append(Decision(v.week, v.level, RUSSIA, v.week + delay, v, ad_hoc=True))
         else:
+            delay = self.delay(self.scenario_config.commitments.ad_hoc_delay_weeks)
             self.learning_queue.append((v.week + delay, v.level, 0.0))
 
     def note_unanswered(self, v: Violation | None, week: int) -> None:
@@ -244,6 +246,10 @@ class DeterrenceModel(mesa.Model):
 
     def response_delay(self) -> int:
         return self.delay(self.scenario_config.commitments.response_delay_weeks)
+
+    def expedite(self, weeks: int, stage: str, level: str) -> int:
+        """A delay for a real case: shortened, and logged, by the coordination cell (C1)."""
+        return self.cell.expedite(weeks, stage, level) if self.cell is not None else weeks
 
     def total_response_delay(self) -> int:
         """Weeks from a violation to the response Russia expects."""

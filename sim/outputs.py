@@ -87,7 +87,8 @@ EVENT_COLUMNS: dict[str, Column] = {
     "run_id": ("int64", "", "Run identifier (joins runs.csv)."),
     "week": ("int64", "weeks", "Week of the event."),
     "kind": ("object", "", "violation, detection, false_alarm, attribution, decision, response, "
-                           "corrective_measure, ratification, request, deployment, escalation, surge, war_end."),
+                           "corrective_measure, ratification, request, deployment, escalation, surge, war_end, "
+                           "coordination."),
     "actor": ("object", "", "Who acted: Russia, Ukraine, a member, the US, an institution."),
     "level": ("object", "", "Ladder level concerned (probe, limited, major) or empty."),
     "clause": ("object", "", "Clause of the declaration that acted (P1, G0-G5, C1) or A (assumption)."),
@@ -130,7 +131,7 @@ def run_record(model: Any) -> dict[str, Any]:
         "violations_probe": model.violations[Action.PROBE],
         "violations_limited": model.violations[Action.LIMITED],
         "violations_major": model.violations[Action.MAJOR],
-        "ukraine_violations": counts["violation"] - sum(model.violations[a] for a in Action if a),
+        "ukraine_violations": model.ukraine.violations_committed,
         "detected": counts["detection"],
         "false_alarms": counts["false_alarm"],
         "attributed_correctly": commission.correct,

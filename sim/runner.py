@@ -9,7 +9,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.config import Scenario
+from sim.config import Scenario, with_overrides
 from sim.model import STEP_REPORTERS, DeterrenceModel
 from sim.outputs import RunResult, run_record
 
@@ -17,8 +17,8 @@ from sim.outputs import RunResult, run_record
 def simulate(scenario: Scenario, seed: int, *, weeks: int | None = None, steps: bool = True,
              events: bool = True, step_period: int = 1) -> RunResult:
     """Run one seeded replicate of a scenario to its horizon (or ``weeks``)."""
-    if weeks is not None:
-        scenario = scenario.model_copy(update={"horizon_weeks": weeks})
+    if weeks is not None and weeks != scenario.horizon_weeks:
+        scenario = with_overrides(scenario, {"horizon_weeks": weeks}, source="--weeks")
     model = DeterrenceModel(scenario, seed, record_events=events, collect_steps=steps,
                             step_period=step_period)
     model.run()

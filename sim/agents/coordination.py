@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from sim.clauses import Clause
+
 if TYPE_CHECKING:
     from sim.model import DeterrenceModel
 
@@ -19,3 +21,11 @@ class CoordinationCell(mesa.Agent):
 
     def shorten(self, weeks: int) -> int:
         return int(round(weeks * (1.0 - self.delay_reduction)))
+
+    def expedite(self, weeks: int, stage: str, level: str) -> int:
+        """Shorten a delay and say so in the event log (C1)."""
+        short = self.shorten(weeks)
+        if short < weeks:
+            self.model.events.add(self.model.week, "coordination", "CoordinationCell", level, Clause.C1,
+                                  f"{stage} in {short} weeks instead of {weeks}")
+        return short

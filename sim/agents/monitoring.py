@@ -160,7 +160,8 @@ class SpecialCommission(mesa.Agent):
 
     def receive(self, reports: list[Report], week: int) -> None:
         for r in reports:
-            self.pending.append(Case(r, week + self.deliberation_weeks()))
+            weeks = self.model.expedite(self.cfg.deliberation_weeks, "deliberation", r.level.label)
+            self.pending.append(Case(r, week + weeks))
 
     def deliberate(self, week: int) -> list[Decision]:
         """Decide the cases whose deliberation ends this week."""
@@ -201,6 +202,7 @@ class SpecialCommission(mesa.Agent):
             measures = ", ".join(self.cfg.corrective_measures.get(r.level.label, [])) or "none"
             log.add(week, "decision", "SpecialCommission", r.level.label, Clause.G1,
                     f"corrective measures against {r.attributed_to}: {measures}")
-            out.append(Decision(week, r.level, r.attributed_to,
-                                week + self.model.response_delay(), r.violation))
+            respond = self.model.expedite(self.model.scenario_config.commitments.response_delay_weeks,
+                                          "response", r.level.label)
+            out.append(Decision(week, r.level, r.attributed_to, week + respond, r.violation))
         return out

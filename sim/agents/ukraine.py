@@ -39,6 +39,7 @@ class Ukraine(mesa.Agent):
         self.surges_received = 0
         self.last_probed = -(1 << 30)
         self.requested_force_week: int | None = None
+        self.violations_committed = 0
         self.defence = 0.0
         self._update_defence()
 
@@ -52,6 +53,7 @@ class Ukraine(mesa.Agent):
         if week - self.last_probed <= RETALIATION_WEEKS:
             p += self.cfg.retaliation_boost
         if p > 0.0 and self.stream.random() < p:
+            self.violations_committed += 1
             from sim.agents.monitoring import UKRAINE, Violation
             self.model.events.add(week, "violation", "Ukraine", "probe", Clause.ASSUMPTION,
                                   "minor violation by Ukrainian units")

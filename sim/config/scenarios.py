@@ -75,7 +75,9 @@ def _read_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, Origins]
     path = path.resolve()
     if path in seen:
         chain = " -> ".join(p.name for p in (*seen, path))
-        raise ConfigError.single(path, f"'extends' makes a cycle: {chain}", key="extends")
+        _, lines = load_yaml_mapping(seen[-1], "scenario file")
+        raise ConfigError.single(_display(seen[-1]), f"'extends' makes a cycle: {chain}", key="extends",
+                                 line=lines.get(("extends",)))
     data, lines = load_yaml_mapping(path, "scenario file")
     file = _display(path)
     parent_ref = data.pop("extends", None)
@@ -129,8 +131,13 @@ def problems_from_validation(exc: ValidationError, origins: Origins, default_fil
             problems.append(Problem(file, "missing", line, ".".join(key_path),
                                     allowed=spec.allowed if spec else ""))
             continue
-        if not loc:  # model-level check
-            problems.append(Problem(file, err["msg"].removeprefix("Value error, "), line, ""))
+        if not loc:  # a check across sections: point at whichever key the file set
+            keys = [k for k in (("monitoring", "enabled"), ("commission", "enabled")) if k in origins]
+            key = keys[0] if keys else ("commission", "enabled")
+            file, line = _locate(key, origins, default_file)
+            problems.append(Problem(file, err["msg"].removeprefix("Value error, "), line,
+                                    ".".join((*prefix, *key)),
+                                    allowed="monitoring.enabled: true, or commission.enabled: false"))
             continue
         message = _short_message(err)
         problems.append(Problem(file, message, line, ".".join(key_path), given=given,

@@ -63,6 +63,9 @@ def load_yaml_mapping(path: Path, what: str = "file") -> tuple[dict[str, Any], d
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # An unclosed bracket or quote is found at the end of the stream: point where it opened.
+        if exc.context_mark is not None and (mark is None or mark.line >= len(text.splitlines())):
+            mark = exc.context_mark
         line = mark.line + 1 if mark else None
         detail = exc.problem or str(exc)
         if exc.context and "duplicate" not in (exc.problem or ""):
