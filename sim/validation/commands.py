@@ -80,7 +80,7 @@ def validate(quick: bool, out: Path, workers: int, *, figures: bool = True,
     runs_dir = out / "runs"
     seconds = run(exp, runs_dir, workers)
     runs = pd.read_csv(runs_dir / "runs.csv")
-    meta = _meta(exp, quick, runs, seconds, workers, command)
+    meta = _meta(exp, quick, runs, seconds, f"process pool ({workers} workers)", command)
     return judge(runs, out, meta, figures=figures), meta
 
 
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         meta["seconds"] = float(m.get("timings", {}).get("sweep_seconds") or float("nan"))
         meta["date"] = m.get("started", meta["date"]).replace("T", " ")[:16]
         meta["git_commit"] = m.get("git_commit") or meta["git_commit"]
-        meta["workers"] = m.get("executor", "-")
+        meta["workers"] = m.get("executor") or "-"
     results = judge(runs, args.directory, meta)
     print(report.console(results, meta))
     return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED

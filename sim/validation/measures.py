@@ -140,6 +140,9 @@ class Reductions:
     probe_rate_reference: float
     probe_rate_variant: float
     resamples: int
+    limited: float = math.nan  # 1 - limited-offensive rate ratio, per week at peace (reported, not judged)
+    limited_low: float = math.nan
+    limited_high: float = math.nan
 
 
 def paired_bootstrap_reductions(reference: pd.DataFrame, variant: pd.DataFrame, *, resamples: int = 2000,
@@ -153,27 +156,33 @@ def paired_bootstrap_reductions(reference: pd.DataFrame, variant: pd.DataFrame, 
     n = len(common)
     e_r, e_v = ref["escalated"].astype(float).to_numpy(), var["escalated"].astype(float).to_numpy()
     p_r, p_v = ref["violations_probe"].to_numpy(dtype=float), var["violations_probe"].to_numpy(dtype=float)
+    l_r, l_v = ref["violations_limited"].to_numpy(dtype=float), var["violations_limited"].to_numpy(dtype=float)
     w_r, w_v = peace_weeks(ref.reset_index()), peace_weeks(var.reset_index())
 
-    def stats(idx: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            major = 1.0 - e_v[idx].sum(axis=-1) / e_r[idx].sum(axis=-1)
-            probe = 1.0 - (p_v[idx].sum(axis=-1) / w_v[idx].sum(axis=-1)) / (p_r[idx].sum(axis=-1) / w_r[idx].sum(axis=-1))
-        return np.asarray(major, dtype=float), np.asarray(probe, dtype=float)
+    def rate_cut(c_v: np.ndarray, c_r: np.ndarray, idx: np.ndarray | slice) -> np.ndarray:
+        v = c_v[idx].sum(axis=-1) / w_v[idx].sum(axis=-1)
+        r = c_r[idx].sum(axis=-1) / w_r[idx].sum(axis=-1)
+        return np.asarray(1.0 - v / r, dtype=float)
 
-    major, probe = (float(x) for x in stats(slice(None)))
+    def stats(idx: np.ndarray | slice) -> dict[str, np.ndarray]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            major = np.asarray(1.0 - e_v[idx].sum(axis=-1) / e_r[idx].sum(axis=-1), dtype=float)
+            probe = rate_cut(p_v, p_r, idx)
+            return {"major": major, "probe": probe, "gap": major - probe, "limited": rate_cut(l_v, l_r, idx)}
+
+    point = {k: float(v) for k, v in stats(slice(None)).items()}
     rng = np.random.default_rng(seed)
-    lows, highs = {}, {}
-    majors, probes = [], []
+    draws: dict[str, list[np.ndarray]] = {k: [] for k in point}
     for start in range(0, resamples, 250):  # bounded memory: 250 x n indices at a time
         idx = rng.integers(0, n, size=(min(250, resamples - start), n))
-        m, p = stats(idx)
-        majors.append(m)
-        probes.append(p)
-    m_all, p_all = np.concatenate(majors), np.concatenate(probes)
+        for k, v in stats(idx).items():
+            draws[k].append(v)
     q = [100 * (1 - CONFIDENCE) / 2, 100 * (1 + CONFIDENCE) / 2]
-    for name, arr in (("major", m_all), ("probe", p_all), ("gap", m_all - p_all)):
+    lows, highs = {}, {}
+    for k, parts in draws.items():
+        arr = np.concatenate(parts)
         arr = arr[np.isfinite(arr)]
-        lows[name], highs[name] = (float(v) for v in np.percentile(arr, q)) if arr.size else (math.nan, math.nan)
-    return Reductions(n, major, lows["major"], highs["major"], probe, lows["probe"], highs["probe"],
-                      major - probe, lows["gap"], highs["gap"], probe_rate(ref), probe_rate(var), resamples)
+        lows[k], highs[k] = (float(v) for v in np.percentile(arr, q)) if arr.size else (math.nan, math.nan)
+    return Reductions(n, point["major"], lows["major"], highs["major"], point["probe"], lows["probe"],
+                      highs["probe"], point["gap"], lows["gap"], highs["gap"], probe_rate(ref), probe_rate(var),
+                      resamples, point["limited"], lows["limited"], highs["limited"])

@@ -189,6 +189,8 @@ def monitors(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
         Measure("reduction of probes per week at peace (minor violations)", r.probe, r.probe_low, r.probe_high, "",
                 None, f"rate {r.probe_rate_variant:.4f} vs {r.probe_rate_reference:.4f} probes a week at peace",
                 "share"),
+        Measure("reduction of limited offensives per week at peace", r.limited, r.limited_low, r.limited_high,
+                "", None, "reported, not judged: a limited offensive is more than a skirmish", "share"),
         Measure("difference: major minus minor", r.gap, r.gap_low, r.gap_high, "lower 95% > 0", passed,
                 f"paired bootstrap over {r.pairs} pairs, {r.resamples} resamples", "share"),
     )

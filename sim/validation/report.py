@@ -95,7 +95,7 @@ def markdown(results: list[P.PatternResult], meta: dict[str, Any], figures: dict
     out = [f"<!-- written by `{meta['command']}` on {meta['date']} (git {meta['git_commit']}) -->", "",
            f"Runs: {meta['replicates']} paired replicates per scenario ({meta['runs']} runs), horizon "
            f"{meta['horizon_weeks']} weeks, master seed {meta['master_seed']}"
-           + (f", {meta['seconds']:.0f} s on {meta['workers']} worker(s)." if math.isfinite(meta['seconds']) else ".")
+           + (f", {meta['seconds']:.0f} s of runs on a {meta['workers']}." if math.isfinite(meta['seconds']) else ".")
            + (f" {P.CLOSE_PAIR[0]} > {P.CLOSE_PAIR[1]} is decided from {meta['close_pair_deciding_pairs']} pairs on."
               if meta.get('close_pair_deciding_pairs') else ""), "",
            "| # | pattern | target | measured [95% CI] | verdict |", "|---|---|---|---|---|"]
