@@ -199,10 +199,12 @@ def write_figures(results: list[P.PatternResult], runs: pd.DataFrame, out: Path,
             save(fig, pid)
     if 5 in by:
         r = by[5].extra["reductions"]
-        fig, ax = plt.subplots(figsize=(6.4, 3.6))
-        names = ["major breakdowns\n(P(renewed war), 5 years)", "minor violations\n(probes a week at peace)"]
-        vals, los, his = [r.major, r.probe], [r.major_low, r.probe_low], [r.major_high, r.probe_high]
-        ax.bar(names, vals, color=["tab:red", "tab:orange"], alpha=0.8)
+        fig, ax = plt.subplots(figsize=(7.5, 3.6))
+        names = ["major breakdowns\n(P(renewed war), 5 years)", "minor violations\n(probes a week at peace)",
+                 "limited offensives a week\nat peace (not judged)"]
+        vals, los, his = ([r.major, r.probe, r.limited], [r.major_low, r.probe_low, r.limited_low],
+                          [r.major_high, r.probe_high, r.limited_high])
+        ax.bar(names, vals, color=["tab:red", "tab:orange", "tab:gray"], alpha=0.8)
         ax.errorbar(names, vals, yerr=[np.subtract(vals, los), np.subtract(his, vals)], fmt="none", color="black",
                     capsize=5)
         ax.axhline(0, color="grey", lw=1)
