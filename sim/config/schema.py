@@ -317,7 +317,7 @@ class Payoffs(Section):
         0.35, Clause.G3, "share", "Share of the tripwire cost when the force is in the rear.",
         ge=0.0, le=1.0)
     military_effect: float = constant(
-        0.15, Clause.G4, "defence per unit", "Defence added per unit of coalition military power acting.",
+        0.07, Clause.G4, "defence per unit", "Defence added per unit of coalition military power acting.",
         ge=0.0, le=5.0)
     contest_exponent: float = constant(
         1.0, Clause.P1, "exponent", "Decisiveness of the strength ratio in the contest function.",
