@@ -317,7 +317,7 @@ def test_failed_run_leaves_earlier_results_intact(tmp_path):
 @pytest.mark.parametrize("args,words", [
     (["--weeks", "0"], ["--weeks", "0", "at least 1"]),
     (["--weeks", "ten"], ["--weeks", "'ten'", "whole number"]),
-    (["--seed", "-1"], ["--seed", "-1", "zero or more"]),
+    (["--seed", "-1"], ["--seed", "-1", "at least 0"]),
     (["--seed", "1.5"], ["--seed", "'1.5'", "whole number"]),
 ])
 def test_bad_run_options(tmp_path, args, words):
