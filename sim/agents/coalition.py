@@ -160,6 +160,7 @@ class Coalition:
                         f"{body} ratified: the commitment is legally binding")
         later = self.ratification_week[self.ratification_week > week]
         self.next_ratification = int(later.min()) if later.size else 1 << 30
+        self._build_assessment()
         self.assess()
 
     # --- G4: what is pledged and how credible it looks ---------------------------
@@ -182,7 +183,7 @@ class Coalition:
         self.military_power = (float((self.capacity["military"] * pledge).sum())
                                if "military" in menu.get("major", []) else 0.0)
         self.pledged_capacity = {t: c * pledge for t, c in self.capacity.items()}
-        self.structural_credibility: dict[Action, float] = {}
+        self._build_assessment()
         self.assess()
 
     def binding(self, level: Action) -> np.ndarray:
@@ -207,30 +208,48 @@ class Coalition:
         political = 1.0 / (1.0 + np.exp(-x / m.activation_noise))
         return automatic + (1.0 - automatic) * political
 
+    def _build_assessment(self) -> None:
+        """Rows (level, type) of Russia's reading; rebuilt when legal status changes."""
+        sc = self.model.scenario_config
+        m = sc.members
+        offsets, automatic, weights, starts, levels = [], [], [], [], []
+        self.military_row = None
+        for level in LEVELS:
+            # Probes and limited attacks are acted on only if a commission attributes them (G1).
+            if self.pledged_power[level] <= 0.0 or (level != Action.MAJOR and not sc.commission.enabled):
+                continue
+            binding = self.binding(level)
+            starts.append(len(offsets))
+            levels.append(level)
+            for t in self.level_types[level]:
+                if level == Action.MAJOR and t == "military":
+                    self.military_row = len(offsets)
+                offsets.append(THREAT_PULL[level] - m.activation_threshold + m.binding_pull * binding
+                               - RESPONSE_COST[t])
+                automatic.append(sc.commitments.automaticity * binding)
+                weights.append(RESPONSE_WEIGHTS[t] * self.pledged_capacity[t])
+        self.assessment = (np.array(offsets), np.array(automatic), np.array(weights), starts, levels)
+
     def assess(self) -> None:
         """Russia's reading of the coalition (its prior): expected share of pledged power acting.
 
         Refreshed monthly and at every ratification: Russia watches legal status and
         politics, then corrects with what it learns from responses (Russia.credibility).
+        It is the members' own activation rule (``activation_probability``) at share 0.
         """
-        commission = self.model.scenario_config.commission.enabled
-        noise = self.model.scenario_config.members.activation_noise
+        offsets, automatic, weights, starts, levels = self.assessment
+        self.structural_credibility = dict.fromkeys(LEVELS, 0.0)
         self.military_credibility = 0.0
-        for level in LEVELS:
-            total = self.pledged_power[level]
-            # Probes and limited attacks are acted on only if a commission attributes them (G1).
-            if total <= 0.0 or (level != Action.MAJOR and not commission):
-                self.structural_credibility[level] = 0.0
-                continue
-            base, automatic = self._willingness(level)
-            acting = 0.0
-            for t in self.level_types[level]:
-                p = automatic + (1.0 - automatic) / (1.0 + np.exp((RESPONSE_COST[t] - base) / noise))
-                expected = float(self.pledged_capacity[t] @ p)
-                acting += RESPONSE_WEIGHTS[t] * expected
-                if t == "military" and level == Action.MAJOR:
-                    self.military_credibility = expected / self.military_power
-            self.structural_credibility[level] = acting / total
+        if not levels:
+            return
+        noise = self.model.scenario_config.members.activation_noise
+        p = automatic + (1.0 - automatic) / (1.0 + np.exp(-(self.resolve + offsets) / noise))
+        acting = (weights * p).sum(axis=1)
+        for level, total in zip(levels, np.add.reduceat(acting, starts)):
+            self.structural_credibility[level] = float(total) / self.pledged_power[level]
+        if self.military_row is not None and self.military_power > 0.0:
+            self.military_credibility = (float(acting[self.military_row])
+                                         / RESPONSE_WEIGHTS["military"] / self.military_power)
 
     # --- G4: responding to a decision -------------------------------------------
     def respond(self, level: Action, week: int) -> tuple[float, dict[str, float]]:
