@@ -123,7 +123,8 @@ def test_quick_validation_reproduces_every_pattern(tmp_path: Path):
     failing = [f"pattern {r.pattern.id} ({r.pattern.name}): target {r.pattern.target}; measured {r.measured}"
                for r in results if not r.passed]
     assert not failing, "published patterns no longer reproduced:\n" + "\n".join(failing)
-    assert meta["runs"] == 8 * 400
+    # 400 paired replicates of six scenarios; 2,500 of the close pair (political_only, paris).
+    assert meta["runs"] == 6 * 400 + 2 * 2500
     for name in ("patterns.csv", "measures.csv", "validation_tables.md", "pattern1_base_rate.png",
                  "pattern6_ordering.png"):
         assert (tmp_path / name).is_file(), name

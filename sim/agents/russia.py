@@ -38,7 +38,10 @@ class Russia(mesa.Agent):
         self.stream = model.streams["russia"]
         self.strength = cfg.initial_strength
         self.ceiling = 1.0 + cfg.max_strength_gain
-        self.ambition = cfg.ambition
+        # Drawn once a run (frailty): the ambition this ceasefire faces, around the scenario's.
+        self.ambition_anchor = cfg.ambition * (math.exp(cfg.ambition_spread * self.stream.normal())
+                                               if cfg.ambition_spread > 0.0 else 1.0)
+        self.ambition = self.ambition_anchor
         self.sanctions_cost = 0.0
         self.action = Action.COMPLY
         # Learned evidence about resolve, per level (alpha: punished, beta: unpunished).
@@ -136,5 +139,6 @@ class Russia(mesa.Agent):
         if not self.model.at_war:
             self.strength += cfg.reconstitution_rate * (self.ceiling - self.strength) * (1.0 - drain)
         self.sanctions_cost *= 1.0 - SANCTIONS_DECAY
-        self.ambition += AMBITION_REVERSION * (cfg.ambition - self.ambition) + cfg.ambition_drift * self.stream.normal()
+        self.ambition += (AMBITION_REVERSION * (self.ambition_anchor - self.ambition)
+                          + cfg.ambition_drift * self.stream.normal())
         self.ambition = min(3.0, max(0.0, self.ambition))

@@ -160,7 +160,7 @@ class Force(Section):
     credible_cessation_window_weeks: int = lever(
         8, Clause.G3, "weeks", "Window over which cessation must hold.", ge=1, le=104)
     strength_per_share: float = constant(
-        0.4, Clause.G3, "strength units",
+        0.5, Clause.G3, "strength units",
         "Force strength per unit share of coalition defence spending contributed.", ge=0.0, le=5.0)
     ukraine_requests: bool = lever(
         True, Clause.G3, "switch", "Ukraine requests the force once cessation is credible.")
@@ -227,6 +227,10 @@ class Russia(Section):
 
     ambition: float = uncertainty(
         1.0, A, "x baseline", "Revisionist ambition (weight of gains).", ge=0.0, le=3.0)
+    ambition_spread: float = uncertainty(
+        0.5, A, "sd of log ambition",
+        "Spread of Russia's ambition across runs (drawn once a run): some ceasefires face a more "
+        "revisionist Russia than others.", ge=0.0, le=2.0)
     ambition_drift: float = uncertainty(
         0.02, A, "per week (sd)", "Random-walk drift of ambition.", ge=0.0, le=0.5)
     risk_tolerance: float = uncertainty(
@@ -303,7 +307,7 @@ class Payoffs(Section):
     gain_major: float = constant(5.0, A, "utility", "Value of a successful renewed war.", ge=0.0, le=100.0)
     base_cost_probe: float = constant(2.9, A, "utility", "Intrinsic cost of a probe.", ge=0.0, le=50.0)
     base_cost_limited: float = constant(5.8, A, "utility", "Intrinsic cost of a limited offensive.", ge=0.0, le=50.0)
-    base_cost_major: float = constant(9.0, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0)
+    base_cost_major: float = constant(9.4, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0)
     combat_cost: float = constant(
         0.5, Clause.P1, "utility per defence/strength", "Cost of fighting a stronger defender.",
         ge=0.0, le=50.0)
@@ -311,13 +315,13 @@ class Payoffs(Section):
         0.07, Clause.G4, "utility per pledged unit", "Cost to Russia of one unit of pledged response.",
         ge=0.0, le=50.0)
     tripwire_cost: float = constant(
-        3.0, Clause.G3, "utility per force unit", "Cost of striking deployed coalition troops.",
+        7.0, Clause.G3, "utility per force unit", "Cost of striking deployed coalition troops.",
         ge=0.0, le=100.0)
     rear_tripwire_share: float = constant(
         0.35, Clause.G3, "share", "Share of the tripwire cost when the force is in the rear.",
         ge=0.0, le=1.0)
     military_effect: float = constant(
-        0.07, Clause.G4, "defence per unit", "Defence added per unit of coalition military power acting.",
+        0.14, Clause.G4, "defence per unit", "Defence added per unit of coalition military power acting.",
         ge=0.0, le=5.0)
     contest_exponent: float = constant(
         1.0, Clause.P1, "exponent", "Decisiveness of the strength ratio in the contest function.",

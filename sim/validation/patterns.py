@@ -19,9 +19,9 @@ Decision rules (docs/VALIDATION.md repeats them):
    paired-bootstrap 95% interval above 0.
 6. Ordering: for each adjacent pair, the Newcombe paired 95% interval of the difference
    in P(escalation) lies above 0 for '>' and does not lie below 0 for '>=' (upper bound
-   >= 0). ``--quick`` cannot decide political_only > paris_declaration (the two differ in
-   about 1% of the pairs): in quick mode that pair passes when the point estimate of the
-   difference is above 0; the full run decides it with the strict rule.
+   >= 0). political_only > paris_declaration differ in about 1% of the pairs, so
+   ``--quick`` judges that pair on 2,500 pairs (experiments/validation_close_pair.yaml)
+   and every other pattern on 400; the rule is the same strict one in both modes.
 
 For a range target (1, 3, 4) the verdict uses the point estimate; the 95% interval is
 reported, and the pattern is *decided* when the whole interval lies inside the range
@@ -49,7 +49,7 @@ VARIANTS: dict[str, str] = {  # scenario name -> mechanism switched on, alone
 ORDER: tuple[str, ...] = ("budapest_memorandum", "minsk_analogue", "political_only", "paris_declaration",
                           "article5_like")
 RELATIONS: tuple[str, ...] = (">=", ">", ">", ">")
-CLOSE_PAIR = ("political_only", "paris_declaration")  # needs many pairs: loose rule in --quick only
+CLOSE_PAIR = ("political_only", "paris_declaration")  # needs many pairs: --quick runs more of them
 HORIZON_WEEKS = 260
 
 BASE_RATE_TARGET = (0.40, 0.50)
@@ -211,15 +211,11 @@ def ordering(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
         d = M.paired_difference(runs, a, b)
         diffs.append((d, rel))
         if rel == ">=":
-            good, target, strict_ok = d.high >= 0.0, "upper 95% >= 0", d.high >= 0.0
+            good, target = d.high >= 0.0, "upper 95% >= 0"
         else:
-            good, target, strict_ok = d.low > 0.0, "lower 95% > 0", d.low > 0.0
+            good, target = d.low > 0.0, "lower 95% > 0"
         note = (f"{d.pairs} pairs; only {a} escalated in {d.only_a}, only {b} in {d.only_b}; "
                 f"McNemar p = {d.p_value:.2g}")
-        if quick and (a, b) == CLOSE_PAIR and not strict_ok:
-            good, target = d.diff > 0.0, "quick: difference > 0"
-            decided = False
-            notes.append(f"{a} > {b} judged on its point estimate (quick mode: too few pairs to decide)")
         ok &= good
         rows.append(Measure(f"P({a}) - P({b}), '{rel}'", d.diff, d.low, d.high, target, good, note,
                             "probability"))
@@ -271,7 +267,8 @@ PATTERNS: tuple[Pattern, ...] = (
             "budapest >= minsk > political_only > paris > article5",
             "'>': the Newcombe paired 95% interval of the difference is above 0; '>=': its upper bound is >= 0",
             ordering,
-            quick_rule="political_only > paris_declaration: point estimate of the difference > 0"),
+            quick_rule="political_only > paris_declaration judged on 2500 pairs "
+                       "(experiments/validation_close_pair.yaml), the others on 400"),
 )
 
 
