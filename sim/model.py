@@ -23,6 +23,7 @@ from sim.agents import (
 )
 from sim.agents.coalition import Coalition, read_members
 from sim.agents.monitoring import RUSSIA, Decision, Violation
+from sim.agents.russia import contest
 from sim.clauses import Clause
 from sim.config import SCENARIOS_DIR, Scenario, load_scenario
 from sim.events import EventLog
@@ -139,9 +140,9 @@ class DeterrenceModel(mesa.Model):
                     "grey-zone violation: shelling, drones or sabotage")
         elif action == Action.LIMITED:
             self.ukraine.last_probed = week
-            d = self.ukraine.defence + self.force.limited_defence
-            from sim.agents.russia import contest
-            won = self.russia.stream.random() < contest(self.russia.strength, d, self.scenario_config.payoffs.contest_exponent)
+            defence = self.ukraine.defence + self.force.limited_defence
+            p_win = contest(self.russia.strength, defence, self.scenario_config.payoffs.contest_exponent)
+            won = self.russia.stream.random() < p_win
             self.russia.strength = max(0.05, self.russia.strength - ATTRITION)
             self.ukraine.strength = max(0.05, self.ukraine.strength - ATTRITION)
             if won:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.clauses import Clause
-from sim.ladder import RESPONSE_TYPES, VIOLATION_LEVELS, Action
+from sim.ladder import RESPONSE_TYPES, Action
 
 if TYPE_CHECKING:
     from sim.model import DeterrenceModel
@@ -97,7 +97,7 @@ class Coalition:
             dom: np.append(table[f"mnf_{dom}"].to_numpy(float), 0.0) * d_share
             for dom in ("land", "air", "sea")
         }
-        self.mnf_weight = np.append(table.framework_nation.to_numpy(bool), False)
+        self.framework_nation = np.append(table.framework_nation.to_numpy(bool), False)
         # G4: who pledges. The US pledges unless the scenario says it does not.
         self.pledges = np.ones(n + 1, dtype=bool)
         self.pledges[self.us] = sc.united_states.pledges_response
@@ -377,5 +377,3 @@ class UnitedStates(CoalitionMember):
     def is_european(self) -> bool:
         return False
 
-
-VIOLATION_ACTIONS = tuple(Action[lvl.upper()] for lvl in VIOLATION_LEVELS)

@@ -37,7 +37,7 @@ class MultinationalForce(mesa.Agent):
         self.target = {dom: float(coal.mnf[dom].sum()) * scale for dom in ("land", "air", "sea")}
         if self.backstop and self.cfg.enabled:
             self.target["air"] += US_BACKSTOP_AIR * self.cfg.size
-        self.lead_nations = [n for n, lead in zip(coal.names, coal.mnf_weight) if lead]
+        self.lead_nations = [n for n, lead in zip(coal.names, coal.framework_nation) if lead]
         self.phase = ForcePhase.NOT_REQUESTED
         self.ramp = 0.0
         self.deployed_week: int | None = None

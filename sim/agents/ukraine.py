@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from sim.agents.monitoring import UKRAINE, Violation
 from sim.clauses import Clause
 from sim.ladder import Action
 
 if TYPE_CHECKING:
-    from sim.agents.monitoring import Violation
     from sim.model import DeterrenceModel
 
 # Weekly rates in strength units (assumptions calibrated in docs/VALIDATION.md).
@@ -54,7 +54,6 @@ class Ukraine(mesa.Agent):
             p += self.cfg.retaliation_boost
         if p > 0.0 and self.stream.random() < p:
             self.violations_committed += 1
-            from sim.agents.monitoring import UKRAINE, Violation
             self.model.events.add(week, "violation", "Ukraine", "probe", Clause.ASSUMPTION,
                                   "minor violation by Ukrainian units")
             return Violation(week, UKRAINE, Action.PROBE)

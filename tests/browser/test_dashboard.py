@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 
 APP = Path(__file__).resolve().parents[2] / "sim" / "dashboard" / "app.py"
 LOAD_MS = 30_000
