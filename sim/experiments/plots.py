@@ -198,7 +198,7 @@ def plot_lever_effects(runs: pd.DataFrame, params: Sequence[str], roles: dict[st
         ax.set_visible(False)
     fig.suptitle("Main effect of each varied parameter on the probability of escalation\n"
                  "(runs pooled over all other factors; bars: 95% Wilson intervals)", fontsize="large")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0.0, 0.0, 1.0, 1.0 - 0.9 / (3.9 * nrows + 0.9)))  # room for the two-line title
     _save(fig, path)
 
 
