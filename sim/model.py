@@ -70,7 +70,6 @@ class DeterrenceModel(mesa.Model):
         self.war_weeks = 0  # weeks of the current war
         self.total_war_weeks = 0
         self.ad_hoc_decisions = 0
-        self.wars_repelled = 0
         self.territory_lost_pct = 0.0
         self.war_support = 0.0  # G4 military responses in the field
         self.violations = {lvl: 0 for lvl in Action}
@@ -171,7 +170,6 @@ class DeterrenceModel(mesa.Model):
         ua.strength = max(0.05, ua.strength - ATTRITION * s / (s + defence) * 2.0)
         if self.war_weeks >= MIN_WAR_WEEKS and ru.strength < REPEL_RATIO * defence:
             self.at_war = False
-            self.wars_repelled += 1
             self.war_support = 0.0
             self.events.add(week, "war_end", "Ukraine", "major", Clause.P1,
                             f"attack repelled after {self.war_weeks} weeks")

@@ -18,6 +18,7 @@ import pandas as pd
 
 from sim.clauses import Clause
 from sim.ladder import RESPONSE_TYPES, Action
+from sim.ladder import VIOLATIONS as LEVELS
 
 if TYPE_CHECKING:
     from sim.model import DeterrenceModel
@@ -33,7 +34,6 @@ THREAT_PULL: dict[Action, float] = {Action.PROBE: 0.2, Action.LIMITED: 0.35, Act
 RESPONSE_COST: dict[str, float] = {
     "diplomacy": 0.0, "sanctions": 0.1, "intelligence": 0.1, "logistics": 0.15, "military": 0.45,
 }
-LEVELS = (Action.PROBE, Action.LIMITED, Action.MAJOR)
 # US figures from the same sources as the members file (SIPRI 2025, IMF WEO 2025).
 US_DEFENCE_USD_BN = 997.0
 US_GDP_USD_BN = 29180.0
@@ -171,14 +171,12 @@ class Coalition:
         pledge = self.pledges.astype(float)
         self.binding_levels = {Action[lvl.upper()] for lvl in sc.commitments.binding_levels}
         self.level_types: dict[Action, list[str]] = {}
-        self.level_power: dict[Action, np.ndarray] = {}
         self.pledged_power: dict[Action, float] = {}
         for level in LEVELS:
             types = list(menu.get(level.label, []))
             self.level_types[level] = types
             power = sum((RESPONSE_WEIGHTS[t] * self.capacity[t] for t in types),
                         np.zeros(self.n_members + 1)) * pledge
-            self.level_power[level] = power
             self.pledged_power[level] = float(power.sum())
         self.military_power = (float((self.capacity["military"] * pledge).sum())
                                if "military" in menu.get("major", []) else 0.0)

@@ -77,7 +77,6 @@ class MultinationalForce(mesa.Agent):
         if self.phase == ForcePhase.NOT_REQUESTED:
             if self.cfg.ukraine_requests and self.credible_cessation(week):
                 self.phase = ForcePhase.REQUESTED
-                self.model.ukraine.requested_force_week = week
                 log.add(week, "request", "Ukraine", "", Clause.G3,
                         "credible cessation holds: Ukraine requests the Multinational Force")
             return

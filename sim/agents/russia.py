@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 import mesa
 
 from sim.ladder import Action
+from sim.ladder import VIOLATIONS as LEVELS
 
 if TYPE_CHECKING:
     from sim.model import DeterrenceModel
 
-LEVELS = (Action.PROBE, Action.LIMITED, Action.MAJOR)
 AMBITION_REVERSION = 0.01  # per week, towards the scenario's ambition
 SANCTIONS_DECAY = 0.01  # per week: sanctions erode as they are evaded
 SANCTIONS_PER_UNIT = 0.15  # sanctions cost added per unit of sanctions power activated

@@ -38,7 +38,6 @@ class Ukraine(mesa.Agent):
         self.surges: deque[tuple[int, float]] = deque()  # G2 stockpile surges in transit
         self.surges_received = 0
         self.last_probed = -(1 << 30)
-        self.requested_force_week: int | None = None
         self.violations_committed = 0
         self.defence = 0.0
         self._update_defence()
