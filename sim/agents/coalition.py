@@ -1,15 +1,18 @@
-"""Coalition members and the United States: ratification (G0), responses (G4), politics.
+"""Coalition members and the United States: ratification (G0), politics, responses (G4).
 
 The pledging states' state lives in arrays (one row a member, the US in the last
 row) so that weekly politics are one vector operation; each ``CoalitionMember``
 and the ``UnitedStates`` agent is a named view onto its row.
+
+Political time: elections come from a dated data file; a change of government
+shifts resolve, and a new, less supportive government may drop a *political*
+pledge; a *ratified* commitment survives it (G0). Fatigue lowers resolve while no
+threat is seen; warnings and attributed violations rally it.
 """
 
 from __future__ import annotations
 
 import math
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import mesa
@@ -23,47 +26,11 @@ from sim.ladder import VIOLATIONS as LEVELS
 if TYPE_CHECKING:
     from sim.model import DeterrenceModel
 
-# Weight of a unit of each response type in Russia's cost (assumption, docs/ODD.md 7).
-RESPONSE_WEIGHTS: dict[str, float] = {
-    "diplomacy": 0.2, "sanctions": 1.0, "intelligence": 0.3, "logistics": 0.3, "military": 1.0,
-}
-# Pull of the threat itself on a member's decision to act, per level (assumption).
-THREAT_PULL: dict[Action, float] = {Action.PROBE: 0.2, Action.LIMITED: 0.35, Action.MAJOR: 0.5}
-# Political cost of each response type to the state that takes it (assumption): a
-# statement is cheap, putting military capabilities at stake is not.
-RESPONSE_COST: dict[str, float] = {
-    "diplomacy": 0.0, "sanctions": 0.1, "intelligence": 0.1, "logistics": 0.15, "military": 0.45,
-}
-# US figures from the same sources as the members file (SIPRI 2025, IMF WEO 2025).
+# US figures from the same sources as the members file (SIPRI 2025, IMF WEO 2025): data, not behaviour.
 US_DEFENCE_USD_BN = 997.0
 US_GDP_USD_BN = 29180.0
-ELECTION_CYCLE_WEEKS = 208
-REQUIRED_COLUMNS = (
-    "name", "iso3", "region", "borders_russia", "framework_nation", "defence_spending_usd_bn",
-    "gdp_usd_bn", "mnf_land", "mnf_air", "mnf_sea", "ratification_lag_weeks",
-)
-
-
-class MembersFileError(ValueError):
-    pass
-
-
-@lru_cache(maxsize=8)
-def read_members(path: Path) -> pd.DataFrame:
-    """The members table, checked (cached: sweeps read it once per process)."""
-    try:
-        table = pd.read_csv(path, comment="#")
-    except FileNotFoundError:
-        raise MembersFileError(f"{path}: members data file not found") from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
-    if missing:
-        raise MembersFileError(f"{path}: missing columns {', '.join(missing)}")
-    if len(table) == 0:
-        raise MembersFileError(f"{path}: no members")
-    bad = table[(table.defence_spending_usd_bn < 0) | (table.gdp_usd_bn <= 0)]
-    if len(bad):
-        raise MembersFileError(f"{path}: negative or zero figures for {', '.join(bad.name)}")
-    return table
+US_ISO3 = "USA"
+FAR = 1 << 30
 
 
 def _sigmoid(x: np.ndarray | float) -> np.ndarray | float:
@@ -73,7 +40,7 @@ def _sigmoid(x: np.ndarray | float) -> np.ndarray | float:
 class Coalition:
     """Array state of every pledging state (members, then the US as the last row)."""
 
-    def __init__(self, model: DeterrenceModel, table: pd.DataFrame) -> None:
+    def __init__(self, model: DeterrenceModel, table: pd.DataFrame, elections: pd.DataFrame) -> None:
         sc = model.scenario_config
         self.model = model
         self.stream = model.streams["members"]
@@ -85,6 +52,8 @@ class Coalition:
         d_share = defence / defence[:n].sum()
         g_share = gdp / gdp[:n].sum()
         self.names = [*table.name.tolist(), "United States"]
+        self.iso3 = [*table.iso3.tolist(), US_ISO3]
+        self.index_of = {code: i for i, code in enumerate(self.iso3)}
         self.is_europe = np.append(table.region.to_numpy() == "europe", False)
         self.frontline = np.append(table.borders_russia.to_numpy(bool), False)
         # Capacities by response type, as a share of the coalition total (the US beside it).
@@ -92,41 +61,48 @@ class Coalition:
             "diplomacy": g_share, "sanctions": g_share,
             "intelligence": d_share, "logistics": d_share, "military": d_share,
         }
-        # G3: contributions to the force by domain (the US is not a contributor; see backstop).
-        self.mnf = {
-            dom: np.append(table[f"mnf_{dom}"].to_numpy(float), 0.0) * d_share
-            for dom in ("land", "air", "sea")
-        }
         self.framework_nation = np.append(table.framework_nation.to_numpy(bool), False)
-        # G4: who pledges. The US pledges unless the scenario says it does not.
+        # G4: who pledges. The declaration's commitments are the Coalition's; the US pledges only
+        # under a bilateral guarantee (united_states.pledges_response).
         self.pledges = np.ones(n + 1, dtype=bool)
         self.pledges[self.us] = sc.united_states.pledges_response
-        # Politics: resolve anchored on region, drifting; elections every four years.
+        # Politics: resolve anchored on region, drifting.
         m = sc.members
         anchor = np.clip(m.resolve_mean + m.frontline_bonus * self.frontline
                          + self.stream.normal(0.0, 0.05, n + 1), 0.0, 1.0)
         anchor[self.us] = sc.united_states.resolve
         self.resolve_anchor = anchor
         self.resolve = anchor.copy()
-        self.election_week = self.stream.integers(0, ELECTION_CYCLE_WEEKS, n + 1)
-        self.elections = {int(w): np.flatnonzero(self.election_week == w) for w in np.unique(self.election_week)}
         weights = np.append(g_share[:n], 0.0)
         self.aid_weights = weights / weights.sum()
+        self.rally = np.zeros(n + 1)  # expected tripwire rally per state (the force sets it)
         # G0: ratification of each commitment.
         self.ratified = np.zeros(n + 1, dtype=bool)
         self.ratification_week = np.full(n + 1, -1, dtype=np.int64)
         self.ratification_fails = np.zeros(n + 1, dtype=bool)
-        self.next_ratification = 1 << 30
+        self.failure_probability = np.zeros(n + 1)
+        self.next_ratification = FAR
         self._schedule_ratification(table)
+        self._schedule_elections(elections)
+        self.governments_changed = np.zeros(n + 1, dtype=np.int64)
+        self.pledges_dropped = 0
         # What each state did (outputs and dashboard tiles).
         self.activations = {t: np.zeros(n + 1, dtype=np.int64) for t in RESPONSE_TYPES}
         self.ever_acted = np.zeros(n + 1, dtype=bool)
-        self._refresh_pledged_power()
+        self.refresh_pledges()
 
     # --- G0: ratification ------------------------------------------------------
     def _schedule_ratification(self, table: pd.DataFrame) -> None:
         sc = self.model.scenario_config
         r = sc.ratification
+        fail = np.append(table.ratification_failure_probability.to_numpy(float),
+                         r.us_congress_failure_probability)
+        self.failure_probability = np.minimum(1.0, fail * np.append(np.full(self.n_members, r.failure_multiplier), 1.0))
+        # The draws are made whatever the design, so that designs share random numbers.
+        lags = np.append(table.ratification_lag_weeks.to_numpy(float) * r.lag_multiplier,
+                         float(r.us_congress_lag_weeks))
+        jitter = self.stream.lognormal(0.0, r.jitter_sd, self.n_members + 1)
+        fails = self.stream.random(self.n_members + 1) < self.failure_probability
         if not sc.commitments.binding:
             return
         if r.in_force_at_ceasefire:
@@ -134,19 +110,13 @@ class Coalition:
             return
         if not r.seek_ratification:
             return
-        lags = np.append(table.ratification_lag_weeks.to_numpy(float) * r.lag_multiplier,
-                         float(r.us_congress_lag_weeks))
-        jitter = self.stream.lognormal(0.0, 0.3, self.n_members + 1)
         self.ratification_week = np.maximum(1, np.rint(lags * jitter)).astype(np.int64)
-        fail_p = np.full(self.n_members + 1, r.failure_probability)
-        fail_p[self.us] = r.us_congress_failure_probability
-        self.ratification_fails = self.stream.random(self.n_members + 1) < fail_p
+        self.ratification_fails = fails
         self.next_ratification = int(self.ratification_week.min())
 
-    def advance_ratification(self, week: int) -> None:
-        """G0: legal procedures that complete this week make commitments binding (or fail)."""
+    def _advance_ratification(self, week: int) -> bool:
         if week < self.next_ratification:
-            return
+            return False
         due = np.flatnonzero(self.ratification_week == week)
         log = self.model.events
         for i in due:
@@ -159,28 +129,130 @@ class Coalition:
                 log.add(week, "ratification", self.names[i], "", Clause.G0,
                         f"{body} ratified: the commitment is legally binding")
         later = self.ratification_week[self.ratification_week > week]
-        self.next_ratification = int(later.min()) if later.size else 1 << 30
-        self._build_assessment()
-        self.assess()
+        self.next_ratification = int(later.min()) if later.size else FAR
+        return True
+
+    # --- political time: elections and changes of government ---------------------
+    def _schedule_elections(self, elections: pd.DataFrame) -> None:
+        sc = self.model.scenario_config
+        m = sc.members
+        horizon = sc.horizon_weeks + sc.campaigns.lookahead_weeks + 1
+        self.projection_weeks = horizon
+        rows = []
+        for e in elections.itertuples(index=False):
+            i = self.index_of.get(e.iso3)
+            week = sc.week_of(e.date)
+            if i is None or not 1 <= week < horizon:
+                continue
+            rows.append((week, i, e.office, min(1.0, e.p_government_change * m.government_change_scale),
+                         float(e.resolve_shift), e.date))
+        rows.sort(key=lambda r: (r[0], r[1]))
+        self.elections = rows
+        self.election_weeks: dict[int, list[tuple]] = {}
+        for r in rows:
+            self.election_weeks.setdefault(r[0], []).append(r)
+        # Expected political time, as Russia reads it from public calendars and polls:
+        # cumulative expected resolve shift and expected loss of political pledges, per state and week.
+        n1 = self.n_members + 1
+        shift = np.zeros((n1, horizon))
+        drop = np.zeros((n1, horizon))
+        us_withdraw = np.zeros(horizon)
+        for week, i, office, p, s, _ in rows:
+            shift[i, week] += p * s
+            if s < 0.0:
+                drop[i, week] += p * m.political_drop_probability
+            if i == self.us and office == "presidential":
+                us_withdraw[week] += p * sc.united_states.withdrawal_on_change
+        self.expected_shift = np.cumsum(shift, axis=1)
+        self.expected_drop = np.minimum(1.0, np.cumsum(drop, axis=1))
+        self.expected_us_withdrawal = np.minimum(1.0, np.cumsum(us_withdraw))
+
+    def advance_politics(self, week: int) -> bool:
+        """Step 0 (G0 and political time): legal procedures, elections, changes of government.
+
+        Returns True when something happened that Russia re-assesses at once (a change of
+        government in a framework nation or in the US, or a ratification).
+        """
+        changed = self._advance_ratification(week)
+        for _, i, office, p, shift, day in self.election_weeks.get(week, ()):
+            changed |= self._election(week, i, office, p, shift, day)
+        if changed:
+            self.refresh_pledges()
+        return changed
+
+    def _election(self, week: int, i: int, office: str, p: float, shift: float, day) -> bool:
+        m = self.model.scenario_config.members
+        log = self.model.events
+        # Always three draws, so that designs share random numbers.
+        u_change, noise, u_drop = self.stream.random(), self.stream.normal(0.0, m.election_shock), self.stream.random()
+        what = {"presidential": "presidential election", "midterm": "midterm elections",
+                "legislative": "legislative elections"}[office]
+        if u_change >= p:
+            self._shift(i, noise)
+            log.add(week, "election", self.names[i], "", Clause.ASSUMPTION,
+                    f"{what} ({day.isoformat()}): no change of government")
+            return False
+        self.governments_changed[i] += 1
+        self._shift(i, shift + noise)
+        direction = "less" if shift < 0 else "more" if shift > 0 else "as"
+        log.add(week, "government_change", self.names[i], "", Clause.ASSUMPTION,
+                f"{what} ({day.isoformat()}): a new government, {direction} supportive of Ukraine "
+                f"(resolve {shift + noise:+.2f})")
+        us_change = i == self.us and office == "presidential"
+        if us_change:
+            self.model.united_states.administration_changes(week, u_drop)
+        if shift < 0.0 and self.pledges[i]:
+            drop_p = (self.model.scenario_config.united_states.withdrawal_on_change if us_change
+                      else m.political_drop_probability)
+            if self.ratified[i]:
+                log.add(week, "pledge", self.names[i], "major", Clause.G0,
+                        "the ratified commitment binds the new government: it survives")
+            elif u_drop < drop_p:
+                self.pledges[i] = False
+                self.pledges_dropped += 1
+                log.add(week, "pledge", self.names[i], "major", Clause.G0,
+                        "the new government drops its predecessor's political pledge (unratified)")
+        return bool(self.framework_nation[i]) or us_change
+
+    def _shift(self, i: int, delta: float) -> None:
+        self.resolve_anchor[i] = min(1.0, max(0.0, self.resolve_anchor[i] + delta))
+        self.resolve[i] = min(1.0, max(0.0, self.resolve[i] + delta))
+
+    def rally_all(self, amount: float) -> None:
+        """A threat seen (a warning, an attributed violation) restores resolve worn by fatigue."""
+        if amount > 0.0:
+            np.minimum(self.resolve + amount, 1.0, out=self.resolve)
+            np.minimum(self.resolve_anchor + amount, 1.0, out=self.resolve_anchor)
+
+    def struck(self, week: int, hit: np.ndarray, rally: float, ally_share: float, contributors: np.ndarray) -> None:
+        """The tripwire acts through members: a nation whose troops are struck rallies, its allies less."""
+        if not hit.any():
+            return
+        boost = np.where(hit, rally, np.where(contributors, ally_share * rally, 0.0))
+        np.minimum(self.resolve + boost, 1.0, out=self.resolve)
+        self.model.events.add(week, "casualties", "MultinationalForce", "major", Clause.G3,
+                              "troops of " + ", ".join(self.names[i] for i in np.flatnonzero(hit))
+                              + " struck: those nations rally (resolve +" + f"{rally:.2f}), their allies too")
 
     # --- G4: what is pledged and how credible it looks ---------------------------
-    def _refresh_pledged_power(self) -> None:
-        """Pledged power per level: capacities of the pledged response types, weighted (G4)."""
+    def refresh_pledges(self) -> None:
+        """Pledged power per level from the pledged response types (G4), then Russia's reading."""
         sc = self.model.scenario_config
-        menu = sc.commitments.response_menu
+        c = sc.commitments
+        menu = c.response_menu
         pledge = self.pledges.astype(float)
-        self.binding_levels = {Action[lvl.upper()] for lvl in sc.commitments.binding_levels}
+        self.binding_levels = {Action[lvl.upper()] for lvl in c.binding_levels}
         self.level_types: dict[Action, list[str]] = {}
         self.pledged_power: dict[Action, float] = {}
         for level in LEVELS:
             types = list(menu.get(level.label, []))
             self.level_types[level] = types
-            power = sum((RESPONSE_WEIGHTS[t] * self.capacity[t] for t in types),
+            power = sum((c.response_weights[t] * self.capacity[t] for t in types),
                         np.zeros(self.n_members + 1)) * pledge
             self.pledged_power[level] = float(power.sum())
         self.military_power = (float((self.capacity["military"] * pledge).sum())
                                if "military" in menu.get("major", []) else 0.0)
-        self.pledged_capacity = {t: c * pledge for t, c in self.capacity.items()}
+        self.pledged_capacity = {t: cap * pledge for t, cap in self.capacity.items()}
         self._build_assessment()
         self.assess()
 
@@ -190,64 +262,93 @@ class Coalition:
             return np.zeros(self.n_members + 1, dtype=bool)
         return self.ratified
 
-    def _willingness(self, level: Action) -> tuple[np.ndarray, np.ndarray]:
-        """Each state's willingness to act before the cost of a type, and its automaticity."""
-        sc = self.model.scenario_config
-        m = sc.members
-        binding = self.binding(level)
-        base = self.resolve + (THREAT_PULL[level] - m.activation_threshold) + m.binding_pull * binding
-        return base, sc.commitments.automaticity * binding
-
-    def activation_probability(self, level: Action, rtype: str, share: float = 0.0) -> np.ndarray:
-        """Chance each state activates a response type: legal duty, resolve, threat, cascade."""
-        m = self.model.scenario_config.members
-        base, automatic = self._willingness(level)
-        x = base + (m.bandwagon_weight * share - RESPONSE_COST[rtype])
-        political = 1.0 / (1.0 + np.exp(-x / m.activation_noise))
-        return automatic + (1.0 - automatic) * political
-
     def _build_assessment(self) -> None:
-        """Rows (level, type) of Russia's reading; rebuilt when legal status changes."""
+        """Rows (level, type) of Russia's reading; rebuilt when legal status or pledges change."""
         sc = self.model.scenario_config
-        m = sc.members
-        offsets, automatic, weights, starts, levels = [], [], [], [], []
-        self.military_row = None
+        m, c = sc.members, sc.commitments
+        offsets, weights, starts, levels, is_major, is_military = [], [], [], [], [], []
         for level in LEVELS:
             # Probes and limited attacks are acted on only if a commission attributes them (G1).
             if self.pledged_power[level] <= 0.0 or (level != Action.MAJOR and not sc.commission.enabled):
                 continue
-            binding = self.binding(level)
             starts.append(len(offsets))
             levels.append(level)
             for t in self.level_types[level]:
-                if level == Action.MAJOR and t == "military":
-                    self.military_row = len(offsets)
-                offsets.append(THREAT_PULL[level] - m.activation_threshold + m.binding_pull * binding
-                               - RESPONSE_COST[t])
-                automatic.append(sc.commitments.automaticity * binding)
-                weights.append(RESPONSE_WEIGHTS[t] * self.pledged_capacity[t])
-        self.assessment = (np.array(offsets), np.array(automatic), np.array(weights), starts, levels)
+                offsets.append(c.threat_pull[level.label] - m.activation_threshold - c.response_costs[t])
+                weights.append(c.response_weights[t] * self.pledged_capacity[t])
+                is_major.append(level == Action.MAJOR)
+                is_military.append(level == Action.MAJOR and t == "military")
+        binding = np.array([self.binding(lvl) for lvl in levels for _ in self.level_types[lvl]], dtype=float)
+        self.assessment = (np.array(offsets)[:, None] if offsets else np.zeros((0, 1)),
+                           np.array(weights) if weights else np.zeros((0, self.n_members + 1)),
+                           binding.reshape(len(offsets), -1) if offsets else np.zeros((0, self.n_members + 1)),
+                           starts, levels, np.array(is_major, bool), np.array(is_military, bool))
 
     def assess(self) -> None:
-        """Russia's reading of the coalition (its prior): expected share of pledged power acting.
+        """Russia's structural reading: the expected share of pledged power acting, per level.
 
-        Refreshed monthly and at every ratification: Russia watches legal status and
-        politics, then corrects with what it learns from responses (Russia.credibility).
-        It is the members' own activation rule (``activation_probability``) at share 0.
+        It is the members' own activation rule at share 0, with the tripwire rally a
+        deployed force would add at the major level. Russia re-reads it at each decision
+        point and corrects it with what it learns (Russia.credibility). Also the first-order
+        sensitivities Russia uses to project the major level forward (windows).
         """
-        offsets, automatic, weights, starts, levels = self.assessment
+        offsets, weights, binding, starts, levels, is_major, is_military = self.assessment
         self.structural_credibility = dict.fromkeys(LEVELS, 0.0)
-        self.military_credibility = 0.0
+        self.acting_major = self.acting_military = 0.0
+        n1 = self.n_members + 1
+        self.sensitivity = {k: np.zeros(n1) for k in ("g", "h", "k", "gm", "hm", "km")}
         if not levels:
             return
-        noise = self.model.scenario_config.members.activation_noise
-        p = automatic + (1.0 - automatic) / (1.0 + np.exp(-(self.resolve + offsets) / noise))
+        sc = self.model.scenario_config
+        m = sc.members
+        auto = sc.commitments.automaticity
+        noise = m.activation_noise
+        x = (self.resolve + self.rally * is_major[:, None] + offsets) / noise
+        p_free = 1.0 / (1.0 + np.exp(-x))
+        x_bound = x + m.binding_pull / noise
+        p_bound_free = 1.0 / (1.0 + np.exp(-x_bound))
+        p_bound = auto + (1.0 - auto) * p_bound_free
+        p = binding * p_bound + (1.0 - binding) * p_free
         acting = (weights * p).sum(axis=1)
         for level, total in zip(levels, np.add.reduceat(acting, starts)):
             self.structural_credibility[level] = float(total) / self.pledged_power[level]
-        if self.military_row is not None and self.military_power > 0.0:
-            self.military_credibility = (float(acting[self.military_row])
-                                         / RESPONSE_WEIGHTS["military"] / self.military_power)
+        if is_major.any():
+            grad = weights * (binding * (1.0 - auto) * p_bound_free * (1.0 - p_bound_free)
+                              + (1.0 - binding) * p_free * (1.0 - p_free)) / noise
+            gain = weights * (p_bound - p_free) * (1.0 - binding)
+            loss = weights * p * (1.0 - binding)
+            s = self.sensitivity
+            s["g"], s["h"], s["k"] = grad[is_major].sum(0), gain[is_major].sum(0), loss[is_major].sum(0)
+            self.acting_major = float(acting[is_major].sum())
+            if is_military.any():
+                s["gm"], s["hm"], s["km"] = grad[is_military].sum(0), gain[is_military].sum(0), loss[is_military].sum(0)
+                self.acting_military = float(acting[is_military].sum())
+
+    def projected_major(self, week: int, target: int, rally_gain: np.ndarray | None) -> tuple[float, float]:
+        """Expected acting power (all types, military) at the major level in week ``target``.
+
+        First-order projection from today's reading: scheduled elections' expected resolve
+        shifts and dropped political pledges, fatigue, ratifications due (at their expected
+        success), and the rally of a force still deploying.
+        """
+        if self.acting_major <= 0.0:
+            return 0.0, 0.0
+        sc = self.model.scenario_config
+        last = self.projection_weeks - 1
+        t0, t1 = min(week, last), min(target, last)
+        d_resolve = (self.expected_shift[:, t1] - self.expected_shift[:, t0]
+                     - sc.members.fatigue_per_year * (target - week) / 52.0)
+        if rally_gain is not None:
+            d_resolve = d_resolve + rally_gain
+        d_drop = self.expected_drop[:, t1] - self.expected_drop[:, t0]
+        d_bind = np.zeros(self.n_members + 1)
+        if Action.MAJOR in self.binding_levels and sc.commitments.binding:
+            due = (~self.ratified) & (self.ratification_week > week) & (self.ratification_week <= target)
+            d_bind = due * (1.0 - self.failure_probability)
+        s = self.sensitivity
+        total = self.acting_major + s["g"] @ d_resolve + s["h"] @ d_bind - s["k"] @ d_drop
+        military = self.acting_military + s["gm"] @ d_resolve + s["hm"] @ d_bind - s["km"] @ d_drop
+        return max(0.0, float(total)), max(0.0, float(military))
 
     # --- G4: responding to a decision -------------------------------------------
     def respond(self, level: Action, week: int) -> tuple[float, dict[str, float]]:
@@ -262,13 +363,14 @@ class Coalition:
         total = self.pledged_power[level]
         if not types or total <= 0.0:
             return 0.0, acted_power
-        m = self.model.scenario_config.members
-        automaticity = self.model.scenario_config.commitments.automaticity
+        sc = self.model.scenario_config
+        m, c = sc.members, sc.commitments
+        automaticity = c.automaticity
         binding = self.binding(level)
         order = self.stream.permutation(self.n_members + 1)
         draws = self.stream.random((self.n_members + 1, len(types)))
         acting_power = 0.0
-        pull = THREAT_PULL[level]
+        pull = c.threat_pull[level.label]
         for i in order:
             if not self.pledges[i]:
                 continue
@@ -278,12 +380,12 @@ class Coalition:
             auto = automaticity if binding[i] else 0.0
             done = []
             for j, t in enumerate(types):
-                p = auto + (1.0 - auto) / (1.0 + math.exp(-(base - RESPONSE_COST[t]) / m.activation_noise))
+                p = auto + (1.0 - auto) / (1.0 + math.exp(-(base - c.response_costs[t]) / m.activation_noise))
                 if draws[i, j] < p:
                     done.append(t)
                     self.activations[t][i] += 1
                     acted_power[t] += float(self.capacity[t][i])
-                    acting_power += RESPONSE_WEIGHTS[t] * float(self.capacity[t][i])
+                    acting_power += c.response_weights[t] * float(self.capacity[t][i])
             if not done:
                 continue
             self.ever_acted[i] = True
@@ -295,7 +397,8 @@ class Coalition:
 
     def vote(self, evidence: float, rule: str) -> bool:
         """G1: the special commission's decision rule over members' willingness."""
-        approve_p = _sigmoid((self.resolve + evidence - 1.0) / 0.1)
+        noise = self.model.scenario_config.commission.vote_noise
+        approve_p = _sigmoid((self.resolve + evidence - 1.0) / noise)
         votes = self.stream.random(self.n_members + 1) < approve_p
         if rule == "us_led":
             return bool(votes[self.us])
@@ -305,17 +408,12 @@ class Coalition:
         return coalition.mean() >= 2.0 / 3.0
 
     # --- politics ----------------------------------------------------------------
-    def drift(self, week: int) -> None:
-        """Resolve reverts to its anchor, drifts, tires, and jumps at elections."""
+    def drift(self) -> None:
+        """Resolve reverts to its anchor and drifts; fatigue wears the anchor down."""
         m = self.model.scenario_config.members
         resolve, anchor = self.resolve, self.resolve_anchor
-        resolve += 0.02 * (anchor - resolve) + self.stream.normal(0.0, m.resolve_drift, resolve.size)
+        resolve += m.resolve_reversion * (anchor - resolve) + self.stream.normal(0.0, m.resolve_drift, resolve.size)
         anchor -= m.fatigue_per_year / 52.0
-        voting = self.elections.get(week % ELECTION_CYCLE_WEEKS)
-        if voting is not None:
-            shock = self.stream.normal(0.0, m.election_shock, voting.size)
-            anchor[voting] += shock
-            resolve[voting] += shock
         np.minimum(np.maximum(anchor, 0.0, out=anchor), 1.0, out=anchor)
         np.minimum(np.maximum(resolve, 0.0, out=resolve), 1.0, out=resolve)
 
@@ -345,11 +443,17 @@ class CoalitionMember(mesa.Agent):
         return bool(self.model.coalition.ratified[self.index])
 
     @property
+    def pledged(self) -> bool:
+        return bool(self.model.coalition.pledges[self.index])
+
+    @property
     def ratification_status(self) -> str:
         c = self.model.coalition
         i = self.index
         if c.ratified[i]:
             return "ratified"
+        if not c.pledges[i]:
+            return "dropped"
         if c.ratification_week[i] < 0:
             return "political"
         if c.ratification_fails[i] and self.model.week >= c.ratification_week[i]:
@@ -362,16 +466,49 @@ class CoalitionMember(mesa.Agent):
 
 
 class UnitedStates(CoalitionMember):
-    """The US: monitoring lead (G1), proposed support to the force (G3), responses (G4)."""
+    """The US as the signed text gives it: it leads monitoring (G1), offers 'proposed support'
+    to the force (G3) and sits in the coordination cell (C1). It pledges G4 responses only under a
+    bilateral guarantee. A new administration may withdraw these roles; a shock may too."""
 
     def __init__(self, model: DeterrenceModel, index: int) -> None:
         super().__init__(model, index)
         us = model.scenario_config.united_states
         self.leads_monitoring = us.leads_monitoring
-        # G3: "proposed US support", drawn once a run.
-        self.backstops_force = bool(model.streams["us"].random() < us.backstop_probability)
+        self.shares_intelligence = us.shares_intelligence
+        # G3: "proposed US support", drawn once a run (drawn whatever the design: common random numbers).
+        self.offers_backstop = bool(model.streams["us"].random() < us.backstop_probability)
+        self.backs_force = self.offers_backstop
+        self.withdrew_week: int | None = None
+
+    def reconfigure(self) -> None:
+        """A shock changed the US parameters: roles switched off stay off, backstop redrawn never."""
+        us = self.model.scenario_config.united_states
+        self.leads_monitoring = self.leads_monitoring and us.leads_monitoring
+        self.shares_intelligence = self.shares_intelligence and us.shares_intelligence
+        if us.backstop_probability == 0.0:
+            self.backs_force = False
+        c = self.model.coalition
+        c.pledges[c.us] = c.pledges[c.us] and (us.pledges_response or bool(c.ratified[c.us]))
+
+    def administration_changes(self, week: int, draw: float) -> None:
+        """A new administration: with some chance it withdraws the US roles of the declaration."""
+        if draw >= self.model.scenario_config.united_states.withdrawal_on_change:
+            self.model.events.add(week, "us_roles", "United States", "", Clause.G1,
+                                  "the new administration keeps the US roles (monitoring lead, force support, "
+                                  "intelligence)")
+            return
+        self.withdraw(week, "the new administration withdraws")
+
+    def withdraw(self, week: int, why: str) -> None:
+        roles = [name for name, held in (("the monitoring lead (G1)", self.leads_monitoring),
+                                          ("support to the force (G3)", self.backs_force),
+                                          ("intelligence sharing (G5)", self.shares_intelligence)) if held]
+        self.leads_monitoring = self.backs_force = self.shares_intelligence = False
+        self.withdrew_week = week
+        if roles:
+            self.model.events.add(week, "us_roles", "United States", "", Clause.G1,
+                                  f"{why}: " + ", ".join(roles))
 
     @property
     def is_european(self) -> bool:
         return False
-

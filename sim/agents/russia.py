@@ -1,26 +1,53 @@
-"""Russia: chooses on the escalation ladder by a logit over expected utilities.
+"""Russia: campaigns with a beginning and an end, chosen at decision points.
 
-Expected costs use Russia's *beliefs* about coalition resolve (Beta-Bernoulli per
-level, learned from what it observed), not the true resolve. No clause: Russia is
-the party the guarantees deter; its rules are assumptions (docs/ODD.md 7).
+Russia is in one intent state at a time (compliant, grey-zone pressure campaign,
+preparing an offensive, carrying out a limited offensive, at war). It moves between
+them only at decision points: its periodic assessment, the end of a campaign, the
+end of a preparation (go or no-go) and a public warning that exposes a preparation
+(proceed or abort). At each point it compares options by expected utility with a
+logit (quantal response), and compares acting now with waiting for a better window
+(shifting power: Fearon 1995, Powell 2006). Its reading of coalition resolve is
+noisy (misperception, Jervis 1976) and corrected by what it observes. No clause:
+Russia is the party the guarantees deter; its rules are assumptions (docs/ODD.md).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import mesa
 
+from sim.agents.monitoring import RUSSIA, Violation
+from sim.clauses import Clause
 from sim.ladder import Action
 from sim.ladder import VIOLATIONS as LEVELS
 
 if TYPE_CHECKING:
     from sim.model import DeterrenceModel
 
-AMBITION_REVERSION = 0.01  # per week, towards the scenario's ambition
-SANCTIONS_DECAY = 0.01  # per week: sanctions erode as they are evaded
-SANCTIONS_PER_UNIT = 0.15  # sanctions cost added per unit of sanctions power activated
+WINDOW_STEP_WEEKS = 26  # spacing of the later start dates Russia compares with acting now
+
+
+class Intent(IntEnum):
+    COMPLIANT = 0
+    PRESSURE = 1  # grey-zone pressure campaign
+    PREPARING = 2  # preparing an offensive (limited or major)
+    ATTACKING = 3  # a limited offensive under way
+    AT_WAR = 4  # a renewed armed attack (major) under way
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Option(IntEnum):
+    COMPLY = 0
+    PRESSURE = 1
+    PREPARE_LIMITED = 2
+    PREPARE_MAJOR = 3
 
 
 def contest(strength: float, defence: float, exponent: float) -> float:
@@ -29,116 +56,267 @@ def contest(strength: float, defence: float, exponent: float) -> float:
     return a / (a + defence**exponent) if a > 0 else 0.0
 
 
+def poisson_at_least(mean: float, k: int) -> float:
+    """P(N >= k) for N ~ Poisson(mean)."""
+    if mean <= 0.0:
+        return 0.0 if k > 0 else 1.0
+    term = total = math.exp(-mean)
+    for i in range(1, k):
+        term *= mean / i
+        total += term
+    return max(0.0, 1.0 - total)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1.0 - 1e-9)
+    return math.log(p / (1.0 - p))
+
+
+@dataclass(slots=True)
+class Week:
+    """What Russia did this week: violations, indicators, and whether it launched a war."""
+
+    violations: list[Violation]
+    indicators: int = 0
+    launched_war: bool = False
+
+
 class Russia(mesa.Agent):
     def __init__(self, model: DeterrenceModel) -> None:
         super().__init__(model)
-        cfg = model.scenario_config.russia
-        self.cfg = cfg
-        self.payoffs = model.scenario_config.payoffs
+        sc = model.scenario_config
         self.stream = model.streams["russia"]
-        self.strength = cfg.initial_strength
-        self.ceiling = 1.0 + cfg.max_strength_gain
+        self.strength = sc.russia.initial_strength
         # Drawn once a run (frailty): the ambition this ceasefire faces, around the scenario's.
-        self.ambition_anchor = cfg.ambition * (math.exp(cfg.ambition_spread * self.stream.normal())
-                                               if cfg.ambition_spread > 0.0 else 1.0)
+        spread = sc.russia.ambition_spread
+        self.ambition_anchor = sc.russia.ambition * (math.exp(spread * self.stream.normal()) if spread > 0 else 1.0)
         self.ambition = self.ambition_anchor
-        self.sanctions_cost = 0.0
-        self.action = Action.COMPLY
+        self.intent = Intent.COMPLIANT
+        self.objective: Action | None = None  # LIMITED or MAJOR while preparing or attacking
+        self.campaign_start = 0
+        self.campaign_end = 0  # week the current campaign or preparation ends
+        self.exposed = False  # a warning was issued while preparing
+        self.next_assessment = 0
+        self.trigger: str | None = None  # a triggering event: decide this week
+        self.action = Action.COMPLY  # the highest rung this week (steps.csv)
+        self.campaigns = {"pressure": 0, "prepare_limited": 0, "prepare_major": 0, "aborted": 0,
+                          "stood_down": 0}
+        self.preparation_weeks = 0
         # Learned evidence about resolve, per level (alpha: punished, beta: unpunished).
         self.alpha = {lvl: 0.0 for lvl in LEVELS}
         self.beta = {lvl: 0.0 for lvl in LEVELS}
-        self.utilities = (0.0, 0.0, 0.0, 0.0)
-        self.probabilities = (1.0, 0.0, 0.0, 0.0)
+        # Noisy reading of the coalition's structural credibility (refreshed at assessments).
+        self.reading_noise = {lvl: 0.0 for lvl in LEVELS}
+        self.utilities: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)
+        self.probabilities: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0)
+        self.window_value = 0.0  # value of waiting for a later attack (continuation)
 
     # --- beliefs -------------------------------------------------------------------
+    def reading(self, level: Action) -> float:
+        """Russia's (noisy) reading of the coalition's structural credibility at a level."""
+        true = self.model.coalition.structural_credibility[level]
+        noise = self.reading_noise[level]
+        if noise == 0.0 or true <= 0.0:
+            return true
+        return 1.0 / (1.0 + math.exp(-(_logit(true) + noise)))
+
     def credibility(self, level: Action) -> float:
         """Believed share of pledged power that would act on an attributed violation."""
-        k = self.cfg.prior_weight
-        prior = self.model.coalition.structural_credibility[level]
+        k = self.model.scenario_config.russia.prior_weight
         a, b = self.alpha[level], self.beta[level]
-        return (k * prior + a) / (k + a + b)
+        return (k * self.reading(level) + a) / (k + a + b)
 
     def learned_ratio(self, level: Action) -> float:
         """How much experience has moved belief away from the structural reading."""
-        prior = self.model.coalition.structural_credibility[level]
+        prior = self.reading(level)
         return self.credibility(level) / prior if prior > 0.0 else 0.0
 
     def observe(self, level: Action, acted_share: float) -> None:
         """Learn from a seen violation: the share of pledged power that acted (0: unpunished)."""
-        w = self.cfg.learning_spillover
+        w = self.model.scenario_config.russia.learning_spillover
         for lvl in LEVELS:
             weight = 1.0 if lvl == level else w
             self.alpha[lvl] += weight * acted_share
             self.beta[lvl] += weight * (1.0 - acted_share)
 
-    # --- choice --------------------------------------------------------------------
-    def expected_utilities(self) -> tuple[float, float, float, float]:
-        m = self.model
-        p = self.payoffs
-        ukr, force, mon, coal = m.ukraine, m.force, m.monitoring, m.coalition
-        ambition = self.ambition
-        rt = self.cfg.risk_tolerance
-        strength = max(self.strength, 1e-6)
-        disc = m.response_discount
-        cred = {lvl: self.credibility(lvl) for lvl in LEVELS}
+    def _reassess_reading(self) -> None:
+        sd = self.model.scenario_config.russia.misperception
+        if sd > 0.0:
+            for lvl in LEVELS:
+                self.reading_noise[lvl] = sd * self.stream.normal()
 
-        def punishment(level: Action) -> float:
-            return (mon.p_seen[level] * cred[level] * coal.pledged_power[level]
-                    * p.punishment_weight * disc)
-
-        denial = ukr.defence * (1.0 + mon.early_warning)  # P1: Ukraine's own defence first
-        # Reassurance: a compliant Russia can still be blamed (false or wrong attributions).
-        u_comply = -m.false_blame_rate * cred[Action.PROBE] * coal.pledged_power[Action.PROBE] * p.punishment_weight / rt
-        u_probe = (ambition * p.gain_probe * (1.0 - force.air_denial)
-                   - (p.base_cost_probe + punishment(Action.PROBE)) / rt)
-        d_limited = denial + force.limited_defence
-        u_limited = (ambition * p.gain_limited * (1.0 - force.sea_denial)
-                     * contest(strength, d_limited, p.contest_exponent)
-                     - (p.base_cost_limited + 0.5 * p.combat_cost * d_limited / strength
-                        + punishment(Action.LIMITED)) / rt)
-        believed_military = self.learned_ratio(Action.MAJOR) * coal.military_credibility * coal.military_power
-        d_major = denial + force.major_defence + believed_military * p.military_effect
-        u_major = (ambition * p.gain_major * (1.0 - 0.5 * force.air_denial)
-                   * contest(strength, d_major, p.contest_exponent)
-                   - (p.base_cost_major + p.combat_cost * d_major / strength
-                      + punishment(Action.MAJOR) + force.tripwire) / rt)
-        return u_comply, u_probe, u_limited, u_major
-
-    def decide(self) -> Action:
-        """Step 1: a quantal-response (logit) choice on the ladder."""
-        if self.model.at_war:
+    # --- the week ------------------------------------------------------------------
+    def act(self, week: int) -> Week:
+        """Step 1: decide if this is a decision point, then carry out the current intent."""
+        if self.intent == Intent.AT_WAR:
             self.action = Action.MAJOR
-            return self.action
-        utilities = self.expected_utilities()
-        lam = self.cfg.rationality
+            return Week([])
+        if self.intent in (Intent.PRESSURE, Intent.ATTACKING) and week >= self.campaign_end:
+            self._end_campaign(week)
+        if self.intent == Intent.PREPARING:
+            if week >= self.campaign_end:
+                return self._go_or_no_go(week)
+            if self.trigger == "exposed":
+                self.trigger = None
+                self._proceed_or_abort(week)
+        elif week >= self.next_assessment or self.trigger is not None:
+            self.trigger = None
+            self._assess(week)
+        return self._carry_out(week)
+
+    def _carry_out(self, week: int) -> Week:
+        c = self.model.scenario_config.campaigns
+        rate = {Intent.COMPLIANT: c.compliant_probe_rate, Intent.PRESSURE: c.pressure_probe_rate,
+                Intent.PREPARING: c.preparation_probe_rate}.get(self.intent, 0.0)
+        out = Week([])
+        self.action = Action.COMPLY
+        if self.intent == Intent.ATTACKING:
+            self.action = Action.LIMITED
+        elif rate > 0.0 and self.stream.random() < 1.0 - math.exp(-rate):  # a rate per week
+            out.violations.append(Violation(week, RUSSIA, Action.PROBE))
+            self.action = Action.PROBE
+            self.model.events.add(week, "violation", "Russia", "probe", Clause.ASSUMPTION,
+                                  f"grey-zone violation ({self.intent.label}): shelling, drones or sabotage")
+        if self.intent == Intent.PREPARING:
+            self.preparation_weeks += 1
+            w = self.model.scenario_config.warning
+            mean = w.indicators_per_week_major if self.objective == Action.MAJOR else w.indicators_per_week_limited
+            out.indicators = int(self.stream.poisson(mean)) if mean > 0.0 else 0
+            if out.indicators:
+                self.model.events.add(week, "indicator", "Russia", self.objective.label, Clause.ASSUMPTION,
+                                      f"{out.indicators} observable sign(s) of preparation: build-up, "
+                                      "logistics, intensified violations")
+        return out
+
+    # --- decision points -----------------------------------------------------------
+    def _assess(self, week: int) -> None:
+        """The periodic assessment: comply, pressure, or prepare an offensive."""
+        c = self.model.scenario_config.campaigns
+        self.next_assessment = week + c.assessment_interval_weeks
+        self._reassess_reading()
+        outlook = self.model.outlook
+        wait = max(0.0, outlook.best_later_attack(week))
+        self.window_value = wait
+        u = (outlook.comply_value() + wait,
+             outlook.pressure_value() + wait,
+             outlook.attack_value(Action.LIMITED, c.preparation_weeks_limited, prepared=0) + wait,
+             outlook.attack_value(Action.MAJOR, c.preparation_weeks_major, prepared=0))
+        choice = Option(self._choose(u))
+        self.utilities = u
+        if choice == Option.PRESSURE and self.intent != Intent.PRESSURE:
+            self._start(week, Intent.PRESSURE, None, max(1, int(round(self.stream.exponential(c.pressure_weeks)))))
+        elif choice == Option.COMPLY and self.intent == Intent.PRESSURE:
+            self._end_campaign(week, "Russia ends its pressure campaign early")
+        elif choice in (Option.PREPARE_LIMITED, Option.PREPARE_MAJOR):
+            level = Action.LIMITED if choice == Option.PREPARE_LIMITED else Action.MAJOR
+            weeks = c.preparation_weeks_limited if level == Action.LIMITED else c.preparation_weeks_major
+            self._start(week, Intent.PREPARING, level, weeks)
+
+    def _go_or_no_go(self, week: int) -> Week:
+        """The preparation is complete: launch, or stand down (the preparation is sunk)."""
+        level = self.objective
+        outlook = self.model.outlook
+        launch = outlook.attack_value(level, 0, prepared=0, warned=self.exposed)
+        stand_down = max(0.0, outlook.best_later_attack(week))
+        if self._choose((stand_down, launch)) == 1:
+            return self._launch(week, level)
+        self.campaigns["stood_down"] += 1
+        self.model.events.add(week, "campaign", "Russia", level.label, Clause.ASSUMPTION,
+                              f"preparation complete after {week - self.campaign_start} weeks: Russia stands "
+                              "down (the attack no longer pays)")
+        self._to_compliance(week)
+        return self._carry_out(week)
+
+    def _proceed_or_abort(self, week: int) -> None:
+        """A public warning exposed the preparation: go on without surprise, or abort."""
+        level = self.objective
+        outlook = self.model.outlook
+        remaining = max(0, self.campaign_end - week)
+        proceed = outlook.attack_value(level, remaining, prepared=week - self.campaign_start, warned=True)
+        abort = max(0.0, outlook.best_later_attack(week))
+        if self._choose((abort, proceed)) == 1:
+            self.model.events.add(week, "campaign", "Russia", level.label, Clause.ASSUMPTION,
+                                  "preparation exposed by a warning: Russia goes on without surprise")
+            return
+        self.campaigns["aborted"] += 1
+        self.model.events.add(week, "campaign", "Russia", level.label, Clause.ASSUMPTION,
+                              f"preparation exposed by a warning: Russia aborts after {week - self.campaign_start} "
+                              "weeks")
+        self._to_compliance(week)
+
+    def _choose(self, utilities: tuple[float, ...]) -> int:
+        lam = self.model.scenario_config.russia.rationality
         top = max(utilities)
         weights = [math.exp(lam * (u - top)) for u in utilities]
         total = sum(weights)
-        self.utilities = utilities
-        self.probabilities = tuple(w / total for w in weights)
+        if len(utilities) == 4:
+            self.probabilities = tuple(w / total for w in weights)
         r = self.stream.random() * total
-        choice = Action.COMPLY
-        for action, w in zip(Action, weights):
+        for i, w in enumerate(weights):
             r -= w
             if r <= 0.0:
-                choice = action
-                break
+                return i
+        return len(weights) - 1
+
+    # --- transitions -----------------------------------------------------------------
+    def _start(self, week: int, intent: Intent, objective: Action | None, weeks: int) -> None:
+        self.intent, self.objective = intent, objective
+        self.campaign_start, self.campaign_end = week, week + weeks
+        self.exposed = False
+        if intent == Intent.PRESSURE:
+            self.campaigns["pressure"] += 1
+            text = f"Russia starts a grey-zone pressure campaign (about {weeks} weeks)"
+            level = "probe"
         else:
-            choice = Action.MAJOR
-        self.action = choice
-        return choice
+            self.campaigns[f"prepare_{objective.label}"] += 1
+            what = "a renewed armed attack" if objective == Action.MAJOR else "a limited offensive"
+            text = f"Russia starts preparing {what}, ready in {weeks} weeks"
+            level = objective.label
+        self.model.events.add(week, "campaign", "Russia", level, Clause.ASSUMPTION, text)
+
+    def _end_campaign(self, week: int, text: str | None = None) -> None:
+        what = {Intent.PRESSURE: ("probe", "pressure campaign ends"),
+                Intent.ATTACKING: ("limited", "limited offensive ends")}[self.intent]
+        self.model.events.add(week, "campaign", "Russia", what[0], Clause.ASSUMPTION, text or what[1])
+        self._to_compliance(week)
+
+    def _to_compliance(self, week: int) -> None:
+        self.intent, self.objective, self.exposed = Intent.COMPLIANT, None, False
+        self.trigger = "campaign ended"
+
+    def _launch(self, week: int, level: Action) -> Week:
+        surprise = "" if self.exposed else " (not warned of: surprise)"
+        self.action = level
+        violation = Violation(week, RUSSIA, level)
+        if level == Action.MAJOR:
+            self.intent = Intent.AT_WAR
+            self.model.events.add(week, "campaign", "Russia", "major", Clause.ASSUMPTION,
+                                  f"Russia launches a renewed armed attack{surprise}")
+            return Week([violation], launched_war=True)
+        self.intent = Intent.ATTACKING
+        self.campaign_start = week
+        self.campaign_end = week + self.model.scenario_config.campaigns.limited_offensive_weeks
+        self.model.events.add(week, "campaign", "Russia", "limited", Clause.ASSUMPTION,
+                              f"Russia launches a limited offensive{surprise}")
+        return Week([violation])
+
+    def war_ended(self, week: int) -> None:
+        self.intent, self.objective = Intent.COMPLIANT, None
+        self.trigger = "war ended"
+
+    def on_warning(self) -> None:
+        """A public warning: if a preparation is under way, it is exposed (a decision point)."""
+        if self.intent == Intent.PREPARING and not self.exposed:
+            self.exposed = True
+            self.trigger = "exposed"
 
     # --- capacity ------------------------------------------------------------------
-    def punish(self, sanctions_power: float) -> None:
-        self.sanctions_cost += SANCTIONS_PER_UNIT * sanctions_power
-
-    def evolve(self) -> None:
-        """Step 9: reconstitution, sanctions drain, drifting ambition."""
-        cfg = self.cfg
-        drain = min(0.9, self.sanctions_cost)
-        if not self.model.at_war:
-            self.strength += cfg.reconstitution_rate * (self.ceiling - self.strength) * (1.0 - drain)
-        self.sanctions_cost *= 1.0 - SANCTIONS_DECAY
-        self.ambition += (AMBITION_REVERSION * (self.ambition_anchor - self.ambition)
-                          + cfg.ambition_drift * self.stream.normal())
+    def evolve(self, at_war: bool, sanctions_level: float) -> None:
+        """Step 9: reconstitution under sanctions drain, drifting ambition."""
+        r = self.model.scenario_config.russia
+        if not at_war:
+            ceiling = 1.0 + r.max_strength_gain
+            self.strength += r.reconstitution_rate * (ceiling - self.strength) * (1.0 - min(0.9, sanctions_level))
+        self.ambition += (r.ambition_reversion * (self.ambition_anchor - self.ambition)
+                          + r.ambition_drift * self.stream.normal())
         self.ambition = min(3.0, max(0.0, self.ambition))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import typing
 from dataclasses import dataclass
@@ -131,13 +132,14 @@ def problems_from_validation(exc: ValidationError, origins: Origins, default_fil
             problems.append(Problem(file, "missing", line, ".".join(key_path),
                                     allowed=spec.allowed if spec else ""))
             continue
-        if not loc:  # a check across sections: point at whichever key the file set
-            keys = [k for k in (("monitoring", "enabled"), ("commission", "enabled")) if k in origins]
-            key = keys[0] if keys else ("commission", "enabled")
+        msg = err["msg"].removeprefix("Value error, ")
+        if msg.startswith("@"):  # a check across keys ('@key.path|message|allowed', schema.py)
+            path, message, allowed = msg[1:].split("|", 2)
+            key = tuple(path.split("."))
+            if key == ("commission", "enabled") and key not in origins and ("monitoring", "enabled") in origins:
+                key = ("monitoring", "enabled")
             file, line = _locate(key, origins, default_file)
-            problems.append(Problem(file, err["msg"].removeprefix("Value error, "), line,
-                                    ".".join((*prefix, *key)),
-                                    allowed="monitoring.enabled: true, or commission.enabled: false"))
+            problems.append(Problem(file, message, line, ".".join((*prefix, *key)), allowed=allowed))
             continue
         message = _short_message(err)
         problems.append(Problem(file, message, line, ".".join(key_path), given=given,
@@ -178,6 +180,8 @@ class ParameterSpec:
     default: Any
     ge: float | None = None
     le: float | None = None
+    source: str = "assumption"
+    initial_only: bool = False
 
     @property
     def kind(self) -> str:
@@ -188,6 +192,8 @@ class ParameterSpec:
             return "int"
         if self.annotation is float:
             return "float"
+        if self.annotation is dt.date:
+            return "date"
         if origin is typing.Literal:
             return "choice"
         return "structured"
@@ -208,6 +214,8 @@ class ParameterSpec:
             return what + unit
         if self.kind == "choice":
             return "one of " + ", ".join(map(str, self.choices))
+        if self.kind == "date":
+            return "a date YYYY-MM-DD"
         return _describe_structured(self.annotation) + unit
 
 
@@ -244,22 +252,21 @@ def _bounds(field: Any) -> tuple[float | None, float | None]:
 def parameter_catalogue() -> dict[str, ParameterSpec]:
     """Every leaf parameter of a scenario by dotted path (``monitoring.coverage``)."""
     out: dict[str, ParameterSpec] = {}
+
+    def spec(path: str, f: Any) -> ParameterSpec:
+        extra = f.json_schema_extra or {}
+        ge, le = _bounds(f)
+        return ParameterSpec(path, f.annotation, extra.get("role", "constant"), extra.get("unit", ""),
+                             extra.get("clause", ""), f.description or "", f.get_default(call_default_factory=True),
+                             ge, le, extra.get("source", "assumption"), bool(extra.get("initial_only")))
+
     for section, sfield in Scenario.model_fields.items():
         ann = sfield.annotation
         if isinstance(ann, type) and issubclass(ann, BaseModel):
             for name, f in ann.model_fields.items():
-                extra = f.json_schema_extra or {}
-                ge, le = _bounds(f)
-                path = f"{section}.{name}"
-                out[path] = ParameterSpec(path, f.annotation, extra.get("role", "constant"),
-                                          extra.get("unit", ""), extra.get("clause", ""),
-                                          f.description or "", f.default, ge, le)
-        elif section == "horizon_weeks":
-            extra = sfield.json_schema_extra or {}
-            ge, le = _bounds(sfield)
-            out[section] = ParameterSpec(section, sfield.annotation, extra.get("role", "constant"),
-                                         extra.get("unit", ""), extra.get("clause", ""),
-                                         sfield.description or "", sfield.default, ge, le)
+                out[f"{section}.{name}"] = spec(f"{section}.{name}", f)
+        elif sfield.json_schema_extra:  # top-level parameters (ceasefire_date, horizon_weeks)
+            out[section] = spec(section, sfield)
     return out
 
 

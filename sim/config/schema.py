@@ -9,9 +9,11 @@ Defaults are the Paris Declaration as written (scenario ``paris_declaration``).
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.clauses import Clause
 from sim.ladder import LEVEL_NAMES, RESPONSE_TYPES, VIOLATION_LEVELS
@@ -20,27 +22,30 @@ Role = Literal["lever", "uncertainty", "constant"]
 Level = Literal["probe", "limited", "major"]
 ResponseType = Literal["diplomacy", "sanctions", "intelligence", "logistics", "military"]
 CorrectiveMeasure = Literal["demarche", "monitoring_surge", "stockpile_release"]
+WarningMeasure = Literal["stockpile_prepositioning", "force_alert", "diplomatic_warning", "sanctions_threat"]
 
 
-def _param(default: Any, role: Role, clause: Clause, unit: str, doc: str, **bounds: Any) -> Any:
-    return Field(
-        default,
-        description=doc,
-        json_schema_extra={"role": role, "unit": unit, "clause": clause.value},
-        **bounds,
-    )
+def _param(default: Any, role: Role, clause: Clause, unit: str, doc: str, source: str = "assumption",
+           initial_only: bool = False, **bounds: Any) -> Any:
+    extra = {"role": role, "unit": unit, "clause": clause.value, "source": source}
+    if initial_only:
+        extra["initial_only"] = True  # read at week 0 only: a dated shock cannot change it
+    if isinstance(default, (dict, list)):
+        return Field(default_factory=lambda d=default: copy.deepcopy(d), description=doc,
+                     json_schema_extra=extra, **bounds)
+    return Field(default, description=doc, json_schema_extra=extra, **bounds)
 
 
-def lever(default: Any, clause: Clause, unit: str, doc: str, **bounds: Any) -> Any:
-    return _param(default, "lever", clause, unit, doc, **bounds)
+def lever(default: Any, clause: Clause, unit: str, doc: str, **kw: Any) -> Any:
+    return _param(default, "lever", clause, unit, doc, **kw)
 
 
-def uncertainty(default: Any, clause: Clause, unit: str, doc: str, **bounds: Any) -> Any:
-    return _param(default, "uncertainty", clause, unit, doc, **bounds)
+def uncertainty(default: Any, clause: Clause, unit: str, doc: str, **kw: Any) -> Any:
+    return _param(default, "uncertainty", clause, unit, doc, **kw)
 
 
-def constant(default: Any, clause: Clause, unit: str, doc: str, **bounds: Any) -> Any:
-    return _param(default, "constant", clause, unit, doc, **bounds)
+def constant(default: Any, clause: Clause, unit: str, doc: str, **kw: Any) -> Any:
+    return _param(default, "constant", clause, unit, doc, **kw)
 
 
 A = Clause.ASSUMPTION
@@ -55,27 +60,34 @@ class Ratification(Section):
 
     seek_ratification: bool = lever(
         True, Clause.G0, "switch",
-        "Members put their commitments to their parliaments (false: all stay political).")
+        "Members put their commitments to their parliaments (false: all stay political).",
+        initial_only=True)
     in_force_at_ceasefire: bool = lever(
         False, Clause.G0, "switch",
-        "Every commitment is legally binding from week 0 (no lag, no failure).")
+        "Every commitment is legally binding from week 0 (no lag, no failure).", initial_only=True)
     lag_multiplier: float = uncertainty(
         1.0, Clause.G0, "x member lag",
-        "Scales every member's legal lag from the members data file.", ge=0.1, le=5.0)
-    failure_probability: float = uncertainty(
-        0.08, Clause.G0, "probability",
-        "Chance that a member's ratification fails.", ge=0.0, le=1.0)
+        "Scales every member's legal lag from the members data file.", ge=0.1, le=5.0,
+        initial_only=True)
+    failure_multiplier: float = uncertainty(
+        1.0, Clause.G0, "x member probability",
+        "Scales every member's chance that ratification fails (members data file, "
+        "ratification_failure_probability; capped at 1).", ge=0.0, le=10.0, initial_only=True)
+    jitter_sd: float = constant(
+        0.3, Clause.G0, "sd of log lag", "Spread of each member's legal lag around the data file's value.",
+        ge=0.0, le=2.0, initial_only=True)
     us_congress_lag_weeks: int = uncertainty(
-        52, Clause.G0, "weeks", "Mean lag of the US Congress vote.", ge=0, le=520)
+        52, Clause.G0, "weeks", "Mean lag of the US Congress vote on a US guarantee.", ge=0, le=520,
+        initial_only=True)
     us_congress_failure_probability: float = uncertainty(
-        0.5, Clause.G0, "probability", "Chance that the US Congress does not ratify.",
-        ge=0.0, le=1.0)
+        0.5, Clause.G0, "probability", "Chance that the US Congress does not ratify a US guarantee.",
+        ge=0.0, le=1.0, initial_only=True)
 
 
 class Monitoring(Section):
     """G1: US-led ceasefire monitoring and verification mechanism."""
 
-    enabled: bool = lever(True, Clause.G1, "switch", "A monitoring mechanism exists.")
+    enabled: bool = lever(True, Clause.G1, "switch", "A monitoring mechanism exists.", initial_only=True)
     coverage: float = lever(
         0.75, Clause.G1, "share of the contact line",
         "Coverage when every pledged contribution (US lead share included) is present.",
@@ -101,12 +113,20 @@ class Monitoring(Section):
     public_visibility_limited: float = constant(
         0.6, A, "probability", "Chance a limited offensive is seen with no monitoring.",
         ge=0.0, le=1.0)
+    severity_limited: float = constant(
+        3.0, A, "exponent", "A limited offensive is as hard to miss as this many probes.", ge=1.0, le=10.0)
+    wrong_evidence_mean: float = constant(
+        0.4, A, "evidence score 0-1", "Mean evidence score of a wrong attribution or a false alarm.",
+        ge=0.0, le=1.0)
+    evidence_sd: float = constant(
+        0.2, A, "evidence score 0-1", "Spread of evidence scores.", ge=0.01, le=1.0)
 
 
 class Commission(Section):
     """G1: the special commission that attributes and decides corrective measures."""
 
-    enabled: bool = lever(True, Clause.G1, "switch", "The commission has attribution authority.")
+    enabled: bool = lever(True, Clause.G1, "switch", "The commission has attribution authority.",
+                          initial_only=True)
     decision_rule: Literal["consensus", "qualified_majority", "us_led"] = lever(
         "qualified_majority", Clause.G1, "rule",
         "consensus: every member agrees; qualified_majority: two thirds; us_led: the US decides.")
@@ -120,7 +140,11 @@ class Commission(Section):
          "limited": ["demarche", "monitoring_surge", "stockpile_release"],
          "major": ["demarche"]},
         Clause.G1, "measures",
-        "Measures the commission orders itself, per attributed level (member responses are in commitments.response_menu).")
+        "Measures the commission orders itself, per attributed level (member responses are in "
+        "commitments.response_menu).")
+    vote_noise: float = constant(
+        0.1, A, "resolve", "Spread of a member's vote on an attribution (logistic scale).",
+        ge=0.01, le=1.0)
 
 
 class Support(Section):
@@ -143,15 +167,15 @@ class Support(Section):
 
 
 class Force(Section):
-    """G3: the Multinational Force for Ukraine."""
+    """G3: the Multinational Force for Ukraine, built from each nation's contribution."""
 
     enabled: bool = lever(True, Clause.G3, "switch", "The force is part of the guarantees.")
     size: float = lever(
-        1.0, Clause.G3, "x pledged contributions", "Scales every member's contribution.",
-        ge=0.0, le=3.0)
+        1.0, Clause.G3, "x pledged contributions", "Scales every nation's contribution.",
+        ge=0.0, le=5.0)
     posture: Literal["rear", "forward"] = lever(
         "rear", Clause.G3, "posture",
-        "rear: reassurance away from the contact line; forward: a tripwire near it.")
+        "rear: land troops at their reported bases away from the contact line; forward: near it.")
     build_up_weeks: int = lever(
         12, Clause.G3, "weeks", "Time from Ukraine's request to full deployment.", ge=1, le=104)
     credible_cessation_threshold: int = lever(
@@ -159,11 +183,52 @@ class Force(Section):
         "Most detected violations in the window for cessation to count as credible.", ge=0, le=50)
     credible_cessation_window_weeks: int = lever(
         8, Clause.G3, "weeks", "Window over which cessation must hold.", ge=1, le=104)
-    strength_per_share: float = constant(
-        0.5, Clause.G3, "strength units",
-        "Force strength per unit share of coalition defence spending contributed.", ge=0.0, le=5.0)
     ukraine_requests: bool = lever(
         True, Clause.G3, "switch", "Ukraine requests the force once cessation is credible.")
+    contributions_file: str = constant(
+        "force_contributions.csv", Clause.G3, "file in scenarios/",
+        "Contributions by nation: troops, combat aircraft, ships, basing (sources in the file).",
+        initial_only=True)
+    strength_per_1000_troops: float = constant(
+        0.012, Clause.G3, "strength units",
+        "Combat strength of 1,000 deployed troops (Russia's strength at the ceasefire is 1.0).",
+        ge=0.0, le=1.0)
+    strength_per_aircraft: float = constant(
+        0.004, Clause.G3, "strength units", "Strength of one combat aircraft on station.", ge=0.0, le=0.1)
+    strength_per_ship: float = constant(
+        0.02, Clause.G3, "strength units", "Strength of one ship on station.", ge=0.0, le=0.5)
+    forward_defence: float = constant(
+        1.0, Clause.G3, "x land strength", "Share of land strength that defends against a major attack "
+        "when forward (rear troops defend less: rear_defence).", ge=0.0, le=2.0)
+    rear_defence: float = constant(
+        0.6, Clause.G3, "x land strength", "Share of land strength that defends against a major attack "
+        "from rear bases.", ge=0.0, le=2.0)
+    limited_defence_forward: float = constant(
+        0.5, Clause.G3, "x land strength", "Share of land strength that meets a limited offensive, forward.",
+        ge=0.0, le=2.0)
+    limited_defence_rear: float = constant(
+        0.2, Clause.G3, "x land strength", "Share of land strength that meets a limited offensive, rear.",
+        ge=0.0, le=2.0)
+    air_defence_share: float = constant(
+        0.3, Clause.G3, "x air strength", "Share of air strength that adds to defence against a major attack.",
+        ge=0.0, le=2.0)
+    air_denial_per_unit: float = constant(
+        0.3, Clause.G3, "share per strength unit", "Air policing cuts the payoff of strikes (capped at 0.5).",
+        ge=0.0, le=2.0)
+    sea_denial_per_unit: float = constant(
+        0.5, Clause.G3, "share per strength unit", "Maritime presence cuts the payoff of a limited offensive "
+        "(capped at 0.5).", ge=0.0, le=2.0)
+    rear_exposure: float = constant(
+        0.35, Clause.G3, "probability",
+        "Chance a major attack strikes troops at rear bases (missiles, drones); forward troops are struck "
+        "for certain.", ge=0.0, le=1.0)
+    casualty_rally: float = uncertainty(
+        0.4, Clause.G3, "resolve",
+        "Resolve a nation gains when its troops are struck (the tripwire acts through members; "
+        "Schelling 1966, Reiter & Poast 2021).", ge=0.0, le=2.0)
+    ally_rally_share: float = uncertainty(
+        0.25, Clause.G3, "share",
+        "Share of that rally felt by the other contributing nations.", ge=0.0, le=1.0)
 
 
 class Commitments(Section):
@@ -171,7 +236,8 @@ class Commitments(Section):
 
     binding: bool = lever(
         True, Clause.G4, "switch",
-        "Commitments are meant to be legally binding (they become so on ratification, G0).")
+        "Commitments are meant to be legally binding (they become so on ratification, G0).",
+        initial_only=True)
     binding_levels: list[Level] = lever(
         ["major"], Clause.G4, "levels", "Levels of violation the binding commitments cover.")
     automaticity: float = lever(
@@ -189,6 +255,21 @@ class Commitments(Section):
     ad_hoc_delay_weeks: int = lever(
         4, A, "weeks",
         "Without a commission, delay before a self-evident major attack is acted on.", ge=0, le=52)
+    response_weights: dict[ResponseType, float] = constant(
+        {"diplomacy": 0.2, "sanctions": 1.0, "intelligence": 0.3, "logistics": 0.3, "military": 1.0},
+        Clause.G4, "weight per unit capacity", "Weight of a unit of each response type in Russia's cost.")
+    response_costs: dict[ResponseType, float] = constant(
+        {"diplomacy": 0.0, "sanctions": 0.1, "intelligence": 0.1, "logistics": 0.15, "military": 0.45},
+        Clause.G4, "resolve", "Political cost of each response type to the state that takes it.")
+    threat_pull: dict[Level, float] = constant(
+        {"probe": 0.2, "limited": 0.35, "major": 0.5}, A, "resolve",
+        "Pull of the threat itself on a member's decision to act, per level.")
+    assistance_per_unit: float = constant(
+        0.2, Clause.G4, "strength units per unit",
+        "Defence Ukraine gains per unit of intelligence and logistics responses.", ge=0.0, le=2.0)
+    sanctions_per_unit: float = constant(
+        0.15, Clause.G4, "sanctions level per unit",
+        "Sanctions level added per unit of sanctions responses activated.", ge=0.0, le=2.0)
 
 
 class Cooperation(Section):
@@ -199,69 +280,197 @@ class Cooperation(Section):
         1.0, Clause.G5, "x baseline", "Joint production: aid that does not depend on yearly will.",
         ge=0.0, le=3.0)
     intelligence_sharing: float = lever(
-        0.5, Clause.G5, "share 0-1", "Raises attribution accuracy and early warning.", ge=0.0, le=1.0)
+        0.5, Clause.G5, "share 0-1",
+        "Coalition intelligence cooperation: raises attribution accuracy and the detection of "
+        "indicators.", ge=0.0, le=1.0)
 
 
 class CoordinationCell(Section):
     """C1: US-Ukraine-Coalition coordination cell in Paris."""
 
-    enabled: bool = lever(True, Clause.C1, "switch", "The coordination cell exists.")
+    enabled: bool = lever(True, Clause.C1, "switch", "The coordination cell exists.", initial_only=True)
     delay_reduction: float = lever(
-        0.5, Clause.C1, "share", "Share of deliberation and response delays it removes.",
+        0.5, Clause.C1, "share", "Share of deliberation, response and warning delays it removes.",
         ge=0.0, le=0.95)
 
 
 class UnitedStates(Section):
-    """The US: monitoring lead (G1), proposed support to the force (G3), responses (G4)."""
+    """The US as the signed text gives it: monitoring lead (G1), proposed support to the force
+    (G3), the coordination cell (C1); no G4 pledge unless a bilateral guarantee is added."""
 
     leads_monitoring: bool = lever(True, Clause.G1, "switch", "The US leads and staffs monitoring.")
     backstop_probability: float = uncertainty(
-        0.6, Clause.G3, "probability", "Chance, drawn once a run, that the US backs the force.",
+        0.6, Clause.G3, "probability",
+        "Chance, drawn once a run, that the 'proposed US support' to the force materialises.",
         ge=0.0, le=1.0)
-    pledges_response: bool = lever(True, Clause.G4, "switch", "The US pledges G4 responses.")
-    resolve: float = uncertainty(0.5, A, "0-1", "The US's initial resolve.", ge=0.0, le=1.0)
+    shares_intelligence: bool = lever(
+        True, Clause.G5, "switch", "The US shares intelligence (indicators, attribution).")
+    intelligence_weight: float = constant(
+        0.5, Clause.G5, "share", "Share of the coalition's intelligence picture that US sharing provides.",
+        ge=0.0, le=1.0)
+    backstop_air: float = constant(
+        0.2, Clause.G3, "strength units", "Air and enablers the US adds to the force when it backs it.",
+        ge=0.0, le=2.0)
+    pledges_response: bool = lever(
+        False, Clause.G4, "switch",
+        "The US pledges G4 responses (a bilateral guarantee; not in the signed declaration).")
+    resolve: float = uncertainty(0.5, A, "0-1", "The US's initial resolve.", ge=0.0, le=1.0,
+                                 initial_only=True)
+    withdrawal_on_change: float = uncertainty(
+        0.5, A, "probability",
+        "Chance that a change of US administration withdraws its roles (monitoring lead, force "
+        "support, intelligence) and drops a political pledge.", ge=0.0, le=1.0)
 
 
 class Russia(Section):
-    """Russia's traits: all uncertainties or calibrated constants (no clause)."""
+    """Russia's traits: all uncertainties or constants (no clause)."""
 
     ambition: float = uncertainty(
-        1.0, A, "x baseline", "Revisionist ambition (weight of gains).", ge=0.0, le=3.0)
+        1.0, A, "x baseline", "Revisionist ambition (weight of gains).", ge=0.0, le=3.0, initial_only=True)
     ambition_spread: float = uncertainty(
         0.5, A, "sd of log ambition",
         "Spread of Russia's ambition across runs (drawn once a run): some ceasefires face a more "
-        "revisionist Russia than others.", ge=0.0, le=2.0)
+        "revisionist Russia than others (Fortna 2004: frailty).", ge=0.0, le=2.0, initial_only=True)
     ambition_drift: float = uncertainty(
         0.02, A, "per week (sd)", "Random-walk drift of ambition.", ge=0.0, le=0.5)
+    ambition_reversion: float = constant(
+        0.01, A, "per week", "Pull of ambition back to this run's anchor.", ge=0.0, le=1.0)
     risk_tolerance: float = uncertainty(
         1.0, A, "x baseline", "Divides the weight of expected costs.", ge=0.2, le=5.0)
     reconstitution_rate: float = uncertainty(
         0.006, A, "per week", "Speed at which strength returns towards its ceiling.",
         ge=0.0, le=0.1)
     rationality: float = uncertainty(
-        1.0, A, "logit precision", "Quantal-response precision of the ladder choice.",
+        1.0, A, "logit precision", "Quantal-response precision of Russia's choices at decision points.",
         ge=0.05, le=20.0)
+    misperception: float = uncertainty(
+        0.3, A, "sd of log-odds",
+        "Noise in Russia's reading of coalition resolve at each assessment (Jervis 1976).",
+        ge=0.0, le=3.0)
     initial_strength: float = uncertainty(
         1.0, A, "strength units", "Strength at the ceasefire (ceiling is 1.0 + max_strength_gain).",
-        ge=0.1, le=3.0)
+        ge=0.1, le=3.0, initial_only=True)
     max_strength_gain: float = constant(
         1.0, A, "strength units", "Room to regenerate above 1.0.", ge=0.0, le=3.0)
     prior_weight: float = constant(
         8.0, A, "pseudo-observations", "Weight of Russia's prior about coalition resolve.",
         ge=0.5, le=100.0)
-    learning_spillover: float = constant(
-        0.15, A, "weight", "Weight of an observation at one level on beliefs about the others.",
-        ge=0.0, le=1.0)
+    learning_spillover: float = uncertainty(
+        0.15, A, "weight",
+        "Weight of an observation at one level on beliefs about the others (between Press 2005: none, "
+        "and Weisiger & Yarhi-Milo 2015: some).", ge=0.0, le=1.0)
     weekly_discount: float = constant(
         0.97, A, "per week", "Discount of delayed punishment.", ge=0.5, le=1.0)
+
+
+class Campaigns(Section):
+    """Russia's campaigns: intent states, decision points, preparation and windows (assumption)."""
+
+    assessment_interval_weeks: int = uncertainty(
+        4, A, "weeks", "Time between Russia's periodic assessments (its regular decision points).",
+        ge=1, le=52)
+    compliant_probe_rate: float = uncertainty(
+        0.03, A, "per week", "Incidents by local units while Russia complies.", ge=0.0, le=2.0)
+    pressure_probe_rate: float = uncertainty(
+        0.5, A, "per week", "Grey-zone violations during a pressure campaign.", ge=0.0, le=5.0)
+    pressure_weeks: int = uncertainty(
+        10, A, "weeks", "Mean duration of a pressure campaign.", ge=1, le=104)
+    preparation_probe_rate: float = uncertainty(
+        0.3, A, "per week",
+        "Violations that intensify while an offensive is prepared (OSCE SMM before 24 Feb 2022).",
+        ge=0.0, le=5.0)
+    preparation_weeks_limited: int = uncertainty(
+        4, A, "weeks", "Time to prepare a limited offensive.", ge=1, le=52)
+    preparation_weeks_major: int = uncertainty(
+        16, A, "weeks",
+        "Time to prepare a renewed armed attack (2021-22: build-ups from spring, again from autumn).",
+        ge=1, le=104)
+    preparation_cost_per_week: float = constant(
+        0.05, A, "utility per week", "Cost of keeping a force ready to attack.", ge=0.0, le=5.0)
+    limited_offensive_weeks: int = uncertainty(
+        3, A, "weeks", "Duration of a limited offensive.", ge=1, le=26)
+    lookahead_weeks: int = uncertainty(
+        104, A, "weeks",
+        "How far ahead Russia compares acting now with waiting (shifting power: Fearon 1995, "
+        "Powell 2006).", ge=0, le=260)
+    planning_discount_per_year: float = uncertainty(
+        0.8, A, "per year", "How much a gain a year later is worth to Russia now.", ge=0.1, le=1.0)
+    surprise_bonus: float = uncertainty(
+        0.25, A, "x strength", "Extra effective strength of an attack that was not warned of (Betts 1982).",
+        ge=0.0, le=2.0)
+
+
+class Warning(Section):
+    """G1 and G5: indicators of a preparation, their detection, and the warning's measures."""
+
+    indicators_per_week_major: float = uncertainty(
+        1.5, A, "per week", "Observable indicators (build-ups, logistics) while preparing a major attack.",
+        ge=0.0, le=20.0)
+    indicators_per_week_limited: float = uncertainty(
+        0.5, A, "per week", "Observable indicators while preparing a limited offensive.", ge=0.0, le=20.0)
+    monitoring_detection: float = uncertainty(
+        0.5, Clause.G1, "probability at full coverage",
+        "Chance the monitoring mechanism detects an indicator, times coverage.", ge=0.0, le=1.0)
+    intelligence_detection: float = uncertainty(
+        0.6, Clause.G5, "probability at full sharing",
+        "Chance intelligence detects an indicator, times the intelligence picture.", ge=0.0, le=1.0)
+    false_indicator_rate: float = uncertainty(
+        0.05, Clause.G5, "per week", "Indicators reported when nothing is being prepared.", ge=0.0, le=5.0)
+    threshold: int = lever(
+        3, Clause.G1, "detected indicators", "Indicators within the window that issue a warning.",
+        ge=1, le=50)
+    window_weeks: int = lever(
+        6, Clause.G1, "weeks", "Window over which detected indicators are counted.", ge=1, le=52)
+    delay_weeks: int = lever(
+        1, Clause.C1, "weeks", "From the threshold to the warning's measures (before C1).", ge=0, le=26)
+    duration_weeks: int = lever(
+        8, Clause.G1, "weeks", "How long a warning's measures stay in force.", ge=1, le=104)
+    measures: list[WarningMeasure] = lever(
+        ["stockpile_prepositioning", "force_alert", "diplomatic_warning", "sanctions_threat"],
+        Clause.G1, "measures", "Pre-agreed measures a warning triggers.")
+    readiness_boost: float = lever(
+        0.15, Clause.P1, "x defence", "Ukraine's extra defence while warned (readiness).", ge=0.0, le=2.0)
+    force_alert_boost: float = lever(
+        0.5, Clause.G3, "x force strength", "Extra defence of a deployed force on alert.", ge=0.0, le=2.0)
+    sanctions_threat: float = lever(
+        0.2, Clause.G4, "sanctions level", "Sanctions level the coalition threatens if the attack comes.",
+        ge=0.0, le=2.0)
+    diplomatic_cost: float = constant(
+        0.3, A, "utility", "Cost to Russia of attacking after a public warning (audience, isolation).",
+        ge=0.0, le=10.0)
+
+
+class Sanctions(Section):
+    """Sanctions at the ceasefire, their relief as part of the deal, and snapback (G4: additional sanctions)."""
+
+    in_force_at_ceasefire: float = uncertainty(
+        0.3, A, "sanctions level", "Sanctions level at the ceasefire (drains Russia's reconstitution).",
+        ge=0.0, le=1.0, initial_only=True)
+    relief_per_year: float = lever(
+        0.15, A, "share of the ceasefire level per year",
+        "Relief of the ceasefire sanctions per year of compliance, as part of the deal.", ge=0.0, le=1.0)
+    snapback: Literal["automatic", "commission_vote", "none"] = lever(
+        "commission_vote", Clause.G4, "rule",
+        "automatic: relieved sanctions return on attributed violations; commission_vote: only if the "
+        "commission's vote passes again; none: no snapback (the Iran deal's template is automatic).")
+    snapback_threshold: int = lever(
+        3, Clause.G4, "attributed violations",
+        "Russian violations attributed within 26 weeks that trigger snapback.", ge=1, le=50)
+    decay_per_week: float = constant(
+        0.01, A, "per week", "Erosion of additional sanctions as they are evaded.", ge=0.0, le=0.5)
+    cost_weight: float = constant(
+        3.0, A, "utility per sanctions level",
+        "Weight in Russia's utility of sanctions restored or added by an attack.", ge=0.0, le=50.0)
 
 
 class Ukraine(Section):
     """Ukraine (P1): its own defence is the first layer of deterrence."""
 
     initial_strength: float = uncertainty(
-        0.7, Clause.P1, "strength units", "Force strength at the ceasefire.", ge=0.1, le=3.0)
-    initial_quality: float = uncertainty(1.0, Clause.P1, "multiplier", "Force quality.", ge=0.1, le=3.0)
+        0.7, Clause.P1, "strength units", "Force strength at the ceasefire.", ge=0.1, le=3.0,
+        initial_only=True)
+    initial_quality: float = uncertainty(1.0, Clause.P1, "multiplier", "Force quality.", ge=0.1, le=3.0,
+                                         initial_only=True)
     budget_gap: float = uncertainty(
         0.3, Clause.G2, "share", "Share of the defence budget unfunded without cooperation.",
         ge=0.0, le=1.0)
@@ -270,22 +479,65 @@ class Ukraine(Section):
     retaliation_boost: float = uncertainty(
         0.1, A, "per week", "Extra violation chance in the weeks after being probed.",
         ge=0.0, le=1.0)
+    retaliation_weeks: int = constant(
+        4, A, "weeks", "Weeks after a probe in which Ukrainian units retaliate more.", ge=0, le=52)
+    own_effort: float = constant(
+        0.0035, Clause.P1, "strength units per week", "What Ukraine funds itself.", ge=0.0, le=0.1)
+    aid_per_volume: float = constant(
+        0.003, Clause.G2, "strength units per week",
+        "G2 programmes and financing at volume 1 and coalition resolve 0.5.", ge=0.0, le=0.1)
+    co_production_rate: float = constant(
+        0.001, Clause.G5, "strength units per week", "Joint production at co_production 1.", ge=0.0, le=0.1)
+    maintenance: float = constant(
+        0.005, A, "per week", "Wear and demobilisation (share of strength lost a week).", ge=0.0, le=0.1)
+    fortification_own: float = constant(
+        0.002, Clause.G2, "per week", "Fortification built without help.", ge=0.0, le=0.1)
+    fortification_assisted: float = constant(
+        0.006, Clause.G2, "per week", "Fortification built with help at assistance 1.", ge=0.0, le=0.1)
+    fortification_bonus: float = constant(
+        0.5, Clause.G2, "x defence", "Defence added by complete fortification.", ge=0.0, le=3.0)
+    quality_ceiling: float = constant(
+        1.6, Clause.G5, "multiplier", "Quality training approaches.", ge=0.1, le=5.0)
+    training_rate: float = constant(
+        0.004, Clause.G5, "per week", "Speed of training at training 1.", ge=0.0, le=0.1)
+    assistance_decay: float = constant(
+        0.03, A, "per week", "Fading of intelligence and logistics responses.", ge=0.0, le=1.0)
 
 
 class Members(Section):
-    """Coalition members' politics (resolve, elections, fatigue)."""
+    """Coalition members' politics: resolve, elections, government changes, fatigue."""
 
     data_file: str = constant(
         "coalition_members.csv", Clause.G0, "file in scenarios/",
-        "Members table: names, regions, capacities.")
-    resolve_mean: float = uncertainty(0.5, A, "0-1", "Mean initial resolve.", ge=0.0, le=1.0)
+        "Members table: names, regions, capacities, legal lags and failure chances.", initial_only=True)
+    elections_file: str = constant(
+        "elections.csv", A, "file in scenarios/",
+        "National election dates 2026-2032 of every member and the US, with the chance and size of a "
+        "change of government's shift in resolve (sources in the file).", initial_only=True)
+    resolve_mean: float = uncertainty(0.5, A, "0-1", "Mean initial resolve.", ge=0.0, le=1.0,
+                                      initial_only=True)
     frontline_bonus: float = uncertainty(
-        0.2, A, "0-1", "Extra resolve of members bordering Russia or Belarus.", ge=0.0, le=1.0)
+        0.2, A, "0-1", "Extra resolve of members bordering Russia or Belarus.", ge=0.0, le=1.0,
+        initial_only=True)
     resolve_drift: float = uncertainty(0.01, A, "per week (sd)", "Random drift of resolve.", ge=0.0, le=0.2)
+    resolve_reversion: float = constant(
+        0.02, A, "per week", "Pull of resolve back to its anchor.", ge=0.0, le=1.0)
     election_shock: float = uncertainty(
-        0.1, A, "sd", "Resolve shock at a national election (every 4 years).", ge=0.0, le=1.0)
+        0.05, A, "sd", "Resolve noise at any election, beyond the data file's expected shift.",
+        ge=0.0, le=1.0)
+    government_change_scale: float = uncertainty(
+        1.0, A, "x data file", "Scales every election's chance of a change of government.", ge=0.0, le=3.0)
+    political_drop_probability: float = uncertainty(
+        0.5, Clause.G0, "probability",
+        "Chance a new, less supportive government drops its predecessor's political (unratified) "
+        "pledge; a ratified one survives (seed texts: ratify 'to avoid any later political challenge').",
+        ge=0.0, le=1.0)
     fatigue_per_year: float = uncertainty(
-        0.03, A, "per year", "Erosion of resolve from the cost of support.", ge=0.0, le=0.5)
+        0.03, A, "resolve per year", "Erosion of resolve over time while no threat is seen.",
+        ge=0.0, le=0.5)
+    threat_rally: float = uncertainty(
+        0.02, A, "resolve", "Resolve every member gains from a warning or an attributed Russian violation.",
+        ge=0.0, le=0.5)
     response_cost: float = uncertainty(
         0.03, A, "resolve", "Resolve a member loses each time it acts.", ge=0.0, le=0.5)
     bandwagon_weight: float = constant(
@@ -300,12 +552,14 @@ class Members(Section):
 
 
 class Payoffs(Section):
-    """Russia's payoffs: calibrated constants (docs/VALIDATION.md)."""
+    """Russia's payoffs per campaign (constants; docs/VALIDATION.md says which are fitted)."""
 
-    gain_probe: float = constant(0.6, A, "utility", "Value of a grey-zone probe.", ge=0.0, le=20.0)
+    gain_pressure: float = constant(
+        1.0, A, "utility", "Value of a pressure campaign (coercive leverage).", ge=0.0, le=20.0)
     gain_limited: float = constant(2.5, A, "utility", "Value of a successful local offensive.", ge=0.0, le=50.0)
     gain_major: float = constant(5.0, A, "utility", "Value of a successful renewed war.", ge=0.0, le=100.0)
-    base_cost_probe: float = constant(2.9, A, "utility", "Intrinsic cost of a probe.", ge=0.0, le=50.0)
+    base_cost_pressure: float = constant(
+        2.0, A, "utility", "Intrinsic cost of a pressure campaign.", ge=0.0, le=50.0)
     base_cost_limited: float = constant(5.8, A, "utility", "Intrinsic cost of a limited offensive.", ge=0.0, le=50.0)
     base_cost_major: float = constant(9.4, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0)
     combat_cost: float = constant(
@@ -314,18 +568,38 @@ class Payoffs(Section):
     punishment_weight: float = constant(
         0.07, Clause.G4, "utility per pledged unit", "Cost to Russia of one unit of pledged response.",
         ge=0.0, le=50.0)
-    tripwire_cost: float = constant(
-        7.0, Clause.G3, "utility per force unit", "Cost of striking deployed coalition troops.",
-        ge=0.0, le=100.0)
-    rear_tripwire_share: float = constant(
-        0.35, Clause.G3, "share", "Share of the tripwire cost when the force is in the rear.",
-        ge=0.0, le=1.0)
     military_effect: float = constant(
         0.14, Clause.G4, "defence per unit", "Defence added per unit of coalition military power acting.",
         ge=0.0, le=5.0)
     contest_exponent: float = constant(
         1.0, Clause.P1, "exponent", "Decisiveness of the strength ratio in the contest function.",
         ge=0.5, le=10.0)
+
+
+class War(Section):
+    """The war submodel (assumption): attrition, advance and the repel test."""
+
+    attrition: float = constant(0.01, A, "strength units per week", "Losses at even odds.", ge=0.0, le=0.5)
+    advance_pct: float = constant(
+        1.0, A, "% of territory per week", "Advance at full superiority.", ge=0.0, le=20.0)
+    repel_ratio: float = constant(
+        0.8, A, "strength / defence", "Russia is repelled below this ratio.", ge=0.0, le=5.0)
+    min_weeks: int = constant(8, A, "weeks", "Shortest war.", ge=1, le=104)
+    limited_gain_pct: float = constant(
+        0.2, A, "% of territory", "Ground a successful limited offensive week seizes.", ge=0.0, le=10.0)
+    territory_lost_outcome_pct: float = constant(
+        5.0, A, "% of territory", "Loss that counts as territory_lost at the horizon.", ge=0.0, le=100.0)
+
+
+class Shock(BaseModel):
+    """A dated, scripted change of parameters (for example the US ending its backstop in 2029)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date | None = Field(None, description="Calendar date of the shock (or give week).")
+    week: int | None = Field(None, ge=0, description="Week after the ceasefire (or give date).")
+    set: dict[str, Any] = Field(description="Dotted parameter paths and their new values.")
+    description: str = Field("", description="What happens, in words (goes to the event log).")
 
 
 class Scenario(BaseModel):
@@ -335,9 +609,14 @@ class Scenario(BaseModel):
 
     name: str = Field("unnamed", description="Scenario name (defaults to the file's stem).")
     description: str = Field("", description="One line: what this scenario represents.")
+    ceasefire_date: dt.date = Field(
+        dt.date(2026, 7, 1), description="Date the ceasefire enters into force (week 0, G0).",
+        json_schema_extra={"role": "uncertainty", "unit": "date", "clause": "G0", "source": "assumption",
+                           "initial_only": True})
     horizon_weeks: int = Field(
         260, ge=1, le=2600, description="Weeks simulated (260 = 5 years).",
-        json_schema_extra={"role": "constant", "unit": "weeks", "clause": "G0"})
+        json_schema_extra={"role": "constant", "unit": "weeks", "clause": "G0", "source": "assumption",
+                           "initial_only": True})
     ratification: Ratification = Ratification()
     monitoring: Monitoring = Monitoring()
     commission: Commission = Commission()
@@ -348,17 +627,70 @@ class Scenario(BaseModel):
     coordination_cell: CoordinationCell = CoordinationCell()
     united_states: UnitedStates = UnitedStates()
     russia: Russia = Russia()
+    campaigns: Campaigns = Campaigns()
+    warning: Warning = Warning()
+    sanctions: Sanctions = Sanctions()
     ukraine: Ukraine = Ukraine()
     members: Members = Members()
     payoffs: Payoffs = Payoffs()
+    war: War = War()
+    shocks: list[Shock] = Field(default_factory=list, description="Dated parameter changes.")
 
     @model_validator(mode="after")
     def _coherent(self) -> Scenario:
         if self.commission.enabled and not self.monitoring.enabled:
             raise ValueError(
-                "commission.enabled needs monitoring.enabled: the commission attributes "
-                "what monitoring reports (G1)")
+                "@commission.enabled|commission.enabled needs monitoring.enabled: the commission "
+                "attributes what monitoring reports (G1)|monitoring.enabled: true, or commission.enabled: false")
+        for i, shock in enumerate(self.shocks):
+            _check_shock(self, i, shock)
         return self
+
+    def date_of(self, week: int) -> dt.date:
+        return self.ceasefire_date + dt.timedelta(weeks=week)
+
+    def week_of(self, day: dt.date) -> int:
+        return (day - self.ceasefire_date).days // 7
+
+
+def _check_shock(scenario: Scenario, i: int, shock: Shock) -> None:
+    """Errors read '@key.path|message|allowed' so the loader can point at the file's line."""
+    where = f"shocks.{i}"
+    last = scenario.date_of(scenario.horizon_weeks - 1)
+    if (shock.date is None) == (shock.week is None):
+        raise ValueError(f"@{where}|give exactly one of date or week|date: YYYY-MM-DD, or week: a whole number")
+    week = shock.week if shock.week is not None else scenario.week_of(shock.date)
+    if not 0 <= week < scenario.horizon_weeks:
+        given = shock.date.isoformat() if shock.date is not None else str(shock.week)
+        key = "date" if shock.date is not None else "week"
+        raise ValueError(f"@{where}.{key}|{given} is outside the horizon|a date from "
+                         f"{scenario.ceasefire_date.isoformat()} to {last.isoformat()} (weeks 0 to "
+                         f"{scenario.horizon_weeks - 1})")
+    if not shock.set:
+        raise ValueError(f"@{where}.set|no parameter to change|a mapping of dotted parameter paths to values")
+    fields = {}
+    for path, value in shock.set.items():
+        parts = str(path).split(".")
+        section = Scenario.model_fields.get(parts[0]) if len(parts) == 2 else None
+        ann = section.annotation if section is not None else None
+        if not (isinstance(ann, type) and issubclass(ann, Section) and parts[1] in ann.model_fields):
+            raise ValueError(f"@{where}.set.{path}|unknown parameter|a dotted path such as "
+                             f"united_states.leads_monitoring (see `python -m sim scenarios --parameters`)")
+        extra = ann.model_fields[parts[1]].json_schema_extra or {}
+        if extra.get("initial_only"):
+            raise ValueError(f"@{where}.set.{path}|is read at the ceasefire only and cannot change later|"
+                             f"a parameter that acts during the run")
+        fields.setdefault(parts[0], {})[parts[1]] = value
+    data = scenario.model_dump(exclude={"shocks"})
+    for section, values in fields.items():
+        data[section].update(values)
+    try:
+        Scenario.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise ValueError(f"@{where}.set.{loc}|{err['msg']} (given: {err.get('input')!r})|"
+                         f"what the key allows in a scenario") from None
 
 
 SECTIONS: tuple[str, ...] = tuple(

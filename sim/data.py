@@ -1,0 +1,34 @@
+"""The scenario library's data files, read once per process and checked.
+
+- the members table (capacities, legal lags and ratification failure chances, G0),
+- national elections 2026-2032 with the chance and size of a change of government,
+- the Multinational Force's contributions by nation and domain (G3).
+
+Sources are cited at the top of each file and in docs/DATA.md.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from sim.config.tables import read_table
+
+
+@lru_cache(maxsize=8)
+def read_members(path: Path) -> pd.DataFrame:
+    return read_table(path, "members")
+
+
+@lru_cache(maxsize=8)
+def read_elections(path: Path) -> pd.DataFrame:
+    table = read_table(path, "elections")
+    table["date"] = pd.to_datetime(table["date"]).dt.date
+    return table
+
+
+@lru_cache(maxsize=8)
+def read_force_contributions(path: Path) -> pd.DataFrame:
+    return read_table(path, "force_contributions")
