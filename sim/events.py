@@ -9,7 +9,9 @@ from sim.clauses import Clause
 EVENT_KINDS: tuple[str, ...] = (
     "violation", "detection", "false_alarm", "attribution", "decision", "response",
     "corrective_measure", "ratification", "request", "deployment", "escalation",
-    "surge", "war_end", "coordination",
+    "surge", "war_end", "coordination", "campaign", "indicator", "indicator_detected", "warning",
+    "warning_measure", "election", "government_change", "pledge", "us_roles", "sanctions", "shock",
+    "casualties",
 )
 
 

@@ -1,16 +1,21 @@
 """The deterrence model: one step is one week after the ceasefire (G0: t = 0).
 
 Read ``step()`` top to bottom: it is the weekly order of docs/ODD.md (section 3).
+Each mechanism lives with its actor (``sim/agents/``), the war in ``sim/war.py``,
+decisions' consequences in ``sim/responses.py``; the model orders the week and
+holds what the actors share.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import deque
 from pathlib import Path
 
 import mesa
 import numpy as np
 
+from sim import responses, shocks
 from sim.agents import (
     CoalitionMember,
     CoordinationCell,
@@ -21,31 +26,26 @@ from sim.agents import (
     Ukraine,
     UnitedStates,
 )
-from sim.agents.coalition import Coalition, read_members
-from sim.agents.monitoring import RUSSIA, Decision, Violation
-from sim.agents.russia import contest
-from sim.clauses import Clause
+from sim.agents.coalition import Coalition
+from sim.agents.monitoring import Decision, Outcome
+from sim.agents.outlook import Outlook
+from sim.agents.sanctions import SNAPBACK_WINDOW_WEEKS, SanctionsRegime
 from sim.config import SCENARIOS_DIR, Scenario, load_scenario
+from sim.data import read_elections, read_force_contributions, read_members
 from sim.events import EventLog
 from sim.ladder import Action
+from sim.war import War
 
 # Independent random streams, one per mechanism, so that switching one mechanism
 # off does not shift the draws of the others (common random numbers across designs).
-STREAMS = ("russia", "ukraine", "members", "monitoring", "commission", "us")
-
-# War (assumptions, docs/ODD.md 7): weekly attrition, advance and the repel test.
-ATTRITION = 0.01
-ADVANCE_PCT = 1.0  # % of territory per week at full superiority
-REPEL_RATIO = 0.8
-MIN_WAR_WEEKS = 8
-LIMITED_GAIN_PCT = 0.2
-ASSESSMENT_PERIOD = 4  # weeks between Russia's readings of coalition politics
+STREAMS = ("russia", "ukraine", "members", "monitoring", "commission", "us", "force")
 
 STEP_REPORTERS = (
-    "escalation_level", "at_war", "p_major", "credibility_probe", "credibility_limited",
-    "credibility_major", "russia_strength", "russia_ambition", "sanctions_cost",
-    "ukraine_defence", "ukraine_strength", "fortification", "coverage", "force_phase",
-    "force_strength", "mean_member_resolve", "ratified_share", "territory_lost_pct",
+    "date", "russia_intent", "escalation_level", "at_war", "credibility_probe", "credibility_limited",
+    "credibility_major", "window_value", "russia_strength", "russia_ambition", "sanctions_level",
+    "ukraine_defence", "ukraine_strength", "fortification", "coverage", "warning_in_force",
+    "indicators_detected", "force_phase", "force_strength", "force_troops", "mean_member_resolve",
+    "ratified_share", "pledged_share", "us_roles", "territory_lost_pct",
 )
 
 
@@ -58,59 +58,67 @@ class DeterrenceModel(mesa.Model):
         super().__init__(rng=int(children[0].generate_state(1)[0]))
         self.streams = {name: np.random.default_rng(c) for name, c in zip(STREAMS, children[1:])}
         self.scenario_config = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        sc = self.scenario_config
         self.seed = seed
         self.week = 0
-        self.horizon = self.scenario_config.horizon_weeks
+        self.horizon = sc.horizon_weeks
         self.events = EventLog(record_events)
         self.collect_steps = collect_steps
         self.step_period = max(1, step_period)
-        # War and escalation state.
-        self.at_war = False
-        self.escalation_week: int | None = None
-        self.war_weeks = 0  # weeks of the current war
-        self.total_war_weeks = 0
-        self.ad_hoc_decisions = 0
-        self.territory_lost_pct = 0.0
-        self.war_support = 0.0  # G4 military responses in the field
         self.violations = {lvl: 0 for lvl in Action}
-        self.false_blames = 0
         self.learning_queue: deque[tuple[int, Action, float]] = deque()
         self.pending_decisions: list[Decision] = []
         self.detection_to_response: list[int] = []
+        self.false_blames = 0
+        self.shocks = shocks.schedule(self)
 
-        # Agents (MODEL.md). Coalition members come from the data file (G0).
-        table = read_members(Path(SCENARIOS_DIR) / self.scenario_config.members.data_file)
-        self.coalition = Coalition(self, table)
+        # Agents (MODEL.md). Coalition members and elections come from the data files (G0).
+        library = Path(SCENARIOS_DIR)
+        self.coalition = Coalition(self, read_members(library / sc.members.data_file),
+                                   read_elections(library / sc.members.elections_file))
         self.members = [CoalitionMember(self, i) for i in range(self.coalition.n_members)]
         self.united_states = UnitedStates(self, self.coalition.us)
-        self.cell = CoordinationCell(self) if self.scenario_config.coordination_cell.enabled else None
+        self.cell = CoordinationCell(self) if sc.coordination_cell.enabled else None
         self.monitoring = MonitoringMechanism(self)
         self.commission = SpecialCommission(self)
         self.ukraine = Ukraine(self)
-        self.force = MultinationalForce(self)
+        self.force = MultinationalForce(self, read_force_contributions(library / sc.force.contributions_file))
+        self.sanctions = SanctionsRegime(self)
+        self.war = War(self)
         self.russia = Russia(self)
-        self.response_discount = self.scenario_config.russia.weekly_discount ** self.total_response_delay()
+        self.outlook = Outlook(self)
+        self.response_discount = sc.russia.weekly_discount ** self.total_response_delay()
         self.datacollector = mesa.DataCollector(model_reporters={k: k for k in STEP_REPORTERS})
 
     # --- the week ------------------------------------------------------------------
     def step(self) -> None:
         week = self.week
-        self.coalition.advance_ratification(week)          # 0. legal procedures (G0)
-        violations = self.carry_out(self.russia.decide())  # 1. Russia decides on the ladder
-        ukrainian = self.ukraine.violate(week)             # 2. Ukraine's own minor violations
+        if week in self.shocks:                              # 0. scripted shocks,
+            shocks.apply(self, week, self.shocks[week])
+        if self.coalition.advance_politics(week):            #    legal procedures (G0), elections
+            self.russia.trigger = "politics"
+        moves = self.russia.act(week)                        # 1. Russia: decision points, campaigns
+        violations = self.carry_out(moves, week)
+        ukrainian = self.ukraine.violate(week)               # 2. Ukraine's own minor violations
         if ukrainian is not None:
             violations.append(ukrainian)
-        reports = self.monitoring.observe(violations, week)  # 3. detection, attribution (G1)
-        self.commission.receive(reports, week)
-        self.pending_decisions += self.commission.deliberate(week)  # 4. commission decides (G1)
-        self.respond(week)                                  # 5. members and the US respond (G4)
-        self.learn(week)                                    # 6. Russia updates its beliefs
-        self.ukraine.evolve(week)                           # 7. Ukraine's forces (P1, G2, G5)
-        self.force.advance(week)                            # 8. the force (G3)
-        self.russia.evolve()                                # 9. capacities and politics evolve
-        self.coalition.drift(week)
-        if week % ASSESSMENT_PERIOD == 0:
-            self.coalition.assess()
+        reports, seen = self.monitoring.observe(violations, week)  # 3. detection, attribution (G1)
+        if self.monitoring.watch(moves.indicators, week):    #    indicators and warning (G1, G5)
+            responses.warning_measures(self, week)
+        outcome = Outcome()
+        self.commission.receive(reports, seen, week, outcome)  # 4. commission decides (G1)
+        self.commission.deliberate(week, outcome)
+        self.pending_decisions += outcome.decisions
+        self.learning_queue.extend((w, lvl, 0.0) for w, lvl in outcome.unanswered)
+        responses.respond(self, week)                        # 5. members respond (G4), sanctions
+        self.sanctions.week(week, self.war.at_war,
+                            self.commission.attributed_to_russia_within(week, SNAPBACK_WINDOW_WEEKS),
+                            moves.launched_war)
+        self.learn(week)                                     # 6. Russia updates its beliefs
+        self.ukraine.evolve(week, self.war.at_war)           # 7. Ukraine's forces (P1, G2, G5)
+        self.force.advance(week, self.war.at_war)            # 8. the force (G3)
+        self.russia.evolve(self.war.at_war, self.sanctions.level)  # 9. capacities and politics evolve
+        self.coalition.drift()
         if self.collect_steps and (week % self.step_period == 0 or week == self.horizon - 1):
             self.datacollector.collect(self)
         self.week += 1
@@ -122,91 +130,27 @@ class DeterrenceModel(mesa.Model):
             self.step()
         return self
 
-    # --- 1. Russia's action --------------------------------------------------------
-    def carry_out(self, action: Action) -> list[Violation]:
-        week = self.week
-        if self.at_war:
-            self.fight(week)
+    # --- 1. Russia's moves ---------------------------------------------------------
+    def carry_out(self, moves, week: int) -> list:
+        """Count Russia's violations, fight a limited offensive, start or fight a war."""
+        if self.war.at_war:
+            if self.war.fight(week):
+                self.russia.war_ended(week)
             return []
-        if action == Action.COMPLY:
-            return []
-        self.violations[action] += 1
-        violation = Violation(week, RUSSIA, action)
-        log = self.events
-        if action == Action.PROBE:
-            self.ukraine.last_probed = week
-            log.add(week, "violation", "Russia", "probe", Clause.ASSUMPTION,
-                    "grey-zone violation: shelling, drones or sabotage")
-        elif action == Action.LIMITED:
-            self.ukraine.last_probed = week
-            defence = self.ukraine.defence + self.force.limited_defence
-            p_win = contest(self.russia.strength, defence, self.scenario_config.payoffs.contest_exponent)
-            won = self.russia.stream.random() < p_win
-            self.russia.strength = max(0.05, self.russia.strength - ATTRITION)
-            self.ukraine.strength = max(0.05, self.ukraine.strength - ATTRITION)
-            if won:
-                self.territory_lost_pct += LIMITED_GAIN_PCT
-            log.add(week, "violation", "Russia", "limited", Clause.P1,
-                    "local offensive " + ("seized ground" if won else "held by Ukraine's defence"))
-        else:
-            self.at_war = True
-            if self.escalation_week is None:
-                self.escalation_week = week
-            self.war_weeks = 0
-            self.ukraine.schedule_surge(week)  # G2: stockpiles "in case of a future armed attack"
-            log.add(week, "escalation", "Russia", "major", Clause.G4,
-                    "renewed armed attack: the G4 commitments are called on")
-        return [violation]
-
-    def fight(self, week: int) -> None:
-        """A week of renewed war: attrition, advance, and whether Russia is repelled."""
-        ru, ua = self.russia, self.ukraine
-        defence = ua.defence + self.force.major_defence + self.war_support
-        s = ru.strength
-        self.war_weeks += 1
-        self.total_war_weeks += 1
-        self.territory_lost_pct += ADVANCE_PCT * max(0.0, s - defence) / (s + defence)
-        ru.strength = max(0.05, s - ATTRITION * defence / (s + defence) * 2.0)
-        ua.strength = max(0.05, ua.strength - ATTRITION * s / (s + defence) * 2.0)
-        if self.war_weeks >= MIN_WAR_WEEKS and ru.strength < REPEL_RATIO * defence:
-            self.at_war = False
-            self.war_support = 0.0
-            self.events.add(week, "war_end", "Ukraine", "major", Clause.P1,
-                            f"attack repelled after {self.war_weeks} weeks")
-
-    # --- 5. responses ---------------------------------------------------------------
-    def respond(self, week: int) -> None:
-        due = [d for d in self.pending_decisions if d.respond_week <= week]
-        if not due:
-            return
-        self.pending_decisions = [d for d in self.pending_decisions if d.respond_week > week]
-        log = self.events
-        measures_by_level = self.scenario_config.commission.corrective_measures
-        for d in due:
-            if d.attributed_to != RUSSIA:
-                log.add(week, "corrective_measure", "SpecialCommission", d.level.label, Clause.G1,
-                        "demarche to Ukraine")
-                continue
-            measures = [] if d.ad_hoc else measures_by_level.get(d.level.label, [])
-            if "demarche" in measures:
-                log.add(week, "corrective_measure", "SpecialCommission", d.level.label, Clause.G1,
-                        "demarche to Russia")
-            if "monitoring_surge" in measures:
-                self.monitoring.surge(week)
-                log.add(week, "corrective_measure", "MonitoringMechanism", d.level.label, Clause.G1,
-                        f"monitoring surge for {self.scenario_config.monitoring.surge_weeks} weeks")
-            if "stockpile_release" in measures:
-                self.ukraine.schedule_surge(week)
-            share, power = self.coalition.respond(d.level, week)
-            self.russia.punish(power.get("sanctions", 0.0))
-            self.ukraine.add_assistance(0.2 * (power.get("intelligence", 0.0) + power.get("logistics", 0.0)))
-            if self.at_war:
-                self.war_support += self.scenario_config.payoffs.military_effect * power.get("military", 0.0)
-            if d.violation is not None:
-                self.detection_to_response.append(week - d.violation.week)
-            if d.violation is None or d.violation.perpetrator != RUSSIA:
-                self.false_blames += 1
-            self.learning_queue.append((week, d.level, share))
+        for v in moves.violations:
+            self.violations[v.level] += 1
+            if v.level == Action.PROBE:
+                self.ukraine.last_probed = week
+            elif v.level == Action.LIMITED:
+                self.ukraine.last_probed = week
+                self.war.limited_offensive(week, responses.limited_contest(self))
+        if moves.launched_war:
+            self.war.start(week)
+            self.ukraine.schedule_surge(week, "stockpiles opened after the armed attack")
+            hit = self.force.strike(week, self.streams["force"])
+            f = self.scenario_config.force
+            self.coalition.struck(week, hit, f.casualty_rally, f.ally_rally_share, self.force.contributors)
+        return list(moves.violations)
 
     # --- 6. learning ------------------------------------------------------------------
     def learn(self, week: int) -> None:
@@ -215,60 +159,38 @@ class DeterrenceModel(mesa.Model):
             _, level, share = q.popleft()
             self.russia.observe(level, share)
 
-    # --- hooks used by the monitoring chain ---------------------------------------------
-    def note_seen(self, v: Violation) -> None:
-        """A violation was seen. With no commission, only a major attack is acted on."""
-        if v.perpetrator != RUSSIA or not self.commission_absent():
-            return
-        if v.level == Action.MAJOR:
-            delay = self.expedite(self.scenario_config.commitments.ad_hoc_delay_weeks,
-                                  "ad hoc response", v.level.label)
-            self.ad_hoc_decisions += 1
-            self.events.add(v.week, "decision", "Coalition", "major", Clause.ASSUMPTION,
-                            f"no commission: the attack is self-evident; ad hoc responses in {delay} weeks")
-            self.pending_decisions.append(Decision(v.week, v.level, RUSSIA, v.week + delay, v, ad_hoc=True))
-        else:
-            delay = self.delay(self.scenario_config.commitments.ad_hoc_delay_weeks)
-            self.learning_queue.append((v.week + delay, v.level, 0.0))
-
-    def note_unanswered(self, v: Violation | None, week: int) -> None:
-        """A Russian violation was seen and went unpunished: Russia learns it."""
-        if v is not None and v.perpetrator == RUSSIA:
-            self.learning_queue.append((week, v.level, 0.0))
-
-    def commission_absent(self) -> bool:
-        return not self.scenario_config.commission.enabled
-
-    # --- delays (C1) ------------------------------------------------------------------
-    def delay(self, weeks: int) -> int:
-        return self.cell.shorten(weeks) if self.cell is not None else weeks
-
-    def response_delay(self) -> int:
-        return self.delay(self.scenario_config.commitments.response_delay_weeks)
-
-    def expedite(self, weeks: int, stage: str, level: str) -> int:
-        """A delay for a real case: shortened, and logged, by the coordination cell (C1)."""
-        return self.cell.expedite(weeks, stage, level) if self.cell is not None else weeks
-
     def total_response_delay(self) -> int:
         """Weeks from a violation to the response Russia expects."""
-        if self.commission_absent():
-            return self.delay(self.scenario_config.commitments.ad_hoc_delay_weeks)
-        return (self.scenario_config.monitoring.latency_weeks + self.commission.deliberation_weeks()
-                + self.response_delay())
+        sc = self.scenario_config
+        if not sc.commission.enabled:
+            return self.cell.shorten(sc.commitments.ad_hoc_delay_weeks) if self.cell else sc.commitments.ad_hoc_delay_weeks
+        return (sc.monitoring.latency_weeks + self.commission.deliberation_weeks()
+                + (self.cell.shorten(sc.commitments.response_delay_weeks) if self.cell
+                   else sc.commitments.response_delay_weeks))
 
     # --- model-level measures (steps.csv, dashboard) -----------------------------------
     @property
-    def false_blame_rate(self) -> float:
-        return self.false_blames / (self.week + 52.0)
+    def at_war(self) -> bool:
+        return self.war.at_war
+
+    @property
+    def escalation_week(self) -> int | None:
+        return self.war.escalation_week
+
+    @property
+    def date(self) -> str:
+        return self.scenario_config.date_of(self.week).isoformat()
+
+    def date_of(self, week: int) -> dt.date:
+        return self.scenario_config.date_of(week)
+
+    @property
+    def russia_intent(self) -> str:
+        return self.russia.intent.label
 
     @property
     def escalation_level(self) -> int:
         return int(self.russia.action)
-
-    @property
-    def p_major(self) -> float:
-        return self.russia.probabilities[Action.MAJOR]
 
     @property
     def credibility_probe(self) -> float:
@@ -283,6 +205,10 @@ class DeterrenceModel(mesa.Model):
         return self.russia.credibility(Action.MAJOR)
 
     @property
+    def window_value(self) -> float:
+        return self.russia.window_value
+
+    @property
     def russia_strength(self) -> float:
         return self.russia.strength
 
@@ -291,8 +217,8 @@ class DeterrenceModel(mesa.Model):
         return self.russia.ambition
 
     @property
-    def sanctions_cost(self) -> float:
-        return self.russia.sanctions_cost
+    def sanctions_level(self) -> float:
+        return self.sanctions.level
 
     @property
     def ukraine_defence(self) -> float:
@@ -311,6 +237,14 @@ class DeterrenceModel(mesa.Model):
         return self.monitoring.coverage
 
     @property
+    def warning_in_force(self) -> bool:
+        return self.monitoring.warned
+
+    @property
+    def indicators_detected(self) -> int:
+        return self.monitoring.indicators_detected
+
+    @property
     def force_phase(self) -> str:
         return self.force.phase.label
 
@@ -319,9 +253,29 @@ class DeterrenceModel(mesa.Model):
         return self.force.total_strength
 
     @property
+    def force_troops(self) -> int:
+        return self.force.troops_deployed
+
+    @property
     def mean_member_resolve(self) -> float:
         return float(self.coalition.resolve[: self.coalition.n_members].mean())
 
     @property
     def ratified_share(self) -> float:
         return float(self.coalition.ratified[: self.coalition.n_members].mean())
+
+    @property
+    def pledged_share(self) -> float:
+        return float(self.coalition.pledges[: self.coalition.n_members].mean())
+
+    @property
+    def us_roles(self) -> str:
+        us = self.united_states
+        roles = [name for name, held in (("monitoring", us.leads_monitoring), ("force", us.backs_force),
+                                          ("intelligence", us.shares_intelligence),
+                                          ("pledge", bool(self.coalition.pledges[self.coalition.us]))) if held]
+        return "+".join(roles) or "none"
+
+    @property
+    def territory_lost_pct(self) -> float:
+        return self.war.territory_lost_pct

@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from sim.events import EVENT_KINDS
 from sim.ladder import RESPONSE_TYPES, Action
 
 # name -> (pandas dtype after a plain read_csv, unit, meaning)
@@ -27,12 +28,23 @@ RUN_COLUMNS: dict[str, Column] = {
     "scenario": ("object", "", "Scenario name."),
     "seed": ("int64", "", "Integer seed of the run (drives every random stream)."),
     "horizon_weeks": ("int64", "weeks", "Weeks simulated."),
+    "ceasefire_date": ("object", "date", "Date the ceasefire entered into force (week 0), YYYY-MM-DD."),
     "escalated": ("bool", "", "Russia carried out a renewed armed attack (major) before the horizon."),
     "escalation_week": ("float64", "weeks", "Week of the first major attack; empty when censored."),
+    "escalation_date": ("object", "date", "Date of the first major attack; empty when censored."),
     "survival_weeks": ("int64", "weeks", "Escalation week, or the horizon when censored (survival time)."),
     "violations_probe": ("int64", "count", "Russian grey-zone violations (probes)."),
     "violations_limited": ("int64", "count", "Russian limited offensives."),
     "violations_major": ("int64", "count", "Russian renewed armed attacks."),
+    "pressure_campaigns": ("int64", "count", "Grey-zone pressure campaigns Russia started."),
+    "preparations_limited": ("int64", "count", "Preparations of a limited offensive Russia started."),
+    "preparations_major": ("int64", "count", "Preparations of a renewed armed attack Russia started."),
+    "preparations_aborted": ("int64", "count", "Preparations Russia aborted once a warning exposed them."),
+    "preparations_stood_down": ("int64", "count", "Preparations completed but not launched (go/no-go)."),
+    "indicators_detected": ("int64", "count", "Indicators of a preparation detected (G1 monitoring, G5 intelligence)."),
+    "false_indicators": ("int64", "count", "Detected indicators when nothing was being prepared (G5)."),
+    "warnings": ("int64", "count", "Warnings whose pre-agreed measures took effect (G1, G5, C1)."),
+    "attack_warned": ("bool", "", "The first major attack came after a warning exposed it (false if none came)."),
     "ukraine_violations": ("int64", "count", "Minor violations by Ukrainian units."),
     "detected": ("int64", "count", "Violations detected by the monitoring mechanism (G1)."),
     "false_alarms": ("int64", "count", "Reports of violations that did not happen (G1)."),
@@ -44,17 +56,23 @@ RUN_COLUMNS: dict[str, Column] = {
     "members_acted": ("int64", "count", "States (the US included) that responded at least once."),
     "median_response_delay_weeks": ("float64", "weeks", "Median weeks from violation to response; empty if none."),
     "ratified_members": ("int64", "count", "Members whose commitment is legally binding at the end (G0)."),
-    "us_ratified": ("bool", "", "The US Congress ratified the US commitment (G0)."),
-    "us_backstop": ("bool", "", "The US backs the force in this run (G3, drawn once)."),
+    "government_changes": ("int64", "count", "Changes of government after elections, members and the US."),
+    "pledges_dropped": ("int64", "count", "Political (unratified) pledges dropped by a new government (G0)."),
+    "us_pledged": ("bool", "", "The US holds a G4 pledge at the end (a bilateral guarantee)."),
+    "us_ratified": ("bool", "", "The US Congress ratified a US guarantee (G0)."),
+    "us_backstop": ("bool", "", "The US backs the force at the end of the run (G3)."),
+    "us_roles_withdrawn_week": ("float64", "weeks", "Week the US withdrew its roles; empty if never."),
     "force_phase": ("object", "", "Force phase at the end: not_requested, requested, deploying, deployed (G3)."),
     "force_deployed_week": ("float64", "weeks", "Week the force was fully deployed; empty if never (G3)."),
+    "force_troops": ("int64", "troops", "Troops of the force deployed at the end (G3)."),
     "stockpile_surges": ("int64", "count", "Stockpile surges that reached Ukraine (G2)."),
     "credibility_probe": ("float64", "0-1", "Russia's final believed response share at the probe level."),
     "credibility_limited": ("float64", "0-1", "Russia's final believed response share at the limited level."),
     "credibility_major": ("float64", "0-1", "Russia's final believed response share at the major level."),
     "russia_strength": ("float64", "strength units", "Russia's final military strength."),
     "ukraine_defence": ("float64", "strength units", "Ukraine's final effective defence (P1)."),
-    "sanctions_cost": ("float64", "index", "Russia's final accumulated sanctions cost."),
+    "sanctions_level": ("float64", "sanctions level", "Sanctions on Russia at the end: ceasefire level less relief, plus G4 sanctions."),
+    "snapbacks": ("int64", "count", "Times relieved sanctions snapped back (G4)."),
     "attack_outcome": ("object", "", "none, repelled, stalemate or territory_lost."),
     "war_weeks": ("int64", "weeks", "Weeks of renewed war fought."),
     "territory_lost_pct": ("float64", "%", "Share of held territory lost to limited and major attacks."),
@@ -63,32 +81,38 @@ RUN_COLUMNS: dict[str, Column] = {
 STEP_COLUMNS: dict[str, Column] = {
     "run_id": ("int64", "", "Run identifier (joins runs.csv)."),
     "week": ("int64", "weeks", "Week after the ceasefire (0 = entry into force, G0)."),
-    "escalation_level": ("int64", "0-3", "Russia's action: 0 comply, 1 probe, 2 limited, 3 major."),
+    "date": ("object", "date", "Calendar date of the week, YYYY-MM-DD."),
+    "russia_intent": ("object", "", "Russia's intent: compliant, pressure, preparing, attacking (limited), at_war."),
+    "escalation_level": ("int64", "0-3", "Russia's highest rung this week: 0 comply, 1 probe, 2 limited, 3 major."),
     "at_war": ("bool", "", "Renewed war is under way."),
-    "p_major": ("float64", "probability", "Russia's logit probability of a major attack this week."),
     "credibility_probe": ("float64", "0-1", "Believed response share at the probe level."),
     "credibility_limited": ("float64", "0-1", "Believed response share at the limited level."),
     "credibility_major": ("float64", "0-1", "Believed response share at the major level."),
+    "window_value": ("float64", "utility", "Russia's value of waiting for a later attack (0: no window ahead)."),
     "russia_strength": ("float64", "strength units", "Russia's military strength."),
     "russia_ambition": ("float64", "x baseline", "Russia's revisionist ambition."),
-    "sanctions_cost": ("float64", "index", "Russia's accumulated sanctions cost."),
+    "sanctions_level": ("float64", "sanctions level", "Sanctions on Russia."),
     "ukraine_defence": ("float64", "strength units", "Ukraine's effective defence (P1)."),
     "ukraine_strength": ("float64", "strength units", "Ukraine's force strength (G2)."),
     "fortification": ("float64", "0-1", "Fortification level (G2)."),
     "coverage": ("float64", "share", "Monitoring coverage (G1)."),
+    "warning_in_force": ("bool", "", "A warning's measures are in force (G1, G5)."),
+    "indicators_detected": ("int64", "count", "Indicators detected so far (G1, G5)."),
     "force_phase": ("object", "", "Phase of the Multinational Force (G3)."),
     "force_strength": ("float64", "strength units", "Deployed force strength, all domains (G3)."),
+    "force_troops": ("int64", "troops", "Troops of the force deployed (G3)."),
     "mean_member_resolve": ("float64", "0-1", "Mean resolve of coalition members."),
     "ratified_share": ("float64", "share", "Share of members with a binding commitment (G0)."),
+    "pledged_share": ("float64", "share", "Share of members still holding their pledge (G0, G4)."),
+    "us_roles": ("object", "", "US roles held: monitoring, force, intelligence, pledge, joined by '+', or none."),
     "territory_lost_pct": ("float64", "%", "Territory lost so far."),
 }
 
 EVENT_COLUMNS: dict[str, Column] = {
     "run_id": ("int64", "", "Run identifier (joins runs.csv)."),
     "week": ("int64", "weeks", "Week of the event."),
-    "kind": ("object", "", "violation, detection, false_alarm, attribution, decision, response, "
-                           "corrective_measure, ratification, request, deployment, escalation, surge, war_end, "
-                           "coordination."),
+    "date": ("object", "date", "Calendar date of the event's week, YYYY-MM-DD."),
+    "kind": ("object", "", ", ".join(EVENT_KINDS) + "."),
     "actor": ("object", "", "Who acted: Russia, Ukraine, a member, the US, an institution."),
     "level": ("object", "", "Ladder level concerned (probe, limited, major) or empty."),
     "clause": ("object", "", "Clause of the declaration that acted (P1, G0-G5, C1) or A (assumption)."),
@@ -110,52 +134,63 @@ def run_record(model: Any) -> dict[str, Any]:
     import numpy as np
 
     coal, counts = model.coalition, model.events.counts
-    commission = model.commission
+    commission, ru, mon, us = model.commission, model.russia, model.monitoring, model.united_states
     esc = model.escalation_week
     delays = model.detection_to_response
-    outcome = "none"
-    if esc is not None:
-        if model.at_war:
-            outcome = "territory_lost" if model.territory_lost_pct >= 5.0 else "stalemate"
-        else:
-            outcome = "repelled"
     n = coal.n_members
     row: dict[str, Any] = {
         "run_id": 0,
         "scenario": model.scenario_config.name,
         "seed": model.seed,
         "horizon_weeks": model.horizon,
+        "ceasefire_date": model.scenario_config.ceasefire_date.isoformat(),
         "escalated": esc is not None,
         "escalation_week": float(esc) if esc is not None else None,
+        "escalation_date": model.date_of(esc).isoformat() if esc is not None else None,
         "survival_weeks": esc if esc is not None else model.horizon,
         "violations_probe": model.violations[Action.PROBE],
         "violations_limited": model.violations[Action.LIMITED],
         "violations_major": model.violations[Action.MAJOR],
+        "pressure_campaigns": ru.campaigns["pressure"],
+        "preparations_limited": ru.campaigns["prepare_limited"],
+        "preparations_major": ru.campaigns["prepare_major"],
+        "preparations_aborted": ru.campaigns["aborted"],
+        "preparations_stood_down": ru.campaigns["stood_down"],
+        "indicators_detected": mon.indicators_detected,
+        "false_indicators": mon.false_indicators,
+        "warnings": mon.warnings,
+        "attack_warned": bool(ru.first_attack_warned),
         "ukraine_violations": model.ukraine.violations_committed,
         "detected": counts["detection"],
         "false_alarms": counts["false_alarm"],
         "attributed_correctly": commission.correct,
         "misattributed": commission.wrong,
         "not_attributed": commission.cleared,
-        "decisions": commission.decisions + model.ad_hoc_decisions,
+        "decisions": commission.decisions + commission.ad_hoc_decisions,
         **{f"responses_{t}": int(coal.activations[t].sum()) for t in RESPONSE_TYPES},
         "members_acted": int(coal.ever_acted.sum()),
         "median_response_delay_weeks": float(np.median(delays)) if delays else None,
         "ratified_members": int(coal.ratified[:n].sum()),
-        "us_ratified": bool(coal.ratified[coal.us]),
-        "us_backstop": bool(model.force.backstop),
+        "government_changes": int(coal.governments_changed.sum()),
+        "pledges_dropped": coal.pledges_dropped,
+        "us_pledged": bool(coal.pledges[coal.us]),
+        "us_ratified": bool(coal.ratified[coal.us] and coal.pledges[coal.us]),
+        "us_backstop": bool(us.backs_force),
+        "us_roles_withdrawn_week": float(us.withdrew_week) if us.withdrew_week is not None else None,
         "force_phase": model.force.phase.label,
         "force_deployed_week": (float(model.force.deployed_week)
                                 if model.force.deployed_week is not None else None),
+        "force_troops": model.force.troops_deployed,
         "stockpile_surges": model.ukraine.surges_received,
         "credibility_probe": model.credibility_probe,
         "credibility_limited": model.credibility_limited,
         "credibility_major": model.credibility_major,
-        "russia_strength": model.russia.strength,
+        "russia_strength": ru.strength,
         "ukraine_defence": model.ukraine.defence,
-        "sanctions_cost": model.russia.sanctions_cost,
-        "attack_outcome": outcome,
-        "war_weeks": model.total_war_weeks,
+        "sanctions_level": model.sanctions.level,
+        "snapbacks": model.sanctions.snapbacks,
+        "attack_outcome": model.war.outcome,
+        "war_weeks": model.war.total_weeks,
         "territory_lost_pct": model.territory_lost_pct,
     }
     assert list(row) == list(RUN_COLUMNS), "runs.csv columns out of sync with RUN_COLUMNS"

@@ -157,12 +157,14 @@ class Coalition:
         shift = np.zeros((n1, horizon))
         drop = np.zeros((n1, horizon))
         us_withdraw = np.zeros(horizon)
+        sd = max(m.election_shock, 1e-9)
         for week, i, office, p, s, _ in rows:
             shift[i, week] += p * s
-            if s < 0.0:
-                drop[i, week] += p * m.political_drop_probability
+            p_less = p * 0.5 * math.erfc(s / sd / math.sqrt(2.0))  # a change to a less supportive government
+            drop[i, week] += p_less * (sc.united_states.withdrawal_on_change if i == self.us
+                                       else m.political_drop_probability)
             if i == self.us and office == "presidential":
-                us_withdraw[week] += p * sc.united_states.withdrawal_on_change
+                us_withdraw[week] += p_less * sc.united_states.withdrawal_on_change
         self.expected_shift = np.cumsum(shift, axis=1)
         self.expected_drop = np.minimum(1.0, np.cumsum(drop, axis=1))
         self.expected_us_withdrawal = np.minimum(1.0, np.cumsum(us_withdraw))
@@ -173,7 +175,9 @@ class Coalition:
         Returns True when something happened that Russia re-assesses at once (a change of
         government in a framework nation or in the US, or a ratification).
         """
-        changed = self._advance_ratification(week)
+        changed = False
+        if self._advance_ratification(week):
+            self.refresh_pledges()
         for _, i, office, p, shift, day in self.election_weeks.get(week, ()):
             changed |= self._election(week, i, office, p, shift, day)
         if changed:
@@ -193,16 +197,19 @@ class Coalition:
                     f"{what} ({day.isoformat()}): no change of government")
             return False
         self.governments_changed[i] += 1
-        self._shift(i, shift + noise)
-        direction = "less" if shift < 0 else "more" if shift > 0 else "as"
+        delta = shift + noise
+        self._shift(i, delta)
+        mood = "less" if delta < -0.02 else "more" if delta > 0.02 else "about as"
+        who = "the other party wins Congress" if office == "midterm" else "a new government"
         log.add(week, "government_change", self.names[i], "", Clause.ASSUMPTION,
-                f"{what} ({day.isoformat()}): a new government, {direction} supportive of Ukraine "
-                f"(resolve {shift + noise:+.2f})")
+                f"{what} ({day.isoformat()}): {who}, {mood} supportive of Ukraine (resolve {delta:+.2f})")
         us_change = i == self.us and office == "presidential"
+        if delta >= 0.0:
+            return bool(self.framework_nation[i]) or us_change
         if us_change:
             self.model.united_states.administration_changes(week, u_drop)
-        if shift < 0.0 and self.pledges[i]:
-            drop_p = (self.model.scenario_config.united_states.withdrawal_on_change if us_change
+        if self.pledges[i]:
+            drop_p = (self.model.scenario_config.united_states.withdrawal_on_change if i == self.us
                       else m.political_drop_probability)
             if self.ratified[i]:
                 log.add(week, "pledge", self.names[i], "major", Clause.G0,
@@ -254,7 +261,8 @@ class Coalition:
                                if "military" in menu.get("major", []) else 0.0)
         self.pledged_capacity = {t: cap * pledge for t, cap in self.capacity.items()}
         self._build_assessment()
-        self.assess()
+        if not hasattr(self, "structural_credibility"):
+            self.assess()  # later, Russia re-reads at its own decision points
 
     def binding(self, level: Action) -> np.ndarray:
         """States whose commitment legally binds them at this level (G0 + G4)."""
@@ -293,6 +301,7 @@ class Coalition:
         sensitivities Russia uses to project the major level forward (windows).
         """
         offsets, weights, binding, starts, levels, is_major, is_military = self.assessment
+        self._projection = None
         self.structural_credibility = dict.fromkeys(LEVELS, 0.0)
         self.acting_major = self.acting_military = 0.0
         n1 = self.n_members + 1
@@ -324,30 +333,46 @@ class Coalition:
                 s["gm"], s["hm"], s["km"] = grad[is_military].sum(0), gain[is_military].sum(0), loss[is_military].sum(0)
                 self.acting_military = float(acting[is_military].sum())
 
-    def projected_major(self, week: int, target: int, rally_gain: np.ndarray | None) -> tuple[float, float]:
+    def _prepare_projection(self, week: int) -> None:
+        """Sensitivities times scheduled political time, once per reading (cheap lookups after)."""
+        sc = self.model.scenario_config
+        last = self.projection_weeks
+        start = min(week, last - 1)
+        s = self.sensitivity
+        shift = self.expected_shift[:, start:]
+        drop = self.expected_drop[:, start:]
+        span = shift.shape[1]
+        bind = np.zeros((2, span))
+        if Action.MAJOR in self.binding_levels and sc.commitments.binding:
+            due = np.flatnonzero((~self.ratified) & (self.ratification_week > week)
+                                 & (self.ratification_week - start < span))
+            if due.size:
+                cols = self.ratification_week[due] - start
+                value = 1.0 - self.failure_probability[due]
+                np.add.at(bind[0], cols, s["h"][due] * value)
+                np.add.at(bind[1], cols, s["hm"][due] * value)
+                bind = np.cumsum(bind, axis=1)
+        self._projection = (start, s["g"] @ shift - s["k"] @ drop + bind[0],
+                            s["gm"] @ shift - s["km"] @ drop + bind[1],
+                            float(s["g"].sum()), float(s["gm"].sum()),
+                            float(s["g"] @ self.model.force.base_rally), float(s["gm"] @ self.model.force.base_rally))
+
+    def projected_major(self, week: int, target: int, ramp_gain: float) -> tuple[float, float]:
         """Expected acting power (all types, military) at the major level in week ``target``.
 
-        First-order projection from today's reading: scheduled elections' expected resolve
+        First-order projection from the current reading: scheduled elections' expected resolve
         shifts and dropped political pledges, fatigue, ratifications due (at their expected
-        success), and the rally of a force still deploying.
+        success), and the rally of a force still deploying (``ramp_gain``).
         """
         if self.acting_major <= 0.0:
             return 0.0, 0.0
-        sc = self.model.scenario_config
-        last = self.projection_weeks - 1
-        t0, t1 = min(week, last), min(target, last)
-        d_resolve = (self.expected_shift[:, t1] - self.expected_shift[:, t0]
-                     - sc.members.fatigue_per_year * (target - week) / 52.0)
-        if rally_gain is not None:
-            d_resolve = d_resolve + rally_gain
-        d_drop = self.expected_drop[:, t1] - self.expected_drop[:, t0]
-        d_bind = np.zeros(self.n_members + 1)
-        if Action.MAJOR in self.binding_levels and sc.commitments.binding:
-            due = (~self.ratified) & (self.ratification_week > week) & (self.ratification_week <= target)
-            d_bind = due * (1.0 - self.failure_probability)
-        s = self.sensitivity
-        total = self.acting_major + s["g"] @ d_resolve + s["h"] @ d_bind - s["k"] @ d_drop
-        military = self.acting_military + s["gm"] @ d_resolve + s["hm"] @ d_bind - s["km"] @ d_drop
+        if self._projection is None:
+            self._prepare_projection(week)
+        start, total_t, mil_t, g_sum, gm_sum, g_rally, gm_rally = self._projection
+        i0, i1 = week - start, min(target - start, len(total_t) - 1)
+        fatigue = self.model.scenario_config.members.fatigue_per_year * (target - week) / 52.0
+        total = self.acting_major + total_t[i1] - total_t[i0] - fatigue * g_sum + g_rally * ramp_gain
+        military = self.acting_military + mil_t[i1] - mil_t[i0] - fatigue * gm_sum + gm_rally * ramp_gain
         return max(0.0, float(total)), max(0.0, float(military))
 
     # --- G4: responding to a decision -------------------------------------------

@@ -13,19 +13,19 @@ if TYPE_CHECKING:
 
 
 class CoordinationCell(mesa.Agent):
-    """Cuts the delays between detection, decision and response."""
-
-    def __init__(self, model: DeterrenceModel) -> None:
-        super().__init__(model)
-        self.delay_reduction = model.scenario_config.coordination_cell.delay_reduction
+    """Cuts the delays between detection, decision, warning and response."""
 
     def shorten(self, weeks: int) -> int:
-        return int(round(weeks * (1.0 - self.delay_reduction)))
+        return int(round(weeks * (1.0 - self.model.scenario_config.coordination_cell.delay_reduction)))
 
-    def expedite(self, weeks: int, stage: str, level: str) -> int:
-        """Shorten a delay and say so in the event log (C1)."""
-        short = self.shorten(weeks)
-        if short < weeks:
-            self.model.events.add(self.model.week, "coordination", "CoordinationCell", level, Clause.C1,
-                                  f"{stage} in {short} weeks instead of {weeks}")
-        return short
+
+def expedite(model: DeterrenceModel, weeks: int, stage: str | None, level: str) -> int:
+    """A delay, shortened by the coordination cell if there is one (C1); logged for real cases."""
+    cell = model.cell
+    if cell is None:
+        return weeks
+    short = cell.shorten(weeks)
+    if stage is not None and short < weeks:
+        model.events.add(model.week, "coordination", "CoordinationCell", level, Clause.C1,
+                         f"{stage} in {short} week{'s' if short != 1 else ''} instead of {weeks}")
+    return short

@@ -19,6 +19,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from sim.agents.monitoring import RUSSIA, Violation
 from sim.clauses import Clause
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from sim.model import DeterrenceModel
 
 WINDOW_STEP_WEEKS = 26  # spacing of the later start dates Russia compares with acting now
+WINDOW_REFRESH_WEEKS = 13  # Russia re-plans its windows quarterly (or at once after a triggering event)
 
 
 class Intent(IntEnum):
@@ -102,23 +104,24 @@ class Russia(mesa.Agent):
         self.campaigns = {"pressure": 0, "prepare_limited": 0, "prepare_major": 0, "aborted": 0,
                           "stood_down": 0}
         self.preparation_weeks = 0
+        self.first_attack_warned = False
         # Learned evidence about resolve, per level (alpha: punished, beta: unpunished).
         self.alpha = {lvl: 0.0 for lvl in LEVELS}
         self.beta = {lvl: 0.0 for lvl in LEVELS}
         # Noisy reading of the coalition's structural credibility (refreshed at assessments).
         self.reading_noise = {lvl: 0.0 for lvl in LEVELS}
+        self.readings = dict(model.coalition.structural_credibility)
         self.utilities: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)
         self.probabilities: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0)
         self.window_value = 0.0  # value of waiting for a later attack (continuation)
+        self.window_until = 0
+        self.world_changed = False  # a triggering event: the window is re-computed at once
+        self.motive = 0.0  # private motive of the current campaign (its random-utility shock)
 
     # --- beliefs -------------------------------------------------------------------
     def reading(self, level: Action) -> float:
         """Russia's (noisy) reading of the coalition's structural credibility at a level."""
-        true = self.model.coalition.structural_credibility[level]
-        noise = self.reading_noise[level]
-        if noise == 0.0 or true <= 0.0:
-            return true
-        return 1.0 / (1.0 + math.exp(-(_logit(true) + noise)))
+        return self.readings[level]
 
     def credibility(self, level: Action) -> float:
         """Believed share of pledged power that would act on an attributed violation."""
@@ -139,11 +142,17 @@ class Russia(mesa.Agent):
             self.alpha[lvl] += weight * acted_share
             self.beta[lvl] += weight * (1.0 - acted_share)
 
-    def _reassess_reading(self) -> None:
+    def _reassess_reading(self, noise: bool = True) -> None:
+        """Re-read the coalition (its politics and legal status now), with misperception."""
+        coalition = self.model.coalition
+        coalition.assess()
         sd = self.model.scenario_config.russia.misperception
-        if sd > 0.0:
-            for lvl in LEVELS:
+        for lvl in LEVELS:
+            if noise and sd > 0.0:
                 self.reading_noise[lvl] = sd * self.stream.normal()
+            true = coalition.structural_credibility[lvl]
+            e = self.reading_noise[lvl]
+            self.readings[lvl] = true if e == 0.0 or true <= 0.0 else 1.0 / (1.0 + math.exp(-(_logit(true) + e)))
 
     # --- the week ------------------------------------------------------------------
     def act(self, week: int) -> Week:
@@ -158,8 +167,10 @@ class Russia(mesa.Agent):
                 return self._go_or_no_go(week)
             if self.trigger == "exposed":
                 self.trigger = None
+                self.world_changed = True
                 self._proceed_or_abort(week)
         elif week >= self.next_assessment or self.trigger is not None:
+            self.world_changed |= self.trigger is not None
             self.trigger = None
             self._assess(week)
         return self._carry_out(week)
@@ -195,8 +206,7 @@ class Russia(mesa.Agent):
         self.next_assessment = week + c.assessment_interval_weeks
         self._reassess_reading()
         outlook = self.model.outlook
-        wait = max(0.0, outlook.best_later_attack(week))
-        self.window_value = wait
+        wait = self._window(week)
         u = (outlook.comply_value() + wait,
              outlook.pressure_value() + wait,
              outlook.attack_value(Action.LIMITED, c.preparation_weeks_limited, prepared=0) + wait,
@@ -216,9 +226,10 @@ class Russia(mesa.Agent):
         """The preparation is complete: launch, or stand down (the preparation is sunk)."""
         level = self.objective
         outlook = self.model.outlook
+        self._reassess_reading(noise=False)
         launch = outlook.attack_value(level, 0, prepared=0, warned=self.exposed)
-        stand_down = max(0.0, outlook.best_later_attack(week))
-        if self._choose((stand_down, launch)) == 1:
+        stand_down = self._window(week)
+        if self._follow_through(launch, stand_down):
             return self._launch(week, level)
         self.campaigns["stood_down"] += 1
         self.model.events.add(week, "campaign", "Russia", level.label, Clause.ASSUMPTION,
@@ -231,10 +242,11 @@ class Russia(mesa.Agent):
         """A public warning exposed the preparation: go on without surprise, or abort."""
         level = self.objective
         outlook = self.model.outlook
+        self._reassess_reading(noise=False)
         remaining = max(0, self.campaign_end - week)
         proceed = outlook.attack_value(level, remaining, prepared=week - self.campaign_start, warned=True)
-        abort = max(0.0, outlook.best_later_attack(week))
-        if self._choose((abort, proceed)) == 1:
+        abort = self._window(week)
+        if self._follow_through(proceed, abort):
             self.model.events.add(week, "campaign", "Russia", level.label, Clause.ASSUMPTION,
                                   "preparation exposed by a warning: Russia goes on without surprise")
             return
@@ -244,19 +256,35 @@ class Russia(mesa.Agent):
                               "weeks")
         self._to_compliance(week)
 
+    def _window(self, week: int) -> float:
+        """Value of waiting for a later attack; re-computed quarterly or when the world changes."""
+        if week >= self.window_until or self.world_changed:
+            self.window_value = max(0.0, self.model.outlook.best_later_attack(week))
+            self.window_until = week + WINDOW_REFRESH_WEEKS
+            self.world_changed = False
+        return self.window_value
+
     def _choose(self, utilities: tuple[float, ...]) -> int:
+        """Quantal response as a random-utility choice: each option gets a Gumbel shock.
+
+        The winner's shock over compliance's is kept as the campaign's private motive, so a
+        campaign is followed through unless the world turns against it (then go/no-go and
+        abort compare updated values plus the same motive, not a fresh draw).
+        """
         lam = self.model.scenario_config.russia.rationality
+        shocks = -np.log(-np.log(self.stream.random(len(utilities)))) / lam
+        scores = [u + e for u, e in zip(utilities, shocks)]
+        choice = int(np.argmax(scores))
         top = max(utilities)
         weights = [math.exp(lam * (u - top)) for u in utilities]
         total = sum(weights)
-        if len(utilities) == 4:
-            self.probabilities = tuple(w / total for w in weights)
-        r = self.stream.random() * total
-        for i, w in enumerate(weights):
-            r -= w
-            if r <= 0.0:
-                return i
-        return len(weights) - 1
+        self.probabilities = tuple(w / total for w in weights)
+        self.motive = float(shocks[choice] - shocks[0])
+        return choice
+
+    def _follow_through(self, value: float, alternative: float) -> bool:
+        """Go on with the campaign if its updated value, with the motive that started it, still wins."""
+        return value + self.motive >= alternative
 
     # --- transitions -----------------------------------------------------------------
     def _start(self, week: int, intent: Intent, objective: Action | None, weeks: int) -> None:
@@ -289,6 +317,8 @@ class Russia(mesa.Agent):
         self.action = level
         violation = Violation(week, RUSSIA, level)
         if level == Action.MAJOR:
+            if self.model.war.escalation_week is None:
+                self.first_attack_warned = self.exposed
             self.intent = Intent.AT_WAR
             self.model.events.add(week, "campaign", "Russia", "major", Clause.ASSUMPTION,
                                   f"Russia launches a renewed armed attack{surprise}")

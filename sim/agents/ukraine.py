@@ -14,22 +14,13 @@ from sim.ladder import Action
 if TYPE_CHECKING:
     from sim.model import DeterrenceModel
 
-# Weekly rates in strength units (assumptions calibrated in docs/VALIDATION.md).
-OWN_EFFORT = 0.0035  # P1: what Ukraine funds itself
-AID_PER_VOLUME = 0.003  # G2: programmes and financing at volume 1 and resolve 0.5
-CO_PRODUCTION = 0.001  # G5: joint production, independent of yearly will
-MAINTENANCE = 0.005  # wear and demobilisation
-FORT_OWN, FORT_ASSISTED, FORT_BONUS = 0.002, 0.006, 0.5  # G2 fortifications
-QUALITY_CEILING, TRAINING_RATE = 1.6, 0.004  # G5 training
-ASSISTANCE_DECAY = 0.03  # intelligence/logistics responses fade
-RETALIATION_WEEKS = 4
+TREND_WEEKS = 8  # Russia reads Ukraine's build-up over this many weeks (a measurement window)
 
 
 class Ukraine(mesa.Agent):
     def __init__(self, model: DeterrenceModel) -> None:
         super().__init__(model)
         cfg = model.scenario_config.ukraine
-        self.cfg = cfg
         self.stream = model.streams["ukraine"]
         self.strength = cfg.initial_strength
         self.quality = cfg.initial_quality
@@ -39,18 +30,33 @@ class Ukraine(mesa.Agent):
         self.surges_received = 0
         self.last_probed = -(1 << 30)
         self.violations_committed = 0
+        self.ready_until = -1  # P1: readiness raised by a warning
         self.defence = 0.0
+        self.history: deque[float] = deque(maxlen=TREND_WEEKS + 1)
         self._update_defence()
 
+    @property
+    def ready(self) -> bool:
+        return self.model.week < self.ready_until
+
     def _update_defence(self) -> None:
-        self.defence = (self.strength * self.quality * (1.0 + FORT_BONUS * self.fortification)
-                        + self.assistance)
+        cfg = self.model.scenario_config.ukraine
+        readiness = 1.0 + (self.model.scenario_config.warning.readiness_boost if self.ready else 0.0)
+        self.defence = (self.strength * self.quality * (1.0 + cfg.fortification_bonus * self.fortification)
+                        * readiness + self.assistance)
+
+    @property
+    def trend(self) -> float:
+        """Weekly change of defence over the last weeks, without temporary readiness."""
+        h = self.history
+        return (h[-1] - h[0]) / (len(h) - 1) if len(h) > 1 else 0.0
 
     def violate(self, week: int) -> Violation | None:
         """Step 2: Ukraine's own minor violations, more often just after being probed."""
-        p = self.cfg.violation_rate
-        if week - self.last_probed <= RETALIATION_WEEKS:
-            p += self.cfg.retaliation_boost
+        cfg = self.model.scenario_config.ukraine
+        p = cfg.violation_rate
+        if week - self.last_probed <= cfg.retaliation_weeks:
+            p += cfg.retaliation_boost
         if p > 0.0 and self.stream.random() < p:
             self.violations_committed += 1
             self.model.events.add(week, "violation", "Ukraine", "probe", Clause.ASSUMPTION,
@@ -58,29 +64,37 @@ class Ukraine(mesa.Agent):
             return Violation(week, UKRAINE, Action.PROBE)
         return None
 
-    def schedule_surge(self, week: int) -> None:
+    def schedule_surge(self, week: int, why: str) -> None:
         """G2: access to defence stockpiles; the surge arrives after a delay."""
         s = self.model.scenario_config.support
         if not s.stockpile_access or s.surge_size <= 0.0:
             return
         self.surges.append((week + s.surge_delay_weeks, s.surge_size))
         self.model.events.add(week, "corrective_measure", "Coalition", "", Clause.G2,
-                              f"stockpile release: {s.surge_size:.2f} strength due in week {week + s.surge_delay_weeks}")
+                              f"{why}: {s.surge_size:.2f} strength due in week {week + s.surge_delay_weeks}")
+
+    def raise_readiness(self, week: int) -> None:
+        """P1: a warning raises readiness for the warning's duration."""
+        self.ready_until = week + self.model.scenario_config.warning.duration_weeks
+        self._update_defence()
+        self.model.events.add(week, "warning_measure", "Ukraine", "", Clause.P1,
+                              "Ukraine raises its readiness")
 
     def add_assistance(self, amount: float) -> None:
         self.assistance += amount
         self._update_defence()
 
-    def evolve(self, week: int) -> None:
+    def evolve(self, week: int, at_war: bool) -> None:
         """Step 7: aid flows, co-production, training, fortifications, surges."""
         sc = self.model.scenario_config
-        own = OWN_EFFORT * (1.0 if sc.support.budget_cooperation else 1.0 - self.cfg.budget_gap)
-        aid = AID_PER_VOLUME * sc.support.volume * self.model.coalition.aid_resolve() / 0.5
-        co_production = CO_PRODUCTION * sc.cooperation.co_production
-        self.strength += own + aid + co_production - MAINTENANCE * self.strength
-        self.quality += TRAINING_RATE * sc.cooperation.training * (QUALITY_CEILING - self.quality) / QUALITY_CEILING
-        build = FORT_OWN + FORT_ASSISTED * sc.support.fortification_assistance
-        if not self.model.at_war:
+        cfg = sc.ukraine
+        own = cfg.own_effort * (1.0 if sc.support.budget_cooperation else 1.0 - cfg.budget_gap)
+        aid = cfg.aid_per_volume * sc.support.volume * self.model.coalition.aid_resolve() / 0.5
+        co_production = cfg.co_production_rate * sc.cooperation.co_production
+        self.strength += own + aid + co_production - cfg.maintenance * self.strength
+        self.quality += cfg.training_rate * sc.cooperation.training * (cfg.quality_ceiling - self.quality) / cfg.quality_ceiling
+        build = cfg.fortification_own + cfg.fortification_assisted * sc.support.fortification_assistance
+        if not at_war:
             self.fortification += build * (1.0 - self.fortification)
         while self.surges and self.surges[0][0] <= week:
             _, size = self.surges.popleft()
@@ -88,5 +102,6 @@ class Ukraine(mesa.Agent):
             self.surges_received += 1
             self.model.events.add(week, "surge", "Ukraine", "", Clause.G2,
                                   f"stockpile surge arrived: +{size:.2f} strength")
-        self.assistance *= 1.0 - ASSISTANCE_DECAY
+        self.assistance *= 1.0 - cfg.assistance_decay
         self._update_defence()
+        self.history.append(self.strength * self.quality * (1.0 + cfg.fortification_bonus * self.fortification))

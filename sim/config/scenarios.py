@@ -136,6 +136,15 @@ def problems_from_validation(exc: ValidationError, origins: Origins, default_fil
         if msg.startswith("@"):  # a check across keys ('@key.path|message|allowed', schema.py)
             path, message, allowed = msg[1:].split("|", 2)
             key = tuple(path.split("."))
+            if key[0] == "shocks" and len(key) > 3:  # shocks.N.set.<dotted parameter>
+                param = ".".join(key[3:])
+                key = (*key[:3], param)
+                spec = parameter_catalogue().get(param)
+                if allowed == "UNKNOWN":
+                    message += unknown_parameter(param)
+                    allowed = "a dotted parameter path of the schema (sim/config/schema.py, docs/ODD.md)"
+                elif allowed == "ALLOWED":
+                    allowed = spec.allowed if spec else ""
             if key == ("commission", "enabled") and key not in origins and ("monitoring", "enabled") in origins:
                 key = ("monitoring", "enabled")
             file, line = _locate(key, origins, default_file)

@@ -653,6 +653,10 @@ class Scenario(BaseModel):
         return (day - self.ceasefire_date).days // 7
 
 
+_SHORT = {"greater_than_equal": "out of range", "less_than_equal": "out of range", "bool_type": "wrong type",
+          "float_type": "wrong type", "int_type": "wrong type", "literal_error": "not an allowed value"}
+
+
 def _check_shock(scenario: Scenario, i: int, shock: Shock) -> None:
     """Errors read '@key.path|message|allowed' so the loader can point at the file's line."""
     where = f"shocks.{i}"
@@ -674,8 +678,7 @@ def _check_shock(scenario: Scenario, i: int, shock: Shock) -> None:
         section = Scenario.model_fields.get(parts[0]) if len(parts) == 2 else None
         ann = section.annotation if section is not None else None
         if not (isinstance(ann, type) and issubclass(ann, Section) and parts[1] in ann.model_fields):
-            raise ValueError(f"@{where}.set.{path}|unknown parameter|a dotted path such as "
-                             f"united_states.leads_monitoring (see `python -m sim scenarios --parameters`)")
+            raise ValueError(f"@{where}.set.{path}|unknown parameter|UNKNOWN")
         extra = ann.model_fields[parts[1]].json_schema_extra or {}
         if extra.get("initial_only"):
             raise ValueError(f"@{where}.set.{path}|is read at the ceasefire only and cannot change later|"
@@ -689,8 +692,8 @@ def _check_shock(scenario: Scenario, i: int, shock: Shock) -> None:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
-        raise ValueError(f"@{where}.set.{loc}|{err['msg']} (given: {err.get('input')!r})|"
-                         f"what the key allows in a scenario") from None
+        raise ValueError(f"@{where}.set.{loc}|{_SHORT.get(err['type'], err['msg'])} (given: {err.get('input')!r})"
+                         f"|ALLOWED") from None
 
 
 SECTIONS: tuple[str, ...] = tuple(

@@ -1,0 +1,150 @@
+"""Russia's outlook: the expected value of each option now and of waiting for a window.
+
+What Russia weighs is what it can observe or read from public calendars: its own
+reconstitution under sanctions, Ukraine's build-up, the force's deployment schedule,
+ratifications due, elections and their polls, a change of US administration, the
+sanctions relief schedule, and whether its preparation would be seen (warning).
+A window opens when these move in Russia's favour and closes when they move
+against it (Fearon 1995; Powell 2006): acting now is compared with the best later
+start within ``campaigns.lookahead_weeks``, discounted.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.agents.russia import WINDOW_STEP_WEEKS, contest, poisson_at_least
+from sim.ladder import Action
+
+if TYPE_CHECKING:
+    from sim.model import DeterrenceModel
+
+SNAPBACK_WINDOW_WEEKS = 26
+
+
+class Outlook:
+    def __init__(self, model: DeterrenceModel) -> None:
+        self.model = model
+
+    # --- projections -------------------------------------------------------------------
+    def strength_in(self, weeks: int) -> float:
+        m = self.model
+        r = m.scenario_config.russia
+        ru = m.russia
+        rate = r.reconstitution_rate * (1.0 - min(0.9, m.sanctions.level))
+        ceiling = 1.0 + r.max_strength_gain
+        return ceiling - (ceiling - ru.strength) * (1.0 - rate) ** weeks
+
+    def warning_probability(self, level: Action, prep_weeks: int, weeks_ahead: int) -> float:
+        """Chance a preparation of ``prep_weeks`` would be exposed by a warning before the attack."""
+        m = self.model
+        w = m.scenario_config.warning
+        mon = m.monitoring
+        rate = w.indicators_per_week_major if level == Action.MAJOR else w.indicators_per_week_limited
+        p = mon.p_indicator
+        withdraw = self._us_withdrawal(weeks_ahead)
+        if withdraw > 0.0 and m.united_states.shares_intelligence:
+            p = (1.0 - withdraw) * p + withdraw * mon.indicator_detection(
+                mon.base_coverage * (0.5 if m.united_states.leads_monitoring else 1.0),
+                mon.intelligence_picture * (1.0 - m.scenario_config.united_states.intelligence_weight))
+        usable = max(0, prep_weeks - m.scenario_config.warning.delay_weeks)
+        return poisson_at_least(rate * p * min(usable, w.window_weeks), w.threshold)
+
+    def _us_withdrawal(self, weeks_ahead: int) -> float:
+        c = self.model.coalition
+        last = c.projection_weeks - 1
+        week = self.model.week
+        if self.model.united_states.withdrew_week is not None:
+            return 0.0
+        return float(c.expected_us_withdrawal[min(week + weeks_ahead, last)] - c.expected_us_withdrawal[min(week, last)])
+
+    # --- values of options ---------------------------------------------------------------
+    def comply_value(self) -> float:
+        """Compliance is not free: a compliant Russia can be blamed (reassurance, assumption)."""
+        m = self.model
+        ru = m.russia
+        p = m.scenario_config.payoffs
+        interval = m.scenario_config.campaigns.assessment_interval_weeks
+        blame_rate = m.commission.wrong / (m.week + 52.0)
+        return -(blame_rate * interval * ru.credibility(Action.PROBE) * m.coalition.pledged_power[Action.PROBE]
+                 * p.punishment_weight / m.scenario_config.russia.risk_tolerance)
+
+    def pressure_value(self) -> float:
+        m = self.model
+        sc = m.scenario_config
+        p, c = sc.payoffs, sc.campaigns
+        ru = m.russia
+        probes = c.pressure_probe_rate * c.pressure_weeks
+        seen = m.monitoring.p_seen[Action.PROBE]
+        punish = (probes * seen * ru.credibility(Action.PROBE) * m.coalition.pledged_power[Action.PROBE]
+                  * p.punishment_weight * m.response_discount)
+        snap = 0.0
+        if m.commission.enabled and sc.sanctions.snapback != "none":
+            attributed = probes * seen * m.monitoring.accuracy * 0.5
+            p_snap = min(1.0, attributed / sc.sanctions.snapback_threshold) * m.sanctions.snapback_probability()
+            snap = p_snap * m.sanctions.restorable(0) * sc.sanctions.cost_weight
+        return (ru.ambition * p.gain_pressure * (1.0 - m.force.air_denial)
+                - (p.base_cost_pressure + punish + snap) / sc.russia.risk_tolerance)
+
+    def attack_value(self, level: Action, lead_weeks: int, prepared: int, warned: bool | None = None) -> float:
+        """Expected utility of an attack launched ``lead_weeks`` from now.
+
+        ``prepared`` weeks of preparation are sunk; the rest (up to ``lead_weeks``) is paid.
+        ``warned``: True when the preparation is already exposed; None: Russia's estimate.
+        """
+        m = self.model
+        sc = m.scenario_config
+        p, c, w = sc.payoffs, sc.campaigns, sc.warning
+        ru, coal = m.russia, m.coalition
+        rt = sc.russia.risk_tolerance
+        prep_total = c.preparation_weeks_major if level == Action.MAJOR else c.preparation_weeks_limited
+        to_pay = max(0, min(lead_weeks, prep_total - prepared))
+        if warned is None:
+            p_warn = self.warning_probability(level, prep_total, lead_weeks)
+        else:
+            p_warn = 1.0 if warned else 0.0
+        measures = w.measures
+        strength = max(self.strength_in(lead_weeks), 1e-6)
+        effective = strength * (1.0 + c.surprise_bonus * (1.0 - p_warn))
+        ua = m.ukraine
+        denial = max(0.5 * ua.defence, ua.defence + ua.trend * lead_weeks) * (1.0 + w.readiness_boost * p_warn)
+        if "stockpile_prepositioning" in measures and sc.support.stockpile_access:
+            denial += p_warn * sc.support.surge_size
+        force = m.force
+        ramp = force.projected(lead_weeks)
+        alert = 1.0 + (w.force_alert_boost * p_warn if "force_alert" in measures else 0.0)
+        warned_cost = p_warn * ((w.diplomatic_cost if "diplomatic_warning" in measures else 0.0)
+                                + (w.sanctions_threat * sc.sanctions.cost_weight if "sanctions_threat" in measures else 0.0))
+        snap = m.sanctions.snapback_probability() * m.sanctions.restorable(lead_weeks) * sc.sanctions.cost_weight
+        if level == Action.MAJOR:
+            acting, military = coal.projected_major(m.week, m.week + lead_weeks, ramp - force.ramp)
+            learned = ru.learned_ratio(Action.MAJOR)
+            d = (denial + force.major_defence_at(ramp) * alert
+                 + learned * military * p.military_effect)
+            punish = learned * acting * p.punishment_weight * m.response_discount
+            gain = ru.ambition * p.gain_major * (1.0 - 0.5 * force.air_denial)
+            return (gain * contest(effective, d, p.contest_exponent)
+                    - (p.base_cost_major + c.preparation_cost_per_week * to_pay + p.combat_cost * d / strength
+                       + punish + snap + warned_cost) / rt)
+        d = denial + force.limited_defence * alert
+        punish = (m.monitoring.p_seen[Action.LIMITED] * ru.credibility(Action.LIMITED)
+                  * coal.pledged_power[Action.LIMITED] * p.punishment_weight * m.response_discount)
+        snap_share = (1.0 / sc.sanctions.snapback_threshold if m.commission.enabled else 0.0)
+        gain = ru.ambition * p.gain_limited * (1.0 - force.sea_denial)
+        return (gain * contest(effective, d, p.contest_exponent)
+                - (p.base_cost_limited + c.preparation_cost_per_week * to_pay + 0.5 * p.combat_cost * d / strength
+                   + punish + snap * snap_share + warned_cost) / rt)
+
+    def best_later_attack(self, week: int) -> float:
+        """The discounted value of the best later start of a renewed armed attack (a window)."""
+        c = self.model.scenario_config.campaigns
+        steps = c.lookahead_weeks // WINDOW_STEP_WEEKS
+        if steps <= 0:
+            return float("-inf")
+        best = float("-inf")
+        for k in range(1, steps + 1):
+            later = k * WINDOW_STEP_WEEKS
+            value = (c.planning_discount_per_year ** (later / 52.0)
+                     * self.attack_value(Action.MAJOR, later + c.preparation_weeks_major, prepared=0))
+            best = max(best, value)
+        return best
