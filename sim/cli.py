@@ -137,7 +137,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     steps = result.steps
     n = len(steps["week"])
     step_rows = [[0, *(steps[c][i] for c in list(STEP_COLUMNS)[1:])] for i in range(n)]
-    event_rows = [(0, *e) for e in result.events]
+    event_rows = result.event_rows(0)
     atomic_write(out / "runs.csv", csv_text(list(RUN_COLUMNS), [list(run.values())]))
     atomic_write(out / "steps.csv", csv_text(list(STEP_COLUMNS), step_rows))
     atomic_write(out / "events.csv", csv_text(list(EVENT_COLUMNS), event_rows))

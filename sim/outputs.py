@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import os
@@ -127,6 +128,18 @@ class RunResult:
     run: dict[str, Any]
     steps: dict[str, list]  # column -> values (week included)
     events: list[tuple]  # (week, kind, actor, level, clause, detail)
+    ceasefire: datetime.date = datetime.date(2026, 7, 1)
+
+    def event_rows(self, run_id: int) -> list[tuple]:
+        """events.csv rows: the run id, the week and its calendar date, then the event."""
+        dates: dict[int, str] = {}
+        out = []
+        for e in self.events:
+            day = dates.get(e[0])
+            if day is None:
+                day = dates[e[0]] = (self.ceasefire + datetime.timedelta(weeks=e[0])).isoformat()
+            out.append((run_id, e[0], day, *e[1:]))
+        return out
 
 
 def run_record(model: Any) -> dict[str, Any]:

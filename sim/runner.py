@@ -29,10 +29,8 @@ def simulate(scenario: Scenario, seed: int, *, weeks: int | None = None, steps: 
         data = model.datacollector.model_vars
         weeks_col = [w for w in range(model.horizon) if w % model.step_period == 0 or w == model.horizon - 1]
         step_table = {"week": weeks_col, **{k: data[k] for k in STEP_REPORTERS}}
-    dates: dict[int, str] = {}
-    events = [(e[0], dates.get(e[0]) or dates.setdefault(e[0], model.date_of(e[0]).isoformat()), *e[1:])
-              for e in model.events.rows]
-    return RunResult(run=run_record(model), steps=step_table, events=events)
+    return RunResult(run=run_record(model), steps=step_table, events=model.events.rows,
+                     ceasefire=scenario.ceasefire_date)
 
 
 def replicate_seed(master_seed: int, replicate: int) -> int:

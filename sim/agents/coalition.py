@@ -106,13 +106,14 @@ class Coalition:
         if not sc.commitments.binding:
             return
         if r.in_force_at_ceasefire:
-            self.ratified[:] = True
+            self.ratified[:] = self.pledges  # only a pledge can be in force (the US has none unless bilateral)
             return
         if not r.seek_ratification:
             return
-        self.ratification_week = np.maximum(1, np.rint(lags * jitter)).astype(np.int64)
+        self.ratification_week = np.where(self.pledges, np.maximum(1, np.rint(lags * jitter)), -1).astype(np.int64)
         self.ratification_fails = fails
-        self.next_ratification = int(self.ratification_week.min())
+        due = self.ratification_week[self.ratification_week > 0]
+        self.next_ratification = int(due.min()) if due.size else FAR
 
     def _advance_ratification(self, week: int) -> bool:
         if week < self.next_ratification:
@@ -217,6 +218,7 @@ class Coalition:
             elif u_drop < drop_p:
                 self.pledges[i] = False
                 self.pledges_dropped += 1
+                self.ratification_week[i] = -1  # the bill is withdrawn with the pledge
                 log.add(week, "pledge", self.names[i], "major", Clause.G0,
                         "the new government drops its predecessor's political pledge (unratified)")
         return bool(self.framework_nation[i]) or us_change
@@ -269,6 +271,16 @@ class Coalition:
         if not self.model.scenario_config.commitments.binding or level not in self.binding_levels:
             return np.zeros(self.n_members + 1, dtype=bool)
         return self.ratified
+
+    def activation_probability(self, level: Action, rtype: str, share: float = 0.0) -> np.ndarray:
+        """Chance each state activates a response type: legal duty, resolve, threat, cascade."""
+        sc = self.model.scenario_config
+        m, c = sc.members, sc.commitments
+        binding = self.binding(level)
+        x = (self.resolve + c.threat_pull[level.label] - m.activation_threshold + m.binding_pull * binding
+             + m.bandwagon_weight * share - c.response_costs[rtype])
+        automatic = c.automaticity * binding
+        return automatic + (1.0 - automatic) / (1.0 + np.exp(-x / m.activation_noise))
 
     def _build_assessment(self) -> None:
         """Rows (level, type) of Russia's reading; rebuilt when legal status or pledges change."""

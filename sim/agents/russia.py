@@ -103,7 +103,7 @@ class Russia(mesa.Agent):
         self.action = Action.COMPLY  # the highest rung this week (steps.csv)
         self.campaigns = {"pressure": 0, "prepare_limited": 0, "prepare_major": 0, "aborted": 0,
                           "stood_down": 0}
-        self.preparation_weeks = 0
+        self.preparation_weeks = {Action.LIMITED: 0, Action.MAJOR: 0}
         self.first_attack_warned = False
         # Learned evidence about resolve, per level (alpha: punished, beta: unpunished).
         self.alpha = {lvl: 0.0 for lvl in LEVELS}
@@ -189,7 +189,7 @@ class Russia(mesa.Agent):
             self.model.events.add(week, "violation", "Russia", "probe", Clause.ASSUMPTION,
                                   f"grey-zone violation ({self.intent.label}): shelling, drones or sabotage")
         if self.intent == Intent.PREPARING:
-            self.preparation_weeks += 1
+            self.preparation_weeks[self.objective] += 1
             w = self.model.scenario_config.warning
             mean = w.indicators_per_week_major if self.objective == Action.MAJOR else w.indicators_per_week_limited
             out.indicators = int(self.stream.poisson(mean)) if mean > 0.0 else 0
@@ -288,6 +288,9 @@ class Russia(mesa.Agent):
 
     # --- transitions -----------------------------------------------------------------
     def _start(self, week: int, intent: Intent, objective: Action | None, weeks: int) -> None:
+        if self.intent == Intent.PRESSURE:
+            self.model.events.add(week, "campaign", "Russia", "probe", Clause.ASSUMPTION,
+                                  "pressure campaign ends: Russia turns to preparing an offensive")
         self.intent, self.objective = intent, objective
         self.campaign_start, self.campaign_end = week, week + weeks
         self.exposed = False

@@ -108,7 +108,7 @@ def run_task(task: Task) -> Outcome:
         cols = [result.steps[c] for c in STEP_VALUE_COLUMNS]
         steps_text = _csv_line([[task.run_id, *vals] for vals in zip(*cols)])
     if task.events and result.events:
-        events_text = _csv_line([[task.run_id, *e] for e in result.events])
+        events_text = _csv_line(result.event_rows(task.run_id))
     return Outcome(task.run_id, task.design_point, task.replicate, bool(run["escalated"]),
                    _csv_line([row]), steps_text, events_text)
 
