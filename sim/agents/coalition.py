@@ -139,15 +139,16 @@ class Coalition:
         m = sc.members
         horizon = sc.horizon_weeks + sc.campaigns.lookahead_weeks + 1
         self.projection_weeks = horizon
-        rows = []
-        for e in elections.itertuples(index=False):
-            i = self.index_of.get(e.iso3)
-            week = sc.week_of(e.date)
-            if i is None or not 1 <= week < horizon:
-                continue
-            rows.append((week, i, e.office, min(1.0, e.p_government_change * m.government_change_scale),
-                         float(e.resolve_shift), e.date))
-        rows.sort(key=lambda r: (r[0], r[1]))
+        index = np.array([self.index_of.get(code, -1) for code in elections.iso3])
+        days = np.array([d.toordinal() for d in elections.date]) - sc.ceasefire_date.toordinal()
+        weeks = days // 7
+        keep = (index >= 0) & (weeks >= 1) & (weeks < horizon)
+        p = np.minimum(1.0, elections.p_government_change.to_numpy(float) * m.government_change_scale)
+        shift = elections.resolve_shift.to_numpy(float)
+        office = elections.office.to_numpy()
+        order = np.lexsort((index, weeks))
+        rows = [(int(weeks[k]), int(index[k]), office[k], float(p[k]), float(shift[k]), elections.date.iat[k])
+                for k in order if keep[k]]
         self.elections = rows
         self.election_weeks: dict[int, list[tuple]] = {}
         for r in rows:
@@ -155,19 +156,21 @@ class Coalition:
         # Expected political time, as Russia reads it from public calendars and polls:
         # cumulative expected resolve shift and expected loss of political pledges, per state and week.
         n1 = self.n_members + 1
-        shift = np.zeros((n1, horizon))
-        drop = np.zeros((n1, horizon))
-        us_withdraw = np.zeros(horizon)
+        sel = order[keep[order]]
+        w, i, pk, sk = weeks[sel], index[sel], p[sel], shift[sel]
         sd = max(m.election_shock, 1e-9)
-        for week, i, office, p, s, _ in rows:
-            shift[i, week] += p * s
-            p_less = p * 0.5 * math.erfc(s / sd / math.sqrt(2.0))  # a change to a less supportive government
-            drop[i, week] += p_less * (sc.united_states.withdrawal_on_change if i == self.us
-                                       else m.political_drop_probability)
-            if i == self.us and office == "presidential":
-                us_withdraw[week] += p_less * sc.united_states.withdrawal_on_change
-        self.expected_shift = np.cumsum(shift, axis=1)
-        self.expected_drop = np.minimum(1.0, np.cumsum(drop, axis=1))
+        p_less = pk * 0.5 * np.array([math.erfc(x / sd / math.sqrt(2.0)) for x in sk])  # to a less supportive one
+        is_us = i == self.us
+        drop_p = np.where(is_us, sc.united_states.withdrawal_on_change, m.political_drop_probability)
+        shift_m = np.zeros((n1, horizon))
+        drop_m = np.zeros((n1, horizon))
+        us_withdraw = np.zeros(horizon)
+        np.add.at(shift_m, (i, w), pk * sk)
+        np.add.at(drop_m, (i, w), p_less * drop_p)
+        np.add.at(us_withdraw, w, np.where(is_us & (office[sel] == "presidential"),
+                                           p_less * sc.united_states.withdrawal_on_change, 0.0))
+        self.expected_shift = np.cumsum(shift_m, axis=1)
+        self.expected_drop = np.minimum(1.0, np.cumsum(drop_m, axis=1))
         self.expected_us_withdrawal = np.minimum(1.0, np.cumsum(us_withdraw))
 
     def advance_politics(self, week: int) -> bool:

@@ -41,12 +41,13 @@ class MultinationalForce(mesa.Agent):
         self.aircraft = np.zeros(n1)
         self.ships = np.zeros(n1)
         self.basing = ["none"] * n1
-        for row in contributions.itertuples(index=False):
-            i = coal.index_of.get(row.iso3)
+        for code, troops, aircraft, ships, basing in zip(contributions.iso3, contributions.land_troops,
+                                                         contributions.combat_aircraft, contributions.ships,
+                                                         contributions.basing):
+            i = coal.index_of.get(code)
             if i is None or i == coal.us:  # the US offers support, not a contingent (see backstop)
                 continue
-            self.troops[i], self.aircraft[i], self.ships[i] = row.land_troops, row.combat_aircraft, row.ships
-            self.basing[i] = row.basing
+            self.troops[i], self.aircraft[i], self.ships[i], self.basing[i] = troops, aircraft, ships, basing
         self.contributors = (self.troops + self.aircraft + self.ships) > 0
         self.lead_nations = [n for n, lead in zip(coal.names, coal.framework_nation) if lead]
         self.phase = ForcePhase.NOT_REQUESTED
