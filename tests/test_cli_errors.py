@@ -198,7 +198,7 @@ def test_every_problem_in_a_file_is_reported(tmp_path):
 def test_validate_every_shipped_scenario():
     proc = sim("validate", *(f"scenarios/{n}.yaml" for n in SHIPPED))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.count("ok:") == len(SHIPPED) == 7
+    assert proc.stdout.count("ok:") == len(SHIPPED) == 9
     for name in SHIPPED:
         assert f"{name}.yaml" in proc.stdout
 
@@ -222,14 +222,14 @@ def test_validate_several_files_reports_each(tmp_path):
 
 # --- scenarios ----------------------------------------------------------------------------
 
-def test_scenarios_lists_the_seven_with_descriptions():
+def test_scenarios_lists_the_nine_with_descriptions():
     proc = sim("scenarios")
     assert proc.returncode == 0, proc.stderr
     lines = [ln for ln in proc.stdout.splitlines() if ln.strip()]
     expected = {"paris_declaration", "minsk_analogue", "budapest_memorandum", "no_us_backstop",
-                "political_only", "forward_tripwire", "article5_like"}
+                "political_only", "forward_tripwire", "article5_like", "paris_us_bilateral", "us_withdraws_2029"}
     names = {ln.split()[0] for ln in lines}
-    assert names == expected and len(lines) == 7
+    assert names == expected and len(lines) == 9
     for ln in lines:
         assert len(ln.split(None, 1)) == 2 and len(ln.split(None, 1)[1]) > 20, ln  # a description
     assert "Assurances only (1994)" in proc.stdout

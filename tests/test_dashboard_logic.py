@@ -203,7 +203,9 @@ def test_coalition_tiles_cover_every_member_and_the_us(war_model):
     assert len(tiles) == len(war_model.members) + 1 and tiles[-1]["name"] == war_model.united_states.name
     political = K.DashboardModel(commitments="political only")
     political.run(60)
-    assert {t["status"] for t in C.coalition_tiles(political)} == {"political"}
+    statuses = [t["status"] for t in C.coalition_tiles(political)]
+    assert statuses[-1] == "no pledge"  # the US makes no G4 pledge in the declaration as written
+    assert "political" in statuses and set(statuses[:-1]) <= {"political", "dropped"}
 
 
 # --- comparison -------------------------------------------------------------------------

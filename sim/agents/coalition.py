@@ -66,6 +66,7 @@ class Coalition:
         # under a bilateral guarantee (united_states.pledges_response).
         self.pledges = np.ones(n + 1, dtype=bool)
         self.pledges[self.us] = sc.united_states.pledges_response
+        self.pledged_at_ceasefire = self.pledges.copy()
         # Politics: resolve anchored on region, drifting.
         m = sc.members
         anchor = np.clip(m.resolve_mean + m.frontline_bonus * self.frontline
@@ -492,6 +493,8 @@ class CoalitionMember(mesa.Agent):
         i = self.index
         if c.ratified[i]:
             return "ratified"
+        if not c.pledged_at_ceasefire[i]:
+            return "no pledge"
         if not c.pledges[i]:
             return "dropped"
         if c.ratification_week[i] < 0:
