@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from sim.clauses import Clause
 from sim.ladder import RESPONSE_TYPES, Action
@@ -77,6 +78,8 @@ class Coalition:
         weights = np.append(g_share[:n], 0.0)
         self.aid_weights = weights / weights.sum()
         self.rally = np.zeros(n + 1)  # expected tripwire rally per state (the force sets it)
+        self._noise_stream = np.random.default_rng(self.stream.integers(1 << 62))  # weekly drift of resolve
+        self._noise_until = 0
         # G0: ratification of each commitment.
         self.ratified = np.zeros(n + 1, dtype=bool)
         self.ratification_week = np.full(n + 1, -1, dtype=np.int64)
@@ -303,6 +306,12 @@ class Coalition:
                 is_major.append(level == Action.MAJOR)
                 is_military.append(level == Action.MAJOR and t == "military")
         binding = np.array([self.binding(lvl) for lvl in levels for _ in self.level_types[lvl]], dtype=float)
+        rows = np.flatnonzero(is_major)
+        self._major_rows = slice(int(rows[0]), int(rows[-1]) + 1) if rows.size else None
+        mil = np.flatnonzero(np.array(is_military, bool)[rows]) if rows.size else np.array([], int)
+        self._military_row = int(mil[0]) if mil.size else None
+        self._zeros = np.zeros(self.n_members + 1)
+        self._no_sensitivity = {k: self._zeros for k in ("g", "h", "k", "gm", "hm", "km")}
         self.assessment = (np.array(offsets)[:, None] if offsets else np.zeros((0, 1)),
                            np.array(weights) if weights else np.zeros((0, self.n_members + 1)),
                            binding.reshape(len(offsets), -1) if offsets else np.zeros((0, self.n_members + 1)),
@@ -320,43 +329,52 @@ class Coalition:
         self._projection = None
         self.structural_credibility = dict.fromkeys(LEVELS, 0.0)
         self.acting_major = self.acting_military = 0.0
-        n1 = self.n_members + 1
-        self.sensitivity = {k: np.zeros(n1) for k in ("g", "h", "k", "gm", "hm", "km")}
         if not levels:
+            self.sensitivity = self._no_sensitivity
             return
         sc = self.model.scenario_config
         m = sc.members
         auto = sc.commitments.automaticity
         noise = m.activation_noise
-        x = (self.resolve + self.rally * is_major[:, None] + offsets) / noise
-        p_free = 1.0 / (1.0 + np.exp(-x))
-        x_bound = x + m.binding_pull / noise
-        p_bound_free = 1.0 / (1.0 + np.exp(-x_bound))
-        p_bound = auto + (1.0 - auto) * p_bound_free
-        p = binding * p_bound + (1.0 - binding) * p_free
+        x = self.resolve + offsets
+        major = self._major_rows
+        if major is not None:
+            x[major] += self.rally
+        x /= noise
+        p_free = expit(x)
+        p_bound_free = expit(x + m.binding_pull / noise)
+        p = np.where(binding > 0.0, auto + (1.0 - auto) * p_bound_free, p_free)
         acting = (weights * p).sum(axis=1)
         for level, total in zip(levels, np.add.reduceat(acting, starts)):
             self.structural_credibility[level] = float(total) / self.pledged_power[level]
-        if is_major.any():
-            grad = weights * (binding * (1.0 - auto) * p_bound_free * (1.0 - p_bound_free)
-                              + (1.0 - binding) * p_free * (1.0 - p_free)) / noise
-            gain = weights * (p_bound - p_free) * (1.0 - binding)
-            loss = weights * p * (1.0 - binding)
-            s = self.sensitivity
-            s["g"], s["h"], s["k"] = grad[is_major].sum(0), gain[is_major].sum(0), loss[is_major].sum(0)
-            self.acting_major = float(acting[is_major].sum())
-            if is_military.any():
-                s["gm"], s["hm"], s["km"] = grad[is_military].sum(0), gain[is_military].sum(0), loss[is_military].sum(0)
-                self.acting_military = float(acting[is_military].sum())
+        if major is None:
+            self.sensitivity = self._no_sensitivity
+            return
+        b, w, pf, pbf, pm = binding[major], weights[major], p_free[major], p_bound_free[major], p[major]
+        free = 1.0 - b
+        grad = w * (b * ((1.0 - auto) / noise) * pbf * (1.0 - pbf) + free * (pf * (1.0 - pf) / noise))
+
+        gain = w * ((auto + (1.0 - auto) * pbf) - pf) * free
+        loss = w * pm * free
+        s = {"g": grad.sum(0), "h": gain.sum(0), "k": loss.sum(0)}
+        self.acting_major = float(acting[major].sum())
+        r = self._military_row
+        if r is not None:
+            s["gm"], s["hm"], s["km"] = grad[r], gain[r], loss[r]
+            self.acting_military = float(acting[major][r])
+        else:
+            s["gm"] = s["hm"] = s["km"] = self._zeros
+        self.sensitivity = s
 
     def _prepare_projection(self, week: int) -> None:
         """Sensitivities times scheduled political time, once per reading (cheap lookups after)."""
         sc = self.model.scenario_config
         last = self.projection_weeks
         start = min(week, last - 1)
+        stop = min(last, start + sc.campaigns.lookahead_weeks + sc.campaigns.preparation_weeks_major + 1)
         s = self.sensitivity
-        shift = self.expected_shift[:, start:]
-        drop = self.expected_drop[:, start:]
+        shift = self.expected_shift[:, start:stop]
+        drop = self.expected_drop[:, start:stop]
         span = shift.shape[1]
         bind = np.zeros((2, span))
         if Action.MAJOR in self.binding_levels and sc.commitments.binding:
@@ -385,7 +403,8 @@ class Coalition:
         if self._projection is None:
             self._prepare_projection(week)
         start, total_t, mil_t, g_sum, gm_sum, g_rally, gm_rally = self._projection
-        i0, i1 = week - start, min(target - start, len(total_t) - 1)
+        last = len(total_t) - 1
+        i0, i1 = min(week - start, last), min(target - start, last)
         fatigue = self.model.scenario_config.members.fatigue_per_year * (target - week) / 52.0
         total = self.acting_major + total_t[i1] - total_t[i0] - fatigue * g_sum + g_rally * ramp_gain
         military = self.acting_military + mil_t[i1] - mil_t[i0] - fatigue * gm_sum + gm_rally * ramp_gain
@@ -452,11 +471,16 @@ class Coalition:
     def drift(self) -> None:
         """Resolve reverts to its anchor and drifts; fatigue wears the anchor down."""
         m = self.model.scenario_config.members
+        week = self.model.week
+        if week >= self._noise_until:  # drawn a year at a time: one call instead of 52
+            self._noise = self._noise_stream.standard_normal((52, self.n_members + 1))
+            self._noise_start, self._noise_until = week, week + 52
         resolve, anchor = self.resolve, self.resolve_anchor
-        resolve += m.resolve_reversion * (anchor - resolve) + self.stream.normal(0.0, m.resolve_drift, resolve.size)
-        anchor -= m.fatigue_per_year / 52.0
-        np.minimum(np.maximum(anchor, 0.0, out=anchor), 1.0, out=anchor)
-        np.minimum(np.maximum(resolve, 0.0, out=resolve), 1.0, out=resolve)
+        resolve += m.resolve_reversion * (anchor - resolve) + m.resolve_drift * self._noise[week - self._noise_start]
+        np.clip(resolve, 0.0, 1.0, out=resolve)
+        if m.fatigue_per_year > 0.0:
+            anchor -= m.fatigue_per_year / 52.0
+            np.maximum(anchor, 0.0, out=anchor)
 
     def aid_resolve(self) -> float:
         """Finance-weighted resolve of the coalition (drives G2 aid flows)."""
