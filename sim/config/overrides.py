@@ -113,10 +113,8 @@ def override_problems(scenario: Scenario, overrides: Mapping[str, Any],
             problems.append(problem)
             continue
         values[path] = value
-    if problems:
-        return problems, None
     if not values:
-        return [], scenario
+        return problems, (None if problems else scenario)
     data = scenario.model_dump()
     origins = {}
     for path, value in values.items():
@@ -126,10 +124,11 @@ def override_problems(scenario: Scenario, overrides: Mapping[str, Any],
             node = node[part]
         node[parts[-1]] = value
         origins[tuple(parts)] = (source, None)
-    try:
-        return [], Scenario.model_validate(data)
+    try:  # ranges and checks across sections, on the values that passed (all problems at once)
+        result = Scenario.model_validate(data)
     except ValidationError as exc:
-        return problems_from_validation(exc, origins, source), None
+        return problems + problems_from_validation(exc, origins, source), None
+    return problems, (None if problems else result)
 
 
 def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any], source: str = "parameters") -> Scenario:
