@@ -208,15 +208,19 @@ def _plot(traj: pd.DataFrame, chosen: int, question: str, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from matplotlib.colors import BoundaryNorm
+
     fig, ax = plt.subplots(figsize=(7.5, 5.5))
     dims = traj["res_dim"].astype(int)
-    sc = ax.scatter(traj["coverage"], traj["density"], c=dims, cmap="viridis", s=28, zorder=2,
-                    vmin=0, vmax=max(1, int(dims.max())))
+    top = max(1, int(dims.max()))
+    cmap = plt.get_cmap("viridis", top + 1)
+    sc = ax.scatter(traj["coverage"], traj["density"], c=dims, cmap=cmap, s=28, zorder=2,
+                    norm=BoundaryNorm(np.arange(-0.5, top + 1.5), cmap.N))
     ax.plot(traj["coverage"], traj["density"], color="0.75", lw=0.8, zorder=1)
     r = traj.loc[chosen]
     ax.scatter([r.coverage], [r.density], s=160, facecolors="none", edgecolors="crimson", lw=1.8, zorder=3,
                label=f"reported box {chosen}: coverage {r.coverage:.2f}, density {r.density:.2f}")
-    cb = fig.colorbar(sc, ax=ax)
+    cb = fig.colorbar(sc, ax=ax, ticks=range(top + 1))
     cb.set_label("restricted parameters")
     ax.set_xlabel("coverage: share of the cases of interest inside the box")
     ax.set_ylabel("density: share of cases among what the box holds")
