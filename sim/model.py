@@ -62,7 +62,7 @@ class DeterrenceModel(mesa.Model):
         children = np.random.SeedSequence(seed).spawn(len(STREAMS) + 1)
         super().__init__(rng=int(children[0].generate_state(1)[0]))
         self.streams = {name: np.random.default_rng(c) for name, c in zip(STREAMS, children[1:])}
-        self.scenario_config = scenario_from_kwargs(scenario, overrides)
+        self.scenario_config = scenario_from_kwargs(scenario, overrides, seed=seed)
         self.seed = seed
         self.week = 0
         self.horizon = self.scenario_config.horizon_weeks
