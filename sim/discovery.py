@@ -236,6 +236,58 @@ def _plot(traj: pd.DataFrame, chosen: int, question: str, path: Path) -> None:
 
 # --- the whole analysis ---------------------------------------------------------------------
 
+@dataclass
+class Found:
+    """PRIM's peeling trajectory, the reported box and feature scores for one (x, y)."""
+
+    trajectory: pd.DataFrame  # TRAJECTORY_COLUMNS
+    box: pd.DataFrame  # BOX_COLUMNS, restricted parameters only
+    chosen: int
+    scores: pd.DataFrame  # parameter, score
+    version: str  # EMA Workbench's
+
+
+def find_box(x: pd.DataFrame, y: Any, *, min_coverage: float = 0.5, box: int | None = None,
+             mass_min: float = 0.05, peel_alpha: float = 0.05, paste_alpha: float = 0.05,
+             seed: int = 0) -> Found:
+    """PRIM (one box) and extra-trees feature scores of cases ``y`` (true/false) over inputs ``x``.
+
+    ``x``: one column a parameter; text, switches and categories are treated as categories
+    (EMA Workbench's experiments table works as it is: its scenario/policy/model columns are
+    dropped). The box reported is the densest on the peeling trajectory that keeps
+    ``min_coverage``, or box number ``box``.
+    """
+    prim, feature_scoring, version = _workbench()
+    x = x.drop(columns=[c for c in ("scenario", "policy", "model") if c in x.columns and
+                        isinstance(x[c].dtype, pd.CategoricalDtype)])
+    x = _inputs(x.reset_index(drop=True), list(x.columns))
+    y = np.asarray(y, dtype=bool)
+    if x.shape[1] == 0:
+        raise _usage_error("nothing varies in the inputs: PRIM needs at least one varied parameter")
+    k = int(y.sum())
+    if k == 0 or k == len(y):
+        raise _usage_error(f"{'no' if k == 0 else 'every'} row is a case of interest: nothing to tell apart")
+    found = _run_prim(prim, version, x, y, mass_min, peel_alpha, paste_alpha)
+    t = found.peeling_trajectory.reset_index(drop=True)
+    traj = pd.DataFrame({"step": range(len(t)), "coverage": t["coverage"].astype(float),
+                         "density": t["density"].astype(float), "mass": t["mass"].astype(float),
+                         "res_dim": t["res_dim"].astype(int), "n": t["n"].astype(int), "k": t["k"].astype(int)})
+    if box is not None:
+        if not 0 <= box < len(traj):
+            raise _usage_error(f"--box {box}: the peeling trajectory has boxes 0 to {len(traj) - 1}")
+        chosen = int(box)
+    else:
+        chosen = _choose(traj, min_coverage)
+    traj["chosen"] = traj["step"] == chosen
+    limits = _limits(found, chosen, x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores_df, _ = feature_scoring.get_ex_feature_scores(x, y.astype(int), random_state=seed)
+    scores = (scores_df.iloc[:, 0].rename("score").rename_axis("parameter").reset_index()
+              .sort_values(["score", "parameter"], ascending=[False, True], kind="stable").reset_index(drop=True))
+    return Found(traj, limits, chosen, scores, version)
+
+
 def discover(directory: str | Path, outcome: str = "escalated", *, threshold: float | None = None,
              below: bool = False, equals: str | None = None, min_coverage: float = 0.5, box: int | None = None,
              mass_min: float = 0.05, peel_alpha: float = 0.05, paste_alpha: float = 0.05,
@@ -257,7 +309,7 @@ def discover(directory: str | Path, outcome: str = "escalated", *, threshold: fl
     if not directory.is_dir():
         raise _usage_error(f"{directory}: no such folder (give a sweep's output folder, e.g. results/global_lhs)")
     runs, design, manifest, params = load_sweep(directory)
-    prim, feature_scoring, version = _workbench()
+    _workbench()  # say what to install before anything else
     per_point = outcome not in runs.columns
     if per_point:
         stats = [c for c in SUMMARY_COLUMNS if c not in ("design_point", "label", "scenario")]
@@ -285,27 +337,9 @@ def discover(directory: str | Path, outcome: str = "escalated", *, threshold: fl
         raise _usage_error(f"{'no' if k == 0 else 'every one of the'} {len(y)} {unit} {'is a case' if k else 'are cases'} "
                            f"of interest ({rule}): nothing to tell apart")
     question = _question(manifest, design, rule)
-    x = x.reset_index(drop=True)
-    found = _run_prim(prim, version, x, y, mass_min, peel_alpha, paste_alpha)
-    t = found.peeling_trajectory.reset_index(drop=True)
-    traj = pd.DataFrame({"step": range(len(t)), "coverage": t["coverage"].astype(float),
-                         "density": t["density"].astype(float), "mass": t["mass"].astype(float),
-                         "res_dim": t["res_dim"].astype(int), "n": t["n"].astype(int), "k": t["k"].astype(int)})
-    if box is not None:
-        if not 0 <= box < len(traj):
-            raise _usage_error(f"--box {box}: the peeling trajectory has boxes 0 to {len(traj) - 1}")
-        chosen = int(box)
-    else:
-        chosen = _choose(traj, min_coverage)
-    traj["chosen"] = traj["step"] == chosen
-    limits = _limits(found, chosen, x)
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        scores_df, _ = feature_scoring.get_ex_feature_scores(x, y.astype(int), random_state=seed)
-    scores = (scores_df.iloc[:, 0].rename("score").rename_axis("parameter").reset_index()
-              .sort_values(["score", "parameter"], ascending=[False, True], kind="stable").reset_index(drop=True))
-
+    f = find_box(x, y, min_coverage=min_coverage, box=box, mass_min=mass_min, peel_alpha=peel_alpha,
+                 paste_alpha=paste_alpha, seed=seed)
+    traj, limits, chosen, scores, version = f.trajectory, f.box, f.chosen, f.scores, f.version
     result = Discovery(question, outcome, rule, unit, k, len(y), traj, limits, chosen, scores, notes=notes)
     if write:
         folder = Path(out) if out is not None else directory / f"discovery_{outcome}"
