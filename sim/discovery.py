@@ -334,8 +334,8 @@ def discover(directory: str | Path, outcome: str = "escalated", *, threshold: fl
     y, rule, notes = _cases(table[outcome], outcome, threshold, below, equals)
     k = int(y.sum())
     if k == 0 or k == len(y):
-        raise _usage_error(f"{'no' if k == 0 else 'every one of the'} {len(y)} {unit} {'is a case' if k else 'are cases'} "
-                           f"of interest ({rule}): nothing to tell apart")
+        which = f"none of the {len(y)} {unit} is a case" if k == 0 else f"all {len(y)} {unit} are cases"
+        raise _usage_error(f"{which} of interest ({rule}): nothing to tell apart")
     question = _question(manifest, design, rule)
     f = find_box(x, y, min_coverage=min_coverage, box=box, mass_min=mass_min, peel_alpha=peel_alpha,
                  paste_alpha=paste_alpha, seed=seed)
