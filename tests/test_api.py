@@ -93,12 +93,15 @@ def test_steps_and_events_only_when_asked():
     ({"monitoring.enabled": 1}, "monitoring.enabled", ["wrong type", "true or false"]),
     ({"force.build_up_weeks": 3.5}, "force.build_up_weeks", ["not a whole number", "a whole number from 1 to 104"]),
     ({"force.posture": "middle"}, "force.posture", ["not an allowed value", "one of rear, forward"]),
+    ({"commitments.binding_levels": "major"}, "commitments.binding_levels", ["wrong type", "a list of"]),
+    ({"members.data_file": "nope.csv"}, "members.data_file", ["no such file", "'nope.csv'"]),
+    ({"horizon_weeks": "10"}, "horizon_weeks", ["wrong type", "a whole number from 1 to 2600"]),
     ({"monitoring.enabled": False}, "monitoring.enabled",
      ["commission.enabled needs monitoring.enabled", "commission.enabled: false"]),
 ])
 def test_bad_parameters_name_the_parameter_and_what_is_allowed(params, key, words):
     with pytest.raises(ConfigError) as err:
-        api.run_experiment(params, seed=0, weeks=10)
+        api.run_experiment(params, seed=0, weeks=None if "horizon_weeks" in params else 10)
     found = problems_of(err.value)
     assert key in found, found
     for w in words:

@@ -109,6 +109,9 @@ def override_problems(scenario: Scenario, overrides: Mapping[str, Any],
             problems.append(Problem(source, "given twice (dotted and with __)", key=path))
             continue
         value, problem = _typed(spec, value, source)
+        if problem is None and path == "members.data_file" and not (Path(SCENARIOS_DIR) / str(value)).is_file():
+            problem = Problem(source, "no such file in scenarios/", key=path, given=value, has_given=True,
+                              allowed="a members CSV file in " + str(SCENARIOS_DIR))
         if problem is not None:
             problems.append(problem)
             continue
