@@ -400,5 +400,6 @@ def existing_status(out: Path) -> dict[str, Any] | None:
         return None
 
 
-__all__ = ["RUN_ID_STRIDE", "ResumeError", "check_resumable", "SweepReport", "run_sweep", "read_done", "design_points_text",
+__all__ = ["RUN_ID_STRIDE", "MemorySweep", "ResumeError", "check_resumable", "SweepReport", "run_sweep",
+           "run_sweep_in_memory", "read_done", "design_points_text",
            "existing_status", "_cell"]
