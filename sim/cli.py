@@ -38,6 +38,23 @@ _positive_int = _whole_number(1)
 _seed = _whole_number(0)
 
 
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value == value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def _share(text: str) -> float:
+    value = _number(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value:g} is not a share from 0 to 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m sim",
@@ -91,6 +108,31 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rebuild summary.csv, differences.csv and the plots from runs.csv alone.")
     analyze.add_argument("directory", metavar="DIR", type=Path)
     analyze.set_defaults(handler=_delegate("sim.experiments.commands", "analyze"))
+
+    disc = sub.add_parser(
+        "discover", help="scenario discovery: under which conditions does a design fail? (PRIM)",
+        description="Scenario discovery on a sweep folder with EMA Workbench (needs the [discovery] extra): "
+                    "PRIM finds the box of parameter limits where the cases of interest (e.g. runs that "
+                    "escalated) concentrate, with its coverage, density and peeling trade-off plot; extra-trees "
+                    "feature scoring ranks the parameters. Writes DIR/discovery_OUTCOME/.")
+    disc.add_argument("directory", metavar="DIR", type=Path, help="a sweep's output folder")
+    disc.add_argument("--outcome", default="escalated",
+                      help="a runs.csv column (one case a run) or a summary statistic such as p_escalation "
+                           "(one case a design point); default escalated")
+    disc.add_argument("--threshold", type=_number, default=None, metavar="T",
+                      help="for a numeric outcome: the cases are those above T (below with --below)")
+    disc.add_argument("--below", action="store_true", help="cases below the threshold (for a true/false "
+                                                            "outcome: where it is false)")
+    disc.add_argument("--equals", default=None, metavar="VALUE", help="for a text outcome: cases equal to VALUE")
+    disc.add_argument("--min-coverage", type=_share, default=0.5, metavar="C",
+                      help="report the densest box that keeps at least this coverage (default 0.5)")
+    disc.add_argument("--box", type=_seed, default=None, metavar="N",
+                      help="report box N of the peeling trajectory instead (see prim_trajectory.csv)")
+    disc.add_argument("--mass-min", type=_share, default=0.05, metavar="M",
+                      help="PRIM stops peeling at this share of the data (default 0.05)")
+    disc.add_argument("--out", type=Path, default=None, metavar="OUT",
+                      help="output folder (default DIR/discovery_OUTCOME/)")
+    disc.set_defaults(handler=_delegate("sim.discovery", "main"))
 
     dash = sub.add_parser(
         "dashboard", help="serve the interactive dashboard (Solara) on this machine",

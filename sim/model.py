@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 import mesa
 import numpy as np
@@ -30,10 +31,12 @@ from sim.agents.coalition import Coalition
 from sim.agents.monitoring import Decision, Outcome
 from sim.agents.outlook import Outlook
 from sim.agents.sanctions import SNAPBACK_WINDOW_WEEKS, SanctionsRegime
-from sim.config import SCENARIOS_DIR, Scenario, load_scenario
+from sim.config import SCENARIOS_DIR, Scenario
+from sim.config.overrides import scenario_from_kwargs
 from sim.data import read_elections, read_force_contributions, read_members
 from sim.events import EventLog
 from sim.ladder import Action
+from sim.reporters import RUN_REPORTERS
 from sim.war import War
 
 # Independent random streams, one per mechanism, so that switching one mechanism
@@ -53,11 +56,13 @@ class DeterrenceModel(mesa.Model):
     """Post-ceasefire deterrence under a design of the Paris guarantees."""
 
     def __init__(self, scenario: Scenario | str = "paris_declaration", seed: int = 0, *,
-                 record_events: bool = True, collect_steps: bool = True, step_period: int = 1) -> None:
+                 record_events: bool = True, collect_steps: bool = True, step_period: int = 1,
+                 **overrides: Any) -> None:
+        """``overrides``: schema parameters with ``__`` for dots (``monitoring__coverage=0.5``)."""
         children = np.random.SeedSequence(seed).spawn(len(STREAMS) + 1)
         super().__init__(rng=int(children[0].generate_state(1)[0]))
         self.streams = {name: np.random.default_rng(c) for name, c in zip(STREAMS, children[1:])}
-        self.scenario_config = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        self.scenario_config = scenario_from_kwargs(scenario, overrides, seed=seed)
         sc = self.scenario_config
         self.seed = seed
         self.week = 0
@@ -88,7 +93,8 @@ class DeterrenceModel(mesa.Model):
         self.russia = Russia(self)
         self.outlook = Outlook(self)
         self.response_discount = sc.russia.weekly_discount ** self.total_response_delay()
-        self.datacollector = mesa.DataCollector(model_reporters={k: k for k in STEP_REPORTERS})
+        self.datacollector = mesa.DataCollector(model_reporters={**{k: k for k in STEP_REPORTERS},
+                                                                 **RUN_REPORTERS})
 
     # --- the week ------------------------------------------------------------------
     def step(self) -> None:
@@ -119,7 +125,7 @@ class DeterrenceModel(mesa.Model):
         self.force.advance(week, self.war.at_war)            # 8. the force (G3)
         self.russia.evolve(self.war.at_war, self.sanctions.level)  # 9. capacities and politics evolve
         self.coalition.drift()
-        if self.collect_steps and (week % self.step_period == 0 or week == self.horizon - 1):
+        if week == self.horizon - 1 or (self.collect_steps and week % self.step_period == 0):
             self.datacollector.collect(self)
         self.week += 1
         if self.week >= self.horizon:

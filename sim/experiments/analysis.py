@@ -41,6 +41,7 @@ import io
 import json
 import math
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -602,16 +603,30 @@ def _reference(manifest: dict[str, Any], design: pd.DataFrame, notes: list[str])
     return int(ref)
 
 
-def analyze_directory(directory: Path, *, quiet: bool = False) -> pd.DataFrame:
-    """Write summary.csv, differences.csv, sensitivity.csv and the plots of a sweep folder.
+@dataclass
+class SweepTables:
+    """The analysis of a sweep, in memory: what ``analyze_directory`` writes, before formatting."""
 
-    Returns the summary (one row a design point). Prints a headline table and notes
-    (skipped parts, partial sweeps) unless ``quiet``.
+    summary: pd.DataFrame  # one row a design point (SUMMARY_COLUMNS)
+    differences: pd.DataFrame  # paired differences against the reference (DIFFERENCE_COLUMNS)
+    sensitivity: pd.DataFrame | None  # LHS/Sobol designs with SALib installed (SENSITIVITY_COLUMNS)
+    reference: int | None
+    params: list[str]  # every parameter column of the design
+    varied: list[str]  # those that take more than one value
+    roles: dict[str, str]
+    kind: str  # the design: grid, lhs, sobol, scenarios, scenarios+grid, ...
+    horizon: int
+    notes: list[str] = field(default_factory=list)
+
+
+def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, Any],
+                 params: Sequence[str]) -> SweepTables:
+    """Summary, paired differences and sensitivity of a sweep's runs (nothing written).
+
+    ``runs``, ``design`` and ``manifest`` are runs.csv, design_points.csv and manifest.json
+    as ``load_sweep`` reads them; ``params`` the design's parameter columns.
     """
-    from sim.experiments import plots
-
-    directory = Path(directory)
-    runs, design, manifest, params = load_sweep(directory)
+    params = list(params)
     notes: list[str] = []
     status = manifest.get("status")
     if status not in (None, "complete"):
@@ -631,7 +646,6 @@ def analyze_directory(directory: Path, *, quiet: bool = False) -> pd.DataFrame:
     fallback = h if isinstance(h, int) else int(runs["horizon_weeks"].max())
     summary["horizon_weeks"] = summary["horizon_weeks"].fillna(fallback).astype("int64")
     summary = summary.sort_values("design_point").reset_index(drop=True)
-    atomic_write(directory / "summary.csv", table_text(summary, params))
 
     # paired differences against the reference
     ref = _reference(manifest, design, notes)
@@ -645,7 +659,6 @@ def analyze_directory(directory: Path, *, quiet: bool = False) -> pd.DataFrame:
         differences = differences.sort_values("design_point").reset_index(drop=True)
     elif ref is not None:
         notes.append(f"reference design point {ref} has no runs: no differences")
-    atomic_write(directory / "differences.csv", table_text(differences, params))
 
     # sensitivity (LHS / Sobol), SALib optional
     sensitivity = None
@@ -658,20 +671,40 @@ def analyze_directory(directory: Path, *, quiet: bool = False) -> pd.DataFrame:
         else:
             sensitivity = sensitivity_indices(design, design_outputs(runs), varied, roles=roles,
                                               design_kind=kind, notes=notes)
-            atomic_write(directory / "sensitivity.csv", table_text(sensitivity))
-
-    # plots
     horizon = int(summary["horizon_weeks"].max())
-    written = plots.write_all(directory, runs=runs, summary=summary, reference=ref, varied=varied, roles=roles,
-                              kind=kind, sensitivity=sensitivity, horizon=horizon, notes=notes)
+    return SweepTables(summary, differences, sensitivity, ref, params, varied, roles, kind, horizon, notes)
 
+
+def analyze_directory(directory: Path, *, quiet: bool = False) -> pd.DataFrame:
+    """Write summary.csv, differences.csv, sensitivity.csv and the plots of a sweep folder.
+
+    Returns the summary (one row a design point). Prints a headline table and notes
+    (skipped parts, partial sweeps) unless ``quiet``.
+    """
+    return analyze_and_write(Path(directory), quiet=quiet).summary
+
+
+def analyze_and_write(directory: Path, *, quiet: bool = False) -> SweepTables:
+    """``analyze_directory``, returning every table."""
+    from sim.experiments import plots
+
+    directory = Path(directory)
+    runs, design, manifest, params = load_sweep(directory)
+    t = analyze_runs(runs, design, manifest, params)
+    atomic_write(directory / "summary.csv", table_text(t.summary, params))
+    atomic_write(directory / "differences.csv", table_text(t.differences, params))
+    if t.sensitivity is not None:
+        atomic_write(directory / "sensitivity.csv", table_text(t.sensitivity))
+    written = plots.write_all(directory, runs=runs, summary=t.summary, reference=t.reference, varied=t.varied,
+                              roles=t.roles, kind=t.kind, sensitivity=t.sensitivity, horizon=t.horizon,
+                              notes=t.notes)
     if not quiet:
-        print(headline(summary, reference=ref))
-        files = ["summary.csv", "differences.csv"] + (["sensitivity.csv"] if sensitivity is not None else [])
+        print(headline(t.summary, reference=t.reference))
+        files = ["summary.csv", "differences.csv"] + (["sensitivity.csv"] if t.sensitivity is not None else [])
         print(f"wrote {', '.join(files + written)} to {directory}/")
-        for note in notes:
+        for note in t.notes:
             print(f"note: {note}")
-    return summary
+    return t
 
 
 def headline(summary: pd.DataFrame, *, reference: int | None = None, max_rows: int = 30) -> str:

@@ -218,8 +218,38 @@ class Experiment:
 def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment file and lay out its design. Raises ConfigError."""
     path = Path(path)
-    file = _display(path)
     data, lines = load_yaml_mapping(path, what="experiment file")
+    return _validate(data, lines, path, _display(path))
+
+
+DICT_SOURCE = "experiment (dict)"  # where errors in an experiment given as a Python dict point
+
+
+def experiment_from_dict(data: dict[str, Any], *, relative_to: str | Path | None = None) -> Experiment:
+    """Validate an experiment given as a mapping with an experiment file's keys. Raises ConfigError.
+
+    Scenario paths are resolved against ``relative_to`` (a folder; default: the working folder).
+    The name defaults to ``experiment``.
+    """
+    if not isinstance(data, dict):
+        raise ConfigError.single(DICT_SOURCE, f"an experiment is a mapping of keys, not a {type(data).__name__}",
+                                 allowed="a dict with an experiment file's keys (scenarios, design, levers, ...)")
+    folder = Path(relative_to) if relative_to is not None else Path.cwd()
+    return _validate(_plain(data), {}, folder / "experiment.yaml", DICT_SOURCE)
+
+
+def _plain(value: Any) -> Any:
+    """What YAML would have given: lists for tuples, Python numbers for numpy scalars."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _validate(data: dict[str, Any], lines: dict[KeyPath, int], path: Path, file: str) -> Experiment:
     raw = dict(data)
     if isinstance(raw.get("replications"), int) and not isinstance(raw.get("replications"), bool):
         raw["replications"] = {"count": raw["replications"]}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import csv
+import io
 import os
 import sys
 import time
@@ -167,12 +168,13 @@ class Progress:
 
 def run_sweep(exp: Experiment, out: Path, executor: cf.Executor, *, slots: int, resume: bool = False,
               executor_name: str = "", progress_period: float = 10.0,
-              chunk_size: int | None = None, on_chunk: Callable[[int], None] | None = None) -> SweepReport:
+              chunk_size: int | None = None, on_chunk: Callable[[int], None] | None = None,
+              progress_stream: TextIO | None = None, quiet: bool = False) -> SweepReport:
     """Run every missing run of ``exp`` on ``executor``, streaming to ``out``.
 
     ``slots`` is the executor's parallelism (worker processes or Dask threads): up to
     2 * slots chunks are in flight. KeyboardInterrupt propagates after the files are
-    consistent and the manifest says 'partial'.
+    consistent and the manifest says 'partial'. ``quiet``: no progress lines.
     """
     started_wall = time.time()
     t0 = time.perf_counter()
@@ -209,6 +211,82 @@ def run_sweep(exp: Experiment, out: Path, executor: cf.Executor, *, slots: int, 
         })
 
     manifest("partial", 0.0)
+    outputs = exp.outputs
+    f_runs = (out / RUNS).open("a", newline="", encoding="utf-8")
+    f_steps = (out / STEPS).open("a", newline="", encoding="utf-8") if outputs.steps else None
+    f_events = (out / EVENTS).open("a", newline="", encoding="utf-8") if outputs.events else None
+    ran_now = 0
+    status = "partial"
+    try:
+        status, ran_now = _drive(exp, executor, sched, slots=slots, chunk_size=chunk_size,
+                                 write=lambda outcomes: _write(outcomes, f_runs, f_steps, f_events),
+                                 progress=_progress(exp, sched, progress_period, progress_stream, quiet),
+                                 on_chunk=on_chunk)
+    finally:
+        for f in (f_runs, f_steps, f_events):
+            if f is not None:
+                f.close()
+        seconds = time.perf_counter() - t0
+        manifest(status, seconds)
+    return SweepReport(out, status, sched.completed, sched.planned, ran_now, seconds)
+
+
+@dataclass
+class MemorySweep:
+    """A sweep kept in memory: the CSV text the files would hold, byte for byte."""
+
+    runs_text: str
+    steps_text: str
+    events_text: str
+    report: SweepReport
+
+
+def run_sweep_in_memory(exp: Experiment, executor: cf.Executor, *, slots: int, chunk_size: int | None = None,
+                        progress_period: float = 10.0, progress_stream: TextIO | None = None,
+                        quiet: bool = True) -> MemorySweep:
+    """Run every run of ``exp`` on ``executor`` and keep the results in memory (no files).
+
+    The text is what ``run_sweep`` would write to runs.csv, steps.csv and events.csv, in
+    the order the runs finished (sort by run_id for a canonical order).
+    """
+    t0 = time.perf_counter()
+    sched = ReplicateScheduler(len(exp.points), exp.rule, {})
+    runs, steps, events = io.StringIO(), io.StringIO(), io.StringIO()
+    runs.write(csv_text(runs_header(exp.parameters), []))
+    if exp.outputs.steps:
+        steps.write(csv_text(list(STEP_COLUMNS), []))
+    if exp.outputs.events:
+        events.write(csv_text(list(EVENT_COLUMNS), []))
+    status, ran_now = _drive(exp, executor, sched, slots=slots, chunk_size=chunk_size,
+                             write=lambda outcomes: _write(outcomes, runs, steps if exp.outputs.steps else None,
+                                                           events if exp.outputs.events else None),
+                             progress=_progress(exp, sched, progress_period, progress_stream, quiet))
+    report = SweepReport(Path(), status, sched.completed, sched.planned, ran_now, time.perf_counter() - t0)
+    return MemorySweep(runs.getvalue(), steps.getvalue(), events.getvalue(), report)
+
+
+class _Silent:
+    def update(self, n: int, total: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(exp: Experiment, sched: ReplicateScheduler, period: float, stream: TextIO | None,
+              quiet: bool) -> Progress | _Silent:
+    if quiet:
+        return _Silent()
+    return Progress(exp.name, sched.planned, sched.completed, stream=stream or sys.stderr, period=period)
+
+
+def _drive(exp: Experiment, executor: cf.Executor, sched: ReplicateScheduler, *, slots: int,
+           chunk_size: int | None, write: Callable[[list[Outcome]], None], progress: Progress | _Silent,
+           on_chunk: Callable[[int], None] | None = None) -> tuple[str, int]:
+    """Hand ``sched``'s runs to ``executor`` in chunks and ``write`` each finished chunk.
+
+    Returns (status, runs done now); status is 'complete' unless interrupted.
+    """
     params = exp.parameters
     overrides = [tuple(zip(params, p.values)) for p in exp.points]
     refs = [p.scenario_ref for p in exp.points]
@@ -223,11 +301,6 @@ def run_sweep(exp: Experiment, out: Path, executor: cf.Executor, *, slots: int, 
     if chunk_size is None:
         chunk_size = max(1, min(32, left // (slots * 16) if left else 1))
     max_inflight = 2 * slots
-
-    f_runs = (out / RUNS).open("a", newline="", encoding="utf-8")
-    f_steps = (out / STEPS).open("a", newline="", encoding="utf-8") if outputs.steps else None
-    f_events = (out / EVENTS).open("a", newline="", encoding="utf-8") if outputs.events else None
-    progress = Progress(exp.name, sched.planned, sched.completed, period=progress_period)
     inflight: set[cf.Future] = set()
     ran_now = 0
     status = "partial"
@@ -249,7 +322,7 @@ def run_sweep(exp: Experiment, out: Path, executor: cf.Executor, *, slots: int, 
             finished, inflight = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
             for fut in finished:
                 outcomes: list[Outcome] = fut.result()
-                _write(outcomes, f_runs, f_steps, f_events)
+                write(outcomes)
                 for o in outcomes:
                     sched.record(o.design_point, o.escalated)
                 ran_now += len(outcomes)
@@ -262,12 +335,7 @@ def run_sweep(exp: Experiment, out: Path, executor: cf.Executor, *, slots: int, 
         raise
     finally:
         progress.close()
-        for f in (f_runs, f_steps, f_events):
-            if f is not None:
-                f.close()
-        seconds = time.perf_counter() - t0
-        manifest(status, seconds)
-    return SweepReport(out, status, sched.completed, sched.planned, ran_now, seconds)
+    return status, ran_now
 
 
 def _write(outcomes: list[Outcome], f_runs: TextIO, f_steps: TextIO | None, f_events: TextIO | None) -> None:
@@ -332,5 +400,6 @@ def existing_status(out: Path) -> dict[str, Any] | None:
         return None
 
 
-__all__ = ["RUN_ID_STRIDE", "ResumeError", "check_resumable", "SweepReport", "run_sweep", "read_done", "design_points_text",
+__all__ = ["RUN_ID_STRIDE", "MemorySweep", "ResumeError", "check_resumable", "SweepReport", "run_sweep",
+           "run_sweep_in_memory", "read_done", "design_points_text",
            "existing_status", "_cell"]

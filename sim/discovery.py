@@ -1,0 +1,383 @@
+"""Scenario discovery on a sweep folder: under which conditions does a design fail?
+
+``python -m sim discover DIR --outcome escalated`` reads a sweep (runs.csv,
+design_points.csv, manifest.json), marks the *cases of interest* (runs that escalated,
+or design points whose outcome crosses a threshold) and asks EMA Workbench's analysis:
+
+* **PRIM** (Friedman and Fisher 1999; Bryant and Lempert 2010): a box of parameter
+  limits that holds many cases of interest (coverage: the share of all cases inside the
+  box) and few others (density: the share of cases among the runs inside). Peeling gives
+  a trajectory of boxes trading coverage for density; the box reported is the densest one
+  that keeps ``min_coverage`` (or the one chosen with ``box``).
+* **Feature scoring** (extra trees): how much each parameter tells the cases apart.
+
+The algorithms are EMA Workbench's (``pip install 'paris-guarantees-sim[discovery]'``:
+2.5 on Python 3.11, 3.x on 3.12+); this module prepares the data and writes the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+TRAJECTORY_COLUMNS = ("step", "coverage", "density", "mass", "res_dim", "n", "k", "chosen")
+BOX_COLUMNS = ("parameter", "kind", "low", "high", "values", "sampled_low", "sampled_high", "sampled_values",
+               "qp_low", "qp_high")
+
+
+def _usage_error(message: str) -> Exception:
+    from sim.cli import UsageError
+
+    return UsageError(message)
+
+
+def _workbench() -> tuple[Any, Any, str]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "ipyparallel not installed": not needed here
+            import ema_workbench
+            from ema_workbench.analysis import feature_scoring, prim
+    except ImportError:
+        raise _usage_error("discover needs EMA Workbench's analysis: pip install 'paris-guarantees-sim[discovery]' "
+                           "(or pip install ema_workbench)") from None
+    return prim, feature_scoring, ema_workbench.__version__
+
+
+@dataclass
+class Discovery:
+    """What ``discover`` found; ``text()`` reads it out."""
+
+    question: str
+    outcome: str
+    rule: str  # how a case of interest is defined, in words
+    unit: str  # 'runs' or 'design points'
+    cases: int
+    total: int
+    trajectory: pd.DataFrame  # TRAJECTORY_COLUMNS: one row a box of the peeling trajectory
+    box: pd.DataFrame  # BOX_COLUMNS: one row a restricted parameter of the chosen box
+    chosen: int
+    scores: pd.DataFrame  # parameter, score (extra-trees importance), highest first
+    out: Path | None = None
+    files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        r = self.trajectory.loc[self.chosen]
+        lines = [self.question,
+                 f"cases of interest ({self.rule}): {self.cases} of {self.total} {self.unit} "
+                 f"({self.cases / self.total:.1%})",
+                 f"PRIM box {self.chosen} of {len(self.trajectory) - 1} on the peeling trajectory: "
+                 f"coverage {r.coverage:.2f} (share of the cases inside the box), density {r.density:.2f} "
+                 f"(share of cases among the {self.unit} inside), mass {r.mass:.2f} "
+                 f"(share of the {self.unit} inside); {int(r.res_dim)} restricted parameter"
+                 f"{'s' if int(r.res_dim) != 1 else ''}:"]
+        if self.box.empty:
+            lines.append("  (none: the cases are spread over the whole sample)")
+        width = max([len(p) for p in self.box["parameter"]] + [10])
+        for b in self.box.itertuples(index=False):
+            if b.kind == "range":
+                lines.append(f"  {b.parameter:<{width}}  {_num(b.low)} to {_num(b.high)}"
+                             f"   (sampled {_num(b.sampled_low)} to {_num(b.sampled_high)})")
+            else:
+                lines.append(f"  {b.parameter:<{width}}  {b.values.replace('|', ', ')}"
+                             f"   (sampled {b.sampled_values.replace('|', ', ')})")
+        if not self.scores.empty:
+            top = ", ".join(f"{p} {s:.2f}" for p, s in self.scores.head(8).itertuples(index=False))
+            lines.append(f"feature scores (extra trees, higher tells the cases apart better): {top}")
+        if self.files:
+            lines.append(f"wrote {', '.join(self.files)} to {self.out}/")
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def _num(x: float) -> str:
+    return f"{x:.4g}"
+
+
+# --- the data -------------------------------------------------------------------------------
+
+def _inputs(frame: pd.DataFrame, params: list[str]) -> pd.DataFrame:
+    """The varied parameters as PRIM takes them: numbers, or categories for switches and text."""
+    x = pd.DataFrame(index=frame.index)
+    for p in params:
+        col = frame[p]
+        if col.nunique(dropna=False) < 2:
+            continue
+        if pd.api.types.is_bool_dtype(col) or not pd.api.types.is_numeric_dtype(col):
+            x[p] = pd.Categorical(col.astype(str))
+        else:
+            x[p] = col.astype(float) if pd.api.types.is_float_dtype(col) else col
+    return x
+
+
+def _cases(values: pd.Series, outcome: str, threshold: float | None, below: bool,
+           equals: str | None) -> tuple[np.ndarray, str, list[str]]:
+    """Cases of interest (bool array), the rule in words, notes."""
+    notes: list[str] = []
+    if equals is not None:
+        if threshold is not None or below:
+            raise _usage_error("--equals takes no --threshold or --below")
+        return (values.astype(str) == equals).to_numpy(), f"{outcome} is {equals}", notes
+    if pd.api.types.is_bool_dtype(values):
+        if threshold is not None:
+            raise _usage_error(f"{outcome} is true or false: it takes no --threshold "
+                               f"(the cases of interest are the runs where it is {not below})")
+        return (values.to_numpy(bool) != below), f"{outcome} is {str(not below).lower()}", notes
+    if not pd.api.types.is_numeric_dtype(values):
+        shown = ", ".join(map(str, sorted(values.dropna().astype(str).unique())[:6]))
+        raise _usage_error(f"{outcome} is text: give --equals VALUE (one of {shown})")
+    if threshold is None:
+        lo, hi = values.min(), values.max()
+        raise _usage_error(f"{outcome} is a number: give --threshold T (cases are {outcome} > T, or < T with "
+                           f"--below; it ranges from {lo:g} to {hi:g} here)")
+    missing = values.isna()
+    if missing.any():
+        notes.append(f"{int(missing.sum())} rows with no {outcome} (censored or undefined) are not cases")
+    v = values.to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        y = (v < threshold) if below else (v > threshold)
+    return y & ~missing.to_numpy(), f"{outcome} {'<' if below else '>'} {threshold:g}", notes
+
+
+def _question(manifest: dict[str, Any], design: pd.DataFrame, rule: str) -> str:
+    names = list(dict.fromkeys(design["scenario"].astype(str)))
+    what = names[0] if len(names) == 1 else "the designs " + ", ".join(names)
+    return f"Under which conditions does {what} fail ({rule})?"
+
+
+# --- PRIM -----------------------------------------------------------------------------------
+
+def _run_prim(prim: Any, version: str, x: pd.DataFrame, y: np.ndarray, mass_min: float, peel_alpha: float,
+              paste_alpha: float) -> Any:
+    kw: dict[str, Any] = {"mass_min": mass_min, "peel_alpha": peel_alpha, "paste_alpha": paste_alpha}
+    if int(version.split(".")[0]) < 3:
+        # 2.x counts y >= threshold as cases and drops a final box whose density is below it; with
+        # 0/1 data any tiny positive threshold counts exactly the cases and keeps every box, as 3.x does
+        kw["threshold"] = 1e-9
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas deprecation notices from inside the library
+        return prim.Prim(x, y.astype(int), **kw).find_box()
+
+
+def _limits(box: Any, i: int, x: pd.DataFrame) -> pd.DataFrame:
+    lims, init = box.box_lims[i], box.box_lims[0]
+    qps = getattr(box, "p_values", None) or getattr(box, "qp", None) or []
+    qp = qps[i] if i < len(qps) else {}
+    rows = []
+    for p in x.columns:
+        pq = list(qp.get(p, [math.nan, math.nan])) if isinstance(qp, dict) else [math.nan, math.nan]
+        # EMA marks a side left unrestricted with -1
+        pq = [float(v) if v is not None and float(v) >= 0 else math.nan for v in (pq + [math.nan, math.nan])[:2]]
+        if isinstance(x[p].dtype, pd.CategoricalDtype):
+            now, full = set(lims[p].iloc[0]), set(init[p].iloc[0])
+            if now == full:
+                continue
+            rows.append(dict(parameter=p, kind="values", low=math.nan, high=math.nan, values="|".join(sorted(now)),
+                             sampled_low=math.nan, sampled_high=math.nan, sampled_values="|".join(sorted(full)),
+                             qp_low=pq[0], qp_high=pq[1]))
+            continue
+        lo, hi, lo0, hi0 = (float(lims[p].iloc[0]), float(lims[p].iloc[1]),
+                            float(init[p].iloc[0]), float(init[p].iloc[1]))
+        if lo <= lo0 and hi >= hi0:
+            continue
+        rows.append(dict(parameter=p, kind="range", low=lo, high=hi, values="", sampled_low=lo0, sampled_high=hi0,
+                         sampled_values="", qp_low=pq[0], qp_high=pq[1]))
+    return pd.DataFrame(rows, columns=list(BOX_COLUMNS))
+
+
+def _choose(traj: pd.DataFrame, min_coverage: float) -> int:
+    """The densest box keeping ``min_coverage``; fewer restrictions, then more coverage, break ties."""
+    ok = traj[traj["coverage"] >= min_coverage - 1e-12]
+    if ok.empty:
+        return 0
+    best = ok.sort_values(["density", "res_dim", "coverage"], ascending=[False, True, False], kind="stable")
+    return int(best.index[0])
+
+
+def _plot(traj: pd.DataFrame, chosen: int, question: str, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from matplotlib.colors import BoundaryNorm
+
+    fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    dims = traj["res_dim"].astype(int)
+    top = max(1, int(dims.max()))
+    cmap = plt.get_cmap("viridis", top + 1)
+    sc = ax.scatter(traj["coverage"], traj["density"], c=dims, cmap=cmap, s=28, zorder=2,
+                    norm=BoundaryNorm(np.arange(-0.5, top + 1.5), cmap.N))
+    ax.plot(traj["coverage"], traj["density"], color="0.75", lw=0.8, zorder=1)
+    r = traj.loc[chosen]
+    ax.scatter([r.coverage], [r.density], s=160, facecolors="none", edgecolors="crimson", lw=1.8, zorder=3,
+               label=f"reported box {chosen}: coverage {r.coverage:.2f}, density {r.density:.2f}")
+    cb = fig.colorbar(sc, ax=ax, ticks=range(top + 1))
+    cb.set_label("restricted parameters")
+    ax.set_xlabel("coverage: share of the cases of interest inside the box")
+    ax.set_ylabel("density: share of cases among what the box holds")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower left", frameon=False)
+    ax.set_title("PRIM peeling trajectory\n" + question, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# --- the whole analysis ---------------------------------------------------------------------
+
+@dataclass
+class Found:
+    """PRIM's peeling trajectory, the reported box and feature scores for one (x, y)."""
+
+    trajectory: pd.DataFrame  # TRAJECTORY_COLUMNS
+    box: pd.DataFrame  # BOX_COLUMNS, restricted parameters only
+    chosen: int
+    scores: pd.DataFrame  # parameter, score
+    version: str  # EMA Workbench's
+
+
+def find_box(x: pd.DataFrame, y: Any, *, min_coverage: float = 0.5, box: int | None = None,
+             mass_min: float = 0.05, peel_alpha: float = 0.05, paste_alpha: float = 0.05,
+             seed: int = 0) -> Found:
+    """PRIM (one box) and extra-trees feature scores of cases ``y`` (true/false) over inputs ``x``.
+
+    ``x``: one column a parameter; text, switches and categories are treated as categories
+    (EMA Workbench's experiments table works as it is: its scenario/policy/model columns are
+    dropped). The box reported is the densest on the peeling trajectory that keeps
+    ``min_coverage``, or box number ``box``.
+    """
+    prim, feature_scoring, version = _workbench()
+    x = x.drop(columns=[c for c in ("scenario", "policy", "model") if c in x.columns and
+                        isinstance(x[c].dtype, pd.CategoricalDtype)])
+    x = _inputs(x.reset_index(drop=True), list(x.columns))
+    y = np.asarray(y, dtype=bool)
+    if x.shape[1] == 0:
+        raise _usage_error("nothing varies in the inputs: PRIM needs at least one varied parameter")
+    k = int(y.sum())
+    if k == 0 or k == len(y):
+        raise _usage_error(f"{'no' if k == 0 else 'every'} row is a case of interest: nothing to tell apart")
+    found = _run_prim(prim, version, x, y, mass_min, peel_alpha, paste_alpha)
+    t = found.peeling_trajectory.reset_index(drop=True)
+    traj = pd.DataFrame({"step": range(len(t)), "coverage": t["coverage"].astype(float),
+                         "density": t["density"].astype(float), "mass": t["mass"].astype(float),
+                         "res_dim": t["res_dim"].astype(int), "n": t["n"].astype(int), "k": t["k"].astype(int)})
+    if box is not None:
+        if not 0 <= box < len(traj):
+            raise _usage_error(f"--box {box}: the peeling trajectory has boxes 0 to {len(traj) - 1}")
+        chosen = int(box)
+    else:
+        chosen = _choose(traj, min_coverage)
+    traj["chosen"] = traj["step"] == chosen
+    limits = _limits(found, chosen, x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores_df, _ = feature_scoring.get_ex_feature_scores(x, y.astype(int), random_state=seed)
+    scores = (scores_df.iloc[:, 0].rename("score").rename_axis("parameter").reset_index()
+              .sort_values(["score", "parameter"], ascending=[False, True], kind="stable").reset_index(drop=True))
+    return Found(traj, limits, chosen, scores, version)
+
+
+def discover(directory: str | Path, outcome: str = "escalated", *, threshold: float | None = None,
+             below: bool = False, equals: str | None = None, min_coverage: float = 0.5, box: int | None = None,
+             mass_min: float = 0.05, peel_alpha: float = 0.05, paste_alpha: float = 0.05,
+             out: str | Path | None = None, write: bool = True, seed: int = 0) -> Discovery:
+    """PRIM and feature scoring on a sweep folder.
+
+    ``outcome``: a runs.csv column (one case a run: ``escalated``, ``war_weeks``, ...) or a
+    summary.csv statistic (one case a design point: ``p_escalation``, ``rmst_weeks``, ...).
+    True/false outcomes need nothing more; numbers need ``threshold`` (cases above it, or
+    below with ``below``); text needs ``equals``. Writes, unless ``write`` is false, to
+    ``out`` (default ``DIR/discovery_<outcome>/``): prim_trajectory.csv, prim_box.csv,
+    prim_tradeoff.png, feature_scores.csv, discovery.json.
+    """
+    from sim.experiments.analysis import SUMMARY_COLUMNS, escalation_summary, load_sweep
+
+    if not 0.0 <= min_coverage <= 1.0:
+        raise _usage_error(f"--min-coverage must be from 0 to 1, not {min_coverage}")
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise _usage_error(f"{directory}: no such folder (give a sweep's output folder, e.g. results/global_lhs)")
+    runs, design, manifest, params = load_sweep(directory)
+    _workbench()  # say what to install before anything else
+    per_point = outcome not in runs.columns
+    if per_point:
+        stats = [c for c in SUMMARY_COLUMNS if c not in ("design_point", "label", "scenario")]
+        if outcome not in stats:
+            from sim.config.errors import did_you_mean
+            from sim.outputs import RUN_COLUMNS
+
+            run_cols = [c for c in RUN_COLUMNS if c not in ("run_id", "scenario", "seed")]
+            raise _usage_error(f"unknown outcome {outcome!r}{did_you_mean(outcome, run_cols + stats)}; allowed: a "
+                               f"runs.csv column ({', '.join(run_cols)}) or a summary statistic "
+                               f"({', '.join(stats)})")
+        table = design.merge(escalation_summary(runs, ["design_point"]), on="design_point", how="inner")
+        unit = "design points"
+    else:
+        table = runs
+        unit = "runs"
+    inputs = list(params) + (["scenario"] if design["scenario"].nunique() > 1 else [])
+    x = _inputs(table, inputs)
+    if x.shape[1] == 0:
+        raise _usage_error(f"{directory}: nothing varies in this sweep (no lever, uncertainty or second "
+                           f"scenario); discovery needs a sampled design such as experiments/global_lhs.yaml")
+    y, rule, notes = _cases(table[outcome], outcome, threshold, below, equals)
+    k = int(y.sum())
+    if k == 0 or k == len(y):
+        which = f"none of the {len(y)} {unit} is a case" if k == 0 else f"all {len(y)} {unit} are cases"
+        raise _usage_error(f"{which} of interest ({rule}): nothing to tell apart")
+    question = _question(manifest, design, rule)
+    f = find_box(x, y, min_coverage=min_coverage, box=box, mass_min=mass_min, peel_alpha=peel_alpha,
+                 paste_alpha=paste_alpha, seed=seed)
+    traj, limits, chosen, scores, version = f.trajectory, f.box, f.chosen, f.scores, f.version
+    result = Discovery(question, outcome, rule, unit, k, len(y), traj, limits, chosen, scores, notes=notes)
+    if write:
+        folder = Path(out) if out is not None else directory / f"discovery_{outcome}"
+        _write(result, folder, manifest, version, dict(threshold=threshold, below=below, equals=equals,
+                                                      min_coverage=min_coverage, box=box, mass_min=mass_min,
+                                                      peel_alpha=peel_alpha, paste_alpha=paste_alpha, seed=seed))
+    return result
+
+
+def _write(result: Discovery, folder: Path, manifest: dict[str, Any], version: str, settings: dict) -> None:
+    from sim.experiments.analysis import table_text
+    from sim.outputs import atomic_write, write_manifest
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _usage_error(f"{folder}: cannot create the output folder ({exc.strerror})") from None
+    atomic_write(folder / "prim_trajectory.csv", table_text(result.trajectory))
+    atomic_write(folder / "prim_box.csv", table_text(result.box))
+    atomic_write(folder / "feature_scores.csv", table_text(result.scores))
+    _plot(result.trajectory, result.chosen, result.question, folder / "prim_tradeoff.png")
+    r = result.trajectory.loc[result.chosen]
+    write_manifest(folder / "discovery.json", {
+        "question": result.question, "outcome": result.outcome, "cases_of_interest": result.rule,
+        "unit": result.unit, "cases": result.cases, "total": result.total, "settings": settings,
+        "chosen_box": {"step": result.chosen, "coverage": float(r.coverage), "density": float(r.density),
+                       "mass": float(r.mass), "restricted": list(result.box["parameter"])},
+        "sweep": {"experiment": manifest.get("experiment"), "fingerprint": manifest.get("fingerprint")},
+        "library": f"ema_workbench {version} (PRIM; extra-trees feature scoring)",
+    })
+    result.out = folder
+    result.files = ["prim_trajectory.csv", "prim_box.csv", "prim_tradeoff.png", "feature_scores.csv",
+                    "discovery.json"]
+
+
+def main(args: argparse.Namespace) -> int:
+    """``python -m sim discover``."""
+    result = discover(args.directory, args.outcome, threshold=args.threshold, below=args.below, equals=args.equals,
+                      min_coverage=args.min_coverage, box=args.box, mass_min=args.mass_min, out=args.out)
+    print(result.text())
+    return 0
