@@ -33,6 +33,6 @@ def test_researcher_notebook_runs(tmp_path, monkeypatch):
     images = [o for o in outputs if o.output_type == "display_data" and "image/png" in o.get("data", {})]
     assert len(images) == 4  # survival curves, paired differences, PRIM trajectory, Sobol bars
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
-    assert "240 runs of 80 design points" in text
+    assert "288 runs of 96 design points" in text
     assert "Under which conditions does paris_declaration fail" in text
     assert (tmp_path / "results" / "notebook_sweep" / "sensitivity.csv").is_file()
