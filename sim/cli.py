@@ -218,8 +218,11 @@ def _is_experiment(path: Path) -> bool:
     if path.parent.name == "experiments":
         return True
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        if not path.is_file():
+            return False
+        with path.open("rb") as f:
+            head = f.read(65536).decode("utf-8", errors="replace")
+    except (OSError, ValueError):
         return False
     return any(line.split(":")[0].strip() in ("replications", "design", "levers", "uncertainties")
                for line in head.splitlines() if line and not line.startswith((" ", "#", "\t")))

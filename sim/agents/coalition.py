@@ -51,19 +51,9 @@ class MembersFileError(ValueError):
 @lru_cache(maxsize=8)
 def read_members(path: Path) -> pd.DataFrame:
     """The members table, checked (cached: sweeps read it once per process)."""
-    try:
-        table = pd.read_csv(path, comment="#")
-    except FileNotFoundError:
-        raise MembersFileError(f"{path}: members data file not found") from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
-    if missing:
-        raise MembersFileError(f"{path}: missing columns {', '.join(missing)}")
-    if len(table) == 0:
-        raise MembersFileError(f"{path}: no members")
-    bad = table[(table.defence_spending_usd_bn < 0) | (table.gdp_usd_bn <= 0)]
-    if len(bad):
-        raise MembersFileError(f"{path}: negative or zero figures for {', '.join(bad.name)}")
-    return table
+    from sim.config.datafiles import MEMBERS, read_table  # the columns are declared there
+
+    return read_table(path, MEMBERS)
 
 
 def _sigmoid(x: np.ndarray | float) -> np.ndarray | float:
