@@ -560,6 +560,9 @@ def _usage_error(message: str) -> Exception:
 
 
 _DECLARED_EXTRA = {"design_point": ("int64", "", ""), "replicate": ("int64", "", "")}
+# The runs.csv columns the analysis reads (the others are carried along unchecked).
+RUNS_READ = ("scenario", "horizon_weeks", "escalated", "survival_weeks", *VIOLATION_COLUMNS, "detected",
+             "false_alarms", "attributed_correctly", "misattributed")
 _ALLOWED = {"int64": "a whole number", "float64": "a number or an empty cell", "bool": "True or False",
             "object": "text"}
 
@@ -612,18 +615,21 @@ def read_runs(path: Path, *, partial: bool = False, notes: list[str] | None = No
             notes.append("skipped the last line of runs.csv, cut short when the sweep was stopped")
     header = [str(c) for c in runs.columns]
     dups = [c for c in header if c.endswith(".1") and c[:-2] in header]
-    missing = [c for c in RUN_COLUMNS if c not in runs.columns]
+    missing = [c for c in RUNS_READ if c not in runs.columns]
     if missing or dups:
         raise _bad(path, "missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing) if missing
                    else f"column {dups[0][:-2]} named twice", 1,
                    allowed="the columns of docs/OUTPUTS.md (runs.csv)")
     if runs.empty:
         raise _bad(path, "no runs yet; nothing to analyse", 1)
-    declared = {**_DECLARED_EXTRA, **RUN_COLUMNS}
+    declared = {**_DECLARED_EXTRA, **{c: RUN_COLUMNS[c] for c in RUNS_READ}}
     for col, (dtype, _unit, _doc) in declared.items():
         if col not in runs.columns:
             continue
         got = str(runs[col].dtype)
+        if dtype == "bool" and got == "int64" and runs[col].isin([0, 1]).all():
+            runs[col] = runs[col].astype(bool)  # 0/1 read as False/True
+            continue
         ok = (got == dtype or (dtype == "float64" and got in ("int64", "float64"))
               or (dtype == "object"))
         if not ok:
@@ -671,7 +677,7 @@ def _first_bad_cell(path: Path, col: str, dtype: str) -> tuple[int | None, Any]:
     """Line and text of the first cell of ``col`` that is not a ``dtype``."""
     import re
 
-    pattern = {"int64": r"[-+]?\d+", "bool": r"True|False|true|false|TRUE|FALSE"}.get(dtype)
+    pattern = {"int64": r"[-+]?\d+", "bool": r"True|False|true|false|TRUE|FALSE|0|1"}.get(dtype)
     with path.open(encoding="utf-8", errors="replace", newline="") as f:
         reader = csv.reader(f)
         header = next(reader, [])

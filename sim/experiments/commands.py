@@ -70,6 +70,8 @@ def scheduler_address(text: str) -> tuple[str, str, int]:
     from urllib.parse import urlsplit
 
     raw = text.strip()
+    if raw.startswith("inproc://") and len(raw) > len("inproc://"):  # a cluster in this very process
+        return raw, "", 0
     full = raw if "://" in raw else f"tcp://{raw}"
     try:
         parts = urlsplit(full)
@@ -77,14 +79,38 @@ def scheduler_address(text: str) -> tuple[str, str, int]:
     except ValueError:
         port = None
         parts = None
-    if not raw or parts is None or parts.scheme not in ("tcp", "tls") or not parts.hostname or port is None \
+    if not raw or parts is None or parts.scheme not in ("tcp", "tls", "ws", "wss", "ucx") or not parts.hostname or port is None \
             or not 1 <= port <= 65535 or parts.path not in ("", "/"):
         raise _usage_error(f"--scheduler {text!r}: not a scheduler address; allowed: {SCHEDULER_ALLOWED}")
     return full, parts.hostname, port
 
 
+def _connect(client_cls: Any, address: str, timeout: float) -> Any:
+    """A Dask client, or TimeoutError: Dask's own timeout does not cover a peer that accepts the
+    connection and never answers (any other server on that port), so wait in a daemon thread."""
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            box["client"] = client_cls(address, timeout=f"{timeout:g}s", set_as_default=False)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            box["error"] = exc
+
+    thread = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    thread.start()
+    thread.join(timeout + 2)
+    if "error" in box:
+        raise box["error"]
+    if "client" not in box:
+        raise TimeoutError(f"no answer within {timeout + 2:g} s (is this port a Dask scheduler?)")
+    return box["client"]
+
+
 @contextmanager
-def dask_executor(address: str, connect_timeout: float = 5.0) -> Iterator[tuple[cf.Executor, int]]:
+def dask_executor(address: str, connect_timeout: float = 5.0,
+                  handshake_timeout: float = 10.0) -> Iterator[tuple[cf.Executor, int]]:
     import socket
 
     full, host, port = scheduler_address(address)
@@ -95,7 +121,8 @@ def dask_executor(address: str, connect_timeout: float = 5.0) -> Iterator[tuple[
                            "(or pip install 'dask[distributed]')") from None
     # A plain connection first: a wrong host or port fails in seconds, with no Dask traceback.
     try:
-        socket.create_connection((host, port), timeout=connect_timeout).close()
+        if port:
+            socket.create_connection((host, port), timeout=connect_timeout).close()
     except OSError as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
         raise _usage_error(f"--scheduler {address}: cannot reach a scheduler at {host}:{port} ({reason}); "
@@ -106,7 +133,7 @@ def dask_executor(address: str, connect_timeout: float = 5.0) -> Iterator[tuple[
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)  # Dask logs its own traceback before raising
     try:
-        client = Client(full, timeout="10s", set_as_default=False)
+        client = _connect(Client, full, handshake_timeout)
     except Exception as exc:  # noqa: BLE001 - Dask raises many kinds (OSError, TimeoutError, CommClosedError)
         raise _usage_error(f"--scheduler {address}: no Dask scheduler answered at {full} "
                            f"({type(exc).__name__}: {exc})") from None
