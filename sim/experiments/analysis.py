@@ -858,13 +858,13 @@ def headline(summary: pd.DataFrame, *, reference: int | None = None, max_rows: i
     if truncated:
         s = s.sort_values(["p_escalation", "design_point"], ascending=[False, True]).head(max_rows)
     labels = [str(lab) + (" (reference)" if dp == reference else "") for dp, lab in zip(s["design_point"], s["label"])]
-    width = min(max([len("design"), *map(len, labels)]), 48)
+    width = max([len("design"), *map(len, labels)])  # never cut: labels that differ late must differ here
     lines = [f"{'design':<{width}}  {'runs':>5}  {'P(escalation) [95% CI]':<22}  median weeks to escalation"]
     for lab, r in zip(labels, s.itertuples(index=False)):
         p = (f"{r.p_escalation:.2f} [{r.p_low:.2f}, {r.p_high:.2f}]" if r.runs else "no runs")
         med = (f"{r.median_weeks:.0f} [{_fmt_weeks(r.median_low)}, {_fmt_weeks(r.median_high, r.horizon_weeks)}]"
                if r.runs and not math.isnan(r.median_weeks) else f"not reached in {r.horizon_weeks} weeks")
-        lines.append(f"{lab[:width]:<{width}}  {r.runs:>5}  {p:<22}  {med}")
+        lines.append(f"{lab:<{width}}  {r.runs:>5}  {p:<22}  {med}")
     if truncated:
         lines.append(f"... {len(summary) - max_rows} more design points in summary.csv "
                      f"(shown: the {max_rows} most likely to escalate)")

@@ -379,14 +379,13 @@ def headline(out: Path) -> str:
         rows.append((str(labels.get(dp, dp)) + (" (reference)" if dp == ref else ""), n, k / n, lo, hi, med))
     rows.sort(key=lambda r: -r[2])
     shown = rows if len(rows) <= 30 else rows[:15] + [None] + rows[-15:]
-    width = min(60, max([len("design")] + [len(r[0]) for r in rows if r]))
+    width = max([len("design")] + [len(r[0]) for r in rows if r])  # never cut (distinct labels stay distinct)
     lines.append(f"{'design':<{width}}  {'runs':>6}  {'P(escalation) [95% CI]':<24}  median weeks to escalation")
     for r in shown:
         if r is None:
             lines.append(f"{'...':<{width}}")
             continue
         label, n, p, lo, hi, med = r
-        label = label if len(label) <= width else label[: width - 3] + "..."
         med_text = f"{med:.0f}" if med is not None else "not reached"
         lines.append(f"{label:<{width}}  {n:>6}  {p:5.3f} [{lo:.3f}, {hi:.3f}]{'':<6}  {med_text}")
     if len(rows) > 30:

@@ -124,8 +124,9 @@ def _ensure_header(path: Path, header: list[str]) -> None:
 class Progress:
     """tqdm on a terminal; plain periodic lines otherwise (logs, CI)."""
 
-    def __init__(self, name: str, total: int, initial: int, stream: TextIO = sys.stderr,
+    def __init__(self, name: str, total: int, initial: int, stream: TextIO | None = None,
                  period: float = 10.0) -> None:
+        stream = stream if stream is not None else sys.stderr  # today's stderr, not the one at import
         self.name, self.total, self.done, self.stream = name, total, initial, stream
         self.start_done, self.t0, self.period, self.last = initial, time.monotonic(), period, time.monotonic()
         self.bar = None
