@@ -730,6 +730,8 @@ def load_sweep(directory: Path, notes: list[str] | None = None
             raise _bad(directory / "manifest.json", "not a JSON object", allowed="the manifest the tool writes")
     runs = read_runs(runs_path, partial=manifest.get("status") == "partial", notes=notes)
     if "design_point" not in runs:  # a single `python -m sim run` folder, or runs of several scenarios
+        if "replicate" in runs:
+            raise _bad(runs_path, "has replicate but no design_point column", 1)
         runs.insert(1, "design_point", pd.factorize(runs["scenario"], sort=True)[0])
         runs.insert(2, "replicate", runs.groupby("design_point").cumcount())
     elif "replicate" not in runs:
