@@ -19,6 +19,10 @@ import yaml
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
+
+# Hypothesis keeps caches in ./.hypothesis: keep them in a temporary folder instead.
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="hypothesis-"))
 
 from sim.cli import UsageError  # noqa: E402
 from sim.config import ConfigError, Scenario, load_scenario, parameter_catalogue  # noqa: E402
