@@ -8,6 +8,7 @@ deadline (a guard against hangs, not a speed test); no example database is writt
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 import textwrap
@@ -22,7 +23,9 @@ from hypothesis import strategies as st  # noqa: E402
 from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
 
 # Hypothesis keeps caches in ./.hypothesis: keep them in a temporary folder instead.
-set_hypothesis_home_dir(tempfile.mkdtemp(prefix="hypothesis-"))
+_HOME = tempfile.mkdtemp(prefix="hypothesis-")
+set_hypothesis_home_dir(_HOME)
+atexit.register(shutil.rmtree, _HOME, True)
 
 from sim.cli import UsageError  # noqa: E402
 from sim.config import ConfigError, Scenario, load_scenario, parameter_catalogue  # noqa: E402
