@@ -1,11 +1,14 @@
 """Command line: ``python -m sim COMMAND``.
 
-Exit codes: 0 success, 1 a run failed, 2 bad input (a message, never a traceback).
+Exit codes: 0 success; 1 validate-model: a pattern fails (or a run failed: a model bug,
+with the run to replay); 2 bad input or a refused output folder (a message naming the
+file, key or flag and what is allowed, never a traceback); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from importlib import import_module
@@ -13,14 +16,18 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_CODES = ("exit codes: 0 success; 1 validate-model: a pattern fails (or a run failed); "
+              "2 bad input or a refused output folder; 130 interrupted")
+OVERWRITE_HELP = ("replace a result this tool wrote earlier in DIR (only once the new one is complete); "
+                  "files the tool did not write are never touched")
 
 
 class UsageError(Exception):
     """Bad input that is not a configuration file problem (paths, options)."""
 
 
-def _whole_number(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number of at least ``minimum``."""
+def _whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``minimum`` (to ``maximum``)."""
 
     def parse(text: str) -> int:
         try:
@@ -29,13 +36,52 @@ def _whole_number(minimum: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{value} must be at least {minimum}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"{value} must be at most {maximum} (2**63 - 1)")
         return value
 
     return parse
 
 
 _positive_int = _whole_number(1)
-_seed = _whole_number(0)
+SEED_MAX = 2**63 - 1
+_seed = _whole_number(0, SEED_MAX)
+MAX_WORKERS_PER_CORE = 4  # more processes than this only thrash the machine
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} must be a positive number")
+    return value
+
+
+def _out_dir(text: str) -> Path:
+    """An argparse type: a folder path, not empty (an empty --out would mean the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path is not an output folder; name one, e.g. results/mine")
+    if "\x00" in text:
+        raise argparse.ArgumentTypeError("a path cannot contain a NUL character")
+    return Path(text)
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _workers(text: str) -> int:
+    value = _positive_int(text)
+    cap = MAX_WORKERS_PER_CORE * cores()
+    if value > cap:
+        raise argparse.ArgumentTypeError(
+            f"{value} is more than {cap} ({MAX_WORKERS_PER_CORE} x the {cores()} cores this machine has)")
+    return value
 
 
 def _number(text: str) -> float:
@@ -59,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m sim",
         description="Simulator of post-ceasefire deterrence under the Paris security guarantees for "
-                    "Ukraine (6 January 2026). Exit codes: 0 ok, 1 run failed, 2 bad input.",
+                    "Ukraine (6 January 2026).", epilog=EXIT_CODES,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -69,11 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "events.csv and manifest.json, then print a short summary.")
     run.add_argument("scenario", metavar="SCENARIO",
                      help="a shipped scenario's name (see `python -m sim scenarios`) or a YAML path")
-    run.add_argument("--seed", type=_seed, default=0, help="integer seed driving every random stream (default 0)")
+    run.add_argument("--seed", type=_seed, default=0,
+                     help="integer seed driving every random stream, 0 to 2**63-1 (default 0)")
     run.add_argument("--weeks", type=_positive_int, default=None,
                      help="weeks to simulate (default: the scenario's horizon_weeks, 260 = 5 years)")
-    run.add_argument("--out", type=Path, default=None, metavar="DIR",
+    run.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
                      help="output folder (default results/<scenario>/)")
+    run.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     run.set_defaults(handler=_cmd_run)
 
     val = sub.add_parser(
@@ -93,20 +141,29 @@ def build_parser() -> argparse.ArgumentParser:
                     "(process pool) or on a Dask cluster, streaming results to disk; then write "
                     "summary.csv, differences.csv, manifest.json and plots.")
     sweep.add_argument("experiment", metavar="EXPERIMENT", type=Path, help="experiment YAML file")
-    sweep.add_argument("--workers", type=_positive_int, default=None,
-                       help="local worker processes (default: all cores)")
+    sweep.add_argument("--workers", type=_workers, default=None,
+                       help=f"local worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
     sweep.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="address of a running Dask distributed scheduler (needs the [cluster] extra)")
-    sweep.add_argument("--out", type=Path, default=None, metavar="DIR",
-                       help="output folder (default results/<experiment>/)")
+    sweep.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
+                       help="output folder (default results/<experiment>/); runs stream into DIR.partial/ "
+                            "and move to DIR when the sweep is complete")
     sweep.add_argument("--resume", action="store_true",
-                       help="finish an interrupted sweep in DIR: run only what is missing")
+                       help="finish an interrupted sweep (DIR.partial/): run only what is missing")
+    sweep.add_argument("--overwrite", action="store_true",
+                       help=OVERWRITE_HELP + "; also discards an unfinished DIR.partial/")
+    sweep.add_argument("--max-runs", type=_positive_int, default=1_000_000, metavar="N",
+                       help="refuse a sweep of more runs than this (default 1,000,000)")
+    sweep.add_argument("--max-gb", type=_positive_float, default=20.0, metavar="GB",
+                       help="refuse a sweep estimated to write more than this to disk (default 20)")
     sweep.set_defaults(handler=_delegate("sim.experiments.commands", "sweep"))
 
     analyze = sub.add_parser(
         "analyze", help="rebuild the summary tables and plots from a sweep's CSVs",
         description="Rebuild summary.csv, differences.csv and the plots from runs.csv alone.")
-    analyze.add_argument("directory", metavar="DIR", type=Path)
+    analyze.add_argument("directory", metavar="DIR", type=_out_dir)
+    analyze.add_argument("--overwrite", action="store_true",
+                         help="replace summary.csv, plots etc. in DIR even if this tool did not write them")
     analyze.set_defaults(handler=_delegate("sim.experiments.commands", "analyze"))
 
     disc = sub.add_parser(
@@ -147,9 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the pattern-oriented validation (docs/VALIDATION.md) and print, per "
                     "pattern, the target, the measured value with its interval, and pass/fail.")
     vm.add_argument("--quick", action="store_true", help="fewer runs (the test suite's check)")
-    vm.add_argument("--out", type=Path, default=None, metavar="DIR",
+    vm.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
                     help="where to write tables and figures (default results/validation/)")
-    vm.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: all cores)")
+    vm.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    vm.add_argument("--workers", type=_workers, default=None,
+                    help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
     vm.set_defaults(handler=_delegate("sim.validation.commands", "validate_model"))
     return parser
 
@@ -169,31 +228,37 @@ def _cmd_run(args: argparse.Namespace) -> int:
                              git_commit, versions, write_manifest)
     from sim.runner import simulate
 
+    from sim.outfolder import staged
+
     scenario = load_scenario(args.scenario)
+    if args.weeks is not None:  # a bad --weeks is bad input, found before anything is written
+        from sim.config import with_overrides
+        with_overrides(scenario, {"horizon_weeks": args.weeks}, source="--weeks")
     out = args.out if args.out is not None else Path("results") / scenario.name
-    _check_writable(out)
-    started = time.perf_counter()
-    result = simulate(scenario, args.seed, weeks=args.weeks)
-    elapsed = time.perf_counter() - started
-    run = result.run
-    steps = result.steps
-    n = len(steps["week"])
-    step_rows = [[0, *(steps[c][i] for c in list(STEP_COLUMNS)[1:])] for i in range(n)]
-    event_rows = result.event_rows(0)
-    atomic_write(out / "runs.csv", csv_text(list(RUN_COLUMNS), [list(run.values())]))
-    atomic_write(out / "steps.csv", csv_text(list(STEP_COLUMNS), step_rows))
-    atomic_write(out / "events.csv", csv_text(list(EVENT_COLUMNS), event_rows))
-    write_manifest(out / "manifest.json", {
-        "command": "run",
-        "scenario": scenario.name,
-        "seed": args.seed,
-        "weeks": run["horizon_weeks"],
-        "config": scenario.model_dump(mode="json"),
-        "versions": versions(),
-        "git_commit": git_commit(),
-        "timings": {"run_seconds": round(elapsed, 4)},
-        "files": ["runs.csv", "steps.csv", "events.csv"],
-    })
+    # Written beside the folder, then moved in place at once: a kill leaves the old or the new run.
+    with staged(out, overwrite=args.overwrite) as work:
+        started = time.perf_counter()
+        result = simulate(scenario, args.seed, weeks=args.weeks)
+        elapsed = time.perf_counter() - started
+        run = result.run
+        steps = result.steps
+        n = len(steps["week"])
+        step_rows = [[0, *(steps[c][i] for c in list(STEP_COLUMNS)[1:])] for i in range(n)]
+        event_rows = result.event_rows(0)
+        atomic_write(work / "runs.csv", csv_text(list(RUN_COLUMNS), [list(run.values())]))
+        atomic_write(work / "steps.csv", csv_text(list(STEP_COLUMNS), step_rows))
+        atomic_write(work / "events.csv", csv_text(list(EVENT_COLUMNS), event_rows))
+        write_manifest(work / "manifest.json", {
+            "command": "run",
+            "scenario": scenario.name,
+            "seed": args.seed,
+            "weeks": run["horizon_weeks"],
+            "config": scenario.model_dump(mode="json"),
+            "versions": versions(),
+            "git_commit": git_commit(),
+            "timings": {"run_seconds": round(elapsed, 4)},
+            "files": ["runs.csv", "steps.csv", "events.csv"],
+        })
     print(_summary(run, out))
     return EXIT_OK
 
@@ -223,15 +288,6 @@ def _summary(run: dict, out: Path) -> str:
     ])
 
 
-def _check_writable(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{out}: --out must be a folder, and this is a file")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{out}: cannot create the output folder ({exc.strerror})") from None
-
-
 # --- validate / scenarios ---------------------------------------------------------------
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -242,8 +298,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         try:
             if _is_experiment(path):
                 from sim.experiments.config import load_experiment
-                load_experiment(path)
-                what = "experiment"
+                exp = load_experiment(path)
+                n, more = len(exp.points), "+" if exp.rule.adaptive else ""
+                what = (f"experiment: {n} design point{'s' if n > 1 else ''} x {exp.rule.initial}{more} "
+                        f"replicates = {n * exp.rule.initial:,}{more} runs")
             else:
                 load_scenario(path if path.suffix else str(path))
                 what = "scenario"
@@ -260,8 +318,11 @@ def _is_experiment(path: Path) -> bool:
     if path.parent.name == "experiments":
         return True
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        if not path.is_file():
+            return False
+        with path.open("rb") as f:
+            head = f.read(65536).decode("utf-8", errors="replace")
+    except (OSError, ValueError):
         return False
     return any(line.split(":")[0].strip() in ("replications", "design", "levers", "uncertainties")
                for line in head.splitlines() if line and not line.startswith((" ", "#", "\t")))
@@ -281,6 +342,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from sim.config import ConfigError
+    from sim.outfolder import FolderError
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -289,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except UsageError as exc:
+    except (UsageError, FolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

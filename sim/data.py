@@ -4,31 +4,33 @@
 - national elections 2026-2032 with the chance and size of a change of government,
 - the Multinational Force's contributions by nation and domain (G3).
 
-Sources are cited at the top of each file and in docs/DATA.md.
+Sources are cited at the top of each file and in docs/DATA.md; the columns are declared
+in ``sim.config.datafiles``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from sim.config.tables import read_table
+from sim.config.datafiles import ELECTIONS, FORCE_CONTRIBUTIONS, MEMBERS, read_table
 
 
 @lru_cache(maxsize=8)
 def read_members(path: Path) -> pd.DataFrame:
-    return read_table(path, "members")
+    return read_table(path, MEMBERS)
 
 
 @lru_cache(maxsize=8)
 def read_elections(path: Path) -> pd.DataFrame:
-    table = read_table(path, "elections")
-    table["date"] = pd.to_datetime(table["date"]).dt.date
+    table = read_table(path, ELECTIONS)
+    table["date"] = [dt.date.fromisoformat(d) for d in table["date"]]
     return table
 
 
 @lru_cache(maxsize=8)
 def read_force_contributions(path: Path) -> pd.DataFrame:
-    return read_table(path, "force_contributions")
+    return read_table(path, FORCE_CONTRIBUTIONS)

@@ -32,6 +32,50 @@ the number of workers or the executor.
 | `manifest.json` | the folder: resolved config, seeds, versions, git commit, timings | all |
 """
 
+FOLDERS = """## Output folders
+
+What `run`, `sweep`, `analyze` and `validate-model` do with a folder (`--out DIR`, or
+the default `results/<name>/`). The rules, enforced in `sim/outfolder.py`:
+
+1. **Never delete or overwrite a file the tool did not write.** Each folder's
+   `manifest.json` lists the files the tool wrote there (`files`; a name ending in `/`
+   is a folder of the tool's). A folder holding anything else is refused as a target,
+   whatever the flags: pick an empty or new folder.
+2. **Never replace another result without `--overwrite`.** A folder holding an earlier
+   result of the tool (a run, a sweep, a validation) is refused unless `--overwrite`
+   is given, and even then it is replaced only once the new result is complete.
+3. **A finished result appears at once.** `run` and `validate-model` write into a
+   hidden sibling folder (`.DIR.tmp-PID-...`) and move it in place with one rename (an
+   atomic exchange on Linux); the old result is moved aside and removed only after
+   that. A kill leaves the old result or the new one, never a mix. A hidden sibling
+   left by a killed process is removed by the next command that writes there.
+4. **A sweep streams into `DIR.partial/`**, so that it can be resumed, and moves to
+   `DIR` the same way once every run is done and analysed. `DIR` itself never holds an
+   unfinished sweep. Its `manifest.json` says `status: partial` and `runs_done`, the
+   runs saved in `runs.csv`, rewritten after every chunk of runs (after a kill it is at
+   most one chunk behind `runs.csv`, which `--resume` reads). A plain re-run refuses to
+   start over an unfinished sweep: finish it with `--resume`, or give `--overwrite` to
+   discard it. `--resume` also refuses a folder of another experiment. Rows are
+   written in the order the runs were handed out, so `runs.csv`, `steps.csv` and
+   `events.csv` are byte-identical for any number of workers or executor, resumed or not.
+5. **`analyze DIR`** rewrites only the tables and plots it derives from `runs.csv`
+   (`summary.csv`, `differences.csv`, `sensitivity.csv`, `*.png`), each file
+   atomically, and records them in `manifest.json` before writing them. A file of one
+   of those names that the tool did not write is replaced only with `--overwrite`.
+   Every input is checked first: a damaged `runs.csv` is reported (file, line, column,
+   value, what is allowed) and nothing is written.
+6. **Every check happens before work starts**: a read-only folder, a file where a
+   folder should be, a refused folder, a malformed `--scheduler` address, or a sweep
+   larger than `--max-runs` (default 1,000,000 runs) or `--max-gb` (default 20 GB
+   estimated on disk) stops the command at once; `sweep` prints its runs and
+   estimated size before it starts.
+
+Exit codes: 0 success; 1 `validate-model` found a pattern that fails (or a run
+failed: a model bug, with the run to replay); 2 bad input or a refused output folder
+(a message naming the file, key or flag and what is allowed, never a traceback); 130
+interrupted.
+"""
+
 SWEEP_NOTE = """In a sweep's `runs.csv`, `design_point` and `replicate` follow `run_id`,
 then one column per varied parameter, named by its dotted path in the scenario
 schema (e.g. `monitoring.coverage`, `force.posture`; units and ranges in
@@ -56,7 +100,7 @@ def table(columns: dict[str, Column]) -> str:
 
 
 def render() -> str:
-    parts = [INTRO, "## runs.csv\n", SWEEP_NOTE, table(RUN_COLUMNS), "\n## steps.csv\n",
+    parts = [INTRO, FOLDERS, "## runs.csv\n", SWEEP_NOTE, table(RUN_COLUMNS), "\n## steps.csv\n",
              table(STEP_COLUMNS), "\n## events.csv\n",
              "Clause ids are explained in docs/ODD.md and `sim/clauses.py`; `A` marks a modelling assumption.\n",
              table(EVENT_COLUMNS), "\n## design_points.csv\n",

@@ -1,4 +1,4 @@
-"""Sweeps: identical results on any executor, streaming, resume after a kill, adaptive plans."""
+"""Sweeps: byte-identical results on any executor, streaming, resume after a kill, adaptive plans."""
 
 from __future__ import annotations
 
@@ -43,15 +43,10 @@ def write(tmp_path: Path, text: str = EXPERIMENT, name: str = "tiny.yaml") -> Pa
 
 
 def sweep(exp: Path, out: Path, *, workers: int | None = 1, scheduler: str | None = None,
-          resume: bool = False) -> int:
-    args = argparse.Namespace(experiment=exp, workers=workers, scheduler=scheduler, out=out, resume=resume)
+          resume: bool = False, overwrite: bool = False) -> int:
+    args = argparse.Namespace(experiment=exp, workers=workers, scheduler=scheduler, out=out, resume=resume,
+                              overwrite=overwrite, max_runs=1_000_000, max_gb=20.0)
     return commands.sweep(args)
-
-
-def sorted_rows(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    body = sorted(lines[1:], key=lambda line: int(line.split(",", 1)[0]))  # stable: keeps a run's own order
-    return [lines[0], *body]
 
 
 @pytest.fixture(scope="module")
@@ -102,24 +97,27 @@ def test_same_results_with_two_workers_and_dask(reference_sweep, tmp_path):
     with distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=2,
                                   dashboard_address=None) as cluster:
         assert sweep(exp, tmp_path / "dask", workers=None, scheduler=cluster.scheduler_address) == 0
-    for name in ("runs.csv", "steps.csv", "events.csv"):
-        expected = sorted_rows(ref_out / name)
-        assert sorted_rows(tmp_path / "two" / name) == expected, name
-        assert sorted_rows(tmp_path / "dask" / name) == expected, name
+    for name in ("runs.csv", "steps.csv", "events.csv"):  # the same bytes, rows in the same order
+        expected = (ref_out / name).read_bytes()
+        assert (tmp_path / "two" / name).read_bytes() == expected, name
+        assert (tmp_path / "dask" / name).read_bytes() == expected, name
 
 
 def test_partial_folder_needs_resume(reference_sweep, tmp_path):
     exp, ref_out = reference_sweep
     out = tmp_path / "p"
-    out.mkdir()
+    work = tmp_path / "p.partial"
+    work.mkdir()
     manifest = json.loads((ref_out / "manifest.json").read_text())
     manifest.update(status="partial", runs_done=3)
-    (out / "manifest.json").write_text(json.dumps(manifest))
-    (out / "runs.csv").write_text((ref_out / "runs.csv").read_text())
+    (work / "manifest.json").write_text(json.dumps(manifest))
+    (work / "runs.csv").write_text((ref_out / "runs.csv").read_text())
+    before = {p.name: p.read_bytes() for p in work.iterdir()}
     from sim.cli import UsageError
 
-    with pytest.raises(UsageError, match="--resume"):
+    with pytest.raises(UsageError, match="3 of 24 runs saved.*--resume.*--overwrite"):
         sweep(exp, out)
+    assert {p.name: p.read_bytes() for p in work.iterdir()} == before and not out.exists()
 
 
 def test_resume_after_sigkill(reference_sweep, tmp_path):
@@ -129,31 +127,43 @@ def test_resume_after_sigkill(reference_sweep, tmp_path):
     full = tmp_path / "full"
     assert sweep(exp, full, workers=2) == 0
     out = tmp_path / "killed"
+    work = tmp_path / "killed.partial"
     proc = subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(exp), "--out", str(out), "--workers", "2"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            runs = out / "runs.csv"
+            runs = work / "runs.csv"
             if runs.exists() and runs.read_text().count("\n") > 40:
                 break
             time.sleep(0.05)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)  # the sweep, its forkserver and its workers
         proc.wait()
-    done = (out / "runs.csv").read_text().count("\n") - 1
+    done = (work / "runs.csv").read_text().count("\n") - 1
     assert 0 < done < 240, done
-    with (out / "runs.csv").open("a") as f:  # a kill in the middle of a write
+    assert not out.exists()  # nothing unfinished is ever in the result folder
+    # The manifest tells how many runs are saved (at most one chunk behind runs.csv).
+    manifest = json.loads((work / "manifest.json").read_text())
+    assert manifest["status"] == "partial" and 0 < manifest["runs_done"] <= done
+    assert done - manifest["runs_done"] <= 32
+    # A plain re-run refuses and deletes nothing.
+    saved = {p.name: p.read_bytes() for p in work.iterdir()}
+    from sim.cli import UsageError
+
+    with pytest.raises(UsageError, match=f"{manifest['runs_done']} of 240 runs saved.*--resume"):
+        sweep(exp, out, workers=2)
+    assert {p.name: p.read_bytes() for p in work.iterdir()} == saved
+    with (work / "runs.csv").open("a") as f:  # a kill in the middle of a write
         f.write("12300005,123,5,0.3,paris_decl")
-    with (out / "steps.csv").open("a") as f:
+    with (work / "steps.csv").open("a") as f:
         f.write("99900001,3,0,Fal")
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["status"] == "partial"
     assert sweep(exp, out, workers=2, resume=True) == 0
-    for name in ("runs.csv", "steps.csv", "events.csv"):
-        assert sorted_rows(out / name) == sorted_rows(full / name), name
+    for name in ("runs.csv", "steps.csv", "events.csv"):  # byte for byte: the same order as uninterrupted
+        assert (out / name).read_bytes() == (full / name).read_bytes(), name
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+    assert not work.exists()
     # Resuming a complete sweep runs nothing and changes nothing.
     before = (out / "runs.csv").read_bytes()
     assert sweep(exp, out, workers=1, resume=True) == 0
@@ -163,9 +173,10 @@ def test_resume_after_sigkill(reference_sweep, tmp_path):
 def test_resume_refuses_a_changed_experiment(reference_sweep, tmp_path):
     exp, ref_out = reference_sweep
     out = tmp_path / "copy"
-    out.mkdir()
+    work = tmp_path / "copy.partial"
+    work.mkdir()
     for name in ("runs.csv", "manifest.json"):
-        (out / name).write_bytes((ref_out / name).read_bytes())
+        (work / name).write_bytes((ref_out / name).read_bytes())
     changed = write(tmp_path, EXPERIMENT.replace("master_seed: 7", "master_seed: 8"))
     from sim.cli import UsageError
 

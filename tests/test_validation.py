@@ -125,6 +125,9 @@ def test_quick_validation_reproduces_every_pattern(tmp_path: Path):
     assert not failing, "published patterns no longer reproduced:\n" + "\n".join(failing)
     # 400 paired replicates of six scenarios; 2,500 of the close pair (political_only, paris).
     assert meta["runs"] == 6 * 400 + 2 * 2500
+    # ... and says so, rather than the close pair's count for every scenario (issue 9).
+    said = "400 paired replicates per scenario (2500 for paris_declaration and political_only)"
+    assert meta["replicates"] == 400 and said in (tmp_path / "validation_tables.md").read_text()
     for name in ("patterns.csv", "measures.csv", "validation_tables.md", "pattern1_base_rate.png",
                  "pattern6_ordering.png"):
         assert (tmp_path / name).is_file(), name

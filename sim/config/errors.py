@@ -19,6 +19,7 @@ class Problem:
     given: Any = None
     allowed: str = ""
     has_given: bool = False
+    via: str = ""  # the key that pointed to this file, e.g. "members.data_file in my.yaml:12"
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
@@ -30,6 +31,8 @@ class Problem:
             parts.append(f" (given: {_show(self.given)})")
         if self.allowed:
             parts.append(f"; allowed: {self.allowed}")
+        if self.via:
+            parts.append(f" [file named by {self.via}]")
         return "".join(parts)
 
 

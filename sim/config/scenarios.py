@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import typing
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,29 +20,108 @@ from sim.config.yamlio import KeyPath, load_yaml_mapping
 SCENARIOS_DIR = Path(os.environ.get("SIM_SCENARIOS_DIR", Path(__file__).resolve().parents[2] / "scenarios"))
 
 
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+NAME_MAX = 100
+# A name becomes a folder name (results/<name>/): no separators, nothing a shell or
+# another system would read as a path or an option.
+_NAME_BAD = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
+
+
 def shipped_scenarios() -> dict[str, Path]:
     """Named scenarios shipped in ``scenarios/``, by name."""
     return {p.stem: p for p in sorted(SCENARIOS_DIR.glob("*.yaml"))}
 
 
-def resolve_scenario_path(ref: str | Path, relative_to: Path | None = None) -> Path:
-    """A path, a path relative to another file, or a shipped scenario's name."""
-    ref_path = Path(ref)
-    candidates = []
-    if relative_to is not None and not ref_path.is_absolute():
-        candidates.append(relative_to.parent / ref_path)
-        if not ref_path.suffix:
-            candidates.append(relative_to.parent / f"{ref}.yaml")
-    candidates.append(ref_path)
-    if not ref_path.suffix:
-        candidates.append(SCENARIOS_DIR / f"{ref}.yaml")
-    for c in candidates:
-        if c.is_file():
-            return c
+def name_problem(name: object) -> str | None:
+    """Why ``name`` cannot name a scenario or experiment (a folder under results/), or None."""
+    if not isinstance(name, str):
+        return None  # the schema reports the type
+    if not name.strip():
+        return "a name cannot be empty"
+    if len(name) > NAME_MAX:
+        return f"a name has at most {NAME_MAX} characters"
+    if name in (".", "..") or name.startswith((".", "-")) or name != name.strip():
+        return "a name cannot start with '.' or '-' or with or end in a space"
+    if _NAME_BAD.search(name):
+        return "a name is a name, not a path: no / \\ : * ? \" < > | or control characters"
+    return None
+
+
+NAME_ALLOWED = (f"a plain name: letters, digits, _ - . and spaces, at most {NAME_MAX} characters, "
+                f"not starting with '.' or '-'")
+
+
+def _is_plain_name(ref: str) -> bool:
+    return name_problem(ref) is None and not ref.endswith(SCENARIO_SUFFIXES)
+
+
+def resolve_scenario_path(ref: str | Path, relative_to: Path | None = None, key: str = "extends") -> Path:
+    """The scenario file a reference names. The one place that decides where scenarios are found.
+
+    - A plain name (``paris_declaration``): the file ``NAME.yaml`` beside the naming file
+      (``relative_to``), else a shipped scenario.
+    - From a file (``relative_to``: an ``extends:`` or an experiment's ``scenarios:``), a path
+      is relative to that file's folder and must be a ``.yaml``/``.yml`` scenario file.
+    - From the command line (no ``relative_to``), a path to a file, as typed.
+    Errors name the naming file and ``key`` (the caller adds the line).
+    """
+    text = str(ref)
     names = list(shipped_scenarios())
-    raise ConfigError.single(
-        str(relative_to or ref), f"scenario {str(ref)!r} not found{did_you_mean(str(ref), names)}",
-        key="extends" if relative_to else "", allowed="a YAML file path or one of: " + ", ".join(names))
+    where = str(relative_to) if relative_to is not None else text
+
+    def fail(message: str, allowed: str = "") -> ConfigError:
+        return ConfigError.single(where, message, key=key if relative_to is not None else "",
+                                  given=text, has_given=relative_to is not None,
+                                  allowed=allowed or "a shipped scenario (" + ", ".join(names)
+                                  + ") or a path to a .yaml scenario file"
+                                  + (" relative to this file" if relative_to is not None else ""))
+
+    if not text.strip() or "\x00" in text or len(text) > 1000:
+        raise fail("not a scenario name or path")
+    if _is_plain_name(text):
+        candidates = ([relative_to.parent / f"{text}.yaml"] if relative_to is not None else []) \
+            + [SCENARIOS_DIR / f"{text}.yaml"]
+        if relative_to is None:  # a file of that name typed on the command line
+            candidates.insert(0, Path(text))
+        for c in candidates:
+            if _is_file(c):
+                return c
+        if relative_to is None and _is_dir(Path(text)):
+            raise fail("is a folder, not a scenario file")
+        raise fail(f"scenario {text!r} not found{did_you_mean(text, names)}")
+    path = Path(text)
+    if relative_to is not None:
+        if path.is_absolute():
+            raise fail("an absolute path: a scenario file names others by a path relative to itself")
+        if path.suffix not in SCENARIO_SUFFIXES:
+            raise fail("not a scenario file (the name must end in .yaml or .yml)")
+        path = relative_to.parent / path
+    if _is_file(path):
+        return path
+    if _is_dir(path):
+        raise fail("is a folder, not a scenario file")
+    if path.exists():
+        raise fail("is not a regular file")
+    raise fail(f"scenario file {text!r} not found" + (did_you_mean(path.stem, names) if path.stem else ""))
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def data_file_path(name: str) -> Path:
+    """Where a data file named in a scenario (``members.data_file``) is read: the scenarios library."""
+    return Path(SCENARIOS_DIR) / name
 
 
 # --- merging with provenance -------------------------------------------------
@@ -90,7 +170,7 @@ def _read_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, Origins]
                                      key="extends", given=parent_ref, has_given=True,
                                      allowed="a scenario name or a YAML path")
         try:
-            parent = resolve_scenario_path(parent_ref, relative_to=path)
+            parent = resolve_scenario_path(parent_ref, relative_to=path, key="extends")
         except ConfigError as exc:
             exc.problems[0].file = file
             exc.problems[0].line = lines.get(("extends",))
@@ -99,7 +179,9 @@ def _read_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, Origins]
         base.pop("name", None)
         base.pop("description", None)
     merged = _merge(base, data, (), origins, file, lines)
-    merged.setdefault("name", path.stem)
+    if "name" not in merged:
+        merged["name"] = path.stem
+        origins[("name",)] = (f"{file} (its file name)", None)
     return merged, origins
 
 
@@ -299,14 +381,44 @@ def load_scenario(ref: str | Path) -> Scenario:
     path = resolve_scenario_path(ref)
     data, origins = _read_chain(path)
     try:
-        return Scenario.model_validate(data)
+        # strict: a number is a number in the file (no true for 1.0, no "0.5" for 0.5)
+        scenario = Scenario.model_validate(data, strict=True)
     except ValidationError as exc:
         raise ConfigError(problems_from_validation(exc, origins, _display(path))) from None
+    wrong = name_problem(scenario.name)
+    if wrong:
+        file, line = origins.get(("name",), (_display(path), None))
+        raise ConfigError.single(file, wrong, line=line, key="name", given=scenario.name, has_given=True,
+                                 allowed=NAME_ALLOWED)
+    check_data_files(scenario, origins, _display(path))
+    return scenario
+
+
+def check_data_files(scenario: Scenario, origins: Origins | None = None, default_file: str = "") -> None:
+    """Every data file the scenario names exists and is valid (what a run would read)."""
+    from sim.config.datafiles import DATA_FILE_KEYS, read_table
+
+    for key, spec in DATA_FILE_KEYS.items():
+        dotted = ".".join(key)
+        name = getattr(getattr(scenario, key[0]), key[1])
+        origin = (origins or {}).get(key)
+        file, line = origin or (default_file or "the scenario", None)
+        via = (f"{dotted} in {file}" + (f":{line}" if line else "") if origin
+               else f"{dotted} (default) of {file}")
+        if "/" in name or "\\" in name or name in (".", "..") or not name.endswith(".csv") or name_problem(name):
+            raise ConfigError.single(file, "a data file is named by its file name alone, in the scenarios "
+                                           "library" + f" ({SCENARIOS_DIR})", line=line, key=dotted,
+                                     given=name, has_given=True, allowed="a plain file name ending in .csv")
+        read_table(data_file_path(name), spec, via=via)
 
 
 def with_overrides(scenario: Scenario, overrides: dict[str, Any], source: str = "overrides",
-                   lines: dict[str, int] | None = None) -> Scenario:
-    """A copy of ``scenario`` with dotted-path values replaced, validated."""
+                   lines: dict[str, int] | None = None, *, strict: bool = False) -> Scenario:
+    """A copy of ``scenario`` with dotted-path values replaced, validated.
+
+    ``strict``: values typed in a file must have the parameter's type (experiments);
+    the dashboard's sliders send 2.0 for a whole number of weeks, which is accepted.
+    """
     if not overrides:
         return scenario
     data = scenario.model_dump()
@@ -325,6 +437,9 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], source: str = 
         node[parts[-1]] = value
         origins[tuple(parts)] = (source, (lines or {}).get(path))
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data, strict=strict)
     except ValidationError as exc:
         raise ConfigError(problems_from_validation(exc, origins, source)) from None
+    if "members.data_file" in overrides:
+        check_data_files(scenario, origins, source)
+    return scenario

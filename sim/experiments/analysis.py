@@ -560,25 +560,197 @@ def _usage_error(message: str) -> Exception:
         return ValueError(message)
 
 
-def load_sweep(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any], list[str]]:
-    """runs.csv, design_points.csv (derived when absent), manifest.json ({} when absent), params."""
+_DECLARED_EXTRA = {"design_point": ("int64", "", ""), "replicate": ("int64", "", "")}
+# The runs.csv columns the analysis reads (the others are carried along unchecked).
+RUNS_READ = ("scenario", "horizon_weeks", "escalated", "survival_weeks", *VIOLATION_COLUMNS, "detected",
+             "false_alarms", "attributed_correctly", "misattributed")
+_ALLOWED = {"int64": "a whole number", "float64": "a number or an empty cell", "bool": "True or False",
+            "object": "text"}
+
+
+def _bad(path: Path, message: str, line: int | None = None, key: str = "", given: Any = None,
+         has_given: bool = False, allowed: str = "") -> Exception:
+    from sim.config import ConfigError, Problem
+
+    return ConfigError([Problem(str(path), message, line, key, given, allowed, has_given)])
+
+
+def read_runs(path: Path, *, partial: bool = False, notes: list[str] | None = None) -> pd.DataFrame:
+    """runs.csv checked against its declared columns (``sim.outputs.RUN_COLUMNS``).
+
+    Raises ConfigError naming the file, line, column, the value given and what is allowed.
+    ``partial``: an unfinished sweep, whose last line may be torn by a kill (it is skipped).
+    """
+    from sim.outputs import RUN_COLUMNS
+
+    path = Path(path)
+    allowed_file = "runs.csv as `python -m sim sweep` or `run` writes it"
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(4096)
+            f.seek(max(0, size - 1))
+            last = f.read(1)
+    except OSError as exc:
+        raise _bad(path, f"cannot read the file ({exc.strerror})") from None
+    if b"\x00" in head:
+        raise _bad(path, "binary, not a CSV file", allowed=allowed_file)
+    try:
+        runs = pd.read_csv(path, low_memory=False, encoding="utf-8", on_bad_lines="error")
+    except pd.errors.EmptyDataError:
+        raise _bad(path, "empty: no header and no runs", allowed=allowed_file) from None
+    except pd.errors.ParserError as exc:
+        import re
+
+        m = re.search(r"line (\d+)", str(exc))
+        raise _bad(path, f"not a well-formed CSV file ({str(exc).split('. ', 1)[-1].strip()})",
+                   int(m.group(1)) if m else None,
+                   allowed="one cell per column on every line, as in the header") from None
+    except UnicodeDecodeError as exc:
+        raise _bad(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})", allowed=allowed_file) from None
+    except (ValueError, OverflowError, MemoryError) as exc:
+        raise _bad(path, f"cannot be read as a table ({exc})", allowed=allowed_file) from None
+    if partial and size and last != b"\n" and len(runs):
+        runs = runs.iloc[:-1]  # the line a kill cut short; --resume runs it again
+        if notes is not None:
+            notes.append("skipped the last line of runs.csv, cut short when the sweep was stopped")
+    header = [str(c) for c in runs.columns]
+    dups = [c for c in header if c.endswith(".1") and c[:-2] in header]
+    missing = [c for c in RUNS_READ if c not in runs.columns]
+    if missing or dups:
+        raise _bad(path, "missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing) if missing
+                   else f"column {dups[0][:-2]} named twice", 1,
+                   allowed="the columns of docs/OUTPUTS.md (runs.csv)")
+    if runs.empty:
+        raise _bad(path, "no runs yet; nothing to analyse", 1)
+    declared = {**_DECLARED_EXTRA, **{c: RUN_COLUMNS[c] for c in RUNS_READ}}
+    for col, (dtype, _unit, _doc) in declared.items():
+        if col not in runs.columns:
+            continue
+        got = str(runs[col].dtype)
+        if dtype == "bool" and got == "int64" and runs[col].isin([0, 1]).all():
+            runs[col] = runs[col].astype(bool)  # 0/1 read as False/True
+            continue
+        ok = (got == dtype or (dtype == "float64" and got in ("int64", "float64"))
+              or (dtype == "object"))
+        if not ok:
+            line, cell = _first_bad_cell(path, col, dtype)
+            raise _bad(path, "not the declared type", line, col, cell, cell is not None, _ALLOWED[dtype])
+        if dtype == "float64":
+            runs[col] = runs[col].astype("float64")
+        elif dtype == "object":
+            runs[col] = runs[col].astype(str).where(runs[col].notna(), None)
+    checks = [("horizon_weeks", runs["horizon_weeks"] >= 1, "a whole number, 1 or more"),
+              ("survival_weeks", (runs["survival_weeks"] >= 0) & (runs["survival_weeks"] <= runs["horizon_weeks"]),
+               "a whole number from 0 to horizon_weeks")]
+    for col in ("design_point", "replicate"):
+        if col in runs.columns:
+            checks.append((col, runs[col] >= 0, "a whole number, 0 or more"))
+    for col, good, allowed in checks:
+        if not good.all():
+            i = int(np.flatnonzero(~good.to_numpy())[0])
+            raise _bad(path, "out of range", _line_of_row(path, i), col, runs[col].iloc[i], True, allowed)
+    if {"design_point", "replicate"} <= set(runs.columns):
+        twice = runs.duplicated(["design_point", "replicate"])
+        if twice.any():
+            i = int(np.flatnonzero(twice.to_numpy())[0])
+            raise _bad(path, f"design point {runs['design_point'].iloc[i]}, replicate "
+                             f"{runs['replicate'].iloc[i]} appears twice", _line_of_row(path, i), "replicate",
+                       allowed="one run per design point and replicate")
+    return runs
+
+
+def _line_of_row(path: Path, index: int) -> int | None:
+    """File line of data row ``index`` (pandas skips blank lines)."""
+    with path.open(encoding="utf-8", errors="replace", newline="") as f:
+        reader = csv.reader(f)
+        next(reader, None)
+        n = -1
+        for row in reader:
+            if row:
+                n += 1
+                if n == index:
+                    return reader.line_num
+    return None
+
+
+def _first_bad_cell(path: Path, col: str, dtype: str) -> tuple[int | None, Any]:
+    """Line and text of the first cell of ``col`` that is not a ``dtype``."""
+    import re
+
+    pattern = {"int64": r"[-+]?\d+", "bool": r"True|False|true|false|TRUE|FALSE|0|1"}.get(dtype)
+    with path.open(encoding="utf-8", errors="replace", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        if col not in header:
+            return None, None
+        i = header.index(col)
+        for row in reader:
+            if not row:
+                continue
+            cell = row[i] if i < len(row) else ""
+            if dtype == "float64":
+                try:
+                    float(cell) if cell.strip() else None
+                    continue
+                except ValueError:
+                    return reader.line_num, cell
+            if pattern and not re.fullmatch(pattern, cell.strip()):
+                return reader.line_num, cell
+    return None, None
+
+
+def _read_table(path: Path, what: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, low_memory=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise _bad(path, f"cannot be read as the {what} ({str(exc).strip()[:200]})",
+                   allowed=f"{path.name} as the tool writes it") from None
+
+
+def load_sweep(directory: Path, notes: list[str] | None = None
+               ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any], list[str]]:
+    """runs.csv, design_points.csv (derived when absent), manifest.json ({} when absent), params.
+
+    Every file is checked first: a damaged one raises ConfigError (file, line, column, value,
+    what is allowed) before anything is written.
+    """
     directory = Path(directory)
     runs_path = directory / "runs.csv"
     if not runs_path.is_file():
         raise _usage_error(f"{directory}: no runs.csv here; give the folder a sweep wrote "
                            f"(e.g. results/quick/)")
-    runs = pd.read_csv(runs_path)
-    if runs.empty:
-        raise _usage_error(f"{runs_path}: no runs yet; nothing to analyse")
     manifest: dict[str, Any] = {}
     if (directory / "manifest.json").is_file():
-        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        try:
+            manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise _bad(directory / "manifest.json", f"not valid JSON ({exc})",
+                       allowed="the manifest the tool writes (or remove it)") from None
+        if not isinstance(manifest, dict):
+            raise _bad(directory / "manifest.json", "not a JSON object", allowed="the manifest the tool writes")
+    runs = read_runs(runs_path, partial=manifest.get("status") == "partial", notes=notes)
     if "design_point" not in runs:  # a single `python -m sim run` folder, or runs of several scenarios
+        if "replicate" in runs:
+            raise _bad(runs_path, "has replicate but no design_point column", 1)
         runs.insert(1, "design_point", pd.factorize(runs["scenario"], sort=True)[0])
         runs.insert(2, "replicate", runs.groupby("design_point").cumcount())
+    elif "replicate" not in runs:
+        raise _bad(runs_path, "has design_point but no replicate column", 1)
     dp_path = directory / "design_points.csv"
     if dp_path.is_file():
-        design = pd.read_csv(dp_path)
+        design = _read_table(dp_path, "design points")
+        for col in ("design_point", "label", "scenario"):
+            if col not in design.columns:
+                raise _bad(dp_path, f"missing column {col}", 1, allowed="design_point, label, scenario, parameters")
+        if str(design["design_point"].dtype) != "int64" or design["design_point"].duplicated().any():
+            raise _bad(dp_path, "design_point must be whole numbers, each once", key="design_point")
+        design["label"] = design["label"].astype(str)
+        design["scenario"] = design["scenario"].astype(str)
+        unknown = sorted(set(runs["design_point"]) - set(design["design_point"]))
+        if unknown:
+            raise _bad(runs_path, f"design point {unknown[0]} is not in design_points.csv", key="design_point",
+                       given=unknown[0], has_given=True, allowed="the design points listed in design_points.csv")
     else:
         design = runs.drop_duplicates("design_point")[["design_point", "scenario"]].copy()
         design.insert(1, "label", design["scenario"])
@@ -595,6 +767,9 @@ def _reference(manifest: dict[str, Any], design: pd.DataFrame, notes: list[str])
     if isinstance(ref, str) and not ref.isdigit():
         match = design.loc[design["label"] == ref, "design_point"]
         ref = int(match.iloc[0]) if len(match) else None
+    if ref is not None and (isinstance(ref, bool) or not isinstance(ref, (int, str))):
+        notes.append(f"manifest.json: reference {ref!r} is not a design point; ignored")
+        ref = None
     if ref is None:
         if len(design) < 2:
             return None
@@ -620,20 +795,20 @@ class SweepTables:
 
 
 def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, Any],
-                 params: Sequence[str]) -> SweepTables:
+                 params: Sequence[str], notes: Sequence[str] | None = None) -> SweepTables:
     """Summary, paired differences and sensitivity of a sweep's runs (nothing written).
 
     ``runs``, ``design`` and ``manifest`` are runs.csv, design_points.csv and manifest.json
     as ``load_sweep`` reads them; ``params`` the design's parameter columns.
     """
     params = list(params)
-    notes: list[str] = []
+    notes = list(notes or [])
     status = manifest.get("status")
     if status not in (None, "complete"):
         notes.append(f"sweep status is {status!r}: the tables cover the {len(runs)} runs written so far")
     kind = str(manifest.get("design", "scenarios"))
-    roles = {p: "lever" for p in manifest.get("levers", []) or []}
-    roles.update({p: "uncertainty" for p in manifest.get("uncertainties", []) or []})
+    roles = {p: "lever" for p in _names(manifest.get("levers"))}
+    roles.update({p: "uncertainty" for p in _names(manifest.get("uncertainties"))})
     varied = [p for p in params if design[p].nunique(dropna=True) > 1]
     head = design[["design_point", "label", "scenario", *params]]
 
@@ -675,22 +850,23 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
     return SweepTables(summary, differences, sensitivity, ref, params, varied, roles, kind, horizon, notes)
 
 
-def analyze_directory(directory: Path, *, quiet: bool = False) -> pd.DataFrame:
+def analyze_directory(directory: Path, *, quiet: bool = False, shown_as: Path | None = None) -> pd.DataFrame:
     """Write summary.csv, differences.csv, sensitivity.csv and the plots of a sweep folder.
 
     Returns the summary (one row a design point). Prints a headline table and notes
     (skipped parts, partial sweeps) unless ``quiet``.
     """
-    return analyze_and_write(Path(directory), quiet=quiet).summary
+    return analyze_and_write(Path(directory), quiet=quiet, shown_as=shown_as).summary
 
 
-def analyze_and_write(directory: Path, *, quiet: bool = False) -> SweepTables:
+def analyze_and_write(directory: Path, *, quiet: bool = False, shown_as: Path | None = None) -> SweepTables:
     """``analyze_directory``, returning every table."""
     from sim.experiments import plots
 
     directory = Path(directory)
-    runs, design, manifest, params = load_sweep(directory)
-    t = analyze_runs(runs, design, manifest, params)
+    notes: list[str] = []
+    runs, design, manifest, params = load_sweep(directory, notes)
+    t = analyze_runs(runs, design, manifest, params, notes)
     atomic_write(directory / "summary.csv", table_text(t.summary, params))
     atomic_write(directory / "differences.csv", table_text(t.differences, params))
     if t.sensitivity is not None:
@@ -701,10 +877,14 @@ def analyze_and_write(directory: Path, *, quiet: bool = False) -> SweepTables:
     if not quiet:
         print(headline(t.summary, reference=t.reference))
         files = ["summary.csv", "differences.csv"] + (["sensitivity.csv"] if t.sensitivity is not None else [])
-        print(f"wrote {', '.join(files + written)} to {directory}/")
+        print(f"wrote {', '.join(files + written)} to {shown_as or directory}/")
         for note in t.notes:
             print(f"note: {note}")
     return t
+
+
+def _names(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def headline(summary: pd.DataFrame, *, reference: int | None = None, max_rows: int = 30) -> str:
@@ -714,13 +894,13 @@ def headline(summary: pd.DataFrame, *, reference: int | None = None, max_rows: i
     if truncated:
         s = s.sort_values(["p_escalation", "design_point"], ascending=[False, True]).head(max_rows)
     labels = [str(lab) + (" (reference)" if dp == reference else "") for dp, lab in zip(s["design_point"], s["label"])]
-    width = min(max([len("design"), *map(len, labels)]), 48)
+    width = max([len("design"), *map(len, labels)])  # never cut: labels that differ late must differ here
     lines = [f"{'design':<{width}}  {'runs':>5}  {'P(escalation) [95% CI]':<22}  median weeks to escalation"]
     for lab, r in zip(labels, s.itertuples(index=False)):
         p = (f"{r.p_escalation:.2f} [{r.p_low:.2f}, {r.p_high:.2f}]" if r.runs else "no runs")
         med = (f"{r.median_weeks:.0f} [{_fmt_weeks(r.median_low)}, {_fmt_weeks(r.median_high, r.horizon_weeks)}]"
                if r.runs and not math.isnan(r.median_weeks) else f"not reached in {r.horizon_weeks} weeks")
-        lines.append(f"{lab[:width]:<{width}}  {r.runs:>5}  {p:<22}  {med}")
+        lines.append(f"{lab:<{width}}  {r.runs:>5}  {p:<22}  {med}")
     if truncated:
         lines.append(f"... {len(summary) - max_rows} more design points in summary.csv "
                      f"(shown: the {max_rows} most likely to escalate)")

@@ -23,6 +23,7 @@ Errors come out like a scenario file's: file, line, key, what was given, what is
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -35,16 +36,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sim.config import ConfigError, Problem, Scenario, load_scenario, parameter_catalogue, shipped_scenarios, \
     with_overrides
 from sim.config.errors import did_you_mean
-from sim.config.scenarios import resolve_scenario_path
+from sim.config.scenarios import NAME_ALLOWED, name_problem, resolve_scenario_path
 from sim.config.yamlio import KeyPath, load_yaml_mapping
 from sim.experiments.design import RUN_ID_STRIDE, Dimension, ReplicationRule, grid, round_sig, sampled
 
 DESIGNS = ("grid", "lhs", "sobol", "scenarios")
 MAX_REPLICATES = RUN_ID_STRIDE - 1
+MAX_DESIGN_POINTS = 50_000  # design points of one experiment (each is checked and listed)
+MAX_VALUES = 1_000  # values of one varied parameter (a list, or a grid range's steps)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a number is a number in the file (no true for 1, no "100" for 100)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Outputs(_Strict):
@@ -101,7 +105,7 @@ class ExperimentFile(_Strict):
     scenarios: str | list[str] = Field(
         "paris_declaration", description='a scenario name or path, a list of them, or "all"')
     design: Literal["grid", "lhs", "sobol", "scenarios"] = "grid"
-    samples: int | None = Field(None, ge=1, le=1_000_000,
+    samples: int | None = Field(None, ge=1, le=MAX_DESIGN_POINTS,
                                 description="lhs: design points; sobol: base samples N (N * (d + 2) points)")
     levers: dict[str, Any] = Field(default_factory=dict)
     uncertainties: dict[str, Any] = Field(default_factory=dict)
@@ -116,7 +120,7 @@ class ExperimentFile(_Strict):
 ALLOWED: dict[str, str] = {
     "design": "one of " + ", ".join(DESIGNS),
     "scenarios": 'a scenario name or path, a list of them, or "all"',
-    "samples": "a whole number from 1 to 1000000",
+    "samples": f"a whole number from 1 to {MAX_DESIGN_POINTS}",
     "replications": "a whole number from 1 to 99999, or {adaptive: {half_width, initial, batch, max}}",
     "replications.count": "a whole number from 1 to 99999",
     "replications.adaptive.half_width": "a number above 0 and below 0.5",
@@ -124,7 +128,7 @@ ALLOWED: dict[str, str] = {
     "replications.adaptive.batch": "a whole number from 1 to 99999",
     "replications.adaptive.max": "a whole number from 2 to 99999",
     "horizon_weeks": "a whole number from 1 to 2600",
-    "master_seed": "a whole number, 0 or more",
+    "master_seed": "a whole number from 0 to 2**63 - 1 (9223372036854775807)",
     "outputs.steps": "true or false",
     "outputs.events": "true or false",
     "outputs.step_period": "a whole number from 1 to 2600",
@@ -257,6 +261,12 @@ def _validate(data: dict[str, Any], lines: dict[KeyPath, int], path: Path, file:
         spec = ExperimentFile.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(_problems(exc, lines, file, data)) from None
+    name = spec.name if spec.name is not None else path.stem
+    wrong = name_problem(name)
+    if wrong:
+        raise ConfigError([Problem(file if spec.name is not None else f"{file} (its file name)", wrong,
+                                   lines.get(("name",)), "name", given=name, has_given=True,
+                                   allowed=NAME_ALLOWED)])
     return _resolve(spec, path, file, lines)
 
 
@@ -348,11 +358,11 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
     for i, ref in enumerate(refs):
         key = ("scenarios",) if isinstance(spec.scenarios, str) else ("scenarios", str(i))
         try:
-            scenario_path = resolve_scenario_path(ref, relative_to=path)
-        except ConfigError:
-            names = list(shipped_scenarios())
-            bad.add(key, f"scenario not found{did_you_mean(ref, names)}", given=ref, has_given=True,
-                    allowed="a YAML path or one of: " + ", ".join(names))
+            scenario_path = resolve_scenario_path(ref, relative_to=path, key=".".join(key))
+        except ConfigError as exc:
+            for prob in exc.problems:
+                prob.file, prob.line = file, _line(key, lines)
+            bad.problems.extend(exc.problems)
             continue
         try:
             scenario = load_scenario(scenario_path)
@@ -419,8 +429,18 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
         bad.add(("replications",), "adaptive replications need at least 2 runs")
     bad.raise_if_any()
 
-    # Design points: scenarios (outermost) x parameter points.
+    # Design points: scenarios (outermost) x parameter points; counted before they are laid out.
     n_samples = spec.samples if design in ("lhs", "sobol") else None
+    per_base = (math.prod(len(d.values) for d in dims) if design == "grid"
+                else (n_samples or 1) * (len(dims) + 2) if design == "sobol" else (n_samples or 1)) if dims else 1
+    if per_base * len(bases) > MAX_DESIGN_POINTS:
+        how = (" x ".join(f"{len(d.values)} ({d.path})" for d in dims) if design == "grid"
+               else f"{n_samples} samples" + (f" x {len(dims) + 2} (Saltelli)" if design == "sobol" else ""))
+        bad.add(("design",), f"too many design points: {how}"
+                             + (f" x {len(bases)} scenarios" if len(bases) > 1 else "")
+                             + f" = {per_base * len(bases):,}", given=design, has_given=True,
+                allowed=f"at most {MAX_DESIGN_POINTS:,} design points (fewer values, steps or samples)")
+        bad.raise_if_any()
     if not dims:
         value_rows: list[tuple[Any, ...]] = [()]
     elif design == "grid":
@@ -438,6 +458,7 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
             else:
                 parts += [f"{s}={_show(v)}" for s, v in zip(short, values)]
             points.append(DesignPoint(len(points), ", ".join(parts), base.name, ref, values))
+    points = _unique_labels(points)
     # Every design point must be a valid scenario (e.g. a commission needs monitoring).
     base_by_ref = dict(bases)
     failed = 0
@@ -445,7 +466,7 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
         if not params:
             break
         try:
-            with_overrides(base_by_ref[p.scenario_ref], p.overrides(params), source=file,
+            with_overrides(base_by_ref[p.scenario_ref], p.overrides(params), source=file, strict=True,
                            lines={d.path: _line((_section(d), d.path), lines) for d in dims})
         except ConfigError as exc:
             failed += 1
@@ -477,6 +498,13 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
         horizon_weeks=spec.horizon_weeks, master_seed=spec.master_seed, outputs=spec.outputs,
         samples=n_samples, config=config, scenario_digest=digest,
     )
+
+
+def _unique_labels(points: list[DesignPoint]) -> list[DesignPoint]:
+    """Two design points never share a label (values that print alike get their number)."""
+    labels = [p.label for p in points]
+    twice = {lab for lab in labels if labels.count(lab) > 1} if len(set(labels)) < len(labels) else set()
+    return [dataclasses.replace(p, label=f"{p.label} (#{p.id})") if p.label in twice else p for p in points]
 
 
 def _section(dim: Dimension) -> str:
@@ -522,14 +550,17 @@ def _dimension(param: str, pspec: Any, given: Any, design: str, key: KeyPath, ba
         bad.add(key, "expected a list of values" + (" or a range {low, high}" if numeric else ""),
                 given=given, has_given=True, allowed=pspec.allowed)
         return None
+    if len(given) > MAX_VALUES:
+        bad.add(key, f"too many values ({len(given):,})", allowed=f"at most {MAX_VALUES:,} values a parameter")
+        return None
     if pspec.kind == "structured" and given and not isinstance(given[0], (list, dict)):
         given = [given]  # e.g. binding_levels: [major, limited] is one value, not two
     values: list[Any] = []
     for i, v in enumerate(given):
         if base is not None:
             try:
-                checked = with_overrides(base, {param: v}, source=file, lines={param: _line((*key, str(i)),
-                                                                                             bad.lines)})
+                checked = with_overrides(base, {param: v}, source=file, strict=True,
+                                         lines={param: _line((*key, str(i)), bad.lines)})
                 v = _leaf(checked, param)
             except ConfigError as exc:
                 own = [prob for prob in exc.problems if prob.key]  # cross-field checks: per design point
@@ -570,10 +601,10 @@ def _range(param: str, pspec: Any, given: dict, design: str, key: KeyPath, bad: 
         return None
     if design == "grid":
         steps = given.get("steps")
-        if not isinstance(steps, int) or isinstance(steps, bool) or steps < 2:
+        if not isinstance(steps, int) or isinstance(steps, bool) or not 2 <= steps <= MAX_VALUES:
             bad.add((*key, "steps") if "steps" in given else key,
                     "a grid over a range needs steps (the number of values, 2 or more)",
-                    given=steps, has_given="steps" in given, allowed="a whole number, 2 or more")
+                    given=steps, has_given="steps" in given, allowed=f"a whole number from 2 to {MAX_VALUES:,}")
             return None
         raw = [lo + (hi - lo) * i / (steps - 1) for i in range(steps)]
         values = sorted({int(round(v)) for v in raw}) if pspec.kind == "int" else [round_sig(v) for v in raw]

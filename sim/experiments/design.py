@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -136,50 +136,53 @@ class ReplicationRule:
 
 
 class ReplicateScheduler:
-    """Which replicate of which design point runs next, round-robin over design points.
+    """Which replicate of which design point runs next, in rounds.
 
-    Round-robin means replicate k of every point is handed out before replicate k + 1
-    (for fixed counts), so a partial sweep is balanced. Adaptive points grow in batches,
-    decided only when every replicate of the batch is done: the decision depends on
-    the results, never on the order they arrived, so it is the same for any executor.
-    Memory is O(design points), not O(runs).
+    Round one hands out replicates 0..initial-1 of every design point, round-robin
+    (replicate k of every point before k + 1), so a partial sweep is balanced. An adaptive
+    rule then decides, for every point at once and from the results only, which points
+    need another batch; the next round hands those batches out, and so on. Nothing of a
+    round is handed out before the previous round is recorded, so the order of ``take``
+    depends on the results only, never on which worker finished first: a sweep writes its
+    rows in this order, the same for any executor and any number of workers, and a resumed
+    sweep continues the very same sequence. Memory is O(design points), not O(runs).
     """
 
     def __init__(self, n_points: int, rule: ReplicationRule,
                  done: dict[int, dict[int, bool]] | None = None) -> None:
-        from collections import deque
-
         self.rule = rule
+        self.n_points = n_points
+        self._done = done or {}
         self.target = [rule.initial] * n_points
-        self.next_rep = [0] * n_points
-        self.finished = [0] * n_points  # replicates < target done
-        self.escalations = [0] * n_points
-        self._skip: list[set[int]] = [set() for _ in range(n_points)]
-        done = done or {}
-        for dp in range(n_points):
-            reps = done.get(dp, {})
-            # Replay the stopping rule on the results already on disk (resume).
-            while True:
-                n = self.target[dp]
-                have = [r for r in range(n) if r in reps]
-                if len(have) < n:
-                    break
-                nxt = rule.next_target(n, sum(reps[r] for r in range(n)))
-                if nxt == n:
-                    break
-                self.target[dp] = nxt
-            self._skip[dp] = {r for r in reps if r < self.target[dp]}
-            self.finished[dp] = len(self._skip[dp])
-            self.escalations[dp] = sum(reps[r] for r in self._skip[dp])
-        self.ready = deque(dp for dp in range(n_points) if self._has_work(dp))
+        self.start = [0] * n_points  # first replicate of the current round, per point
+        # Replay the rounds whose every replicate is already on disk (resume).
+        while self._all_done() and self._next_targets() != self.target:
+            self.start, self.target = self.target, self._next_targets()
+        self.finished = [sum(1 for r in self._done.get(dp, {}) if r < self.target[dp]) for dp in range(n_points)]
+        self.escalations = [sum(1 for r, e in self._done.get(dp, {}).items() if r < self.target[dp] and e)
+                            for dp in range(n_points)]
+        self.outstanding = 0
+        self._round = self._round_tasks()
 
-    def _has_work(self, dp: int) -> bool:
-        skip = self._skip[dp]
-        while self.next_rep[dp] < self.target[dp] and self.next_rep[dp] in skip:
-            self.next_rep[dp] += 1
-        if skip and self.next_rep[dp] >= self.target[dp]:
-            skip.clear()
-        return self.next_rep[dp] < self.target[dp]
+    def _all_done(self) -> bool:
+        return all(all(r in self._done.get(dp, {}) for r in range(self.start[dp], self.target[dp]))
+                   for dp in range(self.n_points))
+
+    def _next_targets(self) -> list[int]:
+        out = []
+        for dp in range(self.n_points):
+            reps = self._done.get(dp, {})
+            n = self.target[dp]
+            out.append(self.rule.next_target(n, sum(bool(reps.get(r)) for r in range(n))))
+        return out
+
+    def _round_tasks(self) -> Iterator[tuple[int, int]]:
+        width = max((t - s for s, t in zip(self.start, self.target)), default=0)
+        for k in range(width):
+            for dp in range(self.n_points):
+                rep = self.start[dp] + k
+                if rep < self.target[dp] and rep not in self._done.get(dp, ()):
+                    yield dp, rep
 
     @property
     def planned(self) -> int:
@@ -191,23 +194,25 @@ class ReplicateScheduler:
 
     def take(self) -> tuple[int, int] | None:
         """The next (design_point, replicate) to run, or None if nothing is runnable now."""
-        while self.ready:
-            dp = self.ready.popleft()
-            if not self._has_work(dp):
-                continue
-            rep = self.next_rep[dp]
-            self.next_rep[dp] += 1
-            if self._has_work(dp):
-                self.ready.append(dp)
-            return dp, rep
-        return None
+        while True:
+            nxt = next(self._round, None)
+            if nxt is not None:
+                self.outstanding += 1
+                return nxt
+            if self.outstanding or not self._advance():
+                return None
+
+    def _advance(self) -> bool:
+        """Start the next round once every replicate of this one is recorded; False when all are done."""
+        new = [self.rule.next_target(n, e) for n, e in zip(self.target, self.escalations)]
+        if new == self.target:
+            return False
+        self.start, self.target = self.target, new
+        self._done = {}
+        self._round = self._round_tasks()
+        return True
 
     def record(self, dp: int, escalated: bool) -> None:
         self.finished[dp] += 1
         self.escalations[dp] += bool(escalated)
-        n = self.target[dp]
-        if self.finished[dp] == n:
-            nxt = self.rule.next_target(n, self.escalations[dp])
-            if nxt > n:
-                self.target[dp] = nxt
-                self.ready.append(dp)
+        self.outstanding -= 1

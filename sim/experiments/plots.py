@@ -35,8 +35,21 @@ def _save(fig: Figure, path: Path) -> None:
 
 
 def _short(text: str, width: int = 42) -> str:
+    """A label on as many lines as it needs, broken after commas: never cut, so two design
+    points that differ only in a later lever never look the same."""
     text = str(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if len(text) <= width:
+        return text
+    lines, line = [], ""
+    for part in text.split(", "):
+        piece = part if not line else f"{line}, {part}"
+        if line and len(piece) > width:
+            lines.append(line + ",")
+            line = part
+        else:
+            line = piece
+    lines.append(line)
+    return "\n".join(lines)
 
 
 def _years(horizon: int) -> str:
@@ -70,7 +83,10 @@ def plot_p_escalation(summary: pd.DataFrame, path: Path, *, reference: int | Non
         subtitle = f"\n({MAX_BAR_ROWS // 2} lowest and {MAX_BAR_ROWS // 2} highest of {len(s)} designs)"
         s = keep.sort_values(["p_escalation", "design_point"], ascending=[True, False])
     n = len(s)
-    fig = Figure(figsize=(8.5, 1.6 + 0.32 * max(n, 3)))
+    labels = [_short(lab) + ("  (reference)" if r else "")
+              for lab, r in zip(s["label"], (s["design_point"] == reference).to_numpy())]
+    per_row = 0.32 * max(1.0, 0.75 * max((lab.count("\n") + 1 for lab in labels), default=1))
+    fig = Figure(figsize=(8.5, 1.6 + per_row * max(n, 3)))
     ax = fig.add_subplot()
     y = np.arange(n)
     is_ref = (s["design_point"] == reference).to_numpy()
@@ -82,7 +98,6 @@ def plot_p_escalation(summary: pd.DataFrame, path: Path, *, reference: int | Non
         ax.errorbar(s["p_escalation"].iloc[i], y[i], xerr=err[:, i : i + 1], fmt="D", color=REF_COLOUR,
                     capsize=3, markersize=7, label="reference design")
         ax.axvline(s["p_escalation"].iloc[i], color=REF_COLOUR, lw=0.8, ls=":")
-    labels = [_short(lab) + ("  (reference)" if r else "") for lab, r in zip(s["label"], is_ref)]
     ax.set_yticks(y, labels)
     for t, r in zip(ax.get_yticklabels(), is_ref):
         if r:

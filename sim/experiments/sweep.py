@@ -3,8 +3,11 @@
 - Bounded submissions: at most a few chunks per worker in flight, nothing kept after it
   is written, so memory stays flat however many runs a study has.
 - Crash safety: a chunk's steps and events are written and flushed before its runs.csv
-  lines; runs.csv is the record of what is done. ``resume`` truncates a torn last line,
-  drops orphan steps/events rows, and runs only what is missing.
+  lines; runs.csv is the record of what is done, and the manifest is rewritten after every
+  chunk (``runs_done``). ``resume`` truncates a torn last line, drops orphan steps/events
+  rows, and runs only what is missing.
+- One order: chunks are written in the order they were handed out (``ReplicateScheduler``),
+  whichever finishes first, so the files are byte-identical for any number of workers.
 - The same outcomes whichever executor ran them: see ``sim.experiments.execution``.
 """
 
@@ -122,8 +125,9 @@ def _ensure_header(path: Path, header: list[str]) -> None:
 class Progress:
     """tqdm on a terminal; plain periodic lines otherwise (logs, CI)."""
 
-    def __init__(self, name: str, total: int, initial: int, stream: TextIO = sys.stderr,
+    def __init__(self, name: str, total: int, initial: int, stream: TextIO | None = None,
                  period: float = 10.0) -> None:
+        stream = stream if stream is not None else sys.stderr  # today's stderr, not the one at import
         self.name, self.total, self.done, self.stream = name, total, initial, stream
         self.start_done, self.t0, self.period, self.last = initial, time.monotonic(), period, time.monotonic()
         self.bar = None
@@ -169,26 +173,33 @@ class Progress:
 def run_sweep(exp: Experiment, out: Path, executor: cf.Executor, *, slots: int, resume: bool = False,
               executor_name: str = "", progress_period: float = 10.0,
               chunk_size: int | None = None, on_chunk: Callable[[int], None] | None = None,
-              progress_stream: TextIO | None = None, quiet: bool = False) -> SweepReport:
+              progress_stream: TextIO | None = None, quiet: bool = False,
+              manifest_extra: dict[str, Any] | None = None) -> SweepReport:
     """Run every missing run of ``exp`` on ``executor``, streaming to ``out``.
 
+    ``out`` is a fresh folder (or, with ``resume``, one this experiment started).
     ``slots`` is the executor's parallelism (worker processes or Dask threads): up to
-    2 * slots chunks are in flight. KeyboardInterrupt propagates after the files are
-    consistent and the manifest says 'partial'. ``quiet``: no progress lines.
+    2 * slots + 2 chunks are in flight or waiting for their turn to be written, so that
+    chunks are written in order (the same bytes whatever the number of workers).
+    KeyboardInterrupt propagates after the files are consistent and the manifest says
+    'partial'. ``quiet``: no progress lines.
     """
     started_wall = time.time()
     t0 = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     header = runs_header(exp.parameters)
     manifest_path = out / MANIFEST
-    base_manifest = {**exp.manifest(), "versions": versions(), "git_commit": git_commit()}
+    base_manifest = {"command": "sweep", **exp.manifest(), "versions": versions(), "git_commit": git_commit(),
+                     **(manifest_extra or {})}
     files = [RUNS, POINTS] + ([STEPS] if exp.outputs.steps else []) + ([EVENTS] if exp.outputs.events else [])
 
     if resume:
         done = _prepare_resume(exp, out)
     else:
-        for name in (RUNS, STEPS, EVENTS, "summary.csv", "differences.csv"):
-            (out / name).unlink(missing_ok=True)
+        there = [name for name in (RUNS, STEPS, EVENTS) if (out / name).exists()]
+        if there:  # never replace runs: the caller gives a fresh folder
+            raise ResumeError(f"{out} already holds {', '.join(there)}; finish it with --resume or pick "
+                              f"another folder")
         done = {}
     atomic_write(out / POINTS, design_points_text(exp))
     _ensure_header(out / RUNS, header)
@@ -221,7 +232,8 @@ def run_sweep(exp: Experiment, out: Path, executor: cf.Executor, *, slots: int, 
         status, ran_now = _drive(exp, executor, sched, slots=slots, chunk_size=chunk_size,
                                  write=lambda outcomes: _write(outcomes, f_runs, f_steps, f_events),
                                  progress=_progress(exp, sched, progress_period, progress_stream, quiet),
-                                 on_chunk=on_chunk)
+                                 on_chunk=on_chunk,
+                                 checkpoint=lambda: manifest("partial", time.perf_counter() - t0))
     finally:
         for f in (f_runs, f_steps, f_events):
             if f is not None:
@@ -282,7 +294,8 @@ def _progress(exp: Experiment, sched: ReplicateScheduler, period: float, stream:
 
 def _drive(exp: Experiment, executor: cf.Executor, sched: ReplicateScheduler, *, slots: int,
            chunk_size: int | None, write: Callable[[list[Outcome]], None], progress: Progress | _Silent,
-           on_chunk: Callable[[int], None] | None = None) -> tuple[str, int]:
+           on_chunk: Callable[[int], None] | None = None,
+           checkpoint: Callable[[], None] | None = None) -> tuple[str, int]:
     """Hand ``sched``'s runs to ``executor`` in chunks and ``write`` each finished chunk.
 
     Returns (status, runs done now); status is 'complete' unless interrupted.
@@ -300,13 +313,15 @@ def _drive(exp: Experiment, executor: cf.Executor, sched: ReplicateScheduler, *,
     left = sched.planned - sched.completed
     if chunk_size is None:
         chunk_size = max(1, min(32, left // (slots * 16) if left else 1))
-    max_inflight = 2 * slots
-    inflight: set[cf.Future] = set()
+    window = 2 * slots + 2
+    inflight: dict[cf.Future, int] = {}  # future -> its chunk's place in the order
+    waiting: dict[int, list[Outcome]] = {}  # finished chunks waiting for their turn to be written
+    submitted = written = 0
     ran_now = 0
     status = "partial"
     try:
         while True:
-            while len(inflight) < max_inflight:
+            while len(inflight) + len(waiting) < window:
                 chunk = []
                 while len(chunk) < chunk_size:
                     nxt = sched.take()
@@ -315,17 +330,23 @@ def _drive(exp: Experiment, executor: cf.Executor, sched: ReplicateScheduler, *,
                     chunk.append(make_task(*nxt))
                 if not chunk:
                     break
-                inflight.add(executor.submit(run_tasks, chunk))
-            if not inflight:
+                inflight[executor.submit(run_tasks, chunk)] = submitted
+                submitted += 1
+            if not inflight and not waiting:
                 status = "complete"
                 break
-            finished, inflight = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
+            finished, _ = cf.wait(list(inflight), return_when=cf.FIRST_COMPLETED)
             for fut in finished:
-                outcomes: list[Outcome] = fut.result()
+                waiting[inflight.pop(fut)] = fut.result()
+            while written in waiting:
+                outcomes: list[Outcome] = waiting.pop(written)
+                written += 1
                 write(outcomes)
                 for o in outcomes:
                     sched.record(o.design_point, o.escalated)
                 ran_now += len(outcomes)
+                if checkpoint is not None:
+                    checkpoint()  # the manifest always tells how many runs are saved
                 progress.update(len(outcomes), sched.planned)
                 if on_chunk is not None:
                     on_chunk(ran_now)
@@ -388,6 +409,11 @@ def _prepare_resume(exp: Experiment, out: Path) -> dict[int, dict[int, bool]]:
     if bad:
         raise ResumeError(f"{out}/runs.csv has design points this experiment does not have")
     return done
+
+
+def partial_folder(out: Path) -> Path:
+    """Where a sweep streams its runs until it is complete: ``DIR.partial`` beside ``DIR``."""
+    return out.parent / f"{out.name}.partial"
 
 
 def existing_status(out: Path) -> dict[str, Any] | None:

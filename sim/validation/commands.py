@@ -76,10 +76,19 @@ def judge(runs: pd.DataFrame, out: Path, meta: dict[str, Any], *, figures: bool 
     return results
 
 
+def replicates_by_scenario(runs: pd.DataFrame) -> dict[str, int]:
+    """Paired replicates each scenario actually ran (the close pair runs more in --quick)."""
+    return {str(k): int(v) for k, v in runs.groupby("scenario", sort=True)["replicate"].nunique().items()}
+
+
 def _meta(exp: Any, quick: bool, runs: pd.DataFrame, seconds: float, workers: int | str, command: str) -> dict:
     from sim.outputs import git_commit
 
-    return {"mode": "quick" if quick else "full", "replicates": int(runs["replicate"].nunique()),
+    by = replicates_by_scenario(runs)
+    counts = sorted(set(by.values()))
+    return {"mode": "quick" if quick else "full", "replicates": counts[0] if counts else 0,
+            "replicates_by_scenario": by,
+            "more_replicates": {s: n for s, n in by.items() if n != (counts[0] if counts else 0)},
             "runs": len(runs), "horizon_weeks": int(runs["horizon_weeks"].max()), "master_seed": exp.master_seed,
             "seconds": seconds, "workers": workers, "command": command,
             "date": time.strftime("%Y-%m-%d %H:%M", time.localtime()), "git_commit": git_commit() or "unknown"}
@@ -102,21 +111,30 @@ def validate(quick: bool, out: Path, workers: int, *, figures: bool = True,
 
 def validate_model(args: argparse.Namespace) -> int:
     from sim.experiments.commands import default_workers
+    from sim.outfolder import staged
+    from sim.outputs import write_manifest
     from sim.validation import report
 
     out = Path(args.out) if args.out is not None else Path("results") / "validation"
-    if out.exists() and not out.is_dir():
-        from sim.cli import UsageError
-
-        raise UsageError(f"{out}: --out must be a folder, and this is a file")
     workers = args.workers or default_workers()
     command = "python -m sim validate-model" + (" --quick" if args.quick else "") + \
               (f" --out {args.out}" if args.out is not None else "")
     exp = load(args.quick)
-    print(f"validate-model: {len(exp.points)} scenarios x {exp.rule.initial} paired replicates on {workers} "
+    extra = ""
+    if args.quick:
+        close = load(False, CLOSE_PAIR_EXPERIMENT)
+        extra = f" (and {close.rule.initial} for {' and '.join(P.CLOSE_PAIR)})"
+    print(f"validate-model: {len(exp.points)} scenarios x {exp.rule.initial} paired replicates{extra} on {workers} "
           f"worker(s) -> {out}/", file=sys.stderr)
     try:
-        results, meta = validate(args.quick, out, workers, command=command)
+        # Written beside --out and moved in place at the end: a kill leaves the old result or the new.
+        with staged(out, overwrite=getattr(args, "overwrite", False)) as work:
+            results, meta = validate(args.quick, work, workers, command=command)
+            write_manifest(work / "manifest.json", {
+                "command": "validate-model", "mode": meta["mode"], "files": sorted(
+                    p.name + ("/" if p.is_dir() else "") for p in work.iterdir()),
+                "replicates_by_scenario": meta["replicates_by_scenario"], "runs": meta["runs"],
+                "git_commit": meta["git_commit"], "seconds": round(meta["seconds"], 1)})
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -49,10 +49,20 @@ def _verdict(r: P.PatternResult) -> str:
     return r.verdict + ("" if r.decided else " (not decided at this N)")
 
 
+def replicates_text(meta: dict[str, Any]) -> str:
+    """'400 paired replicates per scenario (2500 for a and b)': what was actually run."""
+    text = f"{meta['replicates']} paired replicates per scenario"
+    more: dict[str, int] = meta.get("more_replicates") or {}
+    for n in sorted(set(more.values())):
+        names = [s for s, m in more.items() if m == n]
+        text += f" ({n} for {' and '.join(names)})" if len(more) == len(names) else f"; {n} for {', '.join(names)}"
+    return text
+
+
 # --- console ----------------------------------------------------------------------------------
 
 def console(results: list[P.PatternResult], meta: dict[str, Any]) -> str:
-    lines = [f"validate-model ({meta['mode']}): {meta['replicates']} paired replicates per scenario, "
+    lines = [f"validate-model ({meta['mode']}): {replicates_text(meta)}, "
              f"horizon {meta['horizon_weeks']} weeks, master seed {meta['master_seed']}", ""]
     for r in results:
         p = r.pattern
@@ -93,7 +103,7 @@ def measure_rows(results: list[P.PatternResult]) -> pd.DataFrame:
 
 def markdown(results: list[P.PatternResult], meta: dict[str, Any], figures: dict[int, str]) -> str:
     out = [f"<!-- written by `{meta['command']}` on {meta['date']} (git {meta['git_commit']}) -->", "",
-           f"Runs: {meta['replicates']} paired replicates per scenario ({meta['runs']} runs), horizon "
+           f"Runs: {replicates_text(meta)} ({meta['runs']} runs), horizon "
            f"{meta['horizon_weeks']} weeks, master seed {meta['master_seed']}"
            + (f", {meta['seconds']:.0f} s of runs on a {meta['workers']}." if math.isfinite(meta['seconds']) else ".")
            + (f" {P.CLOSE_PAIR[0]} > {P.CLOSE_PAIR[1]} is decided from {meta['close_pair_deciding_pairs']} pairs on."

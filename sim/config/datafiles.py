@@ -1,0 +1,308 @@
+"""Data files (CSV tables the scenarios name), declared once and checked cell by cell.
+
+A table is a ``TableSpec``: its columns, each a ``Col`` with a type, a range or the
+allowed values, whether it is required, and a unit. ``read_table(path, SPEC)``
+returns a DataFrame with those types or raises ``ConfigError`` naming the file, the
+CSV line, the column, the value given and what is allowed. Adding a column is one
+line; validating a new file is a spec and a call::
+
+    ELECTIONS = TableSpec("elections data file", (
+        Col("iso3", "text", pattern=r"[A-Z]{3}", doc="Member (joins the members file)."),
+        Col("next_election_week", "int", ge=0, unit="weeks"),
+    ), unique=("iso3",))
+    table = read_table(path, ELECTIONS, via="members.elections_file in my.yaml:12")
+
+Lines starting with ``#`` and blank lines are skipped (the files carry their sources
+there). Flags are written 0 or 1 (true/false also read).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from sim.config.errors import ConfigError, Problem, did_you_mean
+from sim.config.yamlio import read_text
+
+Kind = Literal["text", "int", "float", "flag"]
+MAX_DATA_BYTES = 10_000_000
+MAX_PROBLEMS = 10  # reported per file; the rest are counted
+
+_FLAGS = {"0": False, "1": True, "false": False, "true": True}
+_DTYPES = {"text": object, "int": "int64", "float": "float64", "flag": bool}
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column: name, type, and what a cell may hold."""
+
+    name: str
+    kind: Kind
+    unit: str = ""
+    doc: str = ""
+    ge: float | None = None  # inclusive bounds
+    le: float | None = None
+    gt: float | None = None  # exclusive bounds
+    lt: float | None = None
+    choices: tuple[str, ...] = ()  # allowed values of a text column
+    pattern: str = ""  # a regular expression a text cell must match in full
+    required: bool = True  # the column must be there and every cell filled
+    default: Any = None  # value of an optional column when absent or empty
+
+    @property
+    def allowed(self) -> str:
+        if self.kind == "flag":
+            text = "0 or 1"
+        elif self.choices:
+            text = "one of " + ", ".join(self.choices)
+        elif self.kind == "text":
+            text = f"text matching {self.pattern}" if self.pattern else "text"
+        else:
+            text = "a whole number" if self.kind == "int" else "a number"
+            low = (f"{_num(self.ge)} or more" if self.ge is not None else
+                   f"above {_num(self.gt)}" if self.gt is not None else "")
+            high = (f"{_num(self.le)} or less" if self.le is not None else
+                    f"below {_num(self.lt)}" if self.lt is not None else "")
+            if low or high:
+                text += ", " + " and ".join(x for x in (low, high) if x)
+        if self.unit:
+            text += f" ({self.unit})"
+        return text if self.required else text + "; may be left empty"
+
+    def parse(self, cell: str) -> tuple[Any, str | None]:
+        """(value, None) or (None, what is wrong)."""
+        text = cell.strip()
+        if not text:
+            return (self.default, None) if not self.required else (None, "empty cell")
+        if self.kind == "text":
+            if self.choices and text not in self.choices:
+                return None, "not an allowed value" + did_you_mean(text, self.choices)
+            if self.pattern and not re.fullmatch(self.pattern, text):
+                return None, "not an allowed value"
+            return text, None
+        if self.kind == "flag":
+            flag = _FLAGS.get(text.lower())
+            return (flag, None) if flag is not None else (None, "not a flag")
+        try:
+            value: float = int(text) if self.kind == "int" else float(text)
+        except ValueError:
+            return None, "not a whole number" if self.kind == "int" else "not a number"
+        if not math.isfinite(value):
+            return None, "not a finite number"
+        if ((self.ge is not None and value < self.ge) or (self.le is not None and value > self.le)
+                or (self.gt is not None and value <= self.gt) or (self.lt is not None and value >= self.lt)):
+            return None, "out of range"
+        return value, None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A CSV data file: its columns and the checks across rows."""
+
+    what: str  # how errors name the file: "members data file"
+    columns: tuple[Col, ...]
+    unique: tuple[str, ...] = ()  # columns whose values must differ from row to row
+    min_rows: int = 1
+    max_rows: int = 100_000
+    extra_columns: bool = False  # columns the spec does not declare are an error unless True
+
+    def column(self, name: str) -> Col:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _num(x: float | None) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+# --- the files -------------------------------------------------------------------------------
+
+MEMBERS = TableSpec("members data file", (
+    Col("name", "text", doc="Member state."),
+    Col("iso3", "text", pattern=r"[A-Z]{3}", doc="ISO 3166-1 alpha-3 code."),
+    Col("region", "text", choices=("europe", "non_europe"), doc="European or not."),
+    Col("borders_russia", "flag", doc="Land border with Russia or Belarus."),
+    Col("framework_nation", "flag", doc="Framework nation of the Multinational Force (G3)."),
+    Col("defence_spending_usd_bn", "float", "US$ bn", ge=0, le=5000, doc="Defence spending (SIPRI)."),
+    Col("gdp_usd_bn", "float", "US$ bn", gt=0, le=100_000, doc="GDP (IMF WEO)."),
+    Col("ratification_lag_weeks", "float", "weeks", ge=0, le=520,
+        doc="Time for parliament to approve a binding commitment (G0)."),
+    Col("ratification_failure_probability", "float", "probability", ge=0, le=1,
+        doc="Chance the national procedure does not ratify a binding commitment (G0)."),
+), unique=("name", "iso3"))
+
+ELECTIONS = TableSpec("elections data file", (
+    Col("iso3", "text", pattern=r"[A-Z]{3}", doc="Member, or USA (joins the members file)."),
+    Col("country", "text", doc="Country name."),
+    Col("date", "text", pattern=r"20\d\d-[01]\d-[0-3]\d", doc="Election day (the deciding round), YYYY-MM-DD."),
+    Col("office", "text", choices=("legislative", "presidential", "midterm"), doc="What is elected."),
+    Col("date_status", "text", choices=("fixed", "expected"), doc="Fixed in law or announced, or expected."),
+    Col("p_government_change", "float", "probability", ge=0, le=1,
+        doc="Chance of a government whose policy on Ukraine differs materially."),
+    Col("resolve_shift", "float", "resolve", ge=-1, le=1, doc="Expected shift in resolve if it changes."),
+    Col("source", "text", doc="Sources, or 'assumption' with a reason."),
+))
+
+FORCE_CONTRIBUTIONS = TableSpec("force contributions data file", (
+    Col("iso3", "text", pattern=r"[A-Z]{3}", doc="Contributing nation (joins the members file), or USA."),
+    Col("country", "text", doc="Country name."),
+    Col("land_troops", "int", "troops", ge=0, le=500_000, doc="Land troops."),
+    Col("combat_aircraft", "int", "aircraft", ge=0, le=2000, doc="Combat aircraft."),
+    Col("ships", "int", "ships", ge=0, le=500, doc="Naval vessels."),
+    Col("basing", "text", choices=("rear", "outside", "forward"), doc="Where they are based."),
+    Col("status", "text", choices=("pledged", "reported", "assumption"), doc="How public the contribution is."),
+    Col("source", "text", doc="Sources, or 'assumption' with a reason."),
+), unique=("iso3",))
+
+# The scenario keys that name a data file, and the table each holds.
+DATA_FILE_KEYS: dict[tuple[str, str], TableSpec] = {
+    ("members", "data_file"): MEMBERS,
+    ("members", "elections_file"): ELECTIONS,
+    ("force", "contributions_file"): FORCE_CONTRIBUTIONS,
+}
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def read_table(path: str | Path, spec: TableSpec, *, via: str = "") -> pd.DataFrame:
+    """The table in ``path`` checked against ``spec``, typed; ConfigError otherwise.
+
+    ``via`` names what pointed to the file (e.g. "members.data_file in my.yaml:12") and is
+    appended to every message. Cached on the file's path, size and modification time.
+    """
+    path = Path(path)
+    try:
+        st = path.stat()
+        stamp = (st.st_size, st.st_mtime_ns)
+    except (OSError, ValueError):
+        stamp = None
+    try:
+        return _read_cached(str(path), stamp, spec).copy()
+    except ConfigError as exc:
+        if via:
+            for p in exc.problems:
+                p.via = via
+        raise
+
+
+@lru_cache(maxsize=32)
+def _read_cached(path: str, stamp: tuple[int, int] | None, spec: TableSpec) -> pd.DataFrame:
+    return _read(Path(path), spec)
+
+
+def _read(path: Path, spec: TableSpec) -> pd.DataFrame:
+    file = str(path)
+    text = read_text(path, spec.what, max_bytes=MAX_DATA_BYTES)
+    lines = [(i + 1, ln) for i, ln in enumerate(text.splitlines(keepends=True))
+             if ln.strip() and not ln.lstrip().startswith("#")]
+    if not lines:
+        raise ConfigError.single(file, f"the {spec.what} is empty",
+                                 allowed="a header line naming the columns, then one line a row")
+    records = _csv_records(lines, file, spec)
+    (header_line, header), rows = records[0], records[1:]
+    header = [h.strip() for h in header]
+    problems: list[Problem] = []
+    known = [c.name for c in spec.columns]
+    for name in {h for h in header if header.count(h) > 1}:
+        problems.append(Problem(file, "column named twice", header_line, name))
+    for name in header:
+        if name not in known and not spec.extra_columns:
+            problems.append(Problem(file, f"unknown column{did_you_mean(name, known)}", header_line, name,
+                                    allowed=", ".join(known)))
+    for col in spec.columns:
+        if col.required and col.name not in header:
+            problems.append(Problem(file, "missing column", header_line, col.name, allowed=col.allowed))
+    if problems:
+        raise ConfigError(problems)
+    if len(rows) < spec.min_rows:
+        raise ConfigError.single(file, f"no rows: the {spec.what} needs at least {spec.min_rows}",
+                                 line=header_line)
+    if len(rows) > spec.max_rows:
+        raise ConfigError.single(file, f"too many rows ({len(rows):,})", allowed=f"at most {spec.max_rows:,}")
+    where = {name: i for i, name in enumerate(header)}
+    values: dict[str, list[Any]] = {c.name: [] for c in spec.columns}
+    lines_of_rows: list[int] = []
+    extra = 0
+    for line, cells in rows:
+        if len(cells) != len(header):
+            _add(problems, Problem(file, f"{len(cells)} cells where the header has {len(header)}", line,
+                                   allowed="one cell per column (quote cells that contain commas)"))
+            continue
+        lines_of_rows.append(line)
+        for col in spec.columns:
+            if col.name not in where:
+                values[col.name].append(col.default)
+                continue
+            cell = cells[where[col.name]]
+            value, wrong = col.parse(cell)
+            if wrong:
+                if not _add(problems, Problem(file, wrong, line, col.name, given=cell, has_given=True,
+                                              allowed=col.allowed)):
+                    extra += 1
+            values[col.name].append(value)
+    if not problems:
+        for name in spec.unique:
+            first: dict[Any, int] = {}
+            for line, v in zip(lines_of_rows, values[name]):
+                if v in first:
+                    _add(problems, Problem(file, f"repeated (first at line {first[v]})", line, name,
+                                           given=v, has_given=True, allowed="a different value on each row"))
+                first.setdefault(v, line)
+    if problems:
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(Problem(file, "... and more problems in this file (the first ones are shown)"))
+        raise ConfigError(problems)
+    return pd.DataFrame({c.name: pd.Series(values[c.name], dtype=_DTYPES[c.kind]) for c in spec.columns})
+
+
+def _add(problems: list[Problem], problem: Problem) -> bool:
+    if len(problems) < MAX_PROBLEMS:
+        problems.append(problem)
+        return True
+    return False
+
+
+def _csv_records(lines: list[tuple[int, str]], file: str, spec: TableSpec) -> list[tuple[int, list[str]]]:
+    """Parse the data lines as CSV, keeping the file's line number of each record."""
+    out: list[tuple[int, list[str]]] = []
+    numbers = iter(lines)
+    pending: list[int] = []
+
+    def feed():
+        for number, text in numbers:
+            pending.append(number)
+            yield text
+
+    reader = csv.reader(feed(), strict=True)
+    while True:
+        pending.clear()
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return out
+        except csv.Error as exc:
+            line = pending[0] if pending else (lines[-1][0] if lines else None)
+            message = str(exc)
+            if "EOF" in message or "end of data" in message:
+                message = "a quote (\") is opened and never closed"
+            raise ConfigError([Problem(file, f"CSV syntax error: {message}", line,
+                                       allowed="comma-separated cells; a cell with a comma or quote in "
+                                               "double quotes, a quote inside written twice")]) from None
+        out.append((pending[0], cells))
+
+
+def describe(spec: TableSpec) -> str:
+    """A Markdown table of the columns (for docs)."""
+    rows = ["| column | type | allowed | meaning |", "|---|---|---|---|"]
+    for c in spec.columns:
+        rows.append(f"| `{c.name}` | {c.kind} | {c.allowed} | {c.doc} |")
+    return "\n".join(rows)
+
+
+__all__ = ["Col", "MEMBERS", "TableSpec", "describe", "read_table"]

@@ -1,0 +1,177 @@
+"""Property-based fuzzing (Hypothesis) of what reads user input: the scenario and experiment
+loaders and analyze's reader of runs.csv. Any input gives a result or a clear error
+(ConfigError / UsageError, i.e. exit 2), never another exception and never a hang.
+
+Bounded so the suite stays fast: a few dozen derandomised examples per target, each with a
+deadline (a guard against hangs, not a speed test); no example database is written (the tests write only under temporary folders).
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
+
+# Hypothesis keeps caches in ./.hypothesis: keep them in a temporary folder instead.
+_HOME = tempfile.mkdtemp(prefix="hypothesis-")
+set_hypothesis_home_dir(_HOME)
+atexit.register(shutil.rmtree, _HOME, True)
+
+from sim.cli import UsageError  # noqa: E402
+from sim.config import ConfigError, Scenario, load_scenario, parameter_catalogue  # noqa: E402
+from sim.experiments.analysis import escalation_summary, load_sweep, paired_differences  # noqa: E402
+from sim.experiments.config import Experiment, load_experiment  # noqa: E402
+
+FUZZ = settings(max_examples=25, deadline=10_000, derandomize=True, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+PATHS = sorted(parameter_catalogue())
+SECTIONS = sorted({p.split(".")[0] for p in PATHS})
+WORDS = ["paris_declaration", "budapest_memorandum", "grid", "lhs", "sobol", "scenarios", "rear", "forward",
+         "consensus", "major", "probe", "all", "../x", "/etc/passwd", "", "  ", "nan", "1e400", "-1"]
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(WORDS), st.text(max_size=12),
+)
+keys = st.one_of(st.sampled_from(SECTIONS + PATHS + [p.split(".")[1] for p in PATHS if "." in p]),
+                 st.text(min_size=1, max_size=8))
+values = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)), max_leaves=12)
+
+SCENARIO_KEYS = ["extends", "name", "description", "horizon_weeks", *SECTIONS]
+scenario_docs = st.dictionaries(st.sampled_from(SCENARIO_KEYS), values, max_size=5).map(
+    lambda d: {**d, **({"extends": "paris_declaration"} if "extends" not in d else {})})
+
+EXPERIMENT_KEYS = ["name", "description", "scenarios", "design", "samples", "levers", "uncertainties",
+                   "reference", "replications", "horizon_weeks", "master_seed", "outputs"]
+lever_paths = st.sampled_from([p for p, s in parameter_catalogue().items() if s.role == "lever"])
+experiment_docs = st.fixed_dictionaries(
+    {"replications": st.one_of(st.integers(-2, 30), values),
+     "design": st.sampled_from(["grid", "lhs", "sobol", "scenarios", "bogus"]),
+     "levers": st.dictionaries(lever_paths, st.one_of(
+         st.lists(scalars, min_size=1, max_size=3),
+         st.fixed_dictionaries({"low": scalars, "high": scalars}, optional={"steps": st.integers(-1, 2000)}),
+         values), max_size=2)},
+    optional={k: values for k in EXPERIMENT_KEYS if k not in ("replications", "design", "levers")})
+
+# Raw text: YAML fragments that stress the parser (anchors, flow brackets, tags, odd keys).
+FRAGMENTS = ["a: &x [1, 2]\n", "b: *x\n", "c: *y\n", "[[[[", "]]", "{a: 1, a: 2}\n", "? [k]\n: v\n",
+             "!!python/object:os.system ls\n", "1: 2\n", "monitoring:\n  coverage: 0.5\n", "\t", "- x\n",
+             "'unclosed\n", "%YAML 1.1\n---\n", "--- |\n text\n", "\x00", "\ufeff", "extends: paris_declaration\n",
+             "members:\n  data_file: ../x.csv\n", "name: ../../etc\n", "&a [*a]\n"]
+raw_texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=20)), max_size=8).map("".join)
+
+
+def _dump(doc: object) -> str:
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+
+
+@pytest.fixture(scope="module")
+def folder():
+    path = Path(tempfile.mkdtemp(prefix="fuzz-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _load(loader, path: Path, text: str, expected_type: type) -> None:
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    try:
+        result = loader(path)
+    except (ConfigError, UsageError) as exc:
+        assert str(exc).strip()  # a message, naming the file
+        assert path.name in str(exc) or "scenarios" in str(exc) or "coalition_members" in str(exc)
+        return
+    assert isinstance(result, expected_type)
+
+
+@FUZZ
+@given(doc=scenario_docs)
+def test_scenario_loader_structured(folder, doc):
+    _load(load_scenario, folder / "s.yaml", _dump(doc), Scenario)
+
+
+@FUZZ
+@given(text=raw_texts)
+def test_scenario_loader_raw_text(folder, text):
+    _load(load_scenario, folder / "r.yaml", text, Scenario)
+
+
+@FUZZ
+@given(doc=experiment_docs)
+def test_experiment_loader_structured(folder, doc):
+    _load(load_experiment, folder / "e.yaml", _dump(doc), Experiment)
+
+
+@FUZZ
+@given(text=raw_texts)
+def test_experiment_loader_raw_text(folder, text):
+    _load(load_experiment, folder / "x.yaml", "replications: 2\n" + text, Experiment)
+
+
+# --- analyze's reader of runs.csv --------------------------------------------------------------
+
+RUNS = textwrap.dedent("""\
+    run_id,design_point,replicate,scenario,seed,horizon_weeks,escalated,escalation_week,survival_weeks,violations_probe,violations_limited,violations_major,ukraine_violations,detected,false_alarms,attributed_correctly,misattributed
+    0,0,0,a,11,52,False,,52,3,0,0,1,2,0,1,0
+    1,0,1,a,12,52,True,30.0,30,5,1,1,0,4,1,2,1
+    100000,1,0,b,11,52,True,10.0,10,1,0,1,0,1,0,1,0
+    100001,1,1,b,12,52,False,,52,0,0,0,2,1,0,0,1
+    """)
+
+edits = st.lists(st.tuples(
+    st.sampled_from(["cut", "cell", "drop_line", "dup_line", "insert", "drop_column"]),
+    st.integers(0, 10_000), st.one_of(st.sampled_from(["", "x", "-1", "1e309", "True", "nan", "9" * 30, '"',
+                                                       "\x00", ",", "\n"]), st.text(max_size=6))),
+    max_size=3)
+
+
+def _mutate(text: str, ops: list[tuple[str, int, str]]) -> str:
+    for op, n, s in ops:
+        lines = text.splitlines(keepends=True) or [""]
+        i = n % len(lines)
+        if op == "cut":
+            text = text[: n % (len(text) + 1)]
+        elif op == "cell":
+            cells = lines[i].rstrip("\n").split(",")
+            cells[n % len(cells)] = s
+            lines[i] = ",".join(cells) + "\n"
+            text = "".join(lines)
+        elif op == "drop_line":
+            text = "".join(lines[:i] + lines[i + 1:])
+        elif op == "dup_line":
+            text = "".join(lines[: i + 1] + [lines[i]] + lines[i + 1:])
+        elif op == "insert":
+            text = text[: n % (len(text) + 1)] + s + text[n % (len(text) + 1):]
+        else:
+            rows = [line.rstrip("\n").split(",") for line in lines]
+            k = n % max(1, len(rows[0]))
+            text = "".join(",".join(c for j, c in enumerate(r) if j != k) + "\n" for r in rows)
+    return text
+
+
+@FUZZ
+@given(ops=edits)
+def test_analyze_reader(folder, ops):
+    sweep = folder / "sweep"
+    sweep.mkdir(exist_ok=True)
+    (sweep / "runs.csv").write_bytes(_mutate(RUNS, ops).encode("utf-8", "surrogateescape"))
+    try:
+        runs, design, manifest, params = load_sweep(sweep)
+    except (ConfigError, UsageError) as exc:
+        assert "runs.csv" in str(exc)
+        return
+    # Whatever is accepted can be analysed.
+    summary = escalation_summary(runs, ["design_point"])
+    assert len(summary) == runs["design_point"].nunique()
+    paired_differences(runs, int(design["design_point"].iloc[0]))
