@@ -15,11 +15,13 @@ finished story, or plays it back. Tabs:
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
 import warnings
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
@@ -27,9 +29,11 @@ os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
 # expected on a local server, and 16 lines of it per load hid everything else.
 warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
 
+import ipyvuetify  # noqa: E402
 import solara  # noqa: E402
 import solara.lab  # noqa: E402
 import solara.server.settings  # noqa: E402
+import traitlets  # noqa: E402
 
 from sim.dashboard import charts  # noqa: E402
 from sim.dashboard import components as C  # noqa: E402
@@ -88,41 +92,75 @@ def Html(text: str, classes: list[str] | None = None):
     solara.HTML(tag="div", unsafe_innerHTML=text, classes=classes or [])
 
 
+class EchartsJson(ipyvuetify.VuetifyTemplate):
+    """An ECharts figure fed its option as a JSON string (see echarts.vue)."""
+
+    template_file = (__file__, "echarts.vue")
+    option_json = traitlets.Unicode("{}").tag(sync=True)
+    attributes = traitlets.Dict(default_value=None, allow_none=True).tag(sync=True)
+    cdn = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+
+    @traitlets.default("cdn")
+    def _cdn(self):
+        import solara.settings
+
+        return None if solara.settings.assets.proxy else solara.settings.assets.cdn
+
+
+def as_json(option: dict) -> str:
+    # numpy scalars (pandas values) become Python numbers; a NaN is an error, not broken JSON
+    return json.dumps(option, separators=(",", ":"), allow_nan=False, default=lambda o: o.item())
+
+
 @solara.component
-def Chart(option: dict, name: str, height: int = 330, flex: str = "1 1 560px"):
+def Chart(option_json: str, name: str, height: int = 330, flex: str = "1 1 560px"):
+    """A chart; its option comes as JSON, so Solara never walks thousands of points to diff it."""
     with solara.Div(classes=["chart", f"chart-{name}"], style={"flex": flex, "min-width": "380px"}):
-        solara.FigureEcharts(option=option, attributes={"style": f"height: {height}px; width: 100%;"},
-                             responsive=True)
+        EchartsJson.element(option_json=option_json, attributes={"style": f"height: {height}px; width: 100%;"})
+
+
+@dataclass(frozen=True)
+class Levers:
+    """What the sidebar holds, as one value (one change, one render): the scenario, the lever
+    settings, the last valid design built from them, and the message if the settings are not allowed."""
+
+    scenario_name: str
+    controls: dict
+    applied: Design
+    error: str | None = None
+
+    @classmethod
+    def of(cls, name: str) -> Levers:
+        controls = default_controls(name)
+        return cls(name, controls, build_design(name, controls)[0])
+
+    def with_lever(self, lever: str, value: Any) -> Levers:
+        controls = {**self.controls, lever: value}
+        design, message = build_design(self.scenario_name, controls)
+        return Levers(self.scenario_name, controls, design or self.applied, message)
 
 
 @solara.component
-def Sidebar(scenario_name, levers, seed, reference, applied, error):
+def Sidebar(state, seed, reference):
     titles = {scenario_title(n): n for n in scenario_names()}
+    st: Levers = state.value
+    applied = st.applied
 
     def set_lever(name: str, value: Any) -> None:
-        new = {**levers.value, name: value}
-        levers.set(new)
-        design, message = build_design(scenario_name.value, new)
-        error.set(message)
-        if design is not None:
-            applied.set(design)
+        state.set(state.value.with_lever(name, value))
 
     def set_scenario(title: str) -> None:
-        name = titles[title]
-        scenario_name.set(name)
-        levers.set(default_controls(name))
-        error.set(None)
-        applied.set(build_design(name, default_controls(name))[0])
+        state.set(Levers.of(titles[title]))
 
     def reset_levers() -> None:
-        set_scenario(scenario_title(scenario_name.value))
+        state.set(Levers.of(state.value.scenario_name))
 
-    s = applied.value.scenario
+    s = applied.scenario
     solara.HTML(tag="div", unsafe_innerHTML="<b>Your design</b> (solid lines)")
-    solara.Select("Scenario", values=list(titles), value=scenario_title(scenario_name.value),
+    solara.Select("Scenario", values=list(titles), value=scenario_title(st.scenario_name),
                   on_value=set_scenario, classes=["lever-scenario"])
     for c in CONTROLS:
-        v = levers.value[c.name]
+        v = st.controls[c.name]
         with solara.Tooltip(c.help):
             with solara.Div(classes=["lever", f"lever-{c.name}"], style={"margin-bottom": "6px"}):
                 if c.kind == "Select":
@@ -133,8 +171,13 @@ def Sidebar(scenario_name, levers, seed, reference, applied, error):
                 else:
                     solara.SliderFloat(f"{c.label}: {float(v):g}", value=float(v), min=c.min, max=c.max,
                                        step=c.step, on_value=lambda x, n=c.name: set_lever(n, round(float(x), 6)))
-    with solara.Div(classes=["lever-seed"]):
-        solara.SliderInt(f"Seed: {seed.value}", value=seed.value, min=0, max=SEED_MAX, on_value=seed.set)
+    def set_seed(value: int | None) -> None:
+        if value is not None and 0 <= int(value) <= SEED_MAX:
+            seed.set(int(value))
+
+    with solara.Tooltip("Fixes the dice: both designs run with this seed, so they meet the same luck."):
+        with solara.Div(classes=["lever-seed"]):
+            solara.InputInt(f"Seed (0-{SEED_MAX})", value=seed.value, on_value=set_seed, continuous_update=False)
     with solara.Row():
         solara.Button("Reset levers", on_click=reset_levers, outlined=True, classes=["reset-levers"])
         solara.Button("Next seed", on_click=lambda: seed.set((seed.value + 1) % (SEED_MAX + 1)), outlined=True,
@@ -144,9 +187,9 @@ def Sidebar(scenario_name, levers, seed, reference, applied, error):
                   value=reference.value if reference.value == NO_REFERENCE else scenario_title(reference.value),
                   on_value=lambda t: reference.set(t if t == NO_REFERENCE else titles[t]),
                   classes=["lever-reference"])
-    if error.value:
-        solara.Error(f"Not applied: {error.value} The story still shows your last valid design "
-                     f"({applied.value.label}).", text=True, dense=True, outlined=True, classes=["config-error"])
+    if st.error:
+        solara.Error(f"Not applied: {st.error} The story still shows your last valid design "
+                     f"({applied.label}).", text=True, dense=True, outlined=True, classes=["config-error"])
     solara.Text("A change applies at once: both designs are run for the whole horizon (about 20 ms each) "
                 "with the same seed. Scrub or play the weeks above the charts. Hover a lever for what it does.",
                 classes=["pg-notice"])
@@ -183,11 +226,11 @@ def StoryTab(a: Story, b: Story | None, w: int, dark: bool, applied: Design, ref
     labels = {series_info(c).label: c for c in extra}
     measure = solara.use_reactive(next(iter(labels), ""))
     ids = [id(a), id(b), w, dark]
-    ladder = solara.use_memo(lambda: charts.ladder(a, b, w, dark), ids)
-    resolve = solara.use_memo(lambda: charts.resolve(a, b, w, dark), ids)
-    balance = solara.use_memo(lambda: charts.balance(a, b, w, dark), ids)
-    force = solara.use_memo(lambda: charts.force(a, b, w, dark), ids)
-    timeline = solara.use_memo(lambda: charts.timeline(a, w, dark), [id(a), w, dark])
+    ladder = solara.use_memo(lambda: as_json(charts.ladder(a, b, w, dark)), ids)
+    resolve = solara.use_memo(lambda: as_json(charts.resolve(a, b, w, dark)), ids)
+    balance = solara.use_memo(lambda: as_json(charts.balance(a, b, w, dark)), ids)
+    force = solara.use_memo(lambda: as_json(charts.force(a, b, w, dark)), ids)
+    timeline = solara.use_memo(lambda: as_json(charts.timeline(a, w, dark)), [id(a), w, dark])
     split = C.divergence_week(a, b)
     if b is not None:
         text = ("Your design and the reference are the same design: change a lever to see where they part."
@@ -202,7 +245,7 @@ def StoryTab(a: Story, b: Story | None, w: int, dark: bool, applied: Design, ref
         Chart(force, "force")
     Chart(timeline, "timeline", height=330, flex="1 1 100%")
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-        with solara.Card(f"The coalition at week {w}: legal status (G0) and responses (G4)",
+        with solara.Card(f"The coalition at week {w}",
                          style={"flex": "2 1 560px"}, classes=["tiles-card"]):
             Html(C.tiles_html(a.members, w))
         with solara.Card("The designs, lever by lever", style={"flex": "1 1 380px"}, classes=["design-card"]):
@@ -228,13 +271,18 @@ def StoryTab(a: Story, b: Story | None, w: int, dark: bool, applied: Design, ref
 
 @solara.component
 def MeasureChart(a: Story, b: Story | None, column: str, w: int, dark: bool):
-    option = solara.use_memo(lambda: charts.measure(a, b, column, w, dark), [id(a), id(b), column, w, dark])
+    option = solara.use_memo(lambda: as_json(charts.measure(a, b, column, w, dark)), [id(a), id(b), column, w, dark])
     Chart(option, "measure", height=300, flex="1 1 100%")
 
 
 @solara.component
 def CompareCharts(p: CMP.Paired, dark: bool):
-    CompareCharts(p, dark)
+    diff = solara.use_memo(lambda: as_json(charts.difference(p.diff, p.low, p.high, f"n = {p.n} pairs", dark)),
+                           [id(p), dark])
+    surv = solara.use_memo(lambda: as_json(charts.survival(p.curves, p.horizon, dark)), [id(p), dark])
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        Chart(diff, "difference", height=200, flex="1 1 100%")
+        Chart(surv, "survival", height=380, flex="1 1 100%")
 
 
 @solara.component
@@ -338,18 +386,16 @@ def ComparePage(design: Design, reference: Design | None, dark: bool):
 @solara.component
 def Page():
     dark = solara.lab.use_dark_effective()
-    scenario_name = solara.use_reactive(BASELINE)
-    levers = solara.use_reactive(default_controls())
+    state = solara.use_reactive(solara.use_memo(lambda: Levers.of(BASELINE), []))
     seed = solara.use_reactive(0)
     reference = solara.use_reactive(BASELINE)
-    applied = solara.use_reactive(solara.use_memo(lambda: build_design(BASELINE, default_controls())[0], []))
-    error = solara.use_reactive(None)
+    applied = state.value.applied
     week = solara.use_reactive(None)  # None: the last week (the whole story)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(list(SPEEDS)[1])
     tab = solara.use_reactive(0)
 
-    a = story_for(applied.value, seed.value)
+    a = story_for(applied, seed.value)
     ref = None if reference.value == NO_REFERENCE else named_design(reference.value)
     b = story_for(ref, seed.value) if ref is not None else None
     last = a.last_week
@@ -379,20 +425,20 @@ def Page():
     with solara.AppBarTitle():
         solara.Text(TITLE)
     with solara.Sidebar():
-        Sidebar(scenario_name, levers, seed, reference, applied, error)
+        Sidebar(state, seed, reference)
     with solara.Column(style={"padding": "4px 10px"}):
         solara.HTML(tag="div", unsafe_innerHTML=C.e(C.headline(a, b, w)), classes=["week-counter"])
         ScrubBar(week, playing, speed, last)
         with solara.lab.Tabs(value=tab):
             with solara.lab.Tab("Story"):
                 if tab.value == 0:
-                    StoryTab(a, b, w, dark, applied.value, reference.value)
+                    StoryTab(a, b, w, dark, applied, reference.value)
             with solara.lab.Tab("Commission's chain"):
                 if tab.value == 1:
                     ChainTab(a, b, w)
             with solara.lab.Tab("Compare designs"):
                 # kept mounted: a comparison runs on, and its result stays, while you look at the story
-                ComparePage(applied.value, ref, dark)
+                ComparePage(applied, ref, dark)
 
 
 page = Page

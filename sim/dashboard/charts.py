@@ -209,11 +209,11 @@ def force(a: Story, b: Story | None, week: int, dark: bool) -> dict:
         phase = s["force_phase"].astype(str)
         changes = phase[phase.ne(phase.shift())].iloc[1:]
         series[0]["markLine"] = {"silent": True, "symbol": "none",
-                                 "lineStyle": {"color": t["brown"], "type": "dashed"},
-                                 "data": [{"xAxis": int(w), "label": {"formatter": p.replace("_", " "),
-                                                                      "position": "insideEndTop",
-                                                                      "color": t["fg"]}}
-                                          for w, p in changes.items() if p in FORCE_PHASES]}
+                                 "lineStyle": {"color": t["brown"], "type": "dashed"}, "label": {"show": False},
+                                 "data": [{"xAxis": int(w)} for w in changes.index]}
+        if len(changes):
+            opt["title"]["subtext"] = ("your design's force: " + ", ".join(
+                f"{p.replace('_', ' ')} in week {int(w)}" for w, p in changes.items()) + " · " + subtitle(a, b))
     if len(series) > 1:
         _cursor(series[1:], week, dark)
     else:
@@ -303,15 +303,12 @@ def survival(curves: list[dict], horizon: int, dark: bool) -> dict:
     for i, c in enumerate(curves):
         colour = t["red"] if i == 0 else t["blue"]
         series.append(_line(c["label"], c["weeks"], c["survival"], colour, dashed=i == 1, step=True, width=2.5))
-        # band: the low curve, then (high - low) stacked on it and filled
-        series.append({"type": "line", "name": f"{c['label']} 95% band", "stack": f"band{i}", "step": "end",
-                       "showSymbol": False, "lineStyle": {"opacity": 0}, "silent": True,
-                       "data": [[w, _r(lo)] for w, lo in zip(c["weeks"], c["low"])], "tooltip": {"show": False}})
-        series.append({"type": "line", "name": f"{c['label']} 95% band", "stack": f"band{i}", "step": "end",
-                       "showSymbol": False, "lineStyle": {"opacity": 0}, "silent": True,
-                       "areaStyle": {"color": colour, "opacity": 0.15},
-                       "data": [[w, _r(hi - lo)] for w, hi, lo in zip(c["weeks"], c["high"], c["low"])],
-                       "tooltip": {"show": False}})
+        for edge in ("low", "high"):  # the 95% band as two thin dotted steps
+            band = _line(f"{c['label']} 95% band", c["weeks"], c[edge], colour, step=True, width=1)
+            band["lineStyle"].update(type="dotted", opacity=0.7)
+            band["tooltip"] = {"show": False}
+            band["silent"] = True
+            series.append(band)
     opt["series"] = series
     opt["legend"]["data"] = [c["label"] for c in curves]
     return opt
@@ -320,10 +317,10 @@ def survival(curves: list[dict], horizon: int, dark: bool) -> dict:
 def difference(estimate: float, low: float, high: float, label: str, dark: bool) -> dict:
     """The paired difference in points with its 95% interval, against zero."""
     t = theme(dark)
-    span = max(abs(low), abs(high), 1.0) * 1.3
+    span = math.ceil(max(abs(low), abs(high), 1.0) * 1.25)
     opt = base("Paired difference in P(escalation)", f"{label}, percentage points, 95% Newcombe interval",
                dark, 2, {"type": "category", "data": [""], "axisLabel": {"show": False}}, legend=False)
-    opt["xAxis"] = {**opt["xAxis"], "min": round(-span, 1), "max": round(span, 1), "name": "points (design minus reference)"}
+    opt["xAxis"] = {**opt["xAxis"], "min": -span, "max": span, "name": "points (your design minus reference)"}
     opt["grid"] = {"left": 20, "right": 20, "top": 56, "bottom": 44}
     colour = t["green"] if high < 0 else (t["red"] if low > 0 else t["muted"])
     opt["series"] = [

@@ -25,7 +25,7 @@ from sim.runner import replicate_seed, simulate
 
 MASTER_SEED = 2026
 HORIZONS = (52, 104, 156, 260)
-TARGETS = (2.0, 3.0, 5.0, 10.0)  # half-width of the interval, percentage points
+TARGETS = (2, 3, 5, 10)  # half-width of the interval, percentage points
 CAPS = (100, 200, 500, 1000, 2000)  # pairs
 BATCH = 25
 

@@ -279,7 +279,7 @@ def describe(kind: str, actor: str, level: str, detail: str) -> str:
                     f"{weeks_text(m.group(1))}.")
     if kind == "coordination" and (m := _SHORTER.search(detail)):
         stage, short, long = m.groups()
-        return f"Coordination cell (C1): {stage} takes {weeks_text(short)} instead of {weeks_text(long)}."
+        return f"{stage[:1].upper() + stage[1:]} takes {weeks_text(short)} instead of {weeks_text(long)}."
     if kind == "response":
         binding, _, types = detail.partition(": ")
         return f"{actor} responds ({binding}): {types}."
