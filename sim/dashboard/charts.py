@@ -8,6 +8,7 @@ in the same colour. Colours of text, axes and grid follow light or dark mode.
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Any, Iterable
 
@@ -87,6 +88,20 @@ def _upto(story: Story, week: int) -> pd.DataFrame:
     return story.steps.loc[: max(0, int(week))]
 
 
+def points(story: Story, column: str) -> list[list]:
+    """[[week, value], ...] of a step column, built once per story (a scrub only slices it)."""
+    cache = story.cache.setdefault("points", {})
+    if column not in cache:
+        cache[column] = [[int(w), _r(v)] for w, v in zip(story.steps.index, story.steps[column].tolist())]
+    return cache[column]
+
+
+def _column_line(name: str, story: Story, column: str, week: int, colour: str, **kw) -> dict:
+    line = _line(name, [], [], colour, **kw)
+    line["data"] = points(story, column)[: max(0, int(week)) + 1]
+    return line
+
+
 def _cursor(series: list[dict], week: int, dark: bool) -> None:
     """A vertical line at the week shown, on the first series."""
     t = theme(dark)
@@ -138,29 +153,37 @@ def ladder(a: Story, b: Story | None, week: int, dark: bool) -> dict:
     opt["grid"]["left"] = 62
     series = []
     for story, who, dashed in _pairs(a, b):
-        s = _upto(story, week)
         colour = t["red"] if not dashed else t["muted"]
-        series.append(_line(f"Russia's action ({who})", s.index, s["escalation_level"], colour, dashed=dashed,
-                            step=True))
+        series.append(_column_line(f"Russia's action ({who})", story, "escalation_level", week, colour,
+                                   dashed=dashed, step=True))
     series[0]["markArea"] = {"silent": True, "itemStyle": {"color": t["war"]}, "data": _war_areas(a, week, dark)}
     guides = [{"yAxis": i, "label": {"formatter": name, "position": "start", "color": t["fg"]}}
               for i, name in enumerate(("comply", "probe", "limited", "major"))]
     series.append({"type": "line", "name": "levels", "data": [], "silent": True,
                    "markLine": {"silent": True, "symbol": "none", "data": guides,
                                 "lineStyle": {"color": t["grid"], "type": "dotted"}}})
-    russia = a.chain[a.chain["actor"] == "Russia"]
-    level = russia["level"].map({"probe": 1, "limited": 2, "major": 3})
-    for col, label, symbol, colour, dy in CHAIN_MARKS:
-        weeks = russia[col]
-        keep = weeks.notna() & (weeks <= week)
-        data = [[int(w), round(lv + dy, 2)] for w, lv in zip(weeks[keep], level[keep])]
+    for (label, symbol, colour), data in chain_marks(a).items():
         series.append({"type": "scatter", "name": label, "symbol": symbol, "symbolSize": 9,
-                       "itemStyle": {"color": colour}, "data": data, "z": 4})
+                       "itemStyle": {"color": colour}, "data": [d for d in data if d[0] <= week], "z": 4})
     _cursor(series, week, dark)
     opt["series"] = series
     opt["legend"]["data"] = [s["name"] for s in series if s["name"] != "levels"]
     opt["tooltip"] = {**opt["tooltip"], "trigger": "item"}
     return opt
+
+
+def chain_marks(story: Story) -> dict[tuple[str, str, str], list[list]]:
+    """Markers of the commission's chain for Russia's violations only (built once per run)."""
+    if "chain_marks" not in story.cache:
+        russia = story.chain[story.chain["actor"] == "Russia"]
+        level = russia["level"].map({"probe": 1, "limited": 2, "major": 3})
+        marks = {}
+        for col, label, symbol, colour, dy in CHAIN_MARKS:
+            keep = russia[col].notna()
+            marks[(label, symbol, colour)] = [[int(w), round(lv + dy, 2)]
+                                              for w, lv in zip(russia[col][keep], level[keep])]
+        story.cache["chain_marks"] = marks
+    return story.cache["chain_marks"]
 
 
 def resolve(a: Story, b: Story | None, week: int, dark: bool) -> dict:
@@ -170,11 +193,10 @@ def resolve(a: Story, b: Story | None, week: int, dark: bool) -> dict:
                {"type": "value", "min": 0, "max": 1, "name": "share 0-1"})
     series = []
     for story, who, dashed in _pairs(a, b):
-        s = _upto(story, week)
         for lvl in ("probe", "limited", "major"):
             col = f"credibility_{lvl}"
-            if col in s.columns:
-                series.append(_line(f"if {lvl} ({who})", s.index, s[col], colours[lvl], dashed=dashed))
+            if col in story.steps.columns:
+                series.append(_column_line(f"if {lvl} ({who})", story, col, week, colours[lvl], dashed=dashed))
     _cursor(series, week, dark)
     opt["series"] = series
     return opt
@@ -186,9 +208,10 @@ def balance(a: Story, b: Story | None, week: int, dark: bool) -> dict:
                + subtitle(a, b), dark, a.horizon, {"type": "value", "min": 0, "name": "strength units"})
     series = []
     for story, who, dashed in _pairs(a, b):
-        s = _upto(story, week)
-        series.append(_line(f"Ukraine's defence ({who})", s.index, s["ukraine_defence"], t["blue"], dashed=dashed))
-        series.append(_line(f"Russia's strength ({who})", s.index, s["russia_strength"], t["red"], dashed=dashed))
+        series.append(_column_line(f"Ukraine's defence ({who})", story, "ukraine_defence", week, t["blue"],
+                                   dashed=dashed))
+        series.append(_column_line(f"Russia's strength ({who})", story, "russia_strength", week, t["red"],
+                                   dashed=dashed))
     series[0]["markArea"] = {"silent": True, "itemStyle": {"color": t["war"]}, "data": _war_areas(a, week, dark)}
     _cursor(series, week, dark)
     opt["series"] = series
@@ -201,9 +224,8 @@ def force(a: Story, b: Story | None, week: int, dark: bool) -> dict:
                a.horizon, {"type": "value", "min": 0, "name": "strength units"})
     series = []
     for story, who, dashed in _pairs(a, b):
-        s = _upto(story, week)
         name = f"force strength ({who})" + ("" if story.scenario.force.enabled else ": no force in this design")
-        series.append(_line(name, s.index, s["force_strength"], t["green"], dashed=dashed))
+        series.append(_column_line(name, story, "force_strength", week, t["green"], dashed=dashed))
     s = _upto(a, week)
     if "force_phase" in s.columns:
         phase = s["force_phase"].astype(str)
@@ -226,7 +248,6 @@ def force(a: Story, b: Story | None, week: int, dark: bool) -> dict:
 def timeline(a: Story, week: int, dark: bool) -> dict:
     """What monitoring saw next to what Russia did: one lane per actor group, one dot per event."""
     t = theme(dark)
-    ev = a.events[(a.events["week"] <= week) & (a.events["kind"] != "coordination")]
     lanes = list(LANES) + sorted({ln for ln in a.events["lane"] if ln not in LANES})
     if OTHER_LANE in lanes:
         lanes.remove(OTHER_LANE)
@@ -239,17 +260,30 @@ def timeline(a: Story, week: int, dark: bool) -> dict:
     opt["grid"]["left"] = 132
     opt["tooltip"] = {**opt["tooltip"], "trigger": "item", "formatter": "{b}"}
     series = []
-    for kind, group in ev.groupby("kind", sort=False):
+    for kind, (weeks, data) in timeline_points(a).items():
         info = kind_info(kind)
-        data = [{"value": [int(r.week), r.lane], "name": f"week {int(r.week)}: {r.who}: {r.text}"}
-                for r in group.itertuples()]
-        series.append({"type": "scatter", "name": info.label, "symbol": info.symbol, "symbolSize": 8,
-                       "itemStyle": {"color": info.colour, "opacity": 0.85}, "data": data})
+        upto = bisect.bisect_right(weeks, week)
+        if upto:
+            series.append({"type": "scatter", "name": info.label, "symbol": info.symbol, "symbolSize": 8,
+                           "itemStyle": {"color": info.colour, "opacity": 0.85}, "data": data[:upto]})
     if not series:
         series.append({"type": "scatter", "name": "no events yet", "data": []})
     _cursor(series, week, dark)
     opt["series"] = series
     return opt
+
+
+def timeline_points(story: Story) -> dict[str, tuple[list[int], list[dict]]]:
+    """Per event kind: the weeks, and a dot per event with what happened (built once per story)."""
+    if "timeline" not in story.cache:
+        out: dict[str, tuple[list[int], list[dict]]] = {}
+        ev = story.events[story.events["kind"] != "coordination"]
+        for kind, week, lane, who, text in zip(ev["kind"], ev["week"], ev["lane"], ev["who"], ev["text"]):
+            weeks, data = out.setdefault(kind, ([], []))
+            weeks.append(int(week))
+            data.append({"value": [int(week), lane], "name": f"week {int(week)}: {who}: {text}"})
+        story.cache["timeline"] = out
+    return story.cache["timeline"]
 
 
 def extra_columns(story: Story) -> list[str]:

@@ -99,30 +99,31 @@ def divergence_week(a: Story, b: Story | None) -> int | None:
 # --------------------------------------------------------------------------- #
 # Event log
 # --------------------------------------------------------------------------- #
-def event_rows(story: Story, week: int, lane: str | None = None, limit: int = EVENT_LIMIT) -> pd.DataFrame:
-    ev = story.events[story.events["week"] <= week]
-    if lane:
-        ev = ev[ev["lane"] == lane]
-    return ev.iloc[::-1].head(limit)
+def _log_rows(story: Story) -> list[tuple[int, str, str]]:
+    """(week, lane, table row) for every event, oldest first (built once per run)."""
+    if "log_rows" not in story.cache:
+        out = []
+        for r in story.events.itertuples():
+            tint = {"escalation": "pg-tint-war", "war_end": "pg-tint-ok",
+                    "violation": "pg-tint-russia" if r.actor == RUSSIA else "pg-tint-ukraine"}.get(
+                r.kind, "pg-tint-ukraine" if r.lane.startswith("Ukraine") else "")
+            names = ""
+            if r.kind == "response" and r.states > 1:
+                names = '<div class="pg-small">' + e(", ".join(a for a, _ in r.group)) + "</div>"
+            why = f'<div class="pg-small">{e(r.why)}</div>' if (r.kind, r.clause) in CLAUSE_REASONS else ""
+            out.append((int(r.week), r.lane,
+                        f'<tr class="{tint}"><td class="num">{int(r.week)}</td><td>{e(r.who)}</td>'
+                        f'<td>{e(r.text)}{names}</td><td>{clause_chip(r.clause, r.why)}{why}</td></tr>'))
+        story.cache["log_rows"] = out
+    return story.cache["log_rows"]
 
 
-def event_log_html(story: Story, week: int, lane: str | None = None) -> str:
-    rows = event_rows(story, week, lane)
-    total = int((story.events["week"] <= week).sum()) if lane is None else len(
-        story.events[(story.events["week"] <= week) & (story.events["lane"] == lane)])
-    body = []
-    for r in rows.itertuples():
-        tint = {"escalation": "pg-tint-war", "violation": "pg-tint-russia" if r.actor == RUSSIA else "pg-tint-ukraine",
-                "war_end": "pg-tint-ok"}.get(r.kind, "pg-tint-ukraine" if r.lane.startswith("Ukraine") else "")
-        names = ""
-        if r.kind == "response" and r.states > 1:
-            names = '<div class="pg-small">' + e(", ".join(a for a, _ in r.group)) + "</div>"
-        why = f'<div class="pg-small">{e(r.why)}</div>' if (r.kind, r.clause) in CLAUSE_REASONS else ""
-        body.append(f'<tr class="{tint}"><td class="num">{int(r.week)}</td><td>{e(r.who)}</td>'
-                    f'<td>{e(r.text)}{names}</td><td>{clause_chip(r.clause, r.why)}{why}</td></tr>')
-    if not body:
-        body.append('<tr><td colspan="4">No events up to this week.</td></tr>')
-    shown = f"the latest {len(rows)} of {total}" if total > len(rows) else f"all {total}"
+def event_log_html(story: Story, week: int, lane: str | None = None, limit: int = EVENT_LIMIT) -> str:
+    """The events up to ``week`` (of one lane, or all), newest first, at most ``limit`` rows."""
+    rows = [html_row for w, ln, html_row in _log_rows(story) if w <= week and (lane is None or ln == lane)]
+    total = len(rows)
+    body = rows[::-1][:limit] or ['<tr><td colspan="4">No events up to this week.</td></tr>']
+    shown = f"the latest {limit} of {total}" if total > limit else f"all {total}"
     return (f'<div class="pg-scroll event-log"><table class="pg-table"><thead><tr><th>Week</th><th>Who</th>'
             f'<th>What happened</th><th>Clause</th></tr></thead><tbody>{"".join(body)}</tbody>'
             f'</table></div><div class="pg-small">Events up to week {week}, newest first: {shown}. The responses '

@@ -332,6 +332,7 @@ class Story:
     members: list[Member]
     run: dict[str, Any]
     escalation_week: int | None
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # what charts build once per run
 
     @property
     def last_week(self) -> int:
