@@ -59,8 +59,8 @@ solara.server.settings.theme.show_banner = False  # its "runs on Solara" badge c
 
 TITLE = "Paris guarantees for Ukraine: how deterrence holds, week by week"
 NO_REFERENCE = "none"
-SPEEDS = {"slow (4 weeks a second)": (1, 0.25), "normal (12 weeks a second)": (2, 0.16),
-          "fast (30 weeks a second)": (4, 0.13)}
+SPEEDS = {"slow: 4 weeks a second": 4.0, "normal: 12 weeks a second": 12.0, "fast: 30 weeks a second": 30.0}
+TICK = 0.08  # seconds between frames of the play-back at most
 ACTORS = ("all", "Russia", "Ukraine", "false alarms")
 LEVELS = ("all", "probe", "limited", "major")
 CLAUSES = ("all", "A", "P1", "G0", "G1", "G2", "G3", "G4", "G5", "C1")
@@ -402,16 +402,18 @@ def Page():
     w = last if week.value is None else min(week.value, last)
 
     def play(cancel: threading.Event) -> None:
+        """Advance the week with the clock (weeks a second), whatever a frame costs to draw."""
         if not playing.value:
             return
-        step, pause = SPEEDS[speed.value]
+        rate = SPEEDS[speed.value]
+        start, first = time.perf_counter(), (last if week.value is None else week.value)
         while playing.value and not cancel.is_set():
-            time.sleep(pause)
+            time.sleep(TICK)
             if cancel.is_set():
                 return
-            now = last if week.value is None else week.value
-            nxt = min(last, now + step)
-            week.set(nxt)
+            nxt = min(last, first + int(rate * (time.perf_counter() - start)))
+            if nxt != week.value:
+                week.set(nxt)
             if nxt >= last:
                 playing.set(False)
                 return

@@ -176,6 +176,9 @@ SERIES: dict[str, Series] = {
     "territory_lost_pct": Series("territory lost", "%", "more"),
 }
 NOT_CHARTED = {"week", "date", "run_id"}
+# A model that renames a step column the story charts draw: map its new name to the name
+# used here (model column -> dashboard column), e.g. {"russia_level": "escalation_level"}.
+STEP_RENAMES: dict[str, str] = {}
 
 
 def series_info(column: str) -> Series:
@@ -359,7 +362,7 @@ def run_story(scenario: Scenario, seed: int, label: str = "") -> Story:
     model = DeterrenceModel(scenario, int(seed))
     model.run()
     try:
-        steps = pd.DataFrame(model.datacollector.model_vars)
+        steps = pd.DataFrame(model.datacollector.model_vars).rename(columns=STEP_RENAMES)
         steps.index = pd.RangeIndex(len(steps), name="week")  # collected once a week, from week 0
         rows = list(model.events.rows)
         members = _members(model, rows)
