@@ -303,8 +303,8 @@ def ChainTab(a: Story, b: Story | None, w: int):
         solara.Select("Level", values=list(LEVELS), value=level, style={"max-width": "140px"})
         solara.Select("Clause", values=list(CLAUSES), value=clause, style={"max-width": "120px"})
     solara.Text(C.chain_summary(known), classes=["chain-summary"])
-    russia = rows[rows["actor"] == "Russia"]
-    other = rows[rows["actor"] != "Russia"]
+    ladder = (rows["actor"] == "Russia") & ~rows["misattributed"].astype(bool)
+    russia, other = rows[ladder], rows[~ladder]
     with solara.Card("Russia's violations: the ladder", classes=["chain-russia"]):
         Html(C.chain_rows_html(russia))
     with solara.Card("Ukraine's violations, false alarms and misattributions", classes=["chain-ukraine"]):

@@ -26,7 +26,7 @@ CSS = """
 .pg-table td { padding: 3px 6px; border-bottom: 1px solid rgba(128,128,128,.25); vertical-align: top; }
 .pg-table td.num { text-align: right; white-space: nowrap; }
 .pg-small { font-size: 12px; opacity: .85; }
-.pg-scroll { max-height: 460px; overflow: auto; border: 1px solid rgba(128,128,128,.35); border-radius: 4px; }
+.pg-scroll { max-height: 620px; overflow: auto; border: 1px solid rgba(128,128,128,.35); border-radius: 4px; }
 .clause-chip { display: inline-block; min-width: 1.7em; padding: 0 4px; border-radius: 4px; background: #1565c0;
   color: #fff; font-weight: 600; text-align: center; cursor: help; }
 .pg-changed { color: #c62828; font-weight: 600; }
@@ -161,7 +161,7 @@ def chain_rows_html(rows: pd.DataFrame) -> str:
         notes = f'<div class="pg-small">{e(r.notes)}</div>' if r.notes else ""
         body.append(
             f'<tr class="chain-row {tint}" data-status="{e(r.status)}" data-actor="{e(r.actor)}">'
-            f'<td>{_stage(vweek, who)}<div class="pg-small">{e(r.violation)}</div></td>'
+            f'<td>{_stage(vweek, who)}<div class="pg-small">{e(r.violation.partition(": ")[2] or r.violation)}</div></td>'
             f'<td>{_stage(r.detected_week, r.detected)}</td><td>{_stage(r.attributed_week, r.attribution)}</td>'
             f'<td>{_stage(r.decided_week, r.decision)}</td><td>{_stage(r.responded_week, r.response)}{notes}</td>'
             f'<td><b>{e(r.status)}</b><div>{chips}</div></td></tr>')
@@ -188,9 +188,10 @@ def chain_summary(chain: pd.DataFrame) -> str:
 UKRAINE_EXPLAINED = (
     "Ukraine's units also break the ceasefire now and then, more often just after Russia probes (a modelling "
     "assumption). Monitoring reports them, and reports can name the wrong party. When the commission blames "
-    "Ukraine for what Russia did, Russia goes unpunished for it and learns that violating is cheap; when it "
-    "blames Russia for Ukraine's act or for a false alarm, the coalition answers a violation Russia did not "
-    "commit. These cases sit here, apart from Russia's ladder; the ladder chart shows Russia's own actions only.")
+    "Ukraine for what Russia did (a misattribution, listed here too), Russia goes unpunished for it and learns "
+    "that violating is cheap; when it blames Russia for Ukraine's act or for a false alarm, the coalition "
+    "answers a violation Russia did not commit. These cases sit here, apart from Russia's ladder; the ladder "
+    "chart shows Russia's own actions only.")
 
 
 # --------------------------------------------------------------------------- #

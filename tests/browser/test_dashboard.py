@@ -360,8 +360,10 @@ def test_the_commissions_chain_one_row_a_violation_with_filters(page):
     russia.first.wait_for(timeout=WAIT_MS)
     actors = set(russia.evaluate_all("els => els.map(e => e.dataset.actor)"))
     assert actors == {"Russia"}
-    other = set(page.locator(".chain-ukraine .chain-row").evaluate_all("els => els.map(e => e.dataset.actor)"))
-    assert other and other <= {"Ukraine", "nobody"}
+    other = page.locator(".chain-ukraine .chain-row").evaluate_all(
+        "els => els.map(e => [e.dataset.actor, e.dataset.status])")
+    assert other and all(actor in ("Ukraine", "nobody") or status == "misattributed" for actor, status in other)
+    assert any(status == "misattributed" for _, status in other)  # Paris, seed 0: two Russian probes blamed on Ukraine
     assert "goes unpunished" in page.locator(".chain-ukraine").inner_text()  # explained
     # stages in order: violation <= detected <= attributed <= decided <= responded
     for row in russia.all()[:12]:
