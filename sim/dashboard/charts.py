@@ -15,10 +15,10 @@ from typing import Any, Iterable
 import pandas as pd
 
 from sim.dashboard.story import (
-    FORCE_PHASES,
     LANES,
     NOT_CHARTED,
     OTHER_LANE,
+    SERIES,
     Story,
     kind_info,
     series_info,
@@ -288,8 +288,7 @@ def timeline_points(story: Story) -> dict[str, tuple[list[int], list[dict]]]:
 
 def extra_columns(story: Story) -> list[str]:
     """Step columns no story chart draws (any a newer model adds included), numeric or categorical."""
-    drawn = {"escalation_level", "at_war", "credibility_probe", "credibility_limited", "credibility_major",
-             "russia_strength", "ukraine_defence", "force_strength", "force_phase"}
+    drawn = {c for c, info in SERIES.items() if info.chart != "more"}
     return [c for c in story.steps.columns if c not in drawn and c not in NOT_CHARTED]
 
 

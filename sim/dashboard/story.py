@@ -33,12 +33,11 @@ import pandas as pd
 
 from sim.clauses import Clause
 from sim.config import Scenario
-from sim.ladder import LEVEL_NAMES, RESPONSE_TYPES
+from sim.ladder import RESPONSE_TYPES
 from sim.model import DeterrenceModel
 from sim.outputs import run_record
 
 RUSSIA, UKRAINE, NOBODY = "Russia", "Ukraine", "nobody"
-LEVEL_INDEX = {name: i for i, name in enumerate(LEVEL_NAMES)}  # comply 0 .. major 3
 
 
 # --------------------------------------------------------------------------- #
@@ -185,7 +184,6 @@ def series_info(column: str) -> Series:
     return SERIES.get(column) or Series(column.replace("_", " "), "", "more")
 
 
-FORCE_PHASES = ("not_requested", "requested", "deploying", "deployed")
 
 CLAUSE_REASONS: dict[tuple[str, str], str] = {
     ("violation", "A"): "no clause governs a violation itself: Russia's and Ukraine's choices are modelling assumptions",

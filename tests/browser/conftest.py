@@ -2,15 +2,18 @@
 
 Every test in this folder
   * is marked ``browser`` (deselect with ``-m "not browser"``);
-  * is SKIPPED (not errored) when /usr/bin/chromium or the ``dashboard`` extras
-    (playwright, pytest-playwright, pytest-ipywidgets, solara-assets) are missing;
+  * is SKIPPED (not errored) when /usr/bin/chromium or the ``dashboard`` and
+    ``browser-test`` extras (solara, playwright, pytest-playwright,
+    pytest-ipywidgets) are missing;
   * FAILS when the page logs a console error / uncaught exception, or when the
     browser or the in-process Solara server tries to reach any non-loopback host
     (such requests are aborted and recorded).
 
-The fixtures ``solara_server``, ``solara_app`` and ``page_session`` come from
-pytest-ipywidgets (``solara[pytest]``), ``browser_type_launch_args`` from
-pytest-playwright; both are pytest11 plugins and load without ``-p`` options.
+The fixtures ``solara_app`` and ``page_session`` come from pytest-ipywidgets
+(``solara[pytest]``), ``browser_type_launch_args`` from pytest-playwright; both
+are pytest11 plugins and load without ``-p`` options. ``solara_server`` is
+overridden here to listen on a free port. Screenshots go to a temporary folder
+(``DASHBOARD_SCREENSHOTS=folder`` to keep them).
 """
 
 from __future__ import annotations
