@@ -324,13 +324,14 @@ def ComparePage(design: Design, reference: Design | None, dark: bool):
         if reference is None:
             return None
         ran_for.set((design.key, reference.key, horizon.value))
+        latest.set(None)
         for state in CMP.adaptive(design, reference, horizon=horizon.value, target=target.value, cap=cap.value):
             if not task.is_current():
                 return None
             latest.set(state)
         return latest.value
 
-    task = solara.lab.use_task(run, dependencies=None, prefer_threaded=True)
+    task = solara.lab.use_task(run, dependencies=None, prefer_threaded=True, raise_error=False)
     if reference is None:
         solara.Info("Choose a reference design in the sidebar to compare with.")
         return
@@ -368,8 +369,13 @@ def ComparePage(design: Design, reference: Design | None, dark: bool):
         solara.Warning(f"Pending change: this result compares '{p.design}' with '{p.reference}' over {p.horizon} "
                        "weeks; the levers, reference or horizon have changed since. Press 'Run comparison' to "
                        "update.", classes=["pending-change"])
-    done = f"Done: {p.n} pairs, stopped because {p.reason}." if p.finished else CMP.progress_text(p)
-    with solara.Card("Verdict", classes=["verdict-card"]):
+    if p.finished:
+        done = f"Done: {p.n} pairs, stopped because {p.reason}."
+    elif task.pending:
+        done = "So far: " + CMP.progress_text(p) + "."
+    else:
+        done = f"Stopped by you at {p.n} pairs: the interval is wider than the target."
+    with solara.Card("Verdict" if p.finished else "Verdict so far", classes=["verdict-card"]):
         solara.HTML(tag="div", unsafe_innerHTML=f"<b>{C.e(CMP.verdict(p))}</b>", classes=["verdict"])
         solara.Text(done, classes=["pg-notice", "comparison-status"])
         Html(C.table_html(CMP.table_rows(p), "comparison-table"))
