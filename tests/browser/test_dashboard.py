@@ -185,6 +185,7 @@ def dash(solara_server, _guarded_page_session):
 
 @pytest.fixture
 def page(dash, offline_guard):
+    """The module's one dashboard page (this replaces pytest-playwright's fresh ``page`` here)."""
     return dash
 
 
