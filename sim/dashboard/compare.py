@@ -1,204 +1,174 @@
-"""The comparison page: N seeded replicates of the current design and of a reference.
+"""The Compare page: is your design safer than the reference? A paired answer with a verdict.
 
-Both designs run with the same replicate seeds (common random numbers,
-``sim.runner.replicate_seed``), so differences come from the design, not the
-dice. The page shows P(escalation) with a 95% Wilson interval and both
-Kaplan-Meier survival curves (P(no major attack by week t)).
+Replicate k of both designs uses the same seed (common random numbers,
+``sim.runner.replicate_seed``), so the two runs of a pair meet the same luck and
+the difference between them comes from the design. The page reports the paired
+difference in P(escalation) (design minus reference) with Newcombe's paired 95%
+interval and the difference in weeks without an attack, both from
+``sim.experiments.analysis.paired_differences`` (the sweep's own statistics), and
+one plain sentence. Pairs are added in batches until the interval is narrower than
+the target or the cap is reached (with sequential stopping the 95% is nominal).
 """
 
 from __future__ import annotations
 
-import html
+import math
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Iterator
 
-import solara
-from matplotlib.figure import Figure
+import pandas as pd
 
-from sim.config import ConfigError, Scenario, load_scenario
-from sim.experiments.analysis import km_survival, wilson_interval
+from sim.config import Scenario, with_overrides
+from sim.dashboard.controls import Design
+from sim.experiments.analysis import km_survival, paired_differences, wilson_interval
 from sim.runner import replicate_seed, simulate
 
 MASTER_SEED = 2026
 HORIZONS = (52, 104, 156, 260)
+TARGETS = (2, 3, 5, 10)  # half-width of the interval, percentage points
+CAPS = (100, 200, 500, 1000, 2000)  # pairs
+BATCH = 25
+
+
+def pct(k: int, n: int) -> str:
+    """One format for a share everywhere (table, chart, sentence): '6.5% (13 of 200)'."""
+    return f"{100.0 * k / n:.1f}% ({k} of {n})" if n else "no runs"
 
 
 @dataclass
-class DesignSummary:
-    label: str
-    n: int
-    escalated: int
-    p: float
-    low: float
-    high: float
-    median_weeks: float | None
-    weeks: list[float] = field(default_factory=list)
-    survival: list[float] = field(default_factory=list)
-    survival_low: list[float] = field(default_factory=list)
-    survival_high: list[float] = field(default_factory=list)
+class Paired:
+    """The state of a paired comparison after some batches."""
 
-
-@dataclass
-class Comparison:
-    current: DesignSummary
-    reference: DesignSummary
+    design: str
+    reference: str
     horizon: int
-    n: int
+    target: float
+    cap: int
     master_seed: int
+    n: int = 0
+    escalated: int = 0
+    escalated_reference: int = 0
+    only_design: int = 0
+    only_reference: int = 0
+    diff: float = math.nan  # points
+    low: float = math.nan
+    high: float = math.nan
+    p_value: float = math.nan
+    rmst: float = math.nan  # weeks without an attack, mean over runs
+    rmst_reference: float = math.nan
+    rmst_diff: float = math.nan
+    rmst_low: float = math.nan
+    rmst_high: float = math.nan
+    finished: bool = False
+    reason: str = ""
+    curves: list[dict] = field(default_factory=list)
+
+    @property
+    def half_width(self) -> float:
+        return (self.high - self.low) / 2.0
 
 
-def run_replicates(scenario: Scenario, n: int, *, horizon: int, master_seed: int = MASTER_SEED,
-                   on_run: Callable[[int], Any] | None = None) -> list[dict]:
-    """Outcomes (``RunResult.run``) of n replicates; ``on_run(i)`` after each (progress, cancel)."""
-    runs = []
-    for k in range(n):
-        runs.append(simulate(scenario, replicate_seed(master_seed, k), weeks=horizon, steps=False,
-                             events=False).run)
-        if on_run is not None and on_run(k) is False:
-            break
-    return runs
-
-
-def summarize(label: str, runs: list[dict], horizon: int) -> DesignSummary:
-    n = len(runs)
-    k = sum(bool(r["escalated"]) for r in runs)
-    low, high = wilson_interval(k, n)
-    durations = [float(r["survival_weeks"]) for r in runs]
-    observed = [bool(r["escalated"]) for r in runs]
-    weeks = list(range(0, horizon + 1))
-    km = km_survival(durations, observed, weeks, horizon=horizon)
-    surv = km["survival"].tolist()
-    below = [w for w, s in zip(weeks, surv) if s <= 0.5]
-    return DesignSummary(label, n, k, k / n if n else float("nan"), low, high,
-                         float(below[0]) if below else None, weeks, surv,
-                         km["low"].tolist(), km["high"].tolist())
-
-
-def compare(current: Scenario, reference: Scenario, *, n: int, horizon: int,
-            master_seed: int = MASTER_SEED, current_label: str = "current design",
-            progress: Callable[[float], Any] | None = None) -> Comparison:
-    """Run both designs (2n runs) and summarise them; ``progress(fraction)`` as runs finish."""
-    total = 2 * n
-
-    def tick(offset: int) -> Callable[[int], Any]:
-        def on_run(k: int) -> Any:
-            return progress((offset + k + 1) / total) if progress else None
-        return on_run
-
-    a = run_replicates(current, n, horizon=horizon, master_seed=master_seed, on_run=tick(0))
-    b = run_replicates(reference, n, horizon=horizon, master_seed=master_seed, on_run=tick(n))
-    return Comparison(summarize(current_label, a, horizon), summarize(f"reference: {reference.name}", b, horizon),
-                      horizon, n, master_seed)
-
-
-def comparison_figure(result: Comparison) -> Figure:
-    fig = Figure(figsize=(13, 4.6), dpi=80)
-    fig.subplots_adjust(left=0.06, right=0.98, top=0.9, bottom=0.14, wspace=0.25)
-    ax_p, ax_s = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2]})
-    colours = ("#c62828", "#1565c0")
-    styles = ({"lw": 3.2, "ls": "-"}, {"lw": 1.8, "ls": "--"})  # both visible when the curves coincide
-    for i, (s, c, st) in enumerate(zip((result.current, result.reference), colours, styles)):
-        ax_p.errorbar([i], [s.p], yerr=[[s.p - s.low], [s.high - s.p]], fmt="o", color=c, capsize=8, ms=9)
-        ax_p.annotate(f"{s.p:.0%}\n[{s.low:.0%}, {s.high:.0%}]", (i, s.p), textcoords="offset points",
-                      xytext=(14, -8), fontsize=10)
-        ax_s.step(s.weeks, s.survival, where="post", color=c, **st,
-                  label=f"{s.label} ({s.escalated}/{s.n} escalated)")
-        ax_s.fill_between(s.weeks, s.survival_low, s.survival_high, step="post", color=c, alpha=0.15)
-    ax_p.set_xticks([0, 1], ["current", "reference"])
-    ax_p.set_xlim(-0.5, 1.9)
-    ax_p.set_ylim(-0.05, 1)
-    ax_p.set_ylabel("P(escalation) within the horizon")
-    ax_p.set_title(f"P(renewed armed attack), 95% Wilson interval, n = {result.n}")
-    ax_p.grid(alpha=0.3)
-    ax_s.set_xlim(0, result.horizon)
-    ax_s.set_ylim(0, 1.02)
-    ax_s.set_xlabel("week after the ceasefire")
-    ax_s.set_ylabel("P(no major attack yet)")
-    ax_s.set_title("Survival of the ceasefire (Kaplan-Meier, 95% band)")
-    ax_s.grid(alpha=0.3)
-    ax_s.legend(loc="lower left", fontsize=9)
-    return fig
-
-
-def result_rows(result: Comparison) -> list[dict]:
+def run_pairs(design: Scenario, reference: Scenario, start: int, count: int, horizon: int,
+              master_seed: int = MASTER_SEED) -> list[dict]:
+    """Outcomes of replicates start..start+count-1 of both designs (seed k shared by both)."""
     rows = []
-    for s in (result.current, result.reference):
-        rows.append({"design": s.label, "runs": s.n, "escalated": s.escalated,
-                     "P(escalation)": f"{s.p:.2f} [{s.low:.2f}, {s.high:.2f}]",
-                     "median weeks to escalation": "not reached" if s.median_weeks is None else f"{s.median_weeks:.0f}"})
+    for k in range(start, start + count):
+        seed = replicate_seed(master_seed, k)
+        for point, s in (("design", design), ("reference", reference)):
+            run = simulate(s, seed, steps=False, events=False).run
+            rows.append({"design_point": point, "replicate": k, "escalated": bool(run["escalated"]),
+                         "survival_weeks": int(run["survival_weeks"]), "horizon_weeks": int(run["horizon_weeks"])})
     return rows
 
 
-def result_html(result: Comparison) -> str:
-    rows = result_rows(result)
-    head = "".join(f"<th style='text-align:left;padding:2px 10px'>{html.escape(k)}</th>" for k in rows[0])
-    body = "".join("<tr>" + "".join(f"<td style='padding:2px 10px'>{html.escape(str(v))}</td>" for v in r.values())
-                   + "</tr>" for r in rows)
-    return (f"<table class='comparison-table' style='font-size:14px;color:#222;border-collapse:collapse'>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-            f"<div style='font-size:12px;color:#555'>{result.n} replicates per design, horizon {result.horizon} "
-            f"weeks, common seeds (master seed {result.master_seed}): both designs meet the same luck.</div>")
+def summarize(runs: pd.DataFrame, state: Paired, *, curves: bool = True) -> Paired:
+    """Fill ``state`` from the runs so far (paired statistics from the sweep's analysis module)."""
+    d = paired_differences(runs, "reference").iloc[0]
+    state.n = int(d["pairs"])
+    state.escalated = int(runs.loc[runs.design_point == "design", "escalated"].sum())
+    state.escalated_reference = int(runs.loc[runs.design_point == "reference", "escalated"].sum())
+    state.only_design, state.only_reference = int(d["only_design_escalated"]), int(d["only_reference_escalated"])
+    state.diff, state.low, state.high = (100.0 * float(d[c]) for c in ("diff_escalation", "diff_low", "diff_high"))
+    state.p_value = float(d["p_value"])
+    state.rmst, state.rmst_reference = float(d["rmst_weeks"]), float(d["rmst_weeks_reference"])
+    state.rmst_diff, state.rmst_low, state.rmst_high = (float(d[c]) for c in
+                                                        ("diff_rmst_weeks", "diff_rmst_low", "diff_rmst_high"))
+    if curves:
+        weeks = list(range(0, state.horizon + 1))
+        state.curves = []
+        for point, label in (("design", state.design), ("reference", state.reference)):
+            g = runs[runs.design_point == point]
+            km = km_survival(g["survival_weeks"], g["escalated"], weeks, horizon=state.horizon)
+            k = int(g["escalated"].sum())
+            state.curves.append({"label": f"{label}: {pct(k, len(g))} attacked", "weeks": weeks,
+                                 "survival": km["survival"].tolist(), "low": km["low"].tolist(),
+                                 "high": km["high"].tolist()})
+    return state
 
 
-def design_label(model: Any) -> str:
-    design = model.scenario_config
-    changes = getattr(model, "overrides", {}) or {}
-    if not changes:
-        return design.name
-    return design.name + " + " + ", ".join(f"{k.split('.', 1)[1]}={v}" for k, v in changes.items())
+def adaptive(design: Design, reference: Design, *, horizon: int, target: float, cap: int,
+             batch: int = BATCH, master_seed: int = MASTER_SEED) -> Iterator[Paired]:
+    """Add pairs in batches; yield the comparison after each batch; stop when narrow enough or at the cap."""
+    a = _at_horizon(design.scenario, horizon)
+    b = _at_horizon(reference.scenario, horizon)
+    state = Paired(design.label, reference.label, horizon, target, cap, master_seed)
+    rows: list[dict] = []
+    while True:
+        count = min(batch, cap - state.n)
+        rows += run_pairs(a, b, state.n, count, horizon, master_seed)
+        runs = pd.DataFrame(rows)
+        summarize(runs, state, curves=False)
+        narrow = state.n >= min(cap, 2 * batch) and state.half_width <= target
+        if narrow or state.n >= cap:
+            state.finished = True
+            state.reason = (f"the interval is narrower than ±{target:g} points" if narrow
+                            else f"the cap of {cap} pairs is reached")
+        summarize(runs, state)
+        yield state
+        if state.finished:
+            return
+        state = Paired(**{**state.__dict__, "curves": []})  # a new object: the page sees a change
 
 
-@solara.component
-def ComparisonPage(model: Any, scenario_names: list[str]):
-    reference_name = solara.use_reactive("paris_declaration")
-    n = solara.use_reactive(50)
-    horizon = solara.use_reactive(int(min(260, (model.scenario_config).horizon_weeks)))
-    progress = solara.use_reactive(0.0)
-    error = solara.use_reactive(None)
-    current = model.scenario_config
-    label = design_label(model)
+def _at_horizon(s: Scenario, horizon: int) -> Scenario:
+    return s if s.horizon_weeks == horizon else with_overrides(s, {"horizon_weeks": horizon}, source="horizon")
 
-    def run() -> Comparison | None:
-        error.set(None)
-        progress.set(0.0)
-        try:
-            reference = load_scenario(reference_name.value)
-        except ConfigError as exc:
-            error.set(str(exc))
-            return None
-        return compare(current, reference, n=n.value, horizon=horizon.value, current_label=f"current: {label}",
-                       progress=lambda f: progress.set(f))
 
-    task = solara.lab.use_task(run, dependencies=None, prefer_threaded=True)
+def verdict(p: Paired) -> str:
+    """One plain sentence: which design is safer, by how much, or what difference is ruled out."""
+    n = f"n = {p.n} pairs"
+    within = f"within {p.horizon} weeks"
+    if math.isnan(p.low):
+        return "Not enough runs yet."
+    if p.low > 0:
+        return (f"{p.reference} is safer: your design's risk of a renewed attack {within} is higher by "
+                f"{p.diff:.1f} points [{p.low:.1f}, {p.high:.1f}] ({n}).")
+    if p.high < 0:
+        return (f"Your design is safer by {-p.diff:.1f} points [{-p.high:.1f}, {-p.low:.1f}]: "
+                f"fewer renewed attacks {within} than {p.reference} ({n}).")
+    bound = max(abs(p.low), abs(p.high))
+    return (f"No detectable difference at {n}: a difference larger than {bound:.1f} points in the risk of a "
+            f"renewed attack {within} is ruled out (95% interval {p.low:+.1f} to {p.high:+.1f}).")
 
-    solara.HTML(tag="div", unsafe_innerHTML=(
-        "<b>Compare designs.</b> Runs N seeded replicates of the design on the story page "
-        f"(<i>{html.escape(label)}</i>, as of the last Reset) and of a reference scenario, with the same seeds."))
-    if getattr(model, "config_error", None):
-        solara.Warning(f"The levers make an invalid design ({model.config_error}); the current design "
-                       f"is '{current.name}' without your changes.", dense=True)
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.Select("Reference scenario", value=reference_name, values=scenario_names,
-                      style={"min-width": "240px"})
-        with solara.Column(style={"min-width": "280px"}, gap="0px"):
-            solara.SliderInt("Replicates per design", value=n, min=10, max=500, step=10)
-            solara.Text(f"{n.value} replicates per design, {2 * n.value} runs", style={"font-size": "12px"},
-                        classes=["replicates-value"])
-        solara.Select("Horizon (weeks)", value=horizon, values=list(HORIZONS), style={"min-width": "140px"})
-        solara.Button("Run comparison", color="primary", on_click=task, disabled=task.pending,
-                      classes=["run-comparison"])
-    if task.pending:
-        solara.ProgressLinear(value=progress.value * 100)
-        solara.Text(f"Running: {progress.value:.0%} of {2 * n.value} runs done (the page stays usable).",
-                    classes=["comparison-progress"])
-    if error.value:
-        solara.Error(error.value)
-    if task.error:
-        solara.Error(f"The comparison failed: {task.exception}")
-    result = task.value if task.finished else None
-    if result is not None:
-        solara.HTML(tag="div", unsafe_innerHTML=result_html(result), classes=["comparison-result"])
-        solara.FigureMatplotlib(comparison_figure(result), format="png", dependencies=[id(result)])
-    elif not task.pending:
-        solara.Text("Press 'Run comparison'. Try: set Commitments to 'political only', press Reset, "
-                    "then compare with paris_declaration.")
+
+def wilson_pct(k: int, n: int) -> str:
+    lo, hi = wilson_interval(k, n)
+    return f"[{100 * lo:.1f}%, {100 * hi:.1f}%]"
+
+
+def table_rows(p: Paired) -> list[dict[str, str]]:
+    """The comparison table: one share format, readable names."""
+    rows = []
+    for label, k, rmst in ((p.design, p.escalated, p.rmst), (p.reference, p.escalated_reference, p.rmst_reference)):
+        rows.append({"design": label, "renewed attack": pct(k, p.n), "95% interval": wilson_pct(k, p.n),
+                     "mean weeks without attack": f"{rmst:.1f} of {p.horizon}"})
+    rows.append({"design": "difference (yours minus reference), paired",
+                 "renewed attack": f"{p.diff:+.1f} points",
+                 "95% interval": f"[{p.low:+.1f}, {p.high:+.1f}] points",
+                 "mean weeks without attack": f"{p.rmst_diff:+.1f} [{p.rmst_low:+.1f}, {p.rmst_high:+.1f}]"})
+    return rows
+
+
+def progress_text(p: Paired) -> str:
+    width = "" if math.isnan(p.low) else f"; interval ±{p.half_width:.1f} points (target ±{p.target:g})"
+    return f"{p.n} of at most {p.cap} pairs run{width}"

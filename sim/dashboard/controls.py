@@ -1,24 +1,21 @@
-"""The dashboard's controls and how they become a scenario.
+"""The dashboard's levers and how they become a scenario (pure functions, tested without a browser).
 
-Every lever a student can move is one keyword-only parameter of
-:class:`DashboardModel`, so Mesa's SolaraViz can rebuild the model from the
-sidebar (``Reset``). :func:`overrides_from_controls` turns control values into
-dotted-path overrides for :func:`sim.config.with_overrides`; it is a pure
-function (tested without a browser).
-
-Rule for a student: a **select** left on "as in scenario", or a **slider** left
-at its starting position, keeps the chosen scenario's own value. Anything else
-replaces it. The story page lists the design in effect, lever by lever.
+A design is a named scenario plus the student's lever settings. Rule: a **select**
+left on "as in scenario", or a **slider** at the scenario's own value, changes
+nothing; anything else overrides the scenario (:func:`overrides_from_controls`).
+Sliders start at the chosen scenario's values, so the value a slider shows is the
+value in effect. Every text the student reads names a lever by its sidebar label
+(:func:`friendly_error`, :func:`design_label`, :func:`design_rows`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from sim.config import ConfigError, Scenario, load_scenario, shipped_scenarios, with_overrides
-from sim.model import DeterrenceModel
 
 AS_SCENARIO = "as in scenario"
 BASELINE = "paris_declaration"
@@ -63,62 +60,60 @@ COORDINATION_CELL = {
 
 @dataclass(frozen=True)
 class Control:
-    """One sidebar control: its kwarg, label, widget, clause, and what it sets."""
+    """One sidebar lever: its name, label, widget, clause, and what it sets."""
 
     name: str
     label: str
-    kind: str  # "Select" | "SliderFloat" | "SliderInt"
+    kind: str  # "Select" | "SliderFloat"
     clause: str
+    help: str
     path: str | None = None  # sliders: the scenario parameter they set
     choices: dict[str, dict[str, Any]] | None = None  # selects: value -> overrides
     min: float = 0.0
     max: float = 1.0
     step: float = 0.05
 
+    def paths(self) -> list[str]:
+        if self.path:
+            return [self.path]
+        return list(dict.fromkeys(p for ov in (self.choices or {}).values() for p in ov))
+
 
 CONTROLS: tuple[Control, ...] = (
-    Control("monitoring", "Monitoring (G1)", "Select", "G1", choices=MONITORING),
+    Control("monitoring", "Monitoring (G1)", "Select", "G1",
+            "US-led monitoring and verification of the ceasefire.", choices=MONITORING),
     Control("monitoring_coverage", "Monitoring coverage (G1)", "SliderFloat", "G1",
+            "Share of the line watched: more coverage, more violations seen and attributed right.",
             path="monitoring.coverage", min=0.0, max=1.0, step=0.05),
-    Control("commission", "Commission rule (G1)", "Select", "G1", choices=COMMISSION),
+    Control("commission", "Commission rule (G1)", "Select", "G1",
+            "How the special commission decides on corrective measures.", choices=COMMISSION),
     Control("evidence_threshold", "Evidence threshold (G1)", "SliderFloat", "G1",
+            "Evidence the commission needs to attribute a violation (0-1).",
             path="commission.evidence_threshold", min=0.0, max=1.0, step=0.05),
     Control("support_volume", "Support volume, x 2025 aid (G2)", "SliderFloat", "G2",
+            "Military aid to Ukraine, as a multiple of the 2025 level.",
             path="support.volume", min=0.0, max=3.0, step=0.1),
-    Control("force_posture", "Multinational force (G3)", "Select", "G3", choices=FORCE_POSTURE),
+    Control("force_posture", "Multinational force (G3)", "Select", "G3",
+            "Where the European-led force stands: rear hubs or forward (a tripwire).", choices=FORCE_POSTURE),
     Control("force_size", "Force size, x pledges (G3)", "SliderFloat", "G3",
+            "Size of the force as a multiple of what members pledged.",
             path="force.size", min=0.0, max=3.0, step=0.25),
-    Control("us_backstop", "US backstop of the force (G3)", "Select", "G3", choices=US_BACKSTOP),
-    Control("commitments", "Commitments (G0, G4)", "Select", "G0", choices=COMMITMENTS),
-    Control("coordination_cell", "Coordination cell (C1)", "Select", "C1", choices=COORDINATION_CELL),
+    Control("us_backstop", "US backstop of the force (G3)", "Select", "G3",
+            "Whether the US backs the force (the text says 'proposed support').", choices=US_BACKSTOP),
+    Control("commitments", "Commitments (G0, G4)", "Select", "G0",
+            "Legal status of the commitments: ratified by parliaments, political only, or binding at once.",
+            choices=COMMITMENTS),
+    Control("coordination_cell", "Coordination cell (C1)", "Select", "C1",
+            "The US-Ukraine-Coalition cell in Paris that shortens delays.", choices=COORDINATION_CELL),
 )
 CONTROLS_BY_NAME = {c.name: c for c in CONTROLS}
 SEED_MAX = 999
+_ACRONYMS = {"us": "US", "article5": "Article 5", "nato": "NATO", "eu": "EU"}
 
 
-@lru_cache(maxsize=1)
-def _baseline() -> Scenario:
-    return load_scenario(BASELINE)
-
-
-def _get(scenario: Scenario, path: str) -> Any:
-    node: Any = scenario
-    for part in path.split("."):
-        node = getattr(node, part)
-    return node
-
-
-def slider_start(control: Control) -> float:
-    """Starting position of a slider: the baseline scenario's value (read, never hard-coded)."""
-    return float(_get(_baseline(), control.path))
-
-
-def default_controls() -> dict[str, Any]:
-    """Control values a fresh page starts with (every control keyword of DashboardModel)."""
-    out: dict[str, Any] = {"scenario_name": BASELINE, "seed": 0}
-    for c in CONTROLS:
-        out[c.name] = AS_SCENARIO if c.kind == "Select" else slider_start(c)
-    return out
+@lru_cache(maxsize=32)
+def scenario(name: str) -> Scenario:
+    return load_scenario(name)
 
 
 def scenario_names() -> list[str]:
@@ -126,102 +121,164 @@ def scenario_names() -> list[str]:
     return [BASELINE, *[n for n in names if n != BASELINE]]
 
 
-def overrides_from_controls(controls: dict[str, Any]) -> dict[str, Any]:
-    """Dotted-path overrides for ``with_overrides`` from control values.
+def scenario_title(name: str) -> str:
+    """'paris_declaration' -> 'Paris declaration', 'no_us_backstop' -> 'No US backstop'."""
+    words = [_ACRONYMS.get(w, w) for w in name.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
-    Selects on "as in scenario" and sliders at their starting position add nothing.
-    Unknown control names or select values raise ``ValueError``.
-    """
+
+def get(s: Scenario, path: str) -> Any:
+    node: Any = s
+    for part in path.split("."):
+        node = getattr(node, part)
+    return node
+
+
+def default_controls(scenario_name: str = BASELINE) -> dict[str, Any]:
+    """Lever values that change nothing: selects 'as in scenario', sliders at the scenario's values."""
+    base = scenario(scenario_name)
+    return {c.name: AS_SCENARIO if c.kind == "Select" else float(get(base, c.path)) for c in CONTROLS}
+
+
+def overrides_from_controls(controls: dict[str, Any], scenario_name: str = BASELINE) -> dict[str, Any]:
+    """Dotted-path overrides for ``with_overrides``; unknown levers or values raise ``ValueError``."""
+    base = scenario(scenario_name)
     out: dict[str, Any] = {}
     for name, value in controls.items():
-        if name in ("scenario_name", "seed"):
-            continue
         c = CONTROLS_BY_NAME.get(name)
         if c is None:
-            raise ValueError(f"unknown control {name!r}")
+            raise ValueError(f"unknown lever {name!r}")
         if c.kind == "Select":
             if value not in c.choices:
                 raise ValueError(f"{c.label}: {value!r} is not one of {list(c.choices)}")
             out.update(c.choices[value])
-        elif abs(float(value) - slider_start(c)) > 1e-9:
+        elif abs(float(value) - float(get(base, c.path))) > 1e-9:
             out[c.path] = round(float(value), 6)
     return out
 
 
-def build_scenario(controls: dict[str, Any]) -> tuple[Scenario, str | None, dict[str, Any]]:
-    """(scenario to run, error text or None, overrides applied).
+@dataclass(frozen=True)
+class Design:
+    """A design ready to run: the scenario, a readable name, and the levers behind it."""
 
-    An invalid combination never raises: the named scenario runs unchanged and the
-    ConfigError's text is returned for the page to show inline.
-    """
-    base = load_scenario(controls.get("scenario_name", BASELINE))
-    overrides = overrides_from_controls(controls)
+    key: tuple  # hashable: scenario name and overrides
+    label: str
+    scenario: Scenario
+    base_name: str
+    overrides: dict[str, Any]
+
+
+def build_design(scenario_name: str, controls: dict[str, Any]) -> tuple[Design | None, str | None]:
+    """(design, None), or (None, message in the sidebar's words) for a combination not allowed."""
+    overrides = overrides_from_controls(controls, scenario_name)
     try:
-        return with_overrides(base, overrides), None, overrides
+        s = with_overrides(scenario(scenario_name), overrides, source="levers")
     except ConfigError as exc:
-        return base, str(exc), {}
+        return None, friendly_error(exc)
+    key = (scenario_name, tuple(sorted(overrides.items())))
+    return Design(key, design_label(scenario_name, controls), s, scenario_name, overrides), None
 
 
-def model_params() -> dict[str, dict[str, Any]]:
-    """SolaraViz ``model_params``: one input per DashboardModel keyword."""
-    params: dict[str, dict[str, Any]] = {
-        "scenario_name": {"type": "Select", "value": BASELINE, "values": scenario_names(),
-                          "label": "Scenario"},
-        "seed": {"type": "SliderInt", "value": 0, "min": 0, "max": SEED_MAX, "step": 1, "label": "Seed"},
-    }
+def named_design(name: str) -> Design:
+    return Design((name, ()), scenario_title(name), scenario(name), name, {})
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v).replace("_", " ")
+
+
+def design_label(scenario_name: str, controls: dict[str, Any]) -> str:
+    """'Paris declaration + Commitments (G0, G4): political only' (only levers that change something)."""
+    base = scenario(scenario_name)
+    changes = []
     for c in CONTROLS:
+        v = controls.get(c.name)
+        if v is None:
+            continue
         if c.kind == "Select":
-            params[c.name] = {"type": "Select", "value": AS_SCENARIO, "values": list(c.choices),
-                              "label": c.label}
-        else:
-            params[c.name] = {"type": c.kind, "value": slider_start(c), "min": c.min, "max": c.max,
-                              "step": c.step, "label": c.label}
-    return params
+            if v != AS_SCENARIO and any(get(base, p) != x for p, x in c.choices[v].items()):
+                changes.append(f"{c.label}: {v}")
+        elif abs(float(v) - float(get(base, c.path))) > 1e-9:
+            changes.append(f"{c.label}: {_fmt(float(v))}")
+    title = scenario_title(scenario_name)
+    return title + (" + " + "; ".join(changes) if changes else "")
 
 
-# What the story page lists as "the design in effect": (label, path, clause).
-DESIGN_ROWS: tuple[tuple[str, str, str], ...] = (
-    ("monitoring", "monitoring.enabled", "G1"),
-    ("coverage", "monitoring.coverage", "G1"),
-    ("commission", "commission.enabled", "G1"),
-    ("decision rule", "commission.decision_rule", "G1"),
-    ("evidence threshold", "commission.evidence_threshold", "G1"),
-    ("support volume", "support.volume", "G2"),
-    ("force", "force.enabled", "G3"),
-    ("posture", "force.posture", "G3"),
-    ("force size", "force.size", "G3"),
-    ("US backstop probability", "united_states.backstop_probability", "G3"),
-    ("seek ratification", "ratification.seek_ratification", "G0"),
-    ("binding from day one", "ratification.in_force_at_ceasefire", "G0"),
-    ("commitments binding", "commitments.binding", "G4"),
-    ("coordination cell", "coordination_cell.enabled", "C1"),
-)
+def effect(control: Control, s: Scenario) -> str:
+    """What a lever amounts to in a scenario, in the lever's own words."""
+    if control.kind != "Select":
+        return _fmt(float(get(s, control.path)))
+    if control.name == "commitments":
+        if not s.commitments.binding:
+            return "political only (not meant to be binding)"
+        if s.ratification.in_force_at_ceasefire:
+            return "binding from day one"
+        return "ratified (legally binding)" if s.ratification.seek_ratification else "political only"
+    if control.name == "us_backstop":
+        p = s.united_states.backstop_probability
+        if 0.0 < p < 1.0:
+            return f"uncertain ({p:.0%} chance the US backs it)"
+    for choice, ov in control.choices.items():
+        if choice != AS_SCENARIO and all(get(s, p) == v for p, v in ov.items()):
+            return choice
+    return ", ".join(f"{p.split('.')[-1].replace('_', ' ')} {_fmt(get(s, p))}" for p in control.paths())
 
 
-def design_rows(scenario: Scenario, overrides: dict[str, Any]) -> list[dict[str, Any]]:
-    """The levers of a scenario as rows: label, value, clause, changed by the student."""
-    return [{"lever": label, "value": _get(scenario, path), "clause": clause, "changed": path in overrides}
-            for label, path, clause in DESIGN_ROWS]
+def design_rows(s: Scenario, base: Scenario) -> list[dict[str, Any]]:
+    """The levers of a design: sidebar label, value in effect, clause, changed from the named scenario."""
+    return [{"lever": c.label, "value": effect(c, s), "clause": c.clause,
+             "changed": effect(c, s) != effect(c, base)} for c in CONTROLS]
 
 
-class DashboardModel(DeterrenceModel):
-    """DeterrenceModel built from the dashboard's controls (keyword-only, all defaulted)."""
+# --------------------------------------------------------------------------- #
+# Errors in the sidebar's words
+# --------------------------------------------------------------------------- #
+@lru_cache(maxsize=1)
+def _words() -> tuple[dict[str, str], dict[tuple[str, Any], tuple[str, str]]]:
+    labels: dict[str, str] = {}
+    values: dict[tuple[str, Any], tuple[str, str]] = {}
+    for c in CONTROLS:
+        if c.path:
+            labels.setdefault(c.path, c.label)
+        for choice, ov in (c.choices or {}).items():
+            for p, v in ov.items():
+                labels.setdefault(p, c.label)
+                values.setdefault((p, v), (c.label, choice))
+    return labels, values
 
-    def __init__(self, *, scenario_name: str = BASELINE, seed: int = 0,
-                 monitoring: str = AS_SCENARIO, monitoring_coverage: float | None = None,
-                 commission: str = AS_SCENARIO, evidence_threshold: float | None = None,
-                 support_volume: float | None = None, force_posture: str = AS_SCENARIO,
-                 force_size: float | None = None, us_backstop: str = AS_SCENARIO,
-                 commitments: str = AS_SCENARIO, coordination_cell: str = AS_SCENARIO) -> None:
-        controls = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
-        for c in CONTROLS:
-            if controls[c.name] is None:
-                controls[c.name] = slider_start(c)
-        self.controls = controls
-        design, self.config_error, self.overrides = build_scenario(controls)
-        super().__init__(design, int(seed))
 
-    @property
-    def design(self) -> Scenario:
-        """The scenario this model runs (the named scenario plus the student's changes)."""
-        return self.scenario_config
+def in_sidebar_words(text: str) -> str:
+    """Replace dotted parameter paths (and 'path: value') by the sidebar's labels and choices."""
+    labels, values = _words()
+
+    def pair(m: re.Match) -> str:
+        path, raw = m.group(1), m.group(2)
+        v: Any = {"true": True, "false": False}.get(raw.lower(), raw)
+        if not isinstance(v, bool):
+            try:
+                v = float(raw)
+            except ValueError:
+                pass
+        if (path, v) in values:
+            label, choice = values[(path, v)]
+            return f"{label} set to '{choice}'"
+        return f"{labels[path]} at {raw}" if path in labels else m.group(0)
+
+    text = re.sub(r"\b([a-z_]+(?:\.[a-z_]+)+): (true|false|True|False|-?\d+(?:\.\d+)?)\b", pair, text)
+    return re.sub(r"\b([a-z_]+(?:\.[a-z_]+)+)\b",
+                  lambda m: labels.get(m.group(1), m.group(1).split(".")[-1].replace("_", " ")), text)
+
+
+def friendly_error(exc: ConfigError) -> str:
+    parts = []
+    for p in exc.problems:
+        text = in_sidebar_words(p.message)
+        if p.allowed:
+            text += ". Allowed: " + in_sidebar_words(p.allowed)
+        parts.append(text[:1].upper() + text[1:] + ".")
+    return " ".join(parts)

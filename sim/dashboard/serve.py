@@ -22,6 +22,7 @@ def command(host: str, port: int) -> list[str]:
 def environment() -> dict[str, str]:
     env = dict(os.environ)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # no phoning home
+    env["SOLARA_THEME_SHOW_BANNER"] = "False"  # its badge covered the member tiles
     return env
 
 

@@ -2,15 +2,18 @@
 
 Every test in this folder
   * is marked ``browser`` (deselect with ``-m "not browser"``);
-  * is SKIPPED (not errored) when /usr/bin/chromium or the ``dashboard`` extras
-    (playwright, pytest-playwright, pytest-ipywidgets, solara-assets) are missing;
+  * is SKIPPED (not errored) when /usr/bin/chromium or the ``dashboard`` and
+    ``browser-test`` extras (solara, playwright, pytest-playwright,
+    pytest-ipywidgets) are missing;
   * FAILS when the page logs a console error / uncaught exception, or when the
     browser or the in-process Solara server tries to reach any non-loopback host
     (such requests are aborted and recorded).
 
-The fixtures ``solara_server``, ``solara_app`` and ``page_session`` come from
-pytest-ipywidgets (``solara[pytest]``), ``browser_type_launch_args`` from
-pytest-playwright; both are pytest11 plugins and load without ``-p`` options.
+The fixtures ``solara_app`` and ``page_session`` come from pytest-ipywidgets
+(``solara[pytest]``), ``browser_type_launch_args`` from pytest-playwright; both
+are pytest11 plugins and load without ``-p`` options. ``solara_server`` is
+overridden here to listen on a free port. Screenshots go to a temporary folder
+(``DASHBOARD_SCREENSHOTS=folder`` to keep them).
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS_DIR = Path(__file__).resolve().parent.parent / "artifacts"
 HERE = Path(__file__).resolve().parent
 
 _REQUIRED_MODULES = ("playwright", "pytest_playwright", "solara", "solara.test.pytest_plugin")
@@ -50,7 +52,8 @@ def _skip_reason() -> str | None:
         )
     missing = [m for m in _REQUIRED_MODULES if importlib.util.find_spec(m.split(".")[0]) is None]
     if missing:
-        return f"browser test dependencies missing ({', '.join(missing)}): pip install -e '.[dashboard]'"
+        return (f"browser test dependencies missing ({', '.join(missing)}): "
+                "pip install -e '.[dashboard,browser-test]' (or '.[dev]')")
     return None
 
 
@@ -76,6 +79,32 @@ def pytest_collection_modifyitems(config, items):
     # ends, so a later test calling asyncio.run() would fail with
     # "asyncio.run() cannot be called from a running event loop".
     items[:] = [i for i in items if not _in_this_folder(i)] + [i for i in items if _in_this_folder(i)]
+
+
+# --------------------------------------------------------------------------- #
+# The in-process Solara server on a free port (pytest-ipywidgets binds a fixed
+# one, 18865 by default: two test runs on one host would collide)
+# --------------------------------------------------------------------------- #
+@pytest.fixture(scope="session")
+def solara_server(request):
+    from solara.server.starlette import ServerStarlette
+
+    last: Exception | None = None
+    for _ in range(5):  # another process may take the port between the probe and the bind
+        server = ServerStarlette(0, "127.0.0.1")  # port 0: a free port, picked by the OS
+        try:
+            server.serve_threaded()
+            server.wait_until_serving()
+        except Exception as exc:  # noqa: BLE001 - retried on another port, re-raised below
+            last = exc
+            server.stop_serving()
+            continue
+        try:
+            yield server
+        finally:
+            server.stop_serving()
+        return
+    raise RuntimeError(f"could not start the Solara test server on a free port: {last}")
 
 
 # --------------------------------------------------------------------------- #
@@ -255,14 +284,38 @@ def pytest_runtest_call(item):
 # Screenshots
 # --------------------------------------------------------------------------- #
 @pytest.fixture
-def save_screenshot(request):
-    """``save_screenshot(page, "name")`` -> Path of tests/artifacts/<test>-<name>.png."""
+def save_screenshot(request, tmp_path_factory):
+    """``save_screenshot(page, "name")`` -> Path of <temporary folder>/<test>-<name>.png
+    (``DASHBOARD_SCREENSHOTS=folder`` keeps them somewhere else)."""
 
     def _save(page, name: str = "page", full_page: bool = True) -> Path:
-        ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+        folder = Path(os.environ.get("DASHBOARD_SCREENSHOTS") or tmp_path_factory.getbasetemp() / "screenshots")
+        folder.mkdir(parents=True, exist_ok=True)
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{request.node.name}-{name}")
-        path = ARTIFACTS_DIR / f"{stem}.png"
+        path = folder / f"{stem}.png"
         page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return _save
+
+
+# --------------------------------------------------------------------------- #
+# Timings measured by the dashboard tests (issue 10: < 0.5 s a change, on 2 cores)
+# --------------------------------------------------------------------------- #
+def pytest_terminal_summary(terminalreporter):
+    import statistics
+    import sys
+
+    module = sys.modules.get("test_dashboard") or next(
+        (m for name, m in sys.modules.items() if name.endswith("browser.test_dashboard")), None)
+    timings = getattr(module, "TIMINGS", None)
+    if not timings:
+        return
+    tr = terminalreporter
+    tr.section("dashboard timings (browser, this machine)")
+    for key, values in timings.items():
+        unit = "" if "per second" in key else " s"
+        tr.write_line(f"{key}: median {statistics.median(values):.3f}{unit}, max {max(values):.3f}{unit}, "
+                      f"n = {len(values)}")
+    for folder in getattr(module, "SCREENSHOTS", []):
+        tr.write_line(f"screenshots: {folder}")

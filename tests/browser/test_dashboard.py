@@ -1,152 +1,562 @@
 """The student dashboard in Debian's Chromium, offline (fixtures: tests/browser/conftest.py).
 
-One served page per test (``solara_app``); each test saves screenshots to
-tests/artifacts/ and fails on console errors or any non-loopback request.
+One page is loaded once for the module and driven test after test (a page load
+costs seconds; a lever change a fraction of one). Each test first puts the page
+back in a known state. Every numbered defect of issue 10 has its test (named
+``test_defect_N_...``); the timings of lever changes, Reset and scrubs are
+collected and printed at the end of the run (see docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
+import pytest
 
-APP = Path(__file__).resolve().parents[2] / "sim" / "dashboard" / "app.py"
-LOAD_MS = 30_000
-STEP_MS = 15_000
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "sim" / "dashboard" / "app.py"
+LOAD_MS = 60_000
+WAIT_MS = 15_000
+TIMINGS: dict[str, list[float]] = {}  # seconds; printed at the end of the run (conftest)
+SCREENSHOTS: list[Path] = []
+
+# --------------------------------------------------------------------------- #
+# Helpers
+# --------------------------------------------------------------------------- #
+CHART_JS = """(sel) => {
+  const el = document.querySelector(sel + ' .solara-echarts');
+  const chart = el && el.__vue__ && el.__vue__.chart;
+  if (!chart) return null;
+  const o = chart.getOption();
+  return {series: o.series.map(s => ({name: s.name, data: (s.data || []).map(d => Array.isArray(d) ? d : (d && d.value))})),
+          title: o.title[0], legend: o.legend[0], grid: o.grid[0], yAxis: o.yAxis[0], xAxis: o.xAxis[0]};
+}"""
+
+LAST_X_JS = """([sel, name]) => {
+  const el = document.querySelector(sel + ' .solara-echarts');
+  const chart = el && el.__vue__ && el.__vue__.chart;
+  if (!chart) return null;
+  const s = chart.getOption().series.find(s => s.name === name);
+  return s && s.data.length ? s.data[s.data.length - 1][0] : null;
+}"""
+
+# the ladder chart's option, or an empty one while it is being (re)drawn
+LADDER = ("(() => { const el = document.querySelector('.chart-ladder .solara-echarts');"
+          " const c = el && el.__vue__ && el.__vue__.chart; return c ? c.getOption()"
+          " : {title: [{subtext: '', textStyle: {}}]}; })()")
+
+CONTRAST_JS = """(sel) => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const bg = el => { for (; el; el = el.parentElement) { const v = rgb(getComputedStyle(el).backgroundColor);
+      if (v.length === 3 || (v.length === 4 && v[3] > 0.5)) return v; } return [255, 255, 255]; };
+  const lum = v => { const a = v.slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2]; };
+  const out = [];
+  for (const el of document.querySelectorAll(sel)) {
+    if (!el.innerText.trim()) continue;
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg(el));
+    out.push((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05));
+  }
+  return out.length ? Math.min(...out) : null;
+}"""
 
 
-def _open(page, solara_server):
-    from playwright.sync_api import expect
-
-    page.set_viewport_size({"width": 1500, "height": 1100})
-    page.goto(solara_server.base_url)
-    expect(page.locator(".week-counter")).to_contain_text("Week 0 of", timeout=LOAD_MS)
+def chart(page, name: str) -> dict:
+    data = page.evaluate(CHART_JS, f".chart-{name}")
+    assert data is not None, f"chart {name} is not drawn"
+    return data
 
 
-def _chart_src(page) -> str:
-    img = page.locator("img").first
-    assert img.evaluate("el => el.naturalWidth") > 600, "the story chart is missing or tiny"
-    return img.get_attribute("src") or ""
+def series(page, name: str, label: str) -> list:
+    found = [s for s in chart(page, name)["series"] if s["name"] == label]
+    assert found, f"chart {name} has no series {label!r}"
+    return found[0]["data"]
 
 
-def _select(page, label: str, option: str) -> None:
-    """Pick ``option`` in the Vuetify select labelled ``label`` (Mesa's sidebar inputs)."""
+def wait_last_x(page, name: str, label: str, week: int) -> None:
+    page.wait_for_function(f"([sel, name, w]) => ({LAST_X_JS})([sel, name]) === w",
+                           arg=[f".chart-{name}", label, week], polling="raf", timeout=WAIT_MS)
+
+
+def timed(key: str, action, wait) -> float:
+    start = time.perf_counter()
+    action()
+    wait()
+    took = time.perf_counter() - start
+    TIMINGS.setdefault(key, []).append(took)
+    assert took < 5.0, f"{key} took {took:.2f} s"  # far above the 0.5 s target: a gross regression only
+    return took
+
+
+def select(page, scope: str, option: str) -> None:
+    """Pick ``option`` in the Vuetify select inside ``scope`` (a CSS selector)."""
+    field = page.locator(f"{scope}.v-select, {scope} .v-select").first
+    field.scroll_into_view_if_needed()
+    field.locator(".v-select__slot").click()
+    page.locator(".menuable__content__active").get_by_role("option", name=option, exact=True).click()
+
+
+def select_labelled(page, label: str, option: str) -> None:
     field = page.locator(".v-select").filter(has=page.get_by_text(label, exact=True)).first
     field.scroll_into_view_if_needed()
     field.locator(".v-select__slot").click()
     page.locator(".menuable__content__active").get_by_role("option", name=option, exact=True).click()
 
 
-def _slider(page, label: str, presses: int) -> None:
-    """Move the slider labelled ``label`` by keyboard (ArrowRight > 0, ArrowLeft < 0)."""
-    box = page.locator(".v-input").filter(has=page.get_by_text(label, exact=True)).first
-    thumb = box.locator("[role=slider]")
+def headline(page) -> str:
+    return page.locator(".week-counter").inner_text()
+
+
+def scrub_to(page, week: int) -> None:
+    """Move the week slider by keyboard, as a student would (PageUp moves about 26 weeks)."""
+    thumb = page.locator(".week-slider [role=slider]")
     thumb.focus()
-    for _ in range(abs(presses)):
-        thumb.press("ArrowRight" if presses > 0 else "ArrowLeft")
+    thumb.press("Home")
+    now = 0
+    while week - now >= 26:
+        thumb.press("PageUp")
+        now = int(thumb.get_attribute("aria-valuenow"))
+    for _ in range(week - now):
+        thumb.press("ArrowRight")
+    page.wait_for_function(f"() => document.querySelector('.week-counter').innerText.startsWith('Week {week} ')",
+                           timeout=WAIT_MS)
 
 
-def test_page_loads_steps_and_updates(solara_server, solara_app, page_session, offline_guard, save_screenshot):
+def set_seed(page, seed: int) -> None:
+    box = page.locator(".lever-seed input")
+    box.fill(str(seed))
+    box.press("Enter")
+    page.wait_for_function(f"(s) => {LADDER}.title[0].subtext.endsWith('seed ' + s)", arg=seed, timeout=WAIT_MS)
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def known_state(page, *, seed: int = 0, reference: str = "Paris declaration") -> None:
+    """Story tab, Paris declaration, levers untouched, given seed and reference, whole story shown.
+
+    Only what differs is changed: every step costs a round trip."""
     from playwright.sync_api import expect
 
-    page = page_session
-    with solara_app(str(APP)):
-        _open(page, solara_server)
-        counter = page.locator(".week-counter")
-        for label in ("Reset", "▶", "Step"):
-            expect(page.get_by_role("button", name=label)).to_be_visible()
-        expect(page.locator(".event-log")).to_contain_text("No events yet")
-        expect(page.locator(".member-tile").first).to_be_visible()
-        src0 = _chart_src(page)
-        save_screenshot(page, "01-loaded")
-
-        page.get_by_role("button", name="Step").click()
-        expect(counter).to_contain_text("Week 1 of", timeout=STEP_MS)
-        expect(page.locator("img").first).not_to_have_attribute("src", src0)
-        src1 = _chart_src(page)
-
-        # Mesa's "Render Interval" makes one Step advance several weeks: 1 -> 9
-        _slider(page, "Render Interval (steps)", 4)
-        page.get_by_role("button", name="Step").click()
-        expect(counter).to_contain_text("Week 10 of", timeout=STEP_MS)
-        log = page.locator(".event-log")
-        expect(log).not_to_contain_text("No events yet")
-        # every event row names a clause, explained on hover
-        chip = log.locator(".clause-chip").first
-        expect(chip).to_have_text(re.compile(r"^(P1|G[0-5]|C1|A)$"))
-        assert len(chip.get_attribute("title") or "") > 20
-        assert _chart_src(page) != src1
-        save_screenshot(page, "02-after-step")
-        page.locator(".member-tile").first.scroll_into_view_if_needed()
-        save_screenshot(page, "03-tiles", full_page=False)
-        log.scroll_into_view_if_needed()
-        save_screenshot(page, "04-event-log", full_page=False)
+    open_tab(page, "Story")
+    if page.locator(".lever-scenario .v-select__selection").inner_text() != "Paris declaration":
+        select(page, ".lever-scenario", "Paris declaration")
+    if page.locator(".config-error").count() or "(your change)" in page.locator(".design-table").inner_text():
+        page.locator(".reset-levers").click()
+        expect(page.locator(".design-table")).not_to_contain_text("(your change)", timeout=WAIT_MS)
+    if page.locator(".lever-reference .v-select__selection").inner_text() != reference:
+        select(page, ".lever-reference", reference)
+        page.wait_for_function(f"() => {LADDER}.title[0].subtext.includes('dashed: {reference}')", timeout=WAIT_MS)
+    if page.locator(".lever-seed input").input_value() != str(seed):
+        set_seed(page, seed)
+    if not headline(page).startswith("Week 259 "):
+        page.locator(".to-end").click()
+    expect(page.locator(".week-counter")).to_contain_text("Week 259 of weeks 0-259", timeout=WAIT_MS)
+    expect(page.locator(".chart-ladder canvas")).to_be_visible()
 
 
-def test_scenario_and_lever_change_the_model(solara_server, solara_app, page_session, offline_guard, save_screenshot):
+@pytest.fixture(scope="module")
+def dash(solara_server, _guarded_page_session):
+    """The dashboard served in-process and loaded once in the session's page."""
+    import solara.server.app
+
+    if "__default__" in solara.server.app.apps:
+        solara.server.app.apps["__default__"].close()
+    app = solara.server.app.AppScript(str(APP))
+    app.init()
+    solara.server.app.apps["__default__"] = app
+    page = _guarded_page_session
+    page.set_viewport_size({"width": 1500, "height": 1100})
+    start = time.perf_counter()
+    page.goto(solara_server.base_url)
+    page.wait_for_function("() => document.querySelectorAll('.chart canvas').length >= 5", timeout=LOAD_MS)
+    TIMINGS.setdefault("first page load", []).append(time.perf_counter() - start)
+    try:
+        yield page
+    finally:
+        app.close()
+
+
+@pytest.fixture
+def page(dash, offline_guard):
+    """The module's one dashboard page (this replaces pytest-playwright's fresh ``page`` here)."""
+    return dash
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    """Screenshots go to a temporary folder (its path is printed at the end of the run)."""
+    import os
+
+    folder = Path(os.environ["DASHBOARD_SCREENSHOTS"]) if os.environ.get("DASHBOARD_SCREENSHOTS") else \
+        tmp_path_factory.mktemp("dashboard-screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    SCREENSHOTS.append(folder)  # reported at the end of the run (conftest)
+    return folder
+
+
+# --------------------------------------------------------------------------- #
+# The whole story at once, scrub, play
+# --------------------------------------------------------------------------- #
+def test_whole_story_at_once_then_scrub_under_half_a_second(page):
+    known_state(page)
+    # the whole run is there at once: every story chart reaches the last week
+    for name, label in (("ladder", "Russia's action (your design)"), ("resolve", "if major (your design)"),
+                        ("balance", "Ukraine's defence (your design)"), ("force", "force strength (your design)")):
+        assert series(page, name, label)[-1][0] == 259, name
+    for week in (10, 120, 37):
+        scrub_to(page, week - 1)
+        thumb = page.locator(".week-slider [role=slider]")
+        timed("scrub", lambda: thumb.press("ArrowRight"),
+              lambda: wait_last_x(page, "ladder", "Russia's action (your design)", week))
+        assert f"Week {week} of weeks 0-259" in headline(page)
+
+
+def test_defect_1_the_story_never_runs_past_its_horizon(page):
+    known_state(page)
+    thumb = page.locator(".week-slider [role=slider]")
+    assert thumb.get_attribute("aria-valuemax") == "259"
+    thumb.focus()
+    for key in ("End", "ArrowRight", "ArrowRight", "PageUp"):
+        thumb.press(key)
+    page.wait_for_timeout(300)
+    assert "Week 259 of weeks 0-259" in headline(page)
+    assert max(x for x, _ in series(page, "ladder", "Russia's action (your design)")) == 259
+    assert max(x for x, _ in series(page, "ladder", "Russia's action (reference)")) == 259
+
+
+def test_defect_3_counter_charts_log_and_tiles_agree_on_the_week(page):
+    known_state(page)
+    scrub_to(page, 10)
+    wait_last_x(page, "ladder", "Russia's action (your design)", 10)
+    assert "Week 10 of weeks 0-259" in headline(page)
+    for name, label in (("resolve", "if probe (your design)"), ("balance", "Russia's strength (your design)")):
+        xs = [x for x, _ in series(page, name, label)]
+        assert xs == list(range(0, 11)), name  # weeks 0..10, as in steps.csv
+    weeks = [int(w) for w in page.locator(".event-log tbody tr td.num").all_inner_texts()]
+    assert weeks and max(weeks) <= 10 and weeks == sorted(weeks, reverse=True)
+    assert min(weeks) == 4  # Paris, seed 0: the first event (a Russian probe) is in week 4, as in events.csv
+    assert "at week 10" in page.locator(".tiles-card").inner_text()
+
+
+def test_play_back_and_pause(page):
     from playwright.sync_api import expect
 
-    page = page_session
-    with solara_app(str(APP)):
-        _open(page, solara_server)
-        design = page.locator(".design-card")
-        expect(design).to_contain_text("Scenario paris_declaration")
-
-        # a named scenario plus one lever: Minsk with 5 x 0.05 less coverage
-        _select(page, "Scenario", "minsk_analogue")
-        _slider(page, "Monitoring coverage (G1)", -5)
-        page.get_by_role("button", name="Reset").click()
-        expect(design).to_contain_text("Scenario minsk_analogue", timeout=STEP_MS)
-        expect(design).to_contain_text("(your change)")
-        expect(design).to_contain_text("0.5")  # paris start 0.75 - 0.25, replacing Minsk's 0.3
-        save_screenshot(page, "01-minsk-lower-coverage")
-
-        # the student's question: commitments only political
-        _select(page, "Scenario", "paris_declaration")
-        _select(page, "Commitments (G0, G4)", "political only")
-        page.get_by_role("button", name="Reset").click()
-        expect(design).to_contain_text("Scenario paris_declaration", timeout=STEP_MS)
-        row = design.locator("tr").filter(has_text="seek ratification")
-        expect(row).to_contain_text("no")
-        expect(row).to_contain_text("(your change)")
-
-        # an invalid combination: monitoring off while the commission stays on
-        _select(page, "Monitoring (G1)", "off")
-        page.get_by_role("button", name="Reset").click()
-        error = page.locator(".config-error")
-        expect(error).to_contain_text("commission.enabled needs monitoring.enabled", timeout=STEP_MS)
-        assert "Traceback" not in page.inner_text("body")
-        page.get_by_role("button", name="Step").click()
-        expect(page.locator(".week-counter")).to_contain_text("Week 1 of", timeout=STEP_MS)
-        save_screenshot(page, "02-invalid-combination")
+    known_state(page)
+    page.locator(".to-start").click()
+    expect(page.locator(".week-counter")).to_contain_text("Week 0 of")
+    page.locator(".play-button").click()
+    start = time.perf_counter()
+    page.wait_for_function("() => { const m = document.querySelector('.week-counter').innerText.match(/Week (\\d+)/);"
+                           " return m && +m[1] >= 16; }", timeout=WAIT_MS)
+    rate = 16 / (time.perf_counter() - start)
+    TIMINGS.setdefault("play-back, weeks per second", []).append(rate)
+    page.locator(".play-button").click()  # pause
+    page.wait_for_timeout(300)
+    paused = headline(page)
+    page.wait_for_timeout(700)
+    assert headline(page) == paused, "play-back did not pause"
+    assert rate > 4  # 'normal' is 12 weeks a second
 
 
-def test_comparison_page_produces_result(solara_server, solara_app, page_session, offline_guard, save_screenshot):
+# --------------------------------------------------------------------------- #
+# Levers, Reset, messages
+# --------------------------------------------------------------------------- #
+def test_lever_change_and_reset_under_half_a_second_defect_6(page):
+    known_state(page)
+    # the result is shown when the charts and the design card both say it
+    changed = ("() => " + LADDER.replace("{", "{{").replace("}", "}}") + ".title[0].subtext.includes('political only')"
+               " === {0} && document.querySelector('.design-table').innerText.includes('(your change)') === {0}")
+    for _ in range(3):
+        timed("lever change", lambda: select(page, ".lever-commitments", "political only"),
+              lambda: page.wait_for_function(changed.format("true"), polling="raf", timeout=WAIT_MS))
+        card = page.locator(".design-card")
+        row = card.locator("tr").filter(has_text="Commitments (G0, G4)")
+        assert "political only" in row.inner_text() and "(your change)" in row.inner_text()
+        # defect 6: no other lever is flagged, and nothing claims the commitments are binding
+        assert card.locator(".design-table").inner_text().count("(your change)") == 1
+        assert "binding: yes" not in card.inner_text()
+        statuses = set(page.locator(".member-tile").evaluate_all("els => els.map(e => e.dataset.status)"))
+        assert statuses == {"political"}
+        timed("Reset levers", lambda: page.locator(".reset-levers").click(),
+              lambda: page.wait_for_function(changed.format("false"), polling="raf", timeout=WAIT_MS))
+        assert "(your change)" not in page.locator(".design-table").inner_text()
+
+
+def test_defect_5_every_value_is_visible_without_dragging(page):
+    known_state(page)
+    sidebar = page.locator(".v-navigation-drawer")
+    for text in ("Monitoring coverage (G1): 0.75", "Evidence threshold (G1): 0.55", "Support volume, x 2025 aid (G2): 1",
+                 "Force size, x pledges (G3): 1"):
+        assert text in sidebar.inner_text(), text
+    assert page.locator(".lever-seed input").input_value() == "0"
+    assert "Week 259" in page.locator(".week-slider").inner_text()
+    # selects left 'as in scenario' say what is in effect
+    assert "in effect: qualified majority" in sidebar.inner_text()
+    thumb = page.locator(".lever-monitoring_coverage [role=slider]")
+    thumb.focus()
+    thumb.press("ArrowLeft")
+    page.wait_for_function("() => /Monitoring coverage \\(G1\\): 0\\.7(?![0-9])/.test("
+                           "document.querySelector('.v-navigation-drawer').innerText)", timeout=WAIT_MS)
+
+
+def test_defect_11_messages_use_the_sidebar_labels(page):
+    known_state(page)
+    select(page, ".lever-monitoring", "off")
+    error = page.locator(".config-error")
+    error.wait_for(timeout=WAIT_MS)
+    text = error.inner_text()
+    assert "Monitoring (G1)" in text and "Commission rule (G1)" in text and "'no commission'" in text
+    assert not re.search(r"[a-z_]+\.[a-z_]+", text.replace("(G1).", "")), text  # no dotted parameter paths
+    assert "Not applied" in text and "last valid design" in text
+    assert "Traceback" not in page.inner_text("body")
+    # the story still shows the last valid design, and says that changes apply at once
+    assert "A change applies at once" in page.locator(".v-navigation-drawer").inner_text()
+    select(page, ".lever-commission", "no commission")
+    page.locator(".config-error").wait_for(state="detached", timeout=WAIT_MS)
+    page.wait_for_function(f"() => {LADDER}.title[0].subtext.includes('Monitoring (G1): off')", timeout=WAIT_MS)
+    # no Mesa leftovers: no unexplained interval sliders or thread switches
+    body = page.inner_text("body")
+    assert "Render Interval" not in body and "Use Threads" not in body and "Play Interval" not in body
+
+
+# --------------------------------------------------------------------------- #
+# Two designs, Russia's ladder apart from Ukraine's acts, the chain
+# --------------------------------------------------------------------------- #
+def test_two_designs_side_by_side_with_the_same_seed(page):
+    known_state(page, reference="Minsk analogue")
+    names = [s["name"] for s in chart(page, "ladder")["series"]]
+    assert "Russia's action (your design)" in names and "Russia's action (reference)" in names
+    assert len([s for s in chart(page, "resolve")["series"] if s["name"].endswith("(reference)")]) == 3
+    assert re.search(r"The two designs part in week \d+", page.locator(".divergence").inner_text())
+    header = page.locator(".design-card thead").inner_text()
+    assert "your design" in header and "reference" in header
+    assert "dashed: Minsk analogue" in chart(page, "ladder")["title"]["subtext"]
+
+
+def test_defect_4_ukraines_violations_are_not_drawn_on_russias_ladder(page):
+    known_state(page)
+    levels = dict((int(x), y) for x, y in series(page, "ladder", "Russia's action (your design)"))
+    detected = series(page, "ladder", "detected (G1 monitoring)")
+    assert detected
+    for x, y in detected:  # a detection marker sits on a week Russia violated, at that level
+        assert levels[int(x)] == round(y - 0.15) >= 1, (x, y)
+    # Ukraine's acts and wrong blame have their own lane on the timeline
+    lane = [s for s in chart(page, "timeline")["series"] if s["name"] == "Violation"][0]["data"]
+    ukraine = [x for x, ln in lane if ln == "Ukraine, wrong blame"]
+    assert ukraine and all(levels[int(x)] == 0 for x in ukraine if int(x) in levels and int(x) not in
+                           {int(d[0]) for d in detected})
+
+
+def test_the_commissions_chain_one_row_a_violation_with_filters(page):
+    known_state(page)
+    open_tab(page, "Commission's chain")
+    russia = page.locator(".chain-russia .chain-row")
+    russia.first.wait_for(timeout=WAIT_MS)
+    actors = set(russia.evaluate_all("els => els.map(e => e.dataset.actor)"))
+    assert actors == {"Russia"}
+    other = page.locator(".chain-ukraine .chain-row").evaluate_all(
+        "els => els.map(e => [e.dataset.actor, e.dataset.status])")
+    assert other and all(actor in ("Ukraine", "nobody") or status == "misattributed" for actor, status in other)
+    assert any(status == "misattributed" for _, status in other)  # Paris, seed 0: two Russian probes blamed on Ukraine
+    assert "goes unpunished" in page.locator(".chain-ukraine").inner_text()  # explained
+    # stages in order: violation <= detected <= attributed <= decided <= responded
+    for row in russia.all()[:12]:
+        weeks = [int(w) for w in re.findall(r"wk (\d+)", row.inner_text())]
+        assert weeks == sorted(weeks), row.inner_text()
+    answered = page.locator(".chain-russia .chain-row[data-status='answered']").first.inner_text()
+    assert answered.count("states responded") == 1  # member responses collapsed into one summary
+    select_labelled(page, "Actor", "Ukraine")
+    page.locator(".chain-russia").get_by_text("None up to this week").wait_for(timeout=WAIT_MS)
+    select_labelled(page, "Actor", "all")
+    select_labelled(page, "Level", "limited")
+    page.wait_for_function("() => [...document.querySelectorAll('.chain-row')].every(r => r.innerText.includes("
+                           "'limited by'))", timeout=WAIT_MS)
+    select_labelled(page, "Level", "all")
+    select_labelled(page, "Clause", "G2")
+    page.wait_for_function("() => { const r = [...document.querySelectorAll('.chain-row')]; return r.length > 0 &&"
+                           " r.every(x => [...x.querySelectorAll('.clause-chip')].some(c => c.innerText === 'G2')); }",
+                           timeout=WAIT_MS)
+    select_labelled(page, "Clause", "all")
+
+
+def test_defect_10_log_wording(page):
+    from sim.config import load_scenario
+    from sim.dashboard.story import run_story
+
+    paris = load_scenario("paris_declaration")
+    def fits(story):  # a limited offensive, then a major attack
+        esc = story.escalation_week
+        limited = story.chain[story.chain["level"] == "limited"]["violation_week"]
+        return esc is not None and (limited < esc).any()
+
+    seed = next((s for s in range(300) if fits(run_story(paris, s))), None)
+    assert seed is not None, "no seed in 0-299 gives a limited offensive before a major attack"
+    known_state(page, seed=seed)
+    esc = run_story(paris, seed).escalation_week
+    scrub_to(page, esc + 12)  # the log shows the newest events first: go to just after the attack
+    log = page.locator(".event-log").inner_text()
+    assert not re.search(r"\b1 weeks\b", log)
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", log), "raw snake_case in the log"
+    assert not re.search(r"SpecialCommission|MonitoringMechanism|MultinationalForce|CoordinationCell", log)
+    assert "Ukraine's own defence (P1) decides whether a limited offensive gains ground" in log
+    assert "The weight of the answer to an attack is the states' G4 responses" in log
+    for line in log.splitlines():
+        if "its report blames Ukraine" in line and "by Russia" in line:
+            assert "(wrong: it was Russia)" in line
+    # many states answering one decision are one row
+    rows = page.locator(".event-log tbody tr").evaluate_all(
+        "els => els.map(e => [e.cells[0].innerText, e.cells[2].innerText])")
+    singles = [(w, t) for w, t in rows if re.search(r" responds \((political|binding) commitment\)", t)]
+    assert all(a[0] != b[0] for a, b in zip(singles, singles[1:])), "member responses of one week not collapsed"
+
+
+def test_glossary_and_clauses_on_the_page(page):
+    known_state(page)
+    glossary = page.locator(".glossary-card").inner_text()
+    for term in ("probe", "limited", "major", "strength units", "believed resolve", "political commitment",
+                 "ratified commitment", "misattribution"):
+        assert term in glossary, term
+    legend = page.locator(".clause-legend").inner_text()
+    for cid in ("P1", "G0", "G1", "G2", "G3", "G4", "G5", "C1", "A"):
+        assert cid in legend
+
+
+# --------------------------------------------------------------------------- #
+# Compare designs
+# --------------------------------------------------------------------------- #
+def test_compare_gives_a_paired_verdict_defects_7_and_8(page):
     from playwright.sync_api import expect
 
-    page = page_session
-    with solara_app(str(APP)):
-        _open(page, solara_server)
-        _select(page, "Commitments (G0, G4)", "political only")
-        page.get_by_role("button", name="Reset").click()
-        expect(page.locator(".design-card")).to_contain_text("(your change)", timeout=STEP_MS)
+    known_state(page)
+    select(page, ".lever-commitments", "political only")
+    open_tab(page, "Compare designs")
+    select_labelled(page, "Horizon (weeks)", "104")
+    select_labelled(page, "Target: interval within ± points", "10")
+    select_labelled(page, "Cap: pairs at most", "100")
+    page.locator(".run-comparison").click()
+    page.locator(".comparison-progress").wait_for(timeout=WAIT_MS)  # progress shown while it runs
+    expect(page.locator(".comparison-status")).to_contain_text("Done:", timeout=120_000)
+    verdict = page.locator(".verdict").inner_text()
+    assert re.match(r"(No detectable difference at n = \d+ pairs: a difference larger than [\d.]+ points"
+                    r"|Your design is safer by [\d.]+ points \[[\d.]+, [\d.]+\]"
+                    r"|Paris declaration is safer: your design's risk)", verdict), verdict
+    n = int(re.search(r"n = (\d+) pairs", verdict).group(1))
+    assert 50 <= n <= 100
+    table = page.locator(".comparison-table")
+    cells = table.locator("tbody tr").first.locator("td").all_inner_texts()
+    assert cells[0] == "Paris declaration + Commitments (G0, G4): political only"  # readable name
+    share = cells[1]
+    assert re.fullmatch(r"\d+\.\d% \(\d+ of \d+\)", share)
+    surv = chart(page, "survival")
+    # defect 7: the chart says the same share as the table
+    assert share in surv["legend"]["data"][0]
+    # defect 8: readable legend above the plot, y axis zoomed to the curves
+    assert all(not re.search(r"[a-z_]+\.[a-z_]+", name) for name in surv["legend"]["data"])
+    assert surv["legend"]["top"] < surv["grid"]["top"]
+    lows = [y for s in surv["series"] for _, y in s["data"] if y is not None]
+    assert 0 < surv["yAxis"]["min"] <= min(lows)
+    assert "Paired difference" in chart(page, "difference")["title"]["text"]
+    # a lever change after the run: the result says it is out of date
+    page.locator(".reset-levers").click()
+    page.locator(".pending-change").wait_for(timeout=WAIT_MS)
+    open_tab(page, "Story")
 
-        page.get_by_role("tab", name="Compare designs").click()
-        _slider(page, "Replicates per design", -3)  # 50 -> 20
-        expect(page.locator(".replicates-value")).to_contain_text("20 replicates per design")
-        _select(page, "Horizon (weeks)", "104")
-        page.get_by_role("button", name="Run comparison").click()
-        result = page.locator(".comparison-result")
-        expect(result).to_contain_text("P(escalation)", timeout=60_000)
-        expect(result).to_contain_text("reference: paris_declaration")
-        expect(result).to_contain_text("seek_ratification=False")
-        expect(result).to_contain_text("20 replicates per design, horizon 104 weeks")
-        img = page.locator(".comparison-figure img, img").last
-        expect(img).to_be_visible()
-        assert img.evaluate("el => el.naturalWidth") > 600
-        save_screenshot(page, "01-comparison")
 
-        # the story page is still there and usable
-        page.get_by_role("tab", name="Story, week by week").click()
-        page.get_by_role("button", name="Step").click()
-        expect(page.locator(".week-counter")).to_contain_text("Week 1 of", timeout=STEP_MS)
+# --------------------------------------------------------------------------- #
+# Light and dark mode, the badge, the server terminal
+# --------------------------------------------------------------------------- #
+def _set_dark(page, dark: bool) -> None:
+    for _ in range(3):
+        is_dark = page.evaluate("() => document.querySelector('.v-application').classList.contains('theme--dark')")
+        if is_dark == dark:
+            return
+        page.locator(".v-app-bar .v-btn").last.click()
+        page.wait_for_timeout(400)
+    raise AssertionError("could not switch the theme")
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_defect_2_readable_in_light_and_dark_mode(page, shots, dark):
+    known_state(page)
+    _set_dark(page, dark)
+    colour = "#eceff1" if dark else "#212121"
+    page.wait_for_function(f"() => {LADDER}.title[0].textStyle.color === '{colour}'", timeout=WAIT_MS)
+    for sel in (".design-table td", ".clause-legend td", ".glossary td", ".event-log td", ".member-tile .name",
+                ".week-counter"):
+        ratio = page.evaluate(CONTRAST_JS, sel)
+        assert ratio is not None and ratio >= 4.5, f"{sel}: contrast {ratio} in {'dark' if dark else 'light'} mode"
+    mode = "dark" if dark else "light"
+    page.set_viewport_size({"width": 1500, "height": 4300})
+    page.screenshot(path=str(shots / f"story-{mode}.png"))
+    open_tab(page, "Commission's chain")
+    page.locator(".chain-table").first.wait_for()
+    page.wait_for_timeout(300)
+    assert page.evaluate(CONTRAST_JS, ".chain-table td") >= 4.5
+    page.screenshot(path=str(shots / f"chain-{mode}.png"))
+    open_tab(page, "Compare designs")
+    page.locator(".comparison-table").wait_for(timeout=WAIT_MS)  # the result of the comparison test above
+    page.wait_for_timeout(300)  # the tab's slide transition
+    assert page.evaluate(CONTRAST_JS, ".comparison-table td") >= 4.5
+    assert page.evaluate(CONTRAST_JS, ".verdict") >= 4.5
+    page.screenshot(path=str(shots / f"compare-{mode}.png"))
+    page.set_viewport_size({"width": 1500, "height": 1100})
+    _set_dark(page, False)
+    open_tab(page, "Story")
+
+
+def test_defect_9_no_badge_over_the_member_tiles(page):
+    known_state(page)
+    assert page.get_by_text("This website runs on").count() == 0
+    tile = page.locator(".member-tile").last
+    tile.evaluate("el => el.scrollIntoView({block: 'end', inline: 'end'})")
+    hit = tile.evaluate("el => { const r = el.getBoundingClientRect();"
+                        " const top = document.elementFromPoint(r.right - 4, r.bottom - 4); return el.contains(top); }")
+    assert hit, "something covers the bottom-right corner of the last member tile"
+
+
+def test_defect_12_and_9_the_served_dashboard_keeps_its_terminal_quiet(page, tmp_path):
+    """`python -m sim dashboard` as a student starts it: two page loads, no warnings in the terminal."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "server.log"
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "sim", "dashboard", "--port", str(port)], cwd=tmp_path,
+                                stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.time() + 60
+        while "Solara server is starting" not in log.read_text() and time.time() < deadline:
+            assert proc.poll() is None, log.read_text()
+            time.sleep(0.2)
+        other = page.context.new_page()
+        try:
+            for _ in range(100):
+                try:
+                    other.goto(url)
+                    break
+                except Exception:  # noqa: BLE001 - not listening yet
+                    time.sleep(0.2)
+            other.wait_for_function("() => document.querySelectorAll('.chart canvas').length >= 5", timeout=LOAD_MS)
+            assert other.get_by_text("This website runs on").count() == 0
+        finally:
+            other.close()
+        with urllib.request.urlopen(url, timeout=30) as reply:  # a second load of the page (the cookie path)
+            assert reply.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    text = log.read_text()
+    assert "Cookies with samesite" not in text
+    assert "Warning" not in text and "Traceback" not in text, text
+    assert len(text.strip().splitlines()) <= 3, text
