@@ -561,7 +561,7 @@ class Payoffs(Section):
     base_cost_pressure: float = constant(
         2.8, A, "utility", "Intrinsic cost of a pressure campaign.", ge=0.0, le=50.0)
     base_cost_limited: float = constant(5.8, A, "utility", "Intrinsic cost of a limited offensive.", ge=0.0, le=50.0)
-    base_cost_major: float = constant(7.3, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0)
+    base_cost_major: float = constant(7.5, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0)
     combat_cost: float = constant(
         0.5, Clause.P1, "utility per defence/strength", "Cost of fighting a stronger defender.",
         ge=0.0, le=50.0)
