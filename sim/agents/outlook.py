@@ -135,6 +135,18 @@ class Outlook:
                 - (p.base_cost_limited + c.preparation_cost_per_week * to_pay + 0.5 * p.combat_cost * d / strength
                    + punish + snap * snap_share + warned_cost) / rt)
 
+    def attack_upper_bound(self, level: Action, prep_weeks: int) -> float:
+        """An upper bound on ``attack_value``: the gain of a sure success less the certain costs.
+
+        Every other term (combat, punishment, snapback, warning costs, denial, the contest)
+        can only lower the value.
+        """
+        sc = self.model.scenario_config
+        p, c = sc.payoffs, sc.campaigns
+        gain, base = (p.gain_major, p.base_cost_major) if level == Action.MAJOR else (p.gain_limited, p.base_cost_limited)
+        return (self.model.russia.ambition * gain
+                - (base + c.preparation_cost_per_week * prep_weeks) / sc.russia.risk_tolerance)
+
     def best_later_attack(self, week: int) -> float:
         """The discounted value of the best later start of a renewed armed attack (a window)."""
         c = self.model.scenario_config.campaigns
