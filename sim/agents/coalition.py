@@ -71,7 +71,7 @@ class Coalition:
         # Politics: resolve anchored on region, drifting.
         m = sc.members
         anchor = np.clip(m.resolve_mean + m.frontline_bonus * self.frontline
-                         + self.stream.normal(0.0, 0.05, n + 1), 0.0, 1.0)
+                         + self.stream.normal(0.0, m.resolve_spread, n + 1), 0.0, 1.0)
         anchor[self.us] = sc.united_states.resolve
         self.resolve_anchor = anchor
         self.resolve = anchor.copy()

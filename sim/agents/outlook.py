@@ -19,7 +19,6 @@ from sim.ladder import Action
 if TYPE_CHECKING:
     from sim.model import DeterrenceModel
 
-SNAPBACK_WINDOW_WEEKS = 26
 
 
 class Outlook:
@@ -80,7 +79,7 @@ class Outlook:
                   * p.punishment_weight * m.response_discount)
         snap = 0.0
         if m.commission.enabled and sc.sanctions.snapback != "none":
-            attributed = probes * seen * m.monitoring.accuracy * 0.5
+            attributed = probes * seen * m.monitoring.accuracy  # an upper reading: the vote is not counted
             p_snap = min(1.0, attributed / sc.sanctions.snapback_threshold) * m.sanctions.snapback_probability()
             snap = p_snap * m.sanctions.restorable(0) * sc.sanctions.cost_weight
         return (ru.ambition * p.gain_pressure * (1.0 - m.force.air_denial)
