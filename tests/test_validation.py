@@ -128,9 +128,12 @@ def test_quick_validation_reproduces_the_documented_verdicts(tmp_path: Path):
     results, meta = validate(True, tmp_path, workers=2, figures=True)
     seconds = time.perf_counter() - started
     verdicts = {r.pattern.id: r.passed for r in results}
+    # A range target (1, 3, 4) is judged only where 400 pairs decide it (the whole interval inside
+    # or outside the range); the interval rules (2, 5, 6) are decided by construction.
     changed = [f"pattern {r.pattern.id} ({r.pattern.name}): documented {'PASS' if DOCUMENTED_VERDICTS[r.pattern.id] else 'FAIL'}, "
                f"now {'PASS' if r.passed else 'FAIL'}; target {r.pattern.target}; measured {r.measured}"
-               for r in results if r.passed != DOCUMENTED_VERDICTS[r.pattern.id]]
+               for r in results if r.decided and r.passed != DOCUMENTED_VERDICTS[r.pattern.id]]
+    assert sum(r.decided for r in results) >= 5, [(r.pattern.id, r.measured) for r in results if not r.decided]
     assert not changed, "validation verdicts differ from docs/VALIDATION.md:\n" + "\n".join(changed)
     assert set(verdicts) == set(DOCUMENTED_VERDICTS)
     # 400 paired replicates of each of the eight scenarios, and it says so (issue 9).
