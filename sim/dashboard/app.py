@@ -1,12 +1,15 @@
 """The dashboard page (Solara): ``python -m sim dashboard`` or ``solara run sim/dashboard/app.py``.
 
 A lever, the seed or the reference changes -> both designs run for the whole
-horizon at once (about 20 ms each, cached) -> the week slider scrubs through the
-finished story, or plays it back. Tabs:
+horizon at once (about 40 ms each, cached) -> the week slider scrubs through the
+finished story (each week with its date), or plays it back. Tabs:
 
-* **Story**: the story charts (your design solid, the reference dashed, same seed),
-  what Russia did next to what monitoring saw, the coalition at the week shown,
-  the event log, the design card, a glossary and the clauses;
+* **Story**: the story charts (your design solid, the reference dashed, same seed):
+  Russia's ladder, believed resolve, the balance of strength, the force, sanctions and
+  members' resolve with the political events marked; the timeline of what Russia did
+  (its intent as a band) next to what monitoring saw (indicators, warnings); the
+  coalition at the week shown (legal status, responses, changes of government, US
+  roles), the force by nation, the event log, the design card, a glossary and the clauses;
 * **Commission's chain**: one row a violation, from the violation to the states'
   responses, with filters; Ukraine's violations and misattributions apart;
 * **Compare designs**: paired replicates of your design against the reference,
@@ -190,7 +193,7 @@ def Sidebar(state, seed, reference):
     if st.error:
         solara.Error(f"Not applied: {st.error} The story still shows your last valid design "
                      f"({applied.label}).", text=True, dense=True, outlined=True, classes=["config-error"])
-    solara.Text("A change applies at once: both designs are run for the whole horizon (about 20 ms each) "
+    solara.Text("A change applies at once: both designs are run for the whole horizon (about 40 ms each) "
                 "with the same seed. Scrub or play the weeks above the charts. Hover a lever for what it does.",
                 classes=["pg-notice"])
 

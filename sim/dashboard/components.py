@@ -26,6 +26,7 @@ CSS = """
 .pg-table td { padding: 3px 6px; border-bottom: 1px solid rgba(128,128,128,.25); vertical-align: top; }
 .pg-table td.num { text-align: right; white-space: nowrap; }
 .pg-small { font-size: 12px; opacity: .85; }
+.pg-date { font-size: 12px; white-space: nowrap; }
 .pg-scroll { max-height: 620px; overflow: auto; border: 1px solid rgba(128,128,128,.35); border-radius: 4px; }
 .clause-chip { display: inline-block; min-width: 1.7em; padding: 0 4px; border-radius: 4px; background: #1565c0;
   color: #fff; font-weight: 600; text-align: center; cursor: help; }
@@ -70,7 +71,7 @@ def clause_chip(clause: str, why: str = "") -> str:
         tip = f"{c.value} - {c.title}: {c.digest}"
     except ValueError:
         tip = clause
-    if why:
+    if why and why != clause and not tip.startswith(f"{clause} - {why}:"):  # only a reason the title does not give
         tip = f"{tip} (here: {why})"
     return f'<span class="clause-chip" title="{e(tip)}">{e(clause)}</span>'
 
@@ -118,7 +119,7 @@ def _log_rows(story: Story) -> list[tuple[int, str, str]]:
             why = f'<div class="pg-small">{e(r.why)}</div>' if (r.kind, r.clause) in CLAUSE_REASONS else ""
             out.append((int(r.week), r.lane,
                         f'<tr class="{tint}"><td class="num">{int(r.week)}</td>'
-                        f'<td class="pg-small" style="white-space:nowrap">{e(story.date_of(int(r.week)))}</td>'
+                        f'<td class="pg-date">{e(story.date_of(int(r.week)))}</td>'
                         f'<td>{e(r.who)}</td><td>{e(r.text)}{names}</td>'
                         f'<td>{clause_chip(r.clause, r.why)}{why}</td></tr>'))
         story.cache["log_rows"] = out
@@ -222,8 +223,8 @@ def tiles_html(members: Iterable[Member], week: int, us_roles: str | None = None
         if changes:
             what = "; ".join(f"week {w}: {text}" for w, text in changes)
             n = len(changes)
-            extra += (f'<div class="gov" title="{e(what)}">&#8635; {n} new government{"s" if n > 1 else ""}, '
-                      f'last week {changes[-1][0]}</div>')
+            extra += (f'<div class="gov" title="{e(what)}">&#8635; {n} new government{"s" if n > 1 else ""} '
+                      f'(latest: week {changes[-1][0]})</div>')
         if us_roles is not None and m.name == "United States":
             held = "none" if us_roles == "none" else ", ".join(r for r in us_roles.split("+") if r != "pledge")
             extra += f'<div class="gov us-roles" title="US roles held at week {week}">roles: {e(held or "none")}</div>'
