@@ -365,8 +365,12 @@ def test_new_event_kinds_and_step_columns_are_shown_generically():
     assert OTHER_LANE in timeline["yAxis"]["data"] and timeline["yAxis"]["data"][0] == INTENT_LANE
     assert {s["name"] for s in timeline["series"]} >= {KINDS["warning"].label, "Blockade"}
     bands = [x for x in timeline["series"] if x["type"] == "line" and x["data"]]
-    assert [(b["name"], b["data"][0]["value"][0], b["data"][1]["value"][0]) for b in bands] == [
-        (INTENTS["pressure"][0], 1, 2), (INTENTS["preparing"][0], 2, 3)]  # the weeks each intent held
+    assert [(b["name"], [d["value"][0] for d in b["data"]]) for b in bands] == [
+        (INTENTS["pressure"][0], [1, 2]), (INTENTS["preparing"][0], [2, 3])]  # the weeks each intent held
+    story.steps["russia_intent"] = ["pressure", "compliant", "pressure"]
+    story.cache.clear()
+    pressure = charts.timeline(story, 2, False)["series"][0]
+    assert pressure["data"][2] == charts.BREAK and len(pressure["data"]) == 5  # two campaigns: one line, broken
     json.dumps(timeline)
 
 

@@ -361,9 +361,12 @@ def bands(story: Story) -> list[tuple[str, str, str, int, int, str]]:
     return out
 
 
+BREAK = "-"  # ECharts: an empty point, where a line breaks
+
+
 def _band_series(story: Story, week: int) -> list[dict]:
-    """One thick line a segment, up to the week shown (same legend name per intent)."""
-    out = []
+    """One thick line per band (an intent, the warning), broken between its segments, up to the week shown."""
+    out: dict[str, dict] = {}
     for lane, name, colour, first, last, words in bands(story):
         if first > week:
             continue
@@ -371,12 +374,14 @@ def _band_series(story: Story, week: int) -> list[dict]:
         when = (f"week {first} ({story.date_of(first)})" if end == first else
                 f"weeks {first}-{end} ({story.date_of(first)} to {story.date_of(end)})")
         label = f"{when}: {words}" + (" (goes on)" if end < last else "")
-        out.append({"type": "line", "name": name, "data": [{"value": [first, lane], "name": label},
-                                                           {"value": [end + 1, lane], "name": label}],
-                    "symbol": "rect", "symbolSize": [2, 12], "showSymbol": True, "itemStyle": {"color": colour},
-                    "lineStyle": {"color": colour, "width": 11, "cap": "butt"}, "z": 1,
-                    "emphasis": {"disabled": True}})
-    return out
+        series = out.setdefault(name, {
+            "type": "line", "name": name, "data": [], "symbol": "rect", "symbolSize": [2, 12], "showSymbol": True,
+            "connectNulls": False, "itemStyle": {"color": colour},
+            "lineStyle": {"color": colour, "width": 11, "cap": "butt"}, "z": 1, "emphasis": {"disabled": True}})
+        if series["data"]:
+            series["data"].append(BREAK)
+        series["data"] += [{"value": [first, lane], "name": label}, {"value": [end + 1, lane], "name": label}]
+    return list(out.values())
 
 
 def timeline(a: Story, week: int, dark: bool) -> dict:

@@ -468,7 +468,8 @@ def test_glossary_and_clauses_on_the_page(page):
 MARKS_JS = """(sel) => { const c = document.querySelector(sel + ' .solara-echarts').__vue__.chart;
   return c.getOption().series.flatMap(s => ((s.markLine || {}).data || []).map(d => d.name).filter(n => n)); }"""
 NAMES_JS = """([sel, name]) => { const c = document.querySelector(sel + ' .solara-echarts').__vue__.chart;
-  return c.getOption().series.filter(s => s.name === name).flatMap(s => s.data.map(d => d.name)); }"""
+  return c.getOption().series.filter(s => s.name === name).flatMap(s => s.data.filter(d => d && d.name)
+    .map(d => d.name)); }"""
 
 
 def test_model_v2_what_russia_did_what_monitoring_saw_politics_sanctions_force(page):
@@ -483,8 +484,12 @@ def test_model_v2_what_russia_did_what_monitoring_saw_politics_sanctions_force(p
     lanes = timeline["yAxis"]["data"]
     assert lanes[:3] == [INTENT_LANE, "Russia did", "Monitoring saw"] and lanes[3] == WARNING_LANE
     # Russia's intent drawn as a band, segment by segment, where the run has it
-    drawn = sorted((s["name"], s["data"][0][0], s["data"][1][0]) for s in timeline["series"]
-                   if s["data"] and s["data"][0][1] == INTENT_LANE)
+    drawn = []  # (intent, first week, week after the last) of each segment; a segment's line breaks at '-'
+    for s in timeline["series"]:
+        points = [d for d in s["data"] if isinstance(d, list)]
+        if points and points[0][1] == INTENT_LANE:
+            drawn += [(s["name"], a[0], b[0]) for a, b in zip(points[::2], points[1::2])]
+    drawn.sort()
     assert drawn == sorted((name, first, last + 1) for lane, name, _, first, last, _ in charts.bands(story)
                            if lane == INTENT_LANE)
     assert INTENTS["preparing"][0] in {d[0] for d in drawn}
