@@ -429,7 +429,9 @@ def test_defect_10_log_wording(page):
         limited = story.chain[story.chain["level"] == "limited"]["violation_week"]
         return esc is not None and (limited < esc).any()
 
-    seed = next((s for s in range(300) if fits(run_story(paris, s))), None)
+    # Model v2 attacks rarely: seed 250 is the first that fits (checked first, so the search is quick;
+    # if the model changes, the search goes on through 0-299)
+    seed = next((s for s in (250, *range(300)) if fits(run_story(paris, s))), None)
     assert seed is not None, "no seed in 0-299 gives a limited offensive before a major attack"
     known_state(page, seed=seed)
     esc = run_story(paris, seed).escalation_week
