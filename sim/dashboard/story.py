@@ -9,7 +9,14 @@ the model for its whole horizon (milliseconds) and returns a :class:`Story`:
   clause id fits; member responses to one decision collapse into one row;
 * ``chain``   the commission's chain, one row a violation (or false alarm):
   violation -> detected -> attributed (or not, and why) -> decided -> responded;
-* ``members`` each state's legal status and responses, week by week (the tiles).
+* ``members`` each state's legal status (G0: ratified, pending, political, failed,
+  dropped, no pledge, as the model's ``ratification_status``), responses and changes of
+  government, week by week (the tiles);
+* ``force``   the Multinational Force by nation: troops, aircraft, ships, basing, exposure,
+  the week an attack struck its troops (G3).
+
+Dates: week ``w`` is shown with ``scenario.date_of(w)`` (the ceasefire date plus ``w`` weeks).
+Russia's intent and the warning in force are step columns (steps.csv), drawn as bands.
 
 The model's event log has no case ids, so the chain is rebuilt from the order of
 events: reports reach the commission and are decided first in, first out (one
@@ -68,6 +75,9 @@ GLOSSARY: dict[str, str] = {
                 "comes from the states' G4 responses.",
     "monitoring surge": "More monitors for some weeks: more violations are seen (G1).",
     "stockpile release": "Access to defence stockpiles after an attack: Ukraine's strength rises after a delay (G2).",
+    "week and date": "Week 0 is the ceasefire's entry into force (1 Jul 2026 in the shipped scenarios, an "
+                     "assumption); each week is shown with the date it starts, so an event dated 20 Jan 2029 "
+                     "falls in the week of 17 Jan 2029.",
     "reference design": "The design drawn dashed on the story charts and used as the baseline on the Compare page.",
     "seed": "Fixes the dice. Two designs run with the same seed meet the same luck (common random numbers).",
     # Model v2 mechanisms (issue 8)
