@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+from functools import lru_cache
 from typing import Any, Iterable
 
 import pandas as pd
@@ -65,6 +66,7 @@ RESPONSE_LETTERS = {"diplomacy": "D", "sanctions": "S", "intelligence": "I", "lo
 EVENT_LIMIT = 300
 
 
+@lru_cache(maxsize=512)
 def clause_chip(clause: str, why: str = "") -> str:
     try:
         c = Clause(clause)

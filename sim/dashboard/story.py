@@ -488,7 +488,11 @@ class Story:
 
     def date_of(self, week: int) -> str:
         """Calendar date of a week ('9 Sep 2026'): the ceasefire date plus ``week`` weeks."""
-        return day_text(self.scenario.date_of(int(week)))
+        dates = self.cache.get("dates")
+        if dates is None:  # every week's, once per run (the event log asks for hundreds)
+            dates = self.cache["dates"] = [day_text(self.scenario.date_of(w)) for w in range(self.horizon)]
+        week = int(week)
+        return dates[week] if 0 <= week < len(dates) else day_text(self.scenario.date_of(week))
 
     def intent_at(self, week: int) -> str:
         if "russia_intent" in self.steps.columns and week in self.steps.index:
