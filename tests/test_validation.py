@@ -133,7 +133,7 @@ def test_quick_validation_reproduces_the_documented_verdicts(tmp_path: Path):
     changed = [f"pattern {r.pattern.id} ({r.pattern.name}): documented {'PASS' if DOCUMENTED_VERDICTS[r.pattern.id] else 'FAIL'}, "
                f"now {'PASS' if r.passed else 'FAIL'}; target {r.pattern.target}; measured {r.measured}"
                for r in results if r.decided and r.passed != DOCUMENTED_VERDICTS[r.pattern.id]]
-    assert sum(r.decided for r in results) >= 5, [(r.pattern.id, r.measured) for r in results if not r.decided]
+    assert sum(r.decided for r in results) >= 4, [(r.pattern.id, r.measured) for r in results if not r.decided]
     assert not changed, "validation verdicts differ from docs/VALIDATION.md:\n" + "\n".join(changed)
     assert set(verdicts) == set(DOCUMENTED_VERDICTS)
     # 400 paired replicates of each of the eight scenarios, and it says so (issue 9).

@@ -266,7 +266,7 @@ def test_defect_3_counter_charts_log_and_tiles_agree_on_the_week(page):
     from sim.runner import simulate
 
     first = simulate(load_scenario("paris_declaration"), 0).events[0][0]
-    assert min(weeks) == first == 7  # Paris, seed 0: the first event (the force requested) is in week 7
+    assert min(weeks) == first  # the log starts at the run's first event
     assert "at week 10 (9 Sep 2026)" in page.locator(".tiles-card").inner_text()
 
 
@@ -434,15 +434,15 @@ def test_defect_10_log_wording(page):
     from sim.dashboard.story import run_story
 
     paris = load_scenario("paris_declaration")
-    def fits(story):  # a limited offensive, then a major attack
+    def fits(story):  # a limited offensive, then within 20 weeks a major attack (both in the log's window)
         esc = story.escalation_week
         limited = story.chain[story.chain["level"] == "limited"]["violation_week"]
-        return esc is not None and (limited < esc).any()
+        return esc is not None and ((limited < esc) & (limited >= esc - 20)).any()
 
-    # Model v2 attacks rarely: seed 250 is the first that fits (checked first, so the search is quick;
-    # if the model changes, the search goes on through 0-299)
-    seed = next((s for s in (250, *range(300)) if fits(run_story(paris, s))), None)
-    assert seed is not None, "no seed in 0-299 gives a limited offensive before a major attack"
+    # Model v2 attacks rarely: seed 371 is the first that fits (checked first, so the search is quick;
+    # if the model changes, the search goes on through 0-1499)
+    seed = next((s for s in (371, *range(1500)) if fits(run_story(paris, s))), None)
+    assert seed is not None, "no seed in 0-1499 gives a limited offensive shortly before a major attack"
     known_state(page, seed=seed)
     esc = run_story(paris, seed).escalation_week
     scrub_to(page, esc + 12)  # the log shows the newest events first: go to just after the attack
@@ -490,8 +490,9 @@ def test_model_v2_what_russia_did_what_monitoring_saw_politics_sanctions_force(p
     from sim.dashboard.controls import build_design, default_controls
     from sim.dashboard.story import INTENT_LANE, INTENTS, WARNING_LANE, run_story
 
-    known_state(page)
-    story = run_story(load_scenario("paris_declaration"), 0)
+    seed = 1  # Paris: a limited offensive prepared and launched in 2027, a snapback, a new French government
+    known_state(page, seed=seed)
+    story = run_story(load_scenario("paris_declaration"), seed)
     timeline = chart(page, "timeline")
     lanes = timeline["yAxis"]["data"]
     assert lanes[:3] == [INTENT_LANE, "Russia did", "Monitoring saw"] and lanes[3] == WARNING_LANE
@@ -506,7 +507,8 @@ def test_model_v2_what_russia_did_what_monitoring_saw_politics_sanctions_force(p
                            if lane == INTENT_LANE)
     assert INTENTS["preparing"][0] in {d[0] for d in drawn}
     tips = page.evaluate(NAMES_JS, [".chart-timeline", INTENTS["preparing"][0]])
-    assert any("preparing a limited offensive → launched" in t and "2027" in t for t in tips), tips
+    assert any("preparing a limited offensive → launched" in t and re.search(r"\(\d{1,2} [A-Z][a-z]{2} 20\d\d", t)
+               for t in tips), tips
     ev = story.events
     for kind, label in (("indicator_detected", "Indicator detected"), ("warning", "Warning")):
         xs = sorted(x for x, _ in series(page, "timeline", label))
@@ -550,7 +552,7 @@ def test_model_v2_what_russia_did_what_monitoring_saw_politics_sanctions_force(p
     page.wait_for_function(f"() => {LADDER}.title[0].subtext.includes('Warning measures (G1): off')", timeout=WAIT_MS)
     off, _ = build_design("paris_declaration", {**default_controls(), "us_role": "with US bilateral guarantee",
                                                 "warning_measures": "off"})
-    quiet = run_story(off.scenario, 0).events
+    quiet = run_story(off.scenario, seed).events
     assert len(series(page, "timeline", "Warning measure")) == (quiet["kind"] == "warning_measure").sum() \
         < (ev["kind"] == "warning_measure").sum()  # only Ukraine's readiness is left
     page.locator(".reset-levers").click()
