@@ -20,9 +20,10 @@ from typing import Any
 
 import pandas as pd
 
+from sim.config import EXPERIMENTS_DIR
 from sim.validation import patterns as P
 
-EXPERIMENT = Path(__file__).resolve().parents[2] / "experiments" / "validation.yaml"
+EXPERIMENT = Path(EXPERIMENTS_DIR) / "validation.yaml"
 # --quick runs this too: pattern 6's close pair needs more pairs than the other patterns.
 CLOSE_PAIR_EXPERIMENT = EXPERIMENT.with_name("validation_close_pair.yaml")
 QUICK_REPLICATES = 400  # --quick: replicates 0..399 of every scenario (the full run: the file's count)
@@ -113,6 +114,7 @@ def validate_model(args: argparse.Namespace) -> int:
     from sim.experiments.commands import default_workers
     from sim.outfolder import staged
     from sim.outputs import write_manifest
+    from sim.provenance import package_info
     from sim.validation import report
 
     out = Path(args.out) if args.out is not None else Path("results") / "validation"
@@ -134,7 +136,10 @@ def validate_model(args: argparse.Namespace) -> int:
                 "command": "validate-model", "mode": meta["mode"], "files": sorted(
                     p.name + ("/" if p.is_dir() else "") for p in work.iterdir()),
                 "replicates_by_scenario": meta["replicates_by_scenario"], "runs": meta["runs"],
-                "git_commit": meta["git_commit"], "seconds": round(meta["seconds"], 1)})
+                "package": package_info(), "git_commit": meta["git_commit"],
+                "seconds": round(meta["seconds"], 1),
+                "inputs": {"experiment": exp.inputs,
+                           **({"close_pair_experiment": close.inputs} if args.quick else {})}})
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
