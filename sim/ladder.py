@@ -15,9 +15,10 @@ class Action(IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return _LABELS[self]
 
 
+_LABELS = {a: a.name.lower() for a in Action}  # a dict lookup: labels are read in every event
 LEVEL_NAMES: tuple[str, ...] = tuple(a.label for a in Action)
 VIOLATION_LEVELS: tuple[str, ...] = LEVEL_NAMES[1:]
 VIOLATIONS: tuple[Action, ...] = (Action.PROBE, Action.LIMITED, Action.MAJOR)

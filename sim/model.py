@@ -29,8 +29,13 @@ from sim.agents import (
 from sim.agents.coalition import Coalition
 from sim.agents.monitoring import Decision, Outcome
 from sim.agents.outlook import Outlook
+<<<<<<< HEAD
 from sim.agents.sanctions import SNAPBACK_WINDOW_WEEKS, SanctionsRegime
 from sim.config import Scenario, data_file_path
+=======
+from sim.agents.sanctions import SanctionsRegime
+from sim.config import SCENARIOS_DIR, Scenario
+>>>>>>> main
 from sim.config.overrides import scenario_from_kwargs
 from sim.data import read_elections, read_force_contributions, read_members
 from sim.events import EventLog
@@ -115,8 +120,9 @@ class DeterrenceModel(mesa.Model):
         self.pending_decisions += outcome.decisions
         self.learning_queue.extend((w, lvl, 0.0) for w, lvl in outcome.unanswered)
         responses.respond(self, week)                        # 5. members respond (G4), sanctions
+        sc_sanctions = self.scenario_config.sanctions
         self.sanctions.week(week, self.war.at_war,
-                            self.commission.attributed_to_russia_within(week, SNAPBACK_WINDOW_WEEKS),
+                            self.commission.attributed_to_russia_within(week, sc_sanctions.snapback_window_weeks),
                             moves.launched_war)
         self.learn(week)                                     # 6. Russia updates its beliefs
         self.ukraine.evolve(week, self.war.at_war)           # 7. Ukraine's forces (P1, G2, G5)

@@ -33,7 +33,11 @@ def planted(tmp_path_factory) -> Path:
     design = pd.DataFrame({"design_point": range(n), "label": [f"lhs {i}" for i in range(n)],
                            "scenario": "paris_declaration", "a": a.round(6), "b": b.round(6), "cat": cat})
     design.to_csv(folder / "design_points.csv", index=False)
-    runs = design.drop(columns="label").assign(replicate=0, escalated=escalated)
+    runs = design.drop(columns="label").assign(replicate=0, escalated=escalated, horizon_weeks=260,
+                                               survival_weeks=np.where(escalated, 100, 260))
+    for col in ("violations_probe", "violations_limited", "violations_major", "ukraine_violations", "detected",
+                "false_alarms", "attributed_correctly", "misattributed"):
+        runs[col] = 0  # columns every runs.csv has (the reader checks them); PRIM does not use them
     runs.insert(0, "run_id", runs["design_point"] * 100_000)
     runs.to_csv(folder / "runs.csv", index=False)
     (folder / "manifest.json").write_text(json.dumps({"design": "lhs", "levers": ["cat"],

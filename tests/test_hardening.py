@@ -368,7 +368,7 @@ DATA_CASES = {
                        ["defence_spending_usd_bn", "not a number", "'lots'"], True),
     "empty_cell": (lambda p: _edit(p, "Germany,DEU,europe,0,0,88.5", "Germany,DEU,europe,0,0,"),
                    ["defence_spending_usd_bn", "empty cell"], True),
-    "negative_lag": (lambda p: _edit(p, ",1,1,1,26\n", ",1,1,1,-26\n"),
+    "negative_lag": (lambda p: _edit(p, ",81.8,3644,26,", ",81.8,3644,-26,"),
                      ["ratification_lag_weeks", "out of range", "'-26'"], True),
     "unterminated_quote": (lambda p: _edit(p, "France,FRA", '"France,FRA'), ["quote", "never closed"], True),
     "binary": (lambda p: p.write_bytes(b"\x00\x01\x02PK"), ["binary"], False),
@@ -401,10 +401,11 @@ def test_data_file_error_names_the_key_that_pointed_there(library, tmp_path, cap
 
 
 def test_read_members_delegates_to_the_spec(tmp_path):
-    from sim.agents.coalition import read_members
+    from sim.data import read_members
     from sim.config.datafiles import MEMBERS, read_table
 
     shipped = scenarios.SCENARIOS_DIR / "coalition_members.csv"
+    read_members.cache_clear()
     table = read_members(shipped)
     assert list(table.columns) == [c.name for c in MEMBERS.columns] and len(table) == 35
     assert table["borders_russia"].dtype == bool and table["gdp_usd_bn"].dtype == "float64"

@@ -71,7 +71,7 @@ class Coalition:
         # Politics: resolve anchored on region, drifting.
         m = sc.members
         anchor = np.clip(m.resolve_mean + m.frontline_bonus * self.frontline
-                         + self.stream.normal(0.0, 0.05, n + 1), 0.0, 1.0)
+                         + self.stream.normal(0.0, m.resolve_spread, n + 1), 0.0, 1.0)
         anchor[self.us] = sc.united_states.resolve
         self.resolve_anchor = anchor
         self.resolve = anchor.copy()
@@ -185,7 +185,7 @@ class Coalition:
         """
         changed = False
         if self._advance_ratification(week):
-            self.refresh_pledges()
+            self._refresh_binding()
         for _, i, office, p, shift, day in self.election_weeks.get(week, ()):
             changed |= self._election(week, i, office, p, shift, day)
         if changed:
@@ -273,6 +273,13 @@ class Coalition:
         if not hasattr(self, "structural_credibility"):
             self.assess()  # later, Russia re-reads at its own decision points
 
+    def _refresh_binding(self) -> None:
+        """Legal status changed (a ratification): only the binding rows of the reading change."""
+        offsets, weights, _, starts, levels, is_major, is_military = self.assessment
+        rows = [self.binding(lvl) for lvl in levels for _ in self.level_types[lvl]]
+        binding = np.array(rows, dtype=float) if rows else np.zeros((0, self.n_members + 1))
+        self.assessment = (offsets, weights, binding, starts, levels, is_major, is_military)
+
     def binding(self, level: Action) -> np.ndarray:
         """States whose commitment legally binds them at this level (G0 + G4)."""
         if not self.model.scenario_config.commitments.binding or level not in self.binding_levels:
@@ -350,21 +357,26 @@ class Coalition:
         if major is None:
             self.sensitivity = self._no_sensitivity
             return
-        b, w, pf, pbf, pm = binding[major], weights[major], p_free[major], p_bound_free[major], p[major]
+        self.acting_major = float(acting[major].sum())
+        r = self._military_row
+        self.acting_military = float(acting[major][r]) if r is not None else 0.0
+        self._major_state = (binding[major], weights[major], p_free[major], p_bound_free[major], p[major], auto, noise)
+        self.sensitivity = None  # computed when a projection needs it
+
+    def _sensitivities(self) -> dict[str, np.ndarray]:
+        """First-order sensitivities of the major level's acting power to resolve, binding, pledges."""
+        b, w, pf, pbf, pm, auto, noise = self._major_state
         free = 1.0 - b
         grad = w * (b * ((1.0 - auto) / noise) * pbf * (1.0 - pbf) + free * (pf * (1.0 - pf) / noise))
-
         gain = w * ((auto + (1.0 - auto) * pbf) - pf) * free
         loss = w * pm * free
         s = {"g": grad.sum(0), "h": gain.sum(0), "k": loss.sum(0)}
-        self.acting_major = float(acting[major].sum())
         r = self._military_row
         if r is not None:
             s["gm"], s["hm"], s["km"] = grad[r], gain[r], loss[r]
-            self.acting_military = float(acting[major][r])
         else:
             s["gm"] = s["hm"] = s["km"] = self._zeros
-        self.sensitivity = s
+        return s
 
     def _prepare_projection(self, week: int) -> None:
         """Sensitivities times scheduled political time, once per reading (cheap lookups after)."""
@@ -372,6 +384,8 @@ class Coalition:
         last = self.projection_weeks
         start = min(week, last - 1)
         stop = min(last, start + sc.campaigns.lookahead_weeks + sc.campaigns.preparation_weeks_major + 1)
+        if self.sensitivity is None:
+            self.sensitivity = self._sensitivities()
         s = self.sensitivity
         shift = self.expected_shift[:, start:stop]
         drop = self.expected_drop[:, start:stop]
@@ -477,7 +491,7 @@ class Coalition:
             self._noise_start, self._noise_until = week, week + 52
         resolve, anchor = self.resolve, self.resolve_anchor
         resolve += m.resolve_reversion * (anchor - resolve) + m.resolve_drift * self._noise[week - self._noise_start]
-        np.clip(resolve, 0.0, 1.0, out=resolve)
+        np.minimum(np.maximum(resolve, 0.0, out=resolve), 1.0, out=resolve)
         if m.fatigue_per_year > 0.0:
             anchor -= m.fatigue_per_year / 52.0
             np.maximum(anchor, 0.0, out=anchor)

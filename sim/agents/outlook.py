@@ -19,7 +19,6 @@ from sim.ladder import Action
 if TYPE_CHECKING:
     from sim.model import DeterrenceModel
 
-SNAPBACK_WINDOW_WEEKS = 26
 
 
 class Outlook:
@@ -80,7 +79,7 @@ class Outlook:
                   * p.punishment_weight * m.response_discount)
         snap = 0.0
         if m.commission.enabled and sc.sanctions.snapback != "none":
-            attributed = probes * seen * m.monitoring.accuracy * 0.5
+            attributed = probes * seen * m.monitoring.accuracy  # an upper reading: the vote is not counted
             p_snap = min(1.0, attributed / sc.sanctions.snapback_threshold) * m.sanctions.snapback_probability()
             snap = p_snap * m.sanctions.restorable(0) * sc.sanctions.cost_weight
         return (ru.ambition * p.gain_pressure * (1.0 - m.force.air_denial)
@@ -134,6 +133,18 @@ class Outlook:
         return (gain * contest(effective, d, p.contest_exponent)
                 - (p.base_cost_limited + c.preparation_cost_per_week * to_pay + 0.5 * p.combat_cost * d / strength
                    + punish + snap * snap_share + warned_cost) / rt)
+
+    def attack_upper_bound(self, level: Action, prep_weeks: int) -> float:
+        """An upper bound on ``attack_value``: the gain of a sure success less the certain costs.
+
+        Every other term (combat, punishment, snapback, warning costs, denial, the contest)
+        can only lower the value.
+        """
+        sc = self.model.scenario_config
+        p, c = sc.payoffs, sc.campaigns
+        gain, base = (p.gain_major, p.base_cost_major) if level == Action.MAJOR else (p.gain_limited, p.base_cost_limited)
+        return (self.model.russia.ambition * gain
+                - (base + c.preparation_cost_per_week * prep_weeks) / sc.russia.risk_tolerance)
 
     def best_later_attack(self, week: int) -> float:
         """The discounted value of the best later start of a renewed armed attack (a window)."""

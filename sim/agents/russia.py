@@ -111,8 +111,7 @@ class Russia(mesa.Agent):
         # Noisy reading of the coalition's structural credibility (refreshed at assessments).
         self.reading_noise = {lvl: 0.0 for lvl in LEVELS}
         self.readings = dict(model.coalition.structural_credibility)
-        self.utilities: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)
-        self.probabilities: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0)
+        self.utilities: tuple[float | None, ...] = (0.0, 0.0, None, None)  # None: not worth projecting
         self.window_value = 0.0  # value of waiting for a later attack (continuation)
         self.window_until = 0
         self.world_changed = False  # a triggering event: the window is re-computed at once
@@ -201,18 +200,30 @@ class Russia(mesa.Agent):
 
     # --- decision points -----------------------------------------------------------
     def _assess(self, week: int) -> None:
-        """The periodic assessment: comply, pressure, or prepare an offensive."""
+        """The periodic assessment: comply, pressure, or prepare an offensive.
+
+        A random-utility choice (the logit): each option's value plus a Gumbel shock, the best
+        wins. An offensive's exact value is costly to project, so it is computed only when an
+        upper bound on it (the gain if it surely succeeds, less its certain costs) plus its
+        shock could still win: the choice is the same as computing every value.
+        """
         c = self.model.scenario_config.campaigns
         self.next_assessment = week + c.assessment_interval_weeks
         self._reassess_reading()
         outlook = self.model.outlook
+        shock = self._shocks(4)
         wait = self._window(week)
-        u = (outlook.comply_value() + wait,
-             outlook.pressure_value() + wait,
-             outlook.attack_value(Action.LIMITED, c.preparation_weeks_limited, prepared=0) + wait,
-             outlook.attack_value(Action.MAJOR, c.preparation_weeks_major, prepared=0))
-        choice = Option(self._choose(u))
-        self.utilities = u
+        u = [outlook.comply_value() + wait, outlook.pressure_value() + wait, None, None]
+        best = max(u[0] + shock[0], u[1] + shock[1])
+        for i, level, weeks, extra in ((2, Action.LIMITED, c.preparation_weeks_limited, wait),
+                                       (3, Action.MAJOR, c.preparation_weeks_major, 0.0)):
+            if outlook.attack_upper_bound(level, weeks) + extra + shock[i] > best:
+                u[i] = outlook.attack_value(level, weeks, prepared=0) + extra
+                best = max(best, u[i] + shock[i])
+        scores = [v + e if v is not None else -math.inf for v, e in zip(u, shock)]
+        choice = Option(scores.index(max(scores)))
+        self.motive = float(shock[choice] - shock[0])
+        self.utilities = tuple(u)
         if choice == Option.PRESSURE and self.intent != Intent.PRESSURE:
             self._start(week, Intent.PRESSURE, None, max(1, int(round(self.stream.exponential(c.pressure_weeks)))))
         elif choice == Option.COMPLY and self.intent == Intent.PRESSURE:
@@ -257,30 +268,23 @@ class Russia(mesa.Agent):
         self._to_compliance(week)
 
     def _window(self, week: int) -> float:
-        """Value of waiting for a later attack; re-computed quarterly or when the world changes."""
+        """Value of waiting for a later attack; re-computed quarterly or when the world changes.
+
+        Zero without projecting when even a sure success would not pay (the upper bound).
+        """
         if week >= self.window_until or self.world_changed:
-            self.window_value = max(0.0, self.model.outlook.best_later_attack(week))
+            outlook = self.model.outlook
+            weeks = self.model.scenario_config.campaigns.preparation_weeks_major
+            self.window_value = (max(0.0, outlook.best_later_attack(week))
+                                 if outlook.attack_upper_bound(Action.MAJOR, weeks) > 0.0 else 0.0)
             self.window_until = week + WINDOW_REFRESH_WEEKS
             self.world_changed = False
         return self.window_value
 
-    def _choose(self, utilities: tuple[float, ...]) -> int:
-        """Quantal response as a random-utility choice: each option gets a Gumbel shock.
-
-        The winner's shock over compliance's is kept as the campaign's private motive, so a
-        campaign is followed through unless the world turns against it (then go/no-go and
-        abort compare updated values plus the same motive, not a fresh draw).
-        """
+    def _shocks(self, n: int) -> list[float]:
+        """Gumbel shocks of a random-utility choice, scaled by 1/rationality (the logit)."""
         lam = self.model.scenario_config.russia.rationality
-        shocks = -np.log(-np.log(self.stream.random(len(utilities)))) / lam
-        scores = [u + e for u, e in zip(utilities, shocks)]
-        choice = int(np.argmax(scores))
-        top = max(utilities)
-        weights = [math.exp(lam * (u - top)) for u in utilities]
-        total = sum(weights)
-        self.probabilities = tuple(w / total for w in weights)
-        self.motive = float(shocks[choice] - shocks[0])
-        return choice
+        return [-math.log(-math.log(u)) / lam for u in self.stream.random(n)]
 
     def _follow_through(self, value: float, alternative: float) -> bool:
         """Go on with the campaign if its updated value, with the motive that started it, still wins."""

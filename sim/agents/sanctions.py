@@ -2,9 +2,9 @@
 snapback on attributed violations, and the G4 "additional sanctions" of the responses.
 
 Relief proceeds while Russia complies; when the commission attributes enough Russian
-violations within 26 weeks (or at a renewed armed attack) the relieved sanctions snap
+violations within snapback_window_weeks (or at a renewed armed attack) the relieved sanctions snap
 back, automatically or after a vote, as the scenario's rule says (the 2015 Iran
-agreement's snapback is the template). Relief then pauses for a year.
+agreement's snapback is the template). Relief then pauses (relief_pause_weeks).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from sim.ladder import Action
 if TYPE_CHECKING:
     from sim.model import DeterrenceModel
 
-SNAPBACK_WINDOW_WEEKS = 26  # the count of attributed violations runs over half a year
-RELIEF_PAUSE_WEEKS = 52  # after a snapback, relief resumes only after a year
 
 
 class SanctionsRegime:
@@ -69,12 +67,12 @@ class SanctionsRegime:
                         f"({self.ceasefire_level * self.relieved:.2f}) restored; relief paused for a year")
                 self.relieved = 0.0
                 self.snapbacks += 1
-                self.paused_until = week + RELIEF_PAUSE_WEEKS
+                self.paused_until = week + s.relief_pause_weeks
                 return
             if s.snapback == "commission_vote":
                 log.add(week, "sanctions", "SpecialCommission", "", Clause.G4,
                         "snapback vote fails: relieved sanctions stay lifted")
-                self.paused_until = week + RELIEF_PAUSE_WEEKS // 4
+                self.paused_until = week + s.relief_pause_weeks // 4
         if at_war or week < self.paused_until or s.relief_per_year <= 0.0 or self.relieved >= 1.0:
             return
         before = int(self.relieved * 4)

@@ -456,6 +456,10 @@ class Sanctions(Section):
     snapback_threshold: int = lever(
         3, Clause.G4, "attributed violations",
         "Russian violations attributed within 26 weeks that trigger snapback.", ge=1, le=50)
+    snapback_window_weeks: int = lever(
+        26, Clause.G4, "weeks", "Window over which attributed violations count towards snapback.", ge=1, le=260)
+    relief_pause_weeks: int = lever(
+        52, A, "weeks", "After a snapback, relief resumes only after this long.", ge=0, le=520)
     decay_per_week: float = constant(
         0.01, A, "per week", "Erosion of additional sanctions as they are evaded.", ge=0.0, le=0.5)
     cost_weight: float = constant(
@@ -516,6 +520,8 @@ class Members(Section):
         "change of government's shift in resolve (sources in the file).", initial_only=True)
     resolve_mean: float = uncertainty(0.5, A, "0-1", "Mean initial resolve.", ge=0.0, le=1.0,
                                       initial_only=True)
+    resolve_spread: float = uncertainty(
+        0.05, A, "sd", "Spread of members' initial resolve around the mean.", ge=0.0, le=0.5, initial_only=True)
     frontline_bonus: float = uncertainty(
         0.2, A, "0-1", "Extra resolve of members bordering Russia or Belarus.", ge=0.0, le=1.0,
         initial_only=True)
@@ -561,7 +567,7 @@ class Payoffs(Section):
     base_cost_pressure: float = constant(
         2.8, A, "utility", "Intrinsic cost of a pressure campaign.", ge=0.0, le=50.0)
     base_cost_limited: float = constant(5.8, A, "utility", "Intrinsic cost of a limited offensive.", ge=0.0, le=50.0)
-    base_cost_major: float = constant(7.3, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0)
+    base_cost_major: float = constant(7.5, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0)
     combat_cost: float = constant(
         0.5, Clause.P1, "utility per defence/strength", "Cost of fighting a stronger defender.",
         ge=0.0, le=50.0)

@@ -24,7 +24,9 @@ from sim.config import EXPERIMENTS_DIR
 from sim.validation import patterns as P
 
 EXPERIMENT = Path(EXPERIMENTS_DIR) / "validation.yaml"
-# --quick runs this too: pattern 6's close pair needs more pairs than the other patterns.
+# Model v1 ran this in --quick too (pattern 6's close pair, decided from 2,200 pairs). Under Model v2
+# the pair differs by about 0.2 points and no affordable sample decides it, so --quick judges every
+# pair on the same 400 replicates; the file stays for a sweep of the pair alone.
 CLOSE_PAIR_EXPERIMENT = EXPERIMENT.with_name("validation_close_pair.yaml")
 QUICK_REPLICATES = 400  # --quick: replicates 0..399 of every scenario (the full run: the file's count)
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
@@ -103,9 +105,6 @@ def validate(quick: bool, out: Path, workers: int, *, figures: bool = True,
     runs_dir = out / "runs"
     seconds = run(exp, runs_dir, workers)
     runs = pd.read_csv(runs_dir / "runs.csv")
-    if quick:
-        runs, extra = with_close_pair(runs, out, workers)
-        seconds += extra
     meta = _meta(exp, quick, runs, seconds, f"process pool ({workers} workers)", command)
     return judge(runs, out, meta, figures=figures), meta
 
@@ -122,11 +121,7 @@ def validate_model(args: argparse.Namespace) -> int:
     command = "python -m sim validate-model" + (" --quick" if args.quick else "") + \
               (f" --out {args.out}" if args.out is not None else "")
     exp = load(args.quick)
-    extra = ""
-    if args.quick:
-        close = load(False, CLOSE_PAIR_EXPERIMENT)
-        extra = f" (and {close.rule.initial} for {' and '.join(P.CLOSE_PAIR)})"
-    print(f"validate-model: {len(exp.points)} scenarios x {exp.rule.initial} paired replicates{extra} on {workers} "
+    print(f"validate-model: {len(exp.points)} scenarios x {exp.rule.initial} paired replicates on {workers} "
           f"worker(s) -> {out}/", file=sys.stderr)
     try:
         # Written beside --out and moved in place at the end: a kill leaves the old result or the new.
@@ -137,9 +132,7 @@ def validate_model(args: argparse.Namespace) -> int:
                     p.name + ("/" if p.is_dir() else "") for p in work.iterdir()),
                 "replicates_by_scenario": meta["replicates_by_scenario"], "runs": meta["runs"],
                 "package": package_info(), "git_commit": meta["git_commit"],
-                "seconds": round(meta["seconds"], 1),
-                "inputs": {"experiment": exp.inputs,
-                           **({"close_pair_experiment": close.inputs} if args.quick else {})}})
+                "seconds": round(meta["seconds"], 1), "inputs": exp.inputs})
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -19,9 +19,9 @@ Decision rules (docs/VALIDATION.md repeats them):
    paired-bootstrap 95% interval above 0.
 6. Ordering: for each adjacent pair, the Newcombe paired 95% interval of the difference
    in P(escalation) lies above 0 for '>' and does not lie below 0 for '>=' (upper bound
-   >= 0). political_only > paris_declaration differ in about 1% of the pairs, so
-   ``--quick`` judges that pair on 2,500 pairs (experiments/validation_close_pair.yaml)
-   and every other pattern on 400; the rule is the same strict one in both modes.
+   >= 0). Under Model v2 political_only and paris_declaration differ by a fraction of a
+   point, so ``--quick`` judges every pair on the same 400 replicates (the full run on 3,000);
+   the rule is the same strict one in both modes.
 
 For a range target (1, 3, 4) the verdict uses the point estimate; the 95% interval is
 reported, and the pattern is *decided* when the whole interval lies inside the range
@@ -49,7 +49,7 @@ VARIANTS: dict[str, str] = {  # scenario name -> mechanism switched on, alone
 ORDER: tuple[str, ...] = ("budapest_memorandum", "minsk_analogue", "political_only", "paris_declaration",
                           "article5_like")
 RELATIONS: tuple[str, ...] = (">=", ">", ">", ">")
-CLOSE_PAIR = ("political_only", "paris_declaration")  # needs many pairs: --quick runs more of them
+CLOSE_PAIR = ("political_only", "paris_declaration")  # the pair that needs the most runs to decide
 HORIZON_WEEKS = 260
 
 BASE_RATE_TARGET = (0.40, 0.50)
@@ -266,9 +266,7 @@ PATTERNS: tuple[Pattern, ...] = (
             "agreements (2015-2022); Article 5 as the upper bound.",
             "budapest >= minsk > political_only > paris > article5",
             "'>': the Newcombe paired 95% interval of the difference is above 0; '>=': its upper bound is >= 0",
-            ordering,
-            quick_rule="political_only > paris_declaration judged on 2500 pairs "
-                       "(experiments/validation_close_pair.yaml), the others on 400"),
+            ordering),
 )
 
 
