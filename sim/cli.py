@@ -349,17 +349,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _is_experiment(path: Path) -> bool:
     """Experiment files live in experiments/ or declare a design or replications."""
-    if path.parent.name == "experiments":
-        return True
-    try:
-        if not path.is_file():
-            return False
-        with path.open("rb") as f:
-            head = f.read(65536).decode("utf-8", errors="replace")
-    except (OSError, ValueError):
-        return False
-    return any(line.split(":")[0].strip() in ("replications", "design", "levers", "uncertainties")
-               for line in head.splitlines() if line and not line.startswith((" ", "#", "\t")))
+    from sim.config.scenarios import declares_experiment
+
+    return path.parent.name == "experiments" or declares_experiment(path)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:

@@ -29,13 +29,8 @@ from sim.agents import (
 from sim.agents.coalition import Coalition
 from sim.agents.monitoring import Decision, Outcome
 from sim.agents.outlook import Outlook
-<<<<<<< HEAD
-from sim.agents.sanctions import SNAPBACK_WINDOW_WEEKS, SanctionsRegime
-from sim.config import Scenario, data_file_path
-=======
 from sim.agents.sanctions import SanctionsRegime
-from sim.config import SCENARIOS_DIR, Scenario
->>>>>>> main
+from sim.config import Scenario, data_file_path
 from sim.config.overrides import scenario_from_kwargs
 from sim.data import read_elections, read_force_contributions, read_members
 from sim.events import EventLog

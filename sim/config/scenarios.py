@@ -84,6 +84,33 @@ def study_experiments() -> dict[str, Path]:
     return _listing(study_subfolder("experiments"))
 
 
+EXPERIMENT_KEYS = ("replications", "design", "levers", "uncertainties")
+
+
+def declares_experiment(path: Path) -> bool:
+    """Whether a YAML file declares an experiment (a top-level design, levers or replications key)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(65536).decode("utf-8", errors="replace")
+    except (OSError, ValueError):
+        return False
+    return any(line.split(":")[0].strip() in EXPERIMENT_KEYS
+               for line in head.splitlines() if line and not line.startswith((" ", "#", "\t")))
+
+
+def _nested_experiments(folder: Path | None) -> dict[str, Path]:
+    """Experiments one folder down (experiments/questions/*.yaml), by the path to type:
+    ``experiments/questions/force.yaml`` (found in the study, then the library, from any folder)."""
+    if folder is None:
+        return {}
+    try:
+        files = sorted(folder.glob("*/*.yaml"))
+    except OSError:
+        return {}
+    return {f"experiments/{p.relative_to(folder).as_posix()}": p for p in files
+            if _is_file(p) and declares_experiment(p)}
+
+
 @dataclass(frozen=True)
 class Entry:
     """A named scenario or experiment: the file a name resolves to, and where it comes from."""
@@ -96,8 +123,11 @@ class Entry:
 
 def catalogue(kind: str = "scenarios") -> list[Entry]:
     """Every name that resolves (``scenarios`` or ``experiments``): the study's first, then the shipped."""
-    shipped, own = ((shipped_scenarios(), study_scenarios()) if kind == "scenarios"
-                    else (shipped_experiments(), study_experiments()))
+    if kind == "scenarios":
+        shipped, own = shipped_scenarios(), study_scenarios()
+    else:
+        shipped = {**shipped_experiments(), **_nested_experiments(Path(EXPERIMENTS_DIR))}
+        own = {**study_experiments(), **_nested_experiments(study_subfolder("experiments"))}
     out = [Entry(n, p, "study", shipped[n] if n in shipped and not same_file(p, shipped[n]) else None)
            for n, p in own.items()]
     out += [Entry(n, p, "shipped") for n, p in shipped.items() if n not in own or same_file(own[n], p)]
