@@ -224,13 +224,17 @@ def resolve_scenario_path(ref: str | Path, relative_to: Path | None = None, key:
         study = study_subfolder("scenarios")
         candidates = [relative_to.parent / f"{text}.yaml" if relative_to is not None else Path(text),
                       *([study / f"{text}.yaml"] if study is not None else []), shipped]
+        itself = None
         for c in candidates:
             if relative_to is not None and same_file(c, relative_to):
-                continue  # a file never extends itself: the next one of that name
+                itself = c  # a file does not extend itself: the next one of that name
+                continue
             if _is_file(c):
                 if c is not shipped:
                     _shadow("scenario", text, c, shipped)
                 return c
+        if itself is not None:
+            return itself  # no other: reported as a cycle
         if relative_to is None and _is_dir(Path(text)):
             raise fail("is a folder, not a scenario file")
         hint = "" if study is not None or did_you_mean(text, names) else \
