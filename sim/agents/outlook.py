@@ -42,10 +42,14 @@ class Outlook:
         rate = w.indicators_per_week_major if level == Action.MAJOR else w.indicators_per_week_limited
         p = mon.p_indicator
         withdraw = self._us_withdrawal(weeks_ahead)
-        if withdraw > 0.0 and m.united_states.shares_intelligence:
-            p = (1.0 - withdraw) * p + withdraw * mon.indicator_detection(
-                mon.base_coverage * (0.5 if m.united_states.leads_monitoring else 1.0),
-                mon.intelligence_picture * (1.0 - m.scenario_config.united_states.intelligence_weight))
+        if withdraw > 0.0:  # the roles a new administration would take away
+            sc = m.scenario_config
+            lead = sc.monitoring.us_lead_share if m.united_states.leads_monitoring else 0.0
+            intel = sc.united_states.intelligence_weight if m.united_states.shares_intelligence else 0.0
+            without = mon.indicator_detection(mon.base_coverage * (1.0 - lead),
+                                              sc.cooperation.intelligence_sharing * (1.0 - sc.united_states.intelligence_weight)
+                                              if intel else mon.intelligence_picture)
+            p = (1.0 - withdraw) * p + withdraw * without
         usable = max(0, prep_weeks - m.scenario_config.warning.delay_weeks)
         return poisson_at_least(rate * p * min(usable, w.window_weeks), w.threshold)
 

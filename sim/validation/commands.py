@@ -75,7 +75,7 @@ def judge(runs: pd.DataFrame, out: Path, meta: dict[str, Any], *, figures: bool 
         meta["close_pair_deciding_pairs"] = n
     horizon = int(runs["horizon_weeks"].max())
     written = report.write_figures(results, runs, out, horizon) if figures else {}
-    report.write_tables(results, out, meta, written)
+    report.write_tables(results, out, meta, written, runs)
     return results
 
 

@@ -126,12 +126,34 @@ def markdown(results: list[P.PatternResult], meta: dict[str, Any], figures: dict
     return "\n".join(out) + "\n"
 
 
-def write_tables(results: list[P.PatternResult], out: Path, meta: dict[str, Any], figures: dict[int, str]) -> list[str]:
+def timing_markdown(runs: pd.DataFrame, years: int = 5) -> str:
+    """Yearly risk of renewed war, conditional on none before, per scenario (the shape of hazard)."""
+    head = "| scenario | P(escalation) | " + " | ".join(f"year {y + 1}" for y in range(years)) + " |"
+    lines = ["#### Timing of failures", "",
+             "Yearly risk of a renewed armed attack among runs still at peace at the start of the year "
+             "(events in the year / runs at risk); the literature finds it highest early and falling "
+             "(Fortna 2004).", "", head, "|" + "---|" * (years + 2)]
+    for name, g in runs.groupby("scenario", sort=True):
+        weeks, esc = g["survival_weeks"].to_numpy(), g["escalated"].astype(bool).to_numpy()
+        cells = []
+        for y in range(years):
+            at_risk = int((weeks >= 52 * y).sum())
+            events = int(((weeks >= 52 * y) & (weeks < 52 * (y + 1)) & esc).sum())
+            cells.append(f"{100 * events / at_risk:.1f}%" if at_risk else "")
+        lines.append(f"| {name} | {esc.mean():.3f} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_tables(results: list[P.PatternResult], out: Path, meta: dict[str, Any], figures: dict[int, str],
+                 runs: pd.DataFrame | None = None) -> list[str]:
     from sim.experiments.analysis import table_text
 
     atomic_write(out / "patterns.csv", table_text(pattern_rows(results)))
     atomic_write(out / "measures.csv", table_text(measure_rows(results)))
-    atomic_write(out / "validation_tables.md", markdown(results, meta, figures))
+    text = markdown(results, meta, figures)
+    if runs is not None:
+        text += "\n" + timing_markdown(runs)
+    atomic_write(out / "validation_tables.md", text)
     return ["patterns.csv", "measures.csv", "validation_tables.md"]
 
 
