@@ -27,7 +27,7 @@ from pathlib import Path
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
 root = Path(sys.argv[2])
 want = {f"sim/library/{p.relative_to(root).as_posix()}" for top in ("scenarios", "experiments")
-        for p in (root / top).rglob("*") if p.is_file()}
+        for p in (root / top).rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".csv")}
 want |= {f"sim/templates/study/{p.relative_to(root / 'sim/templates/study').as_posix()}"
          for p in (root / "sim/templates/study").rglob("*") if p.is_file()}
 missing = sorted(want - names)

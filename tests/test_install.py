@@ -69,8 +69,10 @@ def test_library_is_package_data_and_the_wheel_carries_every_file():
     assert (lib / "scenarios").resolve() == (ROOT / "scenarios").resolve()
     assert (lib / "experiments").resolve() == (ROOT / "experiments").resolve()
     patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["sim"]
+    # Every input a run reads (scripts beside them, like experiments/questions/report.py, are tools
+    # of the repository, not inputs).
     shipped = [f"library/{p.relative_to(ROOT).as_posix()}" for top in ("scenarios", "experiments")
-               for p in (ROOT / top).rglob("*") if p.is_file()]
+               for p in (ROOT / top).rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".csv")]
     shipped += [f"templates/study/{name}" for name in TEMPLATE]
     assert len(shipped) > 25
     missing = [f for f in shipped if not any(fnmatch.fnmatchcase(f, pat) and f.count("/") == pat.count("/")
