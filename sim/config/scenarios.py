@@ -251,7 +251,7 @@ def resolve_scenario_path(ref: str | Path, relative_to: Path | None = None, key:
         return path
     if _is_dir(path):
         raise fail("is a folder, not a scenario file")
-    if path.exists():
+    if _exists(path):
         raise fail("is not a regular file")
     if relative_to is None:
         found = _from_library(path)
@@ -285,7 +285,7 @@ def resolve_experiment_path(ref: str | Path) -> Path:
                                      allowed=allowed)
     if _is_dir(path):
         raise ConfigError.single(text, "is a folder, not an experiment file", allowed=allowed)
-    if path.exists():
+    if _exists(path):
         raise ConfigError.single(text, "is not a regular file", allowed=allowed)
     found = _from_library(path)
     if found is not None:
@@ -297,6 +297,13 @@ def _is_file(path: Path) -> bool:
     try:
         return path.is_file()
     except (OSError, ValueError):
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long for the file system, say
         return False
 
 
