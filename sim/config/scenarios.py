@@ -207,13 +207,15 @@ def resolve_scenario_path(ref: str | Path, relative_to: Path | None = None, key:
     Errors name the naming file and ``key`` (the caller adds the line).
     """
     text = str(ref)
-    names = _names()
     where = str(relative_to) if relative_to is not None else text
+
+    def names() -> list[str]:  # for errors only: listing folders costs more than resolving
+        return _names()
 
     def fail(message: str, allowed: str = "") -> ConfigError:
         return ConfigError.single(where, message, key=key if relative_to is not None else "",
                                   given=text, has_given=relative_to is not None,
-                                  allowed=allowed or "a scenario name (" + ", ".join(names)
+                                  allowed=allowed or "a scenario name (" + ", ".join(names())
                                   + ") or a path to a .yaml scenario file"
                                   + (" relative to this file" if relative_to is not None else ""))
 
@@ -237,9 +239,9 @@ def resolve_scenario_path(ref: str | Path, relative_to: Path | None = None, key:
             return itself  # no other: reported as a cycle
         if relative_to is None and _is_dir(Path(text)):
             raise fail("is a folder, not a scenario file")
-        hint = "" if study is not None or did_you_mean(text, names) else \
-            " (no study folder in use: run in one, or give --study DIR)"
-        raise fail(f"scenario {text!r} not found{did_you_mean(text, names)}{hint}")
+        close = did_you_mean(text, names())
+        hint = "" if study is not None or close else " (no study folder in use: run in one, or give --study DIR)"
+        raise fail(f"scenario {text!r} not found{close}{hint}")
     path = Path(text)
     if relative_to is not None:
         if path.is_absolute():
@@ -257,7 +259,7 @@ def resolve_scenario_path(ref: str | Path, relative_to: Path | None = None, key:
         found = _from_library(path)
         if found is not None:
             return found
-    raise fail(f"scenario file {text!r} not found" + (did_you_mean(path.stem, names) if path.stem else ""))
+    raise fail(f"scenario file {text!r} not found" + (did_you_mean(path.stem, names()) if path.stem else ""))
 
 
 def resolve_experiment_path(ref: str | Path) -> Path:
