@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 def respond(model: DeterrenceModel, week: int) -> None:
     """Step 5: decisions whose delay has run out are carried out."""
+    if not model.pending_decisions:
+        return
     due = [d for d in model.pending_decisions if d.respond_week <= week]
     if not due:
         return

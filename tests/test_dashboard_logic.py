@@ -20,6 +20,8 @@ from sim.dashboard import components as C  # noqa: E402
 from sim.dashboard import controls as K  # noqa: E402
 from sim.dashboard import serve  # noqa: E402
 from sim.dashboard.story import (  # noqa: E402
+    INTENT_LANE,
+    INTENTS,
     KINDS,
     LANES,
     OTHER_LANE,
@@ -73,6 +75,11 @@ def test_sliders_start_at_the_scenarios_own_value_and_override_only_when_moved()
     ("support_volume", 2.0, {"support.volume": 2.0}),
     ("force_size", 0.5, {"force.size": 0.5}),
     ("evidence_threshold", 0.9, {"commission.evidence_threshold": 0.9}),
+    ("warning_measures", "off", {"warning.measures": []}),
+    ("snapback", "automatic", {"sanctions.snapback": "automatic"}),
+    ("snapback", "none", {"sanctions.snapback": "none"}),
+    ("relief_per_year", 0.5, {"sanctions.relief_per_year": 0.5}),
+    ("us_role", "with US bilateral guarantee", {"united_states.pledges_response": True, "shocks": []}),
 ])
 def test_each_lever_sets_its_parameters(name, value, expected):
     controls = {**K.default_controls(), name: value}
@@ -81,6 +88,35 @@ def test_each_lever_sets_its_parameters(name, value, expected):
     assert error is None
     for path, v in expected.items():
         assert K.get(design.scenario, path) == v
+
+
+@pytest.mark.parametrize("choice,shipped", [("as written (no US pledge)", "paris_declaration"),
+                                            ("with US bilateral guarantee", "paris_us_bilateral"),
+                                            ("US withdraws in 2029", "us_withdraws_2029")])
+def test_us_role_lever_gives_the_shipped_scenario(choice, shipped):
+    """The US role lever on the Paris design is the shipped scenario, parameter for parameter."""
+    design, error = K.build_design("paris_declaration", {**K.default_controls(), "us_role": choice})
+    assert error is None
+    same = {"exclude": {"name", "description"}}
+    assert design.scenario.model_dump(**same) == load_scenario(shipped).model_dump(**same)
+    rows = {r["lever"]: r for r in K.design_rows(design.scenario, load_scenario("paris_declaration"))}
+    assert rows["US role (G1, G3, G4)"]["value"] == choice
+    assert rows["US role (G1, G3, G4)"]["changed"] == (shipped != "paris_declaration")
+    assert (design.key == K.named_design("paris_declaration").key) == (shipped == "paris_declaration")
+    # the shipped scenario, loaded as such, says the same in the design card
+    assert K.effect(K.CONTROLS_BY_NAME["us_role"], load_scenario(shipped)) == choice
+
+
+def test_warning_and_sanctions_levers_say_what_is_in_effect():
+    base = load_scenario("paris_declaration")
+    rows = {r["lever"]: r["value"] for r in K.design_rows(base, base)}
+    assert rows["Warning measures (G1)"] == "on" and rows["Sanctions snapback (G4)"] == "commission vote"
+    assert rows["Sanctions relief a year (A)"] == "0.15"
+    art5 = {r["lever"]: r["value"] for r in K.design_rows(load_scenario("article5_like"), base)}
+    assert art5["Sanctions snapback (G4)"] == "automatic"
+    design, _ = K.build_design("paris_declaration", {**K.default_controls(), "warning_measures": "off",
+                                                     "relief_per_year": 0.4})
+    assert design.label == ("Paris declaration + Warning measures (G1): off; Sanctions relief a year (A): 0.4")
 
 
 def test_unknown_levers_are_refused():
@@ -164,9 +200,34 @@ def test_member_tiles_end_where_the_model_ends(paris):
     assert (paris.members[-1].status_at(end) == "ratified") == r["us_ratified"]
     for t in ("diplomacy", "sanctions", "military"):
         assert sum(m.counts_at(end)[t] for m in paris.members) == r[f"responses_{t}"]
-    assert {m.status_at(0) for m in paris.members} == {"pending"}
+    # Model v2: the declaration as written has no US pledge; every member's pledge awaits ratification
+    assert {m.status_at(0) for m in paris.members[:-1]} == {"pending"}
+    assert paris.members[-1].name == "United States" and paris.members[-1].status_at(0) == "no pledge"
+    bilateral = run_story(load_scenario("paris_us_bilateral"), 0)
+    assert bilateral.members[-1].status_at(0) == "pending"  # the bilateral guarantee goes to Congress
     political = run_story(load_scenario("political_only"), 0)
-    assert {m.status_at(w) for m in political.members for w in (0, 100, 259)} == {"political"}
+    assert {m.status_at(0) for m in political.members[:-1]} == {"political"}
+    assert any(m.status_at(259) == "dropped" for m in political.members)  # new governments drop some
+
+
+def test_member_statuses_are_the_models_week_by_week():
+    """The tiles rebuilt from the events agree with each state's ratification_status in the model,
+    dropped pledges and 'no pledge' included, at several weeks of runs of every shipped scenario."""
+    from sim.model import DeterrenceModel
+
+    seen = set()
+    for name in shipped_scenarios():
+        s = load_scenario(name)
+        for seed in (0, 1):
+            story = run_story(s, seed)
+            model = DeterrenceModel(s, seed)
+            for week in (0, 60, 130, 259):
+                model.run(week + 1 - model.week)
+                truth = [m.ratification_status for m in (*model.members, model.united_states)]
+                shown = [m.status_at(week) for m in story.members]
+                assert shown == truth, (name, seed, week)
+                seen.update(truth)
+    assert {"no pledge", "dropped", "ratified", "pending", "political", "failed"} <= seen
 
 
 def test_event_table_is_readable_and_collapses_member_responses(paris):
@@ -181,6 +242,72 @@ def test_event_table_is_readable_and_collapses_member_responses(paris):
     assert set(ev["clause"]) <= CLAUSE_IDS and set(ev["lane"]) <= set(LANES)
     ukraine = ev[ev["actor"] == "Ukraine"]
     assert (ukraine[ukraine["kind"] == "violation"]["lane"] == UKRAINE_LANE).all()
+
+
+def test_model_v2_events_read_plainly():
+    """Campaigns, indicators, warnings, elections, pledges, sanctions, a shock, casualties: plain words,
+    dates readable, no parameter paths."""
+    texts = {}
+    for name, seed in (("us_withdraws_2029", 0), ("forward_tripwire", 19), ("political_only", 0)):
+        ev = run_story(load_scenario(name), seed).events
+        for kind, text, lane in zip(ev["kind"], ev["text"], ev["lane"]):
+            texts.setdefault(kind, []).append(text)
+            assert lane != OTHER_LANE, kind  # every kind the model logs has its lane
+    for kind in ("campaign", "indicator", "indicator_detected", "warning", "warning_measure", "election",
+                 "government_change", "pledge", "sanctions", "shock", "casualties"):
+        assert texts.get(kind), kind
+    every = " ".join(t for ts in texts.values() for t in ts)
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b|\b\d{4}-\d{2}-\d{2}\b|[a-z]\.[a-z]", every)
+    assert "US leads monitoring: no" in texts["shock"][0] and "Scripted shock" in texts["shock"][0]
+    assert any(re.search(r"\(\d{1,2} [A-Z][a-z]{2} 20\d\d\)", t) for t in texts["election"])
+    assert any("drops its predecessor's political pledge" in t for t in texts["pledge"])
+    assert any(t.startswith("Warning issued: ") for t in texts["warning"])
+
+
+def test_force_by_nation_is_the_models_and_shows_who_was_struck():
+    from sim.model import DeterrenceModel
+
+    s = load_scenario("forward_tripwire")
+    story = run_story(s, 19)  # an attack in week 120 strikes the forward troops
+    model = DeterrenceModel(s, 19)
+    f = model.force
+    assert story.force["troops"].sum() == f.troops.sum() * s.force.size
+    assert story.force["aircraft"].sum() == f.aircraft.sum() and story.force["ships"].sum() == f.ships.sum()
+    struck = set(story.force.loc[story.force["struck_week"].notna(), "nation"])
+    # forward posture: every nation with troops in Ukraine is struck for certain, nobody outside Ukraine
+    assert struck == set(story.force.loc[(story.force["exposure"] == 1.0) & (story.force["troops"] > 0), "nation"])
+    assert {"Germany", "Sweden"}.isdisjoint(struck) and {"United Kingdom", "France"} <= struck
+    esc = story.escalation_week
+    before, after = C.force_html(story, esc - 1), C.force_html(story, esc)
+    assert 'data-struck="1"' not in before and after.count('data-struck="1"') == len(struck)
+    assert "forward (posture)" in after and "outside Ukraine" in after
+    assert story.deployed_share(0) == 0.0 and story.deployed_share(esc - 1) == 1.0
+    assert "No Multinational Force" in C.force_html(run_story(load_scenario("minsk_analogue"), 0), 100)
+
+
+def test_intent_bands_and_political_marks_follow_the_run(paris):
+    steps = paris.steps
+    covered = set()
+    for lane, name, _, first, last, words in charts.bands(paris):
+        weeks = range(first, last + 1)
+        column = "russia_intent" if lane == INTENT_LANE else "warning_in_force"
+        assert len({str(steps.at[w, column]) for w in weeks}) == 1, (first, last)
+        if lane == INTENT_LANE:
+            covered.update(weeks)
+            assert name == INTENTS[str(steps.at[first, column])][0]
+    assert covered == set(steps.index[steps["russia_intent"] != "compliant"])
+    assert any("preparing a limited offensive → launched" in b[5] for b in charts.bands(paris))
+    opt = charts.sanctions(paris, None, paris.last_week, False)
+    marks = opt["series"][-1]["markLine"]["data"]
+    assert sum(m["name"].startswith("snapback") for m in marks) == paris.run["snapbacks"]
+    withdraws = run_story(load_scenario("us_withdraws_2029"), 0)
+    shock = [m for m in charts.sanctions(withdraws, None, withdraws.last_week, False)["series"][-1]["markLine"]["data"]
+             if m["name"].startswith("shock")]
+    week = load_scenario("us_withdraws_2029").week_of(__import__("datetime").date(2029, 1, 20))
+    assert shock == [{"xAxis": week, "name": f"shock ({withdraws.date_of(week)})"}]
+    assert C.tiles_html(withdraws.members, week, str(withdraws.steps.at[week, "us_roles"])).count("roles: none") == 1
+    assert "roles: monitoring, force, intelligence" in C.tiles_html(withdraws.members, week - 1,
+                                                                   str(withdraws.steps.at[week - 1, "us_roles"]))
 
 
 def test_wording_of_the_chain_stages():
@@ -226,22 +353,31 @@ def test_new_event_kinds_and_step_columns_are_shown_generically():
                           "date": ["2026-03-02", "2026-03-09", "2026-03-16"],
                           "russia_intent": ["compliant", "pressure", "preparing"]},
                          index=pd.RangeIndex(3, name="week"))
+    steps["corridor"] = ["open", "closed", "open"]  # a categorical column no chart knows
     story = Story("v2", s, 0, 3, steps, ev, chain, [], {}, None)
-    assert "russia_intent" in charts.extra_columns(story) and "date" not in charts.extra_columns(story)
-    intent = charts.measure(story, None, "russia_intent", 2, False)
-    assert intent["yAxis"]["data"] == ["compliant", "pressure", "preparing"]
-    assert intent["series"][0]["data"] == [[0, 0], [1, 1], [2, 2]]
-    assert "(2026-03-09)" in C.headline(story, None, 1)
+    extra = charts.extra_columns(story)
+    assert "corridor" in extra and "date" not in extra and "russia_intent" not in extra  # intent: a band
+    measure = charts.measure(story, None, "corridor", 2, False)
+    assert measure["yAxis"]["data"] == ["open", "closed"]
+    assert measure["series"][0]["data"] == [[0, 0], [1, 1], [2, 0]]
+    assert "Week 1 (8 Jul 2026) of" in C.headline(story, None, 1)  # the ceasefire date plus one week
     timeline = charts.timeline(story, 4, False)
-    assert OTHER_LANE in timeline["yAxis"]["data"]
+    assert OTHER_LANE in timeline["yAxis"]["data"] and timeline["yAxis"]["data"][0] == INTENT_LANE
     assert {s["name"] for s in timeline["series"]} >= {KINDS["warning"].label, "Blockade"}
+    bands = [x for x in timeline["series"] if x["type"] == "line" and x["data"]]
+    assert [(b["name"], [d["value"][0] for d in b["data"]]) for b in bands] == [
+        (INTENTS["pressure"][0], [1, 2]), (INTENTS["preparing"][0], [2, 3])]  # the weeks each intent held
+    story.steps["russia_intent"] = ["pressure", "compliant", "pressure"]
+    story.cache.clear()
+    pressure = charts.timeline(story, 2, False)["series"][0]
+    assert pressure["data"][2] == charts.BREAK and len(pressure["data"]) == 5  # two campaigns: one line, broken
     json.dumps(timeline)
 
 
 # --- charts ---------------------------------------------------------------------------------
 def test_story_charts_stop_at_the_week_shown_and_keep_the_whole_axis(paris):
     minsk = run_story(load_scenario("minsk_analogue"), 0)
-    for build in (charts.ladder, charts.resolve, charts.balance, charts.force):
+    for build in (charts.ladder, charts.resolve, charts.balance, charts.force, charts.sanctions):
         opt = build(paris, minsk, 37, True)
         json.dumps(opt, allow_nan=False)
         assert opt["xAxis"]["max"] == 259
@@ -266,6 +402,16 @@ def test_ladder_markers_are_russias_violations_only(paris):
 
 
 # --- comparison -----------------------------------------------------------------------------
+def test_compare_drops_a_shock_dated_after_its_horizon():
+    withdraws = K.named_design("us_withdraws_2029")
+    short = CMP._at_horizon(withdraws.scenario, 104)
+    assert short.horizon_weeks == 104 and short.shocks == []
+    assert CMP._at_horizon(withdraws.scenario, 260).shocks == withdraws.scenario.shocks
+    p = list(CMP.adaptive(withdraws, K.named_design("paris_declaration"), horizon=104, target=50, cap=10,
+                          batch=10))[-1]
+    assert p.n == 10 and p.only_design == p.only_reference == 0  # before 2029 the two are the same design
+
+
 def test_share_has_one_format():
     assert CMP.pct(13, 200) == "6.5% (13 of 200)"
 
@@ -315,7 +461,8 @@ def test_survival_chart_is_zoomed_to_the_data():
 # --- page pieces ----------------------------------------------------------------------------
 def test_headline_and_divergence(paris):
     minsk = run_story(load_scenario("minsk_analogue"), 0)
-    assert C.headline(paris, minsk, 10).startswith("Week 10 of weeks 0-259 · your design: ceasefire holds")
+    assert C.headline(paris, minsk, 10).startswith("Week 10 (9 Sep 2026) of weeks 0-259 · your design: ceasefire holds")
+    assert load_scenario("paris_declaration").ceasefire_date.isoformat() == "2026-07-01"  # week 10: 9 Sep
     assert C.divergence_week(paris, paris) is None
     split = C.divergence_week(paris, minsk)
     assert split is not None
@@ -328,7 +475,9 @@ def test_html_is_escaped_and_keeps_no_hard_coded_text_colour(paris):
     html = C.event_log_html(paris, 100) + C.chain_rows_html(paris.chain) + C.tiles_html(paris.members, 50)
     assert "color:#222" not in html and "color: #222" not in html
     assert "&lt;b&gt;" in C.table_html([{"a": "<b>"}], "x")
-    assert "Probe by Russia" in C.event_log_html(paris, 4) and "No events up to this week" in C.event_log_html(paris, 0)
+    probe = int(paris.events[(paris.events["kind"] == "violation") & (paris.events["actor"] == "Russia")]["week"].min())
+    assert "Probe by Russia" in C.event_log_html(paris, probe) and "Probe by Russia" not in C.event_log_html(paris, probe - 1)
+    assert "No events up to this week" in C.event_log_html(paris, 0)
 
 
 @pytest.mark.parametrize("status", ["ratified", "pending", "political", "failed"])
@@ -348,7 +497,7 @@ def test_page_renders_without_a_browser():
 
     box, rc = solara.render(app.Page(), handle_error=False)
     text = " ".join(getattr(w, "unsafe_innerHTML", "") or "" for w in rc.find(solara.widgets.HTML).widgets)
-    assert "Week 259 of weeks 0-259" in text
+    assert "Week 259 (18 Jun 2031) of weeks 0-259" in text
     rc.close()
     d = K.named_design("paris_declaration")
     assert app.story_for(d, 3) is app.story_for(d, 3)  # a run is cached: going back is instant

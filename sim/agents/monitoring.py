@@ -177,7 +177,7 @@ class MonitoringMechanism(mesa.Agent):
         log = self.model.events
         p = self.p_indicator
         # One draw per possible indicator, plus one for a false indicator: designs share draws.
-        draws = self.stream.random(indicators + 1)
+        draws = self.stream.random(indicators + 1) if indicators else (self.stream.random(),)
         for k in range(indicators):
             if draws[k] < p:
                 self.indicators_detected += 1

@@ -93,6 +93,8 @@ class Russia(mesa.Agent):
         spread = sc.russia.ambition_spread
         self.ambition_anchor = sc.russia.ambition * (math.exp(spread * self.stream.normal()) if spread > 0 else 1.0)
         self.ambition = self.ambition_anchor
+        self._noise_stream = np.random.default_rng(self.stream.integers(1 << 62))  # weekly drift of ambition
+        self._noise_until = 0
         self.intent = Intent.COMPLIANT
         self.objective: Action | None = None  # LIMITED or MAJOR while preparing or attacking
         self.campaign_start = 0
@@ -176,8 +178,9 @@ class Russia(mesa.Agent):
 
     def _carry_out(self, week: int) -> Week:
         c = self.model.scenario_config.campaigns
-        rate = {Intent.COMPLIANT: c.compliant_probe_rate, Intent.PRESSURE: c.pressure_probe_rate,
-                Intent.PREPARING: c.preparation_probe_rate}.get(self.intent, 0.0)
+        intent = self.intent
+        rate = (c.compliant_probe_rate if intent == Intent.COMPLIANT else c.pressure_probe_rate
+                if intent == Intent.PRESSURE else c.preparation_probe_rate if intent == Intent.PREPARING else 0.0)
         out = Week([])
         self.action = Action.COMPLY
         if self.intent == Intent.ATTACKING:
@@ -354,6 +357,10 @@ class Russia(mesa.Agent):
         if not at_war:
             ceiling = 1.0 + r.max_strength_gain
             self.strength += r.reconstitution_rate * (ceiling - self.strength) * (1.0 - min(0.9, sanctions_level))
+        week = self.model.week
+        if week >= self._noise_until:  # drawn a year at a time: one call instead of 52
+            self._noise = self._noise_stream.standard_normal(52).tolist()
+            self._noise_start, self._noise_until = week, week + 52
         self.ambition += (r.ambition_reversion * (self.ambition_anchor - self.ambition)
-                          + r.ambition_drift * self.stream.normal())
+                          + r.ambition_drift * self._noise[week - self._noise_start])
         self.ambition = min(3.0, max(0.0, self.ambition))

@@ -1,12 +1,15 @@
 """The dashboard page (Solara): ``python -m sim dashboard`` or ``solara run sim/dashboard/app.py``.
 
 A lever, the seed or the reference changes -> both designs run for the whole
-horizon at once (about 20 ms each, cached) -> the week slider scrubs through the
-finished story, or plays it back. Tabs:
+horizon at once (about 40 ms each, cached) -> the week slider scrubs through the
+finished story (each week with its date), or plays it back. Tabs:
 
-* **Story**: the story charts (your design solid, the reference dashed, same seed),
-  what Russia did next to what monitoring saw, the coalition at the week shown,
-  the event log, the design card, a glossary and the clauses;
+* **Story**: the story charts (your design solid, the reference dashed, same seed):
+  Russia's ladder, believed resolve, the balance of strength, the force, sanctions and
+  members' resolve with the political events marked; the timeline of what Russia did
+  (its intent as a band) next to what monitoring saw (indicators, warnings); the
+  coalition at the week shown (legal status, responses, changes of government, US
+  roles), the force by nation, the event log, the design card, a glossary and the clauses;
 * **Commission's chain**: one row a violation, from the violation to the states'
   responses, with filters; Ukraine's violations and misattributions apart;
 * **Compare designs**: paired replicates of your design against the reference,
@@ -190,13 +193,13 @@ def Sidebar(state, seed, reference):
     if st.error:
         solara.Error(f"Not applied: {st.error} The story still shows your last valid design "
                      f"({applied.label}).", text=True, dense=True, outlined=True, classes=["config-error"])
-    solara.Text("A change applies at once: both designs are run for the whole horizon (about 20 ms each) "
+    solara.Text("A change applies at once: both designs are run for the whole horizon (about 40 ms each) "
                 "with the same seed. Scrub or play the weeks above the charts. Hover a lever for what it does.",
                 classes=["pg-notice"])
 
 
 @solara.component
-def ScrubBar(week, playing, speed, last: int):
+def ScrubBar(week, playing, speed, last: int, date_of):
     w = last if week.value is None else min(week.value, last)
 
     def toggle() -> None:
@@ -215,7 +218,7 @@ def ScrubBar(week, playing, speed, last: int):
         solara.Button("End »", on_click=lambda: (playing.set(False), week.set(last)), outlined=True,
                       classes=["to-end"])
         with solara.Div(classes=["week-slider"], style={"flex": "1 1 360px", "min-width": "260px"}):
-            solara.SliderInt(f"Week {w}", value=w, min=0, max=last, on_value=week.set)
+            solara.SliderInt(f"Week {w} · {date_of(w)}", value=w, min=0, max=last, on_value=week.set)
         solara.Select("Play speed", values=list(SPEEDS), value=speed, style={"max-width": "230px"})
 
 
@@ -230,6 +233,7 @@ def StoryTab(a: Story, b: Story | None, w: int, dark: bool, applied: Design, ref
     resolve = solara.use_memo(lambda: as_json(charts.resolve(a, b, w, dark)), ids)
     balance = solara.use_memo(lambda: as_json(charts.balance(a, b, w, dark)), ids)
     force = solara.use_memo(lambda: as_json(charts.force(a, b, w, dark)), ids)
+    sanctions = solara.use_memo(lambda: as_json(charts.sanctions(a, b, w, dark)), ids)
     timeline = solara.use_memo(lambda: as_json(charts.timeline(a, w, dark)), [id(a), w, dark])
     split = C.divergence_week(a, b)
     if b is not None:
@@ -243,11 +247,13 @@ def StoryTab(a: Story, b: Story | None, w: int, dark: bool, applied: Design, ref
         Chart(resolve, "resolve")
         Chart(balance, "balance")
         Chart(force, "force")
-    Chart(timeline, "timeline", height=330, flex="1 1 100%")
+        Chart(sanctions, "sanctions")
+    Chart(timeline, "timeline", height=400, flex="1 1 100%")
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-        with solara.Card(f"The coalition at week {w}",
+        with solara.Card(f"The coalition at week {w} ({a.date_of(w)})",
                          style={"flex": "2 1 560px"}, classes=["tiles-card"]):
-            Html(C.tiles_html(a.members, w))
+            roles = str(a.steps.at[w, "us_roles"]) if "us_roles" in a.steps.columns else None
+            Html(C.tiles_html(a.members, w, roles))
         with solara.Card("The designs, lever by lever", style={"flex": "1 1 380px"}, classes=["design-card"]):
             base = scenario(applied.base_name)
             rows_b = design_rows(named_design(reference).scenario, base) if b is not None else None
@@ -255,6 +261,8 @@ def StoryTab(a: Story, b: Story | None, w: int, dark: bool, applied: Design, ref
                                     "reference" if b is not None else None))
             solara.Text(f"Your design: {applied.label}. '(your change)' marks a lever that differs from "
                         f"{scenario_title(applied.base_name)}.", classes=["pg-notice"])
+    with solara.Card(f"The Multinational Force by nation (G3) at week {w}", classes=["force-card"]):
+        Html(C.force_html(a, w))
     with solara.Card("Event log of your design", classes=["log-card"]):
         solara.Select("Show", values=["all events", *LANES], value=lane, style={"max-width": "360px"})
         Html(C.event_log_html(a, w, None if lane.value == "all events" else lane.value))
@@ -436,7 +444,7 @@ def Page():
         Sidebar(state, seed, reference)
     with solara.Column(style={"padding": "4px 10px"}):
         solara.HTML(tag="div", unsafe_innerHTML=C.e(C.headline(a, b, w)), classes=["week-counter"])
-        ScrubBar(week, playing, speed, last)
+        ScrubBar(week, playing, speed, last, a.date_of)
         with solara.lab.Tabs(value=tab):
             with solara.lab.Tab("Story"):
                 if tab.value == 0:

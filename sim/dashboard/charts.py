@@ -15,10 +15,13 @@ from typing import Any, Iterable
 import pandas as pd
 
 from sim.dashboard.story import (
+    INTENT_LANE,
+    INTENTS,
     LANES,
     NOT_CHARTED,
     OTHER_LANE,
     SERIES,
+    WARNING_LANE,
     Story,
     kind_info,
     series_info,
@@ -245,21 +248,156 @@ def force(a: Story, b: Story | None, week: int, dark: bool) -> dict:
     return opt
 
 
-def timeline(a: Story, week: int, dark: bool) -> dict:
-    """What monitoring saw next to what Russia did: one lane per actor group, one dot per event."""
+def politics_marks(story: Story) -> list[tuple[int, str]]:
+    """(week, label) of what moved the coalition or the sanctions: snapbacks, scripted shocks, US roles,
+    changes of government in the US and the framework nations (built once per story)."""
+    if "politics_marks" not in story.cache:
+        leads = {m.name for m in story.members if m.lead} | {"United States"}
+        ev = story.events
+        marks = []
+        for w, kind, actor, detail in zip(ev["week"], ev["kind"], ev["actor"], ev["detail"]):
+            w = int(w)
+            if kind == "sanctions" and str(detail).startswith("snapback ("):
+                marks.append((w, f"snapback ({story.date_of(w)})"))
+            elif kind == "shock":
+                marks.append((w, f"shock ({story.date_of(w)})"))
+            elif kind == "us_roles" and "withdraw" in str(detail):
+                marks.append((w, f"US roles withdrawn ({story.date_of(w)})"))
+            elif kind == "government_change" and actor in leads:
+                marks.append((w, f"new government: {actor} ({story.date_of(w)})"))
+        story.cache["politics_marks"] = marks
+    return story.cache["politics_marks"]
+
+
+def sanctions(a: Story, b: Story | None, week: int, dark: bool) -> dict:
+    """Sanctions on Russia (relief, snapback, G4 additions) and members' resolve, with the political
+    events that move them marked by date."""
     t = theme(dark)
-    lanes = list(LANES) + sorted({ln for ln in a.events["lane"] if ln not in LANES})
+    opt = base("Sanctions on Russia (G4) and the coalition's resolve",
+               "sanctions level and members' mean resolve · lines: snapbacks, shocks, new governments in the "
+               "US and the lead nations · " + subtitle(a, b), dark, a.horizon,
+               {"type": "value", "min": 0, "name": "level / share"})
+    series = []
+    for story, who, dashed in _pairs(a, b):
+        if "sanctions_level" in story.steps.columns:
+            series.append(_column_line(f"sanctions level ({who})", story, "sanctions_level", week, t["brown"],
+                                       dashed=dashed))
+        if "mean_member_resolve" in story.steps.columns:
+            series.append(_column_line(f"members' mean resolve ({who})", story, "mean_member_resolve", week,
+                                       t["blue"], dashed=dashed))
+    if not series:
+        series.append({"type": "line", "name": "no sanctions data", "data": []})
+    marks = [m for m in politics_marks(a) if m[0] <= week]
+    series.append({"type": "line", "name": "political events", "data": [], "silent": True,
+                   "markLine": {"silent": True, "symbol": "none", "animation": False,
+                                "lineStyle": {"color": t["muted"], "type": "dashed", "width": 1},
+                                "label": {"show": True, "formatter": "{b}", "position": "insideEndTop",
+                                          "color": t["fg"], "fontSize": 10},
+                                "data": [{"xAxis": w, "name": text} for w, text in marks]}})
+    _cursor(series, week, dark)
+    opt["series"] = series
+    opt["legend"]["data"] = [s["name"] for s in series if s["name"] != "political events"]
+    return opt
+
+
+WARNING_COLOUR = "#0288d1"
+
+
+def timeline_lanes(story: Story) -> list[str]:
+    """Lanes top to bottom: Russia's intent (a band), what it did, what monitoring saw, the warning
+    in force (a band), then the commission, responses, Ukraine's acts and wrong blame, politics, the force."""
+    lanes = list(LANES) + sorted({ln for ln in story.events["lane"] if ln not in LANES})
     if OTHER_LANE in lanes:
         lanes.remove(OTHER_LANE)
         lanes.append(OTHER_LANE)
+    if "warning_in_force" in story.steps.columns:
+        lanes.insert(lanes.index("Monitoring saw") + 1, WARNING_LANE)
+    if "russia_intent" in story.steps.columns:
+        lanes.insert(0, INTENT_LANE)
+    return lanes
+
+
+def _runs(values: list, keep) -> list[tuple[int, int, Any]]:
+    """(first week, last week, value) of each run of equal values that ``keep`` accepts."""
+    out, start = [], None
+    for w, v in enumerate(values + [None]):
+        if start is not None and (v != values[start] if w < len(values) else True):
+            out.append((start, w - 1, values[start]))
+            start = None
+        if start is None and w < len(values) and keep(v):
+            start = w
+    return out
+
+
+def bands(story: Story) -> list[tuple[str, str, str, int, int, str]]:
+    """Segments of the timeline's bands (built once per story): (lane, legend name, colour, first week,
+    last week, what it was). Russia's intent from steps.csv, named with the campaign's objective and how
+    it ended (events), and the weeks a warning's measures were in force."""
+    if "bands" in story.cache:
+        return story.cache["bands"]
+    out = []
+    ev = story.events[story.events["kind"] == "campaign"]
+    said: dict[int, list[str]] = {}
+    for w, detail in zip(ev["week"], ev["detail"]):
+        said.setdefault(int(w), []).append(str(detail))
+    if "russia_intent" in story.steps.columns:
+        values = [str(v) for v in story.steps["russia_intent"]]
+        for first, last, intent in _runs(values, lambda v: v in INTENTS):
+            words, colour = INTENTS[intent]
+            if intent == "preparing":
+                start = " ".join(said.get(first, []))
+                words = ("preparing a renewed armed attack" if "renewed armed attack" in start else
+                         "preparing a limited offensive" if "limited offensive" in start else words)
+            ending = " ".join(said.get(last + 1, []))
+            end = (" → launched" if "launches" in ending else " → stood down" if "stands down" in ending else
+                   " → aborted when exposed" if "aborts" in ending else "")
+            out.append((INTENT_LANE, INTENTS[intent][0], colour, first, last, words + end))
+    if "warning_in_force" in story.steps.columns:
+        values = [bool(v) for v in story.steps["warning_in_force"]]
+        for first, last, _ in _runs(values, bool):
+            out.append((WARNING_LANE, "warning in force", WARNING_COLOUR, first, last,
+                        "warning measures in force (G1, G5)"))
+    story.cache["bands"] = out
+    return out
+
+
+BREAK = "-"  # ECharts: an empty point, where a line breaks
+
+
+def _band_series(story: Story, week: int) -> list[dict]:
+    """One thick line per band (an intent, the warning), broken between its segments, up to the week shown."""
+    out: dict[str, dict] = {}
+    for lane, name, colour, first, last, words in bands(story):
+        if first > week:
+            continue
+        end = min(last, week)
+        when = (f"week {first} ({story.date_of(first)})" if end == first else
+                f"weeks {first}-{end} ({story.date_of(first)} to {story.date_of(end)})")
+        label = f"{when}: {words}" + (" (goes on)" if end < last else "")
+        series = out.setdefault(name, {
+            "type": "line", "name": name, "data": [], "symbol": "rect", "symbolSize": [2, 12], "showSymbol": True,
+            "connectNulls": False, "itemStyle": {"color": colour},
+            "lineStyle": {"color": colour, "width": 11, "cap": "butt"}, "z": 1, "emphasis": {"disabled": True}})
+        if series["data"]:
+            series["data"].append(BREAK)
+        series["data"] += [{"value": [first, lane], "name": label}, {"value": [end + 1, lane], "name": label}]
+    return list(out.values())
+
+
+def timeline(a: Story, week: int, dark: bool) -> dict:
+    """What monitoring saw next to what Russia did: Russia's intent as a band, one lane per actor group,
+    one dot per event."""
+    t = theme(dark)
+    lanes = timeline_lanes(a)
     opt = base("What Russia did, what monitoring saw, who answered",
-               f"events of {a.label}, seed {a.seed} · hover a dot for what happened", dark, a.horizon,
+               f"events of {a.label}, seed {a.seed} · bands: Russia's intent and warnings in force · "
+               "hover a dot for what happened", dark, a.horizon,
                {"type": "category", "data": lanes, "inverse": True, "name": "",
                 "axisLabel": {"color": t["fg"], "fontSize": 11},
                 "splitLine": {"show": True, "lineStyle": {"color": t["grid"]}}})
     opt["grid"]["left"] = 132
     opt["tooltip"] = {**opt["tooltip"], "trigger": "item", "formatter": "{b}"}
-    series = []
+    series = _band_series(a, week)
     for kind, (weeks, data) in timeline_points(a).items():
         info = kind_info(kind)
         upto = bisect.bisect_right(weeks, week)
@@ -281,7 +419,8 @@ def timeline_points(story: Story) -> dict[str, tuple[list[int], list[dict]]]:
         for kind, week, lane, who, text in zip(ev["kind"], ev["week"], ev["lane"], ev["who"], ev["text"]):
             weeks, data = out.setdefault(kind, ([], []))
             weeks.append(int(week))
-            data.append({"value": [int(week), lane], "name": f"week {int(week)}: {who}: {text}"})
+            data.append({"value": [int(week), lane],
+                         "name": f"week {int(week)} ({story.date_of(int(week))}): {who}: {text}"})
         story.cache["timeline"] = out
     return story.cache["timeline"]
 

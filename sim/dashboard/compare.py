@@ -131,7 +131,15 @@ def adaptive(design: Design, reference: Design, *, horizon: int, target: float, 
 
 
 def _at_horizon(s: Scenario, horizon: int) -> Scenario:
-    return s if s.horizon_weeks == horizon else with_overrides(s, {"horizon_weeks": horizon}, source="horizon")
+    """The design over a shorter horizon; a scripted shock dated after it cannot happen and is left out."""
+    if s.horizon_weeks == horizon:
+        return s
+    overrides: dict = {"horizon_weeks": horizon}
+    kept = [shock.model_dump() for shock in s.shocks
+            if (shock.week if shock.week is not None else s.week_of(shock.date)) < horizon]
+    if len(kept) != len(s.shocks):
+        overrides["shocks"] = kept
+    return with_overrides(s, overrides, source="horizon")
 
 
 def verdict(p: Paired) -> str:

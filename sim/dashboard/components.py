@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+from functools import lru_cache
 from typing import Any, Iterable
 
 import pandas as pd
@@ -26,6 +27,7 @@ CSS = """
 .pg-table td { padding: 3px 6px; border-bottom: 1px solid rgba(128,128,128,.25); vertical-align: top; }
 .pg-table td.num { text-align: right; white-space: nowrap; }
 .pg-small { font-size: 12px; opacity: .85; }
+.pg-date { font-size: 12px; white-space: nowrap; }
 .pg-scroll { max-height: 620px; overflow: auto; border: 1px solid rgba(128,128,128,.35); border-radius: 4px; }
 .clause-chip { display: inline-block; min-width: 1.7em; padding: 0 4px; border-radius: 4px; background: #1565c0;
   color: #fff; font-weight: 600; text-align: center; cursor: help; }
@@ -39,6 +41,9 @@ CSS = """
 .member-tile { border: 1px solid rgba(128,128,128,.45); border-radius: 4px; padding: 3px 5px; color: inherit; }
 .member-tile .name { font-size: 12px; font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .member-tile .status { font-size: 11px; font-weight: 600; }
+.member-tile .dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; margin-right: 3px; }
+.member-tile .gov { font-size: 10px; opacity: .85; }
+.pg-tint-struck { background: rgba(229,57,53,.18); }
 .resp-chip { display: inline-block; width: 17px; margin: 1px; border-radius: 3px; text-align: center; font-size: 11px; }
 .resp-chip.on { background: #2e7d32; color: #fff; font-weight: 700; }
 .resp-chip.off { background: rgba(128,128,128,.22); color: inherit; opacity: .6; }
@@ -49,35 +54,38 @@ CSS = """
 """
 
 STATUS_COLOURS = {  # legal status (G0) -> (colour, meaning)
-    "ratified": ("#43a047", "legally binding (ratified)"),
+    "ratified": ("#43a047", "legally binding (ratified): survives a change of government"),
     "pending": ("#f9a825", "ratification pending: political for now"),
     "political": ("#9e9e9e", "political commitment only (not put to parliament)"),
     "failed": ("#e53935", "ratification failed: stays political"),
+    "dropped": ("#8d6e63", "pledge dropped by a new, less supportive government (it was not ratified)"),
+    "no pledge": ("#546e7a", "no G4 pledge: in the declaration as written the US leads monitoring and offers "
+                             "support to the force, but the binding commitments are the Coalition's"),
 }
 RESPONSE_LETTERS = {"diplomacy": "D", "sanctions": "S", "intelligence": "I", "logistics": "L", "military": "M"}
 EVENT_LIMIT = 300
 
 
+@lru_cache(maxsize=512)
 def clause_chip(clause: str, why: str = "") -> str:
     try:
         c = Clause(clause)
         tip = f"{c.value} - {c.title}: {c.digest}"
     except ValueError:
         tip = clause
-    if why:
+    if why and why != clause and not tip.startswith(f"{clause} - {why}:"):  # only a reason the title does not give
         tip = f"{tip} (here: {why})"
     return f'<span class="clause-chip" title="{e(tip)}">{e(clause)}</span>'
 
 
 def week_label(story: Story, week: int) -> str:
-    date = story.date_of(week)
-    return f"week {week}" + (f" ({date})" if date else "")
+    """'week 37 (17 Mar 2027)'."""
+    return f"week {week} ({story.date_of(week)})"
 
 
 def headline(a: Story, b: Story | None, week: int) -> str:
-    """'Week 37 of weeks 0-259: your design: ceasefire holds · reference: ...'."""
-    date = a.date_of(week)
-    when = f"Week {week}" + (f" ({date})" if date else "") + f" of weeks 0-{a.last_week}"
+    """'Week 37 (17 Mar 2027) of weeks 0-259 · your design: ceasefire holds · reference: ...'."""
+    when = f"Week {week} ({a.date_of(week)}) of weeks 0-{a.last_week}"
     parts = [f"your design: {a.state_at(week)}"]
     if b is not None:
         parts.append(f"reference: {b.state_at(week)}")
@@ -112,8 +120,10 @@ def _log_rows(story: Story) -> list[tuple[int, str, str]]:
                 names = '<div class="pg-small">' + e(", ".join(a for a, _ in r.group)) + "</div>"
             why = f'<div class="pg-small">{e(r.why)}</div>' if (r.kind, r.clause) in CLAUSE_REASONS else ""
             out.append((int(r.week), r.lane,
-                        f'<tr class="{tint}"><td class="num">{int(r.week)}</td><td>{e(r.who)}</td>'
-                        f'<td>{e(r.text)}{names}</td><td>{clause_chip(r.clause, r.why)}{why}</td></tr>'))
+                        f'<tr class="{tint}"><td class="num">{int(r.week)}</td>'
+                        f'<td class="pg-date">{e(story.date_of(int(r.week)))}</td>'
+                        f'<td>{e(r.who)}</td><td>{e(r.text)}{names}</td>'
+                        f'<td>{clause_chip(r.clause, r.why)}{why}</td></tr>'))
         story.cache["log_rows"] = out
     return story.cache["log_rows"]
 
@@ -122,12 +132,12 @@ def event_log_html(story: Story, week: int, lane: str | None = None, limit: int 
     """The events up to ``week`` (of one lane, or all), newest first, at most ``limit`` rows."""
     rows = [html_row for w, ln, html_row in _log_rows(story) if w <= week and (lane is None or ln == lane)]
     total = len(rows)
-    body = rows[::-1][:limit] or ['<tr><td colspan="4">No events up to this week.</td></tr>']
+    body = rows[::-1][:limit] or ['<tr><td colspan="5">No events up to this week.</td></tr>']
     shown = f"the latest {limit} of {total}" if total > limit else f"all {total}"
-    return (f'<div class="pg-scroll event-log"><table class="pg-table"><thead><tr><th>Week</th><th>Who</th>'
-            f'<th>What happened</th><th>Clause</th></tr></thead><tbody>{"".join(body)}</tbody>'
-            f'</table></div><div class="pg-small">Events up to week {week}, newest first: {shown}. The responses '
-            f'of many states to one decision are one row. Hover a clause id for its text.</div>')
+    return (f'<div class="pg-scroll event-log"><table class="pg-table"><thead><tr><th>Week</th><th>Date</th>'
+            f'<th>Who</th><th>What happened</th><th>Clause</th></tr></thead><tbody>{"".join(body)}</tbody>'
+            f'</table></div><div class="pg-small">Events up to {week_label(story, week)}, newest first: {shown}. '
+            f'The responses of many states to one decision are one row. Hover a clause id for its text.</div>')
 
 
 # --------------------------------------------------------------------------- #
@@ -197,7 +207,10 @@ UKRAINE_EXPLAINED = (
 # --------------------------------------------------------------------------- #
 # Coalition tiles and the design card
 # --------------------------------------------------------------------------- #
-def tiles_html(members: Iterable[Member], week: int) -> str:
+def tiles_html(members: Iterable[Member], week: int, us_roles: str | None = None) -> str:
+    """One tile a state: legal status at ``week`` (G0), responses so far (G4), changes of government.
+
+    ``us_roles``: the US roles held at ``week`` (steps.csv ``us_roles``), shown on the US tile."""
     cells = []
     for m in members:
         status = m.status_at(week)
@@ -207,16 +220,66 @@ def tiles_html(members: Iterable[Member], week: int) -> str:
             f'<span class="resp-chip {"on" if counts.get(t) else "off"}" title="{t}: activated {counts.get(t, 0)} '
             f'time(s) by week {week}">{RESPONSE_LETTERS[t]}</span>' for t in RESPONSE_TYPES)
         region = "European" if m.european else "non-European"
+        extra = ""
+        changes = m.governments_at(week)
+        if changes:
+            what = "; ".join(f"week {w}: {text}" for w, text in changes)
+            n = len(changes)
+            extra += (f'<div class="gov" title="{e(what)}">&#8635; {n} new government{"s" if n > 1 else ""} '
+                      f'(latest: week {changes[-1][0]})</div>')
+        if us_roles is not None and m.name == "United States":
+            held = "none" if us_roles == "none" else ", ".join(r for r in us_roles.split("+") if r != "pledge")
+            extra += f'<div class="gov us-roles" title="US roles held at week {week}">roles: {e(held or "none")}</div>'
         cells.append(
             f'<div class="member-tile" data-status="{status}" title="{e(m.name)} ({region}): {e(meaning)}" '
             f'style="border-left:6px solid {colour}"><div class="name">{e(m.name)}</div>'
-            f'<div class="status" style="color:{colour}">{status}</div><div>{chips}</div></div>')
+            f'<div class="status"><span class="dot" style="background:{colour}"></span>{status}</div>'
+            f'<div>{chips}</div>{extra}</div>')
     legend = " · ".join(f'<span style="border-left:6px solid {c};padding-left:4px">{s}: {e(m)}</span>'
                         for s, (c, m) in STATUS_COLOURS.items())
     letters = ", ".join(f"{v} {k}" for k, v in RESPONSE_LETTERS.items())
     return (f'<div class="member-grid">{"".join(cells)}</div>'
-            f'<div class="pg-small" style="margin-top:4px">Legal status at week {week} (G0): {legend}<br>'
-            f'Responses (G4), green once activated: {letters}.</div>')
+            f'<div class="pg-small tiles-legend" style="margin-top:4px">Legal status at week {week} (G0): {legend}<br>'
+            f'Responses (G4), green once activated: {letters}. &#8635;: changes of government so far (hover for '
+            f'the elections); a new, less supportive government may drop a political pledge, never a ratified '
+            f'one.</div>')
+
+
+def force_html(story: Story, week: int) -> str:
+    """The Multinational Force by nation (G3): contributions, basing, deployed at ``week``, struck."""
+    s = story.scenario
+    if not s.force.enabled or story.force.empty or story.force[["troops", "aircraft", "ships"]].to_numpy().sum() == 0:
+        return '<div class="force-table pg-small">No Multinational Force in this design (G3).</div>'
+    share = story.deployed_share(week)
+    phase = str(story.steps.at[week, "force_phase"]).replace("_", " ") if "force_phase" in story.steps else ""
+    roles = str(story.steps.at[week, "us_roles"]) if "us_roles" in story.steps else ""
+    us = ("US support to the force (G3): yes" if "force" in roles.split("+") else
+          "US support to the force (G3): no")
+    rows = []
+    for r in story.force.itertuples():
+        struck = r.struck_week is not None and not (isinstance(r.struck_week, float) and math.isnan(r.struck_week)) \
+            and int(r.struck_week) <= week
+        deployed = int(round(r.troops * share))
+        hit = f"week {int(r.struck_week)} ({story.date_of(int(r.struck_week))})" if struck else ""
+        lead = " (lead)" if r.lead else ""
+        rows.append(f'<tr class="force-row{" pg-tint-struck" if struck else ""}" data-struck="{int(struck)}">'
+                    f'<td>{e(r.nation)}{lead}</td><td class="num">{r.troops:,}</td><td class="num">{deployed:,}</td>'
+                    f'<td class="num">{r.aircraft}</td><td class="num">{r.ships}</td><td>{e(r.basing)}</td>'
+                    f'<td>{e(hit)}</td></tr>')
+    f = story.force
+    rows.append(f'<tr><td><b>All</b></td><td class="num"><b>{int(f.troops.sum()):,}</b></td>'
+                f'<td class="num"><b>{int(round(f.troops.sum() * share)):,}</b></td>'
+                f'<td class="num"><b>{int(f.aircraft.sum())}</b></td><td class="num"><b>{int(f.ships.sum())}</b></td>'
+                f'<td></td><td></td></tr>')
+    return (f'<div class="pg-small force-summary">Posture: {e(s.force.posture)}, size x{s.force.size:g} of the '
+            f'pledges; at {e(week_label(story, week))} the force is {e(phase)}, {share:.0%} of its troops deployed; '
+            f'{us}.</div><div class="pg-scroll" style="max-height:360px"><table class="pg-table force-table">'
+            f'<thead><tr><th>Nation</th><th>Troops pledged</th><th>Troops deployed</th><th>Combat aircraft</th>'
+            f'<th>Ships</th><th>Basing</th><th>Struck (tripwire)</th></tr></thead><tbody>{"".join(rows)}</tbody>'
+            f'</table></div><div class="pg-small">Contributions from public pledges and reports '
+            f'(scenarios/force_contributions.csv), times the force size. An attack strikes troops forward for '
+            f'certain and at rear hubs in Ukraine sometimes; a struck nation\'s resolve rises, its allies\' less '
+            f'(the tripwire rally).</div>')
 
 
 def design_card_html(rows_a: list[dict], rows_b: list[dict] | None, label_a: str, label_b: str | None) -> str:

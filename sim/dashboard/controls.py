@@ -10,6 +10,7 @@ value in effect. Every text the student reads names a lever by its sidebar label
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -56,6 +57,35 @@ COORDINATION_CELL = {
     "on": {"coordination_cell.enabled": True},
     "off": {"coordination_cell.enabled": False},
 }
+ALL_WARNING_MEASURES = ["stockpile_prepositioning", "force_alert", "diplomatic_warning", "sanctions_threat"]
+WARNING_MEASURES = {
+    AS_SCENARIO: {},
+    "on": {"warning.measures": ALL_WARNING_MEASURES},
+    "off": {"warning.measures": []},
+}
+SNAPBACK = {
+    AS_SCENARIO: {},
+    "automatic": {"sanctions.snapback": "automatic"},
+    "commission vote": {"sanctions.snapback": "commission_vote"},
+    "none": {"sanctions.snapback": "none"},
+}
+
+
+@lru_cache(maxsize=1)
+def _us_withdrawal() -> list[dict[str, Any]]:
+    """The shipped scenario us_withdraws_2029's scripted shock (the lever and the scenario stay one)."""
+    return [shock.model_dump() for shock in load_scenario("us_withdraws_2029").shocks]
+
+
+def us_role_choices() -> dict[str, dict[str, Any]]:
+    """The US role as the shipped scenarios give it: paris_declaration (as written), paris_us_bilateral,
+    us_withdraws_2029. The lever replaces the scenario's scripted shocks (the shipped ones are all the US's)."""
+    return {
+        AS_SCENARIO: {},
+        "as written (no US pledge)": {"united_states.pledges_response": False, "shocks": []},
+        "with US bilateral guarantee": {"united_states.pledges_response": True, "shocks": []},
+        "US withdraws in 2029": {"united_states.pledges_response": False, "shocks": _us_withdrawal()},
+    }
 
 
 @dataclass(frozen=True)
@@ -90,19 +120,33 @@ CONTROLS: tuple[Control, ...] = (
     Control("evidence_threshold", "Evidence threshold (G1)", "SliderFloat", "G1",
             "Evidence the commission needs to attribute a violation (0-1).",
             path="commission.evidence_threshold", min=0.0, max=1.0, step=0.05),
+    Control("warning_measures", "Warning measures (G1)", "Select", "G1",
+            "What a warning sets off besides Ukraine's readiness: stockpile pre-positioning (G2), the force on "
+            "alert (G3), a public diplomatic warning, a sanctions threat (G4). Off: the warning alone.",
+            choices=WARNING_MEASURES),
     Control("support_volume", "Support volume, x 2025 aid (G2)", "SliderFloat", "G2",
             "Military aid to Ukraine, as a multiple of the 2025 level.",
             path="support.volume", min=0.0, max=3.0, step=0.1),
     Control("force_posture", "Multinational force (G3)", "Select", "G3",
             "Where the European-led force stands: rear hubs or forward (a tripwire).", choices=FORCE_POSTURE),
     Control("force_size", "Force size, x pledges (G3)", "SliderFloat", "G3",
-            "Size of the force as a multiple of what members pledged.",
+            "Size of the force as a multiple of what each nation pledged (troops, aircraft, ships).",
             path="force.size", min=0.0, max=3.0, step=0.25),
     Control("us_backstop", "US backstop of the force (G3)", "Select", "G3",
             "Whether the US backs the force (the text says 'proposed support').", choices=US_BACKSTOP),
+    Control("us_role", "US role (G1, G3, G4)", "Select", "G4",
+            "As written: the US leads monitoring and offers support to the force, but makes no G4 pledge. "
+            "With a US bilateral guarantee (put to Congress). Or a new US administration withdraws the US "
+            "roles on 20 January 2029 (a scripted shock).", choices=us_role_choices()),
     Control("commitments", "Commitments (G0, G4)", "Select", "G0",
             "Legal status of the commitments: ratified by parliaments, political only, or binding at once.",
             choices=COMMITMENTS),
+    Control("snapback", "Sanctions snapback (G4)", "Select", "G4",
+            "What brings relieved sanctions back after attributed Russian violations or an attack: automatic, "
+            "a new vote of the commission, or nothing.", choices=SNAPBACK),
+    Control("relief_per_year", "Sanctions relief a year (A)", "SliderFloat", "A",
+            "Share of the ceasefire sanctions lifted per year while Russia complies (part of the deal).",
+            path="sanctions.relief_per_year", min=0.0, max=1.0, step=0.05),
     Control("coordination_cell", "Coordination cell (C1)", "Select", "C1",
             "The US-Ukraine-Coalition cell in Paris that shortens delays.", choices=COORDINATION_CELL),
 )
@@ -129,10 +173,18 @@ def scenario_title(name: str) -> str:
 
 
 def get(s: Scenario, path: str) -> Any:
+    """A parameter by its dotted path (``shocks``: the list as plain data, comparable with a lever's)."""
+    if path == "shocks":
+        return [shock.model_dump() for shock in s.shocks]
     node: Any = s
     for part in path.split("."):
         node = getattr(node, part)
     return node
+
+
+def _key(scenario_name: str, overrides: dict[str, Any]) -> tuple[str, str]:
+    """Hashable and canonical: the same settings give the same key (lists and dates included)."""
+    return scenario_name, json.dumps(overrides, sort_keys=True, default=str)
 
 
 def default_controls(scenario_name: str = BASELINE) -> dict[str, Any]:
@@ -162,7 +214,7 @@ def overrides_from_controls(controls: dict[str, Any], scenario_name: str = BASEL
 class Design:
     """A design ready to run: the scenario, a readable name, and the levers behind it."""
 
-    key: tuple  # hashable: scenario name and overrides
+    key: tuple  # hashable: scenario name and its overrides as canonical JSON
     label: str
     scenario: Scenario
     base_name: str
@@ -176,12 +228,14 @@ def build_design(scenario_name: str, controls: dict[str, Any]) -> tuple[Design |
         s = with_overrides(scenario(scenario_name), overrides, source="levers")
     except ConfigError as exc:
         return None, friendly_error(exc)
-    key = (scenario_name, tuple(sorted(overrides.items())))
-    return Design(key, design_label(scenario_name, controls), s, scenario_name, overrides), None
+    base = scenario(scenario_name)
+    changes = {p: v for p, v in overrides.items() if get(base, p) != v}  # a setting the scenario has: no change
+    return Design(_key(scenario_name, changes), design_label(scenario_name, controls), s, scenario_name,
+                  overrides), None
 
 
 def named_design(name: str) -> Design:
-    return Design((name, ()), scenario_title(name), scenario(name), name, {})
+    return Design(_key(name, {}), scenario_title(name), scenario(name), name, {})
 
 
 def _fmt(v: Any) -> str:
@@ -223,6 +277,20 @@ def effect(control: Control, s: Scenario) -> str:
         p = s.united_states.backstop_probability
         if 0.0 < p < 1.0:
             return f"uncertain ({p:.0%} chance the US backs it)"
+    if control.name == "us_role":
+        pledge = "with US bilateral guarantee" if s.united_states.pledges_response else "as written (no US pledge)"
+        us_shocks = [sh for sh in s.shocks if any(k.startswith("united_states.") for k in sh.set)]
+        if not us_shocks:
+            return pledge
+        withdraws = "US withdraws in 2029" if get(s, "shocks") == _us_withdrawal() else "US roles change by a shock"
+        return withdraws if not s.united_states.pledges_response else f"{pledge}, then {withdraws}"
+    if control.name == "warning_measures":
+        measures = list(s.warning.measures)
+        if not measures:
+            return "off"
+        if sorted(measures) == sorted(ALL_WARNING_MEASURES):
+            return "on"
+        return "on: " + ", ".join(m.replace("_", " ") for m in measures)
     for choice, ov in control.choices.items():
         if choice != AS_SCENARIO and all(get(s, p) == v for p, v in ov.items()):
             return choice
@@ -248,7 +316,8 @@ def _words() -> tuple[dict[str, str], dict[tuple[str, Any], tuple[str, str]]]:
         for choice, ov in (c.choices or {}).items():
             for p, v in ov.items():
                 labels.setdefault(p, c.label)
-                values.setdefault((p, v), (c.label, choice))
+                if isinstance(v, (bool, int, float, str)):  # lists (shocks, measures) are not named in errors
+                    values.setdefault((p, v), (c.label, choice))
     return labels, values
 
 

@@ -9,7 +9,14 @@ the model for its whole horizon (milliseconds) and returns a :class:`Story`:
   clause id fits; member responses to one decision collapse into one row;
 * ``chain``   the commission's chain, one row a violation (or false alarm):
   violation -> detected -> attributed (or not, and why) -> decided -> responded;
-* ``members`` each state's legal status and responses, week by week (the tiles).
+* ``members`` each state's legal status (G0: ratified, pending, political, failed,
+  dropped, no pledge, as the model's ``ratification_status``), responses and changes of
+  government, week by week (the tiles);
+* ``force``   the Multinational Force by nation: troops, aircraft, ships, basing, exposure,
+  the week an attack struck its troops (G3).
+
+Dates: week ``w`` is shown with ``scenario.date_of(w)`` (the ceasefire date plus ``w`` weeks).
+Russia's intent and the warning in force are step columns (steps.csv), drawn as bands.
 
 The model's event log has no case ids, so the chain is rebuilt from the order of
 events: reports reach the commission and are decided first in, first out (one
@@ -22,6 +29,7 @@ elections, sanctions, shocks) plugs in by extending those two tables here.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import defaultdict, deque
@@ -67,16 +75,45 @@ GLOSSARY: dict[str, str] = {
                 "comes from the states' G4 responses.",
     "monitoring surge": "More monitors for some weeks: more violations are seen (G1).",
     "stockpile release": "Access to defence stockpiles after an attack: Ukraine's strength rises after a delay (G2).",
+    "week and date": "Week 0 is the ceasefire's entry into force (1 Jul 2026 in the shipped scenarios, an "
+                     "assumption); each week is shown with the date it starts, so an event dated 20 Jan 2029 "
+                     "falls in the week of 17 Jan 2029.",
     "reference design": "The design drawn dashed on the story charts and used as the baseline on the Compare page.",
     "seed": "Fixes the dice. Two designs run with the same seed meet the same luck (common random numbers).",
-    # Model v2 mechanisms (issue 8); shown as soon as the model logs them.
-    "campaign": "A Russian campaign: weeks of grey-zone pressure or preparation for an offensive, with a start and an end.",
-    "indicator": "A visible sign of preparation: build-ups, logistics, intensified violations.",
-    "warning": "Monitoring or intelligence (G1, G5) saw indicators and warned: pre-agreed measures can follow.",
-    "election": "A scheduled national election in a member or the US.",
+    # Model v2 mechanisms (issue 8)
+    "Russia's intent": "What Russia is doing, week by week: compliant, a pressure campaign, preparing an "
+                       "offensive, attacking (a limited offensive), or at war. It changes only at decision "
+                       "points (its periodic assessment, the end of a campaign, a warning that exposes it).",
+    "campaign": "A Russian campaign: weeks of grey-zone pressure (probes) or of preparing an offensive, with a "
+                "start and an end. A preparation ends in a launch, or Russia stands down or aborts.",
+    "indicator": "A sign that an offensive is being prepared (build-ups, logistics, intensified violations). "
+                 "Russia produces them while preparing; monitoring (G1) and intelligence (G5) detect some, and "
+                 "report false ones now and then.",
+    "warning": "Enough indicators detected within a few weeks: a warning is issued (G1, G5). Ukraine raises its "
+               "readiness (P1), the pre-agreed warning measures follow, and a preparation is exposed: Russia "
+               "loses surprise and may abort.",
+    "warning measures": "Pre-agreed measures a warning sets off: stockpile pre-positioning (G2), the force on "
+                        "alert (G3), a public diplomatic warning, a sanctions threat (G4).",
+    "window of opportunity": "Russia compares attacking now with attacking later, given what it expects to "
+                             "change: elections, a US withdrawal, sanctions relief, the force deploying, "
+                             "ratifications completing. A window opens when waiting looks worse.",
+    "election": "A dated national election in a member or the US (scenarios/elections.csv).",
     "government change": "A new government: its resolve shifts, and political (not ratified) commitments can be dropped.",
-    "sanctions": "Sanctions in force, relieved as agreed in the deal, or snapped back after an attributed violation.",
-    "shock": "A scripted event of the scenario (for example the US ending its backstop).",
+    "pledge dropped": "A new, less supportive government withdrew its predecessor's political pledge: that state "
+                      "no longer responds under G4. A ratified commitment survives a change of government (G0).",
+    "no pledge": "The state makes no G4 pledge: in the declaration as written the US leads monitoring (G1), "
+                 "offers 'proposed support' to the force (G3) and sits in the coordination cell (C1), but the "
+                 "binding commitments are the Coalition's. 'With US bilateral guarantee' adds a US pledge.",
+    "US roles": "Monitoring lead (G1), support to the force (G3), intelligence sharing (G5); a new US "
+                "administration, or a scripted shock, can withdraw them.",
+    "sanctions level": "Sanctions on Russia: those in force at the ceasefire, less the relief of the deal, plus "
+                       "the G4 sanctions of the responses. It slows Russia's reconstitution.",
+    "relief pace": "Share of the ceasefire sanctions lifted per year while Russia complies (part of the deal).",
+    "snapback": "Relieved sanctions return after enough attributed Russian violations, or at an attack: "
+                "automatically, after a new vote of the commission, or never (the rule is a lever).",
+    "tripwire rally": "If an attack strikes a nation's troops in the force, that nation's resolve to respond "
+                      "jumps (its allies' less): the force deters through the members, not by a fixed cost (G3).",
+    "shock": "A scripted, dated event of the scenario (for example the US withdrawing its roles in 2029).",
 }
 
 
@@ -95,30 +132,44 @@ KINDS: dict[str, Kind] = {
     "violation": Kind("Violation", "Russia did", "probe", "#c62828", "triangle"),
     "escalation": Kind("Renewed armed attack", "Russia did", "major", "#b71c1c", "diamond"),
     "campaign": Kind("Campaign", "Russia did", "campaign", "#ad1457", "rect"),
-    "indicator": Kind("Indicator", "Russia did", "indicator", "#ef6c00", "triangle"),
+    "indicator": Kind("Signs of preparation", "Russia did", "indicator", "#ef6c00", "triangle"),
+    "war_end": Kind("War ends", "Russia did", "", "#33691e", "diamond"),
     "detection": Kind("Detected", "Monitoring saw", "detected", "#1565c0", "triangle"),
     "false_alarm": Kind("False alarm", "Monitoring saw", "false alarm", "#f9a825", "pin"),
+    "indicator_detected": Kind("Indicator detected", "Monitoring saw", "indicator", "#0097a7", "triangle"),
     "warning": Kind("Warning", "Monitoring saw", "warning", "#0277bd", "pin"),
     "attribution": Kind("Attribution", "Commission decided", "attributed", "#6a1b9a", "diamond"),
     "decision": Kind("Decision", "Commission decided", "decided", "#ef6c00", "rect"),
     "corrective_measure": Kind("Corrective measure", "Coalition responded", "decided", "#8d6e63", "rect"),
     "response": Kind("States responded", "Coalition responded", "responded", "#2e7d32", "circle"),
+    "warning_measure": Kind("Warning measure", "Coalition responded", "warning measures", "#0288d1", "rect"),
+    "sanctions": Kind("Sanctions", "Coalition responded", "snapback", "#6d4c41", "rect"),
     "coordination": Kind("Coordination cell", "Coalition responded", "", "#546e7a", "emptyCircle"),
     "ratification": Kind("Ratification", "Politics", "ratified commitment", "#00897b", "circle"),
-    "election": Kind("Election", "Politics", "election", "#5e35b1", "circle"),
+    "election": Kind("Election", "Politics", "election", "#7e57c2", "emptyCircle"),
     "government_change": Kind("Government change", "Politics", "government change", "#4527a0", "diamond"),
-    "sanctions": Kind("Sanctions", "Politics", "sanctions", "#6d4c41", "rect"),
-    "shock": Kind("Scripted shock", "Politics", "shock", "#37474f", "diamond"),
+    "pledge": Kind("Pledge dropped or kept", "Politics", "pledge dropped", "#d84315", "diamond"),
+    "us_roles": Kind("US roles", "Politics", "US roles", "#283593", "pin"),
+    "shock": Kind("Scripted shock", "Politics", "shock", "#37474f", "pin"),
     "request": Kind("Force requested", "Force and support", "", "#00838f", "circle"),
     "deployment": Kind("Force deployment", "Force and support", "", "#00695c", "rect"),
+    "casualties": Kind("Force troops struck", "Force and support", "tripwire rally", "#b71c1c", "diamond"),
     "surge": Kind("Stockpile surge arrived", "Force and support", "stockpile release", "#2e7d32", "triangle"),
-    "war_end": Kind("War ends", "Russia did", "", "#33691e", "diamond"),
 }
 # Timeline lanes, top to bottom; a lane an unknown kind names is added below these.
 LANES: tuple[str, ...] = ("Russia did", "Monitoring saw", "Commission decided", "Coalition responded",
                           "Ukraine, wrong blame", "Politics", "Force and support")
 UKRAINE_LANE = "Ukraine, wrong blame"  # Ukraine's violations, false alarms, misattributions
 OTHER_LANE = "Other events"
+# Bands drawn from step columns above and among the event lanes of the timeline.
+INTENT_LANE = "Russia's intent"  # steps.csv russia_intent
+WARNING_LANE = "Warning in force"  # steps.csv warning_in_force
+INTENTS: dict[str, tuple[str, str]] = {  # russia_intent -> (words, colour); compliant is not drawn
+    "pressure": ("pressure campaign (grey-zone probes)", "#f9a825"),
+    "preparing": ("preparing an offensive", "#ef6c00"),
+    "attacking": ("limited offensive under way", "#d32f2f"),
+    "at_war": ("at war", "#7b1fa2"),
+}
 
 ACTORS: dict[str, str] = {
     "SpecialCommission": "Special commission (G1)",
@@ -126,6 +177,8 @@ ACTORS: dict[str, str] = {
     "MultinationalForce": "Multinational Force (G3)",
     "CoordinationCell": "Coordination cell (C1)",
     "Coalition": "Coalition",
+    "Intelligence": "Intelligence (G5)",
+    "Scenario": "Scripted in the scenario",
 }
 
 
@@ -156,6 +209,8 @@ class Series:
 # Step columns the story charts draw; any other numeric column goes to "More measures".
 SERIES: dict[str, Series] = {
     "escalation_level": Series("Russia's action", "level 0-3", "ladder"),
+    "russia_intent": Series("Russia's intent", "state", "timeline"),
+    "warning_in_force": Series("warning in force", "yes/no", "timeline"),
     "at_war": Series("renewed war under way", "yes/no", "balance"),
     "credibility_probe": Series("believed resolve if probe", "share 0-1", "resolve"),
     "credibility_limited": Series("believed resolve if limited", "share 0-1", "resolve"),
@@ -164,17 +219,24 @@ SERIES: dict[str, Series] = {
     "ukraine_defence": Series("Ukraine's effective defence", "strength units", "balance"),
     "force_strength": Series("force strength", "strength units", "force"),
     "force_phase": Series("force phase", "phase", "force"),
+    "sanctions_level": Series("sanctions level on Russia", "level", "sanctions"),
+    "mean_member_resolve": Series("members' mean resolve", "share 0-1", "sanctions"),
+    "force_troops": Series("force troops deployed", "troops", "more"),
+    "window_value": Series("value to Russia of waiting for a better window", "utility", "more"),
+    "indicators_detected": Series("indicators detected so far", "count", "more"),
+    "pledged_share": Series("share of members still pledging (G4)", "share", "more"),
+    "us_roles": Series("US roles held", "roles", "more"),
     "p_major": Series("Russia's chance of a major attack this week", "probability", "more"),
     "russia_ambition": Series("Russia's ambition", "x baseline", "more"),
     "sanctions_cost": Series("Russia's sanctions cost", "index", "more"),
     "ukraine_strength": Series("Ukraine's force strength", "strength units", "more"),
     "fortification": Series("fortification", "share 0-1", "more"),
     "coverage": Series("monitoring coverage", "share", "more"),
-    "mean_member_resolve": Series("members' mean resolve", "share 0-1", "more"),
     "ratified_share": Series("share of members bound by ratification", "share", "more"),
     "territory_lost_pct": Series("territory lost", "%", "more"),
 }
-NOT_CHARTED = {"week", "date", "run_id"}
+# Not week by week measures: the date (shown beside the week) and the run-level reporters.
+NOT_CHARTED = {"week", "date", "run_id", "escalated", "escalation_week", "survival_weeks"}
 # A model that renames a step column the story charts draw: map its new name to the name
 # used here (model column -> dashboard column), e.g. {"russia_level": "escalation_level"}.
 STEP_RENAMES: dict[str, str] = {}
@@ -213,9 +275,18 @@ def weeks_text(n: int | float) -> str:
     return f"{n} week" if n == 1 else f"{n} weeks"
 
 
+def day_text(day: dt.date) -> str:
+    """'9 Sep 2026': a date a student reads at a glance."""
+    return f"{day.day} {day:%b %Y}"
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
 def plain(text: str) -> str:
-    """Generic clean-up of the model's wording: '1 weeks', snake_case words, CamelCase names."""
+    """Generic clean-up of the model's wording: '1 weeks', snake_case words, CamelCase names, ISO dates."""
     text = re.sub(r"\b1 weeks\b", "1 week", text)
+    text = _ISO_DATE.sub(lambda m: day_text(dt.date(*map(int, m.groups()))), text)
     text = re.sub(r"\b([a-z]+(?:_[a-z]+)+)\b", lambda m: m.group(1).replace("_", " "), text)
     for raw, nice in ACTORS.items():
         text = text.replace(raw, nice)
@@ -231,6 +302,33 @@ _AD_HOC = re.compile(r"ad hoc responses in (\d+) weeks?")
 _FALSE_ALARM = re.compile(r"blaming (\w+)")
 _SHORTER = re.compile(r"^(.*?) in (\d+) weeks? instead of (\d+)")
 _DEMARCHE = re.compile(r"demarche to (\w+)")
+_PROBE = re.compile(r"grey-zone violation(?: \((\w+)\))?: (.*)")
+_PROBE_DURING = {"compliant": " (incidental)", "pressure": " (pressure campaign)",
+                 "preparing": " (while preparing an offensive)"}
+LEVEL_NOUNS = {"probe": "probe", "limited": "limited offensive", "major": "renewed armed attack"}
+_SIGNS = re.compile(r"(\d+) observable sign")
+_WARNING = re.compile(r"(\d+) signs in (\d+) weeks: warning issued; pre-agreed measures in (\d+) weeks?")
+_STRUCK = re.compile(r"troops of (.+) struck")
+_SHOCK = re.compile(r"^(.*?): ((?:[a-z_]+\.[a-z_]+ = [^,]+(?:, )?)+)$")
+_SECTION_WORDS = {"united_states": "US", "force": "force", "monitoring": "monitoring", "sanctions": "sanctions",
+                  "warning": "warning", "commission": "commission", "support": "support",
+                  "commitments": "commitments", "cooperation": "cooperation", "ratification": "ratification",
+                  "coordination_cell": "coordination cell"}
+
+
+def _setting(path: str, value: str) -> str:
+    """'united_states.leads_monitoring = False' -> 'US leads monitoring: no'."""
+    section, _, name = path.partition(".")
+    value = {"True": "yes", "False": "no", "true": "yes", "false": "no"}.get(value.strip(), value.strip())
+    words = name.replace("_", " ")
+    head = _SECTION_WORDS.get(section, section.replace("_", " "))
+    return f"{head} {words}: {value.replace('_', ' ')}"
+
+
+def struck_nations(detail: str) -> list[str]:
+    """The nations whose troops a 'casualties' event names."""
+    m = _STRUCK.search(detail)
+    return [n.strip() for n in m.group(1).split(",")] if m else []
 
 
 def measures_text(raw: str) -> str:
@@ -244,15 +342,18 @@ def describe(kind: str, actor: str, level: str, detail: str) -> str:
     if kind == "violation":
         if actor == RUSSIA and level == "limited":
             return f"Limited offensive by Russia: {plain(detail).replace('local offensive ', '')}."
+        if actor == RUSSIA and (m := _PROBE.search(detail)):
+            during = _PROBE_DURING.get(m.group(1) or "", "")
+            return f"Probe by Russia{during}: {plain(m.group(2))}."
         if actor == RUSSIA:
-            return f"Probe by Russia: {plain(detail).replace('grey-zone violation: ', '')}."
+            return f"Probe by Russia: {plain(detail)}."
         return f"{level.capitalize() or 'Violation'} by {actor}: {plain(detail)}."
     if kind == "escalation":
         return "Renewed armed attack by Russia: the binding commitments (G4) are called on."
     if kind == "detection" and (m := _DETECTION.search(detail)):
         lvl_, who, blamed = m.groups()
         wrong = "" if who == blamed else f" (wrong: it was {who})"
-        return f"Monitoring saw the {lvl_} by {who}; its report blames {blamed}{wrong}."
+        return f"Monitoring saw the {LEVEL_NOUNS.get(lvl_, lvl_)} by {who}; its report blames {blamed}{wrong}."
     if kind == "false_alarm" and (m := _FALSE_ALARM.search(detail)):
         return f"False alarm: a report of a probe that did not happen, blaming {m.group(1)}."
     if kind == "attribution":
@@ -284,6 +385,38 @@ def describe(kind: str, actor: str, level: str, detail: str) -> str:
     if kind == "response":
         binding, _, types = detail.partition(": ")
         return f"{actor} responds ({binding}): {types}."
+    if kind == "campaign":
+        text = plain(detail)
+        return text[:1].upper() + text[1:] + "."
+    if kind == "indicator" and (m := _SIGNS.search(detail)):
+        n = int(m.group(1))
+        signs = "1 sign" if n == 1 else f"{n} signs"
+        return (f"Russia's preparation ({level}) gives off {signs} (build-up, logistics, intensified "
+                "violations): seen only if monitoring or intelligence detects them.")
+    if kind == "indicator_detected":
+        if "false positive" in detail:
+            return "Reported a sign of preparation that is not one (a false positive)."
+        return "Detected a sign of an offensive being prepared (build-up, logistics)."
+    if kind == "warning" and (m := _WARNING.search(detail)):
+        n, window, delay = m.groups()
+        when = "at once" if int(delay) == 0 else f"in {weeks_text(delay)}"
+        return (f"Warning issued: {n} signs of preparation in {window} weeks; Ukraine's readiness and the "
+                f"pre-agreed measures follow {when}.")
+    if kind == "warning_measure":
+        return f"Warning measure: {plain(detail)}."
+    if kind == "sanctions":
+        text = plain(detail)
+        return ("Sanctions " + text if text.startswith("snapback") else "Sanctions: " + text) + "."
+    if kind == "shock" and (m := _SHOCK.search(detail)):
+        what, settings = m.groups()
+        changes = "; ".join(_setting(*part.split(" = ", 1)) for part in settings.split(", ") if " = " in part)
+        return f"Scripted shock: {plain(what)} ({changes})."
+    if kind == "casualties":
+        return f"The attack strikes the force: {plain(detail)} (the tripwire acts through the members)."
+    if kind in ("election", "government_change", "pledge", "us_roles", "ratification", "surge", "request",
+                "deployment"):
+        text = plain(detail)
+        return text[:1].upper() + text[1:] + "."
     text = plain(detail)
     label = kind_info(kind).label
     head = f"{label} ({level})" if level else label
@@ -295,13 +428,19 @@ def describe(kind: str, actor: str, level: str, detail: str) -> str:
 # --------------------------------------------------------------------------- #
 @dataclass
 class Member:
-    """One state's tile over time: legal status changes and responses by week."""
+    """One state's tile over time: legal status changes, responses and changes of government by week.
+
+    Statuses (G0), as the model's ``CoalitionMember.ratification_status``: ratified, pending,
+    political, failed, dropped (a new government withdrew a political pledge), no pledge.
+    """
 
     name: str
     european: bool
-    initial: str  # ratified | pending | political
+    initial: str  # ratified | pending | political | no pledge
     changes: list[tuple[int, str]] = field(default_factory=list)  # (week, new status)
     responses: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+    governments: list[tuple[int, str]] = field(default_factory=list)  # (week, what the change was)
+    lead: bool = False  # a framework nation of the force (France, the UK)
 
     def status_at(self, week: int) -> str:
         status = self.initial
@@ -318,6 +457,12 @@ class Member:
                     out[t] = out.get(t, 0) + 1
         return out
 
+    def governments_at(self, week: int) -> list[tuple[int, str]]:
+        return [(w, text) for w, text in self.governments if w <= week]
+
+
+FORCE_COLUMNS = ("nation", "troops", "aircraft", "ships", "basing", "exposure", "lead", "struck_week")
+
 
 @dataclass
 class Story:
@@ -333,22 +478,44 @@ class Story:
     members: list[Member]
     run: dict[str, Any]
     escalation_week: int | None
+    # the force by nation (FORCE_COLUMNS): contributions at full deployment, basing, struck
+    force: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(FORCE_COLUMNS)))
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # what charts build once per run
 
     @property
     def last_week(self) -> int:
         return int(self.steps.index.max()) if len(self.steps) else 0
 
-    def date_of(self, week: int) -> str | None:
-        """Calendar date of a week when the model reports one (a ``date`` step column)."""
-        if "date" in self.steps.columns and week in self.steps.index:
-            return str(self.steps.at[week, "date"])
-        return None
+    def date_of(self, week: int) -> str:
+        """Calendar date of a week ('9 Sep 2026'): the ceasefire date plus ``week`` weeks."""
+        dates = self.cache.get("dates")
+        if dates is None:  # every week's, once per run (the event log asks for hundreds)
+            dates = self.cache["dates"] = [day_text(self.scenario.date_of(w)) for w in range(self.horizon)]
+        week = int(week)
+        return dates[week] if 0 <= week < len(dates) else day_text(self.scenario.date_of(week))
+
+    def intent_at(self, week: int) -> str:
+        if "russia_intent" in self.steps.columns and week in self.steps.index:
+            return str(self.steps.at[week, "russia_intent"])
+        return ""
+
+    def deployed_share(self, week: int) -> float:
+        """Share of the force's troops deployed at the end of ``week`` (0 before the request)."""
+        total = float(self.force["troops"].sum()) if len(self.force) else 0.0
+        if total <= 0 or "force_troops" not in self.steps.columns or week not in self.steps.index:
+            return 0.0
+        return min(1.0, float(self.steps.at[week, "force_troops"]) / total)
 
     def state_at(self, week: int) -> str:
         esc = self.escalation_week
         if esc is None or week < esc:
-            return "ceasefire holds"
+            state = "ceasefire holds"
+            intent = self.intent_at(week)
+            if intent in INTENTS and intent != "at_war":
+                state += f", Russia: {INTENTS[intent][0].split(' (')[0]}"
+            if "warning_in_force" in self.steps.columns and bool(self.steps.at[week, "warning_in_force"]):
+                state += ", warning in force"
+            return state
         war = self.steps["at_war"] if "at_war" in self.steps.columns else None
         if war is not None and week in war.index and bool(war.at[week]):
             return f"renewed war since week {esc}"
@@ -363,30 +530,32 @@ def run_story(scenario: Scenario, seed: int, label: str = "") -> Story:
         steps = pd.DataFrame(model.datacollector.model_vars).rename(columns=STEP_RENAMES)
         steps.index = pd.RangeIndex(len(steps), name="week")  # collected once a week, from week 0
         rows = list(model.events.rows)
-        members = _members(model, rows)
+        members = _members(model, scenario, rows)
+        force = _force(model, rows)
         run = run_record(model)
     finally:
         getattr(mesa.Agent, "_ids", {}).pop(model, None)  # Mesa 3.3 keeps every model (mesa#3179)
     events = event_table(rows)
     chain = chain_table(rows, scenario)
     return Story(label or scenario.name, scenario, int(seed), model.horizon, steps, events, chain, members,
-                 run, model.escalation_week)
+                 run, model.escalation_week, force)
 
 
-def _members(model: Any, rows: list[tuple]) -> list[Member]:
+def _members(model: Any, sc: Scenario, rows: list[tuple]) -> list[Member]:
+    """Each state's status at the ceasefire (as the model schedules ratification), then its events."""
     coal = model.coalition
-    names = list(coal.names)
-    sc = model.scenario_config
+    binding, r = sc.commitments.binding, sc.ratification
     out = []
-    for i, name in enumerate(names):
-        scheduled = int(coal.ratification_week[i]) >= 0
-        if scheduled:
-            initial = "pending"
-        elif bool(coal.ratified[i]) and sc.commitments.binding:
+    for i, name in enumerate(coal.names):
+        if not bool(coal.pledged_at_ceasefire[i]):
+            initial = "no pledge"  # the US in the declaration as written
+        elif binding and r.in_force_at_ceasefire:
             initial = "ratified"  # binding from day one
+        elif binding and r.seek_ratification:
+            initial = "pending"
         else:
             initial = "political"
-        out.append(Member(name, bool(coal.is_europe[i]), initial))
+        out.append(Member(name, bool(coal.is_europe[i]), initial, lead=bool(coal.framework_nation[i])))
     by_name = {m.name: m for m in out}
     for week, kind, actor, level, _, detail in rows:
         m = by_name.get(actor)
@@ -394,10 +563,38 @@ def _members(model: Any, rows: list[tuple]) -> list[Member]:
             continue
         if kind == "ratification":
             m.changes.append((int(week), "failed" if "failed" in detail else "ratified"))
+        elif kind == "pledge" and "drops" in detail:
+            m.changes.append((int(week), "dropped"))
+        elif kind == "government_change":
+            m.governments.append((int(week), plain(detail)))
         elif kind == "response":
             types = tuple(t.strip() for t in detail.partition(": ")[2].split(",") if t.strip() in RESPONSE_TYPES)
             m.responses.append((int(week), types))
     return out
+
+
+def _force(model: Any, rows: list[tuple]) -> pd.DataFrame:
+    """The force by nation at full deployment (scaled by the force size), basing, and when struck."""
+    f, coal, sc = model.force, model.coalition, model.scenario_config
+    size = sc.force.size if sc.force.enabled else 0.0
+    forward = sc.force.posture == "forward"
+    struck: dict[str, int] = {}
+    for week, kind, _, _, _, detail in rows:
+        if kind == "casualties":
+            for name in struck_nations(detail):
+                struck.setdefault(name, int(week))
+    out = []
+    for i in map(int, (f.contributors.nonzero()[0])):
+        basing = f.basing[i]
+        where = {"outside": "outside Ukraine", "rear": "rear hubs in Ukraine", "forward": "forward"}.get(basing, basing)
+        if forward and basing == "rear":
+            where = "forward (posture)"
+        out.append({"nation": coal.names[i], "troops": int(round(f.troops[i] * size)),
+                    "aircraft": int(round(f.aircraft[i] * size)), "ships": int(round(f.ships[i] * size)),
+                    "basing": where, "exposure": float(f.exposure[i]), "lead": bool(coal.framework_nation[i]),
+                    "struck_week": struck.get(coal.names[i])})
+    frame = pd.DataFrame(out, columns=list(FORCE_COLUMNS))
+    return frame.sort_values(["troops", "aircraft", "ships"], ascending=False, kind="stable").reset_index(drop=True)
 
 
 EVENT_COLUMNS = ("seq", "week", "kind", "actor", "level", "clause", "detail", "who", "text", "why", "lane",

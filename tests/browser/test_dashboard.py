@@ -23,6 +23,16 @@ APP = ROOT / "sim" / "dashboard" / "app.py"
 LOAD_MS = 60_000
 WAIT_MS = 15_000
 TIMINGS: dict[str, list[float]] = {}  # seconds; printed at the end of the run (conftest)
+# Model v2 puts the weeks on a calendar: the ceasefire (week 0) on 1 Jul 2026 in the shipped scenarios
+LAST_DATE = "18 Jun 2031"  # week 259
+
+
+def day(week: int) -> str:
+    """The date of a week of the shipped scenarios, as the page writes it ('9 Sep 2026')."""
+    import datetime as dt
+
+    d = dt.date(2026, 7, 1) + dt.timedelta(weeks=week)
+    return f"{d.day} {d:%b %Y}"
 SCREENSHOTS: list[Path] = []
 
 # --------------------------------------------------------------------------- #
@@ -84,6 +94,8 @@ def wait_last_x(page, name: str, label: str, week: int) -> None:
 
 
 def timed(key: str, action, wait) -> float:
+    """Seconds from the input event (a click on an option, a key) to the result on the page, as
+    benchmarks/bench_dashboard.py times it: opening a select's menu happens before, in the browser."""
     start = time.perf_counter()
     action()
     wait()
@@ -93,12 +105,19 @@ def timed(key: str, action, wait) -> float:
     return took
 
 
-def select(page, scope: str, option: str) -> None:
-    """Pick ``option`` in the Vuetify select inside ``scope`` (a CSS selector)."""
+def open_select(page, scope: str, option: str):
+    """Open the Vuetify select inside ``scope`` (a CSS selector); the locator of ``option`` in its menu."""
     field = page.locator(f"{scope}.v-select, {scope} .v-select").first
     field.scroll_into_view_if_needed()
     field.locator(".v-select__slot").click()
-    page.locator(".menuable__content__active").get_by_role("option", name=option, exact=True).click()
+    item = page.locator(".menuable__content__active").get_by_role("option", name=option, exact=True)
+    item.wait_for()
+    return item
+
+
+def select(page, scope: str, option: str) -> None:
+    """Pick ``option`` in the Vuetify select inside ``scope``."""
+    open_select(page, scope, option).click()
 
 
 def select_labelled(page, label: str, option: str) -> None:
@@ -157,7 +176,7 @@ def known_state(page, *, seed: int = 0, reference: str = "Paris declaration") ->
         set_seed(page, seed)
     if not headline(page).startswith("Week 259 "):
         page.locator(".to-end").click()
-    expect(page.locator(".week-counter")).to_contain_text("Week 259 of weeks 0-259", timeout=WAIT_MS)
+    expect(page.locator(".week-counter")).to_contain_text(f"Week 259 ({LAST_DATE}) of weeks 0-259", timeout=WAIT_MS)
     expect(page.locator(".chart-ladder canvas")).to_be_visible()
 
 
@@ -215,7 +234,7 @@ def test_whole_story_at_once_then_scrub_under_half_a_second(page):
         thumb = page.locator(".week-slider [role=slider]")
         timed("scrub", lambda: thumb.press("ArrowRight"),
               lambda: wait_last_x(page, "ladder", "Russia's action (your design)", week))
-        assert f"Week {week} of weeks 0-259" in headline(page)
+        assert headline(page).startswith(f"Week {week} ({day(week)}) of weeks 0-259")
 
 
 def test_defect_1_the_story_never_runs_past_its_horizon(page):
@@ -226,7 +245,8 @@ def test_defect_1_the_story_never_runs_past_its_horizon(page):
     for key in ("End", "ArrowRight", "ArrowRight", "PageUp"):
         thumb.press(key)
     page.wait_for_timeout(300)
-    assert "Week 259 of weeks 0-259" in headline(page)
+    assert f"Week 259 ({LAST_DATE}) of weeks 0-259" in headline(page)
+    assert f"Week 259 · {LAST_DATE}" in page.locator(".week-slider").inner_text()  # the date beside the week
     assert max(x for x, _ in series(page, "ladder", "Russia's action (your design)")) == 259
     assert max(x for x, _ in series(page, "ladder", "Russia's action (reference)")) == 259
 
@@ -235,14 +255,19 @@ def test_defect_3_counter_charts_log_and_tiles_agree_on_the_week(page):
     known_state(page)
     scrub_to(page, 10)
     wait_last_x(page, "ladder", "Russia's action (your design)", 10)
-    assert "Week 10 of weeks 0-259" in headline(page)
+    assert "Week 10 (9 Sep 2026) of weeks 0-259" in headline(page)
+    assert "Week 10 · 9 Sep 2026" in page.locator(".week-slider").inner_text()
     for name, label in (("resolve", "if probe (your design)"), ("balance", "Russia's strength (your design)")):
         xs = [x for x, _ in series(page, name, label)]
         assert xs == list(range(0, 11)), name  # weeks 0..10, as in steps.csv
     weeks = [int(w) for w in page.locator(".event-log tbody tr td.num").all_inner_texts()]
     assert weeks and max(weeks) <= 10 and weeks == sorted(weeks, reverse=True)
-    assert min(weeks) == 4  # Paris, seed 0: the first event (a Russian probe) is in week 4, as in events.csv
-    assert "at week 10" in page.locator(".tiles-card").inner_text()
+    from sim.config import load_scenario
+    from sim.runner import simulate
+
+    first = simulate(load_scenario("paris_declaration"), 0).events[0][0]
+    assert min(weeks) == first == 7  # Paris, seed 0: the first event (the force requested) is in week 7
+    assert "at week 10 (9 Sep 2026)" in page.locator(".tiles-card").inner_text()
 
 
 def test_play_back_and_pause(page):
@@ -250,7 +275,7 @@ def test_play_back_and_pause(page):
 
     known_state(page)
     page.locator(".to-start").click()
-    expect(page.locator(".week-counter")).to_contain_text("Week 0 of")
+    expect(page.locator(".week-counter")).to_contain_text("Week 0 (1 Jul 2026) of")
     page.locator(".play-button").click()
     start = time.perf_counter()
     page.wait_for_function("() => { const m = document.querySelector('.week-counter').innerText.match(/Week (\\d+)/);"
@@ -274,7 +299,8 @@ def test_lever_change_and_reset_under_half_a_second_defect_6(page):
     changed = ("() => " + LADDER.replace("{", "{{").replace("}", "}}") + ".title[0].subtext.includes('political only')"
                " === {0} && document.querySelector('.design-table').innerText.includes('(your change)') === {0}")
     for _ in range(3):
-        timed("lever change", lambda: select(page, ".lever-commitments", "political only"),
+        item = open_select(page, ".lever-commitments", "political only")  # the menu opens in the browser alone
+        timed("lever change", item.click,
               lambda: page.wait_for_function(changed.format("true"), polling="raf", timeout=WAIT_MS))
         card = page.locator(".design-card")
         row = card.locator("tr").filter(has_text="Commitments (G0, G4)")
@@ -282,8 +308,10 @@ def test_lever_change_and_reset_under_half_a_second_defect_6(page):
         # defect 6: no other lever is flagged, and nothing claims the commitments are binding
         assert card.locator(".design-table").inner_text().count("(your change)") == 1
         assert "binding: yes" not in card.inner_text()
-        statuses = set(page.locator(".member-tile").evaluate_all("els => els.map(e => e.dataset.status)"))
-        assert statuses == {"political"}
+        statuses = page.locator(".member-tile").evaluate_all("els => els.map(e => e.dataset.status)")
+        # political only: no member ratifies; some new governments drop their pledge; the US pledges nothing
+        assert statuses[-1] == "no pledge" and "political" in statuses
+        assert set(statuses[:-1]) <= {"political", "dropped"}
         timed("Reset levers", lambda: page.locator(".reset-levers").click(),
               lambda: page.wait_for_function(changed.format("false"), polling="raf", timeout=WAIT_MS))
         assert "(your change)" not in page.locator(".design-table").inner_text()
@@ -293,12 +321,13 @@ def test_defect_5_every_value_is_visible_without_dragging(page):
     known_state(page)
     sidebar = page.locator(".v-navigation-drawer")
     for text in ("Monitoring coverage (G1): 0.75", "Evidence threshold (G1): 0.55", "Support volume, x 2025 aid (G2): 1",
-                 "Force size, x pledges (G3): 1"):
+                 "Force size, x pledges (G3): 1", "Sanctions relief a year (A): 0.15"):
         assert text in sidebar.inner_text(), text
     assert page.locator(".lever-seed input").input_value() == "0"
     assert "Week 259" in page.locator(".week-slider").inner_text()
     # selects left 'as in scenario' say what is in effect
-    assert "in effect: qualified majority" in sidebar.inner_text()
+    for effect in ("qualified majority", "as written (no US pledge)", "commission vote"):
+        assert f"in effect: {effect}" in sidebar.inner_text(), effect
     thumb = page.locator(".lever-monitoring_coverage [role=slider]")
     thumb.focus()
     thumb.press("ArrowLeft")
@@ -354,8 +383,22 @@ def test_defect_4_ukraines_violations_are_not_drawn_on_russias_ladder(page):
                            {int(d[0]) for d in detected})
 
 
+def _chain_seed() -> int:
+    """A Paris seed whose chain has a misattributed Russian violation, a limited offensive, G2 and an answer."""
+    from sim.config import load_scenario
+    from sim.dashboard.story import run_story
+
+    def fits(c):
+        r = c[c["actor"] == "Russia"]
+        return bool((r["misattributed"]).any() and (c["level"] == "limited").any() and (c["actor"] == "Ukraine").any()
+                    and c["clauses"].map(lambda x: "G2" in x).any() and (r["status"] == "answered").any())
+
+    paris = load_scenario("paris_declaration")
+    return next(s for s in range(100) if fits(run_story(paris, s).chain))
+
+
 def test_the_commissions_chain_one_row_a_violation_with_filters(page):
-    known_state(page)
+    known_state(page, seed=_chain_seed())
     open_tab(page, "Commission's chain")
     russia = page.locator(".chain-russia .chain-row")
     russia.first.wait_for(timeout=WAIT_MS)
@@ -364,7 +407,7 @@ def test_the_commissions_chain_one_row_a_violation_with_filters(page):
     other = page.locator(".chain-ukraine .chain-row").evaluate_all(
         "els => els.map(e => [e.dataset.actor, e.dataset.status])")
     assert other and all(actor in ("Ukraine", "nobody") or status == "misattributed" for actor, status in other)
-    assert any(status == "misattributed" for _, status in other)  # Paris, seed 0: two Russian probes blamed on Ukraine
+    assert any(status == "misattributed" for _, status in other)  # a Russian violation blamed on Ukraine
     assert "goes unpunished" in page.locator(".chain-ukraine").inner_text()  # explained
     # stages in order: violation <= detected <= attributed <= decided <= responded
     for row in russia.all()[:12]:
@@ -396,7 +439,9 @@ def test_defect_10_log_wording(page):
         limited = story.chain[story.chain["level"] == "limited"]["violation_week"]
         return esc is not None and (limited < esc).any()
 
-    seed = next((s for s in range(300) if fits(run_story(paris, s))), None)
+    # Model v2 attacks rarely: seed 250 is the first that fits (checked first, so the search is quick;
+    # if the model changes, the search goes on through 0-299)
+    seed = next((s for s in (250, *range(300)) if fits(run_story(paris, s))), None)
     assert seed is not None, "no seed in 0-299 gives a limited offensive before a major attack"
     known_state(page, seed=seed)
     esc = run_story(paris, seed).escalation_week
@@ -412,7 +457,7 @@ def test_defect_10_log_wording(page):
             assert "(wrong: it was Russia)" in line
     # many states answering one decision are one row
     rows = page.locator(".event-log tbody tr").evaluate_all(
-        "els => els.map(e => [e.cells[0].innerText, e.cells[2].innerText])")
+        "els => els.map(e => [e.cells[0].innerText, e.cells[3].innerText])")
     singles = [(w, t) for w, t in rows if re.search(r" responds \((political|binding) commitment\)", t)]
     assert all(a[0] != b[0] for a, b in zip(singles, singles[1:])), "member responses of one week not collapsed"
 
@@ -421,11 +466,102 @@ def test_glossary_and_clauses_on_the_page(page):
     known_state(page)
     glossary = page.locator(".glossary-card").inner_text()
     for term in ("probe", "limited", "major", "strength units", "believed resolve", "political commitment",
-                 "ratified commitment", "misattribution"):
+                 "ratified commitment", "misattribution", "campaign", "indicator", "warning",
+                 "window of opportunity", "snapback", "pledge dropped", "no pledge", "tripwire rally"):
         assert term in glossary, term
     legend = page.locator(".clause-legend").inner_text()
     for cid in ("P1", "G0", "G1", "G2", "G3", "G4", "G5", "C1", "A"):
         assert cid in legend
+
+
+# --------------------------------------------------------------------------- #
+# Model v2 in the story: intent and warning, politics with dates, sanctions, the force by nation
+# --------------------------------------------------------------------------- #
+MARKS_JS = """(sel) => { const c = document.querySelector(sel + ' .solara-echarts').__vue__.chart;
+  return c.getOption().series.flatMap(s => ((s.markLine || {}).data || []).map(d => d.name).filter(n => n)); }"""
+NAMES_JS = """([sel, name]) => { const c = document.querySelector(sel + ' .solara-echarts').__vue__.chart;
+  return c.getOption().series.filter(s => s.name === name).flatMap(s => s.data.filter(d => d && d.name)
+    .map(d => d.name)); }"""
+
+
+def test_model_v2_what_russia_did_what_monitoring_saw_politics_sanctions_force(page):
+    from sim.config import load_scenario
+    from sim.dashboard import charts
+    from sim.dashboard.controls import build_design, default_controls
+    from sim.dashboard.story import INTENT_LANE, INTENTS, WARNING_LANE, run_story
+
+    known_state(page)
+    story = run_story(load_scenario("paris_declaration"), 0)
+    timeline = chart(page, "timeline")
+    lanes = timeline["yAxis"]["data"]
+    assert lanes[:3] == [INTENT_LANE, "Russia did", "Monitoring saw"] and lanes[3] == WARNING_LANE
+    # Russia's intent drawn as a band, segment by segment, where the run has it
+    drawn = []  # (intent, first week, week after the last) of each segment; a segment's line breaks at '-'
+    for s in timeline["series"]:
+        points = [d for d in s["data"] if isinstance(d, list)]
+        if points and points[0][1] == INTENT_LANE:
+            drawn += [(s["name"], a[0], b[0]) for a, b in zip(points[::2], points[1::2])]
+    drawn.sort()
+    assert drawn == sorted((name, first, last + 1) for lane, name, _, first, last, _ in charts.bands(story)
+                           if lane == INTENT_LANE)
+    assert INTENTS["preparing"][0] in {d[0] for d in drawn}
+    tips = page.evaluate(NAMES_JS, [".chart-timeline", INTENTS["preparing"][0]])
+    assert any("preparing a limited offensive → launched" in t and "2027" in t for t in tips), tips
+    ev = story.events
+    for kind, label in (("indicator_detected", "Indicator detected"), ("warning", "Warning")):
+        xs = sorted(x for x, _ in series(page, "timeline", label))
+        assert xs == sorted(ev.loc[ev["kind"] == kind, "week"].astype(int)), label
+    # elections and shocks carry their dates; the sanctions chart marks snapbacks and new governments
+    politics = page.evaluate(NAMES_JS, [".chart-timeline", "Government change"])
+    assert politics and all(re.match(r"week \d+ \(\d{1,2} [A-Z][a-z]{2} 20\d\d\): ", t) for t in politics)
+    assert series(page, "sanctions", "sanctions level (your design)")[-1][0] == 259
+    marks = page.evaluate(MARKS_JS, ".chart-sanctions")
+    assert sum(m.startswith("snapback (") for m in marks) == story.run["snapbacks"] > 0
+    assert "new government: France (21 Apr 2027)" in marks
+    # the members: the US makes no G4 pledge as written, and holds its roles
+    us = page.locator(".member-tile[data-status='no pledge']")
+    assert us.count() == 1 and "United States" in us.inner_text()
+    assert "roles: monitoring, force, intelligence" in us.inner_text()
+    assert "no pledge: no G4 pledge" in page.locator(".tiles-legend").inner_text()
+    force = page.locator(".force-card").inner_text()
+    assert "United Kingdom (lead)" in force and "7,500" in force and "US support to the force (G3): yes" in force
+
+    # US role lever: the US withdraws on 20 January 2029 (week 133, the week of 17 Jan 2029)
+    timed("lever change", open_select(page, ".lever-us_role", "US withdraws in 2029").click,
+          lambda: page.wait_for_function("() => document.querySelector('.design-table').innerText"
+                                         ".includes('US withdraws in 2029')", polling="raf", timeout=WAIT_MS))
+    page.wait_for_function(f"() => {LADDER}.title[0].subtext.includes('US withdraws in 2029')", timeout=WAIT_MS)
+    shock = page.evaluate(NAMES_JS, [".chart-timeline", "Scripted shock"])
+    assert len(shock) == 1 and shock[0].startswith("week 133 (17 Jan 2029): Scripted in the scenario: "
+                                                   "Scripted shock: the new US administration withdraws")
+    assert "roles: none" in page.locator(".member-tile[data-status='no pledge']").inner_text()
+    assert "US support to the force (G3): no" in page.locator(".force-card").inner_text()
+    scrub_to(page, 132)
+    assert "roles: monitoring" in page.locator(".member-tile[data-status='no pledge']").inner_text()
+    page.locator(".to-end").click()
+    expect_week_259(page)
+
+    # with a US bilateral guarantee the US pledges (put to Congress); warning measures off
+    select(page, ".lever-us_role", "with US bilateral guarantee")
+    page.wait_for_function("() => document.querySelectorAll(\".member-tile[data-status='no pledge']\").length === 0",
+                           timeout=WAIT_MS)
+    assert page.locator(".member-tile").last.get_attribute("data-status") in ("pending", "ratified", "failed")
+    select(page, ".lever-warning_measures", "off")
+    page.wait_for_function(f"() => {LADDER}.title[0].subtext.includes('Warning measures (G1): off')", timeout=WAIT_MS)
+    off, _ = build_design("paris_declaration", {**default_controls(), "us_role": "with US bilateral guarantee",
+                                                "warning_measures": "off"})
+    quiet = run_story(off.scenario, 0).events
+    assert len(series(page, "timeline", "Warning measure")) == (quiet["kind"] == "warning_measure").sum() \
+        < (ev["kind"] == "warning_measure").sum()  # only Ukraine's readiness is left
+    page.locator(".reset-levers").click()
+    page.wait_for_function("() => !document.querySelector('.design-table').innerText.includes('(your change)')",
+                           timeout=WAIT_MS)
+
+
+def expect_week_259(page) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator(".week-counter")).to_contain_text(f"Week 259 ({LAST_DATE}) of weeks 0-259", timeout=WAIT_MS)
 
 
 # --------------------------------------------------------------------------- #
@@ -489,7 +625,7 @@ def test_defect_2_readable_in_light_and_dark_mode(page, shots, dark):
     colour = "#eceff1" if dark else "#212121"
     page.wait_for_function(f"() => {LADDER}.title[0].textStyle.color === '{colour}'", timeout=WAIT_MS)
     for sel in (".design-table td", ".clause-legend td", ".glossary td", ".event-log td", ".member-tile .name",
-                ".week-counter"):
+                ".member-tile .status", ".force-table td", ".week-counter"):
         ratio = page.evaluate(CONTRAST_JS, sel)
         assert ratio is not None and ratio >= 4.5, f"{sel}: contrast {ratio} in {'dark' if dark else 'light'} mode"
     mode = "dark" if dark else "light"
