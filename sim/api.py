@@ -441,7 +441,8 @@ def _experiment(experiment: Any):
 
 def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1,
           out: str | os.PathLike | None = None, resume: bool = False, progress: bool = False) -> SweepResult:
-    """Run an experiment (a dict with an experiment file's keys, or its path) and analyse it.
+    """Run an experiment (a dict with an experiment file's keys, its path, or the name of a
+    study's or shipped experiment such as ``"quick"``) and analyse it.
 
     ``out=None``: nothing is written; the runs and the analysis come back as DataFrames.
     ``out=DIR``: streamed to DIR exactly as ``python -m sim sweep --out DIR`` does (CSVs,

@@ -11,9 +11,10 @@ import argparse
 import os
 import sys
 import time
+from contextlib import contextmanager
 from importlib import import_module
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_CODES = ("exit codes: 0 success; 1 validate-model: a pattern fails (or a run failed); "
@@ -101,7 +102,18 @@ def _share(text: str) -> float:
     return value
 
 
+STUDY_HELP = ("the study folder to look names up in before the shipped library (default: $SIM_STUDY, else "
+              "the current folder if it holds sim-study.yaml; see `python -m sim init`)")
+
+
+def _study_option() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--study", default=None, metavar="DIR", help=STUDY_HELP)
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
+    study = _study_option()
     parser = argparse.ArgumentParser(
         prog="python -m sim",
         description="Simulator of post-ceasefire deterrence under the Paris security guarantees for "
@@ -110,11 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     run = sub.add_parser(
-        "run", help="run one scenario once and write tidy CSVs",
+        "run", parents=[study], help="run one scenario once and write tidy CSVs",
         description="Run one seeded replicate of a scenario and write runs.csv, steps.csv, "
                     "events.csv and manifest.json, then print a short summary.")
     run.add_argument("scenario", metavar="SCENARIO",
-                     help="a shipped scenario's name (see `python -m sim scenarios`) or a YAML path")
+                     help="a scenario's name (the study's or a shipped one: `python -m sim scenarios`) "
+                          "or a YAML path")
     run.add_argument("--seed", type=_seed, default=0,
                      help="integer seed driving every random stream, 0 to 2**63-1 (default 0)")
     run.add_argument("--weeks", type=_positive_int, default=None,
@@ -125,22 +138,39 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_cmd_run)
 
     val = sub.add_parser(
-        "validate", help="check scenario and experiment files",
+        "validate", parents=[study], help="check scenario and experiment files",
         description="Check scenario and experiment YAML files against the schema. "
                     "Exit 0 when every file is valid, 2 otherwise.")
     val.add_argument("files", nargs="+", metavar="FILE", type=Path)
     val.set_defaults(handler=_cmd_validate)
 
-    lst = sub.add_parser("scenarios", help="list the shipped scenarios",
-                         description="List the shipped scenarios with their one-line descriptions.")
-    lst.set_defaults(handler=_cmd_scenarios)
+    lst = sub.add_parser("scenarios", parents=[study], help="list the scenarios: the study's and the shipped ones",
+                         description="List every scenario name: its origin (study or shipped) and its one-line "
+                                     "description. A study's scenario with a shipped one's name shadows it.")
+    lst.set_defaults(handler=_cmd_list, kind="scenarios")
+
+    exps = sub.add_parser("experiments", parents=[study], help="list the experiments: the study's and the shipped "
+                                                               "examples",
+                          description="List every experiment name `sweep` accepts: its origin (study or shipped) "
+                                      "and its description.")
+    exps.set_defaults(handler=_cmd_list, kind="experiments")
+
+    init = sub.add_parser(
+        "init", help="create a study folder of one's own: an example scenario and experiment",
+        description="Create DIR with scenarios/my_design.yaml (extends: paris_declaration), "
+                    "experiments/compare.yaml and a README of what to edit. Names resolve there before the "
+                    "shipped library when commands run in DIR (or with --study DIR, or SIM_STUDY=DIR).")
+    init.add_argument("directory", metavar="DIR", type=_out_dir, help="a new (or empty) folder")
+    init.set_defaults(handler=_cmd_init)
 
     sweep = sub.add_parser(
-        "sweep", help="run an experiment: many seeded runs over levers and uncertainties",
+        "sweep", parents=[study], help="run an experiment: many seeded runs over levers and uncertainties",
         description="Run the design points and replicates an experiment file describes, locally "
                     "(process pool) or on a Dask cluster, streaming results to disk; then write "
                     "summary.csv, differences.csv, manifest.json and plots.")
-    sweep.add_argument("experiment", metavar="EXPERIMENT", type=Path, help="experiment YAML file")
+    sweep.add_argument("experiment", metavar="EXPERIMENT", type=Path,
+                       help="an experiment YAML file, or an experiment's name (the study's or a shipped example, "
+                            "e.g. quick: `python -m sim experiments`)")
     sweep.add_argument("--workers", type=_workers, default=None,
                        help=f"local worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
     sweep.add_argument("--scheduler", default=None, metavar="ADDRESS",
@@ -202,7 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
     vm = sub.add_parser(
         "validate-model", help="check the model against published patterns",
         description="Run the pattern-oriented validation (docs/VALIDATION.md) and print, per "
-                    "pattern, the target, the measured value with its interval, and pass/fail.")
+                    "pattern, the target, the measured value with its interval, and pass/fail. It runs the "
+                    "shipped scenarios only: a study folder's are not used.")
     vm.add_argument("--quick", action="store_true", help="fewer runs (the test suite's check)")
     vm.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
                     help="where to write tables and figures (default results/validation/)")
@@ -223,14 +254,15 @@ def _delegate(module: str, func: str) -> Callable[[argparse.Namespace], int]:
 # --- run -------------------------------------------------------------------------------
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from sim.config import load_scenario
+    from sim.config import load_scenario_files
+    from sim.outfolder import staged
     from sim.outputs import (EVENT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS, atomic_write, csv_text,
                              git_commit, versions, write_manifest)
+    from sim.provenance import inputs, package_info, scenario_inputs
     from sim.runner import simulate
 
-    from sim.outfolder import staged
-
-    scenario = load_scenario(args.scenario)
+    scenario, chain = load_scenario_files(args.scenario)
+    provenance = inputs({scenario.name: scenario_inputs(chain, scenario)})
     if args.weeks is not None:  # a bad --weeks is bad input, found before anything is written
         from sim.config import with_overrides
         with_overrides(scenario, {"horizon_weeks": args.weeks}, source="--weeks")
@@ -254,8 +286,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
             "seed": args.seed,
             "weeks": run["horizon_weeks"],
             "config": scenario.model_dump(mode="json"),
+            "package": package_info(),
             "versions": versions(),
             "git_commit": git_commit(),
+            "inputs": provenance,
             "timings": {"run_seconds": round(elapsed, 4)},
             "files": ["runs.csv", "steps.csv", "events.csv"],
         })
@@ -315,26 +349,69 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _is_experiment(path: Path) -> bool:
     """Experiment files live in experiments/ or declare a design or replications."""
-    if path.parent.name == "experiments":
-        return True
+    from sim.config.scenarios import declares_experiment
+
+    return path.parent.name == "experiments" or declares_experiment(path)
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    """One line a name: name, origin, description; where names are looked up, and shadows, on stderr."""
+    from sim.config import catalogue, load_scenario, study_folder
+    from sim.config import scenarios as sc
+    from sim.config.yamlio import load_yaml_mapping
+
+    import warnings
+
+    from sim.config import ShadowNotice
+
+    kind = args.kind
+    entries = catalogue(kind)
+    study = study_folder()
+    library = Path(sc.SCENARIOS_DIR if kind == "scenarios" else sc.EXPERIMENTS_DIR)
+    print(f"{kind}: a name is looked up in "
+          + (f"the study folder {study / kind}, then " if study is not None else "")
+          + f"the shipped library {library}" + ("" if study is not None else " (no study folder in use)"),
+          file=sys.stderr)
+    width = max((len(e.name) for e in entries), default=0)
+    bad = 0
+    for e in entries:
+        try:
+            if kind == "scenarios":
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ShadowNotice)  # said once below, for every shadow
+                    text = load_scenario(e.path).description
+            else:
+                data, _ = load_yaml_mapping(e.path, "experiment file")
+                text = str(data.get("description") or "")
+        except Exception as exc:  # noqa: BLE001 - one broken file must not hide the others
+            bad += 1
+            text = f"(invalid: {str(exc).splitlines()[0]})"
+        origin = "study" if e.origin == "study" else "shipped"
+        print(f"{e.name:<{width}}  {origin:<7}  {text}" + ("  [shadows the shipped one]" if e.shadows else ""))
+    for e in entries:
+        if e.shadows is not None:
+            print(f"note: the study's {e.name} ({e.path}) shadows the shipped {kind[:-1]} of that name "
+                  f"({e.shadows}): the name means the study's on the command line, in the study's files and in "
+                  f"experiments; a shipped scenario that extends it keeps the shipped one (its neighbour)",
+                  file=sys.stderr)
+    return EXIT_BAD_INPUT if bad else EXIT_OK
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from sim.study import StudyExists, init_study
+
     try:
-        if not path.is_file():
-            return False
-        with path.open("rb") as f:
-            head = f.read(65536).decode("utf-8", errors="replace")
-    except (OSError, ValueError):
-        return False
-    return any(line.split(":")[0].strip() in ("replications", "design", "levers", "uncertainties")
-               for line in head.splitlines() if line and not line.startswith((" ", "#", "\t")))
-
-
-def _cmd_scenarios(args: argparse.Namespace) -> int:
-    from sim.config import load_scenario, shipped_scenarios
-
-    names = shipped_scenarios()
-    width = max(map(len, names)) if names else 0
-    for name in names:
-        print(f"{name:<{width}}  {load_scenario(name).description}")
+        files = init_study(args.directory)
+    except StudyExists as exc:
+        raise UsageError(str(exc)) from None
+    folder = args.directory
+    print(f"created {folder}/: " + ", ".join(str(f.relative_to(folder)) for f in files))
+    print("next:\n"
+          f"  cd {folder}\n"
+          "  python -m sim scenarios                  # yours (study) and the shipped ones\n"
+          "  python -m sim run my_design --seed 1     # one run of your design\n"
+          "  python -m sim sweep compare              # your design against the declaration, paired runs\n"
+          "edit scenarios/my_design.yaml and experiments/compare.yaml (README.md says how)")
     return EXIT_OK
 
 
@@ -347,7 +424,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.handler(args)
+        with _notices(), _study(args):
+            return args.handler(args)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -357,6 +435,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped reading (`| head`): no traceback, the shell's SIGPIPE code
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+@contextmanager
+def _notices() -> Iterator[None]:
+    """Notices (a study's scenario shadowing a shipped one, a file taken from the library) as 'note: ...'."""
+    import warnings
+
+    from sim.config import Notice
+
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001 - warnings' API
+            if issubclass(category, Notice):
+                print(f"note: {message}", file=sys.stderr)
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.simplefilter("always", Notice)  # sim.config.scenarios.notice issues each one once
+        warnings.showwarning = show
+        yield
+
+
+@contextmanager
+def _study(args: argparse.Namespace) -> Iterator[None]:
+    """--study DIR for this command (and the runs it hands to workers); validate-model never uses one."""
+    from sim.config import using_study
+
+    if getattr(args, "command", "") == "validate-model":
+        with using_study(None):
+            yield
+    elif getattr(args, "study", None) is not None:
+        with using_study(args.study, "--study") as folder:
+            assert folder is not None
+            yield
+    else:
+        yield
 
 
 if __name__ == "__main__":

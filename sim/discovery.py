@@ -352,6 +352,7 @@ def discover(directory: str | Path, outcome: str = "escalated", *, threshold: fl
 def _write(result: Discovery, folder: Path, manifest: dict[str, Any], version: str, settings: dict) -> None:
     from sim.experiments.analysis import table_text
     from sim.outputs import atomic_write, write_manifest
+    from sim.provenance import package_info
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -367,8 +368,10 @@ def _write(result: Discovery, folder: Path, manifest: dict[str, Any], version: s
         "unit": result.unit, "cases": result.cases, "total": result.total, "settings": settings,
         "chosen_box": {"step": result.chosen, "coverage": float(r.coverage), "density": float(r.density),
                        "mass": float(r.mass), "restricted": list(result.box["parameter"])},
-        "sweep": {"experiment": manifest.get("experiment"), "fingerprint": manifest.get("fingerprint")},
+        "sweep": {"experiment": manifest.get("experiment"), "fingerprint": manifest.get("fingerprint"),
+                  "inputs": manifest.get("inputs")},
         "library": f"ema_workbench {version} (PRIM; extra-trees feature scoring)",
+        "package": package_info(),
     })
     result.out = folder
     result.files = ["prim_trajectory.csv", "prim_box.csv", "prim_tradeoff.png", "feature_scores.csv",

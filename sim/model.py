@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from pathlib import Path
 from typing import Any
 
 import mesa
@@ -31,7 +30,7 @@ from sim.agents.coalition import Coalition
 from sim.agents.monitoring import Decision, Outcome
 from sim.agents.outlook import Outlook
 from sim.agents.sanctions import SanctionsRegime
-from sim.config import SCENARIOS_DIR, Scenario
+from sim.config import Scenario, data_file_path
 from sim.config.overrides import scenario_from_kwargs
 from sim.data import read_elections, read_force_contributions, read_members
 from sim.events import EventLog
@@ -78,16 +77,15 @@ class DeterrenceModel(mesa.Model):
         self.shocks = shocks.schedule(self)
 
         # Agents (MODEL.md). Coalition members and elections come from the data files (G0).
-        library = Path(SCENARIOS_DIR)
-        self.coalition = Coalition(self, read_members(library / sc.members.data_file),
-                                   read_elections(library / sc.members.elections_file))
+        self.coalition = Coalition(self, read_members(data_file_path(sc.members.data_file)),
+                                   read_elections(data_file_path(sc.members.elections_file)))
         self.members = [CoalitionMember(self, i) for i in range(self.coalition.n_members)]
         self.united_states = UnitedStates(self, self.coalition.us)
         self.cell = CoordinationCell(self) if sc.coordination_cell.enabled else None
         self.monitoring = MonitoringMechanism(self)
         self.commission = SpecialCommission(self)
         self.ukraine = Ukraine(self)
-        self.force = MultinationalForce(self, read_force_contributions(library / sc.force.contributions_file))
+        self.force = MultinationalForce(self, read_force_contributions(data_file_path(sc.force.contributions_file)))
         self.sanctions = SanctionsRegime(self)
         self.war = War(self)
         self.russia = Russia(self)

@@ -11,7 +11,6 @@ import io
 import json
 import os
 import platform
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from importlib import metadata
@@ -243,12 +242,10 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def git_commit() -> str | None:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
-                             cwd=Path(__file__).resolve().parent)
-        return out.stdout.strip() or None
-    except (OSError, subprocess.SubprocessError):
-        return None
+    """The commit of the clone this code runs from; None for an installed wheel (not an error)."""
+    from sim.provenance import git_state
+
+    return git_state()[0]
 
 
 def versions() -> dict[str, str]:

@@ -29,7 +29,29 @@ the number of workers or the executor.
 | `summary.csv` | one design point | `sweep`, `analyze` |
 | `differences.csv` | one design point paired with the reference design | `sweep`, `analyze` |
 | `sensitivity.csv` | one parameter, output and index | `sweep`, `analyze` (LHS/Sobol designs) |
-| `manifest.json` | the folder: resolved config, seeds, versions, git commit, timings | all |
+| `manifest.json` | the folder: resolved config, seeds, versions, provenance (below), timings | all |
+"""
+
+PROVENANCE = """## Provenance: what a result was made from
+
+Every `manifest.json` (`run`, `sweep`, `validate-model`) traces the result to its exact
+inputs, whether the package came from a clone or from a wheel:
+
+- `package`: `name`, `version`, `location` (where the code was imported from) and
+  `git_commit`: the commit of the clone the code runs from, with
+  `git_uncommitted_changes` (true when tracked files differ from it); `null` for an
+  installed wheel, which is not an error.
+- `inputs`: `study_folder` (the study folder names were looked up in, or `null`),
+  `experiment_file` (sweeps) and, for each scenario by name, `files` (the scenario's
+  file, then each file it `extends`, in that order) and `data_files` (the members,
+  elections and force contributions files a run reads, by the key that names them).
+  Each file is `{"origin", "path", "sha256"}`: `origin` is `shipped` (the package's
+  library; `path` relative to it, e.g. `scenarios/paris_declaration.yaml`), `study`
+  (`path` relative to the study folder) or `file` (any other file; `path` absolute).
+  `sha256sum FILE` gives the same digest.
+
+A sweep's `fingerprint` (what `--resume` checks) covers the scenarios as read and the
+bytes of their data files: a changed members file is a different experiment.
 """
 
 FOLDERS = """## Output folders
@@ -100,7 +122,7 @@ def table(columns: dict[str, Column]) -> str:
 
 
 def render() -> str:
-    parts = [INTRO, FOLDERS, "## runs.csv\n", SWEEP_NOTE, table(RUN_COLUMNS), "\n## steps.csv\n",
+    parts = [INTRO, FOLDERS, PROVENANCE, "## runs.csv\n", SWEEP_NOTE, table(RUN_COLUMNS), "\n## steps.csv\n",
              table(STEP_COLUMNS), "\n## events.csv\n",
              "Clause ids are explained in docs/ODD.md and `sim/clauses.py`; `A` marks a modelling assumption.\n",
              table(EVENT_COLUMNS), "\n## design_points.csv\n",

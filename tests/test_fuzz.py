@@ -175,3 +175,28 @@ def test_analyze_reader(folder, ops):
     summary = escalation_summary(runs, ["design_point"])
     assert len(summary) == runs["design_point"].nunique()
     paired_differences(runs, int(design["design_point"].iloc[0]))
+
+
+# --- names and paths on the command line (issue 13: path, study folder, shipped library) ---------
+
+refs = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(["quick", "paris_declaration", "experiments/quick.yaml", "scenarios/political_only.yaml",
+                     "experiments/questions/force.yaml", "experiments", ".", "..", "-", "~", "a" * 300 + ".yaml"]),
+    st.tuples(st.sampled_from(["scenarios", "experiments", "..", "", "/tmp", "experiments/.."]),
+              st.text(max_size=260)).map("/".join),
+)
+
+
+@FUZZ
+@given(ref=refs)
+def test_any_reference_is_a_file_or_a_clear_error(ref):
+    from sim.config import resolve_experiment_path, resolve_scenario_path
+
+    for resolve in (resolve_scenario_path, resolve_experiment_path):
+        try:
+            path = resolve(ref)
+        except ConfigError as exc:
+            assert str(exc).strip()
+        else:
+            assert path.is_file()

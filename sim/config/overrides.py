@@ -18,9 +18,11 @@ from typing import Any, Mapping
 from pydantic import ValidationError
 
 from sim.config.errors import ConfigError, Problem, did_you_mean
+from sim.config import scenarios as _scenarios
+from sim.config.library import study_subfolder
 from sim.config.scenarios import (
-    SCENARIOS_DIR,
     ParameterSpec,
+    data_file_path,
     load_scenario,
     parameter_catalogue,
     problems_from_validation,
@@ -109,9 +111,10 @@ def override_problems(scenario: Scenario, overrides: Mapping[str, Any],
             problems.append(Problem(source, "given twice (dotted and with __)", key=path))
             continue
         value, problem = _typed(spec, value, source)
-        if problem is None and path == "members.data_file" and not (Path(SCENARIOS_DIR) / str(value)).is_file():
+        if problem is None and path == "members.data_file" and not data_file_path(str(value)).is_file():
             problem = Problem(source, "no such file in scenarios/", key=path, given=value, has_given=True,
-                              allowed="a members CSV file in " + str(SCENARIOS_DIR))
+                              allowed="a members CSV file in the study folder's scenarios/ or in "
+                                      + str(_scenarios.SCENARIOS_DIR))
         if problem is not None:
             problems.append(problem)
             continue
@@ -144,11 +147,15 @@ def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any], source: st
 
 
 def _scenario_files_state() -> tuple:
-    # A shipped parent edited on disk must not be served stale from the cache.
-    try:
-        return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(Path(SCENARIOS_DIR).glob("*.yaml")))
-    except OSError:
-        return ()
+    # A parent (shipped or the study's) edited, added or removed must not be served stale from the cache.
+    state = []
+    for folder in (Path(_scenarios.SCENARIOS_DIR), study_subfolder("scenarios")):
+        try:
+            state.append((str(folder), tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml"))))
+                         if folder is not None else None)
+        except OSError:
+            state.append(None)
+    return tuple(state)
 
 
 @lru_cache(maxsize=64)

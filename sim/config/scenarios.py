@@ -1,4 +1,9 @@
-"""Load scenarios: shipped names or paths, ``extends:`` chains, overrides by key path."""
+"""Load scenarios: names or paths, ``extends:`` chains, overrides by key path.
+
+Where a name is found (``resolve_scenario_path``, the one place that decides): a path given;
+the study folder in use (``sim.config.library``); the shipped library. A file found before
+the shipped one of the same name shadows it, with a notice (``ShadowNotice``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import datetime as dt
 import os
 import re
 import typing
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,10 +20,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.config.errors import ConfigError, Problem, did_you_mean
+from sim.config.library import LIBRARY, same_file, study_folder, study_subfolder
 from sim.config.schema import Scenario
 from sim.config.yamlio import KeyPath, load_yaml_mapping
 
-SCENARIOS_DIR = Path(os.environ.get("SIM_SCENARIOS_DIR", Path(__file__).resolve().parents[2] / "scenarios"))
+# The shipped library (package data). The variables replace it, e.g. to try an edited copy.
+SCENARIOS_DIR = Path(os.environ.get("SIM_SCENARIOS_DIR") or LIBRARY / "scenarios")
+EXPERIMENTS_DIR = Path(os.environ.get("SIM_EXPERIMENTS_DIR") or LIBRARY / "experiments")
 
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -27,9 +36,135 @@ NAME_MAX = 100
 _NAME_BAD = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
 
 
+class Notice(UserWarning):
+    """Something the user should see but that is not an error (the CLI prints 'note: ...')."""
+
+
+class ShadowNotice(Notice):
+    """A file used under the name of a shipped one (a study's own paris_declaration, say)."""
+
+
+_noticed: set[str] = set()  # each notice once a process (warnings' own "once" forgets when filters change)
+
+
+def notice(message: str, category: type[Notice] = Notice) -> None:
+    """Issue a notice the first time only."""
+    if message not in _noticed:
+        _noticed.add(message)
+        warnings.warn(message, category, stacklevel=3)
+
+
+def _listing(folder: Path | None) -> dict[str, Path]:
+    if folder is None:
+        return {}
+    try:
+        files = sorted(folder.glob("*.yaml"))
+    except OSError:
+        return {}
+    return {p.stem: p for p in files if name_problem(p.stem) is None and _is_file(p)}
+
+
 def shipped_scenarios() -> dict[str, Path]:
-    """Named scenarios shipped in ``scenarios/``, by name."""
-    return {p.stem: p for p in sorted(SCENARIOS_DIR.glob("*.yaml"))}
+    """Named scenarios shipped with the package (``scenarios/`` of the library), by name."""
+    return _listing(Path(SCENARIOS_DIR))
+
+
+def study_scenarios() -> dict[str, Path]:
+    """Named scenarios of the study folder in use (its ``scenarios/``), by name."""
+    return _listing(study_subfolder("scenarios"))
+
+
+def shipped_experiments() -> dict[str, Path]:
+    """Example experiments shipped with the package (``experiments/`` of the library), by name."""
+    return _listing(Path(EXPERIMENTS_DIR))
+
+
+def study_experiments() -> dict[str, Path]:
+    """Experiments of the study folder in use (its ``experiments/``), by name."""
+    return _listing(study_subfolder("experiments"))
+
+
+EXPERIMENT_KEYS = ("replications", "design", "levers", "uncertainties")
+
+
+def declares_experiment(path: Path) -> bool:
+    """Whether a YAML file declares an experiment (a top-level design, levers or replications key)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(65536).decode("utf-8", errors="replace")
+    except (OSError, ValueError):
+        return False
+    return any(line.split(":")[0].strip() in EXPERIMENT_KEYS
+               for line in head.splitlines() if line and not line.startswith((" ", "#", "\t")))
+
+
+def _nested_experiments(folder: Path | None) -> dict[str, Path]:
+    """Experiments one folder down (experiments/questions/*.yaml), by the path to type:
+    ``experiments/questions/force.yaml`` (found in the study, then the library, from any folder)."""
+    if folder is None:
+        return {}
+    try:
+        files = sorted(folder.glob("*/*.yaml"))
+    except OSError:
+        return {}
+    return {f"experiments/{p.relative_to(folder).as_posix()}": p for p in files
+            if _is_file(p) and declares_experiment(p)}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A named scenario or experiment: the file a name resolves to, and where it comes from."""
+
+    name: str
+    path: Path
+    origin: str  # "study" or "shipped"
+    shadows: Path | None = None  # the shipped file of the same name it hides
+
+
+def catalogue(kind: str = "scenarios") -> list[Entry]:
+    """Every name that resolves (``scenarios`` or ``experiments``): the study's first, then the shipped."""
+    if kind == "scenarios":
+        shipped, own = shipped_scenarios(), study_scenarios()
+    else:
+        shipped = {**shipped_experiments(), **_nested_experiments(Path(EXPERIMENTS_DIR))}
+        own = {**study_experiments(), **_nested_experiments(study_subfolder("experiments"))}
+    out = [Entry(n, p, "study", shipped[n] if n in shipped and not same_file(p, shipped[n]) else None)
+           for n, p in own.items()]
+    out += [Entry(n, p, "shipped") for n, p in shipped.items() if n not in own or same_file(own[n], p)]
+    return out
+
+
+def _names(kind: str = "scenarios") -> list[str]:
+    return sorted({e.name for e in catalogue(kind)})
+
+
+def display_path(path: Path) -> str:
+    """A path as the user knows it: relative to the current folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _shadow(kind: str, name: str, used: Path, shipped: Path) -> None:
+    if _is_file(shipped) and not same_file(used, shipped):
+        notice(f"{kind} {name!r} is {display_path(used)}, which shadows the shipped {kind} of that "
+               f"name ({shipped})", ShadowNotice)
+
+
+def _from_library(path: Path) -> Path | None:
+    """A relative path under scenarios/ or experiments/ that is not here: the study's, else the shipped one."""
+    parts = path.parts
+    if path.is_absolute() or len(parts) < 2 or ".." in parts or parts[0] not in ("scenarios", "experiments"):
+        return None
+    study = study_folder()
+    shipped = Path(SCENARIOS_DIR if parts[0] == "scenarios" else EXPERIMENTS_DIR).joinpath(*parts[1:])
+    for candidate, whose in ((study / path if study is not None else None, "the study folder's"),
+                             (shipped, "the shipped")):
+        if candidate is not None and candidate.suffix in SCENARIO_SUFFIXES and _is_file(candidate):
+            notice(f"{path} is not in this folder: using {whose} {path} ({candidate})")
+            return candidate
+    return None
 
 
 def name_problem(name: object) -> str | None:
@@ -58,37 +193,55 @@ def _is_plain_name(ref: str) -> bool:
 def resolve_scenario_path(ref: str | Path, relative_to: Path | None = None, key: str = "extends") -> Path:
     """The scenario file a reference names. The one place that decides where scenarios are found.
 
-    - A plain name (``paris_declaration``): the file ``NAME.yaml`` beside the naming file
-      (``relative_to``), else a shipped scenario.
+    - A plain name (``paris_declaration``), looked up in this order: the file ``NAME.yaml``
+      beside the naming file (``relative_to``; from the command line, a file of that name in
+      the current folder); the study folder's ``scenarios/NAME.yaml``; the shipped library. A
+      file never names itself: ``extends: paris_declaration`` in a study's own
+      ``paris_declaration.yaml`` extends the next one in the order. A file found before the
+      shipped one of the same name shadows it, with a ``ShadowNotice``.
     - From a file (``relative_to``: an ``extends:`` or an experiment's ``scenarios:``), a path
       is relative to that file's folder and must be a ``.yaml``/``.yml`` scenario file.
-    - From the command line (no ``relative_to``), a path to a file, as typed.
+    - From the command line (no ``relative_to``), a path to a file, as typed; a relative path
+      under ``scenarios/`` or ``experiments/`` that is not in the current folder is looked up
+      in the study folder, then in the shipped library, with a notice.
     Errors name the naming file and ``key`` (the caller adds the line).
     """
     text = str(ref)
-    names = list(shipped_scenarios())
     where = str(relative_to) if relative_to is not None else text
+
+    def names() -> list[str]:  # for errors only: listing folders costs more than resolving
+        return _names()
 
     def fail(message: str, allowed: str = "") -> ConfigError:
         return ConfigError.single(where, message, key=key if relative_to is not None else "",
                                   given=text, has_given=relative_to is not None,
-                                  allowed=allowed or "a shipped scenario (" + ", ".join(names)
+                                  allowed=allowed or "a scenario name (" + ", ".join(names())
                                   + ") or a path to a .yaml scenario file"
                                   + (" relative to this file" if relative_to is not None else ""))
 
     if not text.strip() or "\x00" in text or len(text) > 1000:
         raise fail("not a scenario name or path")
     if _is_plain_name(text):
-        candidates = ([relative_to.parent / f"{text}.yaml"] if relative_to is not None else []) \
-            + [SCENARIOS_DIR / f"{text}.yaml"]
-        if relative_to is None:  # a file of that name typed on the command line
-            candidates.insert(0, Path(text))
+        shipped = Path(SCENARIOS_DIR) / f"{text}.yaml"
+        study = study_subfolder("scenarios")
+        candidates = [relative_to.parent / f"{text}.yaml" if relative_to is not None else Path(text),
+                      *([study / f"{text}.yaml"] if study is not None else []), shipped]
+        itself = None
         for c in candidates:
+            if relative_to is not None and same_file(c, relative_to):
+                itself = c  # a file does not extend itself: the next one of that name
+                continue
             if _is_file(c):
+                if c is not shipped:
+                    _shadow("scenario", text, c, shipped)
                 return c
+        if itself is not None:
+            return itself  # no other: reported as a cycle
         if relative_to is None and _is_dir(Path(text)):
             raise fail("is a folder, not a scenario file")
-        raise fail(f"scenario {text!r} not found{did_you_mean(text, names)}")
+        close = did_you_mean(text, names())
+        hint = "" if study is not None or close else " (no study folder in use: run in one, or give --study DIR)"
+        raise fail(f"scenario {text!r} not found{close}{hint}")
     path = Path(text)
     if relative_to is not None:
         if path.is_absolute():
@@ -100,15 +253,59 @@ def resolve_scenario_path(ref: str | Path, relative_to: Path | None = None, key:
         return path
     if _is_dir(path):
         raise fail("is a folder, not a scenario file")
-    if path.exists():
+    if _exists(path):
         raise fail("is not a regular file")
-    raise fail(f"scenario file {text!r} not found" + (did_you_mean(path.stem, names) if path.stem else ""))
+    if relative_to is None:
+        found = _from_library(path)
+        if found is not None:
+            return found
+    raise fail(f"scenario file {text!r} not found" + (did_you_mean(path.stem, names()) if path.stem else ""))
+
+
+def resolve_experiment_path(ref: str | Path) -> Path:
+    """The experiment file a command-line reference names: a path to a file as typed; a plain
+    name (``quick``) in the study folder's ``experiments/``, then among the shipped examples; a
+    relative path under ``experiments/`` that is not here, in the study folder, then the library."""
+    text = str(ref)
+    names = _names("experiments")
+    allowed = "a path to an experiment .yaml file, or an experiment's name (" + ", ".join(names) + ")"
+    if not text.strip() or "\x00" in text or len(text) > 1000:
+        raise ConfigError.single(text, "not an experiment name or path", allowed=allowed)
+    path = Path(text)
+    if _is_file(path):
+        return path
+    if _is_plain_name(text):
+        shipped = Path(EXPERIMENTS_DIR) / f"{text}.yaml"
+        study = study_subfolder("experiments")
+        for c in ([study / f"{text}.yaml"] if study is not None else []) + [shipped]:
+            if _is_file(c):
+                if c is not shipped:
+                    _shadow("experiment", text, c, shipped)
+                return c
+        if not _is_dir(path):
+            raise ConfigError.single(text, f"experiment {text!r} not found{did_you_mean(text, names)}",
+                                     allowed=allowed)
+    if _is_dir(path):
+        raise ConfigError.single(text, "is a folder, not an experiment file", allowed=allowed)
+    if _exists(path):
+        raise ConfigError.single(text, "is not a regular file", allowed=allowed)
+    found = _from_library(path)
+    if found is not None:
+        return found
+    raise ConfigError.single(text, "experiment file not found" + did_you_mean(path.stem, names), allowed=allowed)
 
 
 def _is_file(path: Path) -> bool:
     try:
         return path.is_file()
     except (OSError, ValueError):
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long for the file system, say
         return False
 
 
@@ -120,8 +317,15 @@ def _is_dir(path: Path) -> bool:
 
 
 def data_file_path(name: str) -> Path:
-    """Where a data file named in a scenario (``members.data_file``) is read: the scenarios library."""
-    return Path(SCENARIOS_DIR) / name
+    """Where a data file named in a scenario (``members.data_file``) is read: the study folder's
+    ``scenarios/`` if it has the file (a ``ShadowNotice`` if the library has one too), else the
+    shipped library."""
+    shipped = Path(SCENARIOS_DIR) / name
+    study = study_subfolder("scenarios")
+    if study is not None and _is_file(study / name):
+        _shadow("data file", name, study / name, shipped)
+        return study / name
+    return shipped
 
 
 # --- merging with provenance -------------------------------------------------
@@ -152,14 +356,17 @@ def _stamp(value: Any, path: KeyPath, origins: Origins, file: str, lines: dict) 
             _stamp(v, (*path, str(i)), origins, file, lines)
 
 
-def _read_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, Origins]:
+def _read_chain(path: Path, seen: tuple[Path, ...] = (), chain: list[Path] | None = None) -> tuple[dict, Origins]:
+    """The merged mapping of ``path`` and its ``extends`` ancestors; ``chain`` gets the files, child first."""
     path = path.resolve()
     if path in seen:
-        chain = " -> ".join(p.name for p in (*seen, path))
+        loop = " -> ".join(p.name for p in (*seen, path))
         _, lines = load_yaml_mapping(seen[-1], "scenario file")
-        raise ConfigError.single(_display(seen[-1]), f"'extends' makes a cycle: {chain}", key="extends",
+        raise ConfigError.single(_display(seen[-1]), f"'extends' makes a cycle: {loop}", key="extends",
                                  line=lines.get(("extends",)))
     data, lines = load_yaml_mapping(path, "scenario file")
+    if chain is not None:
+        chain.append(path)
     file = _display(path)
     parent_ref = data.pop("extends", None)
     origins: Origins = {}
@@ -175,7 +382,7 @@ def _read_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, Origins]
             exc.problems[0].file = file
             exc.problems[0].line = lines.get(("extends",))
             raise
-        base, origins = _read_chain(parent, (*seen, path))
+        base, origins = _read_chain(parent, (*seen, path), chain)
         base.pop("name", None)
         base.pop("description", None)
     merged = _merge(base, data, (), origins, file, lines)
@@ -185,11 +392,7 @@ def _read_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, Origins]
     return merged, origins
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+_display = display_path
 
 
 # --- pydantic errors to problems --------------------------------------------
@@ -377,9 +580,16 @@ def unknown_parameter(path: str) -> str:
 # --- public API ----------------------------------------------------------------
 
 def load_scenario(ref: str | Path) -> Scenario:
-    """Load a shipped scenario by name or a YAML file by path. Raises ConfigError."""
+    """Load a scenario by name (the study folder's, else the shipped one) or a YAML file by path.
+    Raises ConfigError."""
+    return load_scenario_files(ref)[0]
+
+
+def load_scenario_files(ref: str | Path) -> tuple[Scenario, list[Path]]:
+    """The scenario, and the files it was read from: its own, then each one it extends."""
     path = resolve_scenario_path(ref)
-    data, origins = _read_chain(path)
+    chain: list[Path] = []
+    data, origins = _read_chain(path, chain=chain)
     try:
         # strict: a number is a number in the file (no true for 1.0, no "0.5" for 0.5)
         scenario = Scenario.model_validate(data, strict=True)
@@ -391,7 +601,7 @@ def load_scenario(ref: str | Path) -> Scenario:
         raise ConfigError.single(file, wrong, line=line, key="name", given=scenario.name, has_given=True,
                                  allowed=NAME_ALLOWED)
     check_data_files(scenario, origins, _display(path))
-    return scenario
+    return scenario, chain
 
 
 def check_data_files(scenario: Scenario, origins: Origins | None = None, default_file: str = "") -> None:
@@ -406,8 +616,9 @@ def check_data_files(scenario: Scenario, origins: Origins | None = None, default
         via = (f"{dotted} in {file}" + (f":{line}" if line else "") if origin
                else f"{dotted} (default) of {file}")
         if "/" in name or "\\" in name or name in (".", "..") or not name.endswith(".csv") or name_problem(name):
-            raise ConfigError.single(file, "a data file is named by its file name alone, in the scenarios "
-                                           "library" + f" ({SCENARIOS_DIR})", line=line, key=dotted,
+            raise ConfigError.single(file, "a data file is named by its file name alone; it is read from "
+                                           "the study folder's scenarios/, else the shipped library"
+                                           + f" ({SCENARIOS_DIR})", line=line, key=dotted,
                                      given=name, has_given=True, allowed="a plain file name ending in .csv")
         read_table(data_file_path(name), spec, via=via)
 

@@ -266,8 +266,8 @@ def sweep(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         status = existing_status(work) or {}
         print(f"\ninterrupted: {status.get('runs_done', '?')} of {status.get('runs_planned', '?')} runs are saved "
-              f"in {work}/; finish with: python -m sim sweep {args.experiment} --out {out} --resume",
-              file=sys.stderr)
+              f"in {work}/; finish with: python -m sim sweep {args.experiment} --out {out} --resume"
+              + (f" --study {args.study}" if getattr(args, "study", None) else ""), file=sys.stderr)
         return EXIT_INTERRUPTED
     except cf.process.BrokenProcessPool as exc:
         print(f"error: a worker process died ({exc}); the runs done so far are saved in {work}/; "

@@ -33,10 +33,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.config import ConfigError, Problem, Scenario, load_scenario, parameter_catalogue, shipped_scenarios, \
+from sim.config import ConfigError, Problem, Scenario, parameter_catalogue, shipped_scenarios, \
     with_overrides
 from sim.config.errors import did_you_mean
-from sim.config.scenarios import NAME_ALLOWED, name_problem, resolve_scenario_path
+from sim.config.library import study_folder
+from sim.config.scenarios import NAME_ALLOWED, load_scenario_files, name_problem, resolve_experiment_path, \
+    resolve_scenario_path
 from sim.config.yamlio import KeyPath, load_yaml_mapping
 from sim.experiments.design import RUN_ID_STRIDE, Dimension, ReplicationRule, grid, round_sig, sampled
 
@@ -173,6 +175,8 @@ class Experiment:
     samples: int | None = None
     config: dict[str, Any] = field(default_factory=dict)  # the file as validated, defaults filled in
     scenario_digest: str = ""
+    inputs: dict[str, Any] = field(default_factory=dict)  # provenance: every input file and its SHA-256
+    study: str | None = None  # the study folder the names were resolved in (workers use it too)
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -214,16 +218,20 @@ class Experiment:
             "outputs": self.outputs.model_dump(),
             "config": self.config,
             "fingerprint": self.fingerprint(),
+            "inputs": self.inputs,
         }
 
 
 # --- loading ------------------------------------------------------------------------------
 
 def load_experiment(path: str | Path) -> Experiment:
-    """Read and validate an experiment file and lay out its design. Raises ConfigError."""
-    path = Path(path)
+    """Read and validate an experiment file and lay out its design. Raises ConfigError.
+
+    ``path`` is a file, or an experiment's name (``quick``: the study folder's, else the shipped
+    example; see ``sim.config.scenarios.resolve_experiment_path``)."""
+    path = resolve_experiment_path(path)
     data, lines = load_yaml_mapping(path, what="experiment file")
-    return _validate(data, lines, path, _display(path))
+    return _validate(data, lines, path, _display(path), from_file=True)
 
 
 DICT_SOURCE = "experiment (dict)"  # where errors in an experiment given as a Python dict point
@@ -253,7 +261,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _validate(data: dict[str, Any], lines: dict[KeyPath, int], path: Path, file: str) -> Experiment:
+def _validate(data: dict[str, Any], lines: dict[KeyPath, int], path: Path, file: str,
+              from_file: bool = False) -> Experiment:
     raw = dict(data)
     if isinstance(raw.get("replications"), int) and not isinstance(raw.get("replications"), bool):
         raw["replications"] = {"count": raw["replications"]}
@@ -267,7 +276,7 @@ def _validate(data: dict[str, Any], lines: dict[KeyPath, int], path: Path, file:
         raise ConfigError([Problem(file if spec.name is not None else f"{file} (its file name)", wrong,
                                    lines.get(("name",)), "name", given=name, has_given=True,
                                    allowed=NAME_ALLOWED)])
-    return _resolve(spec, path, file, lines)
+    return _resolve(spec, path, file, lines, from_file)
 
 
 def _display(path: Path) -> str:
@@ -341,8 +350,12 @@ class _Collector:
             raise ConfigError(self.problems)
 
 
-def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, int]) -> Experiment:
+def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, int],
+             from_file: bool = False) -> Experiment:
+    from sim.provenance import data_files, inputs, scenario_inputs, sha256
+
     bad = _Collector(file, lines)
+    study = study_folder()
 
     # Scenarios.
     refs: list[str]
@@ -355,6 +368,7 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
     if not refs:
         bad.add(("scenarios",), "no scenario given", allowed=ALLOWED["scenarios"])
     bases: list[tuple[str, Scenario]] = []
+    provenance: dict[str, dict[str, Any]] = {}
     for i, ref in enumerate(refs):
         key = ("scenarios",) if isinstance(spec.scenarios, str) else ("scenarios", str(i))
         try:
@@ -365,10 +379,11 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
             bad.problems.extend(exc.problems)
             continue
         try:
-            scenario = load_scenario(scenario_path)
+            scenario, chain = load_scenario_files(scenario_path)
         except ConfigError as exc:
             bad.problems.extend(exc.problems)
             continue
+        provenance[scenario.name] = scenario_inputs(chain, scenario)
         shipped = shipped_scenarios().get(scenario_path.stem)
         worker_ref = (scenario_path.stem if shipped is not None and shipped.resolve() == scenario_path.resolve()
                       else str(scenario_path.resolve()))
@@ -487,7 +502,10 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
         kind = "scenarios"
     config = spec.model_dump(mode="json")
     config["name"] = spec.name or path.stem
-    digest = hashlib.sha256(json.dumps([s.model_dump(mode="json") for _, s in bases],
+    # The scenarios as read and the bytes of the data files they name: a changed members file
+    # is a different experiment (--resume refuses to mix the two).
+    data_hashes = sorted({str(p): sha256(p) for _, s in bases for p in data_files(s).values()}.values())
+    digest = hashlib.sha256(json.dumps([[s.model_dump(mode="json") for _, s in bases], data_hashes],
                                        sort_keys=True).encode()).hexdigest()[:16]
     return Experiment(
         name=spec.name or path.stem, description=spec.description, file=file, design=kind,
@@ -497,6 +515,8 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
         points=tuple(points), reference=reference, replications=spec.replications,
         horizon_weeks=spec.horizon_weeks, master_seed=spec.master_seed, outputs=spec.outputs,
         samples=n_samples, config=config, scenario_digest=digest,
+        inputs=inputs(provenance, path if from_file else None),
+        study=str(study) if study is not None else None,
     )
 
 

@@ -36,6 +36,7 @@ class Task:
     steps: bool = False
     events: bool = False
     step_period: int = 1
+    study: str | None = None  # the study folder names and data files resolve in (the sweep's)
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,15 @@ def _param_cell(v: Any) -> Any:
 
 
 @lru_cache(maxsize=4096)
-def _scenario(ref: str, overrides_json: str) -> Any:
+def _scenario(ref: str, overrides_json: str, study: str | None = None) -> Any:
     from sim.config import with_overrides
 
-    base = _base(ref)
+    base = _base(ref, study)
     return with_overrides(base, dict(json.loads(overrides_json))) if overrides_json != "[]" else base
 
 
 @lru_cache(maxsize=64)
-def _base(ref: str) -> Any:
+def _base(ref: str, study: str | None = None) -> Any:
     from sim.config import load_scenario
 
     return load_scenario(ref)
@@ -87,18 +88,21 @@ def _base(ref: str) -> Any:
 
 def run_task(task: Task) -> Outcome:
     """Run one task. Pure: the same task gives the same outcome, bytes included."""
+    from sim.config.library import using_study
     from sim.runner import replicate_seed, simulate
 
-    scenario = _scenario(task.scenario, json.dumps(task.overrides))
     seed = replicate_seed(task.master_seed, task.replicate)
-    try:
-        result = simulate(scenario, seed, weeks=task.weeks, steps=task.steps, events=task.events,
-                          step_period=task.step_period)
-    except Exception as exc:  # a model bug: say which run, so it can be replayed with `sim run`
-        raise RuntimeError(
-            f"run {task.run_id} failed (design point {task.design_point}, replicate {task.replicate}, "
-            f"scenario {task.scenario}, seed {seed}, overrides {dict(task.overrides)}): "
-            f"{type(exc).__name__}: {exc}") from exc
+    # The sweep's study folder, not this process's: names and data files resolve as they did there.
+    with using_study(task.study):
+        scenario = _scenario(task.scenario, json.dumps(task.overrides), task.study)
+        try:
+            result = simulate(scenario, seed, weeks=task.weeks, steps=task.steps, events=task.events,
+                              step_period=task.step_period)
+        except Exception as exc:  # a model bug: say which run, so it can be replayed with `sim run`
+            raise RuntimeError(
+                f"run {task.run_id} failed (design point {task.design_point}, replicate {task.replicate}, "
+                f"scenario {task.scenario}, seed {seed}, overrides {dict(task.overrides)}): "
+                f"{type(exc).__name__}: {exc}") from exc
     _forget_finished_models()
     run = result.run
     row = [task.run_id, task.design_point, task.replicate, *(_param_cell(v) for _, v in task.overrides),
@@ -134,6 +138,11 @@ def worker_init(sweep_pid: int | None = None) -> None:
     """Process-pool workers leave Ctrl-C to the parent, which shuts the pool down cleanly,
     and end themselves if the sweep process dies (kill -9): no orphans left running."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import warnings
+
+    from sim.config import Notice
+
+    warnings.simplefilter("ignore", Notice)  # the sweep's process has shown them once already
     if sweep_pid is not None:
         import os
         import threading

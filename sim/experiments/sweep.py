@@ -28,6 +28,7 @@ from sim.experiments.design import RUN_ID_STRIDE, ReplicateScheduler, run_id
 from sim.experiments.execution import Outcome, Task, _param_cell, runs_header, run_tasks
 from sim.outputs import EVENT_COLUMNS, STEP_COLUMNS, _cell, atomic_write, csv_text, git_commit, versions, \
     write_manifest
+from sim.provenance import package_info
 
 RUNS, STEPS, EVENTS, POINTS, MANIFEST = "runs.csv", "steps.csv", "events.csv", "design_points.csv", "manifest.json"
 
@@ -189,8 +190,8 @@ def run_sweep(exp: Experiment, out: Path, executor: cf.Executor, *, slots: int, 
     out.mkdir(parents=True, exist_ok=True)
     header = runs_header(exp.parameters)
     manifest_path = out / MANIFEST
-    base_manifest = {"command": "sweep", **exp.manifest(), "versions": versions(), "git_commit": git_commit(),
-                     **(manifest_extra or {})}
+    base_manifest = {"command": "sweep", **exp.manifest(), "package": package_info(), "versions": versions(),
+                     "git_commit": git_commit(), **(manifest_extra or {})}
     files = [RUNS, POINTS] + ([STEPS] if exp.outputs.steps else []) + ([EVENTS] if exp.outputs.events else [])
 
     if resume:
@@ -307,7 +308,7 @@ def _drive(exp: Experiment, executor: cf.Executor, sched: ReplicateScheduler, *,
 
     def make_task(dp: int, rep: int) -> Task:
         return Task(run_id(dp, rep), dp, rep, refs[dp], overrides[dp], exp.master_seed, exp.horizon_weeks,
-                    outputs.steps, outputs.events, outputs.step_period)
+                    outputs.steps, outputs.events, outputs.step_period, exp.study)
 
     # Chunks of ~1/8 of a slot's share, 1..32 runs: few round trips, small loss on a kill.
     left = sched.planned - sched.completed

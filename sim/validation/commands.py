@@ -20,9 +20,10 @@ from typing import Any
 
 import pandas as pd
 
+from sim.config import EXPERIMENTS_DIR
 from sim.validation import patterns as P
 
-EXPERIMENT = Path(__file__).resolve().parents[2] / "experiments" / "validation.yaml"
+EXPERIMENT = Path(EXPERIMENTS_DIR) / "validation.yaml"
 # Model v1 ran this in --quick too (pattern 6's close pair, decided from 2,200 pairs). Under Model v2
 # the pair differs by about 0.2 points and no affordable sample decides it, so --quick judges every
 # pair on the same 400 replicates; the file stays for a sweep of the pair alone.
@@ -112,6 +113,7 @@ def validate_model(args: argparse.Namespace) -> int:
     from sim.experiments.commands import default_workers
     from sim.outfolder import staged
     from sim.outputs import write_manifest
+    from sim.provenance import package_info
     from sim.validation import report
 
     out = Path(args.out) if args.out is not None else Path("results") / "validation"
@@ -129,7 +131,8 @@ def validate_model(args: argparse.Namespace) -> int:
                 "command": "validate-model", "mode": meta["mode"], "files": sorted(
                     p.name + ("/" if p.is_dir() else "") for p in work.iterdir()),
                 "replicates_by_scenario": meta["replicates_by_scenario"], "runs": meta["runs"],
-                "git_commit": meta["git_commit"], "seconds": round(meta["seconds"], 1)})
+                "package": package_info(), "git_commit": meta["git_commit"],
+                "seconds": round(meta["seconds"], 1), "inputs": exp.inputs})
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
