@@ -109,11 +109,12 @@ class DeterrenceModel(mesa.Model):
         reports, seen = self.monitoring.observe(violations, week)  # 3. detection, attribution (G1)
         if self.monitoring.watch(moves.indicators, week):    #    indicators and warning (G1, G5)
             responses.warning_measures(self, week)
-        outcome = Outcome()
-        self.commission.receive(reports, seen, week, outcome)  # 4. commission decides (G1)
-        self.commission.deliberate(week, outcome)
-        self.pending_decisions += outcome.decisions
-        self.learning_queue.extend((w, lvl, 0.0) for w, lvl in outcome.unanswered)
+        if reports or seen or self.commission.pending:       # 4. commission decides (G1)
+            outcome = Outcome()
+            self.commission.receive(reports, seen, week, outcome)
+            self.commission.deliberate(week, outcome)
+            self.pending_decisions += outcome.decisions
+            self.learning_queue.extend((w, lvl, 0.0) for w, lvl in outcome.unanswered)
         responses.respond(self, week)                        # 5. members respond (G4), sanctions
         sc_sanctions = self.scenario_config.sanctions
         self.sanctions.week(week, self.war.at_war,

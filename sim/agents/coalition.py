@@ -151,7 +151,8 @@ class Coalition:
         shift = elections.resolve_shift.to_numpy(float)
         office = elections.office.to_numpy()
         order = np.lexsort((index, weeks))
-        rows = [(int(weeks[k]), int(index[k]), office[k], float(p[k]), float(shift[k]), elections.date.iat[k])
+        dates = list(elections.date)
+        rows = [(int(weeks[k]), int(index[k]), office[k], float(p[k]), float(shift[k]), dates[k])
                 for k in order if keep[k]]
         self.elections = rows
         self.election_weeks: dict[int, list[tuple]] = {}
@@ -441,25 +442,31 @@ class Coalition:
         m, c = sc.members, sc.commitments
         automaticity = c.automaticity
         binding = self.binding(level)
-        order = self.stream.permutation(self.n_members + 1)
-        draws = self.stream.random((self.n_members + 1, len(types)))
+        order = self.stream.permutation(self.n_members + 1).tolist()
+        draws = self.stream.random((self.n_members + 1, len(types))).tolist()
+        # Python floats for the loop (the same values as the arrays; much faster to index).
+        resolve, bound, pledged = self.resolve.tolist(), binding.tolist(), self.pledges.tolist()
+        capacity = {t: self.capacity[t].tolist() for t in types}
+        costs = [c.response_costs[t] for t in types]
+        weights = [c.response_weights[t] for t in types]
         acting_power = 0.0
         pull = c.threat_pull[level.label]
         for i in order:
-            if not self.pledges[i]:
+            if not pledged[i]:
                 continue
             share = acting_power / total
-            base = (self.resolve[i] + pull + m.bandwagon_weight * share - m.activation_threshold
-                    + (m.binding_pull if binding[i] else 0.0))
-            auto = automaticity if binding[i] else 0.0
+            base = (resolve[i] + pull + m.bandwagon_weight * share - m.activation_threshold
+                    + (m.binding_pull if bound[i] else 0.0))
+            auto = automaticity if bound[i] else 0.0
             done = []
+            row = draws[i]
             for j, t in enumerate(types):
-                p = auto + (1.0 - auto) / (1.0 + math.exp(-(base - c.response_costs[t]) / m.activation_noise))
-                if draws[i, j] < p:
+                p = auto + (1.0 - auto) / (1.0 + math.exp(-(base - costs[j]) / m.activation_noise))
+                if row[j] < p:
                     done.append(t)
                     self.activations[t][i] += 1
-                    acted_power[t] += float(self.capacity[t][i])
-                    acting_power += c.response_weights[t] * float(self.capacity[t][i])
+                    acted_power[t] += capacity[t][i]
+                    acting_power += weights[j] * capacity[t][i]
             if not done:
                 continue
             self.ever_acted[i] = True
