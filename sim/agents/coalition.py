@@ -80,6 +80,7 @@ class Coalition:
         self.rally = np.zeros(n + 1)  # expected tripwire rally per state (the force sets it)
         self._noise_stream = np.random.default_rng(self.stream.integers(1 << 62))  # weekly drift of resolve
         self._noise_until = 0
+        self._pull, self._shock = np.empty(n + 1), np.empty(n + 1)  # buffers of the weekly drift
         # G0: ratification of each commitment.
         self.ratified = np.zeros(n + 1, dtype=bool)
         self.ratification_week = np.full(n + 1, -1, dtype=np.int64)
@@ -496,8 +497,13 @@ class Coalition:
         if week >= self._noise_until:  # drawn a year at a time: one call instead of 52
             self._noise = self._noise_stream.standard_normal((52, self.n_members + 1))
             self._noise_start, self._noise_until = week, week + 52
-        resolve, anchor = self.resolve, self.resolve_anchor
-        resolve += m.resolve_reversion * (anchor - resolve) + m.resolve_drift * self._noise[week - self._noise_start]
+        resolve, anchor, pull, shock = self.resolve, self.resolve_anchor, self._pull, self._shock
+        # resolve += reversion * (anchor - resolve) + drift * noise, without temporaries
+        np.subtract(anchor, resolve, out=pull)
+        pull *= m.resolve_reversion
+        np.multiply(self._noise[week - self._noise_start], m.resolve_drift, out=shock)
+        pull += shock
+        resolve += pull
         np.minimum(np.maximum(resolve, 0.0, out=resolve), 1.0, out=resolve)
         if m.fatigue_per_year > 0.0:
             anchor -= m.fatigue_per_year / 52.0

@@ -173,11 +173,19 @@ class MonitoringMechanism(mesa.Agent):
     # --- weekly: indicators and warning (G1, G5, C1) --------------------------------------
     def watch(self, indicators: int, week: int) -> bool:
         """Detect indicators of a preparation (and false ones); True when a warning takes effect."""
-        w = self.model.scenario_config.warning
-        log = self.model.events
         p = self.p_indicator
         # One draw per possible indicator, plus one for a false indicator: designs share draws.
-        draws = self.stream.random(indicators + 1) if indicators else (self.stream.random(),)
+        if not indicators:
+            u = self.stream.random()
+            # The usual week: nothing to detect, no false sign, nothing counted, no warning due.
+            if (not self.indicator_weeks and self.warning_due is None
+                    and not (p > 0.0 and u < (1.0 - math.exp(-self.model.scenario_config.warning.false_indicator_rate)) * p)):
+                return False
+            draws = (u,)
+        else:
+            draws = self.stream.random(indicators + 1)
+        w = self.model.scenario_config.warning
+        log = self.model.events
         for k in range(indicators):
             if draws[k] < p:
                 self.indicators_detected += 1

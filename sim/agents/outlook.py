@@ -139,16 +139,28 @@ class Outlook:
                    + punish + snap * snap_share + warned_cost) / rt)
 
     def attack_upper_bound(self, level: Action, prep_weeks: int) -> float:
-        """An upper bound on ``attack_value``: the gain of a sure success less the certain costs.
+        """An upper bound on ``attack_value`` for any start: the most Russia could gain, less the
+        least it must pay.
 
-        Every other term (combat, punishment, snapback, warning costs, denial, the contest)
-        can only lower the value.
+        Russia's projected strength lies between today's and its ceiling, so it is at most the
+        larger, and surprise at most multiplies it by (1 + surprise_bonus); denial is at least
+        half of Ukraine's defence today (the projection's floor); denial rates, punishment,
+        snapback and warning costs are never negative. The contest and the combat cost are
+        monotone in strength and defence, so these extremes bound the value.
         """
-        sc = self.model.scenario_config
+        m = self.model
+        sc = m.scenario_config
         p, c = sc.payoffs, sc.campaigns
-        gain, base = (p.gain_major, p.base_cost_major) if level == Action.MAJOR else (p.gain_limited, p.base_cost_limited)
-        return (self.model.russia.ambition * gain
-                - (base + c.preparation_cost_per_week * prep_weeks) / sc.russia.risk_tolerance)
+        strength = max(m.russia.strength, 1.0 + sc.russia.max_strength_gain, 1e-6)
+        defence = 0.5 * m.ukraine.defence
+        best = contest(strength * (1.0 + c.surprise_bonus), defence, p.contest_exponent)
+        if level == Action.MAJOR:
+            gain, base, combat = p.gain_major, p.base_cost_major, p.combat_cost
+        else:
+            gain, base, combat = p.gain_limited, p.base_cost_limited, 0.5 * p.combat_cost
+        return (m.russia.ambition * gain * best
+                - (base + c.preparation_cost_per_week * prep_weeks + combat * defence / strength)
+                / sc.russia.risk_tolerance)
 
     def best_later_attack(self, week: int) -> float:
         """The discounted value of the best later start of a renewed armed attack (a window)."""
