@@ -44,5 +44,6 @@ def apply(model: DeterrenceModel, week: int, shocks: list) -> None:
     model.united_states.reconfigure()
     model.monitoring.refresh()
     model.force.refresh()
+    model.ukraine.refresh()
     model.coalition.refresh_pledges()
     model.russia.trigger = "shock"

@@ -38,6 +38,51 @@ def _sigmoid(x: np.ndarray | float) -> np.ndarray | float:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+_SCHEDULES: dict[tuple, tuple] = {}
+
+
+def _election_schedule(elections: pd.DataFrame, index_of: dict[str, int], us_row: int, n1: int, sc) -> tuple:
+    """Elections on their weeks, and the expected political time Russia reads from calendars and polls."""
+    m = sc.members
+    horizon = sc.horizon_weeks + sc.campaigns.lookahead_weeks + 1
+    index = np.array([index_of.get(code, -1) for code in elections.iso3])
+    days = np.array([d.toordinal() for d in elections.date]) - sc.ceasefire_date.toordinal()
+    weeks = days // 7
+    keep = (index >= 0) & (weeks >= 1) & (weeks < horizon)
+    p = np.minimum(1.0, elections.p_government_change.to_numpy(float) * m.government_change_scale)
+    shift = elections.resolve_shift.to_numpy(float)
+    office = elections.office.to_numpy()
+    order = np.lexsort((index, weeks))
+    dates = list(elections.date)
+    rows = [(int(weeks[k]), int(index[k]), office[k], float(p[k]), float(shift[k]), dates[k])
+            for k in order if keep[k]]
+    election_weeks: dict[int, list[tuple]] = {}
+    for r in rows:
+        election_weeks.setdefault(r[0], []).append(r)
+    # Cumulative expected resolve shift and expected loss of political pledges, per state and week.
+    sel = order[keep[order]]
+    w, i, pk, sk = weeks[sel], index[sel], p[sel], shift[sel]
+    sd = max(m.election_shock, 1e-9)
+    p_less = pk * 0.5 * np.array([math.erfc(x / sd / math.sqrt(2.0)) for x in sk])  # to a less supportive one
+    is_us = i == us_row
+    drop_p = np.where(is_us, sc.united_states.withdrawal_on_change, m.political_drop_probability)
+    shift_m = np.zeros((n1, horizon))
+    drop_m = np.zeros((n1, horizon))
+    us_withdraw = np.zeros(horizon)
+    np.add.at(shift_m, (i, w), pk * sk)
+    np.add.at(drop_m, (i, w), p_less * drop_p)
+    np.add.at(us_withdraw, w, np.where(is_us & (office[sel] == "presidential"),
+                                       p_less * sc.united_states.withdrawal_on_change, 0.0))
+    for a in (shift_m, drop_m):
+        a.flags.writeable = False
+    expected_shift = np.cumsum(shift_m, axis=1)
+    expected_drop = np.minimum(1.0, np.cumsum(drop_m, axis=1))
+    expected_us_withdrawal = np.minimum(1.0, np.cumsum(us_withdraw))
+    for a in (expected_shift, expected_drop, expected_us_withdrawal):
+        a.flags.writeable = False  # shared across runs: read only
+    return horizon, rows, election_weeks, expected_shift, expected_drop, expected_us_withdrawal
+
+
 class Coalition:
     """Array state of every pledging state (members, then the US as the last row)."""
 
@@ -141,43 +186,18 @@ class Coalition:
     # --- political time: elections and changes of government ---------------------
     def _schedule_elections(self, elections: pd.DataFrame) -> None:
         sc = self.model.scenario_config
-        m = sc.members
-        horizon = sc.horizon_weeks + sc.campaigns.lookahead_weeks + 1
-        self.projection_weeks = horizon
-        index = np.array([self.index_of.get(code, -1) for code in elections.iso3])
-        days = np.array([d.toordinal() for d in elections.date]) - sc.ceasefire_date.toordinal()
-        weeks = days // 7
-        keep = (index >= 0) & (weeks >= 1) & (weeks < horizon)
-        p = np.minimum(1.0, elections.p_government_change.to_numpy(float) * m.government_change_scale)
-        shift = elections.resolve_shift.to_numpy(float)
-        office = elections.office.to_numpy()
-        order = np.lexsort((index, weeks))
-        dates = list(elections.date)
-        rows = [(int(weeks[k]), int(index[k]), office[k], float(p[k]), float(shift[k]), dates[k])
-                for k in order if keep[k]]
-        self.elections = rows
-        self.election_weeks: dict[int, list[tuple]] = {}
-        for r in rows:
-            self.election_weeks.setdefault(r[0], []).append(r)
-        # Expected political time, as Russia reads it from public calendars and polls:
-        # cumulative expected resolve shift and expected loss of political pledges, per state and week.
-        n1 = self.n_members + 1
-        sel = order[keep[order]]
-        w, i, pk, sk = weeks[sel], index[sel], p[sel], shift[sel]
-        sd = max(m.election_shock, 1e-9)
-        p_less = pk * 0.5 * np.array([math.erfc(x / sd / math.sqrt(2.0)) for x in sk])  # to a less supportive one
-        is_us = i == self.us
-        drop_p = np.where(is_us, sc.united_states.withdrawal_on_change, m.political_drop_probability)
-        shift_m = np.zeros((n1, horizon))
-        drop_m = np.zeros((n1, horizon))
-        us_withdraw = np.zeros(horizon)
-        np.add.at(shift_m, (i, w), pk * sk)
-        np.add.at(drop_m, (i, w), p_less * drop_p)
-        np.add.at(us_withdraw, w, np.where(is_us & (office[sel] == "presidential"),
-                                           p_less * sc.united_states.withdrawal_on_change, 0.0))
-        self.expected_shift = np.cumsum(shift_m, axis=1)
-        self.expected_drop = np.minimum(1.0, np.cumsum(drop_m, axis=1))
-        self.expected_us_withdrawal = np.minimum(1.0, np.cumsum(us_withdraw))
+        m, us = sc.members, sc.united_states
+        # A pure function of the data and these parameters: computed once per process and design.
+        key = (id(elections), tuple(self.iso3), sc.ceasefire_date, sc.horizon_weeks, sc.campaigns.lookahead_weeks,
+               m.government_change_scale, m.political_drop_probability, m.election_shock, us.withdrawal_on_change)
+        cached = _SCHEDULES.get(key)
+        if cached is None or cached[0] is not elections:
+            cached = (elections, _election_schedule(elections, self.index_of, self.us, self.n_members + 1, sc))
+            if len(_SCHEDULES) >= 64:
+                _SCHEDULES.clear()
+            _SCHEDULES[key] = cached
+        (self.projection_weeks, self.elections, self.election_weeks, self.expected_shift, self.expected_drop,
+         self.expected_us_withdrawal) = cached[1]
 
     def advance_politics(self, week: int) -> bool:
         """Step 0 (G0 and political time): legal procedures, elections, changes of government.

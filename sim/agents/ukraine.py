@@ -33,6 +33,7 @@ class Ukraine(mesa.Agent):
         self.ready_until = -1  # P1: readiness raised by a warning
         self.defence = 0.0
         self.history: deque[float] = deque(maxlen=TREND_WEEKS + 1)
+        self.refresh()
         self._update_defence()
 
     @property
@@ -84,24 +85,36 @@ class Ukraine(mesa.Agent):
         self.assistance += amount
         self._update_defence()
 
-    def evolve(self, week: int, at_war: bool) -> None:
-        """Step 7: aid flows, co-production, training, fortifications, surges."""
+    def refresh(self) -> None:
+        """Weekly rates from the scenario (at the start and after a shock)."""
         sc = self.model.scenario_config
         cfg = sc.ukraine
-        own = cfg.own_effort * (1.0 if sc.support.budget_cooperation else 1.0 - cfg.budget_gap)
-        aid = cfg.aid_per_volume * sc.support.volume * self.model.coalition.aid_resolve() / 0.5
-        co_production = cfg.co_production_rate * sc.cooperation.co_production
-        self.strength += own + aid + co_production - cfg.maintenance * self.strength
-        self.quality += cfg.training_rate * sc.cooperation.training * (cfg.quality_ceiling - self.quality) / cfg.quality_ceiling
-        build = cfg.fortification_own + cfg.fortification_assisted * sc.support.fortification_assistance
+        self._own = cfg.own_effort * (1.0 if sc.support.budget_cooperation else 1.0 - cfg.budget_gap)
+        self._aid = cfg.aid_per_volume * sc.support.volume
+        self._co_production = cfg.co_production_rate * sc.cooperation.co_production
+        self._maintenance = cfg.maintenance
+        self._training = cfg.training_rate * sc.cooperation.training
+        self._ceiling = cfg.quality_ceiling
+        self._build = cfg.fortification_own + cfg.fortification_assisted * sc.support.fortification_assistance
+        self._decay = 1.0 - cfg.assistance_decay
+        self._fort_bonus = cfg.fortification_bonus
+        self._readiness = sc.warning.readiness_boost
+
+    def evolve(self, week: int, at_war: bool) -> None:
+        """Step 7: aid flows, co-production, training, fortifications, surges."""
+        aid = self._aid * self.model.coalition.aid_resolve() / 0.5
+        self.strength += self._own + aid + self._co_production - self._maintenance * self.strength
+        self.quality += self._training * (self._ceiling - self.quality) / self._ceiling
         if not at_war:
-            self.fortification += build * (1.0 - self.fortification)
+            self.fortification += self._build * (1.0 - self.fortification)
         while self.surges and self.surges[0][0] <= week:
             _, size = self.surges.popleft()
             self.strength += size
             self.surges_received += 1
             self.model.events.add(week, "surge", "Ukraine", "", Clause.G2,
                                   f"stockpile surge arrived: +{size:.2f} strength")
-        self.assistance *= 1.0 - cfg.assistance_decay
-        self._update_defence()
-        self.history.append(self.strength * self.quality * (1.0 + cfg.fortification_bonus * self.fortification))
+        self.assistance *= self._decay
+        base = self.strength * self.quality * (1.0 + self._fort_bonus * self.fortification)
+        readiness = 1.0 + (self._readiness if self.model.week < self.ready_until else 0.0)
+        self.defence = base * readiness + self.assistance
+        self.history.append(base)
