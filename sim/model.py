@@ -73,7 +73,6 @@ class DeterrenceModel(mesa.Model):
         self.learning_queue: deque[tuple[int, Action, float]] = deque()
         self.pending_decisions: list[Decision] = []
         self.detection_to_response: list[int] = []
-        self.false_blames = 0
         self.shocks = shocks.schedule(self)
 
         # Agents (MODEL.md). Coalition members and elections come from the data files (G0).

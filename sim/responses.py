@@ -56,9 +56,7 @@ def respond(model: DeterrenceModel, week: int) -> None:
             model.war.support += sc.payoffs.military_effect * power.get("military", 0.0)
         if d.violation is not None:
             model.detection_to_response.append(week - d.violation.week)
-        if d.violation is None or d.violation.perpetrator != RUSSIA:
-            model.false_blames += 1
-        else:
+        if d.violation is not None and d.violation.perpetrator == RUSSIA:
             model.coalition.rally_all(sc.members.threat_rally)
         model.learning_queue.append((week, d.level, share))
 

@@ -196,7 +196,7 @@ class Coalition:
             if len(_SCHEDULES) >= 64:
                 _SCHEDULES.clear()
             _SCHEDULES[key] = cached
-        (self.projection_weeks, self.elections, self.election_weeks, self.expected_shift, self.expected_drop,
+        (self.projection_weeks, _, self.election_weeks, self.expected_shift, self.expected_drop,
          self.expected_us_withdrawal) = cached[1]
 
     def advance_politics(self, week: int) -> bool:

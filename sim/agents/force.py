@@ -102,14 +102,11 @@ class MultinationalForce(mesa.Agent):
         return self.ramp
 
     def major_defence_at(self, ramp: float) -> float:
-        return self.major_defence * ramp / self.ramp if self.ramp > 0 else (
-            self._defence_per_ramp() * ramp)
-
-    def _defence_per_ramp(self) -> float:
+        """Defence against a major attack at a given build-up, before any alert (Russia's projection)."""
         f = self.model.scenario_config.force
         fs = self.forward_share
         return (self.target["land"] * (fs * f.forward_defence + (1 - fs) * f.rear_defence)
-                + f.air_defence_share * self.target["air"])
+                + f.air_defence_share * self.target["air"]) * ramp
 
     @property
     def on_alert(self) -> bool:

@@ -113,7 +113,6 @@ class Russia(mesa.Agent):
         # Noisy reading of the coalition's structural credibility (refreshed at assessments).
         self.reading_noise = {lvl: 0.0 for lvl in LEVELS}
         self.readings = dict(model.coalition.structural_credibility)
-        self.utilities: tuple[float | None, ...] = (0.0, 0.0, None, None)  # None: not worth projecting
         self.window_value = 0.0  # value of waiting for a later attack (continuation)
         self.window_until = 0
         self.world_changed = False  # a triggering event: the window is re-computed at once
@@ -226,7 +225,6 @@ class Russia(mesa.Agent):
         scores = [v + e if v is not None else -math.inf for v, e in zip(u, shock)]
         choice = Option(scores.index(max(scores)))
         self.motive = float(shock[choice] - shock[0])
-        self.utilities = tuple(u)
         if choice == Option.PRESSURE and self.intent != Intent.PRESSURE:
             self._start(week, Intent.PRESSURE, None, max(1, int(round(self.stream.exponential(c.pressure_weeks)))))
         elif choice == Option.COMPLY and self.intent == Intent.PRESSURE:

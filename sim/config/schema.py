@@ -400,7 +400,7 @@ class Campaigns(Section):
         ge=0.0, le=2.0)
 
 
-class Warning(Section):
+class WarningSystem(Section):
     """G1 and G5: indicators of a preparation, their detection, and the warning's measures."""
 
     indicators_per_week_major: float = uncertainty(
@@ -634,7 +634,7 @@ class Scenario(BaseModel):
     united_states: UnitedStates = UnitedStates()
     russia: Russia = Russia()
     campaigns: Campaigns = Campaigns()
-    warning: Warning = Warning()
+    warning: WarningSystem = WarningSystem()
     sanctions: Sanctions = Sanctions()
     ukraine: Ukraine = Ukraine()
     members: Members = Members()

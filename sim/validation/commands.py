@@ -24,10 +24,10 @@ from sim.config import EXPERIMENTS_DIR
 from sim.validation import patterns as P
 
 EXPERIMENT = Path(EXPERIMENTS_DIR) / "validation.yaml"
-# Model v1 ran this in --quick too (pattern 6's close pair, decided from 2,200 pairs). Under Model v2
-# the pair differs by about 0.2 points and no affordable sample decides it, so --quick judges every
-# pair on the same 400 replicates; the file stays for a sweep of the pair alone.
-CLOSE_PAIR_EXPERIMENT = EXPERIMENT.with_name("validation_close_pair.yaml")
+# Model v1's --quick also ran 2,500 pairs of pattern 6's close pair (experiments/
+# validation_close_pair.yaml). Under Model v2 the pair differs by about 0.1 point and no affordable
+# sample decides it, so --quick judges every pair on the same 400 replicates; the file stays for a
+# sweep of the pair alone.
 QUICK_REPLICATES = 400  # --quick: replicates 0..399 of every scenario (the full run: the file's count)
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 
@@ -51,17 +51,6 @@ def run(exp: Any, runs_dir: Path, workers: int) -> float:
     with local_pool(workers) as pool:
         run_sweep(exp, runs_dir, pool, slots=workers, executor_name=f"process pool ({workers} workers)")
     return time.perf_counter() - started
-
-
-def with_close_pair(runs: pd.DataFrame, out: Path, workers: int) -> tuple[pd.DataFrame, float]:
-    """Replace the close pair's runs by the larger paired sample of CLOSE_PAIR_EXPERIMENT."""
-    from sim.experiments.config import load_experiment
-
-    close = load_experiment(CLOSE_PAIR_EXPERIMENT)
-    seconds = run(close, out / "runs_close_pair", workers)
-    pair_runs = pd.read_csv(out / "runs_close_pair" / "runs.csv")
-    kept = runs[~runs["scenario"].isin(P.CLOSE_PAIR)]
-    return pd.concat([kept, pair_runs[kept.columns.intersection(pair_runs.columns)]], ignore_index=True), seconds
 
 
 def judge(runs: pd.DataFrame, out: Path, meta: dict[str, Any], *, figures: bool = True) -> list[P.PatternResult]:
