@@ -229,6 +229,33 @@ def build_parser() -> argparse.ArgumentParser:
     dash.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     dash.set_defaults(handler=_delegate("sim.dashboard.serve", "main"))
 
+    cal = sub.add_parser(
+        "calibrate", help="fit the constants marked fitted by ABC-SMC against the calibration targets",
+        description="Approximate Bayesian computation (pyabc ABC-SMC) of the schema's fitted constants "
+                    "against the calibration targets only (docs/CALIBRATION.md); writes the weighted "
+                    "posterior (posterior.csv), diagnostics and marginal plots. Needs the 'calibration' "
+                    "extra. Runs the shipped scenarios only.")
+    cal.add_argument("--quick", action="store_true",
+                     help="a small posterior in under 2 minutes (the test suite's check)")
+    cal.add_argument("--population", type=_positive_int, default=None, metavar="N",
+                     help="particles per generation (default 100; --quick 12)")
+    cal.add_argument("--generations", type=_positive_int, default=None, metavar="G",
+                     help="most generations (default 4; --quick 2)")
+    cal.add_argument("--replicates", type=_positive_int, default=None, metavar="R",
+                     help="paired replicates of each calibration scenario per particle (default 200; --quick 30)")
+    cal.add_argument("--seed", type=_seed, default=None, help="master seed (default 20260106)")
+    cal.add_argument("--max-minutes", type=_positive_float, default=None, metavar="M",
+                     help="start no generation after M minutes (pyabc max_walltime); the result then "
+                          "depends on the machine's speed")
+    cal.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
+                     help="where to write the posterior (default results/calibration/)")
+    cal.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    cal.add_argument("--workers", type=_workers, default=None,
+                     help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
+    cal.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="run the particles on a Dask cluster (tcp://host:port) instead of a local pool")
+    cal.set_defaults(handler=_delegate("sim.calibration.commands", "calibrate_command"))
+
     vm = sub.add_parser(
         "validate-model", help="check the model against published patterns",
         description="Run the pattern-oriented validation (docs/VALIDATION.md) and print, per "
@@ -423,6 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[2:] if argv is None else argv[1:])  # the command's own words, for manifests
     try:
         with _notices(), _study(args):
             return args.handler(args)
@@ -466,7 +494,7 @@ def _study(args: argparse.Namespace) -> Iterator[None]:
     """--study DIR for this command (and the runs it hands to workers); validate-model never uses one."""
     from sim.config import using_study
 
-    if getattr(args, "command", "") == "validate-model":
+    if getattr(args, "command", "") in ("validate-model", "calibrate"):
         with using_study(None):
             yield
     elif getattr(args, "study", None) is not None:

@@ -476,6 +476,11 @@ class ParameterSpec:
     le: float | None = None
     source: str = "assumption"
     initial_only: bool = False
+    prior: tuple[float, float] | None = None  # fitted constants: the calibration's uniform prior
+
+    @property
+    def fitted(self) -> bool:
+        return self.prior is not None
 
     @property
     def kind(self) -> str:
@@ -552,7 +557,8 @@ def parameter_catalogue() -> dict[str, ParameterSpec]:
         ge, le = _bounds(f)
         return ParameterSpec(path, f.annotation, extra.get("role", "constant"), extra.get("unit", ""),
                              extra.get("clause", ""), f.description or "", f.get_default(call_default_factory=True),
-                             ge, le, extra.get("source", "assumption"), bool(extra.get("initial_only")))
+                             ge, le, extra.get("source", "assumption"), bool(extra.get("initial_only")),
+                             tuple(extra["prior"]) if extra.get("prior") else None)
 
     for section, sfield in Scenario.model_fields.items():
         ann = sfield.annotation

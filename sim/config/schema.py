@@ -2,7 +2,9 @@
 
 Roles follow the XLRM framing of robust decision making:
 ``lever`` (a design choice of the guarantees), ``uncertainty`` (nobody controls
-it) and ``constant`` (a calibrated model constant, see docs/VALIDATION.md).
+it) and ``constant`` (a model constant). A constant given ``fitted=(low, high)`` is
+estimated by ABC against the calibration targets (``python -m sim calibrate``,
+docs/CALIBRATION.md); every other number says its source or "assumption".
 Experiment files may vary levers and uncertainties; the role is checked.
 Defaults are the Paris Declaration as written (scenario ``paris_declaration``).
 """
@@ -26,8 +28,15 @@ WarningMeasure = Literal["stockpile_prepositioning", "force_alert", "diplomatic_
 
 
 def _param(default: Any, role: Role, clause: Clause, unit: str, doc: str, source: str = "assumption",
-           initial_only: bool = False, **bounds: Any) -> Any:
+           initial_only: bool = False, fitted: tuple[float, float] | None = None, **bounds: Any) -> Any:
     extra = {"role": role, "unit": unit, "clause": clause.value, "source": source}
+    if fitted is not None:
+        # Fitted by ABC against the calibration targets only (python -m sim calibrate); the
+        # pair is the uniform prior. The default is the posterior median (docs/CALIBRATION.md).
+        extra["fitted"] = True
+        extra["prior"] = [float(fitted[0]), float(fitted[1])]
+        extra["source"] = (f"fitted: ABC-SMC posterior median, calibration targets only "
+                           f"(docs/CALIBRATION.md); prior uniform {fitted[0]}..{fitted[1]}")
     if initial_only:
         extra["initial_only"] = True  # read at week 0 only: a dated shock cannot change it
     if isinstance(default, (dict, list)):
@@ -552,7 +561,8 @@ class Members(Section):
         0.8, A, "resolve", "Resolve plus pull needed for a political response.", ge=0.0, le=3.0)
     binding_pull: float = constant(
         0.5, Clause.G0, "resolve",
-        "Extra pull of a legal obligation on a member with a ratified commitment.", ge=0.0, le=3.0)
+        "Extra pull of a legal obligation on a member with a ratified commitment.", ge=0.0, le=3.0,
+        fitted=(0.0, 2.0))
     activation_noise: float = constant(
         0.1, A, "resolve", "Spread of the activation decision (logistic scale).", ge=0.01, le=1.0)
 
@@ -567,16 +577,17 @@ class Payoffs(Section):
     base_cost_pressure: float = constant(
         2.8, A, "utility", "Intrinsic cost of a pressure campaign.", ge=0.0, le=50.0)
     base_cost_limited: float = constant(5.8, A, "utility", "Intrinsic cost of a limited offensive.", ge=0.0, le=50.0)
-    base_cost_major: float = constant(7.5, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0)
+    base_cost_major: float = constant(7.5, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0,
+                                      fitted=(4.0, 12.0))
     combat_cost: float = constant(
         0.5, Clause.P1, "utility per defence/strength", "Cost of fighting a stronger defender.",
         ge=0.0, le=50.0)
     punishment_weight: float = constant(
         0.07, Clause.G4, "utility per pledged unit", "Cost to Russia of one unit of pledged response.",
-        ge=0.0, le=50.0)
+        ge=0.0, le=50.0, fitted=(0.0, 0.4))
     military_effect: float = constant(
         0.14, Clause.G4, "defence per unit", "Defence added per unit of coalition military power acting.",
-        ge=0.0, le=5.0)
+        ge=0.0, le=5.0, fitted=(0.0, 0.5))
     contest_exponent: float = constant(
         1.0, Clause.P1, "exponent", "Decisiveness of the strength ratio in the contest function.",
         ge=0.5, le=10.0)

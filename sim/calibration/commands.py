@@ -1,0 +1,240 @@
+"""``python -m sim calibrate [--quick] [--out DIR] [--workers N | --scheduler ADDRESS]``.
+
+Writes to DIR (default results/calibration/):
+* ``posterior.csv``    weighted particles of the last generation: particle, weight, one column a
+                       fitted constant, distance, stat_<target> (the particle's simulated statistic);
+* ``generations.csv``  diagnostics: generation, epsilon, particles, simulations, acceptance_rate, ess;
+* ``targets.csv``      each calibration target: value, scale, source, and the posterior
+                       predictive (weighted mean and 95% range of the simulated statistic);
+* ``constants.csv``    each fitted constant: prior, shipped default, posterior mean, median, 95% range;
+* ``marginals.png``    weighted marginal of each constant over its prior range;
+* ``calibration_tables.md``  the tables for docs/CALIBRATION.md, with the command that reproduced them;
+* ``abc_history.db``   pyabc's own history (SQLite: pyabc.History("sqlite:///abc_history.db"));
+* ``manifest.json``    command, settings, seconds, provenance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import contextlib
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+import pandas as pd
+
+from sim.calibration import abc as A
+from sim.calibration import targets as T
+
+EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
+
+
+@contextlib.contextmanager
+def _mapper(workers: int, scheduler: str | None) -> Iterator[Any]:
+    """An ordered map over a process pool, a Dask cluster or this process."""
+    if scheduler:
+        from distributed import Client
+
+        client = Client(scheduler, timeout="10s")
+        try:
+            yield lambda f, xs: client.gather(client.map(f, list(xs), pure=False))
+        finally:
+            client.close()
+    elif workers <= 1:
+        yield map
+    else:
+        from sim.experiments.commands import local_pool
+
+        with local_pool(workers) as pool:
+            yield lambda f, xs: list(pool.map(f, list(xs), chunksize=1))
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    order = np.argsort(values, kind="stable")
+    cum = np.cumsum(weights[order]) / np.sum(weights)
+    return float(values[order][min(int(np.searchsorted(cum, q)), len(values) - 1)])
+
+
+def weighted_correlation(frame: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
+    """Pearson correlations of the particles under their importance weights."""
+    cov = np.cov(frame.to_numpy(dtype=float), rowvar=False, aweights=weights)
+    sd = np.sqrt(np.diag(cov))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = cov / np.outer(sd, sd)
+    return pd.DataFrame(corr, index=frame.columns, columns=frame.columns)
+
+
+def constants_table(result: A.Result) -> pd.DataFrame:
+    from sim.config.scenarios import parameter_catalogue
+
+    cat = parameter_catalogue()
+    w = result.posterior["weight"].to_numpy()
+    rows = []
+    for p, (lo, hi) in result.priors.items():
+        v = result.posterior[p].to_numpy()
+        rows.append({"constant": p, "unit": cat[p].unit, "prior_low": lo, "prior_high": hi,
+                     "shipped": cat[p].default, "posterior_mean": float(np.dot(w, v)),
+                     "posterior_median": weighted_quantile(v, w, 0.5),
+                     "posterior_low": weighted_quantile(v, w, 0.025),
+                     "posterior_high": weighted_quantile(v, w, 0.975)})
+    return pd.DataFrame(rows)
+
+
+def targets_table(result: A.Result) -> pd.DataFrame:
+    w = result.posterior["weight"].to_numpy()
+    rows = []
+    for t in T.TARGETS:
+        v = result.posterior[f"stat_{t.key}"].to_numpy()
+        rows.append({"target": t.key, "label": t.label, "value": t.value, "scale": t.scale,
+                     "predictive_mean": float(np.dot(w, v)), "predictive_low": weighted_quantile(v, w, 0.025),
+                     "predictive_high": weighted_quantile(v, w, 0.975), "source": t.source,
+                     "scale_source": t.scale_source})
+    return pd.DataFrame(rows)
+
+
+def plot_marginals(result: A.Result, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sim.config.scenarios import parameter_catalogue
+
+    cat = parameter_catalogue()
+    params = list(result.priors)
+    fig, axes = plt.subplots(1, len(params), figsize=(3.2 * len(params), 2.8), squeeze=False)
+    w = result.posterior["weight"].to_numpy()
+    for ax, p in zip(axes[0], params):
+        lo, hi = result.priors[p]
+        ax.hist(result.posterior[p], bins=12, range=(lo, hi), weights=w, density=True, color="#4c72b0",
+                alpha=0.8, label="posterior")
+        ax.axhline(1.0 / (hi - lo), color="grey", ls="--", lw=1, label="prior")
+        ax.axvline(cat[p].default, color="#c44e52", lw=1.2, label="shipped")
+        ax.set_title(p, fontsize=8)
+        ax.set_xlabel(cat[p].unit, fontsize=8)
+        ax.tick_params(labelsize=7)
+    axes[0][0].legend(fontsize=7)
+    fig.suptitle("Fitted constants: weighted posterior marginals (ABC-SMC, last generation)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _fmt(x: Any) -> str:
+    if isinstance(x, float):
+        return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+    return str(x)
+
+
+def _md(df: pd.DataFrame) -> str:
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for _, r in df.iterrows():
+        lines.append("| " + " | ".join(_fmt(r[c]) for c in cols) + " |")
+    return "\n".join(lines)
+
+
+def tables_markdown(result: A.Result, command: str, workers: str) -> str:
+    s = result.settings
+    gens = result.generations.copy()
+    sims = int(gens["simulations"].sum())
+    runs = sims * s.replicates * len(T.SCENARIOS)
+    cons = constants_table(result)
+    tgt = targets_table(result)
+    out = [
+        f"Command: `{command}` ({workers}); {result.seconds / 60:.1f} min; population {s.population}, "
+        f"{len(gens)} generation(s), {s.replicates} paired replicates of each calibration scenario per "
+        f"particle ({', '.join(T.SCENARIOS)}), {sims:,} particles simulated ({runs:,} model runs), "
+        f"master seed {s.seed}.",
+        "",
+        "Calibration targets (the only data the fit sees) and the posterior predictive:",
+        "",
+        _md(tgt[["target", "value", "scale", "predictive_mean", "predictive_low", "predictive_high"]]),
+        "",
+        "Fitted constants (uniform priors):",
+        "",
+        _md(cons[["constant", "prior_low", "prior_high", "shipped", "posterior_median", "posterior_low",
+                  "posterior_high"]]),
+        "",
+        "Generations (acceptance = accepted / simulated; ESS = effective sample size of the weights):",
+        "",
+        _md(gens),
+    ]
+    corr = weighted_correlation(result.posterior[list(result.priors)], result.posterior["weight"].to_numpy())
+    strongest = []
+    names = list(result.priors)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            strongest.append((abs(corr.loc[a, b]), a, b, corr.loc[a, b]))
+    strongest.sort(reverse=True)
+    if strongest:
+        out += ["", "Strongest posterior correlations (a ridge: constants that trade off against each "
+                "other to meet the same targets):", ""]
+        out += [f"- {a} and {b}: {c:+.2f}" for _, a, b, c in strongest[:3]]
+    return "\n".join(out) + "\n"
+
+
+def calibrate_command(args: argparse.Namespace) -> int:
+    from sim.experiments.commands import default_workers
+    from sim.outfolder import staged
+    from sim.outputs import atomic_write, write_manifest
+    from sim.provenance import package_info
+
+    try:
+        import pyabc  # noqa: F401
+    except ImportError:
+        print("error: calibrate needs pyabc: pip install 'paris-guarantees-sim[calibration]'", file=sys.stderr)
+        return 2
+    base = A.QUICK if args.quick else A.Settings()
+    settings = A.Settings(
+        population=args.population or base.population, generations=args.generations or base.generations,
+        replicates=args.replicates or base.replicates, seed=args.seed if args.seed is not None else base.seed,
+        min_acceptance_rate=base.min_acceptance_rate, max_minutes=args.max_minutes)
+    out = Path(args.out) if args.out is not None else Path("results") / "calibration"
+    workers = 1 if args.scheduler else (args.workers or default_workers())
+    where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"process pool ({workers} workers)"
+    command = "python -m sim calibrate " + " ".join(shlex.quote(a) for a in (args.argv or []))
+    command = command.strip()
+    print(f"calibrate: ABC-SMC of {len(A.fitted_parameters())} fitted constants against {len(T.TARGETS)} "
+          f"targets; population {settings.population}, up to {settings.generations} generations, "
+          f"{settings.replicates} replicates a scenario per particle, {where} -> {out}/", file=sys.stderr)
+    try:
+        with staged(out, overwrite=args.overwrite) as work:
+            with _mapper(workers, args.scheduler) as map_:
+                result = A.calibrate(settings, work / "abc_history.db", map_)
+            atomic_write(work / "posterior.csv", result.posterior.to_csv(index=False, float_format="%.10g",
+                                                                         lineterminator="\n"))
+            atomic_write(work / "generations.csv", result.generations.to_csv(index=False, float_format="%.6g",
+                                                                             lineterminator="\n"))
+            atomic_write(work / "targets.csv", targets_table(result).to_csv(index=False, float_format="%.6g",
+                                                                            lineterminator="\n"))
+            atomic_write(work / "constants.csv", constants_table(result).to_csv(
+                index=False, float_format="%.6g", lineterminator="\n"))
+            plot_marginals(result, work / "marginals.png")
+            atomic_write(work / "calibration_tables.md", tables_markdown(result, command, where))
+            write_manifest(work / "manifest.json", {
+                "command": command, "settings": {k: getattr(settings, k) for k in settings.__dataclass_fields__},
+                "fitted": {p: list(r) for p, r in result.priors.items()},
+                "targets": {t.key: {"value": t.value, "scale": t.scale} for t in T.TARGETS},
+                "scenarios": list(T.SCENARIOS), "executor": where, "seconds": round(result.seconds, 1),
+                "files": sorted(p.name for p in work.iterdir()) + ["manifest.json"],
+                "package": package_info()})
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except cf.process.BrokenProcessPool as exc:
+        print(f"error: a worker process died ({exc})", file=sys.stderr)
+        return EXIT_FAILED
+    g = result.generations.iloc[-1]
+    print(f"calibrate: {len(result.generations)} generation(s) in {result.seconds / 60:.1f} min; last: "
+          f"epsilon {g['epsilon']:.3g}, acceptance {g['acceptance_rate']:.2f}, ESS {g['ess']:.0f} of "
+          f"{int(g['particles'])}")
+    print(constants_table(result)[["constant", "shipped", "posterior_median", "posterior_low",
+                                   "posterior_high"]].to_string(index=False))
+    print(f"wrote posterior.csv, generations.csv, targets.csv, constants.csv, marginals.png, "
+          f"calibration_tables.md to {out}/")
+    return EXIT_OK

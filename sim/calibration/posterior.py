@@ -1,0 +1,155 @@
+"""A posterior file (``posterior.csv`` of ``python -m sim calibrate``) and draws from it.
+
+The file holds weighted particles: a ``weight`` column, one column a fitted constant (its
+dotted schema path), and optionally ``particle``, ``distance`` and ``stat_<target>`` columns.
+``draws(n, seed)`` resamples ``n`` parameter sets by systematic resampling, so each draw
+counts the same and the same file and seed give the same draws on every machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.config.errors import ConfigError
+
+INFO_COLUMNS = ("particle", "distance")  # read, not applied
+MAX_BYTES = 50_000_000
+
+
+@dataclass(frozen=True)
+class Posterior:
+    path: Path
+    constants: tuple[str, ...]  # dotted schema paths, in the file's column order
+    values: np.ndarray  # particles x constants
+    weights: np.ndarray  # normalised to 1
+    sha256: str
+
+    def __len__(self) -> int:
+        return len(self.weights)
+
+    def draws(self, n: int, seed: int) -> list[dict[str, float]]:
+        """``n`` equally weighted parameter sets (systematic resampling, offset from ``seed``)."""
+        if n < 1:
+            raise ValueError("draws: n must be at least 1")
+        u0 = np.random.default_rng(np.random.SeedSequence([seed, 0x9057])).random()
+        cum = np.cumsum(self.weights)
+        cum[-1] = 1.0
+        picks = np.searchsorted(cum, (u0 + np.arange(n)) / n, side="right")
+        picks = np.minimum(picks, len(self.weights) - 1)
+        # The order of draws is shuffled with the same seed, so draw d is no function of the
+        # particles' order in the file beyond the resampling itself.
+        order = np.random.default_rng(np.random.SeedSequence([seed, 0x5EED])).permutation(n)
+        return [{c: float(self.values[picks[i], j]) for j, c in enumerate(self.constants)} for i in order]
+
+    def mean(self) -> dict[str, float]:
+        return {c: float(np.dot(self.weights, self.values[:, j])) for j, c in enumerate(self.constants)}
+
+    def quantile(self, q: float) -> dict[str, float]:
+        out = {}
+        for j, c in enumerate(self.constants):
+            order = np.argsort(self.values[:, j], kind="stable")
+            cum = np.cumsum(self.weights[order])
+            out[c] = float(self.values[order[min(np.searchsorted(cum, q), len(order) - 1)], j])
+        return out
+
+
+def _bad(path: Path, message: str, *, line: int | None = None, key: str = "", allowed: str = "") -> ConfigError:
+    return ConfigError.single(path, message, line=line, key=key, allowed=allowed)
+
+
+def load_posterior(path: str | Path) -> Posterior:
+    """Read and check a posterior file. Raises ConfigError naming the file, line and column."""
+    from sim.config.scenarios import parameter_catalogue
+
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise _bad(path, f"cannot read the posterior file ({exc.strerror or exc})") from None
+    if size > MAX_BYTES:
+        raise _bad(path, f"the posterior file is {size:,} bytes; at most {MAX_BYTES:,} are read")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _bad(path, "not UTF-8 text (a posterior file is the CSV `python -m sim calibrate` writes)") from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or not rows[0]:
+        raise _bad(path, "empty file; expected a header with 'weight' and the fitted constants' columns")
+    header = [h.strip() for h in rows[0]]
+    if "weight" not in header:
+        raise _bad(path, "no 'weight' column", allowed="weight, particle, distance, stat_<target>, "
+                   "and dotted parameter paths such as payoffs.base_cost_major")
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise _bad(path, "the column appears twice", line=1, key=dup)
+    catalogue = parameter_catalogue()
+    constants = []
+    for h in header:
+        if h == "weight" or h in INFO_COLUMNS or h.startswith("stat_"):
+            continue
+        spec = catalogue.get(h)
+        if spec is None:
+            from sim.config.scenarios import unknown_parameter
+
+            raise _bad(path, f"not a parameter of the schema{unknown_parameter(h)}", line=1, key=h,
+                       allowed="weight, particle, distance, stat_<target>, or a numeric constant's dotted path")
+        if spec.kind not in ("int", "float"):
+            raise _bad(path, f"{h} is not numeric ({spec.allowed}); a posterior holds numeric constants", key=h)
+        if spec.role == "lever":
+            raise _bad(path, f"{h} is a lever (a design choice), not a constant to draw", key=h,
+                       allowed="constants and uncertainties")
+        constants.append(h)
+    if not constants:
+        raise _bad(path, "no parameter columns; nothing to draw")
+    w_col = header.index("weight")
+    cols = [header.index(c) for c in constants]
+    values, weights = [], []
+    for i, row in enumerate(rows[1:], start=2):
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise _bad(path, f"{len(row)} cells, the header has {len(header)}", line=i)
+        try:
+            w = float(row[w_col])
+        except ValueError:
+            raise _bad(path, f"'{row[w_col]}' is not a number", line=i, key="weight",
+                       allowed="a number >= 0") from None
+        if not math.isfinite(w) or w < 0:
+            raise _bad(path, f"weight {row[w_col]} must be a finite number >= 0", line=i, key="weight")
+        vals = []
+        for c, j in zip(constants, cols):
+            spec = catalogue[c]
+            try:
+                v = float(row[j])
+            except ValueError:
+                raise _bad(path, f"'{row[j]}' is not a number", line=i, key=c, allowed=spec.allowed) from None
+            if not math.isfinite(v) or (spec.ge is not None and v < spec.ge) or (spec.le is not None and v > spec.le):
+                raise _bad(path, f"{row[j]} is out of range", line=i, key=c, allowed=spec.allowed)
+            if spec.kind == "int" and v != int(v):
+                raise _bad(path, f"{row[j]} is not a whole number", line=i, key=c, allowed=spec.allowed)
+            vals.append(v)
+        values.append(vals)
+        weights.append(w)
+    if not values:
+        raise _bad(path, "no particles (only a header)")
+    wsum = float(sum(weights))
+    if wsum <= 0:
+        raise _bad(path, "every weight is 0", key="weight")
+    return Posterior(path, tuple(constants), np.asarray(values, dtype=float), np.asarray(weights) / wsum,
+                     hashlib.sha256(raw).hexdigest())
+
+
+def as_overrides(draw: dict[str, float]) -> dict[str, Any]:
+    """A draw as schema overrides (whole numbers for integer parameters)."""
+    from sim.config.scenarios import parameter_catalogue
+
+    cat = parameter_catalogue()
+    return {k: (int(round(v)) if cat[k].kind == "int" else float(v)) for k, v in draw.items()}
