@@ -35,7 +35,8 @@ from sim.outputs import EVENT_COLUMNS, RUN_COLUMNS
 
 __all__ = [
     "ATTACK_OUTCOMES", "Catalogue", "ConfigError", "FORCE_PHASES", "OUTCOMES", "Problem", "SweepResult",
-    "check", "outcomes_table", "parameter_catalogue", "params_from_salib", "run_experiment", "sweep",
+    "check", "outcomes_table", "parameter_catalogue", "params_from_salib", "posterior_draws", "run_experiment",
+    "sweep",
 ]
 
 DEFAULT_SCENARIO = "paris_declaration"
@@ -151,7 +152,8 @@ def _seed(seed: Any) -> int:
 
 def run_experiment(params: Mapping[str, Any] | None = None, seed: int = 0,
                    scenario: str | os.PathLike | Scenario = DEFAULT_SCENARIO, weeks: int | None = None, *,
-                   steps: bool = False, events: bool = False) -> dict[str, Any]:
+                   steps: bool = False, events: bool = False,
+                   posterior: str | os.PathLike | None = None) -> dict[str, Any]:
     """One seeded run of ``scenario`` with ``params`` changed: a flat dict of numeric outcomes.
 
     ``params``: dotted paths or ``__`` names to values. ``weeks`` overrides the horizon.
@@ -161,12 +163,19 @@ def run_experiment(params: Mapping[str, Any] | None = None, seed: int = 0,
     ``events=True`` ``"events"`` (events.csv's columns); both cost time and are off by default.
     Raises ConfigError for bad parameters. The same arguments give the same outcomes, and
     replicate k of a sweep is ``seed=sim.runner.replicate_seed(master_seed, k)``.
+    ``posterior``: a posterior file; the seed picks one parameter set from it (as ``run
+    --posterior``), applied under ``params``.
     """
     from sim.runner import simulate
 
     seed = _seed(seed)
     base = base_scenario(scenario)
-    problems, configured = override_problems(base, _overrides(params, weeks), SOURCE)
+    overrides = _overrides(params, weeks)
+    if posterior is not None:
+        from sim.calibration.posterior import as_overrides, load_posterior
+
+        overrides = {**as_overrides(load_posterior(posterior).draws(1, seed)[0]), **overrides}
+    problems, configured = override_problems(base, overrides, SOURCE)
     if problems:
         raise ConfigError(problems)
     assert configured is not None
@@ -180,6 +189,15 @@ def run_experiment(params: Mapping[str, Any] | None = None, seed: int = 0,
         if events:
             out["events"] = pd.DataFrame([r[1:] for r in result.event_rows(0)], columns=list(EVENT_COLUMNS)[1:])
     return out
+
+
+def posterior_draws(path: str | os.PathLike, n: int = 20, seed: int = 0) -> list[dict[str, float]]:
+    """``n`` equally weighted parameter sets from a posterior file (systematic resampling with
+    ``seed``): dicts of dotted paths, ready for ``run_experiment(params=...)`` or
+    ``DeterrenceModel(**{k.replace('.', '__'): v})``. Raises ConfigError for a bad file."""
+    from sim.calibration.posterior import as_overrides, load_posterior
+
+    return [as_overrides(d) for d in load_posterior(path).draws(int(n), _seed(seed))]
 
 
 # --- the parameter catalogue ---------------------------------------------------------------
@@ -440,7 +458,8 @@ def _experiment(experiment: Any):
 
 
 def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1,
-          out: str | os.PathLike | None = None, resume: bool = False, progress: bool = False) -> SweepResult:
+          out: str | os.PathLike | None = None, resume: bool = False, progress: bool = False,
+          posterior: str | os.PathLike | None = None, posterior_draws: int = 20) -> SweepResult:
     """Run an experiment (a dict with an experiment file's keys, its path, or the name of a
     study's or shipped experiment such as ``"quick"``) and analyse it.
 
@@ -449,7 +468,11 @@ def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1
     manifest, plots; ``resume=True`` finishes an interrupted sweep there), then read back.
     ``workers``: 1 runs in this process; more use a local process pool. The runs are the
     same whatever ``workers`` (common random numbers, seeds fixed by the experiment).
-    Raises ConfigError for a bad experiment.
+    ``posterior``: a posterior file (``posterior.csv`` of ``python -m sim calibrate``);
+    ``posterior_draws`` parameter sets are drawn from it and replicate k uses draw
+    k % posterior_draws in every design point (runs gain a ``posterior_draw`` column; summary and
+    differences gain the interval from parameter uncertainty, as ``sweep --posterior``).
+    Raises ConfigError for a bad experiment or posterior file.
     """
     import pandas as pd
 
@@ -458,6 +481,16 @@ def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1
                                        run_sweep, run_sweep_in_memory)
 
     exp = _experiment(experiment)
+    if posterior is not None:
+        import dataclasses
+
+        from sim.calibration.posterior import use_posterior
+
+        if isinstance(posterior_draws, bool) or not isinstance(posterior_draws, (int, np.integer)) \
+                or posterior_draws < 1:
+            raise ConfigError.single("sweep", "not a number of draws", key="posterior_draws",
+                                     given=posterior_draws, has_given=True, allowed="a whole number, 1 or more")
+        exp = dataclasses.replace(exp, posterior=use_posterior(posterior, int(posterior_draws), exp.master_seed))
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
         raise ConfigError.single("sweep", "not a number of workers", key="workers", given=workers, has_given=True,
                                  allowed="a whole number, 1 or more")

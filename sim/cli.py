@@ -135,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
                      help="output folder (default results/<scenario>/)")
     run.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    run.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+                     help="draw the fitted constants from a posterior (posterior.csv of `calibrate`); "
+                          "the seed picks the draw")
     run.set_defaults(handler=_cmd_run)
 
     val = sub.add_parser(
@@ -182,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="finish an interrupted sweep (DIR.partial/): run only what is missing")
     sweep.add_argument("--overwrite", action="store_true",
                        help=OVERWRITE_HELP + "; also discards an unfinished DIR.partial/")
+    sweep.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+                       help="draw the constants from a posterior (posterior.csv of `calibrate`): replicate k "
+                            "uses draw k %% N in every design point; summary.csv and differences.csv then give "
+                            "the interval from parameter uncertainty beside the one from chance")
+    sweep.add_argument("--posterior-draws", type=_positive_int, default=20, metavar="N",
+                       help="parameter sets drawn from the posterior (default 20)")
     sweep.add_argument("--max-runs", type=_positive_int, default=1_000_000, metavar="N",
                        help="refuse a sweep of more runs than this (default 1,000,000)")
     sweep.add_argument("--max-gb", type=_positive_float, default=20.0, metavar="GB",
@@ -238,11 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--quick", action="store_true",
                      help="a small posterior in under 2 minutes (the test suite's check)")
     cal.add_argument("--population", type=_positive_int, default=None, metavar="N",
-                     help="particles per generation (default 100; --quick 12)")
+                     help="particles per generation (default 80; --quick 12)")
     cal.add_argument("--generations", type=_positive_int, default=None, metavar="G",
-                     help="most generations (default 4; --quick 2)")
+                     help="most generations (default 3; --quick 2)")
     cal.add_argument("--replicates", type=_positive_int, default=None, metavar="R",
-                     help="paired replicates of each calibration scenario per particle (default 200; --quick 30)")
+                     help="paired replicates of each calibration scenario per particle (default 150; --quick 30)")
     cal.add_argument("--seed", type=_seed, default=None, help="master seed (default 20260106)")
     cal.add_argument("--max-minutes", type=_positive_float, default=None, metavar="M",
                      help="start no generation after M minutes (pyabc max_walltime); the result then "
@@ -293,6 +302,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.weeks is not None:  # a bad --weeks is bad input, found before anything is written
         from sim.config import with_overrides
         with_overrides(scenario, {"horizon_weeks": args.weeks}, source="--weeks")
+    drawn: dict[str, Any] = {}
+    if args.posterior is not None:  # one parameter set from the posterior, chosen by the seed
+        from sim.calibration.posterior import as_overrides, load_posterior
+        from sim.config import with_overrides
+        post = load_posterior(args.posterior)
+        drawn = as_overrides(post.draws(1, args.seed)[0])
+        scenario = with_overrides(scenario, drawn, source=f"--posterior {args.posterior}")
+        provenance["posterior"] = {"file": str(args.posterior), "sha256": post.sha256, "constants": drawn}
     out = args.out if args.out is not None else Path("results") / scenario.name
     # Written beside the folder, then moved in place at once: a kill leaves the old or the new run.
     with staged(out, overwrite=args.overwrite) as work:
@@ -319,7 +336,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
             "inputs": provenance,
             "timings": {"run_seconds": round(elapsed, 4)},
             "files": ["runs.csv", "steps.csv", "events.csv"],
+            **({"posterior_draw": drawn} if drawn else {}),
         })
+    if drawn:
+        print("constants drawn from the posterior: " + ", ".join(f"{k} = {v:.4g}" for k, v in drawn.items()),
+              file=sys.stderr)
     print(_summary(run, out))
     return EXIT_OK
 

@@ -114,6 +114,19 @@ DESIGN_POINTS = {
 }
 
 
+POSTERIOR_NOTE = """A sweep run with `--posterior FILE` (or `sim.api.sweep(..., posterior=FILE)`) draws
+`--posterior-draws` parameter sets (default 20) from a calibration posterior (`posterior.csv` of
+`python -m sim calibrate`, docs/CALIBRATION.md) by systematic resampling seeded by the master seed.
+Replicate k uses draw k % draws in every design point, so a comparison stays paired by seed and by
+constants. runs.csv then has a `posterior_draw` column (int64, the draw's number) after `replicate`,
+and the manifest's `posterior` records the file, its SHA-256, the draws and the constants drawn.
+Two intervals are then reported side by side: the one from chance (Wilson, Newcombe; as without a
+posterior, over all runs) and the one from parameter uncertainty (how far P(escalation), or the paired
+difference, moves between the parameter sets the calibration allows, once the spread that chance alone
+would give is removed). `run --posterior FILE` applies one draw, picked by the seed.
+"""
+
+
 def table(columns: dict[str, Column]) -> str:
     lines = ["| column | dtype | unit | meaning |", "|---|---|---|---|"]
     for name, (dtype, unit, meaning) in columns.items():
@@ -128,12 +141,16 @@ def render() -> str:
              table(EVENT_COLUMNS), "\n## design_points.csv\n",
              "Then one column per varied parameter, as in runs.csv.\n", table(DESIGN_POINTS)]
     try:
-        from sim.experiments.analysis import DIFFERENCE_COLUMNS, SENSITIVITY_COLUMNS, SUMMARY_COLUMNS
+        from sim.experiments.analysis import (DIFFERENCE_COLUMNS, POSTERIOR_DIFFERENCE_COLUMNS,
+                                              POSTERIOR_SUMMARY_COLUMNS, SENSITIVITY_COLUMNS, SUMMARY_COLUMNS)
     except ImportError:  # pragma: no cover - the analysis layer is part of the package
         pass
     else:
         parts += ["\n## summary.csv\n", table(SUMMARY_COLUMNS), "\n## differences.csv\n",
-                  table(DIFFERENCE_COLUMNS), "\n## sensitivity.csv\n", table(SENSITIVITY_COLUMNS)]
+                  table(DIFFERENCE_COLUMNS), "\n## With a posterior: parameter uncertainty beside chance\n",
+                  POSTERIOR_NOTE, "\nsummary.csv, after its columns above:\n", table(POSTERIOR_SUMMARY_COLUMNS),
+                  "\ndifferences.csv, after its columns above:\n", table(POSTERIOR_DIFFERENCE_COLUMNS),
+                  "\n## sensitivity.csv\n", table(SENSITIVITY_COLUMNS)]
     return "\n".join(parts) + "\n"
 
 

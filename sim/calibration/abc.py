@@ -87,9 +87,9 @@ def _make_sampler(map_: Callable[[Callable, Sequence], Any], master_seed: int) -
 
 @dataclass(frozen=True)
 class Settings:
-    population: int = 100
-    generations: int = 4
-    replicates: int = 200  # paired replicates of each calibration scenario per particle
+    population: int = 80
+    generations: int = 3
+    replicates: int = 150  # paired replicates of each calibration scenario per particle
     seed: int = 20260106
     min_acceptance_rate: float = 0.02
     max_minutes: float | None = None
@@ -107,7 +107,8 @@ class Result:
     seconds: float
 
 
-def calibrate(settings: Settings, db_path: Path, map_: Callable[[Callable, Sequence], Any] = map) -> Result:
+def calibrate(settings: Settings, db_path: Path, map_: Callable[[Callable, Sequence], Any] = map, *,
+              progress: bool = False) -> Result:
     """Run ABC-SMC; the pyabc history goes to ``db_path`` (SQLite)."""
     import datetime as dt
     import logging
@@ -116,9 +117,16 @@ def calibrate(settings: Settings, db_path: Path, map_: Callable[[Callable, Seque
     import pyabc
     from pyabc.weighted_statistics import effective_sample_size
 
-    for name in ("ABC", "Epsilon", "Data_plot", "Distance", "Acceptor", "Sampler", "Population"):
-        logging.getLogger(f"ABC.{name}" if name != "ABC" else name).setLevel(logging.WARNING)
-    logging.getLogger("pyabc").setLevel(logging.WARNING)
+    # pyabc's generation lines ("t: 1, eps: ...", "Accepted: ..., ESS: ...") are the progress report.
+    log = logging.getLogger("ABC")
+    log.setLevel(logging.INFO if progress else logging.WARNING)
+    if progress and not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("calibrate: %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    for name in ("Epsilon", "Data_plot", "Distance", "Acceptor", "Sampler", "Population", "History"):
+        logging.getLogger(f"ABC.{name}").setLevel(logging.WARNING)
     np.random.seed(settings.seed % 2**32)
     random.seed(settings.seed)
     priors = fitted_parameters()

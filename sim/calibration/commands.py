@@ -205,7 +205,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
     try:
         with staged(out, overwrite=args.overwrite) as work:
             with _mapper(workers, args.scheduler) as map_:
-                result = A.calibrate(settings, work / "abc_history.db", map_)
+                result = A.calibrate(settings, work / "abc_history.db", map_, progress=True)
             atomic_write(work / "posterior.csv", result.posterior.to_csv(index=False, float_format="%.10g",
                                                                          lineterminator="\n"))
             atomic_write(work / "generations.csv", result.generations.to_csv(index=False, float_format="%.6g",

@@ -102,9 +102,10 @@ def load_posterior(path: str | Path) -> Posterior:
             raise _bad(path, f"not a parameter of the schema{unknown_parameter(h)}", line=1, key=h,
                        allowed="weight, particle, distance, stat_<target>, or a numeric constant's dotted path")
         if spec.kind not in ("int", "float"):
-            raise _bad(path, f"{h} is not numeric ({spec.allowed}); a posterior holds numeric constants", key=h)
+            raise _bad(path, f"{h} is not numeric ({spec.allowed}); a posterior holds numeric constants", line=1,
+                       key=h)
         if spec.role == "lever":
-            raise _bad(path, f"{h} is a lever (a design choice), not a constant to draw", key=h,
+            raise _bad(path, f"{h} is a lever (a design choice), not a constant to draw", line=1, key=h,
                        allowed="constants and uncertainties")
         constants.append(h)
     if not constants:
@@ -153,3 +154,32 @@ def as_overrides(draw: dict[str, float]) -> dict[str, Any]:
 
     cat = parameter_catalogue()
     return {k: (int(round(v)) if cat[k].kind == "int" else float(v)) for k, v in draw.items()}
+
+
+@dataclass(frozen=True)
+class PosteriorUse:
+    """How a sweep draws constants from a posterior: ``draws`` equally weighted parameter sets,
+    replicate k using draw ``k % draws`` in every design point (so comparisons stay paired by
+    seed *and* by constants)."""
+
+    file: str
+    sha256: str
+    draws: int
+    seed: int
+    values: tuple[tuple[tuple[str, Any], ...], ...]  # one tuple of (path, value) per draw
+
+    def for_replicate(self, replicate: int) -> tuple[int, tuple[tuple[str, Any], ...]]:
+        d = replicate % self.draws
+        return d, self.values[d]
+
+    def record(self) -> dict[str, Any]:
+        return {"file": self.file, "sha256": self.sha256, "draws": self.draws, "seed": self.seed,
+                "constants": [k for k, _ in self.values[0]] if self.values else []}
+
+
+def use_posterior(path: str | Path, draws: int, seed: int) -> PosteriorUse:
+    """Read ``path`` and take ``draws`` parameter sets from it with ``seed``."""
+    post = load_posterior(path)
+    sets = post.draws(draws, seed)
+    return PosteriorUse(str(Path(path)), post.sha256, draws, seed,
+                        tuple(tuple(sorted(as_overrides(s).items())) for s in sets))

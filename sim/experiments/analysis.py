@@ -123,6 +123,31 @@ DIFFERENCE_COLUMNS: dict[str, Column] = {
     "diff_rmst_high": ("float64", "weeks", "Upper bound of that interval."),
 }
 
+# Appended to summary.csv and differences.csv when the sweep drew constants from a posterior
+# (runs.csv has posterior_draw): the interval from parameter uncertainty beside the one from chance.
+POSTERIOR_SUMMARY_COLUMNS: dict[str, Column] = {
+    "posterior_draws": ("int64", "count", "Parameter sets drawn from the posterior (replicate k used draw "
+                                          "k % posterior_draws)."),
+    "p_param_low": ("float64", "probability",
+                    "Lower bound of the 95% interval of P(escalation) from parameter uncertainty: p_escalation "
+                    "- 1.96 tau, tau the spread of P(escalation) between posterior draws after removing the "
+                    "spread chance alone gives (method of moments; 0 when chance explains it all)."),
+    "p_param_high": ("float64", "probability", "Upper bound of that interval (clipped to 0..1)."),
+}
+POSTERIOR_DIFFERENCE_COLUMNS: dict[str, Column] = {
+    "posterior_draws": ("int64", "count", "Parameter sets drawn from the posterior."),
+    "diff_param_low": ("float64", "probability",
+                       "Lower bound of the 95% interval of diff_escalation from parameter uncertainty (the "
+                       "between-draw spread of the paired difference, chance removed, method of moments)."),
+    "diff_param_high": ("float64", "probability", "Upper bound of that interval."),
+    "draws_same_sign": ("float64", "share", "Share of draws whose own paired difference has the sign of "
+                                            "diff_escalation (draws with no difference count against)."),
+    "holds_across_posterior": ("object", "", "yes: the chance interval (diff_low..diff_high) and the parameter "
+                                             "interval both exclude 0 on the same side; no: chance decides the "
+                                             "sign but some constants the data allow would not; undecided: "
+                                             "chance alone does not decide it."),
+}
+
 SENSITIVITY_COLUMNS: dict[str, Column] = {
     "parameter": ("object", "", "Varied parameter (dotted path)."),
     "role": ("object", "", "lever or uncertainty (manifest.json), or unspecified."),
@@ -139,6 +164,71 @@ SENSITIVITY_COLUMNS: dict[str, Column] = {
 
 
 # --- pure statistics -----------------------------------------------------------------------
+
+def between_draw_sd(values: np.ndarray, draws: np.ndarray) -> tuple[float, int]:
+    """Spread of the per-draw means of ``values`` that chance does not explain, and the number
+    of draws: tau^2 = var(draw means) - mean(within-draw variance of a draw mean), at least 0
+    (the method-of-moments estimator of random-effects meta-analysis, DerSimonian & Laird 1986).
+    """
+    frame = pd.DataFrame({"v": np.asarray(values, dtype=float), "d": np.asarray(draws)})
+    g = frame.groupby("d")["v"]
+    means, var, n = g.mean(), g.var(ddof=1), g.size()
+    if len(means) < 2:
+        return math.nan, int(len(means))
+    within = (var.fillna(0.0) / n).mean()
+    tau2 = max(0.0, float(means.var(ddof=1)) - float(within))
+    return math.sqrt(tau2), int(len(means))
+
+
+def posterior_summary(runs_df: pd.DataFrame, group_col: str = "design_point") -> pd.DataFrame:
+    """Per group: the interval of P(escalation) from parameter uncertainty (POSTERIOR_SUMMARY_COLUMNS)."""
+    z = _z(CONFIDENCE)
+    rows = []
+    for key, g in runs_df.groupby(group_col, sort=True):
+        esc = g["escalated"].astype(bool).to_numpy(dtype=float)
+        tau, k = between_draw_sd(esc, g["posterior_draw"].to_numpy())
+        p = float(esc.mean())
+        lo, hi = (max(0.0, p - z * tau), min(1.0, p + z * tau)) if not math.isnan(tau) else (math.nan, math.nan)
+        rows.append({group_col: key, "posterior_draws": k, "p_param_low": lo, "p_param_high": hi})
+    return pd.DataFrame(rows, columns=[group_col, *POSTERIOR_SUMMARY_COLUMNS])
+
+
+def posterior_differences(runs_df: pd.DataFrame, differences: pd.DataFrame, reference_design_point: Any, *,
+                          group_col: str = "design_point", pair_col: str = "replicate") -> pd.DataFrame:
+    """Per compared group: does the paired difference hold across the posterior?
+    (POSTERIOR_DIFFERENCE_COLUMNS; ``differences`` is ``paired_differences``' table)."""
+    z = _z(CONFIDENCE)
+    ref = runs_df[runs_df[group_col] == reference_design_point].drop_duplicates(pair_col).set_index(pair_col)
+    rows = []
+    for _, d in differences.iterrows():
+        key = d[group_col]
+        g = runs_df[runs_df[group_col] == key].drop_duplicates(pair_col).set_index(pair_col)
+        common = g.index.intersection(ref.index).sort_values()
+        row: dict[str, Any] = {group_col: key}
+        if len(common) == 0:
+            rows.append(row)
+            continue
+        diff = (g.loc[common, "escalated"].astype(bool).to_numpy(dtype=float)
+                - ref.loc[common, "escalated"].astype(bool).to_numpy(dtype=float))
+        draws = g.loc[common, "posterior_draw"].to_numpy()
+        tau, k = between_draw_sd(diff, draws)
+        mean = float(diff.mean())
+        per_draw = pd.Series(diff).groupby(draws).mean()
+        sign = np.sign(mean)
+        same = float((np.sign(per_draw) == sign).mean()) if sign != 0 else math.nan
+        lo, hi = (mean - z * tau, mean + z * tau) if not math.isnan(tau) else (math.nan, math.nan)
+        chance_lo, chance_hi = float(d["diff_low"]), float(d["diff_high"])
+        if not (chance_lo > 0 or chance_hi < 0):
+            verdict = "undecided"
+        elif (chance_lo > 0 and lo > 0) or (chance_hi < 0 and hi < 0):
+            verdict = "yes"
+        else:
+            verdict = "no"
+        row.update(posterior_draws=k, diff_param_low=lo, diff_param_high=hi, draws_same_sign=same,
+                   holds_across_posterior=verdict)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[group_col, *POSTERIOR_DIFFERENCE_COLUMNS])
+
 
 def _z(confidence: float) -> float:
     return float(stats.norm.ppf(0.5 + confidence / 2.0))
@@ -560,7 +650,8 @@ def _usage_error(message: str) -> Exception:
         return ValueError(message)
 
 
-_DECLARED_EXTRA = {"design_point": ("int64", "", ""), "replicate": ("int64", "", "")}
+_DECLARED_EXTRA = {"design_point": ("int64", "", ""), "replicate": ("int64", "", ""),
+                   "posterior_draw": ("int64", "", "")}
 # The runs.csv columns the analysis reads (the others are carried along unchecked).
 RUNS_READ = ("scenario", "horizon_weeks", "escalated", "survival_weeks", *VIOLATION_COLUMNS, "detected",
              "false_alarms", "attributed_correctly", "misattributed")
@@ -643,7 +734,7 @@ def read_runs(path: Path, *, partial: bool = False, notes: list[str] | None = No
     checks = [("horizon_weeks", runs["horizon_weeks"] >= 1, "a whole number, 1 or more"),
               ("survival_weeks", (runs["survival_weeks"] >= 0) & (runs["survival_weeks"] <= runs["horizon_weeks"]),
                "a whole number from 0 to horizon_weeks")]
-    for col in ("design_point", "replicate"):
+    for col in ("design_point", "replicate", "posterior_draw"):
         if col in runs.columns:
             checks.append((col, runs[col] >= 0, "a whole number, 0 or more"))
     for col, good, allowed in checks:
@@ -835,6 +926,15 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
     elif ref is not None:
         notes.append(f"reference design point {ref} has no runs: no differences")
 
+    # parameter uncertainty: the sweep drew constants from a posterior (runs.csv posterior_draw)
+    if "posterior_draw" in runs.columns:
+        summary = summary.merge(posterior_summary(runs), on="design_point", how="left")
+        if len(differences):
+            differences = differences.merge(posterior_differences(runs, differences, ref), on="design_point",
+                                            how="left")
+        if runs["posterior_draw"].nunique() < 2:
+            notes.append("one posterior draw only: no interval from parameter uncertainty")
+
     # sensitivity (LHS / Sobol), SALib optional
     sensitivity = None
     if kind in ("lhs", "sobol"):
@@ -895,15 +995,24 @@ def headline(summary: pd.DataFrame, *, reference: int | None = None, max_rows: i
         s = s.sort_values(["p_escalation", "design_point"], ascending=[False, True]).head(max_rows)
     labels = [str(lab) + (" (reference)" if dp == reference else "") for dp, lab in zip(s["design_point"], s["label"])]
     width = max([len("design"), *map(len, labels)])  # never cut: labels that differ late must differ here
-    lines = [f"{'design':<{width}}  {'runs':>5}  {'P(escalation) [95% CI]':<22}  median weeks to escalation"]
+    posterior = "p_param_low" in s.columns
+    extra = f"  {'from constants':<14}" if posterior else ""
+    lines = [f"{'design':<{width}}  {'runs':>5}  {'P(escalation) [95% CI]':<22}{extra}  median weeks to escalation"]
     for lab, r in zip(labels, s.itertuples(index=False)):
         p = (f"{r.p_escalation:.2f} [{r.p_low:.2f}, {r.p_high:.2f}]" if r.runs else "no runs")
+        if posterior:
+            par = (f"[{r.p_param_low:.2f}, {r.p_param_high:.2f}]" if r.runs and not math.isnan(r.p_param_low)
+                   else "-")
+            p = f"{p:<22}  {par:<14}"
         med = (f"{r.median_weeks:.0f} [{_fmt_weeks(r.median_low)}, {_fmt_weeks(r.median_high, r.horizon_weeks)}]"
                if r.runs and not math.isnan(r.median_weeks) else f"not reached in {r.horizon_weeks} weeks")
         lines.append(f"{lab:<{width}}  {r.runs:>5}  {p:<22}  {med}")
     if truncated:
         lines.append(f"... {len(summary) - max_rows} more design points in summary.csv "
                      f"(shown: the {max_rows} most likely to escalate)")
+    if posterior:
+        lines.append("95% CI: chance (Wilson); from constants: the spread of P(escalation) across the posterior's "
+                     "parameter sets (summary.csv p_param_low/high)")
     return "\n".join(lines)
 
 

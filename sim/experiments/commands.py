@@ -178,6 +178,13 @@ def sweep(args: argparse.Namespace) -> int:
     from sim.outfolder import FolderError, check_target, inspect, publish, record_files, ANALYSIS_FILES
 
     exp = load_experiment(args.experiment)
+    if getattr(args, "posterior", None) is not None:
+        import dataclasses
+
+        from sim.calibration.posterior import use_posterior
+
+        exp = dataclasses.replace(exp, posterior=use_posterior(args.posterior, args.posterior_draws,
+                                                               exp.master_seed))
     out = Path(args.out) if args.out is not None else Path("results") / exp.name
     work = partial_folder(out)
     overwrite = getattr(args, "overwrite", False)

@@ -177,6 +177,7 @@ class Experiment:
     scenario_digest: str = ""
     inputs: dict[str, Any] = field(default_factory=dict)  # provenance: every input file and its SHA-256
     study: str | None = None  # the study folder the names were resolved in (workers use it too)
+    posterior: Any = None  # sim.calibration.posterior.PosteriorUse: constants drawn per replicate (--posterior)
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -188,9 +189,11 @@ class Experiment:
 
     def fingerprint(self) -> str:
         """Changes whenever anything that decides the runs changes (used by --resume)."""
-        blob = json.dumps({"config": self.config, "scenarios": self.scenario_digest,
-                           "points": [(p.scenario_ref, p.values) for p in self.points]},
-                          sort_keys=True, default=str)
+        content: dict[str, Any] = {"config": self.config, "scenarios": self.scenario_digest,
+                                   "points": [(p.scenario_ref, p.values) for p in self.points]}
+        if self.posterior is not None:
+            content["posterior"] = self.posterior.record()
+        blob = json.dumps(content, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def manifest(self) -> dict[str, Any]:
@@ -219,6 +222,9 @@ class Experiment:
             "config": self.config,
             "fingerprint": self.fingerprint(),
             "inputs": self.inputs,
+            **({"posterior": {**self.posterior.record(),
+                              "rule": "replicate k applies draw k % draws in every design point; runs.csv "
+                                      "column posterior_draw"}} if self.posterior is not None else {}),
         }
 
 

@@ -37,6 +37,8 @@ class Task:
     events: bool = False
     step_period: int = 1
     study: str | None = None  # the study folder names and data files resolve in (the sweep's)
+    constants: tuple[tuple[str, Any], ...] = ()  # a posterior draw's constants (under the overrides)
+    posterior_draw: int | None = None  # which draw: a runs.csv column when the sweep uses a posterior
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,9 @@ class Outcome:
     events_text: str = ""
 
 
-def runs_header(parameters: tuple[str, ...]) -> list[str]:
-    return ["run_id", "design_point", "replicate", *parameters, *RUN_VALUE_COLUMNS]
+def runs_header(parameters: tuple[str, ...], posterior: bool = False) -> list[str]:
+    return ["run_id", "design_point", "replicate", *(["posterior_draw"] if posterior else []), *parameters,
+            *RUN_VALUE_COLUMNS]
 
 
 def _csv_line(rows: list[list[Any]]) -> str:
@@ -94,18 +97,20 @@ def run_task(task: Task) -> Outcome:
     seed = replicate_seed(task.master_seed, task.replicate)
     # The sweep's study folder, not this process's: names and data files resolve as they did there.
     with using_study(task.study):
-        scenario = _scenario(task.scenario, json.dumps(task.overrides), task.study)
+        # A posterior draw's constants first: the design point's own values win where both set a key.
+        scenario = _scenario(task.scenario, json.dumps(task.constants + task.overrides), task.study)
         try:
             result = simulate(scenario, seed, weeks=task.weeks, steps=task.steps, events=task.events,
                               step_period=task.step_period)
         except Exception as exc:  # a model bug: say which run, so it can be replayed with `sim run`
             raise RuntimeError(
                 f"run {task.run_id} failed (design point {task.design_point}, replicate {task.replicate}, "
-                f"scenario {task.scenario}, seed {seed}, overrides {dict(task.overrides)}): "
+                f"scenario {task.scenario}, seed {seed}, overrides {dict(task.constants + task.overrides)}): "
                 f"{type(exc).__name__}: {exc}") from exc
     _forget_finished_models()
     run = result.run
-    row = [task.run_id, task.design_point, task.replicate, *(_param_cell(v) for _, v in task.overrides),
+    draw = [] if task.posterior_draw is None else [task.posterior_draw]
+    row = [task.run_id, task.design_point, task.replicate, *draw, *(_param_cell(v) for _, v in task.overrides),
            *(run[c] for c in RUN_VALUE_COLUMNS)]
     steps_text = events_text = ""
     if task.steps and result.steps:

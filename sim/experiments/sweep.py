@@ -188,7 +188,7 @@ def run_sweep(exp: Experiment, out: Path, executor: cf.Executor, *, slots: int, 
     started_wall = time.time()
     t0 = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    header = runs_header(exp.parameters)
+    header = runs_header(exp.parameters, exp.posterior is not None)
     manifest_path = out / MANIFEST
     base_manifest = {"command": "sweep", **exp.manifest(), "package": package_info(), "versions": versions(),
                      "git_commit": git_commit(), **(manifest_extra or {})}
@@ -265,7 +265,7 @@ def run_sweep_in_memory(exp: Experiment, executor: cf.Executor, *, slots: int, c
     t0 = time.perf_counter()
     sched = ReplicateScheduler(len(exp.points), exp.rule, {})
     runs, steps, events = io.StringIO(), io.StringIO(), io.StringIO()
-    runs.write(csv_text(runs_header(exp.parameters), []))
+    runs.write(csv_text(runs_header(exp.parameters, exp.posterior is not None), []))
     if exp.outputs.steps:
         steps.write(csv_text(list(STEP_COLUMNS), []))
     if exp.outputs.events:
@@ -307,8 +307,9 @@ def _drive(exp: Experiment, executor: cf.Executor, sched: ReplicateScheduler, *,
     outputs = exp.outputs
 
     def make_task(dp: int, rep: int) -> Task:
+        draw, constants = (None, ()) if exp.posterior is None else exp.posterior.for_replicate(rep)
         return Task(run_id(dp, rep), dp, rep, refs[dp], overrides[dp], exp.master_seed, exp.horizon_weeks,
-                    outputs.steps, outputs.events, outputs.step_period, exp.study)
+                    outputs.steps, outputs.events, outputs.step_period, exp.study, constants, draw)
 
     # Chunks of ~1/8 of a slot's share, 1..32 runs: few round trips, small loss on a kill.
     left = sched.planned - sched.completed
@@ -396,7 +397,7 @@ def _prepare_resume(exp: Experiment, out: Path) -> dict[int, dict[int, bool]]:
     check_resumable(exp, out)
     for name in (RUNS, STEPS, EVENTS):
         _truncate_torn(out / name)
-    header = runs_header(exp.parameters)
+    header = runs_header(exp.parameters, exp.posterior is not None)
     with (out / RUNS).open(encoding="utf-8") as f:
         first = f.readline().rstrip("\n")
     if first and first != ",".join(header):

@@ -52,9 +52,21 @@ RELATIONS: tuple[str, ...] = (">=", ">", ">", ">")
 CLOSE_PAIR = ("political_only", "paris_declaration")  # the pair that needs the most runs to decide
 HORIZON_WEEKS = 260
 
-BASE_RATE_TARGET = (0.40, 0.50)
-FORCE_HR_TARGET = (0.25, 0.50)
-BINDING_HR_TARGET = (0.65, 0.80)
+FORCE_DOUBLE = "budapest_force_double"
+
+
+def _target_range(key: str) -> tuple[float, float]:
+    """A calibration target as a range: its published value plus or minus its scale."""
+    from sim.calibration.targets import BY_KEY
+
+    t = BY_KEY[key]
+    return (round(t.value - t.scale, 4), round(t.value + t.scale, 4))
+
+
+# Patterns 1 and 4 are the calibration targets (sim.calibration.targets): the fit sees them, so
+# they are checks that the calibrated model reaches its targets, not validation.
+BASE_RATE_TARGET = _target_range("base_rate")
+BINDING_HR_TARGET = _target_range("hr_binding")
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,7 @@ class Pattern:
     rule: str
     evaluate: Callable[[pd.DataFrame, bool], PatternResult]
     quick_rule: str = ""
+    kind: str = "validation"  # 'calibration': a target the fit sees (a check, not a test)
 
 
 def _runs(runs: pd.DataFrame, scenario: str) -> pd.DataFrame:
@@ -168,7 +181,21 @@ def _hr_in_range(runs: pd.DataFrame, scen: str, target: tuple[float, float], ind
 
 
 def force_size(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
-    return _hr_in_range(runs, FORCE, FORCE_HR_TARGET, 2)
+    """The force deters by its combat power: twice the force, a lower hazard than the force."""
+    force, double = _runs(runs, FORCE), _runs(runs, FORCE_DOUBLE)
+    hr = M.cox_hazard_ratio(force, double)
+    alone = M.cox_hazard_ratio(_runs(runs, REFERENCE), force, test_ph=False)
+    passed = hr.high < 1.0
+    rows = (
+        Measure("hazard ratio, force at twice its pledges vs the force as pledged", hr.hr, hr.low, hr.high,
+                "upper 95% < 1", passed, f"Cox PH, cluster-robust 95% interval; {hr.runs} runs, events "
+                f"{hr.events_variant} vs {hr.events_reference}; PH test p = {hr.ph_p_value:.2g}", "ratio"),
+        Measure("hazard ratio, the force as pledged vs none", alone.hr, alone.low, alone.high, "", None,
+                "reported, not judged: no published interstate effect size was found with its uncertainty",
+                "ratio"),
+    )
+    return PatternResult(PATTERNS[2], passed, passed or hr.low > 1.0, f"HR {_ci(hr.hr, hr.low, hr.high)}", rows,
+                         extra={"hr": hr, "alone": alone, "target": None})
 
 
 def alliance_size(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
@@ -181,22 +208,27 @@ def monitors(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
     ref, var = _runs(runs, REFERENCE), _runs(runs, MONITORING)
     r = M.paired_bootstrap_reductions(ref, var)
     hr = M.cox_hazard_ratio(ref, var, test_ph=False)
-    passed = r.gap_low > 0.0
+    # The source supports fewer wars, and no clear effect on the onset of small violence: a pass
+    # needs the cut in wars (lower 95% > 0) and no significant rise in probes (upper 95% of their
+    # reduction >= 0). More probes under monitors is what the source does not support.
+    passed = r.major_low > 0.0 and r.probe_high >= 0.0
     rows = (
-        Measure("reduction of P(escalation) (major breakdowns)", r.major, r.major_low, r.major_high, "", None,
+        Measure("reduction of P(escalation) (major breakdowns)", r.major, r.major_low, r.major_high,
+                "lower 95% > 0", r.major_low > 0.0,
                 f"1 - P(monitoring)/P(none); Cox: 1 - HR = {1 - hr.hr:.3f} [{1 - hr.high:.3f}, {1 - hr.low:.3f}]",
                 "share"),
-        Measure("reduction of probes per week at peace (minor violations)", r.probe, r.probe_low, r.probe_high, "",
-                None, f"rate {r.probe_rate_variant:.4f} vs {r.probe_rate_reference:.4f} probes a week at peace",
+        Measure("reduction of probes per week at peace (minor violations)", r.probe, r.probe_low, r.probe_high,
+                "upper 95% >= 0 (not more probes)", r.probe_high >= 0.0, f"rate {r.probe_rate_variant:.4f} vs {r.probe_rate_reference:.4f} probes a week at peace",
                 "share"),
         Measure("reduction of limited offensives per week at peace", r.limited, r.limited_low, r.limited_high,
                 "", None, "reported, not judged: a limited offensive is more than a skirmish", "share"),
-        Measure("difference: major minus minor", r.gap, r.gap_low, r.gap_high, "lower 95% > 0", passed,
-                f"paired bootstrap over {r.pairs} pairs, {r.resamples} resamples", "share"),
+        Measure("difference: major minus minor", r.gap, r.gap_low, r.gap_high, "", None,
+                f"reported; paired bootstrap over {r.pairs} pairs, {r.resamples} resamples", "share"),
     )
     head = (f"cut in major breakdowns {r.major:.0%} [{r.major_low:.0%}, {r.major_high:.0%}] vs cut in probes "
             f"{r.probe:.0%} [{r.probe_low:.0%}, {r.probe_high:.0%}]")
-    return PatternResult(PATTERNS[4], passed, passed or r.gap_high < 0.0, head, rows, extra={"reductions": r})
+    decided = passed or r.major_high < 0.0 or r.probe_high < 0.0
+    return PatternResult(PATTERNS[4], passed, decided, head, rows, extra={"reductions": r})
 
 
 # --- 6 --------------------------------------------------------------------------------------
@@ -226,39 +258,51 @@ def ordering(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
 
 
 PATTERNS: tuple[Pattern, ...] = (
-    Pattern(1, "base_rate", "Base rate of renewed war",
-            "With no guarantees at all, war resumes in about 40-50% of ceasefires.",
-            "Fortna (2004), Peace Time: almost half of the international wars since 1945 were followed by "
-            "renewed fighting.",
-            "P(escalation within 5 years | budapest_memorandum) in [0.40, 0.50]",
-            "pass when the point estimate is in [0.40, 0.50]; Wilson 95% interval reported", base_rate),
+    Pattern(1, "base_rate", "Base rate of renewed war (calibration target)",
+            "With no guarantees at all, war resumes in almost half of ceasefires.",
+            "Fortna (2004), Peace Time, introduction: 'almost half of the international wars since World War II "
+            "have been followed by renewed fighting'. A calibration target: the fit sees it.",
+            f"P(escalation within 5 years | budapest_memorandum) in [{BASE_RATE_TARGET[0]:.2f}, "
+            f"{BASE_RATE_TARGET[1]:.2f}] (target 0.45, scale 0.05)",
+            f"pass when the point estimate is in [{BASE_RATE_TARGET[0]:.2f}, {BASE_RATE_TARGET[1]:.2f}]; Wilson "
+            f"95% interval reported", base_rate, kind="calibration"),
     Pattern(2, "mechanisms", "Each mechanism helps, none is a guarantee",
             "Monitoring with attribution, a peacekeeping force, or binding commitments, switched on alone, each "
             "lowers the hazard of renewed war; none removes it.",
             "Fortna (2003), \"Scraps of Paper? Agreements and the Durability of Peace\", International "
-            "Organization 57(2).",
+            "Organization 57(2): peacekeeping, third-party guarantees and joint commissions 'affect the duration "
+            "of peace'; Fortna (2004), World Politics 56(4): peacekeeping between states 'significantly "
+            "increases the chances that peace will last'. Partly true by construction (section 2).",
             "every single-mechanism HR < 1 (upper 95% < 1) and every P(escalation) > 0 (lower 95% > 0)",
             "pass when, for each of the three variants, the Cox HR's upper 95% bound is below 1 and the Wilson "
             "lower 95% bound of P(escalation) is above 0", mechanisms),
-    Pattern(3, "force_size", "Peacekeeping-size effect",
-            "A deployed reassurance force lowers the hazard of renewed war by roughly 50-75%.",
-            "Fortna (2008), Does Peacekeeping Work?, as cited by Renn & Diehl (US Army War College PKSOI).",
-            "force-alone HR in [0.25, 0.50]",
-            "pass when the Cox HR point estimate is in [0.25, 0.50] (its 95% interval then overlaps the range); "
-            "decided when the whole interval is inside", force_size),
-    Pattern(4, "alliance_size", "Alliance-size effect",
-            "Binding defence commitments alone lower the hazard of attack modestly, about 20-35%, not to zero.",
-            "Leeds (2003), AJPS 47(3); Benson (2011), Journal of Politics: an 18% cut in initiation for "
-            "commitments that apply only if the adversary attacks.",
-            "binding-alone HR in [0.65, 0.80]",
-            "pass when the Cox HR point estimate is in [0.65, 0.80]; decided when the whole 95% interval is "
-            "inside", alliance_size),
-    Pattern(5, "monitors", "Monitors stop wars more than skirmishes",
-            "Monitoring cuts major breakdowns clearly more than it cuts minor violations.",
-            "CSIS, Jensen (2025), on ceasefire monitoring and verification.",
-            "reduction of P(escalation) minus reduction of probes per week at peace > 0",
-            "pass when the paired-bootstrap 95% interval of (reduction of P(escalation)) - (reduction of the "
-            "probe rate per week at peace) is above 0", monitors),
+    Pattern(3, "force_size", "The force deters by its combat power",
+            "A larger force deters more: what deters is the combat power a force brings, not a tripwire's "
+            "symbolism, so twice the force lowers the hazard of renewed war below that of the force as pledged.",
+            "Reiter & Poast (2021), 'The Truth about Tripwires', Texas National Security Review: combat power, "
+            "not the tripwire's symbolism, deters. No published interstate effect size of peacekeeping was found "
+            "with its uncertainty, so the size of the force's effect is reported, not judged.",
+            "HR(force at 2x its pledges vs the force as pledged) < 1 (upper 95% < 1)",
+            "pass when the Cox HR's upper 95% bound is below 1", force_size),
+    Pattern(4, "alliance_size", "Alliance-size effect (calibration target)",
+            "Binding defence commitments alone lower the hazard of attack modestly, not to zero.",
+            "Benson (2011), Journal of Politics 73(4): an 18% cut in initiation for alliances whose commitment "
+            "applies if the adversary attacks; Kenwick & Vasquez (2017) find no deterrent effect. A calibration "
+            "target: the fit sees it.",
+            f"binding-alone HR in [{BINDING_HR_TARGET[0]:.2f}, {BINDING_HR_TARGET[1]:.2f}] (target 0.82, scale "
+            f"0.09)",
+            f"pass when the Cox HR point estimate is in [{BINDING_HR_TARGET[0]:.2f}, {BINDING_HR_TARGET[1]:.2f}]; "
+            f"decided when the whole 95% interval is inside", alliance_size, kind="calibration"),
+    Pattern(5, "monitors", "Monitors cut wars, and do not breed skirmishes",
+            "Monitoring cuts major breakdowns; its effect on small violations is unclear, but it does not make "
+            "them more frequent.",
+            "Ruggeri, Dorussen & Gizelis (2017), 'Winning the Peace Locally', International Organization 71(1): "
+            "peacekeepers shorten local conflict episodes, while 'the effect of peacekeeping on the onset of "
+            "local conflict is, however, less clear cut'; Fortna (2003) for the cut in renewed war.",
+            "reduction of P(escalation) > 0 (lower 95% > 0) and probes per week at peace not more frequent "
+            "(upper 95% of their reduction >= 0)",
+            "pass when the paired-bootstrap 95% interval of the reduction of P(escalation) is above 0 and that of "
+            "the reduction of the probe rate per week at peace does not lie below 0", monitors),
     Pattern(6, "ordering", "Ordering of the named designs",
             "P(escalation): budapest_memorandum >= minsk_analogue > political_only > paris_declaration > "
             "article5_like.",

@@ -204,7 +204,8 @@ def write_figures(results: list[P.PatternResult], runs: pd.DataFrame, out: Path,
     if 1 in by:
         fig, ax = plt.subplots(figsize=(6.4, 4))
         _cumulative(ax, runs[runs["scenario"] == P.REFERENCE], "budapest_memorandum (no guarantees)", horizon)
-        ax.axhspan(*P.BASE_RATE_TARGET, color="tab:green", alpha=0.2, label="Fortna (2004): 40-50%")
+        ax.axhspan(*P.BASE_RATE_TARGET, color="tab:green", alpha=0.2,
+                   label=f"target: Fortna (2004), {P.BASE_RATE_TARGET[0]:.2f}-{P.BASE_RATE_TARGET[1]:.2f}")
         p = by[1].extra["p"]
         ax.errorbar(horizon / 52, p.p, yerr=[[p.p - p.low], [p.high - p.p]], fmt="o", color="black", capsize=4,
                     label=f"5 years: {p.p:.2f} [{p.low:.2f}, {p.high:.2f}]")
@@ -223,7 +224,13 @@ def write_figures(results: list[P.PatternResult], runs: pd.DataFrame, out: Path,
         _forest(a2, [P.VARIANTS[s] for s in hrs], list(hrs.values()), None)
         a2.set_title("Pattern 2: each helps (HR < 1), none removes the risk")
         save(fig, 2)
-    for pid, scen in ((3, P.FORCE), (4, P.BINDING)):
+    if 3 in by:
+        fig, ax = plt.subplots(figsize=(7, 2.8))
+        _forest(ax, ["force at 2x its pledges vs as pledged", "force as pledged vs none (reported)"],
+                [by[3].extra["hr"], by[3].extra["alone"]], None)
+        ax.set_title(f"Pattern 3: {by[3].pattern.name}")
+        save(fig, 3)
+    for pid, scen in ((4, P.BINDING),):
         if pid in by:
             fig, ax = plt.subplots(figsize=(7, 2.4))
             _forest(ax, [P.VARIANTS[scen]], [by[pid].extra["hr"]], by[pid].extra["target"])
@@ -241,7 +248,7 @@ def write_figures(results: list[P.PatternResult], runs: pd.DataFrame, out: Path,
                     capsize=5)
         ax.axhline(0, color="grey", lw=1)
         ax.set(ylabel="relative reduction by monitoring\n(vs no guarantees, paired bootstrap 95% CI)",
-               title="Pattern 5: monitors stop wars more than skirmishes")
+               title="Pattern 5: monitors cut wars, and do not breed skirmishes")
         save(fig, 5)
     if 6 in by:
         probs = by[6].extra["p"]
