@@ -151,9 +151,12 @@ def tables_markdown(result: A.Result, command: str, workers: str) -> str:
         f"particle ({', '.join(T.SCENARIOS)}), {sims:,} particles simulated ({runs:,} model runs), "
         f"master seed {s.seed}.",
         "",
-        "Calibration targets (the only data the fit sees) and the posterior predictive:",
+        "Calibration targets (the only data the fit sees), their sources, and the posterior predictive "
+        "(weighted mean and 95% range of the particles' simulated statistic):",
         "",
-        _md(tgt[["target", "value", "scale", "predictive_mean", "predictive_low", "predictive_high"]]),
+        _md(tgt[["target", "label", "value", "scale", "predictive_mean", "predictive_low", "predictive_high"]]),
+        "",
+        *[f"- **{t.key}**: {t.source}. Scale: {t.scale_source}." for t in T.TARGETS],
         "",
         "Fitted constants (uniform priors):",
         "",
