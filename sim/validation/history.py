@@ -35,6 +35,7 @@ import math
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -519,7 +520,7 @@ def validate_history(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             return 130
-        except cf.process.BrokenProcessPool as exc:
+        except BrokenProcessPool as exc:
             print(f"error: a worker process died ({exc})", file=sys.stderr)
             return 1
     print(console(result, list(scores.values())))
