@@ -367,7 +367,7 @@ def _csv(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str:
     return csv_text(list(columns), [[r[c] for c in columns] for r in rows])
 
 
-CAVEAT = ("**Caveat: about a dozen cases is a weak test.** With 15 cases a forecaster that is right "
+CAVEAT = ("**Caveat: about a dozen cases is a weak test.** With {n} cases a forecaster that is right "
           "by luck in two or three of them changes the ranking; the sign test and the bootstrap "
           "interval over cases say how little the differences decide. The cases are not a sample of "
           "anything: they were chosen because they are well documented and resemble the Paris design, "
@@ -434,7 +434,7 @@ def tables_md(result: Result, rows: Sequence[Mapping[str, Any]], scores: Sequenc
                      f"[{_f(s['model_minus_brier_low'])}, {_f(s['model_minus_brier_high'])}] "
                      f"| {s['model_better_log']} / {s['model_worse_log']} | {_f(s['model_minus_log_mean'])} "
                      f"[{_f(s['model_minus_log_low'])}, {_f(s['model_minus_log_high'])}] |")
-    lines += ["", CAVEAT, ""]
+    lines += ["", CAVEAT.format(n=len(rows)), ""]
     return "\n".join(lines)
 
 
