@@ -142,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser(
         "validate", parents=[study], help="check scenario and experiment files",
-        description="Check scenario and experiment YAML files against the schema. "
+        description="Check scenario and experiment YAML files against the schema, and data files (CSV: "
+                    "members, elections, force contributions, history cases) cell by cell. "
                     "Exit 0 when every file is valid, 2 otherwise.")
     val.add_argument("files", nargs="+", metavar="FILE", type=Path)
     val.set_defaults(handler=_cmd_validate)
@@ -277,6 +278,24 @@ def build_parser() -> argparse.ArgumentParser:
     vm.add_argument("--workers", type=_workers, default=None,
                     help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
     vm.set_defaults(handler=_delegate("sim.validation.commands", "validate_model"))
+
+    vh = sub.add_parser(
+        "validate-history", help="score the model's forecasts of real ceasefires (history out of sample)",
+        description="Run every case of the shipped scenarios/history_cases.csv (real ceasefires and guarantee "
+                    "regimes, each mapped to a scenario) and score P(renewed war by t) of the model, of the "
+                    "model with the guarantees off and of a base rate against what happened (Brier and log "
+                    "scores, skill, paired comparison; docs/VALIDATION.md). Writes history_cases_scored.csv, "
+                    "history_scores.csv and history_tables.md. Shipped files only: a study folder's are not "
+                    "used.")
+    vh.add_argument("--quick", action="store_true", help="20 replicates a case: a smoke test of the whole chain")
+    vh.add_argument("--replicates", type=_positive_int, default=None, metavar="N",
+                    help="seeded replicates per case and forecaster (default 400; 20 with --quick)")
+    vh.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
+                    help="where to write the tables (default results/history/)")
+    vh.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    vh.add_argument("--workers", type=_workers, default=None,
+                    help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
+    vh.set_defaults(handler=_delegate("sim.validation.history", "validate_history"))
     return parser
 
 
@@ -378,7 +397,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     bad = 0
     for path in args.files:
         try:
-            if _is_experiment(path):
+            if path.suffix.lower() == ".csv":
+                from sim.config.datafiles import read_table, spec_for_file
+                spec = spec_for_file(path)
+                rows = len(read_table(path, spec))
+                what = f"{spec.what}: {rows} row{'s' if rows != 1 else ''}"
+            elif _is_experiment(path):
                 from sim.experiments.config import load_experiment
                 exp = load_experiment(path)
                 n, more = len(exp.points), "+" if exp.rule.adaptive else ""
@@ -515,7 +539,7 @@ def _study(args: argparse.Namespace) -> Iterator[None]:
     """--study DIR for this command (and the runs it hands to workers); validate-model never uses one."""
     from sim.config import using_study
 
-    if getattr(args, "command", "") in ("validate-model", "calibrate"):
+    if getattr(args, "command", "") in ("validate-model", "validate-history", "calibrate"):
         with using_study(None):
             yield
     elif getattr(args, "study", None) is not None:

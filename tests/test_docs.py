@@ -48,8 +48,8 @@ def files_shown(page: Path) -> dict[str, str]:
 def test_the_how_to_pages_exist_and_give_commands():
     names = {p.stem for p in HOWTO}
     assert {"compare-designs", "sweep-a-lever", "us-withdraws"} <= names
-    for page in HOWTO:
-        assert any(c[0] == "sweep" for c in sim_commands(page)), page.name
+    for page in HOWTO:  # each runs something: a sweep, or the history check
+        assert any(c[0] in ("sweep", "validate-history") for c in sim_commands(page)), page.name
 
 
 @pytest.mark.parametrize("doc", PAGES, ids=lambda p: p.relative_to(ROOT / "docs").as_posix())
@@ -74,14 +74,21 @@ def test_every_command_names_what_exists(doc, tmp_path, monkeypatch):
             elif command == "validate":
                 for arg in args:
                     path = Path(arg)
+                    if path.suffix == ".csv":  # a data file: the shipped one of that name, checked
+                        from sim.config import SCENARIOS_DIR
+                        from sim.config.datafiles import read_table, spec_for_file
+
+                        read_table(Path(SCENARIOS_DIR) / path.name, spec_for_file(path))
+                        continue
                     is_exp = path.parts[0] == "experiments" and "validation" not in path.parts
                     (load_experiment if is_exp else load_scenario)(arg)
             elif command in ("discover", "analyze"):
                 assert args and args[0].startswith("results/"), words
             else:
-                assert command in ("scenarios", "experiments", "init", "validate-model", "dashboard"), words
+                assert command in ("scenarios", "experiments", "init", "validate-model", "validate-history",
+                                   "dashboard"), words
             known = {"--seed", "--weeks", "--out", "--overwrite", "--workers", "--study", "--quick", "--outcome",
-                     "--resume", "--scheduler", "--max-runs", "--max-gb"}
+                     "--resume", "--scheduler", "--max-runs", "--max-gb", "--replicates"}
             assert set(flags) <= known, words
 
 
