@@ -293,6 +293,10 @@ def build_parser() -> argparse.ArgumentParser:
     vh.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
                     help="where to write the tables (default results/history/)")
     vh.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    vh.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+                    help="draw the constants from a calibration posterior (replicate k uses draw k %% N)")
+    vh.add_argument("--posterior-draws", type=_positive_int, default=20, metavar="N",
+                    help="parameter sets drawn from the posterior (default 20)")
     vh.add_argument("--workers", type=_workers, default=None,
                     help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
     vh.set_defaults(handler=_delegate("sim.validation.history", "validate_history"))

@@ -42,6 +42,8 @@ def assert_bad_input(proc: subprocess.CompletedProcess) -> str:
 def test_shipped_cases_are_valid_sourced_and_include_the_required_ones():
     cases = {c.case_id: c for c in H.load_cases()}
     assert len(cases) >= 12
+    # the scope: ceasefires and guarantee regimes since 1945
+    assert all(c.ceasefire_date >= dt.date(1945, 1, 1) for c in cases.values())
     with CASES.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
     for row in rows:
@@ -68,9 +70,10 @@ def test_evaluation_time_and_outcome_of_a_case():
     minsk = cases["minsk2_2015"]
     assert minsk.t_weeks == math.ceil((dt.date(2022, 2, 24) - dt.date(2015, 2, 12)).days / 7) and minsk.y == 1
     assert cases["korea_1953"].t_weeks == H.CAP_WEEKS == 1560 and cases["korea_1953"].y == 0
-    # Ecuador-Peru renewed its war after 39 years: no war within the 30-year cap.
-    rio = cases["ecuador_peru_1942"]
-    assert rio.outcome == "renewed_war" and rio.t_weeks == H.CAP_WEEKS and rio.y == 0
+    # Nagorno-Karabakh 1994 failed after 26 years, inside the 30-year cap; Cyprus holds beyond it.
+    nk = cases["nagorno_karabakh_1994"]
+    assert nk.outcome == "renewed_war" and nk.t_weeks < H.CAP_WEEKS and nk.y == 1
+    assert cases["cyprus_1974"].t_weeks == H.CAP_WEEKS and cases["cyprus_1974"].y == 0
 
 
 # --- bad rows, through the command line -----------------------------------------------------

@@ -486,16 +486,24 @@ def validate_history(args: argparse.Namespace) -> int:
     replicates = args.replicates or (QUICK_REPLICATES if args.quick else REPLICATES)
     command = ("python -m sim validate-history" + (" --quick" if args.quick else "")
                + (f" --replicates {args.replicates}" if args.replicates else "")
-               + (f" --out {args.out}" if args.out is not None else ""))
+               + (f" --out {args.out}" if args.out is not None else "")
+               + (f" --posterior {args.posterior} --posterior-draws {args.posterior_draws}"
+                  if getattr(args, "posterior", None) is not None else ""))
+    use = None
+    if getattr(args, "posterior", None) is not None:  # parameter uncertainty: replicate k uses draw k % N
+        from sim.calibration.posterior import use_posterior
+
+        use = use_posterior(args.posterior, args.posterior_draws, MASTER_SEED)
+    draws = [dict(v) for v in use.values] if use is not None else None
     with using_study(None):  # shipped scenarios and cases only, as validate-model
         path = cases_path()
         cases = load_cases(path)
-        check_inputs(cases, None)
+        check_inputs(cases, draws)
         print(f"validate-history: {len(cases)} cases x {replicates} replicates x 2 model forecasters on "
               f"{workers} worker(s) -> {out}/", file=sys.stderr)
         try:
             with staged(out, overwrite=getattr(args, "overwrite", False)) as work:
-                result = run(cases, replicates, workers)
+                result = run(cases, replicates, workers, draws=draws)
                 meta = {"master_seed": MASTER_SEED, "seconds": result.seconds,
                         "workers": f"{workers} worker{'s' if workers > 1 else ''}"}
                 scores = write(work, result, meta)
@@ -516,6 +524,7 @@ def validate_history(args: argparse.Namespace) -> int:
                     "git_commit": package_info().get("git_commit"), "seconds": round(result.seconds, 1),
                     "workers": workers,
                     "inputs": {"cases_file": file_record(path), "scenarios": scenarios},
+                    **({"posterior": use.record()} if use is not None else {}),
                     "date": time.strftime("%Y-%m-%d %H:%M", time.localtime())})
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
