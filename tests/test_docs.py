@@ -108,3 +108,15 @@ def test_shipped_paths_named_in_the_docs_resolve():
                 if w.startswith("scenarios/") and w[len("scenarios/"):] in {f"{n}.yaml" for n in
                                                                            scenarios.shipped_scenarios()}:
                     assert resolve_scenario_path(w).is_file()
+
+
+def test_validation_and_calibration_pages_are_assembled_from_the_generated_tables():
+    """docs/VALIDATION.md and docs/CALIBRATION.md hold no hand-copied figure: each is its template
+    (docs/templates/*.md.in) with the tables the commands wrote pasted in, and nothing else."""
+    from sim.validation import document
+
+    for name in document.DOCUMENTS:
+        assert (document.DOCS / name).read_text(encoding="utf-8") == document.render(name), (
+            f"docs/{name} is stale or edited by hand: run `python -m sim.validation.document`")
+        template = (document.TEMPLATES / f"{name}.in").read_text(encoding="utf-8")
+        assert document.INCLUDE.search(template), f"{name}.in includes no generated table"
