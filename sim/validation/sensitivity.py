@@ -481,6 +481,7 @@ CONFIRMATION_COLUMNS = {
     "pairs": "paired replicates", "p_first": "P(escalation) of the comparison's first design",
     "p_second": "P(escalation) of the second design", "difference": "p_first - p_second",
     "diff_low": "Newcombe paired 95% interval, low", "diff_high": "Newcombe paired 95% interval, high",
+    "both": "pairs where both designs escalated",
     "only_first": "pairs where only the first design escalated", "only_second": "pairs where only the second did",
     "verdict": "first riskier / first safer (interval excludes zero) or undecided",
 }
@@ -541,7 +542,7 @@ def confirm(factors: Sequence[Factor], comparisons: Sequence[Comparison], chosen
                          "screening_rank": rank.get((c.name, path), ""), "end": end, "value": value, "pairs": n,
                          "p_first": float(a.mean()), "p_second": float(b.mean()),
                          "difference": float(a.mean() - b.mean()), "diff_low": lo, "diff_high": hi,
-                         "only_first": only_a, "only_second": only_b, "verdict": _verdict(lo, hi)})
+                         "both": both, "only_first": only_a, "only_second": only_b, "verdict": _verdict(lo, hi)})
     return pd.DataFrame(rows, columns=list(CONFIRMATION_COLUMNS)), out
 
 
@@ -580,8 +581,8 @@ def sign_flips(confirmation: pd.DataFrame, confidence: float = CONFIDENCE) -> pd
                 effect = "undecides"
             if not effect:
                 continue
-            lo, hi = newcombe_paired_interval(_both(r), int(r.only_first), int(r.only_second),
-                                              int(r.pairs) - _both(r) - int(r.only_first) - int(r.only_second),
+            lo, hi = newcombe_paired_interval(int(r.both), int(r.only_first), int(r.only_second),
+                                              int(r.pairs) - int(r.both) - int(r.only_first) - int(r.only_second),
                                               strict)
             holds = _verdict(lo, hi) == r.verdict
             rows.append({"comparison": name, "factor": r.factor, "group": r.group, "end": r.end, "value": r.value,
@@ -589,11 +590,6 @@ def sign_flips(confirmation: pd.DataFrame, confidence: float = CONFIDENCE) -> pd
                          "difference": r.difference, "diff_low": r.diff_low, "diff_high": r.diff_high,
                          "verdict": r.verdict, "effect": effect, "holds_bonferroni": bool(holds)})
     return pd.DataFrame(rows, columns=list(SIGN_FLIP_COLUMNS))
-
-
-def _both(r: Any) -> int:
-    """Pairs where both designs escalated, from a confirmation row."""
-    return int(round(r.p_first * r.pairs)) - int(r.only_first)
 
 
 # --- the whole study -------------------------------------------------------------------------
@@ -656,13 +652,25 @@ def run_study(settings: Settings = FULL, *, workers: int = 1, draws: Sequence[Ma
 
 
 def _check_draws(draws: tuple) -> None:
-    from sim.config import ConfigError, Problem
+    """A draw sets constants and uncertainties only (never a lever: that would change the designs, nor the
+    horizon: that is the question), and every value must be valid: ConfigError naming each problem."""
+    from sim.config import ConfigError, Problem, parameter_catalogue, with_overrides
+    from sim.config.overrides import base_scenario
 
-    problems = []
+    catalogue = parameter_catalogue()
+    base = base_scenario(REFERENCE)
+    problems: list[Problem] = []
     for i, d in enumerate(draws):
         for k, _ in d:
-            if k == "horizon_weeks":
-                problems.append(Problem("draws", "a draw cannot change the horizon (the question)", key=f"{i}.{k}"))
+            spec = catalogue.get(k) or catalogue.get(k.rsplit(".", 1)[0])
+            if k in EXCLUDED or (spec is not None and spec.role == "lever"):
+                problems.append(Problem(f"draws[{i}]", "a draw sets constants and uncertainties only", key=k,
+                                        allowed="a constant or uncertainty (not a lever, not horizon_weeks)"))
+        if not problems:
+            try:
+                with_overrides(base, dict(d), source=f"draws[{i}]", strict=True)
+            except ConfigError as exc:
+                problems += exc.problems
     if problems:
         raise ConfigError(problems)
 
