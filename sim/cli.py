@@ -254,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--samples", type=_positive_int, default=None, metavar="N",
                       help="Morris trajectories (default 10; --quick 2)")
     sens.add_argument("--replicates", type=_positive_int, default=None, metavar="R",
-                      help="paired seeds per screening point (default 20; --quick 1)")
+                      help="paired seeds per screening point (default 12; --quick 1)")
     sens.add_argument("--top", type=_positive_int, default=None, metavar="K",
                       help="constants confirmed per comparison (default 5; --quick 2)")
     sens.add_argument("--confirm-replicates", type=_positive_int, default=None, metavar="N",

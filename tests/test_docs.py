@@ -79,9 +79,11 @@ def test_every_command_names_what_exists(doc, tmp_path, monkeypatch):
             elif command in ("discover", "analyze"):
                 assert args and args[0].startswith("results/"), words
             else:
-                assert command in ("scenarios", "experiments", "init", "validate-model", "dashboard"), words
+                assert command in ("scenarios", "experiments", "init", "validate-model", "dashboard",
+                                   "sensitivity"), words
             known = {"--seed", "--weeks", "--out", "--overwrite", "--workers", "--study", "--quick", "--outcome",
-                     "--resume", "--scheduler", "--max-runs", "--max-gb"}
+                     "--resume", "--scheduler", "--max-runs", "--max-gb", "--samples", "--replicates", "--top",
+                     "--confirm-replicates"}
             assert set(flags) <= known, words
 
 

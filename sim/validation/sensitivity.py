@@ -92,7 +92,7 @@ BOOTSTRAP = 1000  # resamples of SALib's confidence interval of mu*
 @dataclass(frozen=True)
 class Settings:
     samples: int = 10  # Morris trajectories
-    replicates: int = 20  # paired seeds per screening point
+    replicates: int = 12  # paired seeds per screening point
     top: int = 5  # constants confirmed per comparison
     top_uncertainties: int = 2  # uncertainties confirmed per comparison
     confirm_replicates: int = 400  # paired seeds per confirmation end
@@ -877,9 +877,13 @@ def figure(study: Study, path: Path) -> None:
     colours = {"constant": "#1f77b4", "uncertainty": "#ff7f0e"}
     for i, c in enumerate(comps):
         ax = fig.add_subplot(len(comps), 2, 2 * i + 1)
-        g = study.screening[study.screening["comparison"] == c.name].head(12).iloc[::-1]
-        ax.barh(range(len(g)), 100 * g["mu_star"], xerr=100 * g["mu_star_conf"],
+        g = study.screening[(study.screening["comparison"] == c.name) & (study.screening["mu_star"] > 0)]
+        g = g.head(12).iloc[::-1]
+        low_err = np.minimum(g["mu_star_conf"], g["mu_star"])  # an absolute effect is not below zero
+        ax.barh(range(len(g)), 100 * g["mu_star"], xerr=[100 * low_err, 100 * g["mu_star_conf"]],
                 color=[colours[x] for x in g["group"]], ecolor="grey")
+        if g.empty:
+            ax.text(0.5, 0.5, "no factor moved the difference", ha="center", va="center", transform=ax.transAxes)
         ax.set_yticks(range(len(g)), list(g["factor"]), fontsize=7)
         ax.set_xlabel("mu* (points of the difference across the range)", fontsize=8)
         ax.set_title(f"{c.name}: screening (blue constants, orange uncertainties)", fontsize=9)
