@@ -5,12 +5,9 @@ tables are the same bytes for one worker or two."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 import subprocess
 import sys
-import typing
 from pathlib import Path
 
 import numpy as np
@@ -313,3 +310,25 @@ def test_quick_command_writes_the_documented_files_and_columns(tmp_path):
     again = subprocess.run([sys.executable, "-m", "sim", "sensitivity", "--quick", "--out", str(out)],
                            capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert again.returncode == 2 and "--overwrite" in again.stderr  # an earlier result is never replaced silently
+
+
+def test_the_how_to_page_documents_every_file_and_column():
+    page = (ROOT / "docs" / "howto" / "which-assumptions-decide.md").read_text(encoding="utf-8")
+    for name in S.FILES:
+        assert f"`{name}`" in page, name
+    for columns in (S.SCREENING_COLUMNS, S.CONFIRMATION_COLUMNS, S.SIGN_FLIP_COLUMNS, S.FACTOR_COLUMNS):
+        for col in columns:
+            assert f"`{col}`" in page, col
+    for c in S.COMPARISONS:
+        assert f"`{c.name}`" in page and f"`{c.first}` minus `{c.second}`" in page
+
+
+@pytest.mark.parametrize("args,words", [(["--samples", "0"], ["--samples", "at least 1"]),
+                                        (["--replicates", "two"], ["--replicates", "whole number"])])
+def test_bad_options_exit_2_before_any_run(tmp_path, args, words):
+    proc = subprocess.run([sys.executable, "-m", "sim", "sensitivity", *args, "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    for w in words:
+        assert w in proc.stderr, proc.stderr
+    assert not (tmp_path / "o").exists()

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
-import json
 import math
 import sys
 import time
@@ -268,7 +267,7 @@ def run_cell(cell: Cell, master_seed: int, study: str | None = None) -> bytes:
         if cell.draws:
             draw = dict(cell.draws[(rep - cell.draw_offset) % len(cell.draws)])
             overrides = {**draw, **fixed}  # the study's factors override the draw
-        task = Task(i, 0, rep, cell.scenario, tuple(overrides.items()), master_seed)
+        task = Task(i, 0, rep, cell.scenario, tuple(overrides.items()), master_seed, study=study)
         out.append(1 if run_task(task).escalated else 0)
     return bytes(out)
 
