@@ -902,7 +902,7 @@ def figure(study: Study, path: Path) -> None:
         ax.set_yticks(range(len(names)), names[::-1], fontsize=7)
         ax.set_xlabel("difference, points (first minus second), 95% CI", fontsize=8)
         ax.set_title(f"{c.name}: confirmation at the ends", fontsize=9)
-        ax.legend(fontsize=7, loc="lower right")
+        ax.legend(fontsize=7, loc="best", framealpha=0.6)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
