@@ -300,6 +300,32 @@ def build_parser() -> argparse.ArgumentParser:
     vh.add_argument("--workers", type=_workers, default=None,
                     help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
     vh.set_defaults(handler=_delegate("sim.validation.history", "validate_history"))
+
+    sens = sub.add_parser(
+        "sensitivity", help="which assumptions decide the answers: global sensitivity of the paired comparisons",
+        description="Morris screening of every numeric constant and uncertainty of the schema on the paired "
+                    "differences in P(escalation) (ratified vs political, forward vs rear, with vs without the "
+                    "US), a confirmation of the top ones at the ends of their ranges, and the table of the "
+                    "assumptions that flip a conclusion (docs/howto/which-assumptions-decide.md). It runs the "
+                    "shipped scenarios only.")
+    sens.add_argument("--quick", action="store_true",
+                      help="a smoke run in under a minute (2 trajectories x 1 seed, 20 seeds to confirm)")
+    sens.add_argument("--samples", type=_positive_int, default=None, metavar="N",
+                      help="Morris trajectories (default 10; --quick 2)")
+    sens.add_argument("--replicates", type=_positive_int, default=None, metavar="R",
+                      help="paired seeds per screening point (default 12; --quick 1)")
+    sens.add_argument("--top", type=_positive_int, default=None, metavar="K",
+                      help="constants confirmed per comparison (default 5; --quick 2)")
+    sens.add_argument("--confirm-replicates", type=_positive_int, default=None, metavar="N",
+                      help="paired seeds per end in the confirmation (default 400; --quick 20)")
+    sens.add_argument("--seed", type=_seed, default=None,
+                      help="master seed (default 20260106, the question sweeps')")
+    sens.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
+                      help="where to write tables and the figure (default results/sensitivity/)")
+    sens.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    sens.add_argument("--workers", type=_workers, default=None,
+                      help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
+    sens.set_defaults(handler=_delegate("sim.validation.sensitivity", "sensitivity_command"))
     return parser
 
 
@@ -540,10 +566,10 @@ def _notices() -> Iterator[None]:
 
 @contextmanager
 def _study(args: argparse.Namespace) -> Iterator[None]:
-    """--study DIR for this command (and the runs it hands to workers); validate-model never uses one."""
+    """--study DIR for this command (and the runs it hands to workers); validate-model and sensitivity never use one."""
     from sim.config import using_study
 
-    if getattr(args, "command", "") in ("validate-model", "validate-history", "calibrate"):
+    if getattr(args, "command", "") in ("validate-model", "validate-history", "calibrate", "sensitivity"):
         with using_study(None):
             yield
     elif getattr(args, "study", None) is not None:

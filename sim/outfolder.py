@@ -59,6 +59,7 @@ class Contents:
                 "sweep": f"a sweep of {m.get('experiment')!r} ({m.get('runs_done', '?')} of "
                          f"{m.get('runs_planned', '?')} runs, {m.get('status', '?')})",
                 "validate-model": f"a validate-model result ({m.get('mode', '?')})",
+                "sensitivity": f"a sensitivity study ({m.get('mode', '?')})",
                 "analyze": "tables and plots of analyze"}.get(command, "results of this tool")
         return what
 

@@ -264,6 +264,8 @@ HELP_OPTIONS = {
     "analyze": ["DIR"],
     "dashboard": ["--port", "--host"],
     "validate-model": ["--quick", "--out", "--workers"],
+    "sensitivity": ["--quick", "--samples", "--replicates", "--top", "--confirm-replicates", "--out", "--overwrite",
+                    "--workers"],
 }
 
 

@@ -86,9 +86,10 @@ def test_every_command_names_what_exists(doc, tmp_path, monkeypatch):
                 assert args and args[0].startswith("results/"), words
             else:
                 assert command in ("scenarios", "experiments", "init", "validate-model", "validate-history",
-                                   "dashboard"), words
+                                   "dashboard", "sensitivity", "calibrate"), words
             known = {"--seed", "--weeks", "--out", "--overwrite", "--workers", "--study", "--quick", "--outcome",
-                     "--resume", "--scheduler", "--max-runs", "--max-gb", "--replicates"}
+                     "--resume", "--scheduler", "--max-runs", "--max-gb", "--samples", "--replicates", "--top",
+                     "--confirm-replicates", "--posterior", "--posterior-draws", "--population", "--generations"}
             assert set(flags) <= known, words
 
 
