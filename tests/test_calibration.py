@@ -241,3 +241,15 @@ def test_sweep_with_a_posterior_is_byte_identical_for_one_and_two_workers(tmp_pa
     api.sweep(exp, posterior=post, posterior_draws=3, out=tmp_path / "two", workers=2)
     for name in ("runs.csv", "summary.csv", "differences.csv"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_shipped_constants_are_the_medians_of_the_shipped_posterior():
+    """The fitted constants' defaults are the medians of docs/calibration/posterior.csv (3 significant
+    figures): a new calibration must be carried into the schema, and the schema cannot drift from it."""
+    from sim.calibration.commands import weighted_quantile
+
+    post = pd.read_csv(ROOT / "docs" / "calibration" / "posterior.csv")
+    cat = parameter_catalogue()
+    for path in A.fitted_parameters():
+        median = weighted_quantile(post[path].to_numpy(), post["weight"].to_numpy(), 0.5)
+        assert cat[path].default == float(f"{median:.3g}"), path

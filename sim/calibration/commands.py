@@ -241,3 +241,42 @@ def calibrate_command(args: argparse.Namespace) -> int:
     print(f"wrote posterior.csv, generations.csv, targets.csv, constants.csv, marginals.png, "
           f"calibration_tables.md to {out}/")
     return EXIT_OK
+
+
+def result_from_folder(folder: Path) -> A.Result:
+    """A finished calibration read back from its files (posterior.csv, generations.csv, manifest.json)."""
+    import json
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    settings = A.Settings(**manifest["settings"])
+    priors = {p: (float(lo), float(hi)) for p, (lo, hi) in manifest["fitted"].items()}
+    return A.Result(pd.read_csv(folder / "posterior.csv"), pd.read_csv(folder / "generations.csv"), priors,
+                    settings, float(manifest["seconds"]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.calibration.commands DIR``: write the tables and figure of a finished
+    calibration again from its files (no new runs)."""
+    from sim.outputs import atomic_write
+
+    parser = argparse.ArgumentParser(prog="python -m sim.calibration.commands",
+                                     description="Re-render calibration_tables.md, targets.csv, constants.csv "
+                                                 "and marginals.png of DIR from its posterior (no new runs).")
+    parser.add_argument("directory", type=Path)
+    args = parser.parse_args(argv)
+    import json
+
+    manifest = json.loads((args.directory / "manifest.json").read_text(encoding="utf-8"))
+    result = result_from_folder(args.directory)
+    atomic_write(args.directory / "targets.csv", targets_table(result).to_csv(index=False, float_format="%.6g",
+                                                                              lineterminator="\n"))
+    atomic_write(args.directory / "constants.csv", constants_table(result).to_csv(index=False, float_format="%.6g",
+                                                                                  lineterminator="\n"))
+    plot_marginals(result, args.directory / "marginals.png")
+    atomic_write(args.directory / "calibration_tables.md",
+                 tables_markdown(result, manifest["command"], manifest["executor"]))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
