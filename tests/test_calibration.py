@@ -253,3 +253,16 @@ def test_shipped_constants_are_the_medians_of_the_shipped_posterior():
     for path in A.fitted_parameters():
         median = weighted_quantile(post[path].to_numpy(), post["weight"].to_numpy(), 0.5)
         assert cat[path].default == float(f"{median:.3g}"), path
+
+
+def test_a_folder_refused_before_any_run_is_an_error_not_a_traceback(tmp_path):
+    """validate-model and calibrate refuse an --out folder holding files they did not write, with
+    exit 2 and no traceback, before any worker starts (the exception handlers must not fail)."""
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    for args in (["validate-model", "--quick"], ["calibrate", "--quick"]):
+        done = _cli(*args, "--out", str(out), cwd=tmp_path)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "Traceback" not in done.stderr and "notes.txt" in done.stderr
+    assert (out / "notes.txt").read_text() == "mine"

@@ -16,7 +16,7 @@ Writes to DIR (default results/calibration/):
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as cf
+from concurrent.futures.process import BrokenProcessPool
 import contextlib
 import shlex
 import sys
@@ -229,7 +229,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except cf.process.BrokenProcessPool as exc:
+    except BrokenProcessPool as exc:
         print(f"error: a worker process died ({exc})", file=sys.stderr)
         return EXIT_FAILED
     g = result.generations.iloc[-1]

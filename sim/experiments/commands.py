@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+from concurrent.futures.process import BrokenProcessPool
 import math
 import multiprocessing as mp
 import os
@@ -276,7 +277,7 @@ def sweep(args: argparse.Namespace) -> int:
               f"in {work}/; finish with: python -m sim sweep {args.experiment} --out {out} --resume"
               + (f" --study {args.study}" if getattr(args, "study", None) else ""), file=sys.stderr)
         return EXIT_INTERRUPTED
-    except cf.process.BrokenProcessPool as exc:
+    except BrokenProcessPool as exc:
         print(f"error: a worker process died ({exc}); the runs done so far are saved in {work}/; "
               f"finish with --resume", file=sys.stderr)
         return EXIT_FAILED

@@ -11,7 +11,7 @@ writes tables and figures. Exit code 0 when every pattern passes, 1 when any fai
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as cf
+from concurrent.futures.process import BrokenProcessPool
 import dataclasses
 import sys
 import time
@@ -125,7 +125,7 @@ def validate_model(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except cf.process.BrokenProcessPool as exc:
+    except BrokenProcessPool as exc:
         print(f"error: a worker process died ({exc})", file=sys.stderr)
         return EXIT_FAILED
     print(report.console(results, meta))

@@ -7,7 +7,7 @@ commands wrote, so that no number in them is copied by hand.
 A template (``docs/templates/NAME.md.in``) holds the prose; a line
 ``<!-- include: PATH -->`` is replaced by the file PATH (relative to docs/) as a command
 wrote it (``<!-- include-first-line: PATH -->`` by its first line): ``validate-model --out docs/validation``, ``validate-history --out
-docs/validation/history``, ``sensitivity --out docs/sensitivity`` and ``calibrate
+docs/history``, ``sensitivity --out docs/sensitivity`` and ``calibrate
 --out docs/calibration``. The prose states no measured number; every figure comes from an
 included table.
 """
