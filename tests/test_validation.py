@@ -113,11 +113,22 @@ def test_ordering_rule_strict_and_quick():
     assert not quick.passed  # the quick rule still needs a positive point estimate
 
 
-# The verdicts docs/VALIDATION.md reports for Model v2 (full run, 3,000 pairs): patterns 3 and 4
-# (effect sizes from the literature) and the close pair of 6 are not reproduced, for the reasons
-# that document gives; no knob was turned to restore them. A change of any verdict fails here, so
-# the document cannot silently go stale.
-DOCUMENTED_VERDICTS = {1: True, 2: True, 3: False, 4: False, 5: True, 6: False}
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENTED = ROOT / "docs" / "validation"  # validate-model --out docs/validation: what VALIDATION.md includes
+
+
+def documented_verdicts() -> dict[int, bool]:
+    """The verdicts of the full run docs/VALIDATION.md shows (its patterns.csv, included verbatim)."""
+    table = pd.read_csv(DOCUMENTED / "patterns.csv")
+    return {int(r.pattern): r.verdict == "PASS" for r in table.itertuples()}
+
+
+def test_documented_verdicts_are_the_calibrated_models():
+    """Pins what section 4 of docs/VALIDATION.md says (full run, 3,000 pairs, calibrated constants): the
+    calibration check of the base rate and validation patterns 2, 3 and 6 pass; the calibration check
+    of binding commitments (at the posterior medians) and pattern 5 (probes rise under monitors) fail.
+    A new full run that changes a verdict must change this test and the discussion with it."""
+    assert documented_verdicts() == {1: True, 2: True, 3: True, 4: False, 5: False, 6: True}
 
 
 @pytest.mark.slow
@@ -127,15 +138,30 @@ def test_quick_validation_reproduces_the_documented_verdicts(tmp_path: Path):
     started = time.perf_counter()
     results, meta = validate(True, tmp_path, workers=2, figures=True)
     seconds = time.perf_counter() - started
+    documented = documented_verdicts()
     verdicts = {r.pattern.id: r.passed for r in results}
-    # A range target (1, 3, 4) is judged only where 400 pairs decide it (the whole interval inside
-    # or outside the range); the interval rules (2, 5, 6) are decided by construction.
-    changed = [f"pattern {r.pattern.id} ({r.pattern.name}): documented {'PASS' if DOCUMENTED_VERDICTS[r.pattern.id] else 'FAIL'}, "
+    assert set(verdicts) == set(documented)
+    # A verdict is judged where 400 pairs decide it: a range target when its whole interval is inside
+    # or outside the range, an interval rule when its interval excludes the threshold.
+    changed = [f"pattern {r.pattern.id} ({r.pattern.name}): documented {'PASS' if documented[r.pattern.id] else 'FAIL'}, "
                f"now {'PASS' if r.passed else 'FAIL'}; target {r.pattern.target}; measured {r.measured}"
-               for r in results if r.decided and r.passed != DOCUMENTED_VERDICTS[r.pattern.id]]
-    assert sum(r.decided for r in results) >= 4, [(r.pattern.id, r.measured) for r in results if not r.decided]
+               for r in results if r.decided and r.passed != documented[r.pattern.id]]
+    assert sum(r.decided for r in results) >= 2, [(r.pattern.id, r.measured) for r in results if not r.decided]
     assert not changed, "validation verdicts differ from docs/VALIDATION.md:\n" + "\n".join(changed)
-    assert set(verdicts) == set(DOCUMENTED_VERDICTS)
+    # Every quantity of patterns 1-5 that the full run documents lies inside its quick 95% interval (the
+    # 400 pairs are the full run's first 400, so a drift of the model or of the document shows here).
+    full = pd.read_csv(DOCUMENTED / "measures.csv")
+    outside = []
+    for r in results:
+        if r.pattern.id == 6:
+            continue  # paired differences of rare events: 400 pairs are too few for this check
+        for m in r.measures:
+            row = full[(full["pattern"] == r.pattern.id) & (full["quantity"] == m.label)]
+            assert len(row) == 1, (r.pattern.id, m.label)
+            v = float(row["value"].iloc[0])
+            if not (m.low <= v <= m.high):
+                outside.append(f"pattern {r.pattern.id}, {m.label}: documented {v:.3f}, quick [{m.low:.3f}, {m.high:.3f}]")
+    assert not outside, outside
     # 400 paired replicates of each of the nine scenarios, and it says so (issue 9).
     assert meta["runs"] == 9 * 400
     said = "400 paired replicates per scenario"

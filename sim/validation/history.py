@@ -390,6 +390,8 @@ def tables_md(result: Result, rows: Sequence[Mapping[str, Any]], scores: Sequenc
     """The markdown that docs/VALIDATION.md includes verbatim."""
     by = {s["forecaster"]: s for s in scores}
     lines = [
+        *([f"Command: `{meta['command']}`, git {meta.get('git_commit') or 'unknown'}, {meta.get('date', '')}.", ""]
+          if meta.get("command") else []),
         f"Runs: {result.replicates} seeded replicates per case and model forecaster "
         f"({result.runs} runs{f', {result.draws} parameter draws' if result.draws else ''}), "
         f"{len(result.cases)} cases, evaluation time t = min(observed duration, {CAP_YEARS} years), "
@@ -505,7 +507,9 @@ def validate_history(args: argparse.Namespace) -> int:
             with staged(out, overwrite=getattr(args, "overwrite", False)) as work:
                 result = run(cases, replicates, workers, draws=draws)
                 meta = {"master_seed": MASTER_SEED, "seconds": result.seconds,
-                        "workers": f"{workers} worker{'s' if workers > 1 else ''}"}
+                        "workers": f"{workers} worker{'s' if workers > 1 else ''}", "command": command,
+                        "git_commit": (package_info().get("git_commit") or "")[:7],
+                        "date": time.strftime("%Y-%m-%d", time.localtime())}
                 scores = write(work, result, meta)
                 from sim.config import load_scenario_files
 

@@ -227,7 +227,9 @@ def monitors(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
     )
     head = (f"cut in major breakdowns {r.major:.0%} [{r.major_low:.0%}, {r.major_high:.0%}] vs cut in probes "
             f"{r.probe:.0%} [{r.probe_low:.0%}, {r.probe_high:.0%}]")
-    decided = passed or r.major_high < 0.0 or r.probe_high < 0.0
+    # A failure is decided by significance; a pass ("no significant rise in probes") only by the
+    # full run's power: quick mode leaves a pass undecided.
+    decided = r.major_high < 0.0 or r.probe_high < 0.0 or (passed and not quick)
     return PatternResult(PATTERNS[4], passed, decided, head, rows, extra={"reductions": r})
 
 
