@@ -189,17 +189,24 @@ def test_run_applies_the_drawn_constants_and_records_them(tmp_path, two_particle
 # --- parameter uncertainty in sweeps -------------------------------------------------------------
 
 def test_between_draw_spread_separates_chance_from_parameters():
+    """The upper confidence bound on the between-draw spread: small when one true probability holds
+    in every draw (chance only), and covering the true spread (without running far past it) when
+    the draws' true probabilities differ."""
     from sim.experiments.analysis import between_draw_sd
 
     rng = np.random.default_rng(2026)
     draws = np.repeat(np.arange(20), 200)
     same = rng.random(len(draws)) < 0.3  # one true probability: the spread is chance only
     tau, k = between_draw_sd(same.astype(float), draws)
-    assert k == 20 and tau < 0.03
+    assert k == 20 and tau < 0.05
     p = np.where(draws % 2 == 0, 0.1, 0.5)  # two true probabilities: sd 0.2 between draws
     mixed = rng.random(len(draws)) < p
     tau, _ = between_draw_sd(mixed.astype(float), draws)
-    assert tau == pytest.approx(0.2, abs=0.04)
+    assert 0.2 <= tau <= 0.35
+    # rare events, few runs a draw: the bound is wide rather than falsely zero
+    rare = rng.random(20 * 30) < 0.02
+    tau, _ = between_draw_sd(rare.astype(float), np.repeat(np.arange(20), 30))
+    assert tau > 0.005
 
 
 def test_sweep_draws_constants_per_replicate_and_reports_both_intervals(tmp_path):

@@ -129,16 +129,18 @@ POSTERIOR_SUMMARY_COLUMNS: dict[str, Column] = {
     "posterior_draws": ("int64", "count", "Parameter sets drawn from the posterior (replicate k used draw "
                                           "k % posterior_draws)."),
     "p_param_low": ("float64", "probability",
-                    "Lower bound of the 95% interval of P(escalation) from parameter uncertainty: p_escalation "
-                    "- 1.96 tau, tau the spread of P(escalation) between posterior draws after removing the "
-                    "spread chance alone gives (method of moments; 0 when chance explains it all)."),
+                    "Lower bound of the interval of P(escalation) from parameter uncertainty: p_escalation - 1.96 "
+                    "tau, tau the upper 95% confidence bound (Q-profile) of the spread of P(escalation) between "
+                    "the posterior's parameter sets once chance is removed: how far the constants the "
+                    "calibration allows could move it, as far as these runs can tell."),
     "p_param_high": ("float64", "probability", "Upper bound of that interval (clipped to 0..1)."),
 }
 POSTERIOR_DIFFERENCE_COLUMNS: dict[str, Column] = {
     "posterior_draws": ("int64", "count", "Parameter sets drawn from the posterior."),
     "diff_param_low": ("float64", "probability",
-                       "Lower bound of the 95% interval of diff_escalation from parameter uncertainty (the "
-                       "between-draw spread of the paired difference, chance removed, method of moments)."),
+                       "Lower bound of the interval of diff_escalation from parameter uncertainty: diff_escalation "
+                       "- 1.96 tau, tau the upper 95% confidence bound (Q-profile) of the between-draw spread of "
+                       "the paired difference, chance removed."),
     "diff_param_high": ("float64", "probability", "Upper bound of that interval."),
     "draws_same_sign": ("float64", "share", "Share of draws whose own paired difference has the sign of "
                                             "diff_escalation (draws with no difference count against)."),
@@ -165,19 +167,46 @@ SENSITIVITY_COLUMNS: dict[str, Column] = {
 
 # --- pure statistics -----------------------------------------------------------------------
 
-def between_draw_sd(values: np.ndarray, draws: np.ndarray) -> tuple[float, int]:
-    """Spread of the per-draw means of ``values`` that chance does not explain, and the number
-    of draws: tau^2 = var(draw means) - mean(within-draw variance of a draw mean), at least 0
-    (the method-of-moments estimator of random-effects meta-analysis, DerSimonian & Laird 1986).
+def between_draw_sd(values: np.ndarray, draws: np.ndarray, *, confidence: float = CONFIDENCE
+                    ) -> tuple[float, int]:
+    """How far the parameter sets move the mean of ``values``, chance removed: an upper
+    confidence bound on tau, the standard deviation of the per-draw true means, and the number
+    of draws.
+
+    Random-effects meta-analysis over the draws (one "study" a draw): Cochran's Q with weights
+    1 / (v_d + tau^2), where v_d is the within-draw variance of a draw's mean (pooled over the
+    draws, so a draw with no event does not get infinite weight), and the Q-profile upper bound
+    of tau^2 (Viechtbauer 2007): the tau^2 at which Q equals the lower (1 - confidence)/2
+    quantile of chi^2(D - 1). It is 0 only when the draw means vary less than chance alone would
+    make them; with rare events and few runs a draw it is wide, honestly: it says how much
+    parameter uncertainty these runs cannot rule out.
     """
+    from scipy.optimize import brentq
+
     frame = pd.DataFrame({"v": np.asarray(values, dtype=float), "d": np.asarray(draws)})
     g = frame.groupby("d")["v"]
-    means, var, n = g.mean(), g.var(ddof=1), g.size()
-    if len(means) < 2:
-        return math.nan, int(len(means))
-    within = (var.fillna(0.0) / n).mean()
-    tau2 = max(0.0, float(means.var(ddof=1)) - float(within))
-    return math.sqrt(tau2), int(len(means))
+    means, n = g.mean().to_numpy(), g.size().to_numpy()
+    k = len(means)
+    if k < 2:
+        return math.nan, int(k)
+    resid = frame["v"].to_numpy() - frame["d"].map(g.mean()).to_numpy()
+    pooled = float((resid ** 2).sum() / max(1, len(frame) - k))  # within-draw variance of one value
+    v = pooled / n
+    if pooled == 0.0:
+        return (0.0 if np.ptp(means) == 0 else math.inf), int(k)
+
+    def q(tau2: float) -> float:
+        w = 1.0 / (v + tau2)
+        mu = float(np.sum(w * means) / np.sum(w))
+        return float(np.sum(w * (means - mu) ** 2))
+
+    target = float(stats.chi2.ppf((1.0 - confidence) / 2, k - 1))
+    if q(0.0) <= target:
+        return 0.0, int(k)
+    hi = float(np.var(means, ddof=1)) * 10 + float(v.max())
+    while q(hi) > target:
+        hi *= 10
+    return math.sqrt(brentq(lambda t: q(t) - target, 0.0, hi, xtol=1e-12)), int(k)
 
 
 def posterior_summary(runs_df: pd.DataFrame, group_col: str = "design_point") -> pd.DataFrame:
