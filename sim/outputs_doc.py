@@ -121,10 +121,9 @@ Replicate k uses draw k % draws in every design point, so a comparison stays pai
 constants. runs.csv then has a `posterior_draw` column (int64, the draw's number) after `replicate`,
 and the manifest's `posterior` records the file, its SHA-256, the draws and the constants drawn.
 Two intervals are then reported side by side: the one from chance (Wilson, Newcombe; as without a
-posterior, over all runs) and the one from parameter uncertainty (how far P(escalation), or the paired
-difference, could move between the parameter sets the calibration allows, once the spread that chance
-alone would give is removed: an upper 95% confidence bound, so that too few runs widen it instead of
-hiding it). `run --posterior FILE` applies one draw, picked by the seed.
+posterior, over all runs) and the one across the posterior (a 95% prediction interval from a
+random-effects analysis over the draws: where P(escalation), or the paired difference, lies under one
+parameter set the calibration allows). `run --posterior FILE` applies one draw, picked by the seed.
 """
 
 

@@ -189,24 +189,20 @@ def test_run_applies_the_drawn_constants_and_records_them(tmp_path, two_particle
 # --- parameter uncertainty in sweeps -------------------------------------------------------------
 
 def test_between_draw_spread_separates_chance_from_parameters():
-    """The upper confidence bound on the between-draw spread: small when one true probability holds
-    in every draw (chance only), and covering the true spread (without running far past it) when
-    the draws' true probabilities differ."""
-    from sim.experiments.analysis import between_draw_sd
+    """Random effects over posterior draws: no spread when one true probability holds in every draw
+    (chance only), the true spread when the draws' probabilities differ, and a prediction interval that
+    contains the draws' true values."""
+    from sim.experiments.analysis import between_draws
 
     rng = np.random.default_rng(2026)
     draws = np.repeat(np.arange(20), 200)
-    same = rng.random(len(draws)) < 0.3  # one true probability: the spread is chance only
-    tau, k = between_draw_sd(same.astype(float), draws)
-    assert k == 20 and tau < 0.05
+    same = between_draws((rng.random(len(draws)) < 0.3).astype(float), draws)
+    assert same.draws == 20 and same.tau < 0.03
+    assert same.low < 0.3 < same.high and same.high - same.low < 0.1
     p = np.where(draws % 2 == 0, 0.1, 0.5)  # two true probabilities: sd 0.2 between draws
-    mixed = rng.random(len(draws)) < p
-    tau, _ = between_draw_sd(mixed.astype(float), draws)
-    assert 0.2 <= tau <= 0.35
-    # rare events, few runs a draw: the bound is wide rather than falsely zero
-    rare = rng.random(20 * 30) < 0.02
-    tau, _ = between_draw_sd(rare.astype(float), np.repeat(np.arange(20), 30))
-    assert tau > 0.005
+    mixed = between_draws((rng.random(len(draws)) < p).astype(float), draws)
+    assert mixed.tau == pytest.approx(0.2, abs=0.04)
+    assert mixed.low < 0.1 and mixed.high > 0.5
 
 
 def test_sweep_draws_constants_per_replicate_and_reports_both_intervals(tmp_path):
@@ -218,18 +214,21 @@ def test_sweep_draws_constants_per_replicate_and_reports_both_intervals(tmp_path
     ])
     exp = {"scenarios": ["budapest_memorandum", "paris_declaration"], "design": "scenarios",
            "replications": 120, "master_seed": 9, "outputs": {"steps": False, "events": False}}
-    res = api.sweep(exp, posterior=post, posterior_draws=2)
-    assert (res.runs["posterior_draw"] == res.runs["replicate"] % 2).all()
-    use = use_posterior(post, 2, 9)
-    cheap_draw = next(d for d in range(2) if dict(use.values[d])["payoffs.base_cost_major"] == 4.0)
+    res = api.sweep(exp, posterior=post, posterior_draws=4)
+    assert (res.runs["posterior_draw"] == res.runs["replicate"] % 4).all()
+    use = use_posterior(post, 4, 9)
+    cheap = {d for d in range(4) if dict(use.values[d])["payoffs.base_cost_major"] == 4.0}
+    assert len(cheap) == 2  # systematic resampling of two equal weights
     bud = res.runs[res.runs["scenario"] == "budapest_memorandum"]
-    by_draw = bud.groupby("posterior_draw")["escalated"].mean()
+    is_cheap = bud["posterior_draw"].isin(cheap)
     # a cheaper renewed war is chosen more often: the draw's constants reach the model
-    assert by_draw[cheap_draw] > by_draw[1 - cheap_draw] + 0.2
+    assert bud.loc[is_cheap, "escalated"].mean() > bud.loc[~is_cheap, "escalated"].mean() + 0.2
     s = res.summary.set_index("scenario")
-    assert s.loc["budapest_memorandum", "posterior_draws"] == 2
+    assert s.loc["budapest_memorandum", "posterior_draws"] == 4
     lo, hi = s.loc["budapest_memorandum", ["p_param_low", "p_param_high"]]
+    # the two draws differ far more than chance: the interval across the posterior is the wider one
     assert hi - lo > s.loc["budapest_memorandum", "p_high"] - s.loc["budapest_memorandum", "p_low"]
+    assert s.loc["budapest_memorandum", "p_param_tau"] > 0.1
     d = res.differences.iloc[0]
     assert d["holds_across_posterior"] in ("yes", "no", "undecided")
     assert res.manifest["posterior"]["sha256"] == load_posterior(post).sha256

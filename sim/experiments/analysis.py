@@ -129,25 +129,30 @@ POSTERIOR_SUMMARY_COLUMNS: dict[str, Column] = {
     "posterior_draws": ("int64", "count", "Parameter sets drawn from the posterior (replicate k used draw "
                                           "k % posterior_draws)."),
     "p_param_low": ("float64", "probability",
-                    "Lower bound of the interval of P(escalation) from parameter uncertainty: p_escalation - 1.96 "
-                    "tau, tau the upper 95% confidence bound (Q-profile) of the spread of P(escalation) between "
-                    "the posterior's parameter sets once chance is removed: how far the constants the "
-                    "calibration allows could move it, as far as these runs can tell."),
+                    "Lower bound of the 95% prediction interval of P(escalation) across the posterior: where "
+                    "P(escalation) lies under one parameter set the calibration allows (random effects over "
+                    "the draws, DerSimonian-Laird tau, Higgins et al. 2009; chance within draws removed)."),
     "p_param_high": ("float64", "probability", "Upper bound of that interval (clipped to 0..1)."),
+    "p_param_tau": ("float64", "probability", "Estimated spread (sd) of P(escalation) between parameter sets, "
+                                              "chance removed; 0 when the draws differ no more than chance "
+                                              "makes them."),
 }
 POSTERIOR_DIFFERENCE_COLUMNS: dict[str, Column] = {
     "posterior_draws": ("int64", "count", "Parameter sets drawn from the posterior."),
     "diff_param_low": ("float64", "probability",
-                       "Lower bound of the interval of diff_escalation from parameter uncertainty: diff_escalation "
-                       "- 1.96 tau, tau the upper 95% confidence bound (Q-profile) of the between-draw spread of "
-                       "the paired difference, chance removed."),
+                       "Lower bound of the 95% prediction interval of the paired difference across the "
+                       "posterior (random effects over the draws, as p_param_low)."),
     "diff_param_high": ("float64", "probability", "Upper bound of that interval."),
+    "diff_param_tau": ("float64", "probability", "Estimated spread (sd) of the paired difference between "
+                                                 "parameter sets, chance removed."),
     "draws_same_sign": ("float64", "share", "Share of draws whose own paired difference has the sign of "
-                                            "diff_escalation (draws with no difference count against)."),
-    "holds_across_posterior": ("object", "", "yes: the chance interval (diff_low..diff_high) and the parameter "
-                                             "interval both exclude 0 on the same side; no: chance decides the "
-                                             "sign but some constants the data allow would not; undecided: "
-                                             "chance alone does not decide it."),
+                                            "diff_escalation (draws with no difference count against; noisy "
+                                            "with few runs a draw)."),
+    "holds_across_posterior": ("object", "", "yes: the chance interval (diff_low..diff_high) and the prediction "
+                                             "interval across the posterior both exclude 0 on the same side; "
+                                             "no: chance decides the pooled sign, but the prediction interval "
+                                             "for one parameter set includes 0; undecided: chance alone does "
+                                             "not decide it."),
 }
 
 SENSITIVITY_COLUMNS: dict[str, Column] = {
@@ -167,58 +172,57 @@ SENSITIVITY_COLUMNS: dict[str, Column] = {
 
 # --- pure statistics -----------------------------------------------------------------------
 
-def between_draw_sd(values: np.ndarray, draws: np.ndarray, *, confidence: float = CONFIDENCE
-                    ) -> tuple[float, int]:
-    """How far the parameter sets move the mean of ``values``, chance removed: an upper
-    confidence bound on tau, the standard deviation of the per-draw true means, and the number
-    of draws.
+@dataclass(frozen=True)
+class DrawSpread:
+    """A random-effects summary over posterior draws (one 'study' a draw)."""
 
-    Random-effects meta-analysis over the draws (one "study" a draw): Cochran's Q with weights
-    1 / (v_d + tau^2), where v_d is the within-draw variance of a draw's mean (pooled over the
-    draws, so a draw with no event does not get infinite weight), and the Q-profile upper bound
-    of tau^2 (Viechtbauer 2007): the tau^2 at which Q equals the lower (1 - confidence)/2
-    quantile of chi^2(D - 1). It is 0 only when the draw means vary less than chance alone would
-    make them; with rare events and few runs a draw it is wide, honestly: it says how much
-    parameter uncertainty these runs cannot rule out.
+    draws: int
+    mean: float  # the random-effects mean over draws
+    se: float  # its standard error
+    tau: float  # DerSimonian-Laird estimate of the spread of the draws' true means (chance removed)
+    low: float  # 95% prediction interval: where a parameter set drawn from the posterior puts the mean
+    high: float
+
+
+def between_draws(values: np.ndarray, draws: np.ndarray, *, confidence: float = CONFIDENCE) -> DrawSpread:
+    """How the mean of ``values`` varies between posterior draws beyond chance.
+
+    Random-effects meta-analysis with one study a draw: within-draw variances pooled over draws
+    (a draw with no event then has the same weight as the others), tau^2 by DerSimonian & Laird
+    (1986), and the prediction interval mean +- t(D-2) sqrt(tau^2 + se^2) of Higgins, Thompson &
+    Spiegelhalter (2009): where the true mean under one parameter set the posterior allows lies.
+    With no spread beyond chance it is the interval of the mean itself, a little wider (t, not z).
     """
-    from scipy.optimize import brentq
-
     frame = pd.DataFrame({"v": np.asarray(values, dtype=float), "d": np.asarray(draws)})
     g = frame.groupby("d")["v"]
     means, n = g.mean().to_numpy(), g.size().to_numpy()
     k = len(means)
-    if k < 2:
-        return math.nan, int(k)
+    if k < 3:
+        return DrawSpread(k, math.nan, math.nan, math.nan, math.nan, math.nan)
     resid = frame["v"].to_numpy() - frame["d"].map(g.mean()).to_numpy()
-    pooled = float((resid ** 2).sum() / max(1, len(frame) - k))  # within-draw variance of one value
-    v = pooled / n
-    if pooled == 0.0:
-        return (0.0 if np.ptp(means) == 0 else math.inf), int(k)
-
-    def q(tau2: float) -> float:
-        w = 1.0 / (v + tau2)
-        mu = float(np.sum(w * means) / np.sum(w))
-        return float(np.sum(w * (means - mu) ** 2))
-
-    target = float(stats.chi2.ppf((1.0 - confidence) / 2, k - 1))
-    if q(0.0) <= target:
-        return 0.0, int(k)
-    hi = float(np.var(means, ddof=1)) * 10 + float(v.max())
-    while q(hi) > target:
-        hi *= 10
-    return math.sqrt(brentq(lambda t: q(t) - target, 0.0, hi, xtol=1e-12)), int(k)
+    pooled = float((resid ** 2).sum() / max(1, len(frame) - k))
+    v = np.maximum(pooled, 1e-12) / n
+    w = 1.0 / v
+    m_fixed = float(np.sum(w * means) / np.sum(w))
+    q = float(np.sum(w * (means - m_fixed) ** 2))
+    c = float(np.sum(w) - np.sum(w ** 2) / np.sum(w))
+    tau2 = max(0.0, (q - (k - 1)) / c) if c > 0 else 0.0
+    ws = 1.0 / (v + tau2)
+    mean = float(np.sum(ws * means) / np.sum(ws))
+    se = math.sqrt(1.0 / float(np.sum(ws)))
+    half = float(stats.t.ppf(0.5 + confidence / 2, k - 2)) * math.sqrt(tau2 + se ** 2)
+    return DrawSpread(k, mean, se, math.sqrt(tau2), mean - half, mean + half)
 
 
 def posterior_summary(runs_df: pd.DataFrame, group_col: str = "design_point") -> pd.DataFrame:
     """Per group: the interval of P(escalation) from parameter uncertainty (POSTERIOR_SUMMARY_COLUMNS)."""
-    z = _z(CONFIDENCE)
     rows = []
     for key, g in runs_df.groupby(group_col, sort=True):
         esc = g["escalated"].astype(bool).to_numpy(dtype=float)
-        tau, k = between_draw_sd(esc, g["posterior_draw"].to_numpy())
-        p = float(esc.mean())
-        lo, hi = (max(0.0, p - z * tau), min(1.0, p + z * tau)) if not math.isnan(tau) else (math.nan, math.nan)
-        rows.append({group_col: key, "posterior_draws": k, "p_param_low": lo, "p_param_high": hi})
+        sp = between_draws(esc, g["posterior_draw"].to_numpy())
+        lo, hi = (max(0.0, sp.low), min(1.0, sp.high)) if not math.isnan(sp.low) else (math.nan, math.nan)
+        rows.append({group_col: key, "posterior_draws": sp.draws, "p_param_low": lo, "p_param_high": hi,
+                     "p_param_tau": sp.tau})
     return pd.DataFrame(rows, columns=[group_col, *POSTERIOR_SUMMARY_COLUMNS])
 
 
@@ -226,7 +230,6 @@ def posterior_differences(runs_df: pd.DataFrame, differences: pd.DataFrame, refe
                           group_col: str = "design_point", pair_col: str = "replicate") -> pd.DataFrame:
     """Per compared group: does the paired difference hold across the posterior?
     (POSTERIOR_DIFFERENCE_COLUMNS; ``differences`` is ``paired_differences``' table)."""
-    z = _z(CONFIDENCE)
     ref = runs_df[runs_df[group_col] == reference_design_point].drop_duplicates(pair_col).set_index(pair_col)
     rows = []
     for _, d in differences.iterrows():
@@ -240,21 +243,20 @@ def posterior_differences(runs_df: pd.DataFrame, differences: pd.DataFrame, refe
         diff = (g.loc[common, "escalated"].astype(bool).to_numpy(dtype=float)
                 - ref.loc[common, "escalated"].astype(bool).to_numpy(dtype=float))
         draws = g.loc[common, "posterior_draw"].to_numpy()
-        tau, k = between_draw_sd(diff, draws)
+        sp = between_draws(diff, draws)
         mean = float(diff.mean())
         per_draw = pd.Series(diff).groupby(draws).mean()
         sign = np.sign(mean)
         same = float((np.sign(per_draw) == sign).mean()) if sign != 0 else math.nan
-        lo, hi = (mean - z * tau, mean + z * tau) if not math.isnan(tau) else (math.nan, math.nan)
         chance_lo, chance_hi = float(d["diff_low"]), float(d["diff_high"])
         if not (chance_lo > 0 or chance_hi < 0):
             verdict = "undecided"
-        elif (chance_lo > 0 and lo > 0) or (chance_hi < 0 and hi < 0):
+        elif (chance_lo > 0 and sp.low > 0) or (chance_hi < 0 and sp.high < 0):
             verdict = "yes"
         else:
             verdict = "no"
-        row.update(posterior_draws=k, diff_param_low=lo, diff_param_high=hi, draws_same_sign=same,
-                   holds_across_posterior=verdict)
+        row.update(posterior_draws=sp.draws, diff_param_low=sp.low, diff_param_high=sp.high,
+                   diff_param_tau=sp.tau, draws_same_sign=same, holds_across_posterior=verdict)
         rows.append(row)
     return pd.DataFrame(rows, columns=[group_col, *POSTERIOR_DIFFERENCE_COLUMNS])
 
