@@ -40,6 +40,23 @@ def _demote(text: str) -> str:
     return HEADING.sub(lambda m: "#" * min(6, len(m.group(1)) + shift) + " ", text)
 
 
+LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
+
+
+def _relink(text: str, folder: str) -> str:
+    """Relative links of an included file point from its folder; the page sits in docs/."""
+    if folder in ("", "."):
+        return text
+
+    def fix(m: re.Match) -> str:
+        target = m.group("target")
+        if re.match(r"^([a-z]+:|/|#)", target):
+            return m.group(0)
+        return f"]({folder}/{target})"
+
+    return LINK.sub(fix, text)
+
+
 def render(name: str, docs: Path = DOCS) -> str:
     template = (docs / "templates" / f"{name}.in").read_text(encoding="utf-8")
 
@@ -48,6 +65,7 @@ def render(name: str, docs: Path = DOCS) -> str:
         if not path.is_file():
             raise FileNotFoundError(f"{name}.in includes {m.group('path')}, which no command has written yet")
         text = path.read_text(encoding="utf-8").rstrip("\n")
+        text = _relink(text, Path(m.group("path")).parent.as_posix())
         return text.split("\n", 1)[0] if m.group("first") else _demote(text)
 
     return GENERATED.format(name=name) + INCLUDE.sub(include, template)
