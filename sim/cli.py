@@ -323,6 +323,11 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
                       help="where to write tables and the figure (default results/sensitivity/)")
     sens.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    sens.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+                      help="draw the constants the study does not vary from a calibration posterior "
+                           "(replicate k uses draw k %% N)")
+    sens.add_argument("--posterior-draws", type=_positive_int, default=20, metavar="N",
+                      help="parameter sets drawn from the posterior (default 20)")
     sens.add_argument("--workers", type=_workers, default=None,
                       help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
     sens.set_defaults(handler=_delegate("sim.validation.sensitivity", "sensitivity_command"))

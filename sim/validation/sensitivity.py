@@ -927,6 +927,8 @@ def command_text(args: argparse.Namespace) -> str:
                     ("--out", args.out), ("--workers", args.workers)):
         if v is not None:
             parts.append(f"{flag} {v}")
+    if getattr(args, "posterior", None) is not None:
+        parts.append(f"--posterior {args.posterior} --posterior-draws {args.posterior_draws}")
     if getattr(args, "overwrite", False):
         parts.append("--overwrite")
     return " ".join(parts)
@@ -958,8 +960,14 @@ def sensitivity_command(args: argparse.Namespace) -> int:
           file=sys.stderr)
     provenance = inputs({d: scenario_inputs(chain, sc) for d in designs
                          for sc, chain in [load_scenario_files(d)]})
+    use = None
+    if getattr(args, "posterior", None) is not None:  # parameter uncertainty: replicate k uses draw k % N
+        from sim.calibration.posterior import use_posterior
+
+        use = use_posterior(args.posterior, args.posterior_draws, settings.master_seed)
+    draws = [dict(v) for v in use.values] if use is not None else None
     with staged(out, overwrite=getattr(args, "overwrite", False)) as work:
-        study = run_study(settings, workers=workers, progress=True)
+        study = run_study(settings, workers=workers, progress=True, draws=draws)
         meta = {"command": command, "mode": "quick" if args.quick else "full", "workers": workers,
                 "seconds": study.meta["seconds"], "git_commit": git_commit()}
         write_study(study, work, meta)
@@ -977,7 +985,8 @@ def sensitivity_command(args: argparse.Namespace) -> int:
             "confirmed": study.meta["chosen"], "seconds": study.meta["seconds"],
             "screening_seconds": study.meta["screening_seconds"], "workers": workers,
             "package": package_info(), "versions": versions(), "git_commit": meta["git_commit"],
-            "inputs": provenance, "date": time.strftime("%Y-%m-%d %H:%M", time.localtime())})
+            "inputs": provenance, "date": time.strftime("%Y-%m-%d %H:%M", time.localtime()),
+            **({"posterior": use.record()} if use is not None else {})})
     print(summary_text(study))
     print(f"wrote {', '.join(FILES)} and manifest.json to {out}/ ({study.meta['runs']:,} runs in "
           f"{study.meta['seconds']:.0f} s)")
