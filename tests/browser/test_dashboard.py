@@ -490,9 +490,22 @@ def test_model_v2_what_russia_did_what_monitoring_saw_politics_sanctions_force(p
     from sim.dashboard.controls import build_design, default_controls
     from sim.dashboard.story import INTENT_LANE, INTENTS, WARNING_LANE, run_story
 
-    seed = 1  # Paris: a limited offensive prepared and launched in 2027, a snapback, a new French government
+    paris = load_scenario("paris_declaration")
+
+    def fits(story):  # a limited offensive prepared and launched, a warning, a snapback, France's 2027 change
+        ev = story.events
+        launched = any(lane == INTENT_LANE and "preparing a limited offensive → launched" in str(tip)
+                       for lane, _, _, _, _, tip in charts.bands(story))
+        france = ev[(ev["kind"] == "government_change") & ev["who"].astype(str).str.contains("France")]
+        return (launched and (ev["kind"] == "warning").any() and story.run["snapbacks"] > 0
+                and france["text"].str.contains("Apr 2027").any())
+
+    # Seed 12 is the first that fits the calibrated model (checked first, so the search is quick; if the
+    # model changes, the search goes on through 0-1499)
+    seed = next((s for s in (12, *range(1500)) if fits(run_story(paris, s))), None)
+    assert seed is not None, "no seed in 0-1499 gives the story this test reads"
     known_state(page, seed=seed)
-    story = run_story(load_scenario("paris_declaration"), seed)
+    story = run_story(paris, seed)
     timeline = chart(page, "timeline")
     lanes = timeline["yAxis"]["data"]
     assert lanes[:3] == [INTENT_LANE, "Russia did", "Monitoring saw"] and lanes[3] == WARNING_LANE
