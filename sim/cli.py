@@ -262,6 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     cal.add_argument("--workers", type=_workers, default=None,
                      help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
+    cal.add_argument("--continue-from", type=Path, default=None, metavar="DIR",
+                     help="add generations to the calibration in DIR (same settings, --generations in all): "
+                          "the result is what a fresh run with that many generations gives")
     cal.add_argument("--scheduler", default=None, metavar="ADDRESS",
                      help="run the particles on a Dask cluster (tcp://host:port) instead of a local pool")
     cal.set_defaults(handler=_delegate("sim.calibration.commands", "calibrate_command"))

@@ -100,6 +100,22 @@ def test_abc_is_reproducible_on_any_executor_and_moves_towards_the_targets(tmp_p
     assert not np.allclose(one.posterior[fitted].to_numpy()[:4], other.posterior[fitted].to_numpy()[:4])
 
 
+def test_continuing_a_calibration_gives_the_fresh_runs_posterior(tmp_path):
+    """--continue-from: two generations, then one more, is the same posterior as three at once."""
+    import dataclasses
+    import shutil
+
+    two = dataclasses.replace(TINY, population=4)
+    three = dataclasses.replace(two, generations=3)
+    A.calibrate(two, tmp_path / "two.db", map)
+    shutil.copyfile(tmp_path / "two.db", tmp_path / "more.db")
+    continued = A.calibrate(three, tmp_path / "more.db", map, resume=True)
+    fresh = A.calibrate(three, tmp_path / "fresh.db", map)
+    assert len(continued.generations) == 3
+    pd.testing.assert_frame_equal(continued.posterior, fresh.posterior)
+    pd.testing.assert_frame_equal(continued.generations, fresh.generations)
+
+
 def test_calibrate_quick_writes_a_weighted_posterior_and_its_diagnostics(tmp_path):
     out = tmp_path / "cal"
     done = _cli("calibrate", "--quick", "--out", str(out), "--workers", "2", cwd=tmp_path)
@@ -272,3 +288,11 @@ def test_a_folder_refused_before_any_run_is_an_error_not_a_traceback(tmp_path):
         assert done.returncode == 2, (args, done.stderr)
         assert "Traceback" not in done.stderr and "notes.txt" in done.stderr
     assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_continue_from_a_folder_that_is_no_calibration_is_refused(tmp_path):
+    done = _cli("calibrate", "--quick", "--generations", "3", "--continue-from", str(tmp_path / "nothing"),
+                "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--continue-from" in done.stderr and "not a finished calibration" in done.stderr
+    assert not (tmp_path / "out").exists()

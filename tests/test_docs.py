@@ -89,7 +89,8 @@ def test_every_command_names_what_exists(doc, tmp_path, monkeypatch):
                                    "dashboard", "sensitivity", "calibrate"), words
             known = {"--seed", "--weeks", "--out", "--overwrite", "--workers", "--study", "--quick", "--outcome",
                      "--resume", "--scheduler", "--max-runs", "--max-gb", "--samples", "--replicates", "--top",
-                     "--confirm-replicates", "--posterior", "--posterior-draws", "--population", "--generations"}
+                     "--confirm-replicates", "--posterior", "--posterior-draws", "--population", "--generations",
+                     "--continue-from"}
             assert set(flags) <= known, words
 
 

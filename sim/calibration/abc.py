@@ -108,8 +108,11 @@ class Result:
 
 
 def calibrate(settings: Settings, db_path: Path, map_: Callable[[Callable, Sequence], Any] = map, *,
-              progress: bool = False) -> Result:
-    """Run ABC-SMC; the pyabc history goes to ``db_path`` (SQLite)."""
+              progress: bool = False, resume: bool = False) -> Result:
+    """Run ABC-SMC; the pyabc history goes to ``db_path`` (SQLite). ``resume``: continue the run
+    already in ``db_path`` up to ``settings.generations`` in all; the result is the one a fresh run
+    with that many generations gives (each slot's seed depends on the generation, not on the
+    process), which a test checks."""
     import datetime as dt
     import logging
     import time
@@ -134,11 +137,17 @@ def calibrate(settings: Settings, db_path: Path, map_: Callable[[Callable, Seque
     model = functools.partial(particle_model, replicates=settings.replicates)
     abc = pyabc.ABCSMC(model, prior, _distance, population_size=settings.population,
                        sampler=_make_sampler(map_, settings.seed))
-    abc.new(f"sqlite:///{db_path}", T.observed())
+    done = 0
+    if resume:  # continue the run in db_path: generation t's slots have the same seeds either way
+        history = abc.load(f"sqlite:///{db_path}", 1, T.observed())
+        done = int(history.max_t) + 1
+    else:
+        abc.new(f"sqlite:///{db_path}", T.observed())
     started = time.perf_counter()
     walltime = dt.timedelta(minutes=settings.max_minutes) if settings.max_minutes else None
-    history = abc.run(max_nr_populations=settings.generations, min_acceptance_rate=settings.min_acceptance_rate,
-                      max_walltime=walltime)
+    if settings.generations > done:
+        history = abc.run(max_nr_populations=settings.generations - done,
+                          min_acceptance_rate=settings.min_acceptance_rate, max_walltime=walltime)
     seconds = time.perf_counter() - started
 
     pops = history.get_all_populations()

@@ -181,6 +181,35 @@ def tables_markdown(result: A.Result, command: str, workers: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def _continued(source: Path, settings: A.Settings, args: argparse.Namespace) -> tuple[float, A.Settings]:
+    """Check that ``source`` holds a calibration this one can continue; its seconds and the settings."""
+    import json
+
+    from sim.config import ConfigError
+
+    try:
+        manifest = json.loads((source / "manifest.json").read_text(encoding="utf-8"))
+        old = manifest["settings"]
+    except (OSError, ValueError, KeyError):
+        raise ConfigError.single(source, "not a finished calibration (no readable manifest.json)",
+                                 key="--continue-from", allowed="a folder `python -m sim calibrate` wrote") from None
+    if not (source / "abc_history.db").is_file():
+        raise ConfigError.single(source, "has no abc_history.db to continue", key="--continue-from")
+    # Continue with the earlier run's settings; only the number of generations grows.
+    merged = A.Settings(population=old["population"], generations=args.generations or old["generations"],
+                        replicates=old["replicates"], seed=old["seed"],
+                        min_acceptance_rate=old["min_acceptance_rate"], max_minutes=settings.max_minutes)
+    given = {"--population": args.population, "--replicates": args.replicates, "--seed": args.seed}
+    clash = [f"{k} {v} (the earlier run: {old[k[2:]]})" for k, v in given.items() if v is not None and v != old[k[2:]]]
+    if clash:
+        raise ConfigError.single(source, "a continued calibration keeps the earlier run's settings: "
+                                 + "; ".join(clash), key="--continue-from")
+    if merged.generations <= old["generations"]:
+        raise ConfigError.single(source, f"already has {old['generations']} generations; give --generations "
+                                 f"above that", key="--generations")
+    return float(manifest.get("seconds", 0.0)), merged
+
+
 def calibrate_command(args: argparse.Namespace) -> int:
     from sim.experiments.commands import default_workers
     from sim.outfolder import staged
@@ -200,15 +229,31 @@ def calibrate_command(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out is not None else Path("results") / "calibration"
     workers = 1 if args.scheduler else (args.workers or default_workers())
     where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"process pool ({workers} workers)"
-    command = "python -m sim calibrate " + " ".join(shlex.quote(a) for a in (args.argv or []))
+    words = list(args.argv or [])
+    if getattr(args, "continue_from", None) is not None:  # the equivalent fresh run is what reproduces it
+        i = words.index("--continue-from") if "--continue-from" in words else -1
+        if i >= 0:
+            del words[i:i + 2]
+        words = [w for w in words if not w.startswith("--continue-from=")]
+    command = "python -m sim calibrate " + " ".join(shlex.quote(a) for a in words)
     command = command.strip()
     print(f"calibrate: ABC-SMC of {len(A.fitted_parameters())} fitted constants against {len(T.TARGETS)} "
           f"targets; population {settings.population}, up to {settings.generations} generations, "
           f"{settings.replicates} replicates a scenario per particle, {where} -> {out}/", file=sys.stderr)
+    earlier = 0.0
+    source = getattr(args, "continue_from", None)
+    if source is not None:  # more generations of a finished calibration, without redoing the first ones
+        earlier, settings = _continued(Path(source), settings, args)
     try:
         with staged(out, overwrite=args.overwrite) as work:
+            if source is not None:
+                import shutil
+
+                shutil.copyfile(Path(source) / "abc_history.db", work / "abc_history.db")
             with _mapper(workers, args.scheduler) as map_:
-                result = A.calibrate(settings, work / "abc_history.db", map_, progress=True)
+                result = A.calibrate(settings, work / "abc_history.db", map_, progress=True,
+                                     resume=source is not None)
+            result.seconds += earlier
             atomic_write(work / "posterior.csv", result.posterior.to_csv(index=False, float_format="%.10g",
                                                                          lineterminator="\n"))
             atomic_write(work / "generations.csv", result.generations.to_csv(index=False, float_format="%.6g",
@@ -224,6 +269,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
                 "fitted": {p: list(r) for p, r in result.priors.items()},
                 "targets": {t.key: {"value": t.value, "scale": t.scale} for t in T.TARGETS},
                 "scenarios": list(T.SCENARIOS), "executor": where, "seconds": round(result.seconds, 1),
+                **({"continued_from": str(source), "seconds_before": round(earlier, 1)} if source else {}),
                 "files": sorted(p.name for p in work.iterdir()) + ["manifest.json"],
                 "package": package_info()})
     except KeyboardInterrupt:
