@@ -560,7 +560,7 @@ class Members(Section):
     activation_threshold: float = constant(
         0.8, A, "resolve", "Resolve plus pull needed for a political response.", ge=0.0, le=3.0)
     binding_pull: float = constant(
-        0.839, Clause.G0, "resolve",
+        1.02, Clause.G0, "resolve",
         "Extra pull of a legal obligation on a member with a ratified commitment.", ge=0.0, le=3.0,
         fitted=(0.0, 2.0))
     activation_noise: float = constant(
@@ -577,16 +577,16 @@ class Payoffs(Section):
     base_cost_pressure: float = constant(
         2.8, A, "utility", "Intrinsic cost of a pressure campaign.", ge=0.0, le=50.0)
     base_cost_limited: float = constant(5.8, A, "utility", "Intrinsic cost of a limited offensive.", ge=0.0, le=50.0)
-    base_cost_major: float = constant(7.42, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0,
+    base_cost_major: float = constant(7.39, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0,
                                       fitted=(4.0, 12.0))
     combat_cost: float = constant(
         0.5, Clause.P1, "utility per defence/strength", "Cost of fighting a stronger defender.",
         ge=0.0, le=50.0)
     punishment_weight: float = constant(
-        0.143, Clause.G4, "utility per pledged unit", "Cost to Russia of one unit of pledged response.",
+        0.162, Clause.G4, "utility per pledged unit", "Cost to Russia of one unit of pledged response.",
         ge=0.0, le=50.0, fitted=(0.0, 0.4))
     military_effect: float = constant(
-        0.248, Clause.G4, "defence per unit", "Defence added per unit of coalition military power acting.",
+        0.138, Clause.G4, "defence per unit", "Defence added per unit of coalition military power acting.",
         ge=0.0, le=5.0, fitted=(0.0, 0.5))
     contest_exponent: float = constant(
         1.0, Clause.P1, "exponent", "Decisiveness of the strength ratio in the contest function.",
