@@ -250,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--population", type=_positive_int, default=None, metavar="N",
                      help="particles per generation (default 80; --quick 12)")
     cal.add_argument("--generations", type=_positive_int, default=None, metavar="G",
-                     help="most generations (default 3; --quick 2)")
+                     help="most generations (default 5; --quick 2)")
     cal.add_argument("--replicates", type=_positive_int, default=None, metavar="R",
                      help="paired replicates of each calibration scenario per particle (default 150; --quick 30)")
     cal.add_argument("--seed", type=_seed, default=None, help="master seed (default 20260106)")

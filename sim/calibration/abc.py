@@ -88,7 +88,7 @@ def _make_sampler(map_: Callable[[Callable, Sequence], Any], master_seed: int) -
 @dataclass(frozen=True)
 class Settings:
     population: int = 80
-    generations: int = 3
+    generations: int = 5
     replicates: int = 150  # paired replicates of each calibration scenario per particle
     seed: int = 20260106
     min_acceptance_rate: float = 0.02

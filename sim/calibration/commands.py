@@ -142,13 +142,15 @@ def tables_markdown(result: A.Result, command: str, workers: str) -> str:
     s = result.settings
     gens = result.generations.copy()
     sims = int(gens["simulations"].sum())
-    runs = sims * s.replicates * len(T.SCENARIOS)
+    # pyabc first draws one population from the prior to set the first epsilon (its calibration sample)
+    runs = (sims + s.population) * s.replicates * len(T.SCENARIOS)
     cons = constants_table(result)
     tgt = targets_table(result)
     out = [
         f"Command: `{command}` ({workers}); {result.seconds / 60:.1f} min; population {s.population}, "
         f"{len(gens)} generation(s), {s.replicates} paired replicates of each calibration scenario per "
-        f"particle ({', '.join(T.SCENARIOS)}), {sims:,} particles simulated ({runs:,} model runs), "
+        f"particle ({', '.join(T.SCENARIOS)}), {sims:,} particles simulated after pyabc's calibration sample of "
+        f"{s.population} from the prior ({runs:,} model runs in all), "
         f"master seed {s.seed}.",
         "",
         "Calibration targets (the only data the fit sees), their sources, and the posterior predictive "
