@@ -878,8 +878,9 @@ def figure(study: Study, path: Path) -> None:
         ax = fig.add_subplot(len(comps), 2, 2 * i + 1)
         g = study.screening[(study.screening["comparison"] == c.name) & (study.screening["mu_star"] > 0)]
         g = g.head(12).iloc[::-1]
-        low_err = np.minimum(g["mu_star_conf"], g["mu_star"])  # an absolute effect is not below zero
-        ax.barh(range(len(g)), 100 * g["mu_star"], xerr=[100 * low_err, 100 * g["mu_star_conf"]],
+        mu_star, conf = g["mu_star"].to_numpy(dtype=float), g["mu_star_conf"].to_numpy(dtype=float)
+        low_err = np.minimum(conf, mu_star)  # an absolute effect is not below zero
+        ax.barh(range(len(g)), 100 * mu_star, xerr=[100 * low_err, 100 * conf],
                 color=[colours[x] for x in g["group"]], ecolor="grey")
         if g.empty:
             ax.text(0.5, 0.5, "no factor moved the difference", ha="center", va="center", transform=ax.transAxes)
