@@ -314,8 +314,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import json
 
-    manifest = json.loads((args.directory / "manifest.json").read_text(encoding="utf-8"))
-    result = result_from_folder(args.directory)
+    try:  # only a folder calibrate wrote: its files are the ones rewritten here
+        manifest = json.loads((args.directory / "manifest.json").read_text(encoding="utf-8"))
+        result = result_from_folder(args.directory)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"error: {args.directory}: not a folder `python -m sim calibrate` wrote ({exc})", file=sys.stderr)
+        return 2
     atomic_write(args.directory / "targets.csv", targets_table(result).to_csv(index=False, float_format="%.6g",
                                                                               lineterminator="\n"))
     atomic_write(args.directory / "constants.csv", constants_table(result).to_csv(index=False, float_format="%.6g",
