@@ -1,0 +1,70 @@
+"""Fingerprint of the model's outputs: 207 runs across every shipped scenario.
+
+A refactor that must not change results (for example moving a rule to another file)
+keeps this fingerprint: runs.csv and steps.csv byte for byte, events.csv equal in
+content (week, kind, actor, level, clause, detail of every event, in order). A change
+of the model that is meant to change results updates it, in the same commit:
+
+    python -m tests.fingerprint --update      # rewrites tests/data/fingerprint.json
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STORED = ROOT / "tests" / "data" / "fingerprint.json"
+EVENT_CONTENT = ("run_id", "week", "kind", "actor", "level", "clause", "detail")
+EXPERIMENT = """\
+name: fingerprint
+description: Every shipped scenario, 23 seeded runs each, with steps and events (the outputs fingerprint).
+scenarios: all
+design: scenarios
+replications: 23
+master_seed: 17
+outputs:
+  steps: true
+  events: true
+"""
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def compute() -> dict[str, str | int]:
+    """Run the fingerprint sweep in a temporary folder and hash what it wrote."""
+    with tempfile.TemporaryDirectory() as tmp:
+        exp = Path(tmp) / "fingerprint.yaml"
+        exp.write_text(EXPERIMENT)
+        out = Path(tmp) / "out"
+        subprocess.run([sys.executable, "-m", "sim", "sweep", str(exp), "--out", str(out), "--workers", "1"],
+                       check=True, capture_output=True, cwd=tmp)
+        digest = hashlib.sha256()
+        events = 0
+        with open(out / "events.csv", newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                digest.update("\x1f".join(row[c] for c in EVENT_CONTENT).encode() + b"\x1e")
+                events += 1
+        runs = (out / "runs.csv").read_bytes()
+        return {"runs": runs.count(b"\n") - 1, "runs.csv": _sha(runs),
+                "steps.csv": _sha((out / "steps.csv").read_bytes()),
+                "events": events, "events content": digest.hexdigest()}
+
+
+def stored() -> dict[str, str | int]:
+    return json.loads(STORED.read_text())
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--update"]:
+        sys.exit("usage: python -m tests.fingerprint --update")
+    STORED.parent.mkdir(parents=True, exist_ok=True)
+    STORED.write_text(json.dumps(compute(), indent=2) + "\n")
+    print(STORED.read_text(), end="")
