@@ -1,7 +1,9 @@
-"""The escalation ladder and the response types (MODEL.md, G4)."""
+"""The escalation ladder: Russia's rungs, its intent states, and what a week of its conduct
+produces (violations, indicators); the response types of G4 (MODEL.md)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 
@@ -26,3 +28,38 @@ VIOLATIONS: tuple[Action, ...] = (Action.PROBE, Action.LIMITED, Action.MAJOR)
 # G4: "military capabilities, intelligence and logistics support, diplomatic
 # initiatives, additional sanctions".
 RESPONSE_TYPES: tuple[str, ...] = ("diplomacy", "sanctions", "intelligence", "logistics", "military")
+
+RUSSIA, UKRAINE = "Russia", "Ukraine"
+
+
+class Intent(IntEnum):
+    """Russia's intent: one state at a time, changed only at decision points (sim.decisions)."""
+
+    COMPLIANT = 0
+    PRESSURE = 1  # grey-zone pressure campaign
+    PREPARING = 2  # preparing an offensive (limited or major)
+    ATTACKING = 3  # a limited offensive under way
+    AT_WAR = 4  # a renewed armed attack (major) under way
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(slots=True)
+class Violation:
+    week: int
+    perpetrator: str
+    level: Action
+    event_id: int = 0  # the violation's event: the case of its commission's chain
+
+
+@dataclass(slots=True)
+class Week:
+    """What Russia did this week: violations, indicators, whether it launched a war, and why."""
+
+    violations: list[Violation] = field(default_factory=list)
+    indicators: int = 0
+    indicator_event: int | None = None
+    launched_war: bool = False
+    cause: int | None = None  # the event behind this week's moves (a launch, a campaign)

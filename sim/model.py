@@ -1,42 +1,40 @@
 """The deterrence model: one step is one week after the ceasefire (G0: t = 0).
 
-Read ``step()`` top to bottom: it is the weekly order of docs/ODD.md (section 3).
-Each mechanism lives with its actor (``sim/agents/``), the war in ``sim/war.py``,
-decisions' consequences in ``sim/responses.py``; the model orders the week and
-holds what the actors share.
+Read ``step()`` top to bottom: it is the weekly order of docs/ODD.md (section 3), and
+each line names the module where its submodel lives. Actors keep their own state
+(``sim/agents/``); rules that involve several actors live in the submodel that names
+them. The model only orders the week and routes what one submodel hands the next.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 from typing import Any
 
 import mesa
 import numpy as np
 
-from sim import responses, shocks
+from sim import shocks
 from sim.agents import (
+    Coalition,
     CoalitionMember,
     CoordinationCell,
-    MonitoringMechanism,
     MultinationalForce,
     Russia,
-    SpecialCommission,
+    SanctionsRegime,
     Ukraine,
     UnitedStates,
 )
-from sim.agents.coalition import Coalition
-from sim.agents.monitoring import Decision, Outcome
-from sim.agents.outlook import Outlook
-from sim.agents.sanctions import SanctionsRegime
+from sim.chain import MonitoringMechanism, SpecialCommission
 from sim.config import Scenario, data_file_path
 from sim.config.overrides import scenario_from_kwargs
 from sim.data import read_elections, read_force_contributions, read_members
 from sim.events import EventLog
 from sim.ladder import Action
 from sim.reporters import RUN_REPORTERS
+from sim.responses import Responses
 from sim.war import War
+from sim.warning import WarningSystem
 
 # Independent random streams, one per mechanism, so that switching one mechanism
 # off does not shift the draws of the others (common random numbers across designs).
@@ -69,10 +67,6 @@ class DeterrenceModel(mesa.Model):
         self.events = EventLog(record_events)
         self.collect_steps = collect_steps
         self.step_period = max(1, step_period)
-        self.violations = {lvl: 0 for lvl in Action}
-        self.learning_queue: deque[tuple[int, Action, float]] = deque()
-        self.pending_decisions: list[Decision] = []
-        self.detection_to_response: list[int] = []
         self.shocks = shocks.schedule(self)
 
         # Agents (MODEL.md). Coalition members and elections come from the data files (G0).
@@ -87,41 +81,37 @@ class DeterrenceModel(mesa.Model):
         self.force = MultinationalForce(self, read_force_contributions(data_file_path(sc.force.contributions_file)))
         self.sanctions = SanctionsRegime(self)
         self.war = War(self)
+        self.warning = WarningSystem(self)
+        self.responses = Responses(self)
         self.russia = Russia(self)
-        self.outlook = Outlook(self)
-        self.response_discount = sc.russia.weekly_discount ** self.total_response_delay()
         self.datacollector = mesa.DataCollector(model_reporters={**{k: k for k in STEP_REPORTERS},
                                                                  **RUN_REPORTERS})
 
     # --- the week ------------------------------------------------------------------
     def step(self) -> None:
         week = self.week
-        if week in self.shocks:                              # 0. scripted shocks,
+        if week in self.shocks:                                   # 0. scripted shocks (sim/shocks.py),
             shocks.apply(self, week, self.shocks[week])
-        if self.coalition.advance_politics(week):            #    legal procedures (G0), elections
-            self.russia.trigger = "politics"
-        moves = self.russia.act(week)                        # 1. Russia: decision points, campaigns
-        violations = self.carry_out(moves, week)
-        ukrainian = self.ukraine.violate(week)               # 2. Ukraine's own minor violations
+        if self.coalition.advance_politics(week):                 #    ratification, elections (agents/coalition)
+            self.russia.notice("politics")
+        moves = self.russia.act(week)                             # 1. Russia decides and acts (sim/decisions)
+        violations = self.war.week(moves, week)                   #    attacks contested, war fought (sim/war.py)
+        ukrainian = self.ukraine.violate(week, violations)        # 2. Ukraine's own minor violations
         if ukrainian is not None:
             violations.append(ukrainian)
-        reports, seen = self.monitoring.observe(violations, week)  # 3. detection, attribution (G1)
-        if self.monitoring.watch(moves.indicators, week):    #    indicators and warning (G1, G5)
-            responses.warning_measures(self, week)
-        if reports or seen or self.commission.pending:       # 4. commission decides (G1)
-            outcome = Outcome()
-            self.commission.receive(reports, seen, week, outcome)
-            self.commission.deliberate(week, outcome)
-            self.pending_decisions += outcome.decisions
-            self.learning_queue.extend((w, lvl, 0.0) for w, lvl in outcome.unanswered)
-        responses.respond(self, week)                        # 5. members respond (G4), sanctions
-        sc_sanctions = self.scenario_config.sanctions
-        self.sanctions.week(week, self.war.at_war,
-                            self.commission.attributed_to_russia_within(week, sc_sanctions.snapback_window_weeks),
-                            moves.launched_war)
-        self.learn(week)                                     # 6. Russia updates its beliefs
-        self.ukraine.evolve(week, self.war.at_war)           # 7. Ukraine's forces (P1, G2, G5)
-        self.force.advance(week, self.war.at_war)            # 8. the force (G3)
+        reports, seen = self.monitoring.observe(violations, week)  # 3. detection, attribution (sim/chain.py)
+        if self.warning.watch(moves.indicators, moves.indicator_event, week):  # warning (sim/warning.py)
+            self.warning.take_effect(week)
+        decided = self.commission.week(reports, seen, week)       # 4. the commission decides (sim/chain.py)
+        self.responses.schedule(decided.decisions)
+        for learn_week, level in decided.unanswered:              #    Russia will see these go unanswered
+            self.russia.will_learn(learn_week, level, 0.0)
+        self.responses.week(week)                                 # 5. responses (sim/responses.py)
+        self.sanctions.week(week, self.war.at_war,                #    sanctions: relief and snapback
+                            self.war.escalation_event if moves.launched_war else None)
+        self.russia.learn(week)                                   # 6. Russia updates its beliefs
+        self.ukraine.evolve(week, self.war.at_war)                # 7. Ukraine's forces (P1, G2, G5)
+        self.force.advance(week, self.war.at_war)                 # 8. the force (G3)
         self.russia.evolve(self.war.at_war, self.sanctions.level)  # 9. capacities and politics evolve
         self.coalition.drift()
         if week == self.horizon - 1 or (self.collect_steps and week % self.step_period == 0):
@@ -134,44 +124,6 @@ class DeterrenceModel(mesa.Model):
         for _ in range(weeks if weeks is not None else self.horizon - self.week):
             self.step()
         return self
-
-    # --- 1. Russia's moves ---------------------------------------------------------
-    def carry_out(self, moves, week: int) -> list:
-        """Count Russia's violations, fight a limited offensive, start or fight a war."""
-        if self.war.at_war:
-            if self.war.fight(week):
-                self.russia.war_ended(week)
-            return []
-        for v in moves.violations:
-            self.violations[v.level] += 1
-            if v.level == Action.PROBE:
-                self.ukraine.last_probed = week
-            elif v.level == Action.LIMITED:
-                self.ukraine.last_probed = week
-                self.war.limited_offensive(week, responses.limited_contest(self))
-        if moves.launched_war:
-            self.war.start(week)
-            self.ukraine.schedule_surge(week, "stockpiles opened after the armed attack")
-            hit = self.force.strike(week, self.streams["force"])
-            f = self.scenario_config.force
-            self.coalition.struck(week, hit, f.casualty_rally, f.ally_rally_share, self.force.contributors)
-        return list(moves.violations)
-
-    # --- 6. learning ------------------------------------------------------------------
-    def learn(self, week: int) -> None:
-        q = self.learning_queue
-        while q and q[0][0] <= week:
-            _, level, share = q.popleft()
-            self.russia.observe(level, share)
-
-    def total_response_delay(self) -> int:
-        """Weeks from a violation to the response Russia expects."""
-        sc = self.scenario_config
-        if not sc.commission.enabled:
-            return self.cell.shorten(sc.commitments.ad_hoc_delay_weeks) if self.cell else sc.commitments.ad_hoc_delay_weeks
-        return (sc.monitoring.latency_weeks + self.commission.deliberation_weeks()
-                + (self.cell.shorten(sc.commitments.response_delay_weeks) if self.cell
-                   else sc.commitments.response_delay_weeks))
 
     # --- model-level measures (steps.csv, dashboard) -----------------------------------
     @property
@@ -199,19 +151,19 @@ class DeterrenceModel(mesa.Model):
 
     @property
     def credibility_probe(self) -> float:
-        return self.russia.credibility(Action.PROBE)
+        return self.russia.reading.credibility(Action.PROBE)
 
     @property
     def credibility_limited(self) -> float:
-        return self.russia.credibility(Action.LIMITED)
+        return self.russia.reading.credibility(Action.LIMITED)
 
     @property
     def credibility_major(self) -> float:
-        return self.russia.credibility(Action.MAJOR)
+        return self.russia.reading.credibility(Action.MAJOR)
 
     @property
     def window_value(self) -> float:
-        return self.russia.window_value
+        return self.russia.decisions.window_value
 
     @property
     def russia_strength(self) -> float:
@@ -243,11 +195,11 @@ class DeterrenceModel(mesa.Model):
 
     @property
     def warning_in_force(self) -> bool:
-        return self.monitoring.warned
+        return self.warning.warned
 
     @property
     def indicators_detected(self) -> int:
-        return self.monitoring.indicators_detected
+        return self.warning.indicators_detected
 
     @property
     def force_phase(self) -> str:

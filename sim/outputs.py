@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sim.events import EVENT_KINDS
+from sim.events import EVENT_KINDS, FIELDS, Event
 from sim.ladder import RESPONSE_TYPES, Action
 
 # name -> (pandas dtype after a plain read_csv, unit, meaning)
@@ -110,13 +110,44 @@ STEP_COLUMNS: dict[str, Column] = {
 
 EVENT_COLUMNS: dict[str, Column] = {
     "run_id": ("int64", "", "Run identifier (joins runs.csv)."),
+    "event_id": ("int64", "", "Event identifier, 1, 2, ... in the order events happened within the run."),
     "week": ("int64", "weeks", "Week of the event."),
     "date": ("object", "date", "Calendar date of the event's week, YYYY-MM-DD."),
     "kind": ("object", "", ", ".join(EVENT_KINDS) + "."),
     "actor": ("object", "", "Who acted: Russia, Ukraine, a member, the US, an institution."),
     "level": ("object", "", "Ladder level concerned (probe, limited, major) or empty."),
     "clause": ("object", "", "Clause of the declaration that acted (P1, G0-G5, C1) or A (assumption)."),
-    "detail": ("object", "", "What happened, in words."),
+    "case_id": ("int64", "", "The case the event belongs to: the event_id of its first event (a violation and its "
+                "commission's chain, a campaign, a warning, an election, Ukraine's request for the force); a case's "
+                "first event is its own case."),
+    "cause_id": ("float64", "", "The event_id of the event that set this one off; empty when nothing in the run did."),
+    "outcome": ("object", "", "What happened, as a code of the kind's vocabulary (see the table of event kinds)."),
+    "intent": ("object", "", "Russia's intent when it acted (violations, indicators and campaign events)."),
+    "office": ("object", "", "Elections: presidential, midterm or legislative."),
+    "perpetrator": ("object", "", "Who committed the violation: Russia, Ukraine, or nobody (a false alarm)."),
+    "attributed_to": ("object", "", "To whom a report, an attribution, a decision or a demarche assigns it."),
+    "evidence": ("float64", "0-1", "Attribution: the strength of the evidence (G1)."),
+    "threshold": ("float64", "0-1", "Attribution: the commission's evidence threshold (G1)."),
+    "count": ("float64", "count", "A number of things: indicators seen this week, signs in the warning window, "
+              "violations seen in the cessation window, attributions in the snapback window."),
+    "weeks": ("float64", "weeks", "A delay, duration or time elapsed (see the table of event kinds)."),
+    "window_weeks": ("float64", "weeks", "The window a count is taken over (warning, credible cessation)."),
+    "baseline_weeks": ("float64", "weeks", "Coordination: the delay the coordination cell (C1) shortened."),
+    "value": ("float64", "", "A size: strength units (surges), resolve (elections, casualties), sanctions level "
+              "or share (sanctions, warning measures)."),
+    "troops": ("float64", "troops", "Deployment of the force: land troops (G3)."),
+    "aircraft": ("float64", "count", "Deployment of the force: combat aircraft (G3)."),
+    "ships": ("float64", "count", "Deployment of the force: ships (G3)."),
+    "posture": ("object", "", "Deployment of the force: rear or forward (G3)."),
+    "us_support": ("object", "", "Deployment of the force: True if the US backs it (G3)."),
+    "land": ("float64", "strength units", "Full deployment: the force's land strength (G3)."),
+    "air": ("float64", "strength units", "Full deployment: the force's air strength (G3)."),
+    "sea": ("float64", "strength units", "Full deployment: the force's sea strength (G3)."),
+    "items": ("object", "", "Names, joined by '; ': response types, corrective measures, lead or struck nations, "
+              "US roles, changed parameters."),
+    "note": ("object", "", "A name from the inputs: the decision rule, a shock's description, an election's date, "
+             "a snapback rule."),
+    "detail": ("object", "", "What happened, in words (rendered from the fields above; never parsed)."),
 }
 
 
@@ -126,18 +157,20 @@ class RunResult:
 
     run: dict[str, Any]
     steps: dict[str, list]  # column -> values (week included)
-    events: list[tuple]  # (week, kind, actor, level, clause, detail)
+    events: list[Event]
     ceasefire: datetime.date = datetime.date(2026, 7, 1)
 
     def event_rows(self, run_id: int) -> list[tuple]:
-        """events.csv rows: the run id, the week and its calendar date, then the event."""
+        """events.csv rows (EVENT_COLUMNS): the run id, the event with its week's date, and its detail."""
         dates: dict[int, str] = {}
         out = []
         for e in self.events:
-            day = dates.get(e[0])
+            day = dates.get(e.week)
             if day is None:
-                day = dates[e[0]] = (self.ceasefire + datetime.timedelta(weeks=e[0])).isoformat()
-            out.append((run_id, e[0], day, *e[1:]))
+                day = dates[e.week] = (self.ceasefire + datetime.timedelta(weeks=e.week)).isoformat()
+            fields = e[6:]
+            out.append((run_id, e.event_id, e.week, day, e.kind, e.actor, e.level, e.clause, *fields[:-2],
+                        "; ".join(e.items), e.note, e.detail))
         return out
 
 
@@ -146,9 +179,9 @@ def run_record(model: Any) -> dict[str, Any]:
     import numpy as np
 
     coal, counts = model.coalition, model.events.counts
-    commission, ru, mon, us = model.commission, model.russia, model.monitoring, model.united_states
+    commission, ru, warning, us = model.commission, model.russia, model.warning, model.united_states
     esc = model.escalation_week
-    delays = model.detection_to_response
+    delays = model.responses.delays
     n = coal.n_members
     row: dict[str, Any] = {
         "run_id": 0,
@@ -159,17 +192,17 @@ def run_record(model: Any) -> dict[str, Any]:
         "escalated": esc is not None,
         "escalation_week": float(esc) if esc is not None else None,
         "survival_weeks": esc if esc is not None else model.horizon,
-        "violations_probe": model.violations[Action.PROBE],
-        "violations_limited": model.violations[Action.LIMITED],
-        "violations_major": model.violations[Action.MAJOR],
+        "violations_probe": ru.violations[Action.PROBE],
+        "violations_limited": ru.violations[Action.LIMITED],
+        "violations_major": ru.violations[Action.MAJOR],
         "pressure_campaigns": ru.campaigns["pressure"],
         "preparations_limited": ru.campaigns["prepare_limited"],
         "preparations_major": ru.campaigns["prepare_major"],
         "preparations_aborted": ru.campaigns["aborted"],
         "preparations_stood_down": ru.campaigns["stood_down"],
-        "indicators_detected": mon.indicators_detected,
-        "false_indicators": mon.false_indicators,
-        "warnings": mon.warnings,
+        "indicators_detected": warning.indicators_detected,
+        "false_indicators": warning.false_indicators,
+        "warnings": warning.warnings,
         "attack_warned": bool(ru.first_attack_warned),
         "ukraine_violations": model.ukraine.violations_committed,
         "detected": counts["detection"],

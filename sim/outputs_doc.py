@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from sim.events import KINDS
 from sim.outputs import EVENT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS, Column
 
 INTRO = """# Outputs: the data dictionary
@@ -16,7 +17,10 @@ fails if this file is out of date.
 Every file is tidy (one table a grain, one column a variable) and loads with a
 plain `pandas.read_csv(path)` giving the dtypes below. Empty cells are missing
 values (NaN): a week that never came (censored escalation, a force never
-deployed) or a statistic that cannot be computed. Floats are written with a
+deployed) or a statistic that cannot be computed. A text column whose every cell
+in a file is empty (for example `posture` in events.csv of a run where the force
+never deploys) is read by plain `read_csv` as float64 full of NaN; pass
+`dtype={"posture": str}` where that matters. Floats are written with a
 fixed format, so the same config and seed give byte-identical files whatever
 the number of workers or the executor.
 
@@ -134,11 +138,41 @@ def table(columns: dict[str, Column]) -> str:
     return "\n".join(lines)
 
 
+EVENTS_NOTE = """Each event has an identity and a place in a story: `event_id` numbers the events of a
+run in order, `case_id` names the case the event belongs to (the first event of that case:
+a violation and its commission's chain, a campaign, a warning, an election, Ukraine's
+request for the force) and `cause_id` the event that set it off. A response, for example,
+names its decision, which names its attribution, which names its detection, which names
+the violation; all of them have the violation's `case_id`. What happened is in typed
+columns; each kind fills only the columns listed in the table of kinds below, and `detail`
+is rendered from them for people to read. Clause ids are explained in docs/ODD.md and
+`sim/clauses.py`; `A` marks a modelling assumption.
+
+With pandas, the chain of a case is one filter, and a cause one join:
+
+```python
+events = pd.read_csv("events.csv")
+chain = events[events.case_id == 42]                        # case 42, in order
+with_cause = events.merge(events[["run_id", "event_id", "kind"]], how="left",
+                          left_on=["run_id", "cause_id"], right_on=["run_id", "event_id"],
+                          suffixes=("", "_of_cause"))
+```
+"""
+
+
+def kinds_table() -> str:
+    lines = ["| kind | outcome codes | columns it fills | case and cause |", "|---|---|---|---|"]
+    for kind, (outcomes, fields, story) in KINDS.items():
+        codes = ", ".join(f"`{o}`" for o in outcomes if o) or "(none)"
+        cols = ", ".join(f"`{f}`" for f in fields) or "(none)"
+        lines.append(f"| `{kind}` | {codes} | {cols} | {story} |")
+    return "\n".join(lines)
+
+
 def render() -> str:
     parts = [INTRO, FOLDERS, PROVENANCE, "## runs.csv\n", SWEEP_NOTE, table(RUN_COLUMNS), "\n## steps.csv\n",
-             table(STEP_COLUMNS), "\n## events.csv\n",
-             "Clause ids are explained in docs/ODD.md and `sim/clauses.py`; `A` marks a modelling assumption.\n",
-             table(EVENT_COLUMNS), "\n## design_points.csv\n",
+             table(STEP_COLUMNS), "\n## events.csv\n", EVENTS_NOTE,
+             table(EVENT_COLUMNS), "\n### Event kinds\n", kinds_table(), "\n## design_points.csv\n",
              "Then one column per varied parameter, as in runs.csv.\n", table(DESIGN_POINTS)]
     try:
         from sim.experiments.analysis import (DIFFERENCE_COLUMNS, POSTERIOR_DIFFERENCE_COLUMNS,

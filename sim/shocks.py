@@ -37,13 +37,13 @@ def apply(model: DeterrenceModel, week: int, shocks: list) -> None:
         changes = dict(shock.set)
         model.scenario_config = with_overrides(model.scenario_config, changes, source="shock")
         section = next(iter(changes)).split(".")[0]
-        text = shock.description or "scripted change"
         model.events.add(week, "shock", "Scenario", "", SECTION_CLAUSE.get(section, Clause.ASSUMPTION),
-                         f"{text}: " + ", ".join(f"{k} = {v}" for k, v in changes.items()))
+                         note=shock.description or "scripted change",
+                         items=tuple(f"{k} = {v}" for k, v in changes.items()))
     # Actors re-read what they derive from the scenario.
     model.united_states.reconfigure()
     model.monitoring.refresh()
     model.force.refresh()
     model.ukraine.refresh()
     model.coalition.refresh_pledges()
-    model.russia.trigger = "shock"
+    model.russia.notice("shock")

@@ -1,8 +1,11 @@
-"""Fingerprint of the model's outputs: 207 runs across every shipped scenario.
+"""Fingerprint of the model's outputs: 207 runs across every shipped scenario, and 72 runs
+of the declaration under other decision rules, snapback rules and without the cell.
 
 A refactor that must not change results (for example moving a rule to another file)
 keeps this fingerprint: runs.csv and steps.csv byte for byte, events.csv equal in
-content (week, kind, actor, level, clause, detail of every event, in order). A change
+content (week, kind, actor, level, clause and detail of every event; within a week of a
+run the events are compared as a sorted list, so that two events of the same week may
+swap places, for example when a cause must be logged before its effect). A change
 of the model that is meant to change results updates it, in the same commit:
 
     python -m tests.fingerprint --update      # rewrites tests/data/fingerprint.json
@@ -21,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 STORED = ROOT / "tests" / "data" / "fingerprint.json"
 EVENT_CONTENT = ("run_id", "week", "kind", "actor", "level", "clause", "detail")
-EXPERIMENT = """\
+EXPERIMENTS = {"scenarios": """\
 name: fingerprint
 description: Every shipped scenario, 23 seeded runs each, with steps and events (the outputs fingerprint).
 scenarios: all
@@ -31,27 +34,52 @@ master_seed: 17
 outputs:
   steps: true
   events: true
-"""
+""", "rules": """\
+name: fingerprint_rules
+description: The declaration under other rules (the outputs fingerprint's second part).
+scenarios: paris_declaration
+design: grid
+levers:
+  commission.decision_rule: [consensus, qualified_majority, us_led]
+  sanctions.snapback: [automatic, commission_vote, none]
+  coordination_cell.enabled: [false]
+replications: 8
+master_seed: 18
+outputs:
+  steps: true
+  events: true
+"""}
 
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def compute() -> dict[str, str | int]:
-    """Run the fingerprint sweep in a temporary folder and hash what it wrote."""
+def compute() -> dict[str, dict[str, str | int]]:
+    """Run the fingerprint sweeps and hash what they wrote."""
+    return {name: _sweep(text) for name, text in EXPERIMENTS.items()}
+
+
+def _sweep(experiment: str) -> dict[str, str | int]:
+    """Run one sweep in a temporary folder and hash what it wrote."""
     with tempfile.TemporaryDirectory() as tmp:
         exp = Path(tmp) / "fingerprint.yaml"
-        exp.write_text(EXPERIMENT)
+        exp.write_text(experiment)
         out = Path(tmp) / "out"
         subprocess.run([sys.executable, "-m", "sim", "sweep", str(exp), "--out", str(out), "--workers", "1"],
                        check=True, capture_output=True, cwd=tmp)
         digest = hashlib.sha256()
         events = 0
+        week: list[str] = []
+        key = None
         with open(out / "events.csv", newline="", encoding="utf-8") as f:
             for row in csv.DictReader(f):
-                digest.update("\x1f".join(row[c] for c in EVENT_CONTENT).encode() + b"\x1e")
+                if (row["run_id"], row["week"]) != key:
+                    digest.update("".join(sorted(week)).encode())
+                    week, key = [], (row["run_id"], row["week"])
+                week.append("\x1f".join(row[c] for c in EVENT_CONTENT) + "\x1e")
                 events += 1
+        digest.update("".join(sorted(week)).encode())
         runs = (out / "runs.csv").read_bytes()
         return {"runs": runs.count(b"\n") - 1, "runs.csv": _sha(runs),
                 "steps.csv": _sha((out / "steps.csv").read_bytes()),

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from sim import api
+from sim.outputs import EVENT_COLUMNS
 from sim.config import ConfigError, load_scenario, with_overrides
 from sim.runner import replicate_seed, simulate
 
@@ -78,7 +79,7 @@ def test_steps_and_events_only_when_asked():
     full = api.run_experiment(seed=2, weeks=52, steps=True, events=True)
     steps, events = full["steps"], full["events"]
     assert list(steps["week"]) == list(range(52))
-    assert list(events.columns) == ["week", "date", "kind", "actor", "level", "clause", "detail"]
+    assert list(events.columns) == list(EVENT_COLUMNS)[1:]  # run_id aside: one run
     assert events["week"].between(0, 51).all()
     assert int((events["kind"] == "detection").sum()) == full["detected"]
     assert {k: v for k, v in full.items() if k not in ("steps", "events")}.keys() == plain.keys()

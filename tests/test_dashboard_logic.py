@@ -239,7 +239,7 @@ def test_member_statuses_are_the_models_week_by_week():
 def test_event_table_is_readable_and_collapses_member_responses(paris):
     ev = paris.events
     raw = [r for r in simulate(load_scenario("paris_declaration"), 0).events]
-    assert ev["states"][ev["kind"] == "response"].sum() == sum(r[1] == "response" for r in raw)
+    assert ev["states"][ev["kind"] == "response"].sum() == sum(r.kind == "response" for r in raw)
     assert len(ev) < len(raw)
     text = " ".join(ev["text"]) + " ".join(ev["who"])
     assert not re.search(r"\b1 weeks\b", text)

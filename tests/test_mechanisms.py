@@ -13,12 +13,11 @@ import numpy as np
 import pytest
 
 from sim.agents.force import ForcePhase
-from sim.agents.monitoring import RUSSIA, Violation
-from sim.agents.russia import Intent, Week
 from sim.clauses import Clause
 from sim.config import load_scenario, with_overrides
-from sim.ladder import Action
+from sim.ladder import RUSSIA, Action, Intent, Violation, Week
 from sim.model import DeterrenceModel
+from sim.responses import activation_probability, structural_activation
 from sim.runner import simulate
 
 PARIS = load_scenario("paris_declaration")
@@ -39,6 +38,7 @@ def force_actions(model: DeterrenceModel, plan) -> None:
         russia.action = action
         if action == Action.COMPLY:
             return Week([])
+        russia.violations[action] += 1  # Russia keeps the record of its own violations
         if action == Action.MAJOR:
             russia.intent = Intent.AT_WAR
             return Week([Violation(week, RUSSIA, action)], launched_war=True)
@@ -106,8 +106,8 @@ def test_cell_shortens_total_response_delay(deliberation, response):
     over = {"commission.deliberation_weeks": deliberation, "commitments.response_delay_weeks": response}
     with_cell = make({**over, "coordination_cell.enabled": True})
     without = make({**over, "coordination_cell.enabled": False})
-    assert with_cell.total_response_delay() < without.total_response_delay()
-    assert without.total_response_delay() == PARIS.monitoring.latency_weeks + deliberation + response
+    assert with_cell.russia.outlook.total_response_delay() < without.russia.outlook.total_response_delay()
+    assert without.russia.outlook.total_response_delay() == PARIS.monitoring.latency_weeks + deliberation + response
 
 
 def test_cell_shortens_observed_detection_to_response():
@@ -118,8 +118,8 @@ def test_cell_shortens_observed_detection_to_response():
         for seed in range(12):
             model = DeterrenceModel(sc, seed, collect_steps=False, record_events=False).run()
             # Every response comes exactly the expected delay after its violation.
-            assert set(model.detection_to_response) <= {model.total_response_delay()}
-            delays[enabled] += model.detection_to_response
+            assert set(model.responses.delays) <= {model.russia.outlook.total_response_delay()}
+            delays[enabled] += model.responses.delays
             run = simulate(sc, seed, steps=False, events=False).run
             medians[enabled].append(run["median_response_delay_weeks"])
     assert len(delays[True]) > 50 and len(delays[False]) > 50
@@ -132,20 +132,45 @@ def test_cell_shortens_observed_detection_to_response():
 
 # --- G0 + G4: ratified commitments activate more often --------------------------------
 
+def _activation(coal, level, rtype, sc=PARIS):
+    """Each state's probability of acting on ``rtype`` at ``level`` at share 0, by the members' rule."""
+    m, c = sc.members, sc.commitments
+    bound = coal.binding(level)
+    base = coal.resolve + c.threat_pull[level.label] - m.activation_threshold + m.binding_pull * bound
+    return np.array([activation_probability(b, c.response_costs[rtype], c.automaticity if k else 0.0,
+                                            m.activation_noise) for b, k in zip(base, bound)])
+
+
 def test_activation_probability_higher_when_ratified():
     model = make(seed=3)
     coal = model.coalition
     coal.ratified[:] = True
-    bound = coal.activation_probability(Action.MAJOR, "military")
+    bound = _activation(coal, Action.MAJOR, "military")
     coal.ratified[:] = False
-    political = coal.activation_probability(Action.MAJOR, "military")
+    political = _activation(coal, Action.MAJOR, "military")
     assert np.all(bound > political)
     assert bound.mean() > political.mean() + 0.3
     # Binding covers the levels in commitments.binding_levels only (paris: major).
     coal.ratified[:] = True
-    probe_bound = coal.activation_probability(Action.PROBE, "diplomacy")
+    probe_bound = _activation(coal, Action.PROBE, "diplomacy")
     coal.ratified[:] = False
-    assert np.allclose(probe_bound, coal.activation_probability(Action.PROBE, "diplomacy"))
+    assert np.allclose(probe_bound, _activation(coal, Action.PROBE, "diplomacy"))
+
+
+def test_the_two_forms_of_the_activation_rule_agree():
+    """Members deciding one by one and Russia reading them all at once apply the same rule."""
+    model = make(seed=3)
+    coal = model.coalition
+    m, c = PARIS.members, PARIS.commitments
+    for ratified in (True, False):
+        coal.ratified[:] = ratified
+        for rtype in ("military", "sanctions", "diplomacy"):
+            one_by_one = _activation(coal, Action.MAJOR, rtype)
+            x = (coal.resolve + c.threat_pull["major"] - m.activation_threshold - c.response_costs[rtype]) \
+                / m.activation_noise
+            _, _, at_once = structural_activation(x, coal.binding(Action.MAJOR).astype(float), c.automaticity,
+                                                  m.binding_pull, m.activation_noise)
+            assert np.allclose(one_by_one, at_once, rtol=0, atol=1e-12)
 
 
 def test_ratified_members_respond_with_military_more_often():
@@ -161,7 +186,7 @@ def test_ratified_members_respond_with_military_more_often():
         for _ in range(calls):
             coal.resolve[:] = resolve  # each call sees the same politics
             before = coal.activations["military"].sum()
-            coal.respond(Action.MAJOR, 0)
+            model.responses.members_respond(Action.MAJOR, 0, 1, 1)
             counts.append(coal.activations["military"].sum() - before)
         means[ratified] = (np.mean(counts), np.std(counts))
     (m_r, s_r), (m_p, s_p) = means[True], means[False]
@@ -174,7 +199,7 @@ def test_ratified_members_respond_with_military_more_often():
 # --- G3: the force deploys only after credible cessation and Ukraine's request ----------
 
 def _weeks(events, kind):
-    return [e[0] for e in events if e[1] == kind]
+    return [e.week for e in events if e.kind == kind]
 
 
 def test_force_deploys_only_after_request_and_credible_cessation(paris_runs):
@@ -193,7 +218,7 @@ def test_force_deploys_only_after_request_and_credible_cessation(paris_runs):
         assert r >= window - 1
         assert dep and all(d > r for d in dep), (r, dep)
         # Credible cessation: detected violations (and false alarms) in the window <= threshold.
-        seen = [e for e in ev if e[1] in ("detection", "false_alarm") and r - window < e[0] <= r]
+        seen = [e for e in ev if e.kind in ("detection", "false_alarm") and r - window < e.week <= r]
         assert len(seen) <= threshold, (res.run["seed"], r, seen)
         # And no war was under way.
         esc = res.run["escalation_week"]
@@ -227,7 +252,7 @@ def test_no_request_while_violations_are_seen():
                      collect_steps=False)
         force_actions(model, lambda week: Action.PROBE)
         model.run()
-        assert model.violations[Action.PROBE] == model.horizon
+        assert model.russia.violations[Action.PROBE] == model.horizon
         assert model.events.counts["request"] == 0
         assert model.force.phase == ForcePhase.NOT_REQUESTED
         assert model.force.total_strength == 0.0
@@ -250,40 +275,40 @@ def test_request_follows_once_violations_stop():
 @pytest.mark.parametrize("n", [1, 5, 20])
 def test_unpunished_probes_erode_and_punished_probes_restore_belief(n):
     low, high = make(seed=2), make(seed=2)
-    before = {lvl: low.russia.credibility(lvl) for lvl in Action if lvl}
+    before = {lvl: low.russia.reading.credibility(lvl) for lvl in Action if lvl}
     for _ in range(n):
-        low.russia.observe(Action.PROBE, 0.0)
-        high.russia.observe(Action.PROBE, 1.0)
-    fall = {lvl: before[lvl] - low.russia.credibility(lvl) for lvl in before}
-    rise = {lvl: high.russia.credibility(lvl) - before[lvl] for lvl in before}
+        low.russia.reading.observe(Action.PROBE, 0.0)
+        high.russia.reading.observe(Action.PROBE, 1.0)
+    fall = {lvl: before[lvl] - low.russia.reading.credibility(lvl) for lvl in before}
+    rise = {lvl: high.russia.reading.credibility(lvl) - before[lvl] for lvl in before}
     assert fall[Action.PROBE] > 0 and fall[Action.MAJOR] > 0
     assert rise[Action.PROBE] > 0 and rise[Action.MAJOR] > 0
     # Spillover (0.15): the major level moves less, relative to where it started.
-    assert low.russia.learned_ratio(Action.PROBE) < low.russia.learned_ratio(Action.MAJOR) < 1.0
+    assert low.russia.reading.learned_ratio(Action.PROBE) < low.russia.reading.learned_ratio(Action.MAJOR) < 1.0
     assert rise[Action.MAJOR] < rise[Action.PROBE]
     assert (fall[Action.MAJOR] / before[Action.MAJOR]) < (fall[Action.PROBE] / before[Action.PROBE])
 
 
 def test_belief_moves_monotonically_with_evidence():
     model = make(seed=2)
-    values = [model.russia.credibility(Action.PROBE)]
+    values = [model.russia.reading.credibility(Action.PROBE)]
     for _ in range(10):
-        model.russia.observe(Action.PROBE, 0.0)
-        values.append(model.russia.credibility(Action.PROBE))
+        model.russia.reading.observe(Action.PROBE, 0.0)
+        values.append(model.russia.reading.credibility(Action.PROBE))
     assert all(b < a for a, b in zip(values, values[1:]))
     for _ in range(40):
-        model.russia.observe(Action.PROBE, 1.0)
-        values.append(model.russia.credibility(Action.PROBE))
+        model.russia.reading.observe(Action.PROBE, 1.0)
+        values.append(model.russia.reading.credibility(Action.PROBE))
     assert all(b > a for a, b in zip(values[11:], values[12:]))
     assert values[-1] > values[0]
 
 
 def test_no_spillover_leaves_other_levels_alone():
     model = make({"russia.learning_spillover": 0.0}, seed=2)
-    before = model.russia.credibility(Action.MAJOR)
+    before = model.russia.reading.credibility(Action.MAJOR)
     for _ in range(10):
-        model.russia.observe(Action.PROBE, 0.0)
-    assert model.russia.credibility(Action.MAJOR) == pytest.approx(before)
+        model.russia.reading.observe(Action.PROBE, 0.0)
+    assert model.russia.reading.credibility(Action.MAJOR) == pytest.approx(before)
 
 
 # --- G2: stockpile surge after an attack --------------------------------------------------
@@ -307,8 +332,8 @@ def test_surge_arrives_after_attack_with_its_delay(delay):
     assert model.escalation_week == w
     surges = _weeks(model.events.rows, "surge")
     assert surges and surges[0] == w + delay
-    release = [e for e in model.events.rows if e[1] == "corrective_measure" and e[4] == "G2"]
-    assert release and release[0][0] == w
+    release = [e for e in model.events.rows if e.kind == "corrective_measure" and e.clause == "G2"]
+    assert release and release[0].week == w
     # Same seed, same attack: identical until the surge arrives, then +surge_size exactly.
     assert strengths[: w + delay] == pytest.approx(twin[: w + delay], abs=1e-12)
     assert strengths[w + delay] - twin[w + delay] == pytest.approx(size, abs=1e-9)
@@ -319,7 +344,7 @@ def test_schedule_surge_directly():
     model = make({"support.surge_delay_weeks": 5}, seed=1, collect_steps=False)
     force_actions(model, lambda week: Action.COMPLY)
     model.run(10)
-    model.ukraine.schedule_surge(10, "test")
+    model.ukraine.schedule_surge(10, "stockpile_release", None, None)
     model.run(4)
     assert model.ukraine.surges_received == 0
     model.run(2)
@@ -332,7 +357,7 @@ def test_no_surge_without_stockpile_access():
     assert model.escalation_week == 20
     assert model.ukraine.surges_received == 0
     assert not _weeks(model.events.rows, "surge")
-    assert not [e for e in model.events.rows if e[4] == "G2"]
+    assert not [e for e in model.events.rows if e.clause == "G2"]
 
 
 # --- G0: ratification --------------------------------------------------------------------
@@ -393,7 +418,7 @@ def test_ratification_events_come_later_with_longer_lags():
         for seed in range(6):
             m = make({"ratification.lag_multiplier": mult, "ratification.failure_multiplier": 0.0},
                      seed, collect_steps=False).run(200)
-            weeks += [e[0] for e in m.events.rows if e[1] == "ratification" and e[2] != "United States"]
+            weeks += [e.week for e in m.events.rows if e.kind == "ratification" and e.actor != "United States"]
         return np.mean(weeks)
 
     assert mean_week(0.5) < mean_week(1.0) < mean_week(2.0)
@@ -403,22 +428,23 @@ def test_structural_credibility_rises_when_members_ratify():
     model = make(seed=3)
     coal = model.coalition
     n = coal.n_members
-    before = coal.structural_credibility[Action.MAJOR]
+    before = model.russia.reading.structural_credibility[Action.MAJOR]
     # The first successful ratification, applied by the model's own weekly procedure.
     order = np.argsort(coal.ratification_week[:n])
     first = next(i for i in order if not coal.ratification_fails[i])
     week = int(coal.ratification_week[first])
     coal.advance_politics(week)
-    model.russia._reassess_reading(noise=False)
+    reading = model.russia.reading
+    reading.reassess(noise=False)
     assert coal.ratified[first]
-    after_one = coal.structural_credibility[Action.MAJOR]
+    after_one = reading.structural_credibility[Action.MAJOR]
     assert after_one > before  # binding members raise the prior (failures leave it alone)
     coal.ratified[:n] = True
     coal.refresh_pledges()
-    model.russia._reassess_reading(noise=False)
-    assert coal.structural_credibility[Action.MAJOR] > max(before, after_one) + 0.1
+    reading.reassess(noise=False)
+    assert reading.structural_credibility[Action.MAJOR] > max(before, after_one) + 0.1
     # And Russia's belief (before any learning) follows the prior.
-    assert model.russia.credibility(Action.MAJOR) == pytest.approx(coal.structural_credibility[Action.MAJOR])
+    assert reading.credibility(Action.MAJOR) == pytest.approx(reading.structural_credibility[Action.MAJOR])
 
 
 # --- Clauses in the event log -------------------------------------------------------------
@@ -433,13 +459,13 @@ def test_every_event_names_a_known_clause():
         sc = load_scenario(name)
         for seed in range(3):
             res = simulate(sc, seed, steps=False)
-            bad = {e[4] for e in res.events} - ALLOWED_CLAUSES
+            bad = {e.clause for e in res.events} - ALLOWED_CLAUSES
             assert not bad, (name, seed, bad)
 
 
 @pytest.mark.parametrize("clause", ["P1", "G0", "G1", "G2", "G3", "G4", "C1"])
 def test_each_declaration_clause_appears_in_paris_events(paris_runs, clause):
-    seen = Counter(e[4] for res in paris_runs for e in res.events)
+    seen = Counter(e.clause for res in paris_runs for e in res.events)
     assert seen[clause] > 0, f"clause {clause} never named in 30 paris_declaration event logs: {dict(seen)}"
 
 
@@ -467,4 +493,4 @@ def test_g5_co_production_and_intelligence_add_to_defence():
     assert more.ukraine.strength > base.ukraine.strength
     blind, sharing = after({"cooperation.intelligence_sharing": 0.0}), after({"cooperation.intelligence_sharing": 1.0})
     assert sharing.monitoring.accuracy > blind.monitoring.accuracy
-    assert sharing.monitoring.p_indicator > blind.monitoring.p_indicator
+    assert sharing.warning.p_indicator > blind.warning.p_indicator

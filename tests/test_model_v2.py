@@ -11,8 +11,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from sim.agents.monitoring import RUSSIA, Violation
-from sim.agents.russia import Intent, Week
+from sim.ladder import RUSSIA, Intent, Violation, Week
 from sim.config import ConfigError, load_scenario, with_overrides
 from sim.ladder import Action
 from sim.model import DeterrenceModel
@@ -26,7 +25,7 @@ def make(overrides: dict | None = None, seed: int = 0, scenario=PARIS, **kw) -> 
 
 
 def kinds(model, kind):
-    return [e for e in model.events.rows if e[1] == kind]
+    return [e for e in model.events.rows if e.kind == kind]
 
 
 # --- Russia's campaigns ---------------------------------------------------------------
@@ -38,9 +37,9 @@ def test_a_major_preparation_produces_indicators_at_its_rate():
     for seed in range(40):
         model = make({"payoffs.base_cost_major": 3.0}, seed, collect_steps=False).run(104)
         weeks += model.russia.preparation_weeks[Action.MAJOR]
-        indicators += sum(int(e[5].split()[0]) for e in kinds(model, "indicator") if e[3] == "major")
+        indicators += sum(e.count for e in kinds(model, "indicator") if e.level == "major")
         # Indicators name the objective being prepared, nothing else.
-        assert {e[3] for e in kinds(model, "indicator")} <= {"major", "limited"}
+        assert {e.level for e in kinds(model, "indicator")} <= {"major", "limited"}
     assert weeks > 200
     # Poisson mean over >200 weeks: standard error below 0.09; tolerance 0.3.
     assert indicators / weeks == pytest.approx(rate, abs=0.3)
@@ -53,10 +52,14 @@ def test_campaigns_have_a_start_and_an_end():
     """Every campaign started ends: pressure ends, a preparation is launched, stood down or aborted."""
     for seed in range(20):
         model = make({"payoffs.base_cost_major": 4.0}, seed, collect_steps=False).run()
-        text = [e[5] for e in kinds(model, "campaign")]
+        events = kinds(model, "campaign")
+        text = [e.outcome for e in events]
+        launched = ("launched_by_surprise", "launched_after_warning")
         # A limited offensive's launch ends its preparation and starts the offensive.
-        starts = sum(t.startswith("Russia starts") or "launches a limited" in t for t in text)
-        ends = sum(("ends" in t) or ("launches" in t) or ("stands down" in t) or ("aborts" in t) for t in text)
+        starts = sum(e.outcome in ("pressure_starts", "preparation_starts")
+                     or (e.outcome in launched and e.level == "limited") for e in events)
+        ends = sum(e.outcome in ("pressure_ends", "pressure_ends_early", "pressure_ends_to_prepare",
+                                 "limited_offensive_ends", "stood_down", "aborted", *launched) for e in events)
         open_now = model.russia.intent in (Intent.PRESSURE, Intent.PREPARING, Intent.ATTACKING, Intent.AT_WAR)
         assert starts - ends in ((1, 0) if open_now else (0,)) or (
             model.russia.intent == Intent.AT_WAR and starts - ends == 0), (seed, text)
@@ -72,7 +75,7 @@ def test_exposed_preparations_can_be_aborted_and_unseen_ones_cannot():
         seen = make({**eager, "warning.threshold": 2}, seed, collect_steps=False).run(156)
         blind = make({**eager, "warning.monitoring_detection": 0.0, "warning.intelligence_detection": 0.0},
                      seed, collect_steps=False).run(156)
-        assert blind.monitoring.warnings == 0
+        assert blind.warning.warnings == 0
         for key, model in (("seen", seen), ("blind", blind)):
             counts[key].update(model.russia.campaigns)
     assert counts["blind"]["aborted"] == 0
@@ -87,8 +90,8 @@ def test_waiting_value_rises_when_a_favourable_change_is_scheduled():
         model = make({"united_states.withdrawal_on_change": p, "members.government_change_scale": 3.0},
                      seed=2, collect_steps=False)
         model.run(100)  # the 2028 US election is about week 123: within two years
-        model.coalition.assess()
-        values[p] = model.outlook.best_later_attack(model.week)
+        model.russia.reading.assess()
+        values[p] = model.russia.outlook.best_later_attack(model.week)
     assert values[1.0] > values[0.0]
 
 
@@ -98,16 +101,16 @@ def test_a_deploying_force_closes_the_window():
     model.run(30)
     force = model.force
     assert force.phase.label in ("deploying", "deployed", "requested")
-    model.coalition.assess()
-    now = model.outlook.attack_value(Action.MAJOR, 0, prepared=16, warned=False)
+    model.russia.reading.assess()
+    now = model.russia.outlook.attack_value(Action.MAJOR, 0, prepared=16, warned=False)
     model.force.phase = type(force.phase).DEPLOYING
     model.force.ramp = 0.0
     model.force._update()
-    later = model.outlook.attack_value(Action.MAJOR, 52, prepared=16, warned=False)
+    later = model.russia.outlook.attack_value(Action.MAJOR, 52, prepared=16, warned=False)
     none_later = make({"force.enabled": False}, seed=3, collect_steps=False)
     none_later.run(30)
-    none_later.coalition.assess()
-    assert later < now or later < none_later.outlook.attack_value(Action.MAJOR, 52, prepared=16, warned=False)
+    none_later.russia.reading.assess()
+    assert later < now or later < none_later.russia.outlook.attack_value(Action.MAJOR, 52, prepared=16, warned=False)
 
 
 # --- warning and its measures ------------------------------------------------------------
@@ -129,14 +132,14 @@ def test_warning_triggers_its_measures_and_readiness():
     defence_before = model.ukraine.defence
     model.run(3)
     assert kinds(model, "warning"), "enough signs detected: a warning is issued"
-    measures = {e[2] for e in kinds(model, "warning_measure")}
+    measures = {e.actor for e in kinds(model, "warning_measure")}
     assert "Ukraine" in measures  # readiness (P1)
     assert model.ukraine.ready
     assert model.ukraine.defence > defence_before * (1 + 0.8 * PARIS.warning.readiness_boost)
-    assert any("pre-positioned" in e[5] for e in kinds(model, "corrective_measure"))
+    assert any(e.outcome == "stockpiles_prepositioned" for e in kinds(model, "corrective_measure"))
     if model.force.ramp > 0:
         assert model.force.on_alert and "MultinationalForce" in measures
-    assert model.monitoring.warnings == 1
+    assert model.warning.warnings == 1
 
 
 def test_no_warning_measures_when_none_are_agreed():
@@ -145,8 +148,8 @@ def test_no_warning_measures_when_none_are_agreed():
     _scripted_indicators(model, {20})
     model.run(30)
     assert kinds(model, "warning")
-    assert {e[2] for e in kinds(model, "warning_measure")} == {"Ukraine"}  # only readiness
-    assert not any("pre-positioned" in e[5] for e in kinds(model, "corrective_measure"))
+    assert {e.actor for e in kinds(model, "warning_measure")} == {"Ukraine"}  # only readiness
+    assert not any(e.outcome == "stockpiles_prepositioned" for e in kinds(model, "corrective_measure"))
 
 
 # --- political time --------------------------------------------------------------------
@@ -157,7 +160,7 @@ def test_weeks_map_to_calendar_dates():
     assert res.steps["date"][0] == "2027-03-01"
     assert res.steps["date"][10] == "2027-05-10"
     rows = res.event_rows(7)
-    for run_id, week, day, *_ in rows:
+    for run_id, _, week, day, *_ in rows:
         assert run_id == 7
         assert dt.date.fromisoformat(day) == dt.date(2027, 3, 1) + dt.timedelta(weeks=week)
     assert res.run["ceasefire_date"] == "2027-03-01"
@@ -166,11 +169,11 @@ def test_weeks_map_to_calendar_dates():
 def test_elections_fall_on_their_dated_weeks():
     model = make(seed=4, collect_steps=False).run(260)
     for e in kinds(model, "election") + kinds(model, "government_change"):
-        day = dt.date.fromisoformat(e[5].split("(")[1][:10])
-        assert model.scenario_config.week_of(day) == e[0]
+        day = dt.date.fromisoformat(e.note)
+        assert model.scenario_config.week_of(day) == e.week
     # The US presidential election of 7 November 2028 is in week 122 of a 1 July 2026 ceasefire.
-    us = [e for e in model.events.rows if e[2] == "United States" and "presidential" in e[5]]
-    assert [e[0] for e in us] == [PARIS.week_of(dt.date(2028, 11, 7))]
+    us = [e for e in model.events.rows if e.actor == "United States" and e.office == "presidential"]
+    assert [e.week for e in us] == [PARIS.week_of(dt.date(2028, 11, 7))]
 
 
 def test_ratified_commitment_survives_a_change_of_government_and_political_one_can_be_dropped():
@@ -185,8 +188,8 @@ def test_ratified_commitment_survives_a_change_of_government_and_political_one_c
     coal._election(11, j, "legislative", 1.0, -0.5, dt.date(2029, 8, 15))
     assert not coal.pledges[j], "a political pledge is dropped by a less supportive government"
     assert coal.pledges_dropped == 1
-    texts = [e[5] for e in kinds(model, "pledge")]
-    assert any("survives" in t for t in texts) and any("drops" in t for t in texts)
+    outcomes = {e.outcome for e in kinds(model, "pledge")}
+    assert outcomes == {"survives", "dropped"}
 
 
 def test_political_only_loses_pledges_paris_keeps_ratified_ones():
@@ -228,7 +231,7 @@ def test_us_withdrawal_shock_removes_exactly_the_roles_it_names():
     assert not us.leads_monitoring
     assert us.backs_force and us.shares_intelligence  # untouched
     assert model.monitoring.base_coverage == pytest.approx(cov_before * (1 - PARIS.monitoring.us_lead_share))
-    assert kinds(model, "shock") and kinds(model, "shock")[0][0] == 60
+    assert kinds(model, "shock") and kinds(model, "shock")[0].week == 60
     full = DeterrenceModel(with_overrides(load_scenario("us_withdraws_2029"), base), 2, collect_steps=False)
     week = full.scenario_config.week_of(dt.date(2029, 1, 20))
     full.run(week)
@@ -262,12 +265,13 @@ def test_snapback_fires_on_attributed_violations(rule):
     relieved = model.sanctions.relieved
     assert relieved > 0.4  # about a year of relief at 0.5 a year
     model.run(20)
-    attributed = [e for e in kinds(model, "attribution") if "attributed to Russia" in e[5]]
+    attributed = [e for e in kinds(model, "attribution") if e.outcome == "attributed" and e.attributed_to == "Russia"]
     assert attributed
     if rule == "automatic":
         assert model.sanctions.snapbacks >= 1 and model.sanctions.relieved < relieved
-        snap = [e for e in kinds(model, "sanctions") if "snapback" in e[5]]
-        assert snap and snap[0][0] >= attributed[0][0] and snap[0][4] == "G4"
+        snap = [e for e in kinds(model, "sanctions") if e.outcome == "snapback"]
+        assert snap and snap[0].week >= attributed[0].week and snap[0].clause == "G4"
+        assert snap[0].cause_id in {e.event_id for e in attributed}  # the attribution that tipped it
     else:
         assert model.sanctions.snapbacks == 0 and model.sanctions.relieved >= relieved
 
@@ -295,8 +299,9 @@ def test_an_attack_strikes_forward_troops_and_their_nations_rally():
             f.phase, f.ramp = type(f.phase).DEPLOYED, 1.0
             f._update()
             before = model.coalition.resolve.copy()
-            hit = f.strike(0, model.streams["force"])
-            model.coalition.struck(0, hit, PARIS.force.casualty_rally, PARIS.force.ally_rally_share, f.contributors)
+            hit = f.strike()
+            model.coalition.struck(0, hit, PARIS.force.casualty_rally, PARIS.force.ally_rally_share, f.contributors,
+                                   case=1)
             hits[posture] += int(hit.sum())
             gain = model.coalition.resolve - before
             rallied &= bool(np.all(gain[hit] > 0)) and bool(np.all(gain[~f.contributors] == 0))
@@ -353,7 +358,7 @@ def test_event_kinds_of_a_paris_run_tell_a_campaign_story():
     seen = Counter()
     for seed in range(20):
         model = make({"payoffs.base_cost_major": 5.0}, seed, collect_steps=False).run()
-        seen.update(e[1] for e in model.events.rows)
+        seen.update(e.kind for e in model.events.rows)
     for kind in ("campaign", "indicator", "indicator_detected", "warning", "election", "government_change",
                  "ratification", "sanctions"):
         assert seen[kind] > 0, (kind, seen)

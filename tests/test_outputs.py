@@ -61,7 +61,9 @@ def test_plain_read_csv_gives_declared_dtypes(outputs, run, table):
     frame = pd.read_csv(outputs[run] / table)
     declared = TABLES[table]
     assert list(frame.columns) == list(declared)
-    got = {c: str(frame[c].dtype) for c in frame.columns}
+    # A text column empty in every row of a file reads as float64 (all NaN): documented in OUTPUTS.md.
+    got = {c: "object" if declared[c][0] == "object" and frame[c].isna().all() else str(frame[c].dtype)
+           for c in frame.columns}
     want = {c: spec[0] for c, spec in declared.items()}
     assert got == want, {c: (got[c], want[c]) for c in got if got[c] != want[c]}
     assert len(frame) > 0

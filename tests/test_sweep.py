@@ -87,7 +87,7 @@ def test_folder_contract(reference_sweep):
     steps = list(csv.DictReader((out / "steps.csv").open(newline="")))
     weeks = sorted({int(s["week"]) for s in steps if s["run_id"] == "0"})
     assert weeks == [0, 5, 10, 15, 20, 25, 30, 35, 39]
-    assert (out / "events.csv").read_text().startswith("run_id,week,date,kind")
+    assert (out / "events.csv").read_text().startswith("run_id,event_id,week,date,kind")
 
 
 def test_same_results_with_two_workers_and_dask(reference_sweep, tmp_path):

@@ -1,21 +1,29 @@
-"""The agents of the model (MODEL.md): one module per actor of the declaration."""
+"""The agents of the model (MODEL.md): the actors of the declaration and their own state.
 
-from sim.agents.coalition import CoalitionMember, UnitedStates
+Mesa agents: Russia, Ukraine, each coalition member and the US, the coordination cell
+(here), the monitoring mechanism and the special commission (``sim.chain``, the
+submodel they carry out) and the Multinational Force. Rules that involve several
+actors live in the submodel that names them: ``sim.decisions`` (where Russia decides),
+``sim.war``, ``sim.chain``, ``sim.warning``, ``sim.responses``.
+"""
+
+from sim.agents.coalition import Coalition, CoalitionMember, UnitedStates
 from sim.agents.coordination import CoordinationCell
 from sim.agents.force import ForcePhase, MultinationalForce
-from sim.agents.monitoring import MonitoringMechanism, SpecialCommission
-from sim.agents.russia import Intent, Russia
+from sim.agents.russia import Russia
+from sim.agents.sanctions import SanctionsRegime
 from sim.agents.ukraine import Ukraine
+from sim.ladder import Intent
 
 __all__ = [
+    "Coalition",
     "CoalitionMember",
     "CoordinationCell",
     "ForcePhase",
     "Intent",
-    "MonitoringMechanism",
     "MultinationalForce",
     "Russia",
-    "SpecialCommission",
+    "SanctionsRegime",
     "Ukraine",
     "UnitedStates",
 ]

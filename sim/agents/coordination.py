@@ -19,13 +19,18 @@ class CoordinationCell(mesa.Agent):
         return int(round(weeks * (1.0 - self.model.scenario_config.coordination_cell.delay_reduction)))
 
 
-def expedite(model: DeterrenceModel, weeks: int, stage: str | None, level: str) -> int:
-    """A delay, shortened by the coordination cell if there is one (C1); logged for real cases."""
+def expedite(model: DeterrenceModel, weeks: int, stage: str | None = None, level: str = "",
+             case: int | None = None, cause: int | None = None) -> int:
+    """A delay, shortened by the coordination cell if there is one (C1).
+
+    With a ``stage`` (an outcome code of ``coordination`` events) the shortening is logged,
+    in the case it serves and after the event that set the delay.
+    """
     cell = model.cell
     if cell is None:
         return weeks
     short = cell.shorten(weeks)
     if stage is not None and short < weeks:
-        model.events.add(model.week, "coordination", "CoordinationCell", level, Clause.C1,
-                         f"{stage} in {short} week{'s' if short != 1 else ''} instead of {weeks}")
+        model.events.add(model.week, "coordination", "CoordinationCell", level, Clause.C1, case=case, cause=cause,
+                         outcome=stage, weeks=short, baseline_weeks=weeks)
     return short

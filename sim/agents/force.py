@@ -50,7 +50,10 @@ class MultinationalForce(mesa.Agent):
             self.troops[i], self.aircraft[i], self.ships[i], self.basing[i] = troops, aircraft, ships, basing
         self.contributors = (self.troops + self.aircraft + self.ships) > 0
         self.lead_nations = [n for n, lead in zip(coal.names, coal.framework_nation) if lead]
+        self.stream = model.streams["force"]
         self.phase = ForcePhase.NOT_REQUESTED
+        self.request_event: int | None = None  # Ukraine's request: the case of the deployment
+        self.deployment_event: int | None = None
         self.ramp = 0.0
         self.deployed_week: int | None = None
         self.alert_until = -1
@@ -87,13 +90,13 @@ class MultinationalForce(mesa.Agent):
         land, air, sea = (self.target[d] * self.ramp for d in ("land", "air", "sea"))
         self.strength = {"land": land, "air": air, "sea": sea}
         fs = self.forward_share
-        self.air_denial = min(0.5, f.air_denial_per_unit * air)  # air policing cuts the payoff of strikes
-        self.sea_denial = min(0.5, f.sea_denial_per_unit * sea)
+        self.air_denial = min(f.air_denial_cap, f.air_denial_per_unit * air)  # air policing cuts strikes' payoff
+        self.sea_denial = min(f.sea_denial_cap, f.sea_denial_per_unit * sea)
         alert = 1.0 + (self.model.scenario_config.warning.force_alert_boost if self.on_alert else 0.0)
         self.limited_defence = land * (fs * f.limited_defence_forward + (1 - fs) * f.limited_defence_rear) * alert
         self.major_defence = (land * (fs * f.forward_defence + (1 - fs) * f.rear_defence)
                               + f.air_defence_share * air) * alert
-        self.model.coalition.rally = self.base_rally * self.ramp
+        self.rally = self.base_rally * self.ramp  # the tripwire rally an attack would cause now, per state
 
     def projected(self, weeks_ahead: int) -> float:
         """The ramp Russia expects in ``weeks_ahead`` weeks (the deployment schedule is public)."""
@@ -125,18 +128,18 @@ class MultinationalForce(mesa.Agent):
         return int(round(float(self.troops.sum()) * self.model.scenario_config.force.size * self.ramp))
 
     # --- events ---------------------------------------------------------------------
-    def alert(self, week: int) -> None:
+    def alert(self, week: int, warning: int | None) -> None:
         """A warning's pre-agreed measure (G3): the deployed force goes on alert."""
         if self.ramp <= 0.0:
             return
         self.alert_until = week + self.model.scenario_config.warning.duration_weeks
         self._update()
-        self.model.events.add(week, "warning_measure", "MultinationalForce", "", Clause.G3,
-                              "force on alert: readiness raised at its bases")
+        self.model.events.add(week, "warning_measure", "MultinationalForce", "", Clause.G3, case=warning,
+                              cause=warning, outcome="force_alert")
 
-    def strike(self, week: int, stream: np.random.Generator) -> np.ndarray:
+    def strike(self) -> np.ndarray:
         """A renewed armed attack: which nations' troops it strikes (by exposure and deployment)."""
-        draws = stream.random(self.exposure.size)
+        draws = self.stream.random(self.exposure.size)
         return (draws < self.exposure * self.ramp) & (self.troops > 0)
 
     def credible_cessation(self, week: int) -> bool:
@@ -158,22 +161,25 @@ class MultinationalForce(mesa.Agent):
         if self.phase == ForcePhase.NOT_REQUESTED:
             if f.ukraine_requests and self.credible_cessation(week):
                 self.phase = ForcePhase.REQUESTED
-                log.add(week, "request", "Ukraine", "", Clause.G3,
-                        "credible cessation holds: Ukraine requests the Multinational Force")
+                self.request_event = log.add(week, "request", "Ukraine", "", Clause.G3, outcome="requested",
+                                             window_weeks=f.credible_cessation_window_weeks,
+                                             count=self.model.monitoring.seen_in_window(
+                                                 week, f.credible_cessation_window_weeks))
             return
+        case = self.request_event
         if self.phase == ForcePhase.REQUESTED:
             self.phase = ForcePhase.DEPLOYING
-            leads = " and ".join(self.lead_nations) or "European members"
-            log.add(week, "deployment", "MultinationalForce", "", Clause.G3,
-                    f"deployment begins, led by {leads}: {int(self.troops.sum() * f.size):,} troops, "
-                    f"{int(self.aircraft.sum() * f.size)} combat aircraft, {int(self.ships.sum() * f.size)} ships; "
-                    f"{f.posture} posture" + ("; US support" if self.backstop else "; no US support"))
+            self.deployment_event = log.add(
+                week, "deployment", "MultinationalForce", "", Clause.G3, case=case, cause=case, outcome="begins",
+                items=tuple(self.lead_nations), troops=int(self.troops.sum() * f.size),
+                aircraft=int(self.aircraft.sum() * f.size), ships=int(self.ships.sum() * f.size),
+                posture=f.posture, us_support=bool(self.backstop))
         if self.phase == ForcePhase.DEPLOYING:
             self.ramp = min(1.0, self.ramp + 1.0 / f.build_up_weeks)
             if self.ramp >= 1.0:
                 self.phase = ForcePhase.DEPLOYED
                 self.deployed_week = week
-                log.add(week, "deployment", "MultinationalForce", "", Clause.G3,
-                        f"fully deployed: land {self.target['land']:.2f}, air {self.target['air']:.2f}, "
-                        f"sea {self.target['sea']:.2f} strength units")
+                log.add(week, "deployment", "MultinationalForce", "", Clause.G3, case=case,
+                        cause=self.deployment_event, outcome="fully_deployed", land=self.target["land"],
+                        air=self.target["air"], sea=self.target["sea"])
             self._update()

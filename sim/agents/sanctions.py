@@ -48,35 +48,39 @@ class SanctionsRegime:
             return 1.0
         if rule == "none":
             return 0.0
-        return self.model.russia.reading(Action.MAJOR)
+        return self.model.russia.reading.perceived(Action.MAJOR)
 
     def add(self, sanctions_power: float) -> None:
         self.additional += self.model.scenario_config.commitments.sanctions_per_unit * sanctions_power
 
-    def week(self, week: int, at_war: bool, attributed_recently: int, war_started: bool) -> None:
-        """Relief while Russia complies; snapback on attributed violations or an attack."""
+    def week(self, week: int, at_war: bool, war_started: int | None) -> None:
+        """Relief while Russia complies; snapback on attributed violations or an attack.
+
+        ``war_started``: the escalation event of an attack launched this week, if any.
+        """
         s = self.model.scenario_config.sanctions
         log = self.model.events
+        attributed, latest = self.model.commission.attributed_to_russia_within(week, s.snapback_window_weeks)
         self.additional *= 1.0 - s.decay_per_week
-        if (war_started or attributed_recently >= s.snapback_threshold) and self.relieved > 0.0:
+        if (war_started is not None or attributed >= s.snapback_threshold) and self.relieved > 0.0:
+            cause = war_started if war_started is not None else latest
             if s.snapback == "automatic" or (
                     s.snapback == "commission_vote"
-                    and self.model.coalition.vote(1.0, self.model.scenario_config.commission.decision_rule)):
-                log.add(week, "sanctions", "Coalition", "", Clause.G4,
-                        f"snapback ({s.snapback.replace('_', ' ')}): sanctions relieved so far "
-                        f"({self.ceasefire_level * self.relieved:.2f}) restored; relief paused for a year")
+                    and self.model.commission.vote(1.0, self.model.scenario_config.commission.decision_rule)):
+                log.add(week, "sanctions", "Coalition", "", Clause.G4, cause=cause, outcome="snapback",
+                        note=s.snapback, value=self.ceasefire_level * self.relieved, weeks=s.relief_pause_weeks,
+                        count=attributed)
                 self.relieved = 0.0
                 self.snapbacks += 1
                 self.paused_until = week + s.relief_pause_weeks
                 return
             if s.snapback == "commission_vote":
-                log.add(week, "sanctions", "SpecialCommission", "", Clause.G4,
-                        "snapback vote fails: relieved sanctions stay lifted")
-                self.paused_until = week + s.relief_pause_weeks // 4
+                log.add(week, "sanctions", "SpecialCommission", "", Clause.G4, cause=cause, outcome="vote_failed",
+                        count=attributed)
+                self.paused_until = week + int(s.relief_pause_weeks * s.failed_vote_pause_share)
         if at_war or week < self.paused_until or s.relief_per_year <= 0.0 or self.relieved >= 1.0:
             return
-        before = int(self.relieved * 4)
+        before = int(self.relieved * 4)  # relief is logged by quarters of the ceasefire level
         self.relieved = min(1.0, self.relieved + s.relief_per_year / 52.0)
         if int(self.relieved * 4) > before:
-            log.add(week, "sanctions", "Coalition", "", Clause.ASSUMPTION,
-                    f"relief under the deal: {self.relieved:.0%} of the ceasefire sanctions lifted")
+            log.add(week, "sanctions", "Coalition", "", Clause.ASSUMPTION, outcome="relief", value=self.relieved)

@@ -129,6 +129,18 @@ class Monitoring(Section):
         ge=0.0, le=1.0)
     evidence_sd: float = constant(
         0.2, A, "evidence score 0-1", "Spread of evidence scores.", ge=0.01, le=1.0)
+    accuracy_cap: float = constant(
+        0.99, A, "probability", "Highest attribution accuracy, whatever the coverage and intelligence.",
+        ge=0.5, le=1.0)
+    accuracy_without_intelligence: float = constant(
+        0.8, Clause.G5, "x accuracy gain",
+        "Share of the attribution gain over chance (at full coverage) reached with no intelligence picture.",
+        ge=0.0, le=2.0)
+    accuracy_from_intelligence: float = constant(
+        0.4, Clause.G5, "x accuracy gain",
+        "Share of that gain added by a complete intelligence picture (G5).", ge=0.0, le=2.0)
+    false_alarm_blames_russia: float = constant(
+        0.5, A, "probability", "Chance a false alarm blames Russia (else Ukraine).", ge=0.0, le=1.0)
 
 
 class Commission(Section):
@@ -222,11 +234,19 @@ class Force(Section):
         0.3, Clause.G3, "x air strength", "Share of air strength that adds to defence against a major attack.",
         ge=0.0, le=2.0)
     air_denial_per_unit: float = constant(
-        0.3, Clause.G3, "share per strength unit", "Air policing cuts the payoff of strikes (capped at 0.5).",
+        0.3, Clause.G3, "share per strength unit", "Air policing cuts the payoff of strikes (capped at air_denial_cap).",
         ge=0.0, le=2.0)
     sea_denial_per_unit: float = constant(
         0.5, Clause.G3, "share per strength unit", "Maritime presence cuts the payoff of a limited offensive "
-        "(capped at 0.5).", ge=0.0, le=2.0)
+        "(capped at sea_denial_cap).", ge=0.0, le=2.0)
+    air_denial_cap: float = constant(
+        0.5, Clause.G3, "share", "Most of the payoff of strikes that air policing can deny.", ge=0.0, le=1.0)
+    sea_denial_cap: float = constant(
+        0.5, Clause.G3, "share", "Most of the payoff of a limited offensive that maritime presence can deny.",
+        ge=0.0, le=1.0)
+    air_denial_major_share: float = constant(
+        0.5, Clause.G3, "x air denial",
+        "How much of air denial also cuts the payoff of a renewed war (strikes are part of it).", ge=0.0, le=1.0)
     rear_exposure: float = constant(
         0.35, Clause.G3, "probability",
         "Chance a major attack strikes troops at rear bases (missiles, drones); forward troops are struck "
@@ -370,6 +390,19 @@ class Russia(Section):
         "and Weisiger & Yarhi-Milo 2015: some).", ge=0.0, le=1.0)
     weekly_discount: float = constant(
         0.97, A, "per week", "Discount of delayed punishment.", ge=0.5, le=1.0)
+    sanctions_drain_cap: float = constant(
+        0.9, A, "share", "Most of Russia's reconstitution that sanctions can drain.", ge=0.0, le=1.0)
+    ambition_ceiling: float = constant(
+        3.0, A, "x baseline", "Highest ambition its drift can reach (the top of ambition's range).",
+        ge=0.0, le=3.0)
+    defence_projection_floor: float = constant(
+        0.5, A, "x today's defence",
+        "Russia never projects Ukraine's defence below this share of today's (a falling trend is read as "
+        "temporary).", ge=0.0, le=1.0)
+    blame_prior_weeks: float = constant(
+        52.0, A, "weeks",
+        "Weeks of blame-free record Russia assumes before the ceasefire when it estimates how often a compliant "
+        "Russia is blamed.", ge=1.0, le=520.0)
 
 
 class Campaigns(Section):
@@ -407,6 +440,14 @@ class Campaigns(Section):
     surprise_bonus: float = uncertainty(
         0.25, A, "x strength", "Extra effective strength of an attack that was not warned of (Betts 1982).",
         ge=0.0, le=2.0)
+    window_step_weeks: int = constant(
+        26, A, "weeks", "Spacing of the later start dates Russia compares with acting now.", ge=1, le=104)
+    window_refresh_weeks: int = constant(
+        13, A, "weeks", "Russia re-plans its windows this often (or at once after a triggering event).",
+        ge=1, le=104)
+    trend_window_weeks: int = constant(
+        8, A, "weeks", "Weeks over which Russia reads Ukraine's build-up (its trend).", ge=1, le=104,
+        initial_only=True)
 
 
 class WarningSystem(Section):
@@ -471,6 +512,9 @@ class Sanctions(Section):
         52, A, "weeks", "After a snapback, relief resumes only after this long.", ge=0, le=520)
     decay_per_week: float = constant(
         0.01, A, "per week", "Erosion of additional sanctions as they are evaded.", ge=0.0, le=0.5)
+    failed_vote_pause_share: float = constant(
+        0.25, A, "x relief_pause_weeks", "After a failed snapback vote, relief pauses for this share of the pause.",
+        ge=0.0, le=1.0)
     cost_weight: float = constant(
         3.0, A, "utility per sanctions level",
         "Weight in Russia's utility of sanctions restored or added by an attack.", ge=0.0, le=50.0)
@@ -498,7 +542,10 @@ class Ukraine(Section):
         0.0035, Clause.P1, "strength units per week", "What Ukraine funds itself.", ge=0.0, le=0.1)
     aid_per_volume: float = constant(
         0.003, Clause.G2, "strength units per week",
-        "G2 programmes and financing at volume 1 and coalition resolve 0.5.", ge=0.0, le=0.1)
+        "G2 programmes and financing at volume 1 and coalition resolve aid_reference_resolve.", ge=0.0, le=0.1)
+    aid_reference_resolve: float = constant(
+        0.5, Clause.G2, "resolve 0-1", "Coalition resolve at which aid flows at aid_per_volume (aid scales with it).",
+        ge=0.05, le=1.0)
     co_production_rate: float = constant(
         0.001, Clause.G5, "strength units per week", "Joint production at co_production 1.", ge=0.0, le=0.1)
     maintenance: float = constant(
@@ -591,12 +638,18 @@ class Payoffs(Section):
     contest_exponent: float = constant(
         1.0, Clause.P1, "exponent", "Decisiveness of the strength ratio in the contest function.",
         ge=0.5, le=10.0)
+    limited_combat_share: float = constant(
+        0.5, Clause.P1, "x combat_cost", "Share of the combat cost of a renewed war that a limited offensive pays.",
+        ge=0.0, le=1.0)
 
 
 class War(Section):
     """The war submodel (assumption): attrition, advance and the repel test."""
 
     attrition: float = constant(0.01, A, "strength units per week", "Losses at even odds.", ge=0.0, le=0.5)
+    strength_floor: float = constant(
+        0.05, A, "strength units", "No force is ever destroyed below this strength (a remnant always remains).",
+        ge=0.0, le=1.0)
     advance_pct: float = constant(
         1.0, A, "% of territory per week", "Advance at full superiority.", ge=0.0, le=20.0)
     repel_ratio: float = constant(

@@ -529,7 +529,9 @@ def run_story(scenario: Scenario, seed: int, label: str = "") -> Story:
     try:
         steps = pd.DataFrame(model.datacollector.model_vars).rename(columns=STEP_RENAMES)
         steps.index = pd.RangeIndex(len(steps), name="week")  # collected once a week, from week 0
-        rows = list(model.events.rows)
+        # The story's tables still take (week, kind, actor, level, clause, detail); reading the
+        # structured fields instead is the dashboard's next change (issue 17).
+        rows = [(e.week, e.kind, e.actor, e.level, e.clause, e.detail) for e in model.events.rows]
         members = _members(model, scenario, rows)
         force = _force(model, rows)
         run = run_record(model)

@@ -11,26 +11,51 @@ start within ``campaigns.lookahead_weeks``, discounted.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
-from sim.agents.russia import WINDOW_STEP_WEEKS, contest, poisson_at_least
+from sim.agents.coordination import expedite
 from sim.ladder import Action
+from sim.war import contest
 
 if TYPE_CHECKING:
+    from sim.agents.russia import Russia
     from sim.model import DeterrenceModel
 
 
+def poisson_at_least(mean: float, k: int) -> float:
+    """P(N >= k) for N ~ Poisson(mean)."""
+    if mean <= 0.0:
+        return 0.0 if k > 0 else 1.0
+    term = total = math.exp(-mean)
+    for i in range(1, k):
+        term *= mean / i
+        total += term
+    return max(0.0, 1.0 - total)
+
 
 class Outlook:
-    def __init__(self, model: DeterrenceModel) -> None:
+    def __init__(self, model: DeterrenceModel, russia: Russia) -> None:
         self.model = model
+        self.russia = russia
+        # Punishment comes after the chain's delays; Russia discounts it (set at the ceasefire).
+        self.response_discount = model.scenario_config.russia.weekly_discount ** self.total_response_delay()
+
+    def total_response_delay(self) -> int:
+        """Weeks from a violation to the response Russia expects."""
+        m = self.model
+        sc = m.scenario_config
+        if not sc.commission.enabled:
+            return expedite(m, sc.commitments.ad_hoc_delay_weeks)
+        return (sc.monitoring.latency_weeks + expedite(m, sc.commission.deliberation_weeks)
+                + expedite(m, sc.commitments.response_delay_weeks))
 
     # --- projections -------------------------------------------------------------------
     def strength_in(self, weeks: int) -> float:
         m = self.model
         r = m.scenario_config.russia
-        ru = m.russia
-        rate = r.reconstitution_rate * (1.0 - min(0.9, m.sanctions.level))
+        ru = self.russia
+        rate = r.reconstitution_rate * (1.0 - min(r.sanctions_drain_cap, m.sanctions.level))
         ceiling = 1.0 + r.max_strength_gain
         return ceiling - (ceiling - ru.strength) * (1.0 - rate) ** weeks
 
@@ -39,14 +64,15 @@ class Outlook:
         m = self.model
         w = m.scenario_config.warning
         mon = m.monitoring
+        warning = m.warning
         rate = w.indicators_per_week_major if level == Action.MAJOR else w.indicators_per_week_limited
-        p = mon.p_indicator
+        p = warning.p_indicator
         withdraw = self._us_withdrawal(weeks_ahead)
         if withdraw > 0.0:  # the roles a new administration would take away
             sc = m.scenario_config
             lead = sc.monitoring.us_lead_share if m.united_states.leads_monitoring else 0.0
             intel = sc.united_states.intelligence_weight if m.united_states.shares_intelligence else 0.0
-            without = mon.indicator_detection(mon.base_coverage * (1.0 - lead),
+            without = warning.indicator_detection(mon.base_coverage * (1.0 - lead),
                                               sc.cooperation.intelligence_sharing * (1.0 - sc.united_states.intelligence_weight)
                                               if intel else mon.intelligence_picture)
             p = (1.0 - withdraw) * p + withdraw * without
@@ -65,22 +91,22 @@ class Outlook:
     def comply_value(self) -> float:
         """Compliance is not free: a compliant Russia can be blamed (reassurance, assumption)."""
         m = self.model
-        ru = m.russia
+        ru = self.russia
         p = m.scenario_config.payoffs
         interval = m.scenario_config.campaigns.assessment_interval_weeks
-        blame_rate = m.commission.wrong / (m.week + 52.0)
-        return -(blame_rate * interval * ru.credibility(Action.PROBE) * m.coalition.pledged_power[Action.PROBE]
+        blame_rate = m.commission.wrong / (m.week + m.scenario_config.russia.blame_prior_weeks)
+        return -(blame_rate * interval * ru.reading.credibility(Action.PROBE) * m.coalition.pledged_power[Action.PROBE]
                  * p.punishment_weight / m.scenario_config.russia.risk_tolerance)
 
     def pressure_value(self) -> float:
         m = self.model
         sc = m.scenario_config
         p, c = sc.payoffs, sc.campaigns
-        ru = m.russia
+        ru = self.russia
         probes = c.pressure_probe_rate * c.pressure_weeks
         seen = m.monitoring.p_seen[Action.PROBE]
-        punish = (probes * seen * ru.credibility(Action.PROBE) * m.coalition.pledged_power[Action.PROBE]
-                  * p.punishment_weight * m.response_discount)
+        punish = (probes * seen * ru.reading.credibility(Action.PROBE) * m.coalition.pledged_power[Action.PROBE]
+                  * p.punishment_weight * self.response_discount)
         snap = 0.0
         if m.commission.enabled and sc.sanctions.snapback != "none":
             attributed = probes * seen * m.monitoring.accuracy  # an upper reading: the vote is not counted
@@ -98,7 +124,7 @@ class Outlook:
         m = self.model
         sc = m.scenario_config
         p, c, w = sc.payoffs, sc.campaigns, sc.warning
-        ru, coal = m.russia, m.coalition
+        ru, coal = self.russia, m.coalition
         rt = sc.russia.risk_tolerance
         prep_total = c.preparation_weeks_major if level == Action.MAJOR else c.preparation_weeks_limited
         to_pay = max(0, min(lead_weeks, prep_total - prepared))
@@ -110,7 +136,8 @@ class Outlook:
         strength = max(self.strength_in(lead_weeks), 1e-6)
         effective = strength * (1.0 + c.surprise_bonus * (1.0 - p_warn))
         ua = m.ukraine
-        denial = max(0.5 * ua.defence, ua.defence + ua.trend * lead_weeks) * (1.0 + w.readiness_boost * p_warn)
+        floor = sc.russia.defence_projection_floor
+        denial = max(floor * ua.defence, ua.defence + ua.trend * lead_weeks) * (1.0 + w.readiness_boost * p_warn)
         if "stockpile_prepositioning" in measures and sc.support.stockpile_access:
             denial += p_warn * sc.support.surge_size
         force = m.force
@@ -120,22 +147,22 @@ class Outlook:
                                 + (w.sanctions_threat * sc.sanctions.cost_weight if "sanctions_threat" in measures else 0.0))
         snap = m.sanctions.snapback_probability() * m.sanctions.restorable(lead_weeks) * sc.sanctions.cost_weight
         if level == Action.MAJOR:
-            acting, military = coal.projected_major(m.week, m.week + lead_weeks, ramp - force.ramp)
-            learned = ru.learned_ratio(Action.MAJOR)
+            acting, military = ru.reading.projected_major(m.week, m.week + lead_weeks, ramp - force.ramp)
+            learned = ru.reading.learned_ratio(Action.MAJOR)
             d = (denial + force.major_defence_at(ramp) * alert
                  + learned * military * p.military_effect)
-            punish = learned * acting * p.punishment_weight * m.response_discount
-            gain = ru.ambition * p.gain_major * (1.0 - 0.5 * force.air_denial)
+            punish = learned * acting * p.punishment_weight * self.response_discount
+            gain = ru.ambition * p.gain_major * (1.0 - sc.force.air_denial_major_share * force.air_denial)
             return (gain * contest(effective, d, p.contest_exponent)
                     - (p.base_cost_major + c.preparation_cost_per_week * to_pay + p.combat_cost * d / strength
                        + punish + snap + warned_cost) / rt)
         d = denial + force.limited_defence * alert
-        punish = (m.monitoring.p_seen[Action.LIMITED] * ru.credibility(Action.LIMITED)
-                  * coal.pledged_power[Action.LIMITED] * p.punishment_weight * m.response_discount)
+        punish = (m.monitoring.p_seen[Action.LIMITED] * ru.reading.credibility(Action.LIMITED)
+                  * coal.pledged_power[Action.LIMITED] * p.punishment_weight * self.response_discount)
         snap_share = (1.0 / sc.sanctions.snapback_threshold if m.commission.enabled else 0.0)
         gain = ru.ambition * p.gain_limited * (1.0 - force.sea_denial)
         return (gain * contest(effective, d, p.contest_exponent)
-                - (p.base_cost_limited + c.preparation_cost_per_week * to_pay + 0.5 * p.combat_cost * d / strength
+                - (p.base_cost_limited + c.preparation_cost_per_week * to_pay + p.limited_combat_share * p.combat_cost * d / strength
                    + punish + snap * snap_share + warned_cost) / rt)
 
     def attack_upper_bound(self, level: Action, prep_weeks: int) -> float:
@@ -151,26 +178,26 @@ class Outlook:
         m = self.model
         sc = m.scenario_config
         p, c = sc.payoffs, sc.campaigns
-        strength = max(m.russia.strength, 1.0 + sc.russia.max_strength_gain, 1e-6)
-        defence = 0.5 * m.ukraine.defence
+        strength = max(self.russia.strength, 1.0 + sc.russia.max_strength_gain, 1e-6)
+        defence = sc.russia.defence_projection_floor * m.ukraine.defence
         best = contest(strength * (1.0 + c.surprise_bonus), defence, p.contest_exponent)
         if level == Action.MAJOR:
             gain, base, combat = p.gain_major, p.base_cost_major, p.combat_cost
         else:
-            gain, base, combat = p.gain_limited, p.base_cost_limited, 0.5 * p.combat_cost
-        return (m.russia.ambition * gain * best
+            gain, base, combat = p.gain_limited, p.base_cost_limited, p.limited_combat_share * p.combat_cost
+        return (self.russia.ambition * gain * best
                 - (base + c.preparation_cost_per_week * prep_weeks + combat * defence / strength)
                 / sc.russia.risk_tolerance)
 
     def best_later_attack(self, week: int) -> float:
         """The discounted value of the best later start of a renewed armed attack (a window)."""
         c = self.model.scenario_config.campaigns
-        steps = c.lookahead_weeks // WINDOW_STEP_WEEKS
+        steps = c.lookahead_weeks // c.window_step_weeks
         if steps <= 0:
             return float("-inf")
         best = float("-inf")
         for k in range(1, steps + 1):
-            later = k * WINDOW_STEP_WEEKS
+            later = k * c.window_step_weeks
             value = (c.planning_discount_per_year ** (later / 52.0)
                      * self.attack_value(Action.MAJOR, later + c.preparation_weeks_major, prepared=0))
             best = max(best, value)

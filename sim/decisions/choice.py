@@ -1,0 +1,147 @@
+"""Where Russia decides: its decision points and the choice it makes at each.
+
+Russia moves between intent states only at decision points: its periodic assessment,
+the end of a campaign, go or no-go at the end of a preparation, a public warning that
+exposes a preparation (proceed or abort), and triggering events (a change of
+government in a framework nation or the US, a ratification, a shock). At an
+assessment it compares options by expected utility (``outlook``) with a logit
+(quantal response): each option's value plus a Gumbel shock, the best wins. The
+winning option's shock is kept as the campaign's motive, so a campaign is followed
+through unless the world turns against it. It compares acting now with waiting for a
+better window (shifting power: Fearon 1995, Powell 2006).
+"""
+
+from __future__ import annotations
+
+import math
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+from sim.ladder import Action, Intent, Week
+
+if TYPE_CHECKING:
+    from sim.agents.russia import Russia
+    from sim.model import DeterrenceModel
+
+
+class Option(IntEnum):
+    COMPLY = 0
+    PRESSURE = 1
+    PREPARE_LIMITED = 2
+    PREPARE_MAJOR = 3
+
+
+class Decisions:
+    """Russia's decision state: when it next assesses, its window, the motive of its campaign."""
+
+    def __init__(self, model: DeterrenceModel, russia: Russia) -> None:
+        self.model = model
+        self.russia = russia
+        self.next_assessment = 0
+        self.window_value = 0.0  # value of waiting for a later attack (continuation)
+        self.window_until = 0
+        self.world_changed = False  # a triggering event: the window is re-computed at once
+        self.motive = 0.0  # private motive of the current campaign (its random-utility shock)
+
+    def act(self, week: int) -> Week:
+        """Step 1: decide if this is a decision point, then carry out the current intent."""
+        ru = self.russia
+        if ru.intent == Intent.AT_WAR:
+            ru.action = Action.MAJOR
+            return Week()
+        if ru.intent in (Intent.PRESSURE, Intent.ATTACKING) and week >= ru.campaign_end:
+            ru.end_campaign(week)
+        if ru.intent == Intent.PREPARING:
+            if week >= ru.campaign_end:
+                return self._go_or_no_go(week)
+            if ru.trigger == "exposed":
+                ru.trigger = None
+                self.world_changed = True
+                self._proceed_or_abort(week)
+        elif week >= self.next_assessment or ru.trigger is not None:
+            self.world_changed |= ru.trigger is not None
+            ru.trigger = None
+            self._assess(week)
+        return ru.campaign_week(week)
+
+    def _assess(self, week: int) -> None:
+        """The periodic assessment: comply, pressure, or prepare an offensive.
+
+        An offensive's exact value is costly to project, so it is computed only when an
+        upper bound on it (the gain if it surely succeeds, less its certain costs) plus its
+        shock could still win: the choice is the same as computing every value.
+        """
+        ru = self.russia
+        c = self.model.scenario_config.campaigns
+        self.next_assessment = week + c.assessment_interval_weeks
+        ru.reading.reassess()
+        outlook = ru.outlook
+        shock = self._shocks(4)
+        wait = self._window(week)
+        u = [outlook.comply_value() + wait, outlook.pressure_value() + wait, None, None]
+        best = max(u[0] + shock[0], u[1] + shock[1])
+        for i, level, weeks, extra in ((2, Action.LIMITED, c.preparation_weeks_limited, wait),
+                                       (3, Action.MAJOR, c.preparation_weeks_major, 0.0)):
+            if outlook.attack_upper_bound(level, weeks) + extra + shock[i] > best:
+                u[i] = outlook.attack_value(level, weeks, prepared=0) + extra
+                best = max(best, u[i] + shock[i])
+        scores = [v + e if v is not None else -math.inf for v, e in zip(u, shock)]
+        choice = Option(scores.index(max(scores)))
+        self.motive = float(shock[choice] - shock[0])
+        if choice == Option.PRESSURE and ru.intent != Intent.PRESSURE:
+            ru.start(week, Intent.PRESSURE, None, max(1, int(round(ru.stream.exponential(c.pressure_weeks)))))
+        elif choice == Option.COMPLY and ru.intent == Intent.PRESSURE:
+            ru.end_campaign(week, "pressure_ends_early")
+        elif choice in (Option.PREPARE_LIMITED, Option.PREPARE_MAJOR):
+            level = Action.LIMITED if choice == Option.PREPARE_LIMITED else Action.MAJOR
+            weeks = c.preparation_weeks_limited if level == Action.LIMITED else c.preparation_weeks_major
+            ru.start(week, Intent.PREPARING, level, weeks)
+
+    def _go_or_no_go(self, week: int) -> Week:
+        """The preparation is complete: launch, or stand down (the preparation is sunk)."""
+        ru = self.russia
+        level = ru.objective
+        ru.reading.reassess(noise=False)
+        launch = ru.outlook.attack_value(level, 0, prepared=0, warned=ru.exposed)
+        stand_down = self._window(week)
+        if self._follow_through(launch, stand_down):
+            return ru.launch(week, level)
+        ru.stand_down(week)
+        return ru.campaign_week(week)
+
+    def _proceed_or_abort(self, week: int) -> None:
+        """A public warning exposed the preparation: go on without surprise, or abort."""
+        ru = self.russia
+        level = ru.objective
+        ru.reading.reassess(noise=False)
+        remaining = max(0, ru.campaign_end - week)
+        proceed = ru.outlook.attack_value(level, remaining, prepared=week - ru.campaign_start, warned=True)
+        abort = self._window(week)
+        if self._follow_through(proceed, abort):
+            ru.proceed_exposed(week)
+            return
+        ru.abort(week)
+
+    def _window(self, week: int) -> float:
+        """Value of waiting for a later attack; re-computed every few months or when the world changes.
+
+        Zero without projecting when even a sure success would not pay (the upper bound).
+        """
+        c = self.model.scenario_config.campaigns
+        if week >= self.window_until or self.world_changed:
+            outlook = self.russia.outlook
+            self.window_value = (max(0.0, outlook.best_later_attack(week))
+                                 if outlook.attack_upper_bound(Action.MAJOR, c.preparation_weeks_major) > 0.0
+                                 else 0.0)
+            self.window_until = week + c.window_refresh_weeks
+            self.world_changed = False
+        return self.window_value
+
+    def _shocks(self, n: int) -> list[float]:
+        """Gumbel shocks of a random-utility choice, scaled by 1/rationality (the logit)."""
+        lam = self.model.scenario_config.russia.rationality
+        return [-math.log(-math.log(u)) / lam for u in self.russia.stream.random(n)]
+
+    def _follow_through(self, value: float, alternative: float) -> bool:
+        """Go on with the campaign if its updated value, with the motive that started it, still wins."""
+        return value + self.motive >= alternative
