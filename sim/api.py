@@ -44,13 +44,17 @@ SOURCE = "parameters"  # where errors in a params dict point
 
 # Text columns of runs.csv as codes, in order of severity (documented in OUTCOMES).
 FORCE_PHASES = ("not_requested", "requested", "deploying", "deployed")
-ATTACK_OUTCOMES = ("none", "repelled", "stalemate", "territory_lost")
+ATTACK_OUTCOMES = ("none", "repelled", "negotiated", "ceasefire", "ongoing")
 
-_NOT_OUTCOMES = ("run_id", "scenario", "seed", "horizon_weeks", "ceasefire_date")  # inputs, not results
+# Inputs, not results; and dates, which the weeks beside them carry as numbers.
+_NOT_OUTCOMES = ("run_id", "scenario", "seed", "horizon_weeks", "ceasefire_date", "armed_attack_date",
+                 "escalation_date")
 _CODES = {"force_phase": ("force_phase_code", FORCE_PHASES), "attack_outcome": ("attack_outcome_code", ATTACK_OUTCOMES)}
 _CODE_MEANINGS = {"force_phase": "Phase of the Multinational Force at the end (G3)",
-                  "attack_outcome": "Outcome of a renewed armed attack"}
+                  "attack_outcome": "How the last renewed war ended"}
 _MISSING = {  # float columns runs.csv leaves empty: NaN here
+    "armed_attack_week": "Week of the first armed attack (a limited offensive or worse); NaN when censored.",
+    "first_war_weeks": "Duration of the first renewed war; NaN if none ended.",
     "escalation_week": "Week of the first renewed armed attack (major); NaN when censored (no attack "
                        "before the horizon).",
     "median_response_delay_weeks": "Median weeks from violation to response; NaN if there was none.",

@@ -75,9 +75,9 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
                   "pressure_ends_to_prepare", "limited_offensive_ends", "stood_down", "proceeds_exposed", "aborted",
                   "launched_by_surprise", "launched_after_warning"), ("intent", "weeks"),
                  "case: the campaign (its start); cause: its start, or the warning that exposed it"),
-    "violation": (("", "seized_ground", "held"), ("perpetrator", "intent"),
+    "violation": (("", "seized_ground", "held"), ("perpetrator", "intent", "value"),
                   "its own case (the commission's chain); cause: the campaign or launch behind it"),
-    "indicator": ((), ("count", "intent"), "case and cause: the preparation"),
+    "indicator": (("strategic", "tactical"), ("count", "intent"), "case and cause: the preparation"),
     "indicator_detected": (("true", "false_positive"), (),
                            "case and cause: the indicator seen (its own case for a false positive)"),
     "warning": ((), ("count", "window_weeks", "weeks"), "its own case; cause: the detection that crossed the threshold"),
@@ -87,8 +87,8 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     "false_alarm": ((), ("attributed_to",), "its own case"),
     "attribution": (("attributed", "not_attributed"), ("perpetrator", "attributed_to", "evidence", "threshold"),
                     "case: the violation; cause: its detection"),
-    "decision": (("corrective_measures", "not_reached", "ad_hoc"), ("perpetrator", "attributed_to", "items", "note",
-                                                                     "weeks"),
+    "decision": (("corrective_measures", "armed_attack", "not_reached", "ad_hoc"),
+                 ("perpetrator", "attributed_to", "items", "note", "weeks"),
                  "case: the violation; cause: the attribution (the detection when not reached; the attack if ad hoc)"),
     "coordination": (("warning", "deliberation", "response", "ad_hoc_response"), ("weeks", "baseline_weeks"),
                      "the case it serves; cause: the event that set the delay"),
@@ -99,7 +99,7 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     "surge": ((), ("value",), "case: the case that ordered it; cause: the order"),
     "escalation": ((), ("perpetrator",), "its own case (the commission's chain of the attack); cause: the launch"),
     "casualties": ((), ("items", "value"), "case and cause: the attack"),
-    "war_end": (("repelled",), ("weeks",), "case and cause: the attack"),
+    "war_end": (("repelled", "ceasefire", "negotiated"), ("weeks", "value"), "case and cause: the attack"),
     "sanctions": (("snapback", "vote_failed", "relief"), ("note", "value", "weeks", "count"),
                   "its own case; cause: the attribution or attack that tipped a snapback"),
     "ratification": (("ratified", "failed"), (), "its own case"),
@@ -107,9 +107,9 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     "government_change": (("change",), ("office", "note", "value"), "its own case"),
     "pledge": (("survives", "dropped"), (), "case and cause: the change of government"),
     "us_roles": (("kept", "withdrawn"), ("note", "items"), "case and cause: the change of administration"),
-    "request": (("requested",), ("count", "window_weeks"), "its own case (the force's deployment)"),
-    "deployment": (("begins", "fully_deployed"), ("items", "troops", "aircraft", "ships", "posture", "us_support",
-                                                  "land", "air", "sea"),
+    "request": (("requested",), ("value", "window_weeks"), "its own case (the force's deployment)"),
+    "deployment": (("declined", "begins", "fully_deployed"), ("items", "troops", "aircraft", "ships", "posture",
+                                                              "us_support", "land", "air", "sea", "weeks"),
                    "case: the request; cause: the request, then the start of deployment"),
     "shock": ((), ("note", "items"), "its own case"),
 }
@@ -162,6 +162,9 @@ def _attribution(e: Event) -> str:
 
 
 def _decision(e: Event) -> str:
+    if e.outcome == "armed_attack":
+        return (f"the limited offensive is an armed attack under G4 ({e.note.replace('_', ' ')}): the commitments "
+                f"are called on; corrective measures: {', '.join(e.items) or 'none'}")
     if e.outcome == "not_reached":
         return f"{e.note.replace('_', ' ')} not reached: no corrective measures"
     if e.outcome == "ad_hoc":
@@ -187,6 +190,9 @@ def _corrective_measure(e: Event) -> str:
 
 
 def _deployment(e: Event) -> str:
+    if e.outcome == "declined":
+        sent = ", ".join(e.items) or "no nation"
+        return f"no framework nation sends its contingent ({sent} would): Ukraine asks again in {e.weeks} weeks"
     if e.outcome == "fully_deployed":
         return f"fully deployed: land {e.land:.2f}, air {e.air:.2f}, sea {e.sea:.2f} strength units"
     leads = " and ".join(e.items) or "European members"
@@ -209,7 +215,7 @@ def _campaign(e: Event) -> str:
         return f"Russia starts a grey-zone pressure campaign (about {e.weeks} weeks)"
     if o == "preparation_starts":
         return f"Russia starts preparing {attack}, ready in {e.weeks} weeks"
-    if o == "launched_by_surprise" or o == "launched_after_warning":
+    if o in ("launched_by_surprise", "launched_after_warning"):
         surprise = " (not warned of: surprise)" if o == "launched_by_surprise" else ""
         return f"Russia launches {attack}{surprise}"
     if o == "stood_down":
@@ -224,6 +230,10 @@ CAMPAIGN_ENDS = {"pressure_ends": "pressure campaign ends",
                  "pressure_ends_to_prepare": "pressure campaign ends: Russia turns to preparing an offensive",
                  "limited_offensive_ends": "limited offensive ends",
                  "proceeds_exposed": "preparation exposed by a warning: Russia goes on without surprise"}
+
+WAR_ENDS = {"repelled": "attack broken off after {weeks} weeks: Russia exhausted ({seized:.1f}% of Ukraine seized)",
+            "ceasefire": "a new ceasefire after {weeks} weeks ({seized:.1f}% of Ukraine seized)",
+            "negotiated": "the front stalled: a negotiated end after {weeks} weeks ({seized:.1f}% of Ukraine seized)"}
 
 OFFICES = {"presidential": "presidential election", "midterm": "midterm elections",
            "legislative": "legislative elections"}
@@ -268,11 +278,12 @@ RENDER: dict[str, Callable[[Event], str]] = {
     "ratification": lambda e: ("ratification failed: the commitment stays political" if e.outcome == "failed" else
                                ("Congress" if e.actor == "United States" else "parliament")
                                + " ratified: the commitment is legally binding"),
-    "request": lambda e: "credible cessation holds: Ukraine requests the Multinational Force",
+    "request": lambda e: (f"credible cessation holds ({e.value:.0f} violations counted a week over "
+                          f"{e.window_weeks} weeks): Ukraine requests the Multinational Force"),
     "deployment": _deployment,
     "escalation": lambda e: "renewed armed attack: the G4 commitments are called on",
     "surge": lambda e: f"stockpile surge arrived: +{e.value:.2f} strength",
-    "war_end": lambda e: f"attack repelled after {e.weeks} weeks",
+    "war_end": lambda e: WAR_ENDS[e.outcome].format(weeks=e.weeks, seized=e.value),
     "coordination": _coordination,
     "campaign": _campaign,
     "indicator": lambda e: (f"{e.count} observable sign(s) of preparation: build-up, logistics, "

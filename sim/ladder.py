@@ -59,7 +59,10 @@ class Week:
     """What Russia did this week: violations, indicators, whether it launched a war, and why."""
 
     violations: list[Violation] = field(default_factory=list)
-    indicators: int = 0
+    indicators: int = 0  # strategic indicators of a preparation (a build-up in depth)
+    tactical: int = 0  # tactical indicators (forces moving up to the line)
     indicator_event: int | None = None
     launched_war: bool = False
     cause: int | None = None  # the event behind this week's moves (a launch, a campaign)
+    volume: int = 0  # ceasefire violations by Russia's side this week (the OSCE SMM's unit)
+    obstruct: bool = False  # Russia obstructs the monitors this week

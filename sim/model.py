@@ -38,14 +38,14 @@ from sim.warning import WarningSystem
 
 # Independent random streams, one per mechanism, so that switching one mechanism
 # off does not shift the draws of the others (common random numbers across designs).
-STREAMS = ("russia", "ukraine", "members", "monitoring", "commission", "us", "force")
+STREAMS = ("russia", "ukraine", "members", "monitoring", "commission", "us", "force", "war", "volume")
 
 STEP_REPORTERS = (
     "date", "russia_intent", "escalation_level", "at_war", "credibility_probe", "credibility_limited",
     "credibility_major", "window_value", "russia_strength", "russia_ambition", "sanctions_level",
     "ukraine_defence", "ukraine_strength", "fortification", "coverage", "warning_in_force",
     "indicators_detected", "force_phase", "force_strength", "force_troops", "mean_member_resolve",
-    "ratified_share", "pledged_share", "us_roles", "territory_lost_pct",
+    "ratified_share", "pledged_share", "us_roles", "territory_seized_pct",
 )
 
 
@@ -96,11 +96,14 @@ class DeterrenceModel(mesa.Model):
             self.russia.notice("politics")
         moves = self.russia.act(week)                             # 1. Russia decides and acts (sim/decisions)
         violations = self.war.week(moves, week)                   #    attacks contested, war fought (sim/war.py)
+        if self.war.armed_attack_week == week:
+            self.warning.attack_seen()
         ukrainian = self.ukraine.violate(week, violations)        # 2. Ukraine's own minor violations
         if ukrainian is not None:
             violations.append(ukrainian)
-        reports, seen = self.monitoring.observe(violations, week)  # 3. detection, attribution (sim/chain.py)
-        if self.warning.watch(moves.indicators, moves.indicator_event, week):  # warning (sim/warning.py)
+        self.monitoring.count(moves.volume, moves.obstruct, week, self.war.at_war)  # 3. violations counted,
+        reports, seen = self.monitoring.observe(violations, week)  # detected, attributed (sim/chain.py)
+        if self.warning.watch(moves.indicators, moves.tactical, moves.indicator_event, week):  # (sim/warning.py)
             self.warning.take_effect(week)
         decided = self.commission.week(reports, seen, week)       # 4. the commission decides (sim/chain.py)
         self.responses.schedule(decided.decisions)
@@ -234,5 +237,5 @@ class DeterrenceModel(mesa.Model):
         return "+".join(roles) or "none"
 
     @property
-    def territory_lost_pct(self) -> float:
-        return self.war.territory_lost_pct
+    def territory_seized_pct(self) -> float:
+        return self.war.territory_seized_pct

@@ -30,9 +30,18 @@ RUN_COLUMNS: dict[str, Column] = {
     "horizon_weeks": ("int64", "weeks", "Weeks simulated."),
     "ceasefire_date": ("object", "date", "Date the ceasefire entered into force (week 0), YYYY-MM-DD; the date of "
                        "week w is this date + 7w days (pd.to_datetime(ceasefire_date) + pd.to_timedelta(w, 'W'))."),
-    "escalated": ("bool", "", "Russia carried out a renewed armed attack (major) before the horizon."),
+    "armed_attack": ("bool", "", "Russia carried out an armed attack (a limited offensive or a renewed war) before the "
+                     "horizon: the broadest of the three outcome levels."),
+    "armed_attack_week": ("float64", "weeks", "Week of the first armed attack; empty when censored."),
+    "armed_attack_date": ("object", "date", "Date of that week, YYYY-MM-DD; empty when censored."),
+    "escalated": ("bool", "", "Russia launched a renewed war (a major attack: the G4 commitments' trigger) before "
+                  "the horizon."),
     "escalation_week": ("float64", "weeks", "Week of the first major attack; empty when censored."),
+    "escalation_date": ("object", "date", "Date of that week, YYYY-MM-DD; empty when censored."),
     "survival_weeks": ("int64", "weeks", "Escalation week, or the horizon when censored (survival time)."),
+    "territory_seized_pct": ("float64", "% of Ukraine", "Share of Ukraine's whole area (603,550 km2) Russia seized "
+                             "after the ceasefire and still held at the horizon (bounded by what lay beyond the line "
+                             "and by what Russia can hold)."),
     "violations_probe": ("int64", "count", "Russian grey-zone violations (probes)."),
     "violations_limited": ("int64", "count", "Russian limited offensives."),
     "violations_major": ("int64", "count", "Russian renewed armed attacks."),
@@ -73,9 +82,11 @@ RUN_COLUMNS: dict[str, Column] = {
     "ukraine_defence": ("float64", "strength units", "Ukraine's final effective defence (P1)."),
     "sanctions_level": ("float64", "sanctions level", "Sanctions on Russia at the end: ceasefire level less relief, plus G4 sanctions."),
     "snapbacks": ("int64", "count", "Times relieved sanctions snapped back (G4)."),
-    "attack_outcome": ("object", "", "none, repelled, stalemate or territory_lost."),
-    "war_weeks": ("int64", "weeks", "Weeks of renewed war fought."),
-    "territory_lost_pct": ("float64", "%", "Share of held territory lost to limited and major attacks."),
+    "attack_outcome": ("object", "", "How the last renewed war ended: none (no war), repelled (Russia exhausted), "
+                       "ceasefire (a new ceasefire brokered), negotiated (after the front stalled), or ongoing."),
+    "war_weeks": ("int64", "weeks", "Weeks of renewed war fought (all wars)."),
+    "wars": ("int64", "count", "Renewed wars started."),
+    "first_war_weeks": ("float64", "weeks", "Duration of the first renewed war; empty if none ended."),
 }
 
 STEP_COLUMNS: dict[str, Column] = {
@@ -105,7 +116,7 @@ STEP_COLUMNS: dict[str, Column] = {
     "ratified_share": ("float64", "share", "Share of members with a binding commitment (G0)."),
     "pledged_share": ("float64", "share", "Share of members still holding their pledge (G0, G4)."),
     "us_roles": ("object", "", "US roles held: monitoring, force, intelligence, pledge, joined by '+', or none."),
-    "territory_lost_pct": ("float64", "%", "Territory lost so far."),
+    "territory_seized_pct": ("float64", "% of Ukraine", "Share of Ukraine seized after the ceasefire, held now."),
 }
 
 EVENT_COLUMNS: dict[str, Column] = {
@@ -181,6 +192,8 @@ def run_record(model: Any) -> dict[str, Any]:
     coal, counts = model.coalition, model.events.counts
     commission, ru, warning, us = model.commission, model.russia, model.warning, model.united_states
     esc = model.escalation_week
+    attack = model.war.armed_attack_week
+    sc = model.scenario_config
     delays = model.responses.delays
     n = coal.n_members
     row: dict[str, Any] = {
@@ -189,9 +202,14 @@ def run_record(model: Any) -> dict[str, Any]:
         "seed": model.seed,
         "horizon_weeks": model.horizon,
         "ceasefire_date": model.scenario_config.ceasefire_date.isoformat(),
+        "armed_attack": attack is not None,
+        "armed_attack_week": float(attack) if attack is not None else None,
+        "armed_attack_date": sc.date_of(attack).isoformat() if attack is not None else None,
         "escalated": esc is not None,
         "escalation_week": float(esc) if esc is not None else None,
+        "escalation_date": sc.date_of(esc).isoformat() if esc is not None else None,
         "survival_weeks": esc if esc is not None else model.horizon,
+        "territory_seized_pct": model.war.territory_seized_pct,
         "violations_probe": ru.violations[Action.PROBE],
         "violations_limited": ru.violations[Action.LIMITED],
         "violations_major": ru.violations[Action.MAJOR],
@@ -235,7 +253,8 @@ def run_record(model: Any) -> dict[str, Any]:
         "snapbacks": model.sanctions.snapbacks,
         "attack_outcome": model.war.outcome,
         "war_weeks": model.war.total_weeks,
-        "territory_lost_pct": model.territory_lost_pct,
+        "wars": model.war.wars,
+        "first_war_weeks": float(model.war.durations[0]) if model.war.durations else None,
     }
     assert list(row) == list(RUN_COLUMNS), "runs.csv columns out of sync with RUN_COLUMNS"
     return row

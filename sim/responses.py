@@ -92,12 +92,16 @@ class Responses:
             log.add(week, "corrective_measure", "MonitoringMechanism", d.level.label, Clause.G1, case=case,
                     cause=cause, outcome="monitoring_surge", weeks=sc.monitoring.surge_weeks)
         if "stockpile_release" in measures:
-            m.ukraine.schedule_surge(week, "stockpile_release", case, cause)
-        share, power = self.members_respond(d.level, week, case, cause)
+            m.ukraine.release_stockpile(week, "stockpile_release", case, cause)
+        # A limited offensive ruled an armed attack calls on the G4 commitments: the major level's responses.
+        share, power = self.members_respond(Action.MAJOR if d.armed_attack else d.level, week, case, cause)
         m.sanctions.add(power.get("sanctions", 0.0))
         m.ukraine.add_assistance(sc.commitments.assistance_per_unit
                                  * (power.get("intelligence", 0.0) + power.get("logistics", 0.0)))
-        m.war.add_support(sc.payoffs.military_effect * power.get("military", 0.0))
+        if m.war.at_war:
+            m.war.add_support(sc.payoffs.military_effect * power.get("military", 0.0))
+        elif d.armed_attack:  # no war to join: military capabilities go to Ukraine's forces
+            m.ukraine.add_assistance(sc.commitments.assistance_per_unit * power.get("military", 0.0))
         if d.violation is not None:
             self.delays.append(week - d.violation.week)
         if d.violation is not None and d.violation.perpetrator == RUSSIA:

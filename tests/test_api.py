@@ -45,7 +45,7 @@ def test_outcomes_are_the_run_record_as_numbers():
         assert out["escalation_week"] == record["escalation_week"] == out["survival_weeks"]
     assert api.FORCE_PHASES[out["force_phase_code"]] == record["force_phase"]
     assert api.ATTACK_OUTCOMES[out["attack_outcome_code"]] == record["attack_outcome"]
-    for name in ("violations_probe", "detected", "responses_military", "credibility_major", "territory_lost_pct"):
+    for name in ("violations_probe", "detected", "responses_military", "credibility_major", "territory_seized_pct"):
         assert out[name] == record[name]
 
 
@@ -154,12 +154,12 @@ def test_salib_problem_decodes_to_valid_parameters():
     assert set(names) == {p for p, s in cat.levers.items() if s.kind in api.SAMPLED_KINDS}
     assert "commitments.response_menu" not in names  # a mapping: set, not sampled
     i = names.index("commission.decision_rule")
-    assert problem["bounds"][i] == [-0.5, 2.5] and "0 consensus" in problem["encoding"]["commission.decision_rule"]
+    assert problem["bounds"][i] == [-0.5, 3.5] and "0 us_led" in problem["encoding"]["commission.decision_rule"]
     X = sobol_sample.sample(problem, 32, calc_second_order=False, seed=3)
     rows = api.params_from_salib(problem, X)
     assert len(rows) == len(X)
     choices = {r["commission.decision_rule"] for r in rows}
-    assert choices == {"consensus", "qualified_majority", "us_led"}
+    assert choices == {"us_led", "us_and_qualified_majority", "consensus", "qualified_majority"}
     assert {r["force.posture"] for r in rows} == {"rear", "forward"}
     assert all(isinstance(r["monitoring.latency_weeks"], int) and 0 <= r["monitoring.latency_weeks"] <= 26
                for r in rows)

@@ -480,7 +480,7 @@ def _set_cell(text: str, column: str, value: str) -> str:
 ANALYZE_CASES = {
     "empty": (lambda t: "", ["empty"]),
     "header_only": (lambda t: t.splitlines(keepends=True)[0], ["no runs"]),
-    "short_line": (lambda t: t[: len(t) // 2], ["runs.csv:"]),
+    "short_line": (lambda t: t[: len(t) // 2 + (3 if t[len(t) // 2 - 1] == "\n" else 0)], ["runs.csv:"]),
     "text_in_number": (lambda t: _set_cell(t, "survival_weeks", "soon"), ["runs.csv:2", "survival_weeks",
                                                                             "not the declared type", "'soon'"]),
     "not_a_flag": (lambda t: _set_cell(t, "escalated", "maybe"), ["runs.csv:2", "escalated", "True or False"]),

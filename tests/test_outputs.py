@@ -83,7 +83,7 @@ def test_runs_row_is_consistent_with_steps_and_events(outputs, run):
     if run.startswith("budapest"):
         assert bool(row.escalated) and not pd.isna(row.escalation_week)
         assert row.survival_weeks == row.escalation_week == escalations.week.min()
-        assert row.violations_major >= 1 and row.attack_outcome in ("repelled", "stalemate", "territory_lost")
+        assert row.violations_major >= 1 and row.attack_outcome in ("repelled", "ceasefire", "negotiated", "ongoing")
         assert steps.at_war.any() and steps.escalation_level.max() == 3
     else:
         assert not bool(row.escalated) and pd.isna(row.escalation_week)

@@ -200,10 +200,10 @@ def test_a_parameter_that_cannot_act_leaves_the_paired_runs_identical_at_both_en
 
 
 def test_screening_gives_zero_to_an_outcome_label_and_moves_with_a_payoff():
-    """war.territory_lost_outcome_pct only names a war's outcome at the horizon: no escalation changes."""
+    """war.stall_weeks only decides how a war ends, never whether the first one starts: no escalation changes."""
     from sim.api import _executor
 
-    factors = _factors("war.territory_lost_outcome_pct", "payoffs.base_cost_major")
+    factors = _factors("war.stall_weeks", "payoffs.base_cost_major")
     settings = S.Settings(samples=4, replicates=6)
     # the control visits its low end (a renewed war at half its cost: about a third of runs escalate)
     assert (S.morris_sample(factors, settings.samples, settings.master_seed)[:, 1] == 0).any()
@@ -211,7 +211,7 @@ def test_screening_gives_zero_to_an_outcome_label_and_moves_with_a_payoff():
         table, meta = S.screen(factors, S.COMPARISONS, settings, ex, 1)
     assert list(table.columns) == list(S.SCREENING_COLUMNS)
     assert meta["points"] == 4 * 3 and meta["runs"] == 12 * 4 * 6
-    label = table[table["factor"] == "war.territory_lost_outcome_pct"]
+    label = table[table["factor"] == "war.stall_weeks"]
     assert (label["mu_star"] == 0).all() and (label["pairs_changed"] == 0).all() and (label["mu"] == 0).all()
     cost = table[table["factor"] == "payoffs.base_cost_major"]
     assert (cost["pairs_changed"] > 0).any()

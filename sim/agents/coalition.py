@@ -250,6 +250,12 @@ class Coalition:
             np.minimum(self.resolve + amount, 1.0, out=self.resolve)
             np.minimum(self.resolve_anchor + amount, 1.0, out=self.resolve_anchor)
 
+    def tire_all(self, amount: float) -> None:
+        """Acting on a warning costs every member some resolve (the cost of false alarms)."""
+        if amount > 0.0:
+            np.maximum(self.resolve - amount, 0.0, out=self.resolve)
+            np.maximum(self.resolve_anchor - amount, 0.0, out=self.resolve_anchor)
+
     def struck(self, week: int, hit: np.ndarray, rally: float, ally_share: float, contributors: np.ndarray,
                case: int) -> None:
         """The tripwire acts through members: a nation whose troops are struck rallies, its allies less."""

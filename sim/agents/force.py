@@ -4,6 +4,12 @@ Built nation by nation from public pledges (scenarios/force_contributions.csv):
 troops, combat aircraft and ships, and where each nation bases them (rear hubs in
 Ukraine, outside Ukraine, or forward). The tripwire acts through members: if an
 attack strikes a nation's troops, that nation (and, less, its allies) rallies.
+
+Whether the force fights is set by its rules of engagement (``force.rules_of_engagement``):
+``reassurance`` (no combat role: it defends nothing but itself by withdrawing),
+``self_defence`` (a contingent fights once its own troops are struck; the declaration's
+"reassurance measures", far from the front) or ``forward_defence`` (every contingent in
+Ukraine defends against an attack). Only troops based in Ukraine can defend it.
 """
 
 from __future__ import annotations
@@ -49,6 +55,9 @@ class MultinationalForce(mesa.Agent):
                 continue
             self.troops[i], self.aircraft[i], self.ships[i], self.basing[i] = troops, aircraft, ships, basing
         self.contributors = (self.troops + self.aircraft + self.ships) > 0
+        self.pledged = (self.troops.copy(), self.aircraft.copy(), self.ships.copy())  # before national decisions
+        self.committed = self.contributors.copy()
+        self.next_request = 0
         self.lead_nations = [n for n, lead in zip(coal.names, coal.framework_nation) if lead]
         self.stream = model.streams["force"]
         self.phase = ForcePhase.NOT_REQUESTED
@@ -57,6 +66,7 @@ class MultinationalForce(mesa.Agent):
         self.ramp = 0.0
         self.deployed_week: int | None = None
         self.alert_until = -1
+        self.engaged = np.zeros(n1, dtype=bool)  # contingents in combat in the current war (self-defence)
         self.refresh()
 
     # --- strength and exposure --------------------------------------------------------
@@ -73,13 +83,17 @@ class MultinationalForce(mesa.Agent):
             "sea": float(self.ships.sum()) * f.strength_per_ship * scale,
         }
         troops = self.troops * scale
-        land = float(troops.sum())
-        self.forward_share = 1.0 if forward else (
-            float(troops[[b == "forward" for b in self.basing]].sum()) / land if land > 0 else 0.0)
         # Chance an attack strikes each nation's troops: forward for certain, rear bases sometimes.
         in_ukraine = np.array([b in ("rear", "forward") for b in self.basing]) & (troops > 0)
         based_forward = np.array([b == "forward" for b in self.basing])
-        self.exposure = np.where(in_ukraine, np.where(forward | based_forward, 1.0, f.rear_exposure), 0.0)
+        self.in_ukraine = in_ukraine
+        # Each nation's land strength in Ukraine at full deployment, and how much of it defends
+        # against a major or a limited attack where it stands (forward near the line, or rear hubs).
+        land = troops / 1000.0 * f.strength_per_1000_troops * in_ukraine
+        at_front = forward | based_forward
+        self.land_major = land * np.where(at_front, f.forward_defence, f.rear_defence)
+        self.land_limited = land * np.where(at_front, f.limited_defence_forward, f.limited_defence_rear)
+        self.exposure = np.where(in_ukraine, np.where(at_front, 1.0, f.rear_exposure), 0.0)
         any_hit = 1.0 - float(np.prod(1.0 - self.exposure))
         self.base_rally = f.casualty_rally * (self.exposure + f.ally_rally_share * (1.0 - self.exposure)
                                               * any_hit * self.contributors)
@@ -89,13 +103,16 @@ class MultinationalForce(mesa.Agent):
         f = self.model.scenario_config.force
         land, air, sea = (self.target[d] * self.ramp for d in ("land", "air", "sea"))
         self.strength = {"land": land, "air": air, "sea": sea}
-        fs = self.forward_share
         self.air_denial = min(f.air_denial_cap, f.air_denial_per_unit * air)  # air policing cuts strikes' payoff
         self.sea_denial = min(f.sea_denial_cap, f.sea_denial_per_unit * sea)
         alert = 1.0 + (self.model.scenario_config.warning.force_alert_boost if self.on_alert else 0.0)
-        self.limited_defence = land * (fs * f.limited_defence_forward + (1 - fs) * f.limited_defence_rear) * alert
-        self.major_defence = (land * (fs * f.forward_defence + (1 - fs) * f.rear_defence)
-                              + f.air_defence_share * air) * alert
+        roe = f.rules_of_engagement
+        engaged = self.in_ukraine if roe == "forward_defence" else self.engaged if roe == "self_defence" else None
+        scale = self.ramp * alert
+        self.major_defence = (float(self.land_major[engaged].sum()) * scale if engaged is not None else 0.0) + (
+            f.air_defence_share * air * alert if roe == "forward_defence" else 0.0)
+        # A limited offensive strikes no contingent: only a force that defends Ukraine meets it.
+        self.limited_defence = float(self.land_limited.sum()) * scale if roe == "forward_defence" else 0.0
         self.rally = self.base_rally * self.ramp  # the tripwire rally an attack would cause now, per state
 
     def projected(self, weeks_ahead: int) -> float:
@@ -105,11 +122,17 @@ class MultinationalForce(mesa.Agent):
         return self.ramp
 
     def major_defence_at(self, ramp: float) -> float:
-        """Defence against a major attack at a given build-up, before any alert (Russia's projection)."""
+        """Defence against a major attack at a given build-up, before any alert (Russia's projection).
+
+        Under self-defence Russia expects the contingents its attack would strike to fight.
+        """
         f = self.model.scenario_config.force
-        fs = self.forward_share
-        return (self.target["land"] * (fs * f.forward_defence + (1 - fs) * f.rear_defence)
-                + f.air_defence_share * self.target["air"]) * ramp
+        roe = f.rules_of_engagement
+        if roe == "reassurance":
+            return 0.0
+        if roe == "self_defence":
+            return float((self.land_major * self.exposure * ramp).sum()) * ramp
+        return (float(self.land_major.sum()) + f.air_defence_share * self.target["air"]) * ramp
 
     @property
     def on_alert(self) -> bool:
@@ -138,17 +161,52 @@ class MultinationalForce(mesa.Agent):
                               cause=warning, outcome="force_alert")
 
     def strike(self) -> np.ndarray:
-        """A renewed armed attack: which nations' troops it strikes (by exposure and deployment)."""
+        """A renewed armed attack: which nations' troops it strikes (by exposure and deployment).
+
+        Under self-defence the struck contingents fight for the rest of the war.
+        """
         draws = self.stream.random(self.exposure.size)
-        return (draws < self.exposure * self.ramp) & (self.troops > 0)
+        hit = (draws < self.exposure * self.ramp) & (self.troops > 0)
+        self.engaged = hit.copy()
+        self._update()
+        return hit
+
+    def war_over(self) -> None:
+        """The war has ended: contingents stand down to their peacetime role."""
+        self.engaged[:] = False
+        self._update()
 
     def credible_cessation(self, week: int) -> bool:
-        """Detected violations stayed at or below the threshold over the whole window."""
+        """Ceasefire violations counted by the monitors, a week on average over the window, stayed at or
+        below the threshold: the measure the OSCE SMM's reports give, in its own unit."""
         f = self.model.scenario_config.force
         window = f.credible_cessation_window_weeks
         if week + 1 < window:
             return False
-        return self.model.monitoring.seen_in_window(week, window) <= f.credible_cessation_threshold
+        return self.model.monitoring.counted_per_week(window) <= f.credible_cessation_threshold
+
+    def _nations_decide(self, week: int, case: int | None) -> bool:
+        """Each contributing nation decides whether to send its contingent (by its resolve, now).
+
+        The force is European-led (G3): without a framework nation it does not deploy, and
+        Ukraine can ask again after ``force.request_retry_weeks``.
+        """
+        f = self.model.scenario_config.force
+        coal = self.model.coalition
+        noise = self.model.scenario_config.members.activation_noise
+        p = 1.0 / (1.0 + np.exp(-(coal.resolve - f.commitment_bar) / noise))
+        self.committed = self.contributors & (self.stream.random(self.contributors.size) < p)
+        sent = [coal.names[i] for i in np.flatnonzero(self.committed)]
+        if not (self.committed & coal.framework_nation).any():
+            self.phase = ForcePhase.NOT_REQUESTED
+            self.next_request = week + f.request_retry_weeks
+            self.model.events.add(week, "deployment", "MultinationalForce", "", Clause.G3, case=case, cause=case,
+                                  outcome="declined", items=tuple(sent), weeks=f.request_retry_weeks)
+            return False
+        troops, aircraft, ships = self.pledged
+        self.troops, self.aircraft, self.ships = troops * self.committed, aircraft * self.committed, ships * self.committed
+        self.refresh()
+        return True
 
     def advance(self, week: int, at_war: bool) -> None:
         """Step 8: request once cessation is credible, then build up to deployment."""
@@ -159,15 +217,17 @@ class MultinationalForce(mesa.Agent):
             return
         log = self.model.events
         if self.phase == ForcePhase.NOT_REQUESTED:
-            if f.ukraine_requests and self.credible_cessation(week):
+            if f.ukraine_requests and week >= self.next_request and self.credible_cessation(week):
                 self.phase = ForcePhase.REQUESTED
                 self.request_event = log.add(week, "request", "Ukraine", "", Clause.G3, outcome="requested",
                                              window_weeks=f.credible_cessation_window_weeks,
-                                             count=self.model.monitoring.seen_in_window(
-                                                 week, f.credible_cessation_window_weeks))
+                                             value=self.model.monitoring.counted_per_week(
+                                                 f.credible_cessation_window_weeks))
             return
         case = self.request_event
         if self.phase == ForcePhase.REQUESTED:
+            if not self._nations_decide(week, case):
+                return
             self.phase = ForcePhase.DEPLOYING
             self.deployment_event = log.add(
                 week, "deployment", "MultinationalForce", "", Clause.G3, case=case, cause=case, outcome="begins",

@@ -41,6 +41,9 @@ class Russia(mesa.Agent):
         self.ambition = self.ambition_anchor
         self._noise_stream = np.random.default_rng(self.stream.integers(1 << 62))  # weekly drift of ambition
         self._noise_until = 0
+        self._volume_stream = model.streams["volume"]  # its own stream: volumes never shift Russia's choices
+        self._volume_until = 0
+        self._episode = 0.0  # log-intensity of violations (episodes)
         self.intent = Intent.COMPLIANT
         self.objective: Action | None = None  # LIMITED or MAJOR while preparing or attacking
         self.campaign_start = 0
@@ -80,16 +83,40 @@ class Russia(mesa.Agent):
             out.violations.append(Violation(week, RUSSIA, Action.PROBE, eid))
             self.violations[Action.PROBE] += 1
             self.action = Action.PROBE
+        final_weeks = False
         if self.intent == Intent.PREPARING:
             self.preparation_weeks[self.objective] += 1
             w = self.model.scenario_config.warning
-            mean = w.indicators_per_week_major if self.objective == Action.MAJOR else w.indicators_per_week_limited
-            out.indicators = int(self.stream.poisson(mean)) if mean > 0.0 else 0
-            if out.indicators:
+            if self.objective == Action.MAJOR:
+                final_weeks = self.campaign_end - week <= w.tactical_weeks
+                strategic, tactical = w.indicators_per_week_major, w.tactical_per_week_major if final_weeks else 0.0
+            else:
+                strategic, tactical = 0.0, w.tactical_per_week_limited
+            out.indicators = int(self.stream.poisson(strategic)) if strategic > 0.0 else 0
+            out.tactical = int(self.stream.poisson(tactical)) if tactical > 0.0 else 0
+            if out.indicators + out.tactical:
                 out.indicator_event = self.model.events.add(
                     week, "indicator", "Russia", self.objective.label, Clause.ASSUMPTION, case=self.campaign_case,
-                    cause=self.campaign_case, count=out.indicators, intent=self.intent.label)
+                    cause=self.campaign_case, count=out.indicators + out.tactical, intent=self.intent.label,
+                    outcome="tactical" if out.tactical else "strategic")
+        out.volume = self._volume(week, intent, final_weeks)
+        out.obstruct = intent in (Intent.PRESSURE, Intent.PREPARING)
         return out
+
+    def _volume(self, week: int, intent: Intent, final_weeks: bool) -> int:
+        """Ceasefire violations by Russia's side this week: a mean by intent, in episodes (a persistent
+        log-normal intensity), with the spike of the last weeks before a renewed war."""
+        c = self.model.scenario_config.campaigns
+        mean = (c.volume_compliant if intent == Intent.COMPLIANT else c.volume_pressure if intent == Intent.PRESSURE
+                else c.volume_preparing * (c.volume_spike if final_weeks else 1.0) if intent == Intent.PREPARING
+                else 0.0)
+        if week >= self._volume_until:  # drawn a year at a time: one call instead of 52
+            self._volume_noise = self._volume_stream.standard_normal(52).tolist()
+            self._volume_start, self._volume_until = week, week + 52
+        rho, sd = c.volume_persistence, c.volume_shock_sd
+        self._episode = rho * self._episode + sd * self._volume_noise[week - self._volume_start]
+        # Mean-preserving: exp(x) has mean exp(var / 2) for the stationary variance of x.
+        return int(round(mean * math.exp(self._episode - 0.5 * sd * sd / (1.0 - rho * rho))))
 
     # --- transitions ----------------------------------------------------------------------
     def start(self, week: int, intent: Intent, objective: Action | None, weeks: int) -> None:
@@ -160,9 +187,10 @@ class Russia(mesa.Agent):
         return Week([violation], cause=launch)
 
     def war_ended(self, week: int) -> None:
+        """A renewed war has ended: Russia complies, and reconstitutes before its next assessment."""
         self.intent, self.objective = Intent.COMPLIANT, None
         self.campaign_case = self.exposed_by = None
-        self.trigger = "war ended"
+        self.decisions.pause_until(week + self.model.scenario_config.campaigns.post_war_pause_weeks)
 
     def on_warning(self, warning: int | None) -> None:
         """A public warning: if a preparation is under way, it is exposed (a decision point)."""
@@ -190,12 +218,12 @@ class Russia(mesa.Agent):
         self.strength = max(self.model.scenario_config.war.strength_floor, self.strength - amount)
 
     def evolve(self, at_war: bool, sanctions_level: float) -> None:
-        """Step 9: reconstitution under sanctions drain, drifting ambition."""
+        """Step 9: production under the sanctions drain, drifting ambition."""
         r = self.model.scenario_config.russia
-        if not at_war:
+        if not at_war:  # industry re-equips the forces, less what sanctions drain, up to the ceiling
             ceiling = 1.0 + r.max_strength_gain
-            self.strength += (r.reconstitution_rate * (ceiling - self.strength)
-                              * (1.0 - min(r.sanctions_drain_cap, sanctions_level)))
+            gain = r.production_per_year / 52.0 * (1.0 - min(r.sanctions_drain_cap, sanctions_level))
+            self.strength = min(ceiling, self.strength + gain) if self.strength < ceiling else self.strength
         week = self.model.week
         if week >= self._noise_until:  # drawn a year at a time: one call instead of 52
             self._noise = self._noise_stream.standard_normal(52).tolist()

@@ -1,4 +1,22 @@
-"""Ukraine: its own defence is the first layer of deterrence (P1), fed by G2 and G5."""
+"""Ukraine: its own defence is the first layer of deterrence (P1), fed by G2 and G5.
+
+Defence = strength x quality x (1 + fortification bonus x fortification) x readiness
++ assistance, and strength = manpower x equipment (x the strength at the ceasefire).
+Manpower is the army the peace allows: it moves to the cap (``ukraine.army_cap_thousands``),
+demobilising at ``demobilisation_per_week``, and re-mobilises in a war. Equipment per
+soldier grows with what Ukraine funds itself, the coalition's aid (G2, scaled by the
+members' resolve) and joint production (G5), spread over the soldiers under arms, less
+wear: so a smaller army is better equipped, and more aid always means more strength.
+Fortifications start from the lines of 2023-25 and are built up (G2). Training (G5)
+raises quality.
+
+G2 stockpiles are finite: a stock (``support.stockpile_size``) is released when Russia
+attacks ("in case of a future armed attack") and arrives after a delay; it is
+replenished at a rate, and the money for restocking comes out of the aid budget.
+A warning may pre-position the stock (a measure to test, not in the text): an attack
+during the warning then gets it at once; otherwise it goes back. A warning leaves no
+strength behind; its readiness costs wear and interrupts training (false alarms cost).
+"""
 
 from __future__ import annotations
 
@@ -17,21 +35,37 @@ if TYPE_CHECKING:
 class Ukraine(mesa.Agent):
     def __init__(self, model: DeterrenceModel) -> None:
         super().__init__(model)
-        cfg = model.scenario_config.ukraine
+        sc = model.scenario_config
+        cfg = sc.ukraine
         self.stream = model.streams["ukraine"]
-        self.strength = cfg.initial_strength
+        self.base_strength = cfg.initial_strength  # strength per unit of manpower and equipment
+        self.manpower = 1.0  # share of the personnel under arms at the ceasefire
+        self.equipment = 1.0  # equipment per soldier, relative to the ceasefire
         self.quality = cfg.initial_quality
-        self.fortification = 0.0
+        self.fortification = cfg.initial_fortification
         self.assistance = 0.0  # G4 intelligence and logistics responses in force
+        self.stockpile = sc.support.stockpile_size if sc.support.stockpile_access else 0.0  # G2, in the depots
+        self.prepositioned = 0.0  # stock moved forward on a warning
         self.surges: deque[tuple[int, float, int, int]] = deque()  # G2 surges in transit: (due, size, case, order)
         self.surges_received = 0
+        self.stockpile_released = 0.0
         self.last_probed = -(1 << 30)
         self.violations_committed = 0
         self.ready_until = -1  # P1: readiness raised by a warning
+        self.readiness_weeks = 0
         self.defence = 0.0
-        self.history: deque[float] = deque(maxlen=model.scenario_config.campaigns.trend_window_weeks + 1)
+        self.history: deque[float] = deque(maxlen=sc.campaigns.trend_window_weeks + 1)
         self.refresh()
         self._update_defence()
+
+    @property
+    def strength(self) -> float:
+        return self.base_strength * self.manpower * self.equipment
+
+    @strength.setter
+    def strength(self, value: float) -> None:
+        """Losses and deliveries change the equipment of the soldiers under arms."""
+        self.equipment = value / (self.base_strength * self.manpower)
 
     @property
     def ready(self) -> bool:
@@ -64,18 +98,41 @@ class Ukraine(mesa.Agent):
             return Violation(week, UKRAINE, Action.PROBE, eid)
         return None
 
-    def schedule_surge(self, week: int, reason: str, case: int | None, cause: int | None) -> None:
-        """G2: access to defence stockpiles; the surge arrives after a delay.
+    # --- G2: stockpiles ------------------------------------------------------------------
+    def attacked(self, week: int, attack: int) -> None:
+        """An armed attack: the stockpiles open (G2), at once if they were pre-positioned."""
+        self.release_stockpile(week, "stockpiles_opened", attack, attack, at_once=self.prepositioned > 0.0)
 
-        ``reason``: stockpiles_opened (an armed attack), stockpile_release (the commission),
-        stockpiles_prepositioned (a warning's measure).
+    def release_stockpile(self, week: int, reason: str, case: int | None, cause: int | None,
+                          at_once: bool = False) -> None:
+        """G2: access to defence stockpiles: what is in stock is sent; it arrives after a delay.
+
+        ``reason``: stockpiles_opened (an armed attack), stockpile_release (the commission).
         """
         s = self.model.scenario_config.support
-        if not s.stockpile_access or s.surge_size <= 0.0:
+        size = min(s.surge_size, self.stockpile + self.prepositioned)
+        if not s.stockpile_access or size <= 0.0:
             return
+        from_forward = min(size, self.prepositioned)
+        self.prepositioned -= from_forward
+        self.stockpile -= size - from_forward
+        self.stockpile_released += size
+        delay = 0 if at_once else s.surge_delay_weeks
         eid = self.model.events.add(week, "corrective_measure", "Coalition", "", Clause.G2, case=case, cause=cause,
-                                    outcome=reason, value=s.surge_size, weeks=s.surge_delay_weeks)
-        self.surges.append((week + s.surge_delay_weeks, s.surge_size, eid if case is None else case, eid))
+                                    outcome=reason, value=size, weeks=delay)
+        self.surges.append((week + delay, size, eid if case is None else case, eid))
+
+    def preposition(self, week: int, warning: int | None) -> None:
+        """A warning's measure (to test; not in the text): stock moved forward for the warning's duration."""
+        s = self.model.scenario_config.support
+        size = min(s.surge_size, self.stockpile)
+        if not s.stockpile_access or size <= 0.0:
+            return
+        self.stockpile -= size
+        self.prepositioned += size
+        self.model.events.add(week, "corrective_measure", "Coalition", "", Clause.G2, case=warning, cause=warning,
+                              outcome="stockpiles_prepositioned", value=size,
+                              weeks=self.model.scenario_config.warning.duration_weeks)
 
     def raise_readiness(self, week: int, warning: int | None) -> None:
         """P1: a warning raises readiness for the warning's duration."""
@@ -84,12 +141,12 @@ class Ukraine(mesa.Agent):
         self.model.events.add(week, "warning_measure", "Ukraine", "", Clause.P1, case=warning, cause=warning,
                               outcome="readiness")
 
-    def take_losses(self, amount: float) -> None:
-        self.strength = max(self.model.scenario_config.war.strength_floor, self.strength - amount)
-
     def add_assistance(self, amount: float) -> None:
         self.assistance += amount
         self._update_defence()
+
+    def take_losses(self, amount: float) -> None:
+        self.strength = max(self.model.scenario_config.war.strength_floor, self.strength - amount)
 
     def refresh(self) -> None:
         """Weekly rates from the scenario (at the start and after a shock)."""
@@ -106,14 +163,42 @@ class Ukraine(mesa.Agent):
         self._decay = 1.0 - cfg.assistance_decay
         self._fort_bonus = cfg.fortification_bonus
         self._readiness = sc.warning.readiness_boost
+        cap = cfg.army_cap_thousands
+        self._manpower_target = min(1.0, cap / cfg.personnel_thousands) if cap > 0 else 1.0
+        self._manpower_rate = cfg.demobilisation_per_week
 
     def evolve(self, week: int, at_war: bool) -> None:
-        """Step 7: aid flows, co-production, training, fortifications, surges."""
-        aid = self._aid * self.model.coalition.aid_resolve() / self._aid_reference
-        self.strength += self._own + aid + self._co_production - self._maintenance * self.strength
-        self.quality += self._training * (self._ceiling - self.quality) / self._ceiling
+        """Step 7: manpower to the army the peace allows, aid, production, training, fortification, surges."""
+        s = self.model.scenario_config.support
+        # Manpower: demobilise to the cap in peace, re-mobilise in a war (demobilised soldiers take their
+        # equipment to the reserve; new ones are equipped at the force's level).
+        target = 1.0 if at_war else self._manpower_target
+        if self.manpower != target:
+            step = min(self._manpower_rate, abs(target - self.manpower))
+            self.manpower += step if target > self.manpower else -step
+        # G2 stockpiles are restocked out of the same aid budget.
+        restock = 0.0
+        if s.stockpile_access and self.stockpile + self.prepositioned < s.stockpile_size:
+            restock = min(s.stockpile_replenish_per_week, s.stockpile_size - self.stockpile - self.prepositioned)
+            self.stockpile += restock
+        aid = max(0.0, self._aid * self.model.coalition.aid_resolve() / self._aid_reference - restock)
+        ready = week < self.ready_until
+        if ready:
+            self.readiness_weeks += 1
+        inflow = (self._own + aid + self._co_production
+                  - (self.model.scenario_config.ukraine.readiness_cost_per_week if ready else 0.0))
+        # Equipment per soldier: what comes in, spread over the soldiers under arms, less wear.
+        self.equipment += inflow / (self.base_strength * self.manpower) - self._maintenance * self.equipment
+        floor = self.model.scenario_config.war.strength_floor
+        if self.strength < floor:
+            self.strength = floor
+        if not ready:  # units on alert do not train
+            self.quality += self._training * (self._ceiling - self.quality) / self._ceiling
         if not at_war:
             self.fortification += self._build * (1.0 - self.fortification)
+        if self.prepositioned > 0.0 and not ready:  # the warning is over: the stock goes back
+            self.stockpile += self.prepositioned
+            self.prepositioned = 0.0
         while self.surges and self.surges[0][0] <= week:
             _, size, case, cause = self.surges.popleft()
             self.strength += size

@@ -117,13 +117,16 @@ class Monitoring(Section):
         ge=0.0, le=1.0)
     surge_weeks: int = lever(12, Clause.G1, "weeks", "Duration of a monitoring surge.", ge=0, le=104)
     public_visibility_probe: float = constant(
-        0.1, A, "probability", "Chance a probe is seen with no monitoring (press, OSINT).",
+        0.1, A, "probability", "Chance a serious violation is seen with no monitoring (press, OSINT).",
         ge=0.0, le=1.0)
-    public_visibility_limited: float = constant(
-        0.6, A, "probability", "Chance a limited offensive is seen with no monitoring.",
-        ge=0.0, le=1.0)
-    severity_limited: float = constant(
-        3.0, A, "exponent", "A limited offensive is as hard to miss as this many probes.", ge=1.0, le=10.0)
+    obstruction_campaign: float = uncertainty(
+        0.3, A, "share of coverage",
+        "Coverage that obstruction denies while Russia pressures or prepares (jamming of drones, denied access, "
+        "fire at monitors): routine for the OSCE SMM, whose long-range drones were jammed on 75% of missions.",
+        ge=0.0, le=0.9,
+        source="OSCE SMM spokesperson via DAN (2019): jamming on 75% of LR-UAV missions; SMM daily reports 2021-22")
+    obstruction_calm: float = uncertainty(
+        0.1, A, "share of coverage", "Coverage obstruction denies while Russia complies.", ge=0.0, le=0.9)
     wrong_evidence_mean: float = constant(
         0.4, A, "evidence score 0-1", "Mean evidence score of a wrong attribution or a false alarm.",
         ge=0.0, le=1.0)
@@ -148,9 +151,19 @@ class Commission(Section):
 
     enabled: bool = lever(True, Clause.G1, "switch", "The commission has attribution authority.",
                           initial_only=True)
-    decision_rule: Literal["consensus", "qualified_majority", "us_led"] = lever(
-        "qualified_majority", Clause.G1, "rule",
-        "consensus: every member agrees; qualified_majority: two thirds; us_led: the US decides.")
+    decision_rule: Literal["us_led", "us_and_qualified_majority", "consensus", "qualified_majority"] = lever(
+        "us_led", Clause.G1, "rule",
+        "How the US-led commission, the Coalition represented, decides: us_led (the US decides), "
+        "us_and_qualified_majority (the US and two thirds of the Coalition), consensus (every member and the US), "
+        "qualified_majority (two thirds of the Coalition; the rule when the US has left). The text does not say: "
+        "us_led is the nearest reading of 'US-led'.")
+    self_evident_delay_weeks: int = lever(
+        0, Clause.G1, "weeks", "Time to attribute an offensive by regular forces (self-evident: a limited offensive "
+        "or a renewed war).", ge=0, le=26)
+    armed_attack_bar: float = uncertainty(
+        0.5, Clause.G4, "resolve",
+        "Resolve a representative needs to call a limited offensive an 'armed attack' under G4 (a political "
+        "judgement: the guarantee's hardest question).", ge=0.0, le=1.5)
     evidence_threshold: float = lever(
         0.55, Clause.G1, "evidence score 0-1",
         "Minimum strength of evidence to attribute a violation.", ge=0.0, le=1.0)
@@ -179,7 +192,15 @@ class Support(Section):
     stockpile_access: bool = lever(
         True, Clause.G2, "switch", "Ukraine has access to defence stockpiles after an attack.")
     surge_size: float = lever(
-        0.25, Clause.G2, "strength units", "Strength added by a stockpile surge.", ge=0.0, le=2.0)
+        0.25, Clause.G2, "strength units", "Strength one release of the stockpiles sends (if that much is in stock).",
+        ge=0.0, le=2.0)
+    stockpile_size: float = lever(
+        0.25, Clause.G2, "strength units", "Defence stockpiles held for Ukraine in case of an armed attack (finite).",
+        ge=0.0, le=3.0)
+    stockpile_replenish_per_week: float = lever(
+        0.005, Clause.G2, "strength units per week",
+        "Restocking after a release (about a year to refill the default stock); paid out of the aid budget.",
+        ge=0.0, le=0.1)
     surge_delay_weeks: int = lever(
         4, Clause.G2, "weeks", "Delay from the release decision to the surge's arrival.", ge=0, le=52)
     fortification_assistance: float = lever(
@@ -199,13 +220,28 @@ class Force(Section):
         "rear: land troops at their reported bases away from the contact line; forward: near it.")
     build_up_weeks: int = lever(
         12, Clause.G3, "weeks", "Time from Ukraine's request to full deployment.", ge=1, le=104)
-    credible_cessation_threshold: int = lever(
-        2, Clause.G3, "detected violations",
-        "Most detected violations in the window for cessation to count as credible.", ge=0, le=50)
+    credible_cessation_threshold: float = lever(
+        300.0, Clause.G3, "ceasefire violations counted a week",
+        "Most ceasefire violations the monitors count a week, on average over the window, for the cessation of "
+        "hostilities to be credible (the OSCE SMM's unit: after the July 2020 measures it counted about 250 a "
+        "week; in ordinary periods of 2018-21 1,000-5,000).", ge=0.0, le=20000.0,
+        source="OSCE SMM daily reports (2020-21), via UNIAN; assumption for the threshold itself")
     credible_cessation_window_weeks: int = lever(
         8, Clause.G3, "weeks", "Window over which cessation must hold.", ge=1, le=104)
     ukraine_requests: bool = lever(
         True, Clause.G3, "switch", "Ukraine requests the force once cessation is credible.")
+    commitment_bar: float = uncertainty(
+        0.35, Clause.G3, "resolve",
+        "Resolve a contributing government needs to send its contingent when Ukraine asks (the national decision "
+        "the pledge leaves open); logistic with members.activation_noise.", ge=0.0, le=1.5)
+    request_retry_weeks: int = lever(
+        26, Clause.G3, "weeks", "If no framework nation sends its contingent, Ukraine asks again after this long.",
+        ge=1, le=260)
+    rules_of_engagement: Literal["reassurance", "self_defence", "forward_defence"] = lever(
+        "self_defence", Clause.G3, "rules",
+        "reassurance: no combat role; self_defence: a contingent fights once its own troops are struck (the "
+        "declaration's 'reassurance measures' far from the front); forward_defence: every contingent in "
+        "Ukraine defends against an attack. Only troops based in Ukraine can defend it.")
     contributions_file: str = constant(
         "force_contributions.csv", Clause.G3, "file in scenarios/",
         "Contributions by nation: troops, combat aircraft, ships, basing (sources in the file).",
@@ -281,6 +317,11 @@ class Commitments(Section):
     response_delay_weeks: int = lever(
         2, Clause.G4, "weeks", "Time from a decision to the members' responses (before C1).",
         ge=0, le=52)
+    limited_attack_response: Literal["limited_menu", "commission_decides", "armed_attack"] = lever(
+        "commission_decides", Clause.G4, "rule",
+        "Does a limited offensive call on the G4 commitments? limited_menu: never (the limited level's responses); "
+        "commission_decides: the commission rules whether it is an 'armed attack' (a vote against armed_attack_bar); "
+        "armed_attack: always (the major level's responses, binding where ratified).")
     ad_hoc_delay_weeks: int = lever(
         4, A, "weeks",
         "Without a commission, delay before a self-evident major attack is acted on.", ge=0, le=52)
@@ -366,9 +407,13 @@ class Russia(Section):
         0.01, A, "per week", "Pull of ambition back to this run's anchor.", ge=0.0, le=1.0)
     risk_tolerance: float = uncertainty(
         1.0, A, "x baseline", "Divides the weight of expected costs.", ge=0.2, le=5.0)
-    reconstitution_rate: float = uncertainty(
-        0.006, A, "per week", "Speed at which strength returns towards its ceiling.",
-        ge=0.0, le=0.1)
+    production_per_year: float = uncertainty(
+        0.15, A, "strength units per year",
+        "What Russia's industry adds to its forces a year (before the sanctions drain), up to its ceiling: new-built "
+        "tanks alone re-equip about 13% of the active fleet a year; refurbishment from finite storage adds more "
+        "while it lasts.", ge=0.0, le=1.0,
+        source="NATO (Rutte, Jun 2025): 1,500 tanks and 3,000 armoured vehicles in 2025; Janes: about 400 new "
+        "tanks a year; DDIS (Feb 2025): a regional war within 2 years, a large-scale one within 5")
     rationality: float = uncertainty(
         1.0, A, "logit precision", "Quantal-response precision of Russia's choices at decision points.",
         ge=0.05, le=20.0)
@@ -412,7 +457,33 @@ class Campaigns(Section):
         4, A, "weeks", "Time between Russia's periodic assessments (its regular decision points).",
         ge=1, le=52)
     compliant_probe_rate: float = uncertainty(
-        0.03, A, "per week", "Incidents by local units while Russia complies.", ge=0.0, le=2.0)
+        0.03, A, "per week", "Serious violations by local units while Russia complies.", ge=0.0, le=2.0)
+    volume_compliant: float = uncertainty(
+        150.0, A, "ceasefire violations a week (Russian side)",
+        "Ceasefire violations (each explosion, burst or flash, the OSCE SMM's unit) while Russia complies: with "
+        "Ukraine's return fire about 250 a week, the calm after the July 2020 measures.", ge=0.0, le=5000.0,
+        source="OSCE SMM via UNIAN (Jan 2021): 6,294 violations from 27 Jul 2020 to mid-Jan 2021")
+    volume_pressure: float = uncertainty(
+        2000.0, A, "ceasefire violations a week (Russian side)",
+        "Ceasefire violations during a pressure campaign: about 3,400 a week with return fire, the ordinary-to-bad "
+        "periods of 2017-21 (1,000 to 16,000 a week).", ge=0.0, le=50000.0,
+        source="OSCE SMM (Hug, Dec 2017): almost 400,000 in 2017, over 16,000 in a bad week")
+    volume_preparing: float = uncertainty(
+        600.0, A, "ceasefire violations a week (Russian side)",
+        "Ceasefire violations while an offensive is prepared, before its last weeks.", ge=0.0, le=50000.0)
+    volume_spike: float = uncertainty(
+        10.0, A, "x volume_preparing",
+        "The spike of the last weeks of a major preparation: in the week before 24 February 2022 the SMM counted "
+        "about 10,000 a week, 10-25 times January's level.", ge=1.0, le=50.0,
+        source="OSCE SMM daily reports 37-43/2022: 591 (16 Feb) to 1,927 (21 Feb) a day, against 83 on 19 Jan")
+    volume_persistence: float = constant(
+        0.8, A, "per week", "Week-to-week persistence of the intensity of violations (episodes).", ge=0.0, le=0.99)
+    volume_shock_sd: float = constant(
+        0.5, A, "sd of log intensity", "Week-to-week shocks to the intensity of violations (weeks of +40% occur).",
+        ge=0.0, le=3.0)
+    post_war_pause_weeks: int = uncertainty(
+        26, A, "weeks", "After a renewed war ends, Russia's next assessment comes no sooner than this (it "
+        "reconstitutes first).", ge=0, le=260)
     pressure_probe_rate: float = uncertainty(
         0.5, A, "per week", "Grey-zone violations during a pressure campaign.", ge=0.0, le=5.0)
     pressure_weeks: int = uncertainty(
@@ -451,33 +522,52 @@ class Campaigns(Section):
 
 
 class WarningSystem(Section):
-    """G1 and G5: indicators of a preparation, their detection, and the warning's measures."""
+    """G5, G1 and C1: indicators of a preparation, who detects them, the warning and what it costs."""
 
     indicators_per_week_major: float = uncertainty(
-        1.5, A, "per week", "Observable indicators (build-ups, logistics) while preparing a major attack.",
+        1.5, A, "per week",
+        "Strategic indicators (a build-up in depth, in Russia and Belarus) while preparing a renewed war: "
+        "2021-22 saw months of observable massing.", ge=0.0, le=20.0)
+    tactical_per_week_major: float = uncertainty(
+        2.0, A, "per week", "Tactical indicators (forward deployment, the spike of violations) in the last weeks of a "
+        "major preparation.", ge=0.0, le=20.0)
+    tactical_per_week_limited: float = uncertainty(
+        1.0, A, "per week", "Tactical indicators while a limited offensive is prepared (local preparation only).",
         ge=0.0, le=20.0)
-    indicators_per_week_limited: float = uncertainty(
-        0.5, A, "per week", "Observable indicators while preparing a limited offensive.", ge=0.0, le=20.0)
+    tactical_weeks: int = uncertainty(
+        4, A, "weeks", "Last weeks of a major preparation in which forces move up to the line.", ge=1, le=26,
+        source="OSCE SMM daily reports: the spike of 16-22 February 2022, 8 days before the attack")
+    coalition_intelligence_detection: float = uncertainty(
+        0.5, Clause.G5, "probability at full sharing",
+        "Chance the coalition's own national intelligence (UK, France first), pooled by G5 cooperation, detects a "
+        "strategic indicator; times cooperation.intelligence_sharing.", ge=0.0, le=1.0,
+        source="UK intelligence warned publicly in Jan-Feb 2022 (assumption for the number)")
+    us_intelligence_detection: float = uncertainty(
+        0.8, Clause.G5, "probability",
+        "Chance US intelligence detects a strategic indicator, when the US shares it (united_states."
+        "shares_intelligence).", ge=0.0, le=1.0,
+        source="US warning of 3 Dec 2021, 83 days before the attack (Washington Post); assumption for the number")
     monitoring_detection: float = uncertainty(
         0.5, Clause.G1, "probability at full coverage",
-        "Chance the monitoring mechanism detects an indicator, times coverage.", ge=0.0, le=1.0)
-    intelligence_detection: float = uncertainty(
-        0.6, Clause.G5, "probability at full sharing",
-        "Chance intelligence detects an indicator, times the intelligence picture.", ge=0.0, le=1.0)
+        "Chance the monitoring mechanism detects a tactical indicator, times its coverage left by obstruction; "
+        "monitors do not see strategic indicators (the OSCE SMM did not see the 2021-22 build-up).",
+        ge=0.0, le=1.0)
     false_indicator_rate: float = uncertainty(
-        0.05, Clause.G5, "per week", "Indicators reported when nothing is being prepared.", ge=0.0, le=5.0)
+        0.05, Clause.G5, "per week", "Indicators intelligence reports when nothing is being prepared.",
+        ge=0.0, le=5.0)
     threshold: int = lever(
-        3, Clause.G1, "detected indicators", "Indicators within the window that issue a warning.",
+        3, Clause.G5, "detected indicators", "Indicators within the window that issue a warning.",
         ge=1, le=50)
     window_weeks: int = lever(
-        6, Clause.G1, "weeks", "Window over which detected indicators are counted.", ge=1, le=52)
+        6, Clause.G5, "weeks", "Window over which detected indicators are counted.", ge=1, le=52)
     delay_weeks: int = lever(
         1, Clause.C1, "weeks", "From the threshold to the warning's measures (before C1).", ge=0, le=26)
     duration_weeks: int = lever(
-        8, Clause.G1, "weeks", "How long a warning's measures stay in force.", ge=1, le=104)
+        8, Clause.G5, "weeks", "How long a warning's measures stay in force.", ge=1, le=104)
     measures: list[WarningMeasure] = lever(
-        ["stockpile_prepositioning", "force_alert", "diplomatic_warning", "sanctions_threat"],
-        Clause.G1, "measures", "Pre-agreed measures a warning triggers.")
+        [], A, "measures",
+        "Measures agreed in advance that a warning triggers. The declaration agrees none: these are designs to "
+        "test (stockpile_prepositioning, force_alert, diplomatic_warning, sanctions_threat).")
     readiness_boost: float = lever(
         0.15, Clause.P1, "x defence", "Ukraine's extra defence while warned (readiness).", ge=0.0, le=2.0)
     force_alert_boost: float = lever(
@@ -488,6 +578,12 @@ class WarningSystem(Section):
     diplomatic_cost: float = constant(
         0.3, A, "utility", "Cost to Russia of attacking after a public warning (audience, isolation).",
         ge=0.0, le=10.0)
+    alarm_fatigue: float = uncertainty(
+        0.01, A, "resolve", "Resolve every member loses to a warning (the cost of acting on it), against the rally "
+        "of threat_rally.", ge=0.0, le=0.5)
+    false_alarm_threshold_step: int = uncertainty(
+        1, A, "detected indicators", "After a warning no attack followed, the analysts ask for this many more signs "
+        "before the next (crying wolf).", ge=0, le=10)
 
 
 class Sanctions(Section):
@@ -528,6 +624,27 @@ class Ukraine(Section):
         initial_only=True)
     initial_quality: float = uncertainty(1.0, Clause.P1, "multiplier", "Force quality.", ge=0.1, le=3.0,
                                          initial_only=True)
+    initial_fortification: float = uncertainty(
+        0.6, Clause.G2, "0-1", "Fortification of the line at the ceasefire: the defensive belts of 2023-25.",
+        ge=0.0, le=1.0, initial_only=True)
+    personnel_thousands: float = uncertainty(
+        880.0, Clause.P1, "thousand personnel", "Ukraine's forces at the ceasefire.", ge=100.0, le=2000.0,
+        initial_only=True, source="Zelensky (Jan 2025): about 880,000 (secondary)")
+    army_cap_thousands: float = lever(
+        800.0, Clause.P1, "thousand personnel (0: no cap)",
+        "The army the peace allows: 800,000 'in peacetime' in the European counter-proposal and the 20-point plan, "
+        "600,000 in the US 28-point draft; the declaration sets none.", ge=0.0, le=2000.0,
+        source="28-point draft (Nov 2025); E3 counter-proposal; 20-point plan (Zelensky, 24 Dec 2025)")
+    demobilisation_per_week: float = lever(
+        0.005, Clause.P1, "share of the ceasefire force per week",
+        "Speed of demobilisation to the cap (and of re-mobilisation in a war); no demobilisation law exists until "
+        "martial law ends.", ge=0.0, le=0.1)
+    return_fire_share: float = uncertainty(
+        0.7, A, "x Russian-side violations", "Ukraine's side of the ceasefire violations (return fire).",
+        ge=0.0, le=2.0)
+    readiness_cost_per_week: float = constant(
+        0.001, Clause.P1, "strength units per week", "Wear of a week on alert (fuel, spares, rotations).",
+        ge=0.0, le=0.05)
     budget_gap: float = uncertainty(
         0.3, Clause.G2, "share", "Share of the defence budget unfunded without cooperation.",
         ge=0.0, le=1.0)
@@ -539,17 +656,20 @@ class Ukraine(Section):
     retaliation_weeks: int = constant(
         4, A, "weeks", "Weeks after a probe in which Ukrainian units retaliate more.", ge=0, le=52)
     own_effort: float = constant(
-        0.0035, Clause.P1, "strength units per week", "What Ukraine funds itself.", ge=0.0, le=0.1)
+        0.002, Clause.P1, "strength units per week",
+        "What Ukraine funds itself (about as much as the aid: about half of its 2025 defence spending came from "
+        "partners). With aid and co-production at their baseline, equipment per soldier tends to about 1.35 times "
+        "the ceasefire level.", ge=0.0, le=0.1, source="Kiel Institute Ukraine Support Tracker; assumption")
     aid_per_volume: float = constant(
-        0.003, Clause.G2, "strength units per week",
+        0.0018, Clause.G2, "strength units per week",
         "G2 programmes and financing at volume 1 and coalition resolve aid_reference_resolve.", ge=0.0, le=0.1)
     aid_reference_resolve: float = constant(
         0.5, Clause.G2, "resolve 0-1", "Coalition resolve at which aid flows at aid_per_volume (aid scales with it).",
         ge=0.05, le=1.0)
     co_production_rate: float = constant(
-        0.001, Clause.G5, "strength units per week", "Joint production at co_production 1.", ge=0.0, le=0.1)
+        0.0006, Clause.G5, "strength units per week", "Joint production at co_production 1.", ge=0.0, le=0.1)
     maintenance: float = constant(
-        0.005, A, "per week", "Wear and demobilisation (share of strength lost a week).", ge=0.0, le=0.1)
+        0.005, A, "per week", "Wear and obsolescence of equipment (share lost a week).", ge=0.0, le=0.1)
     fortification_own: float = constant(
         0.002, Clause.G2, "per week", "Fortification built without help.", ge=0.0, le=0.1)
     fortification_assisted: float = constant(
@@ -557,7 +677,8 @@ class Ukraine(Section):
     fortification_bonus: float = constant(
         0.5, Clause.G2, "x defence", "Defence added by complete fortification.", ge=0.0, le=3.0)
     quality_ceiling: float = constant(
-        1.6, Clause.G5, "multiplier", "Quality training approaches.", ge=0.1, le=5.0)
+        1.3, Clause.G5, "multiplier",
+        "Quality training approaches (a battle-hardened force: modest gains from training).", ge=0.1, le=5.0)
     training_rate: float = constant(
         0.004, Clause.G5, "per week", "Speed of training at training 1.", ge=0.0, le=0.1)
     assistance_decay: float = constant(
@@ -644,21 +765,55 @@ class Payoffs(Section):
 
 
 class War(Section):
-    """The war submodel (assumption): attrition, advance and the repel test."""
+    """The war submodel: attrition, the front, and how a war ends (sources per constant)."""
 
-    attrition: float = constant(0.01, A, "strength units per week", "Losses at even odds.", ge=0.0, le=0.5)
+    attrition: float = constant(
+        0.01, A, "strength units per week",
+        "Losses of each side at even odds (about 4% a month: the order of Russia's losses in 2024-25, about "
+        "30,000 a month of about 700,000 in Ukraine).", ge=0.0, le=0.5,
+        source="UK Defence Intelligence via CNN (June 2025): about 1,000 Russian casualties a day; CSIS (2025)")
     strength_floor: float = constant(
         0.05, A, "strength units", "No force is ever destroyed below this strength (a remnant always remains).",
         ge=0.0, le=1.0)
-    advance_pct: float = constant(
-        1.0, A, "% of territory per week", "Advance at full superiority.", ge=0.0, le=20.0)
-    repel_ratio: float = constant(
-        0.8, A, "strength / defence", "Russia is repelled below this ratio.", ge=0.0, le=5.0)
-    min_weeks: int = constant(8, A, "weeks", "Shortest war.", ge=1, le=104)
+    advance_open_pct: float = constant(
+        7.0, A, "% of Ukraine per week at full superiority",
+        "How fast the front moves against open ground (unfortified lines): February-March 2022, about 18% of "
+        "Ukraine in five weeks at a superiority of about one half.", ge=0.0, le=20.0,
+        source="Danube Institute (2023) on War Mapper data: +17.86% of Ukraine in Feb-Mar 2022; ISW maps")
+    advance_fortified_pct: float = constant(
+        0.1, A, "% of Ukraine per week at full superiority",
+        "How fast the front moves against fortified lines: 2024-25, 0.66-0.94% of Ukraine a year at a modest "
+        "superiority.", ge=0.0, le=5.0,
+        source="AFP on ISW data: 3,985 km2 in 2024, over 5,600 km2 in 2025 (0.94% of Ukraine)")
+    holdable_pct_per_strength: float = constant(
+        15.0, A, "% of Ukraine per strength unit",
+        "Ground beyond the ceasefire line Russia can take and hold per unit of its strength (occupation needs "
+        "troops): in 2022 Russia culminated at 22-25% from 7% and lost a quarter of it within weeks.",
+        ge=0.0, le=81.0, source="The Times (Feb 2023) on ISW maps: peak 22% (25% with contested areas); assumption")
+    exhaustion_share: float = constant(
+        0.3, A, "share of the attacking strength",
+        "The attack is broken off (repelled) once Russia has lost this share of the strength it attacked with: "
+        "the rule of thumb that a force below about 70% of its strength can no longer attack.", ge=0.05, le=1.0)
+    ceasefire_hazard: float = constant(
+        0.01, A, "per week", "Chance a new ceasefire is brokered in any week of war (outside powers, "
+        "exhaustion of both).", ge=0.0, le=1.0)
+    stalemate_hazard: float = constant(
+        0.03, A, "per week", "Extra chance of a negotiated end once the front has stalled: battlefield information "
+        "converges expectations (Slantchev 2004, Reiter 2009).", ge=0.0, le=1.0)
+    hazard_spread: float = constant(
+        1.0, A, "sd of log hazard",
+        "Each war's chance of ending a week is drawn around the hazards above (frailty): across the Correlates of "
+        "War interstate wars since 1946 durations spread from days to years (median 103 days, middle half 35-401), "
+        "the chance of ending falling the longer a war lasts (Weibull shape 0.62).", ge=0.0, le=3.0,
+        source="COW Inter-State War Data v4.0 (Sarkees & Wayman 2010), computed (docs/VALIDATION.md)")
+    stall_pct_per_week: float = constant(
+        0.02, A, "% of Ukraine per week", "The front has stalled while it moves less than this (about 120 km2).",
+        ge=0.0, le=5.0)
+    stall_weeks: int = constant(
+        8, A, "weeks", "Weeks of a stalled front before both sides read it as a stalemate.", ge=1, le=104)
     limited_gain_pct: float = constant(
-        0.2, A, "% of territory", "Ground a successful limited offensive week seizes.", ge=0.0, le=10.0)
-    territory_lost_outcome_pct: float = constant(
-        5.0, A, "% of territory", "Loss that counts as territory_lost at the horizon.", ge=0.0, le=100.0)
+        0.2, A, "% of Ukraine", "Ground a successful limited offensive seizes (about 1,200 km2, a district: the "
+        "May 2024 Kharkiv offensive took a few hundred km2 in weeks).", ge=0.0, le=10.0)
 
 
 class Shock(BaseModel):

@@ -233,7 +233,7 @@ SERIES: dict[str, Series] = {
     "fortification": Series("fortification", "share 0-1", "more"),
     "coverage": Series("monitoring coverage", "share", "more"),
     "ratified_share": Series("share of members bound by ratification", "share", "more"),
-    "territory_lost_pct": Series("territory lost", "%", "more"),
+    "territory_seized_pct": Series("territory seized", "% of Ukraine", "more"),
 }
 # Not week by week measures: the date (shown beside the week) and the run-level reporters.
 NOT_CHARTED = {"week", "date", "run_id", "escalated", "escalation_week", "survival_weeks"}

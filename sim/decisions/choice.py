@@ -42,6 +42,12 @@ class Decisions:
         self.window_until = 0
         self.world_changed = False  # a triggering event: the window is re-computed at once
         self.motive = 0.0  # private motive of the current campaign (its random-utility shock)
+        self.paused_until = 0
+
+    def pause_until(self, week: int) -> None:
+        """No decision before ``week`` (after a war: Russia reconstitutes first)."""
+        self.paused_until = week
+        self.next_assessment = max(self.next_assessment, week)
 
     def act(self, week: int) -> Week:
         """Step 1: decide if this is a decision point, then carry out the current intent."""
@@ -58,6 +64,10 @@ class Decisions:
                 ru.trigger = None
                 self.world_changed = True
                 self._proceed_or_abort(week)
+        elif ru.intent == Intent.ATTACKING:
+            pass  # a limited offensive runs its course; triggers wait for its end
+        elif week < self.paused_until:
+            ru.trigger = None  # reconstituting after a war: nothing is decided yet
         elif week >= self.next_assessment or ru.trigger is not None:
             self.world_changed |= ru.trigger is not None
             ru.trigger = None

@@ -39,14 +39,18 @@ class Outlook:
         self.model = model
         self.russia = russia
         # Punishment comes after the chain's delays; Russia discounts it (set at the ceasefire).
-        self.response_discount = model.scenario_config.russia.weekly_discount ** self.total_response_delay()
+        discount = model.scenario_config.russia.weekly_discount
+        self.response_discount = discount ** self.total_response_delay()
+        self.attack_response_discount = discount ** self.total_response_delay(Action.MAJOR)
 
-    def total_response_delay(self) -> int:
-        """Weeks from a violation to the response Russia expects."""
+    def total_response_delay(self, level: Action = Action.PROBE) -> int:
+        """Weeks from a violation to the response Russia expects (an offensive is attributed at once)."""
         m = self.model
         sc = m.scenario_config
         if not sc.commission.enabled:
             return expedite(m, sc.commitments.ad_hoc_delay_weeks)
+        if level != Action.PROBE:
+            return sc.commission.self_evident_delay_weeks + expedite(m, sc.commitments.response_delay_weeks)
         return (sc.monitoring.latency_weeks + expedite(m, sc.commission.deliberation_weeks)
                 + expedite(m, sc.commitments.response_delay_weeks))
 
@@ -55,29 +59,25 @@ class Outlook:
         m = self.model
         r = m.scenario_config.russia
         ru = self.russia
-        rate = r.reconstitution_rate * (1.0 - min(r.sanctions_drain_cap, m.sanctions.level))
+        rate = r.production_per_year / 52.0 * (1.0 - min(r.sanctions_drain_cap, m.sanctions.level))
         ceiling = 1.0 + r.max_strength_gain
-        return ceiling - (ceiling - ru.strength) * (1.0 - rate) ** weeks
+        return ru.strength if ru.strength >= ceiling else min(ceiling, ru.strength + rate * weeks)
 
     def warning_probability(self, level: Action, prep_weeks: int, weeks_ahead: int) -> float:
         """Chance a preparation of ``prep_weeks`` would be exposed by a warning before the attack."""
         m = self.model
-        w = m.scenario_config.warning
-        mon = m.monitoring
         warning = m.warning
-        rate = w.indicators_per_week_major if level == Action.MAJOR else w.indicators_per_week_limited
-        p = warning.p_indicator
+        mean = warning.expected_detections(level, prep_weeks)
         withdraw = self._us_withdrawal(weeks_ahead)
         if withdraw > 0.0:  # the roles a new administration would take away
             sc = m.scenario_config
+            mon = m.monitoring
             lead = sc.monitoring.us_lead_share if m.united_states.leads_monitoring else 0.0
-            intel = sc.united_states.intelligence_weight if m.united_states.shares_intelligence else 0.0
-            without = warning.indicator_detection(mon.base_coverage * (1.0 - lead),
-                                              sc.cooperation.intelligence_sharing * (1.0 - sc.united_states.intelligence_weight)
-                                              if intel else mon.intelligence_picture)
-            p = (1.0 - withdraw) * p + withdraw * without
-        usable = max(0, prep_weeks - m.scenario_config.warning.delay_weeks)
-        return poisson_at_least(rate * p * min(usable, w.window_weeks), w.threshold)
+            coverage = mon.base_coverage * (1.0 - lead) * (1.0 - sc.monitoring.obstruction_campaign)
+            w = sc.warning
+            without = warning.detection(coverage, w.coalition_intelligence_detection * sc.cooperation.intelligence_sharing)
+            mean = (1.0 - withdraw) * mean + withdraw * warning.expected_detections(level, prep_weeks, without)
+        return poisson_at_least(mean, warning.threshold())
 
     def _us_withdrawal(self, weeks_ahead: int) -> float:
         c = self.model.coalition
@@ -139,7 +139,7 @@ class Outlook:
         floor = sc.russia.defence_projection_floor
         denial = max(floor * ua.defence, ua.defence + ua.trend * lead_weeks) * (1.0 + w.readiness_boost * p_warn)
         if "stockpile_prepositioning" in measures and sc.support.stockpile_access:
-            denial += p_warn * sc.support.surge_size
+            denial += p_warn * min(sc.support.surge_size, ua.stockpile)
         force = m.force
         ramp = force.projected(lead_weeks)
         alert = 1.0 + (w.force_alert_boost * p_warn if "force_alert" in measures else 0.0)
@@ -151,14 +151,17 @@ class Outlook:
             learned = ru.reading.learned_ratio(Action.MAJOR)
             d = (denial + force.major_defence_at(ramp) * alert
                  + learned * military * p.military_effect)
-            punish = learned * acting * p.punishment_weight * self.response_discount
+            punish = learned * acting * p.punishment_weight * self.attack_response_discount
             gain = ru.ambition * p.gain_major * (1.0 - sc.force.air_denial_major_share * force.air_denial)
             return (gain * contest(effective, d, p.contest_exponent)
                     - (p.base_cost_major + c.preparation_cost_per_week * to_pay + p.combat_cost * d / strength
                        + punish + snap + warned_cost) / rt)
         d = denial + force.limited_defence * alert
-        punish = (m.monitoring.p_seen[Action.LIMITED] * ru.reading.credibility(Action.LIMITED)
-                  * coal.pledged_power[Action.LIMITED] * p.punishment_weight * self.response_discount)
+        # Would the commission call it an armed attack (the G4 responses), or answer at the limited level?
+        q = m.commission.p_armed_attack()
+        punish = ((q * ru.reading.credibility(Action.MAJOR) * coal.pledged_power[Action.MAJOR]
+                   + (1.0 - q) * ru.reading.credibility(Action.LIMITED) * coal.pledged_power[Action.LIMITED])
+                  * p.punishment_weight * self.attack_response_discount)
         snap_share = (1.0 / sc.sanctions.snapback_threshold if m.commission.enabled else 0.0)
         gain = ru.ambition * p.gain_limited * (1.0 - force.sea_denial)
         return (gain * contest(effective, d, p.contest_exponent)

@@ -91,7 +91,7 @@ GUARANTEES_OFF: dict[str, Any] = {
 }
 # Keys of GUARANTEES_OFF that budapest_memorandum leaves at another value because they are inert
 # there (no monitoring, no force, nothing binding, no intelligence to warn with).
-INERT_IN_BUDAPEST = ("warning.measures", "united_states.leads_monitoring", "united_states.backstop_probability")
+INERT_IN_BUDAPEST = ("united_states.leads_monitoring", "united_states.backstop_probability")
 
 
 # --- scores ---------------------------------------------------------------------------------
