@@ -43,7 +43,7 @@ STREAMS = ("russia", "ukraine", "members", "monitoring", "commission", "us", "fo
 STEP_REPORTERS = (
     "date", "russia_intent", "escalation_level", "at_war", "credibility_probe", "credibility_limited",
     "credibility_major", "window_value", "russia_strength", "russia_ambition", "sanctions_level",
-    "ukraine_defence", "ukraine_strength", "fortification", "coverage", "warning_in_force",
+    "ukraine_defence", "ukraine_strength", "fortification", "coverage", "violations_counted", "warning_in_force",
     "indicators_detected", "force_phase", "force_strength", "force_troops", "mean_member_resolve",
     "ratified_share", "pledged_share", "us_roles", "territory_seized_pct",
 )
@@ -195,6 +195,10 @@ class DeterrenceModel(mesa.Model):
     @property
     def coverage(self) -> float:
         return self.monitoring.coverage
+
+    @property
+    def violations_counted(self) -> int:
+        return self.monitoring.volume_week
 
     @property
     def warning_in_force(self) -> bool:

@@ -55,6 +55,11 @@ RUN_COLUMNS: dict[str, Column] = {
     "warnings": ("int64", "count", "Warnings whose pre-agreed measures took effect (G1, G5, C1)."),
     "attack_warned": ("bool", "", "The first major attack came after a warning exposed it (false if none came)."),
     "ukraine_violations": ("int64", "count", "Minor violations by Ukrainian units."),
+    "ceasefire_violations": ("int64", "count", "Ceasefire violations by both sides over the run (each explosion, burst "
+                             "or flash: the OSCE SMM's unit), counted or not."),
+    "ceasefire_violations_counted": ("int64", "count", "Of those, what the monitors counted (coverage less "
+                                     "obstruction, G1)."),
+    "armed_attack_rulings": ("int64", "count", "Limited offensives the commission ruled an armed attack under G4."),
     "detected": ("int64", "count", "Violations detected by the monitoring mechanism (G1)."),
     "false_alarms": ("int64", "count", "Reports of violations that did not happen (G1)."),
     "attributed_correctly": ("int64", "count", "Commission attributions to the true perpetrator (G1)."),
@@ -106,7 +111,9 @@ STEP_COLUMNS: dict[str, Column] = {
     "ukraine_defence": ("float64", "strength units", "Ukraine's effective defence (P1)."),
     "ukraine_strength": ("float64", "strength units", "Ukraine's force strength (G2)."),
     "fortification": ("float64", "0-1", "Fortification level (G2)."),
-    "coverage": ("float64", "share", "Monitoring coverage (G1)."),
+    "coverage": ("float64", "share", "Monitoring coverage (G1), before obstruction."),
+    "violations_counted": ("int64", "count", "Ceasefire violations the monitors counted this week (the OSCE SMM's "
+                           "unit; 0 in a war)."),
     "warning_in_force": ("bool", "", "A warning's measures are in force (G1, G5)."),
     "indicators_detected": ("int64", "count", "Indicators detected so far (G1, G5)."),
     "force_phase": ("object", "", "Phase of the Multinational Force (G3)."),
@@ -223,6 +230,9 @@ def run_record(model: Any) -> dict[str, Any]:
         "warnings": warning.warnings,
         "attack_warned": bool(ru.first_attack_warned),
         "ukraine_violations": model.ukraine.violations_committed,
+        "ceasefire_violations": model.monitoring.volume_total,
+        "ceasefire_violations_counted": model.monitoring.volume_detected,
+        "armed_attack_rulings": commission.armed_attack_rulings,
         "detected": counts["detection"],
         "false_alarms": counts["false_alarm"],
         "attributed_correctly": commission.correct,
