@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from sim.clauses import Clause
 
 EVENT_KINDS: tuple[str, ...] = (
-    "violation", "detection", "false_alarm", "attribution", "decision", "response",
+    "assessment", "violation", "detection", "false_alarm", "attribution", "decision", "response",
     "corrective_measure", "ratification", "request", "deployment", "escalation",
     "surge", "war_end", "coordination", "campaign", "indicator", "indicator_detected", "warning",
     "warning_measure", "election", "government_change", "pledge", "us_roles", "sanctions", "shock",
@@ -58,6 +58,14 @@ class Event(NamedTuple):
     land: float | None = None    # force strength by domain at full deployment
     air: float | None = None
     sea: float | None = None
+    gain: float | None = None    # Russia's decision: what the attack weighed would gain (ambition x stake x odds)
+    p_win: float | None = None   # its odds of success as Russia reads the balance
+    losses: float | None = None  # its expected losses in the fighting
+    punishment: float | None = None  # the coalition's responses as Russia reads them, discounted
+    sanctions_cost: float | None = None  # sanctions restored or threatened
+    domestic_cost: float | None = None  # mobilisation and its politics, preparation, audience costs
+    wait_value: float | None = None  # what waiting for a better window is worth
+    noise: float | None = None   # the random draw between the choice and its best alternative
     items: tuple[str, ...] = ()  # names: response types, measures, nations, roles, parameters
     note: str = ""               # a name from the inputs: the decision rule, a shock's description, a date
 
@@ -71,6 +79,12 @@ FIELDS: tuple[str, ...] = Event._fields[6:]
 # kind -> (outcome codes, typed fields it fills, its case and cause). docs/OUTPUTS.md renders this
 # table; a test checks that every event of many runs keeps to it.
 KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    "assessment": (("comply", "pressure", "prepare_limited", "prepare_major", "launch", "stand_down", "proceed",
+                    "abort"), ("intent", "note", "value", "noise", "wait_value", "gain", "p_win", "losses", "punishment",
+                               "sanctions_cost", "domestic_cost"),
+                   "Russia's decision point (note: assessment, go_no_go, exposure): value is the margin of the choice "
+                   "over its best alternative without the random term, noise the random draw between them; the "
+                   "components are those of the attack weighed (level). Its own case (an assessment) or the campaign's"),
     "campaign": (("pressure_starts", "preparation_starts", "pressure_ends", "pressure_ends_early",
                   "pressure_ends_to_prepare", "limited_offensive_ends", "stood_down", "proceeds_exposed", "aborted",
                   "launched_by_surprise", "launched_after_warning"), ("intent", "weeks"),
@@ -266,7 +280,16 @@ def _sanctions(e: Event) -> str:
     return f"relief under the deal: {e.value:.0%} of the ceasefire sanctions lifted"
 
 
+def _assessment(e: Event) -> str:
+    why = "" if e.gain is None else (
+        f" (attack weighed: {e.level}, gain {e.gain:.2f} at odds {e.p_win:.2f}; costs: losses {e.losses:.2f}, "
+        f"punishment {e.punishment:.2f}, sanctions {e.sanctions_cost:.2f}, domestic {e.domestic_cost:.2f})")
+    return (f"Russia decides at its {e.note.replace('_', ' ')}: {e.outcome.replace('_', ' ')}, by {e.value:+.2f} "
+            f"without chance, {e.noise:+.2f} by chance; waiting is worth {e.wait_value:.2f}{why}")
+
+
 RENDER: dict[str, Callable[[Event], str]] = {
+    "assessment": _assessment,
     "violation": _violation,
     "detection": lambda e: (f"{e.level} violation by {e.perpetrator} detected; "
                             f"report attributes it to {e.attributed_to}"),

@@ -48,7 +48,7 @@ def test_every_event_keeps_to_its_kinds_declaration(logs):
             assert e.outcome in outcomes or (not outcomes and e.outcome == ""), (e.kind, e.outcome)
             assert render(e) == e.detail and e.detail
             seen_kinds.add(e.kind)
-    assert len(seen_kinds) >= 24, set(KINDS) - seen_kinds
+    assert len(seen_kinds) >= 25, set(KINDS) - seen_kinds
 
 
 def test_the_commissions_chain_leads_from_a_response_back_to_its_violation(logs):
@@ -86,8 +86,13 @@ def test_a_campaign_is_one_case_from_its_start_to_its_end(logs):
                 launch = by_id[e.cause_id]
                 assert launch.outcome in ("launched_by_surprise", "launched_after_warning")
                 launches += 1
-            if e.kind == "campaign" and e.outcome in ("aborted", "proceeds_exposed", "launched_after_warning"):
-                assert by_id[e.cause_id].kind == "warning"
+            if e.kind == "campaign" and e.outcome in ("aborted", "proceeds_exposed", "stood_down") or (
+                    e.kind == "campaign" and e.outcome.startswith("launched")):
+                decision = by_id[e.cause_id]  # Russia's decision point, with its reasons
+                assert decision.kind == "assessment" and decision.note in ("go_no_go", "exposure")
+                assert decision.case_id == e.case_id
+                if e.outcome in ("aborted", "proceeds_exposed"):
+                    assert by_id[decision.cause_id].kind == "warning"  # the warning exposed the preparation
     assert launches > 5
 
 

@@ -127,13 +127,14 @@ class Russia(mesa.Agent):
         self.intent, self.objective = intent, objective
         self.campaign_start, self.campaign_end = week, week + weeks
         self.exposed, self.exposed_by = False, None
+        why = self.decisions.decision_event
         if intent == Intent.PRESSURE:
             self.campaigns["pressure"] += 1
-            self.campaign_case = log.add(week, "campaign", "Russia", "probe", Clause.ASSUMPTION,
+            self.campaign_case = log.add(week, "campaign", "Russia", "probe", Clause.ASSUMPTION, cause=why,
                                          outcome="pressure_starts", weeks=weeks, intent=intent.label)
         else:
             self.campaigns[f"prepare_{objective.label}"] += 1
-            self.campaign_case = log.add(week, "campaign", "Russia", objective.label, Clause.ASSUMPTION,
+            self.campaign_case = log.add(week, "campaign", "Russia", objective.label, Clause.ASSUMPTION, cause=why,
                                          outcome="preparation_starts", weeks=weeks, intent=intent.label)
 
     def end_campaign(self, week: int, outcome: str | None = None) -> None:
@@ -147,19 +148,19 @@ class Russia(mesa.Agent):
         """The preparation is complete but the attack no longer pays: the preparation is sunk."""
         self.campaigns["stood_down"] += 1
         self.model.events.add(week, "campaign", "Russia", self.objective.label, Clause.ASSUMPTION,
-                              case=self.campaign_case, cause=self.campaign_case, outcome="stood_down",
+                              case=self.campaign_case, cause=self.decisions.decision_event, outcome="stood_down",
                               weeks=week - self.campaign_start, intent=self.intent.label)
         self.to_compliance(week)
 
     def proceed_exposed(self, week: int) -> None:
         self.model.events.add(week, "campaign", "Russia", self.objective.label, Clause.ASSUMPTION,
-                              case=self.campaign_case, cause=self.exposed_by, outcome="proceeds_exposed",
+                              case=self.campaign_case, cause=self.decisions.decision_event, outcome="proceeds_exposed",
                               intent=self.intent.label)
 
     def abort(self, week: int) -> None:
         self.campaigns["aborted"] += 1
         self.model.events.add(week, "campaign", "Russia", self.objective.label, Clause.ASSUMPTION,
-                              case=self.campaign_case, cause=self.exposed_by, outcome="aborted",
+                              case=self.campaign_case, cause=self.decisions.decision_event, outcome="aborted",
                               weeks=week - self.campaign_start, intent=self.intent.label)
         self.to_compliance(week)
 
@@ -172,7 +173,7 @@ class Russia(mesa.Agent):
         self.action = level
         launch = self.model.events.add(
             week, "campaign", "Russia", level.label, Clause.ASSUMPTION, case=self.campaign_case,
-            cause=self.exposed_by or self.campaign_case, intent=self.intent.label,
+            cause=self.decisions.decision_event, intent=self.intent.label,
             outcome="launched_after_warning" if self.exposed else "launched_by_surprise")
         violation = Violation(week, RUSSIA, level)  # its event: the war's (sim.war)
         self.violations[level] += 1

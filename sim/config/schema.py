@@ -421,6 +421,10 @@ class Russia(Section):
         0.3, A, "sd of log-odds",
         "Noise in Russia's reading of coalition resolve at each assessment (Jervis 1976).",
         ge=0.0, le=3.0)
+    balance_misperception: float = uncertainty(
+        0.2, A, "sd of log defence",
+        "Error in Russia's reading of the defence it would meet, drawn at each assessment (misperception of the "
+        "balance, not only of resolve: Jervis 1976; Russia overestimated its odds in 2022).", ge=0.0, le=2.0)
     initial_strength: float = uncertainty(
         1.0, A, "strength units", "Strength at the ceasefire (ceiling is 1.0 + max_strength_gain).",
         ge=0.1, le=3.0, initial_only=True)

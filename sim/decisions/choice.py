@@ -17,6 +17,8 @@ import math
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
+from sim.clauses import Clause
+from sim.decisions.outlook import Value
 from sim.ladder import Action, Intent, Week
 
 if TYPE_CHECKING:
@@ -29,6 +31,10 @@ class Option(IntEnum):
     PRESSURE = 1
     PREPARE_LIMITED = 2
     PREPARE_MAJOR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
 
 
 class Decisions:
@@ -43,6 +49,8 @@ class Decisions:
         self.world_changed = False  # a triggering event: the window is re-computed at once
         self.motive = 0.0  # private motive of the current campaign (its random-utility shock)
         self.paused_until = 0
+        self.decision_event: int | None = None  # the latest decision point's event (the cause of what follows)
+        self.margins: list[tuple[str, Action, str, float]] = []  # go/no-go and exposure: the margin without noise
 
     def pause_until(self, week: int) -> None:
         """No decision before ``week`` (after a war: Russia reconstitutes first)."""
@@ -88,16 +96,32 @@ class Decisions:
         outlook = ru.outlook
         shock = self._shocks(4)
         wait = self._window(week)
-        u = [outlook.comply_value() + wait, outlook.pressure_value() + wait, None, None]
+        values: list[Value | None] = [outlook.comply_value(), outlook.pressure_value(), None, None]
+        u: list[float] = [values[0].total + wait, values[1].total + wait, -math.inf, -math.inf]
+        bound = [u[0], u[1], -math.inf, -math.inf]
         best = max(u[0] + shock[0], u[1] + shock[1])
         for i, level, weeks, extra in ((2, Action.LIMITED, c.preparation_weeks_limited, wait),
                                        (3, Action.MAJOR, c.preparation_weeks_major, 0.0)):
-            if outlook.attack_upper_bound(level, weeks) + extra + shock[i] > best:
-                u[i] = outlook.attack_value(level, weeks, prepared=0) + extra
+            bound[i] = outlook.attack_upper_bound(level, weeks) + extra
+            if bound[i] + shock[i] > best:
+                values[i] = outlook.attack_value(level, weeks, prepared=0)
+                u[i] = bound[i] = values[i].total + extra
                 best = max(best, u[i] + shock[i])
-        scores = [v + e if v is not None else -math.inf for v, e in zip(u, shock)]
+        scores = [v + e for v, e in zip(u, shock)]
         choice = Option(scores.index(max(scores)))
         self.motive = float(shock[choice] - shock[0])
+        # Why: the margin of the choice over the best alternative without the random term (an
+        # alternative never valued counts at its upper bound), and the random draw between them.
+        rival = max((i for i in range(4) if i != choice), key=lambda i: bound[i])
+        margin = u[choice] - bound[rival]
+        considered = choice if choice >= Option.PREPARE_LIMITED else (
+            3 if values[3] is not None and (values[2] is None or u[3] >= u[2]) else 2 if values[2] is not None else 3)
+        if values[considered] is None and self.model.events.record:  # to tell why not (no draws: same outcome)
+            values[considered] = outlook.attack_value(Action.LIMITED if considered == 2 else Action.MAJOR,
+                                                      c.preparation_weeks_limited if considered == 2
+                                                      else c.preparation_weeks_major, prepared=0)
+        self._log("assessment", choice.label, Action.LIMITED if considered == 2 else Action.MAJOR,
+                  values[considered], margin, float(shock[choice] - shock[rival]), wait)
         if choice == Option.PRESSURE and ru.intent != Intent.PRESSURE:
             ru.start(week, Intent.PRESSURE, None, max(1, int(round(ru.stream.exponential(c.pressure_weeks)))))
         elif choice == Option.COMPLY and ru.intent == Intent.PRESSURE:
@@ -107,14 +131,35 @@ class Decisions:
             weeks = c.preparation_weeks_limited if level == Action.LIMITED else c.preparation_weeks_major
             ru.start(week, Intent.PREPARING, level, weeks)
 
+    def _log(self, point: str, outcome: str, level: Action, value: Value | None, margin: float, noise: float,
+             wait: float) -> None:
+        """A decision point as an event: what was chosen, the attack weighed and its components, the
+        margin without the random term, and the random draw (so 'why?' is answered by a row)."""
+        ru = self.russia
+        fields = {} if value is None else {
+            "gain": value.gain, "p_win": value.p_win, "losses": value.losses, "punishment": value.punishment,
+            "sanctions_cost": value.sanctions, "domestic_cost": value.domestic}
+        self.decision_event = self.model.events.add(
+            self.model.week, "assessment", "Russia", level.label, Clause.ASSUMPTION,
+            case=ru.campaign_case if point != "assessment" else None,
+            cause=(ru.exposed_by if point == "exposure" else ru.campaign_case if point == "go_no_go" else None),
+            outcome=outcome, note=point, intent=ru.intent.label, value=margin, noise=noise, wait_value=wait,
+            **fields)
+        if point == "go_no_go" or point == "exposure":
+            self.margins.append((point, level, outcome, margin))
+
     def _go_or_no_go(self, week: int) -> Week:
         """The preparation is complete: launch, or stand down (the preparation is sunk)."""
         ru = self.russia
         level = ru.objective
         ru.reading.reassess(noise=False)
         launch = ru.outlook.attack_value(level, 0, prepared=0, warned=ru.exposed)
-        stand_down = self._window(week)
-        if self._follow_through(launch, stand_down):
+        # A limited offensive keeps the window of a later renewed war open; a renewed war now closes it.
+        stand_down = self._window(week) if level == Action.MAJOR else 0.0
+        go = self._follow_through(launch.total, stand_down)
+        self._log("go_no_go", "launch" if go else "stand_down", level, launch, launch.total - stand_down,
+                  self.motive, stand_down)
+        if go:
             return ru.launch(week, level)
         ru.stand_down(week)
         return ru.campaign_week(week)
@@ -126,8 +171,10 @@ class Decisions:
         ru.reading.reassess(noise=False)
         remaining = max(0, ru.campaign_end - week)
         proceed = ru.outlook.attack_value(level, remaining, prepared=week - ru.campaign_start, warned=True)
-        abort = self._window(week)
-        if self._follow_through(proceed, abort):
+        abort = self._window(week) if level == Action.MAJOR else 0.0
+        go = self._follow_through(proceed.total, abort)
+        self._log("exposure", "proceed" if go else "abort", level, proceed, proceed.total - abort, self.motive, abort)
+        if go:
             ru.proceed_exposed(week)
             return
         ru.abort(week)

@@ -1,7 +1,16 @@
-"""Russia's outlook: the expected value of each option now and of waiting for a window.
+"""Russia's outlook: the value of each option, from explicit components, now and later.
+
+An option's value is what Russia expects to **gain** (its ambition times the option's
+stake, times its **odds** of success as it reads the balance, less what air or sea
+presence denies it) less what it expects to pay, weighed by its risk tolerance: its own
+**losses** in the fighting, the coalition's **punishment** (the responses it believes
+would come, discounted for their delay), **sanctions** (snapback of relieved sanctions,
+a threatened package) and the **domestic** cost of the campaign (mobilisation and its
+politics, preparation, a public warning's audience costs). It reads the balance with
+error (misperception of the balance, not only of resolve: Jervis 1976).
 
 What Russia weighs is what it can observe or read from public calendars: its own
-reconstitution under sanctions, Ukraine's build-up, the force's deployment schedule,
+production under sanctions, Ukraine's build-up, the force's deployment schedule,
 ratifications due, elections and their polls, a change of US administration, the
 sanctions relief schedule, and whether its preparation would be seen (warning).
 A window opens when these move in Russia's favour and closes when they move
@@ -12,7 +21,7 @@ start within ``campaigns.lookahead_weeks``, discounted.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sim.agents.coordination import expedite
 from sim.ladder import Action
@@ -21,6 +30,18 @@ from sim.war import contest
 if TYPE_CHECKING:
     from sim.agents.russia import Russia
     from sim.model import DeterrenceModel
+
+
+class Value(NamedTuple):
+    """An option's value and its components (utility units; costs before risk tolerance divides them)."""
+
+    total: float
+    gain: float = 0.0
+    p_win: float | None = None  # the odds of success Russia reads, for an attack
+    losses: float = 0.0
+    punishment: float = 0.0
+    sanctions: float = 0.0
+    domestic: float = 0.0
 
 
 def poisson_at_least(mean: float, k: int) -> float:
@@ -88,17 +109,18 @@ class Outlook:
         return float(c.expected_us_withdrawal[min(week + weeks_ahead, last)] - c.expected_us_withdrawal[min(week, last)])
 
     # --- values of options ---------------------------------------------------------------
-    def comply_value(self) -> float:
+    def comply_value(self) -> Value:
         """Compliance is not free: a compliant Russia can be blamed (reassurance, assumption)."""
         m = self.model
         ru = self.russia
         p = m.scenario_config.payoffs
         interval = m.scenario_config.campaigns.assessment_interval_weeks
         blame_rate = m.commission.wrong / (m.week + m.scenario_config.russia.blame_prior_weeks)
-        return -(blame_rate * interval * ru.reading.credibility(Action.PROBE) * m.coalition.pledged_power[Action.PROBE]
-                 * p.punishment_weight / m.scenario_config.russia.risk_tolerance)
+        punish = (blame_rate * interval * ru.reading.credibility(Action.PROBE) * m.coalition.pledged_power[Action.PROBE]
+                  * p.punishment_weight)
+        return Value(-punish / m.scenario_config.russia.risk_tolerance, punishment=punish)
 
-    def pressure_value(self) -> float:
+    def pressure_value(self) -> Value:
         m = self.model
         sc = m.scenario_config
         p, c = sc.payoffs, sc.campaigns
@@ -112,11 +134,12 @@ class Outlook:
             attributed = probes * seen * m.monitoring.accuracy  # an upper reading: the vote is not counted
             p_snap = min(1.0, attributed / sc.sanctions.snapback_threshold) * m.sanctions.snapback_probability()
             snap = p_snap * m.sanctions.restorable(0) * sc.sanctions.cost_weight
-        return (ru.ambition * p.gain_pressure * (1.0 - m.force.air_denial)
-                - (p.base_cost_pressure + punish + snap) / sc.russia.risk_tolerance)
+        gain = ru.ambition * p.gain_pressure * (1.0 - m.force.air_denial)
+        return Value(gain - (p.base_cost_pressure + punish + snap) / sc.russia.risk_tolerance, gain=gain,
+                     punishment=punish, sanctions=snap, domestic=p.base_cost_pressure)
 
-    def attack_value(self, level: Action, lead_weeks: int, prepared: int, warned: bool | None = None) -> float:
-        """Expected utility of an attack launched ``lead_weeks`` from now.
+    def attack_value(self, level: Action, lead_weeks: int, prepared: int, warned: bool | None = None) -> Value:
+        """Expected utility of an attack launched ``lead_weeks`` from now, with its components.
 
         ``prepared`` weeks of preparation are sunk; the rest (up to ``lead_weeks``) is paid.
         ``warned``: True when the preparation is already exposed; None: Russia's estimate.
@@ -138,35 +161,43 @@ class Outlook:
         ua = m.ukraine
         floor = sc.russia.defence_projection_floor
         denial = max(floor * ua.defence, ua.defence + ua.trend * lead_weeks) * (1.0 + w.readiness_boost * p_warn)
+        misread = ru.reading.balance  # Russia misjudges the defence it will meet (the balance)
         if "stockpile_prepositioning" in measures and sc.support.stockpile_access:
             denial += p_warn * min(sc.support.surge_size, ua.stockpile)
         force = m.force
         ramp = force.projected(lead_weeks)
         alert = 1.0 + (w.force_alert_boost * p_warn if "force_alert" in measures else 0.0)
-        warned_cost = p_warn * ((w.diplomatic_cost if "diplomatic_warning" in measures else 0.0)
-                                + (w.sanctions_threat * sc.sanctions.cost_weight if "sanctions_threat" in measures else 0.0))
+        warned_domestic = p_warn * (w.diplomatic_cost if "diplomatic_warning" in measures else 0.0)
+        warned_sanctions = p_warn * (w.sanctions_threat * sc.sanctions.cost_weight if "sanctions_threat" in measures
+                                     else 0.0)
         snap = m.sanctions.snapback_probability() * m.sanctions.restorable(lead_weeks) * sc.sanctions.cost_weight
         if level == Action.MAJOR:
             acting, military = ru.reading.projected_major(m.week, m.week + lead_weeks, ramp - force.ramp)
             learned = ru.reading.learned_ratio(Action.MAJOR)
             d = (denial + force.major_defence_at(ramp) * alert
-                 + learned * military * p.military_effect)
+                 + learned * military * p.military_effect) * misread
             punish = learned * acting * p.punishment_weight * self.attack_response_discount
-            gain = ru.ambition * p.gain_major * (1.0 - sc.force.air_denial_major_share * force.air_denial)
-            return (gain * contest(effective, d, p.contest_exponent)
-                    - (p.base_cost_major + c.preparation_cost_per_week * to_pay + p.combat_cost * d / strength
-                       + punish + snap + warned_cost) / rt)
-        d = denial + force.limited_defence * alert
+            odds = contest(effective, d, p.contest_exponent)
+            gain = ru.ambition * p.gain_major * (1.0 - sc.force.air_denial_major_share * force.air_denial) * odds
+            losses = p.combat_cost * d / strength
+            sanctions = snap + warned_sanctions
+            domestic = p.base_cost_major + c.preparation_cost_per_week * to_pay + warned_domestic
+            return Value(gain - (losses + punish + sanctions + domestic) / rt, gain, odds, losses, punish, sanctions,
+                         domestic)
+        d = (denial + force.limited_defence * alert) * misread
         # Would the commission call it an armed attack (the G4 responses), or answer at the limited level?
         q = m.commission.p_armed_attack()
         punish = ((q * ru.reading.credibility(Action.MAJOR) * coal.pledged_power[Action.MAJOR]
                    + (1.0 - q) * ru.reading.credibility(Action.LIMITED) * coal.pledged_power[Action.LIMITED])
                   * p.punishment_weight * self.attack_response_discount)
         snap_share = (1.0 / sc.sanctions.snapback_threshold if m.commission.enabled else 0.0)
-        gain = ru.ambition * p.gain_limited * (1.0 - force.sea_denial)
-        return (gain * contest(effective, d, p.contest_exponent)
-                - (p.base_cost_limited + c.preparation_cost_per_week * to_pay + p.limited_combat_share * p.combat_cost * d / strength
-                   + punish + snap * snap_share + warned_cost) / rt)
+        odds = contest(effective, d, p.contest_exponent)
+        gain = ru.ambition * p.gain_limited * (1.0 - force.sea_denial) * odds
+        losses = p.limited_combat_share * p.combat_cost * d / strength
+        sanctions = snap * snap_share + warned_sanctions
+        domestic = p.base_cost_limited + c.preparation_cost_per_week * to_pay + warned_domestic
+        return Value(gain - (losses + punish + sanctions + domestic) / rt, gain, odds, losses, punish, sanctions,
+                     domestic)
 
     def attack_upper_bound(self, level: Action, prep_weeks: int) -> float:
         """An upper bound on ``attack_value`` for any start: the most Russia could gain, less the
@@ -182,7 +213,7 @@ class Outlook:
         sc = m.scenario_config
         p, c = sc.payoffs, sc.campaigns
         strength = max(self.russia.strength, 1.0 + sc.russia.max_strength_gain, 1e-6)
-        defence = sc.russia.defence_projection_floor * m.ukraine.defence
+        defence = sc.russia.defence_projection_floor * m.ukraine.defence * self.russia.reading.balance
         best = contest(strength * (1.0 + c.surprise_bonus), defence, p.contest_exponent)
         if level == Action.MAJOR:
             gain, base, combat = p.gain_major, p.base_cost_major, p.combat_cost
@@ -202,6 +233,6 @@ class Outlook:
         for k in range(1, steps + 1):
             later = k * c.window_step_weeks
             value = (c.planning_discount_per_year ** (later / 52.0)
-                     * self.attack_value(Action.MAJOR, later + c.preparation_weeks_major, prepared=0))
+                     * self.attack_value(Action.MAJOR, later + c.preparation_weeks_major, prepared=0).total)
             best = max(best, value)
         return best

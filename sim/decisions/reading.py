@@ -1,4 +1,5 @@
-"""Russia's reading of the coalition: how credible it believes the pledged responses are.
+"""Russia's reading of the coalition and of the balance: how credible it believes the pledged
+responses are, and how strong it believes Ukraine's defence to be.
 
 The structural reading is the members' own activation rule (``sim.responses``) at a
 share of zero, with the tripwire rally a deployed force would add at the major level:
@@ -43,6 +44,7 @@ class CoalitionReading:
         # Noisy reading of the structural credibility (refreshed at decision points).
         self.noise = {lvl: 0.0 for lvl in LEVELS}
         self.readings = dict(self.structural_credibility)
+        self.balance = 1.0  # how Russia misjudges the defence it would meet (x the true defence)
 
     # --- what Russia believes ------------------------------------------------------------
     def perceived(self, level: Action) -> float:
@@ -78,6 +80,9 @@ class CoalitionReading:
             true = self.structural_credibility[lvl]
             e = self.noise[lvl]
             self.readings[lvl] = true if e == 0.0 or true <= 0.0 else 1.0 / (1.0 + math.exp(-(_logit(true) + e)))
+        sd = self.model.scenario_config.russia.balance_misperception
+        if noise and sd > 0.0:  # misperception of the military balance (Jervis 1976), read afresh
+            self.balance = math.exp(sd * self.russia.stream.normal() - 0.5 * sd * sd)
 
     # --- the structural reading -------------------------------------------------------------
     def _build(self) -> None:
