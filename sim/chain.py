@@ -114,6 +114,7 @@ class MonitoringMechanism(mesa.Agent):
         }
         intel = self.intelligence_picture
         self.refreshed = (cov, intel)  # what the derived quantities (and warning's detection) were computed from
+        self._counting()
         self.accuracy = (min(cfg.accuracy_cap, 0.5 + (cfg.attribution_accuracy - 0.5) * math.sqrt(cov)
                              * (cfg.accuracy_without_intelligence + cfg.accuracy_from_intelligence * intel))
                          if cfg.enabled else 0.5)  # 0.5: a coin toss between the two parties
@@ -140,20 +141,27 @@ class MonitoringMechanism(mesa.Agent):
         cfg = self.model.scenario_config.monitoring
         return self.coverage * (1.0 - (cfg.obstruction_campaign if obstructed else cfg.obstruction_calm))
 
+    def _counting(self) -> None:
+        """What share of both sides' violations is counted, obstructed or not (kept until coverage changes)."""
+        share = 1.0 + self.model.scenario_config.ukraine.return_fire_share
+        self._counted = ({True: self.effective_coverage(True), False: self.effective_coverage(False)}
+                         if self.enabled else {True: 0.0, False: 0.0})
+        self._both_sides = share
+
     def count(self, russian_volume: int, obstructed: bool, week: int, at_war: bool) -> None:
         """Ceasefire violations this week (both sides: Ukraine's units return fire) and how many are counted.
 
         In a war there is no ceasefire to violate: the count starts again when it ends.
         """
-        if obstructed != self.obstructed:
+        if week == self.surge_until or obstructed != self.obstructed:
             self.obstructed = obstructed
             self.refresh()
         if at_war:
             self.volume_seen.clear()
             self.volume_week = 0
             return
-        total = int(round(russian_volume * (1.0 + self.model.scenario_config.ukraine.return_fire_share)))
-        seen = int(round(total * self.effective_coverage(obstructed))) if self.enabled else 0
+        total = int(round(russian_volume * self._both_sides))
+        seen = int(round(total * self._counted[obstructed]))
         self.volume_total += total
         self.volume_detected += seen
         self.volume_week = seen

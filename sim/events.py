@@ -144,6 +144,12 @@ class EventLog:
     counts: dict[str, int] = field(default_factory=lambda: dict(_EMPTY_COUNTS))
     last_id: int = 0
 
+    def skip(self, kind: str) -> int:
+        """The id the event would get, counted but not kept (a sweep keeps no events): a fast path."""
+        self.last_id += 1
+        self.counts[kind] += 1
+        return self.last_id
+
     def add(self, week: int, kind: str, actor: str, level: str, clause: Clause, *,
             case: int | None = None, cause: int | None = None, **fields: Any) -> int:
         self.last_id += 1

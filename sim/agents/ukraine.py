@@ -166,6 +166,7 @@ class Ukraine(mesa.Agent):
         cap = cfg.army_cap_thousands
         self._manpower_target = min(1.0, cap / cfg.personnel_thousands) if cap > 0 else 1.0
         self._manpower_rate = cfg.demobilisation_per_week
+        self._strength_floor = sc.war.strength_floor
 
     def evolve(self, week: int, at_war: bool) -> None:
         """Step 7: manpower to the army the peace allows, aid, production, training, fortification, surges."""
@@ -188,10 +189,11 @@ class Ukraine(mesa.Agent):
         inflow = (self._own + aid + self._co_production
                   - (self.model.scenario_config.ukraine.readiness_cost_per_week if ready else 0.0))
         # Equipment per soldier: what comes in, spread over the soldiers under arms, less wear.
-        self.equipment += inflow / (self.base_strength * self.manpower) - self._maintenance * self.equipment
-        floor = self.model.scenario_config.war.strength_floor
-        if self.strength < floor:
-            self.strength = floor
+        per_soldier = self.base_strength * self.manpower
+        self.equipment += inflow / per_soldier - self._maintenance * self.equipment
+        floor = self._strength_floor / per_soldier
+        if self.equipment < floor:
+            self.equipment = floor
         if not ready:  # units on alert do not train
             self.quality += self._training * (self._ceiling - self.quality) / self._ceiling
         if not at_war:
@@ -205,7 +207,8 @@ class Ukraine(mesa.Agent):
             self.surges_received += 1
             self.model.events.add(week, "surge", "Ukraine", "", Clause.G2, case=case, cause=cause, value=size)
         self.assistance *= self._decay
-        base = self.strength * self.quality * (1.0 + self._fort_bonus * self.fortification)
-        readiness = 1.0 + (self._readiness if self.model.week < self.ready_until else 0.0)
+        base = self.base_strength * self.manpower * self.equipment * self.quality * (
+            1.0 + self._fort_bonus * self.fortification)
+        readiness = 1.0 + (self._readiness if ready else 0.0)
         self.defence = base * readiness + self.assistance
         self.history.append(base)

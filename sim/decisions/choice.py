@@ -136,6 +136,12 @@ class Decisions:
         """A decision point as an event: what was chosen, the attack weighed and its components, the
         margin without the random term, and the random draw (so 'why?' is answered by a row)."""
         ru = self.russia
+        if point == "go_no_go" or point == "exposure":
+            self.margins.append((point, level, outcome, margin))
+        log = self.model.events
+        if not log.record:
+            self.decision_event = log.skip("assessment")
+            return
         fields = {} if value is None else {
             "gain": value.gain, "p_win": value.p_win, "losses": value.losses, "punishment": value.punishment,
             "sanctions_cost": value.sanctions, "domestic_cost": value.domestic}
@@ -145,8 +151,6 @@ class Decisions:
             cause=(ru.exposed_by if point == "exposure" else ru.campaign_case if point == "go_no_go" else None),
             outcome=outcome, note=point, intent=ru.intent.label, value=margin, noise=noise, wait_value=wait,
             **fields)
-        if point == "go_no_go" or point == "exposure":
-            self.margins.append((point, level, outcome, margin))
 
     def _go_or_no_go(self, week: int) -> Week:
         """The preparation is complete: launch, or stand down (the preparation is sunk)."""

@@ -73,16 +73,18 @@ class CoalitionReading:
     def reassess(self, noise: bool = True) -> None:
         """Re-read the coalition (its politics and legal status now), with misperception."""
         self.assess()
-        sd = self.model.scenario_config.russia.misperception
+        r = self.model.scenario_config.russia
+        sd, sd_balance = r.misperception, r.balance_misperception
+        if noise:  # one draw for each level's reading of resolve, one for the balance (always four)
+            draws = self.russia.stream.standard_normal(4).tolist()
+            for lvl, z in zip(LEVELS, draws):
+                self.noise[lvl] = sd * z
+            # misperception of the military balance (Jervis 1976), read afresh
+            self.balance = math.exp(sd_balance * draws[3] - 0.5 * sd_balance * sd_balance)
         for lvl in LEVELS:
-            if noise and sd > 0.0:
-                self.noise[lvl] = sd * self.russia.stream.normal()
             true = self.structural_credibility[lvl]
             e = self.noise[lvl]
             self.readings[lvl] = true if e == 0.0 or true <= 0.0 else 1.0 / (1.0 + math.exp(-(_logit(true) + e)))
-        sd = self.model.scenario_config.russia.balance_misperception
-        if noise and sd > 0.0:  # misperception of the military balance (Jervis 1976), read afresh
-            self.balance = math.exp(sd * self.russia.stream.normal() - 0.5 * sd * sd)
 
     # --- the structural reading -------------------------------------------------------------
     def _build(self) -> None:
