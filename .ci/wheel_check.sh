@@ -48,7 +48,7 @@ $SIM scenarios >scenarios.txt
 test "$(grep -c ' shipped ' scenarios.txt)" -ge 9 || { cat scenarios.txt; exit 1; }
 
 step "the README's main job from an empty folder: sweep experiments/quick.yaml"
-# The README's main command ends with this sweep (tests/test_readme.py checks it is here).
+# The README's main command ends with this sweep (tests/docs/test_readme.py checks it is here).
 $SIM sweep experiments/quick.yaml ${WORKERS:+--workers $WORKERS}
 test -s results/quick/summary.csv
 $SIM experiments >/dev/null

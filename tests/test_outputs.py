@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from sim import cli
 from sim.config import load_scenario
 from sim.outputs import EVENT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS
 from sim.runner import replicate_seed, simulate
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 TABLES = {"runs.csv": RUN_COLUMNS, "steps.csv": STEP_COLUMNS, "events.csv": EVENT_COLUMNS}
 
 
@@ -34,10 +36,10 @@ def find_seeds(scenario: str, escalated: bool, count: int) -> list[int]:
     raise AssertionError(f"no {count} seeds of {scenario} with escalated={escalated}")
 
 
-def run_cli(out: Path, scenario: str, seed: int) -> Path:
-    proc = subprocess.run([sys.executable, "-m", "sim", "run", scenario, "--seed", str(seed), "--out", str(out)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert proc.returncode == 0, proc.stderr
+def run_sim(out: Path, scenario: str, seed: int) -> Path:
+    """``python -m sim run SCENARIO --seed SEED --out OUT`` (in this process)."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+        assert cli.main(["run", scenario, "--seed", str(seed), "--out", str(out)]) == 0, err.getvalue()
     return out
 
 
@@ -46,9 +48,9 @@ def outputs(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("outputs")
     runs = {}
     for i, seed in enumerate(find_seeds("budapest_memorandum", True, 2)):
-        runs[f"budapest_escalated_{i}"] = run_cli(base / f"b{i}", "budapest_memorandum", seed)
+        runs[f"budapest_escalated_{i}"] = run_sim(base / f"b{i}", "budapest_memorandum", seed)
     for i, seed in enumerate(find_seeds("paris_declaration", False, 2)):
-        runs[f"paris_calm_{i}"] = run_cli(base / f"p{i}", "paris_declaration", seed)
+        runs[f"paris_calm_{i}"] = run_sim(base / f"p{i}", "paris_declaration", seed)
     return runs
 
 

@@ -66,7 +66,7 @@ REFERENCES = ("guarantees_off", "base_rate")  # what the model is compared with
 # The guarantees switched off: the values scenarios/budapest_memorandum.yaml (through
 # minsk_analogue) gives every guarantee of the declaration, plus the few it leaves on but inert
 # there (warning measures, the US roles), so that for the Budapest case itself the two model
-# forecasters coincide (tests/test_history.py checks both). Ukraine's own defence (P1), Russia
+# forecasters coincide (tests/validation/test_history.py checks both). Ukraine's own defence (P1), Russia
 # and the world (uncertainties, constants) are untouched.
 GUARANTEES_OFF: dict[str, Any] = {
     "monitoring.enabled": False,                       # G1 monitoring

@@ -1,0 +1,161 @@
+"""python -m sim discover: PRIM boxes and feature scores on sweep folders (EMA Workbench)."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    pytest.importorskip("ema_workbench", reason="scenario discovery needs EMA Workbench: "
+                                                "pip install 'paris-guarantees-sim[discovery]'")
+
+from sim import api  # noqa: E402
+from sim.cli import main  # noqa: E402
+from sim.discovery import discover  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory) -> Path:
+    """A sweep folder whose failures sit in a known box: a > 0.7 and cat in {x, y} (10% noise)."""
+    rng = np.random.default_rng(2026)
+    n = 1500
+    a, b = rng.random(n), rng.random(n)
+    cat = rng.choice(["x", "y", "z"], n)
+    inside = (a > 0.7) & (cat != "z")
+    escalated = np.where(rng.random(n) < 0.1, ~inside, inside)
+    folder = tmp_path_factory.mktemp("planted")
+    design = pd.DataFrame({"design_point": range(n), "label": [f"lhs {i}" for i in range(n)],
+                           "scenario": "paris_declaration", "a": a.round(6), "b": b.round(6), "cat": cat})
+    design.to_csv(folder / "design_points.csv", index=False)
+    runs = design.drop(columns="label").assign(replicate=0, escalated=escalated, horizon_weeks=260,
+                                               survival_weeks=np.where(escalated, 100, 260))
+    for col in ("violations_probe", "violations_limited", "violations_major", "ukraine_violations", "detected",
+                "false_alarms", "attributed_correctly", "misattributed"):
+        runs[col] = 0  # columns every runs.csv has (the reader checks them); PRIM does not use them
+    runs.insert(0, "run_id", runs["design_point"] * 100_000)
+    runs.to_csv(folder / "runs.csv", index=False)
+    (folder / "manifest.json").write_text(json.dumps({"design": "lhs", "levers": ["cat"],
+                                                      "uncertainties": ["a", "b"]}))
+    return folder
+
+
+def inside_box(frame: pd.DataFrame, box: pd.DataFrame) -> np.ndarray:
+    mask = np.ones(len(frame), bool)
+    for r in box.itertuples(index=False):
+        if r.kind == "range":
+            mask &= (frame[r.parameter] >= r.low) & (frame[r.parameter] <= r.high)
+        else:
+            mask &= frame[r.parameter].astype(str).isin(r.values.split("|")).to_numpy()
+    return mask
+
+
+def test_prim_finds_the_planted_box(planted, tmp_path):
+    result = discover(planted, "escalated", out=tmp_path / "d")
+    box = result.box.set_index("parameter")
+    assert 0.65 <= box.loc["a", "low"] <= 0.75
+    assert set(box.loc["cat", "values"].split("|")) == {"x", "y"}
+    # the planted restrictions are significant (quasi-p, Bryant and Lempert 2010); noise on b is not
+    assert box.loc["a", ["qp_low", "qp_high"]].min() < 1e-6 and box.loc["cat", "qp_low"] < 1e-6
+    assert "b" not in box.index or box.loc["b", ["qp_low", "qp_high"]].min() > 0.05
+    # the reported coverage and density are those of the limits, recomputed from the data
+    runs = pd.read_csv(planted / "runs.csv")
+    y = runs["escalated"].to_numpy(bool)
+    mask = inside_box(runs, result.box)
+    chosen = result.trajectory.loc[result.chosen]
+    assert chosen.coverage == pytest.approx(y[mask].sum() / y.sum())
+    assert chosen.density == pytest.approx(y[mask].mean())
+    assert chosen.mass == pytest.approx(mask.mean())
+    assert chosen.coverage >= 0.5 and chosen.density > 0.8
+    # the reported box is the densest that keeps half the cases
+    keep = result.trajectory[result.trajectory["coverage"] >= 0.5]
+    assert chosen.density == keep["density"].max()
+    scores = result.scores.set_index("parameter")["score"]
+    assert scores.idxmax() == "a"  # (impurity scores favour continuous noise like b over a 3-way category)
+    assert result.question == "Under which conditions does paris_declaration fail (escalated is true)?"
+    assert result.cases == int(y.sum()) and result.total == 1500 and result.unit == "runs"
+
+
+def test_files_and_the_command(planted, capsys):
+    assert main(["discover", str(planted)]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Under which conditions does paris_declaration fail (escalated is true)?")
+    assert "coverage" in text and "density" in text and "feature scores" in text
+    out = planted / "discovery_escalated"
+    traj = pd.read_csv(out / "prim_trajectory.csv")
+    assert list(traj.columns) == ["step", "coverage", "density", "mass", "res_dim", "n", "k", "chosen"]
+    assert traj["chosen"].sum() == 1 and traj["coverage"].iloc[0] == 1.0
+    assert traj["mass"].min() >= 0.05 - 1 / 1500  # peeling stops at mass_min (default 0.05)
+    box = pd.read_csv(out / "prim_box.csv")
+    assert set(box["parameter"]) >= {"a", "cat"}
+    assert (out / "prim_tradeoff.png").stat().st_size > 10_000
+    info = json.loads((out / "discovery.json").read_text())
+    assert info["chosen_box"]["step"] == int(traj.loc[traj["chosen"], "step"].iloc[0])
+    assert info["library"].startswith("ema_workbench ")
+
+
+def test_a_chosen_box_and_numeric_outcomes(planted, tmp_path):
+    first = discover(planted, box=3, write=False)
+    assert first.chosen == 3 and first.trajectory["chosen"].sum() == 1
+    assert main(["discover", str(planted), "--outcome", "a", "--threshold", "0.9", "--out", str(tmp_path)]) == 0
+    found = discover(planted, "a", threshold=0.9, write=False)
+    assert found.box.set_index("parameter").loc["a", "low"] >= 0.85  # a case is a > 0.9: PRIM restricts a
+
+
+@pytest.fixture(scope="module")
+def real_sweep(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("real") / "sweep"
+    api.sweep({"name": "disc", "scenarios": "minsk_analogue", "design": "lhs", "samples": 40, "horizon_weeks": 78,
+               "replications": 4,
+               "levers": {"monitoring.coverage": {"low": 0.0, "high": 1.0}, "force.posture": ["rear", "forward"]},
+               "uncertainties": {"russia.ambition": {"low": 1.0, "high": 3.0}}}, out=out)
+    return out
+
+
+@pytest.mark.slow
+def test_per_design_point_statistics(real_sweep):
+    summary = pd.read_csv(real_sweep / "summary.csv")
+    threshold = 0.0  # any escalation at the design point
+    assert 0 < (summary["p_escalation"] > threshold).sum() < 40
+    found = discover(real_sweep, "p_escalation", threshold=threshold, min_coverage=0.3, write=False)
+    assert found.unit == "design points" and found.total == 40
+    assert found.cases == int((summary["p_escalation"] > threshold).sum())
+    assert found.rule == f"p_escalation > {threshold:g}"
+    below = discover(real_sweep, "survival_weeks", threshold=40, below=True, write=False)
+    runs = pd.read_csv(real_sweep / "runs.csv")
+    assert below.cases == int((runs["survival_weeks"] < 40).sum()) and below.unit == "runs"
+    # feature scores name only the sampled parameters
+    assert set(found.scores["parameter"]) == {"monitoring.coverage", "force.posture", "russia.ambition"}
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["NOFOLDER"], ["no such folder"]),
+    (["{dir}", "--outcome", "escalatd"], ["unknown outcome 'escalatd'", "did you mean 'escalated'"]),
+    (["{dir}", "--outcome", "a"], ["a is a number: give --threshold"]),
+    (["{dir}", "--outcome", "escalated", "--threshold", "1"], ["takes no --threshold"]),
+    (["{dir}", "--outcome", "a", "--threshold", "2"], ["none of the 1500 runs is a case", "nothing to tell apart"]),
+    (["{dir}", "--min-coverage", "1.5"], ["not a share from 0 to 1"]),
+    (["{dir}", "--box", "999"], ["the peeling trajectory has boxes 0 to"]),
+])
+def test_bad_input_exits_2_with_a_message(planted, tmp_path, capsys, argv, words):
+    argv = [a.replace("{dir}", str(planted)).replace("NOFOLDER", str(tmp_path / "none")) for a in argv]
+    with pytest.raises(SystemExit) if "--min-coverage" in argv else _no_exit():
+        code = main(["discover", *argv, "--out", str(tmp_path / "o")])
+        assert code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    for w in words:
+        assert w in err
+
+
+class _no_exit:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

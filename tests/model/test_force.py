@@ -1,0 +1,114 @@
+"""The Multinational Force (G3): deployed only after Ukraine's request and a credible cessation;
+built from each nation's contribution; an attack strikes forward troops and their nations rally."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.agents.force import ForcePhase
+from sim.config import with_overrides
+from sim.ladder import Action
+from sim.runner import simulate
+from tests.model.drive import PARIS, force_actions, make, weeks_of
+
+
+def test_force_deploys_only_after_request_and_credible_cessation(paris_runs):
+    window = PARIS.force.credible_cessation_window_weeks
+    threshold = PARIS.force.credible_cessation_threshold
+    requested = 0
+    for res in paris_runs:
+        ev = res.events
+        requests = [e for e in ev if e.kind == "request"]
+        begins = [e for e in ev if e.kind == "deployment" and e.outcome == "begins"]
+        assert len(begins) <= 1
+        if not requests:
+            assert not begins
+            continue
+        requested += 1
+        for r in requests:
+            assert r.week >= window - 1
+            # Credible cessation: ceasefire violations counted a week, over the window, at most the threshold.
+            assert r.value <= threshold, (res.run["seed"], r)
+        if begins:
+            assert begins[0].cause_id == requests[-1].event_id and begins[0].week > requests[-1].week
+    assert requested >= 10  # the property was exercised
+
+
+@pytest.mark.parametrize("window", [20, 40])
+def test_longer_cessation_window_delays_the_request(window):
+    for seed in range(6):
+        res = simulate(with_overrides(PARIS, {"force.credible_cessation_window_weeks": window}),
+                       seed, steps=False)
+        for r in weeks_of(res.events, "request"):
+            assert r >= window - 1
+
+
+def test_no_request_no_force():
+    sc = with_overrides(PARIS, {"force.ukraine_requests": False})
+    for seed in range(8):
+        res = simulate(sc, seed)
+        assert set(res.steps["force_phase"]) == {"not_requested"}
+        assert not weeks_of(res.events, "request") and not weeks_of(res.events, "deployment")
+        assert res.run["force_deployed_week"] is None
+        assert max(res.steps["force_strength"]) == 0.0
+
+
+def test_no_request_while_violations_are_counted():
+    # Russia's side keeps firing above the threshold: the cessation is never credible.
+    for seed in range(4):
+        model = make({"force.credible_cessation_threshold": 200, "monitoring.coverage": 1.0}, seed,
+                     collect_steps=False)
+        force_actions(model, lambda week: Action.PROBE, volume=2000)
+        model.run()
+        assert model.russia.violations[Action.PROBE] == model.horizon
+        assert model.events.counts["request"] == 0
+        assert model.force.phase == ForcePhase.NOT_REQUESTED
+        assert model.force.total_strength == 0.0
+
+
+def test_request_follows_once_violations_stop():
+    # Same set-up, but Russia's side stops firing at week 30: the request comes a window later.
+    window = PARIS.force.credible_cessation_window_weeks
+    model = make({"force.credible_cessation_threshold": 0, "monitoring.coverage": 1.0,
+                  "monitoring.false_alarm_rate": 0.0, "ukraine.violation_rate": 0.0,
+                  "ukraine.retaliation_boost": 0.0}, 1, collect_steps=False)
+    force_actions(model, lambda week: Action.PROBE if week < 30 else Action.COMPLY, volume=2000)
+    model.run(60)
+    req = weeks_of(model.events.rows, "request")
+    assert req == [29 + window]
+
+
+# --- the force by nation, the tripwire through members --------------------------------------
+
+def test_force_is_built_from_each_nations_contribution():
+    model = make(seed=0)
+    f = model.force
+    coal = model.coalition
+    assert f.troops[coal.index_of["GBR"]] == 7500 and f.troops[coal.index_of["FRA"]] == 6000
+    assert f.troops[coal.us] == 0
+    assert f.target["land"] == pytest.approx(f.troops.sum() / 1000 * PARIS.force.strength_per_1000_troops)
+    bigger = make({"force.size": 2.0}, seed=0).force
+    assert bigger.target["land"] == pytest.approx(2 * f.target["land"])
+
+
+def test_an_attack_strikes_forward_troops_and_their_nations_rally():
+    hits = {"forward": 0, "rear": 0}
+    rallied = True
+    for posture in hits:
+        for seed in range(30):
+            model = make({"force.posture": posture, "force.enabled": True}, seed, collect_steps=False)
+            f = model.force
+            f.phase, f.ramp = type(f.phase).DEPLOYED, 1.0
+            f._update()
+            before = model.coalition.resolve.copy()
+            hit = f.strike()
+            model.coalition.struck(0, hit, PARIS.force.casualty_rally, PARIS.force.ally_rally_share, f.contributors,
+                                   case=1)
+            hits[posture] += int(hit.sum())
+            gain = model.coalition.resolve - before
+            rallied &= bool(np.all(gain[hit] > 0)) and bool(np.all(gain[~f.contributors] == 0))
+    assert rallied
+    contributors_in_ukraine = int(((make().force.exposure > 0)).sum())
+    assert hits["forward"] == 30 * contributors_in_ukraine  # forward troops are struck for certain
+    assert 0 < hits["rear"] < hits["forward"]
