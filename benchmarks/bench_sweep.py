@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sim.config import load_scenario  # noqa: E402
-from sim.experiments.commands import local_pool  # noqa: E402
+from sim.executors import local_pool  # noqa: E402
 from sim.experiments.config import load_experiment  # noqa: E402
 from sim.experiments.sweep import run_sweep  # noqa: E402
 from sim.model import DeterrenceModel  # noqa: E402

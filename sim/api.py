@@ -16,22 +16,31 @@ docs/API.md documents every function and outcome.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
+import dataclasses
 import io
+import json
 import math
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from sim.config import ConfigError, ParameterSpec, Problem, Scenario
 from sim.config import parameter_catalogue as _schema_catalogue
+from sim.config.errors import did_you_mean
 from sim.config.overrides import base_scenario, dotted, keyword, override_problems
+from sim.config.posterior import as_overrides, load_posterior, use_posterior
+from sim.errors import ResumeError
+from sim.executors import executor
+from sim.experiments.analysis import analyze_and_write, analyze_runs
+from sim.experiments.config import Experiment, experiment_from_dict, load_experiment
+from sim.experiments.sweep import check_resumable, design_points_text, existing_status, run_sweep, run_sweep_in_memory
 from sim.outputs import EVENT_COLUMNS, RUN_COLUMNS
+from sim.runner import simulate
 
 __all__ = [
     "ATTACK_OUTCOMES", "Catalogue", "ConfigError", "FORCE_PHASES", "OUTCOMES", "Problem", "SweepResult",
@@ -170,14 +179,10 @@ def run_experiment(params: Mapping[str, Any] | None = None, seed: int = 0,
     ``posterior``: a posterior file; the seed picks one parameter set from it (as ``run
     --posterior``), applied under ``params``.
     """
-    from sim.runner import simulate
-
     seed = _seed(seed)
     base = base_scenario(scenario)
     overrides = _overrides(params, weeks)
     if posterior is not None:
-        from sim.calibration.posterior import as_overrides, load_posterior
-
         overrides = {**as_overrides(load_posterior(posterior).draws(1, seed)[0]), **overrides}
     problems, configured = override_problems(base, overrides, SOURCE)
     if problems:
@@ -186,8 +191,6 @@ def run_experiment(params: Mapping[str, Any] | None = None, seed: int = 0,
     result = simulate(configured, seed, steps=steps, events=events)
     out: dict[str, Any] = _outcomes(result.run)
     if steps or events:
-        import pandas as pd
-
         if steps:
             out["steps"] = pd.DataFrame(result.steps)
         if events:
@@ -199,8 +202,6 @@ def posterior_draws(path: str | os.PathLike, n: int = 20, seed: int = 0) -> list
     """``n`` equally weighted parameter sets from a posterior file (systematic resampling with
     ``seed``): dicts of dotted paths, ready for ``run_experiment(params=...)`` or
     ``DeterrenceModel(**{k.replace('.', '__'): v})``. Raises ConfigError for a bad file."""
-    from sim.calibration.posterior import as_overrides, load_posterior
-
     return [as_overrides(d) for d in load_posterior(path).draws(int(n), _seed(seed))]
 
 
@@ -243,8 +244,6 @@ class Catalogue(Mapping[str, ParameterSpec]):
             wanted = [dotted(n) for n in names]
             unknown = [n for n in wanted if n not in self._specs]
             if unknown:
-                from sim.config.errors import did_you_mean
-
                 raise ConfigError([Problem("catalogue", f"unknown parameter{did_you_mean(n, list(self._specs))}",
                                            key=n) for n in unknown])
             specs = {n: self._specs[n] for n in wanted}
@@ -269,8 +268,6 @@ class Catalogue(Mapping[str, ParameterSpec]):
     def frame(self):
         """One row a parameter: path, name (with __), role, kind, low, high, choices, default, unit,
         clause, description."""
-        import pandas as pd
-
         rows = [{"path": p, "name": keyword(p), "role": s.role, "kind": s.kind, "low": s.ge, "high": s.le,
                  "choices": list(s.choices) if s.kind == "choice" else None, "default": s.default,
                  "unit": s.unit, "clause": s.clause, "description": s.description} for p, s in self._specs.items()]
@@ -296,7 +293,7 @@ class Catalogue(Mapping[str, ParameterSpec]):
                                        allowed=", ".join(chosen._specs)) for k in unknown])
         out_bounds, encoding = [], {}
         for path, spec in chosen._specs.items():
-            lo, hi = _range(spec, bounds.get(path), "salib_problem")
+            lo, hi = sampled_range(spec, bounds.get(path), "salib_problem")
             if spec.kind == "float":
                 out_bounds.append([float(lo), float(hi)])
                 continue
@@ -308,20 +305,6 @@ class Catalogue(Mapping[str, ParameterSpec]):
             else:
                 encoding[path] = ", ".join(f"{i} {c}" for i, c in enumerate(spec.choices)) + " (rounded)"
         return {"num_vars": len(chosen), "names": list(chosen), "bounds": out_bounds, "encoding": encoding}
-
-    def ema_uncertainties(self, names: Iterable[str] | None = None,
-                          bounds: Mapping[str, tuple[float, float]] | None = None) -> list:
-        """EMA Workbench parameters for the uncertainties (needs the ``ema`` extra); see sim.ema."""
-        from sim import ema
-
-        return ema.parameters(self.select("uncertainty" if names is None else None, names, sampled=True), bounds)
-
-    def ema_levers(self, names: Iterable[str] | None = None,
-                   bounds: Mapping[str, tuple[float, float]] | None = None) -> list:
-        """EMA Workbench parameters for the levers (needs the ``ema`` extra); see sim.ema."""
-        from sim import ema
-
-        return ema.parameters(self.select("lever" if names is None else None, names, sampled=True), bounds)
 
 
 def _roles(role: str | Iterable[str] | None) -> set[str] | None:
@@ -335,7 +318,7 @@ def _roles(role: str | Iterable[str] | None) -> set[str] | None:
     return roles
 
 
-def _range(spec: ParameterSpec, given: tuple[float, float] | None, source: str) -> tuple[float, float]:
+def sampled_range(spec: ParameterSpec, given: tuple[float, float] | None, source: str) -> tuple[float, float]:
     """The sampled range of a parameter: the schema's, or ``given`` inside it."""
     if spec.kind == "bool":
         full = (0, 1)
@@ -425,32 +408,7 @@ class SweepResult:
     notes: list[str] = field(default_factory=list)
 
 
-class _InlineExecutor(cf.Executor):
-    """Runs each submission at once in this process (workers=1: no pool to start)."""
-
-    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
-        future: cf.Future = cf.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as exc:  # noqa: BLE001 - handed to the caller through the future
-            future.set_exception(exc)
-        return future
-
-
-@contextmanager
-def _executor(workers: int) -> Iterator[cf.Executor]:
-    if workers == 1:
-        yield _InlineExecutor()
-        return
-    from sim.experiments.commands import local_pool
-
-    with local_pool(workers) as pool:
-        yield pool
-
-
 def _experiment(experiment: Any):
-    from sim.experiments.config import Experiment, experiment_from_dict, load_experiment
-
     if isinstance(experiment, Experiment):
         return experiment
     if isinstance(experiment, Mapping):
@@ -478,17 +436,8 @@ def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1
     differences gain the interval from parameter uncertainty, as ``sweep --posterior``).
     Raises ConfigError for a bad experiment or posterior file.
     """
-    import pandas as pd
-
-    from sim.experiments.analysis import analyze_and_write, analyze_runs
-    from sim.experiments.sweep import (ResumeError, check_resumable, design_points_text, existing_status,
-                                       run_sweep, run_sweep_in_memory)
-
     exp = _experiment(experiment)
     if posterior is not None:
-        import dataclasses
-
-        from sim.calibration.posterior import use_posterior
 
         if isinstance(posterior_draws, bool) or not isinstance(posterior_draws, (int, np.integer)) \
                 or posterior_draws < 1:
@@ -504,8 +453,8 @@ def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1
         if resume:
             raise ConfigError.single("sweep", "resume needs the folder of the interrupted sweep", key="out",
                                      allowed="out=DIR")
-        with _executor(workers) as executor:
-            mem = run_sweep_in_memory(exp, executor, slots=workers, quiet=not progress)
+        with executor(workers) as ex:
+            mem = run_sweep_in_memory(exp, ex.executor, slots=ex.slots, quiet=not progress)
         runs = pd.read_csv(io.StringIO(mem.runs_text)).sort_values(order, kind="stable").reset_index(drop=True)
         design = pd.read_csv(io.StringIO(design_points_text(exp)))
         manifest = {**exp.manifest(), "status": mem.report.status, "runs_planned": mem.report.runs_planned,
@@ -529,11 +478,9 @@ def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1
                           f"or pick another out")
     if resume:
         check_resumable(exp, folder)
-    with _executor(workers) as executor:
-        run_sweep(exp, folder, executor, slots=workers, resume=resume, quiet=not progress,
-                  executor_name="in process" if workers == 1 else f"process pool ({workers} workers)")
+    with executor(workers) as ex:
+        run_sweep(exp, folder, ex.executor, slots=ex.slots, resume=resume, quiet=not progress, executor_name=ex.name)
     tables = analyze_and_write(folder, quiet=True)
-    import json
 
     runs = pd.read_csv(folder / "runs.csv").sort_values(order, kind="stable").reset_index(drop=True)
     design = pd.read_csv(folder / "design_points.csv")

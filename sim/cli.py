@@ -1,8 +1,9 @@
-"""Command line: ``python -m sim COMMAND``.
+"""Command line: ``python -m sim COMMAND``: the parser, and each command handed to the module that
+does it (``sim.commands``, ``sim.experiments.commands``, ``sim.validation``...).
 
-Exit codes: 0 success; 1 validate-model: a pattern fails (or a run failed: a model bug,
-with the run to replay); 2 bad input or a refused output folder (a message naming the
-file, key or flag and what is allowed, never a traceback); 130 interrupted.
+Exit codes (``sim.errors``): 0 success; 1 validate-model: a pattern fails (or a run failed: a model
+bug, with the run to replay); 2 bad input or a refused output folder (a message naming the file,
+key or flag and what is allowed, never a traceback); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -10,21 +11,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
+import warnings
 from contextlib import contextmanager
 from importlib import import_module
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-EXIT_CODES = ("exit codes: 0 success; 1 validate-model: a pattern fails (or a run failed); "
-              "2 bad input or a refused output folder; 130 interrupted")
+from sim.config import Notice, using_study
+from sim.errors import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_CODES, EXIT_INTERRUPTED, BadInput
+from sim.executors import default_workers
+
 OVERWRITE_HELP = ("replace a result this tool wrote earlier in DIR (only once the new one is complete); "
                   "files the tool did not write are never touched")
-
-
-class UsageError(Exception):
-    """Bad input that is not a configuration file problem (paths, options)."""
 
 
 def _whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
@@ -69,19 +67,12 @@ def _out_dir(text: str) -> Path:
     return Path(text)
 
 
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 def _workers(text: str) -> int:
     value = _positive_int(text)
-    cap = MAX_WORKERS_PER_CORE * cores()
+    cap = MAX_WORKERS_PER_CORE * default_workers()
     if value > cap:
         raise argparse.ArgumentTypeError(
-            f"{value} is more than {cap} ({MAX_WORKERS_PER_CORE} x the {cores()} cores this machine has)")
+            f"{value} is more than {cap} ({MAX_WORKERS_PER_CORE} x the {default_workers()} cores this machine has)")
     return value
 
 
@@ -138,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--posterior", type=Path, default=None, metavar="FILE",
                      help="draw the fitted constants from a posterior (posterior.csv of `calibrate`); "
                           "the seed picks the draw")
-    run.set_defaults(handler=_cmd_run)
+    run.set_defaults(handler=_delegate("sim.commands", "run"))
 
     val = sub.add_parser(
         "validate", parents=[study], help="check scenario and experiment files",
@@ -146,18 +137,18 @@ def build_parser() -> argparse.ArgumentParser:
                     "members, elections, force contributions, history cases) cell by cell. "
                     "Exit 0 when every file is valid, 2 otherwise.")
     val.add_argument("files", nargs="+", metavar="FILE", type=Path)
-    val.set_defaults(handler=_cmd_validate)
+    val.set_defaults(handler=_delegate("sim.commands", "validate"))
 
     lst = sub.add_parser("scenarios", parents=[study], help="list the scenarios: the study's and the shipped ones",
                          description="List every scenario name: its origin (study or shipped) and its one-line "
                                      "description. A study's scenario with a shipped one's name shadows it.")
-    lst.set_defaults(handler=_cmd_list, kind="scenarios")
+    lst.set_defaults(handler=_delegate("sim.commands", "listing"), kind="scenarios")
 
     exps = sub.add_parser("experiments", parents=[study], help="list the experiments: the study's and the shipped "
                                                                "examples",
                           description="List every experiment name `sweep` accepts: its origin (study or shipped) "
                                       "and its description.")
-    exps.set_defaults(handler=_cmd_list, kind="experiments")
+    exps.set_defaults(handler=_delegate("sim.commands", "listing"), kind="experiments")
 
     init = sub.add_parser(
         "init", help="create a study folder of one's own: an example scenario and experiment",
@@ -165,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "experiments/compare.yaml and a README of what to edit. Names resolve there before the "
                     "shipped library when commands run in DIR (or with --study DIR, or SIM_STUDY=DIR).")
     init.add_argument("directory", metavar="DIR", type=_out_dir, help="a new (or empty) folder")
-    init.set_defaults(handler=_cmd_init)
+    init.set_defaults(handler=_delegate("sim.commands", "init"))
 
     sweep = sub.add_parser(
         "sweep", parents=[study], help="run an experiment: many seeded runs over levers and uncertainties",
@@ -333,231 +324,41 @@ def build_parser() -> argparse.ArgumentParser:
                       help="parameter sets drawn from the posterior (default 20)")
     sens.add_argument("--workers", type=_workers, default=None,
                       help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
-    sens.set_defaults(handler=_delegate("sim.validation.sensitivity", "sensitivity_command"))
+    sens.set_defaults(handler=_delegate("sim.validation.sensitivity.command", "sensitivity_command"))
     return parser
 
 
 def _delegate(module: str, func: str) -> Callable[[argparse.Namespace], int]:
+    """The handler ``module.func``, imported when its command runs: the parser (and ``--help``) stays fast."""
     def handler(args: argparse.Namespace) -> int:
         return getattr(import_module(module), func)(args)
 
     return handler
 
 
-# --- run -------------------------------------------------------------------------------
-
-def _cmd_run(args: argparse.Namespace) -> int:
-    from sim.config import load_scenario_files
-    from sim.outfolder import staged
-    from sim.outputs import (EVENT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS, atomic_write, csv_text,
-                             git_commit, versions, write_manifest)
-    from sim.provenance import inputs, package_info, scenario_inputs
-    from sim.runner import simulate
-
-    scenario, chain = load_scenario_files(args.scenario)
-    provenance = inputs({scenario.name: scenario_inputs(chain, scenario)})
-    if args.weeks is not None:  # a bad --weeks is bad input, found before anything is written
-        from sim.config import with_overrides
-        with_overrides(scenario, {"horizon_weeks": args.weeks}, source="--weeks")
-    drawn: dict[str, Any] = {}
-    if args.posterior is not None:  # one parameter set from the posterior, chosen by the seed
-        from sim.calibration.posterior import as_overrides, load_posterior
-        from sim.config import with_overrides
-        post = load_posterior(args.posterior)
-        drawn = as_overrides(post.draws(1, args.seed)[0])
-        scenario = with_overrides(scenario, drawn, source=f"--posterior {args.posterior}")
-        provenance["posterior"] = {"file": str(args.posterior), "sha256": post.sha256, "constants": drawn}
-    out = args.out if args.out is not None else Path("results") / scenario.name
-    # Written beside the folder, then moved in place at once: a kill leaves the old or the new run.
-    with staged(out, overwrite=args.overwrite) as work:
-        started = time.perf_counter()
-        result = simulate(scenario, args.seed, weeks=args.weeks)
-        elapsed = time.perf_counter() - started
-        run = result.run
-        steps = result.steps
-        n = len(steps["week"])
-        step_rows = [[0, *(steps[c][i] for c in list(STEP_COLUMNS)[1:])] for i in range(n)]
-        event_rows = result.event_rows(0)
-        atomic_write(work / "runs.csv", csv_text(list(RUN_COLUMNS), [list(run.values())]))
-        atomic_write(work / "steps.csv", csv_text(list(STEP_COLUMNS), step_rows))
-        atomic_write(work / "events.csv", csv_text(list(EVENT_COLUMNS), event_rows))
-        write_manifest(work / "manifest.json", {
-            "command": "run",
-            "scenario": scenario.name,
-            "seed": args.seed,
-            "weeks": run["horizon_weeks"],
-            "config": scenario.model_dump(mode="json"),
-            "package": package_info(),
-            "versions": versions(),
-            "git_commit": git_commit(),
-            "inputs": provenance,
-            "timings": {"run_seconds": round(elapsed, 4)},
-            "files": ["runs.csv", "steps.csv", "events.csv"],
-            **({"posterior_draw": drawn} if drawn else {}),
-        })
-    if drawn:
-        print("constants drawn from the posterior: " + ", ".join(f"{k} = {v:.4g}" for k, v in drawn.items()),
-              file=sys.stderr)
-    print(_summary(run, out))
-    return EXIT_OK
-
-
-def _summary(run: dict, out: Path) -> str:
-    esc = (f"ESCALATED: renewed armed attack in week {run['escalation_week']:.0f} "
-           f"(year {run['escalation_week'] / 52:.1f}); outcome: {run['attack_outcome'].replace('_', ' ')}"
-           if run["escalated"] else f"no escalation in {run['horizon_weeks']} weeks (censored)")
-    responses = ", ".join(f"{t} {run[f'responses_{t}']}" for t in
-                          ("diplomacy", "sanctions", "intelligence", "logistics", "military"))
-    force = run["force_phase"].replace("_", " ")
-    if run["force_deployed_week"] is not None:
-        force += f" (week {run['force_deployed_week']:.0f})"
-    return "\n".join([
-        f"{run['scenario']}, seed {run['seed']}: {esc}",
-        f"  violations by Russia: probe {run['violations_probe']}, limited {run['violations_limited']}, "
-        f"major {run['violations_major']}; by Ukraine: {run['ukraine_violations']}",
-        f"  monitoring (G1): {run['detected']} detected, {run['false_alarms']} false alarms; commission: "
-        f"{run['attributed_correctly']} attributed correctly, {run['misattributed']} misattributed, "
-        f"{run['not_attributed']} not attributed",
-        f"  responses (G4): {responses}; {run['members_acted']} states acted",
-        f"  ratified (G0): {run['ratified_members']} members, US Congress "
-        f"{'yes' if run['us_ratified'] else 'no'}; force (G3): {force}",
-        f"  Russia's believed resolve at the end: probe {run['credibility_probe']:.2f}, "
-        f"limited {run['credibility_limited']:.2f}, major {run['credibility_major']:.2f}",
-        f"  wrote runs.csv, steps.csv, events.csv, manifest.json to {out}/",
-    ])
-
-
-# --- validate / scenarios ---------------------------------------------------------------
-
-def _cmd_validate(args: argparse.Namespace) -> int:
-    from sim.config import ConfigError, load_scenario
-
-    bad = 0
-    for path in args.files:
-        try:
-            if path.suffix.lower() == ".csv":
-                from sim.config.datafiles import read_table, spec_for_file
-                spec = spec_for_file(path)
-                rows = len(read_table(path, spec))
-                what = f"{spec.what}: {rows} row{'s' if rows != 1 else ''}"
-            elif _is_experiment(path):
-                from sim.experiments.config import load_experiment
-                exp = load_experiment(path)
-                n, more = len(exp.points), "+" if exp.rule.adaptive else ""
-                what = (f"experiment: {n} design point{'s' if n > 1 else ''} x {exp.rule.initial}{more} "
-                        f"replicates = {n * exp.rule.initial:,}{more} runs")
-            else:
-                load_scenario(path if path.suffix else str(path))
-                what = "scenario"
-        except ConfigError as exc:
-            bad += 1
-            print(f"error: {exc}", file=sys.stderr)
-            continue
-        print(f"ok: {path} ({what})")
-    return EXIT_BAD_INPUT if bad else EXIT_OK
-
-
-def _is_experiment(path: Path) -> bool:
-    """Experiment files live in experiments/ or declare a design or replications."""
-    from sim.config.scenarios import declares_experiment
-
-    return path.parent.name == "experiments" or declares_experiment(path)
-
-
-def _cmd_list(args: argparse.Namespace) -> int:
-    """One line a name: name, origin, description; where names are looked up, and shadows, on stderr."""
-    from sim.config import catalogue, load_scenario, study_folder
-    from sim.config import scenarios as sc
-    from sim.config.yamlio import load_yaml_mapping
-
-    import warnings
-
-    from sim.config import ShadowNotice
-
-    kind = args.kind
-    entries = catalogue(kind)
-    study = study_folder()
-    library = Path(sc.SCENARIOS_DIR if kind == "scenarios" else sc.EXPERIMENTS_DIR)
-    print(f"{kind}: a name is looked up in "
-          + (f"the study folder {study / kind}, then " if study is not None else "")
-          + f"the shipped library {library}" + ("" if study is not None else " (no study folder in use)"),
-          file=sys.stderr)
-    width = max((len(e.name) for e in entries), default=0)
-    bad = 0
-    for e in entries:
-        try:
-            if kind == "scenarios":
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", ShadowNotice)  # said once below, for every shadow
-                    text = load_scenario(e.path).description
-            else:
-                data, _ = load_yaml_mapping(e.path, "experiment file")
-                text = str(data.get("description") or "")
-        except Exception as exc:  # noqa: BLE001 - one broken file must not hide the others
-            bad += 1
-            text = f"(invalid: {str(exc).splitlines()[0]})"
-        origin = "study" if e.origin == "study" else "shipped"
-        print(f"{e.name:<{width}}  {origin:<7}  {text}" + ("  [shadows the shipped one]" if e.shadows else ""))
-    for e in entries:
-        if e.shadows is not None:
-            print(f"note: the study's {e.name} ({e.path}) shadows the shipped {kind[:-1]} of that name "
-                  f"({e.shadows}): the name means the study's on the command line, in the study's files and in "
-                  f"experiments; a shipped scenario that extends it keeps the shipped one (its neighbour)",
-                  file=sys.stderr)
-    return EXIT_BAD_INPUT if bad else EXIT_OK
-
-
-def _cmd_init(args: argparse.Namespace) -> int:
-    from sim.study import StudyExists, init_study
-
-    try:
-        files = init_study(args.directory)
-    except StudyExists as exc:
-        raise UsageError(str(exc)) from None
-    folder = args.directory
-    print(f"created {folder}/: " + ", ".join(str(f.relative_to(folder)) for f in files))
-    print("next:\n"
-          f"  cd {folder}\n"
-          "  python -m sim scenarios                  # yours (study) and the shipped ones\n"
-          "  python -m sim run my_design --seed 1     # one run of your design\n"
-          "  python -m sim sweep compare              # your design against the declaration, paired runs\n"
-          "edit scenarios/my_design.yaml and experiments/compare.yaml (README.md says how)")
-    return EXIT_OK
-
-
 # --- entry point ------------------------------------------------------------------------
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from sim.config import ConfigError
-    from sim.outfolder import FolderError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[2:] if argv is None else argv[1:])  # the command's own words, for manifests
     try:
         with _notices(), _study(args):
             return args.handler(args)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (UsageError, FolderError) as exc:
+    except BadInput as exc:  # a configuration file, an option, a path, a folder: never a traceback
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader stopped reading (`| head`): no traceback, the shell's SIGPIPE code
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
+        return EXIT_BROKEN_PIPE
 
 
 @contextmanager
 def _notices() -> Iterator[None]:
     """Notices (a study's scenario shadowing a shipped one, a file taken from the library) as 'note: ...'."""
-    import warnings
-
-    from sim.config import Notice
-
     with warnings.catch_warnings():
         shown = warnings.showwarning
 
@@ -575,8 +376,6 @@ def _notices() -> Iterator[None]:
 @contextmanager
 def _study(args: argparse.Namespace) -> Iterator[None]:
     """--study DIR for this command (and the runs it hands to workers); validate-model and sensitivity never use one."""
-    from sim.config import using_study
-
     if getattr(args, "command", "") in ("validate-model", "validate-history", "calibrate", "sensitivity"):
         with using_study(None):
             yield

@@ -18,7 +18,6 @@ The algorithms are EMA Workbench's (``pip install 'paris-guarantees-sim[discover
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -27,26 +26,33 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import BoundaryNorm
+from matplotlib.figure import Figure
+
+from sim.config.errors import did_you_mean
+from sim.errors import EXIT_OK, UsageError
+from sim.experiments.reading import load_sweep
+from sim.experiments.tables import SUMMARY_COLUMNS, escalation_summary, table_text
+from sim.files import atomic_write, write_manifest
+from sim.outputs import RUN_COLUMNS
+from sim.provenance import package_info
 
 TRAJECTORY_COLUMNS = ("step", "coverage", "density", "mass", "res_dim", "n", "k", "chosen")
 BOX_COLUMNS = ("parameter", "kind", "low", "high", "values", "sampled_low", "sampled_high", "sampled_values",
                "qp_low", "qp_high")
 
 
-def _usage_error(message: str) -> Exception:
-    from sim.cli import UsageError
-
-    return UsageError(message)
-
-
 def _workbench() -> tuple[Any, Any, str]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "ipyparallel not installed": not needed here
+            # The optional [discovery] extra: imported only when discover runs.
             import ema_workbench
             from ema_workbench.analysis import feature_scoring, prim
     except ImportError:
-        raise _usage_error("discover needs EMA Workbench's analysis: pip install 'paris-guarantees-sim[discovery]' "
+        raise UsageError("discover needs EMA Workbench's analysis: pip install 'paris-guarantees-sim[discovery]' "
                            "(or pip install ema_workbench)") from None
     return prim, feature_scoring, ema_workbench.__version__
 
@@ -124,19 +130,19 @@ def _cases(values: pd.Series, outcome: str, threshold: float | None, below: bool
     notes: list[str] = []
     if equals is not None:
         if threshold is not None or below:
-            raise _usage_error("--equals takes no --threshold or --below")
+            raise UsageError("--equals takes no --threshold or --below")
         return (values.astype(str) == equals).to_numpy(), f"{outcome} is {equals}", notes
     if pd.api.types.is_bool_dtype(values):
         if threshold is not None:
-            raise _usage_error(f"{outcome} is true or false: it takes no --threshold "
+            raise UsageError(f"{outcome} is true or false: it takes no --threshold "
                                f"(the cases of interest are the runs where it is {not below})")
         return (values.to_numpy(bool) != below), f"{outcome} is {str(not below).lower()}", notes
     if not pd.api.types.is_numeric_dtype(values):
         shown = ", ".join(map(str, sorted(values.dropna().astype(str).unique())[:6]))
-        raise _usage_error(f"{outcome} is text: give --equals VALUE (one of {shown})")
+        raise UsageError(f"{outcome} is text: give --equals VALUE (one of {shown})")
     if threshold is None:
         lo, hi = values.min(), values.max()
-        raise _usage_error(f"{outcome} is a number: give --threshold T (cases are {outcome} > T, or < T with "
+        raise UsageError(f"{outcome} is a number: give --threshold T (cases are {outcome} > T, or < T with "
                            f"--below; it ranges from {lo:g} to {hi:g} here)")
     missing = values.isna()
     if missing.any():
@@ -203,17 +209,12 @@ def _choose(traj: pd.DataFrame, min_coverage: float) -> int:
 
 
 def _plot(traj: pd.DataFrame, chosen: int, question: str, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from matplotlib.colors import BoundaryNorm
-
-    fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    fig = Figure(figsize=(7.5, 5.5))
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
     dims = traj["res_dim"].astype(int)
     top = max(1, int(dims.max()))
-    cmap = plt.get_cmap("viridis", top + 1)
+    cmap = colormaps["viridis"].resampled(top + 1)
     sc = ax.scatter(traj["coverage"], traj["density"], c=dims, cmap=cmap, s=28, zorder=2,
                     norm=BoundaryNorm(np.arange(-0.5, top + 1.5), cmap.N))
     ax.plot(traj["coverage"], traj["density"], color="0.75", lw=0.8, zorder=1)
@@ -231,7 +232,6 @@ def _plot(traj: pd.DataFrame, chosen: int, question: str, path: Path) -> None:
     ax.set_title("PRIM peeling trajectory\n" + question, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 # --- the whole analysis ---------------------------------------------------------------------
@@ -263,10 +263,10 @@ def find_box(x: pd.DataFrame, y: Any, *, min_coverage: float = 0.5, box: int | N
     x = _inputs(x.reset_index(drop=True), list(x.columns))
     y = np.asarray(y, dtype=bool)
     if x.shape[1] == 0:
-        raise _usage_error("nothing varies in the inputs: PRIM needs at least one varied parameter")
+        raise UsageError("nothing varies in the inputs: PRIM needs at least one varied parameter")
     k = int(y.sum())
     if k == 0 or k == len(y):
-        raise _usage_error(f"{'no' if k == 0 else 'every'} row is a case of interest: nothing to tell apart")
+        raise UsageError(f"{'no' if k == 0 else 'every'} row is a case of interest: nothing to tell apart")
     found = _run_prim(prim, version, x, y, mass_min, peel_alpha, paste_alpha)
     t = found.peeling_trajectory.reset_index(drop=True)
     traj = pd.DataFrame({"step": range(len(t)), "coverage": t["coverage"].astype(float),
@@ -274,7 +274,7 @@ def find_box(x: pd.DataFrame, y: Any, *, min_coverage: float = 0.5, box: int | N
                          "res_dim": t["res_dim"].astype(int), "n": t["n"].astype(int), "k": t["k"].astype(int)})
     if box is not None:
         if not 0 <= box < len(traj):
-            raise _usage_error(f"--box {box}: the peeling trajectory has boxes 0 to {len(traj) - 1}")
+            raise UsageError(f"--box {box}: the peeling trajectory has boxes 0 to {len(traj) - 1}")
         chosen = int(box)
     else:
         chosen = _choose(traj, min_coverage)
@@ -301,24 +301,21 @@ def discover(directory: str | Path, outcome: str = "escalated", *, threshold: fl
     ``out`` (default ``DIR/discovery_<outcome>/``): prim_trajectory.csv, prim_box.csv,
     prim_tradeoff.png, feature_scores.csv, discovery.json.
     """
-    from sim.experiments.analysis import SUMMARY_COLUMNS, escalation_summary, load_sweep
 
     if not 0.0 <= min_coverage <= 1.0:
-        raise _usage_error(f"--min-coverage must be from 0 to 1, not {min_coverage}")
+        raise UsageError(f"--min-coverage must be from 0 to 1, not {min_coverage}")
     directory = Path(directory)
     if not directory.is_dir():
-        raise _usage_error(f"{directory}: no such folder (give a sweep's output folder, e.g. results/global_lhs)")
+        raise UsageError(f"{directory}: no such folder (give a sweep's output folder, e.g. results/global_lhs)")
     runs, design, manifest, params = load_sweep(directory)
     _workbench()  # say what to install before anything else
     per_point = outcome not in runs.columns
     if per_point:
         stats = [c for c in SUMMARY_COLUMNS if c not in ("design_point", "label", "scenario")]
         if outcome not in stats:
-            from sim.config.errors import did_you_mean
-            from sim.outputs import RUN_COLUMNS
 
             run_cols = [c for c in RUN_COLUMNS if c not in ("run_id", "scenario", "seed")]
-            raise _usage_error(f"unknown outcome {outcome!r}{did_you_mean(outcome, run_cols + stats)}; allowed: a "
+            raise UsageError(f"unknown outcome {outcome!r}{did_you_mean(outcome, run_cols + stats)}; allowed: a "
                                f"runs.csv column ({', '.join(run_cols)}) or a summary statistic "
                                f"({', '.join(stats)})")
         table = design.merge(escalation_summary(runs, ["design_point"]), on="design_point", how="inner")
@@ -329,13 +326,13 @@ def discover(directory: str | Path, outcome: str = "escalated", *, threshold: fl
     inputs = list(params) + (["scenario"] if design["scenario"].nunique() > 1 else [])
     x = _inputs(table, inputs)
     if x.shape[1] == 0:
-        raise _usage_error(f"{directory}: nothing varies in this sweep (no lever, uncertainty or second "
+        raise UsageError(f"{directory}: nothing varies in this sweep (no lever, uncertainty or second "
                            f"scenario); discovery needs a sampled design such as experiments/global_lhs.yaml")
     y, rule, notes = _cases(table[outcome], outcome, threshold, below, equals)
     k = int(y.sum())
     if k == 0 or k == len(y):
         which = f"none of the {len(y)} {unit} is a case" if k == 0 else f"all {len(y)} {unit} are cases"
-        raise _usage_error(f"{which} of interest ({rule}): nothing to tell apart")
+        raise UsageError(f"{which} of interest ({rule}): nothing to tell apart")
     question = _question(manifest, design, rule)
     f = find_box(x, y, min_coverage=min_coverage, box=box, mass_min=mass_min, peel_alpha=peel_alpha,
                  paste_alpha=paste_alpha, seed=seed)
@@ -350,14 +347,11 @@ def discover(directory: str | Path, outcome: str = "escalated", *, threshold: fl
 
 
 def _write(result: Discovery, folder: Path, manifest: dict[str, Any], version: str, settings: dict) -> None:
-    from sim.experiments.analysis import table_text
-    from sim.outputs import atomic_write, write_manifest
-    from sim.provenance import package_info
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _usage_error(f"{folder}: cannot create the output folder ({exc.strerror})") from None
+        raise UsageError(f"{folder}: cannot create the output folder ({exc.strerror})") from None
     atomic_write(folder / "prim_trajectory.csv", table_text(result.trajectory))
     atomic_write(folder / "prim_box.csv", table_text(result.box))
     atomic_write(folder / "feature_scores.csv", table_text(result.scores))
@@ -383,4 +377,4 @@ def main(args: argparse.Namespace) -> int:
     result = discover(args.directory, args.outcome, threshold=args.threshold, below=args.below, equals=args.equals,
                       min_coverage=args.min_coverage, box=args.box, mass_min=args.mass_min, out=args.out)
     print(result.text())
-    return 0
+    return EXIT_OK

@@ -29,9 +29,11 @@ import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sim.api import OUTCOMES, Catalogue, ConfigError, parameter_catalogue, run_experiment
+from sim.api import OUTCOMES, Catalogue, ConfigError, parameter_catalogue, run_experiment, sampled_range
 from sim.config import Scenario
+from sim.config.errors import Problem, did_you_mean
 from sim.config.overrides import dotted, keyword
+from sim.runner import replicate_seed
 
 _log = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ DEFAULT_MASTER_SEED = 20260106  # the experiments' default (experiments/*.yaml)
 
 
 def _workbench() -> Any:
-    try:
+    try:  # the optional [ema] extra: imported only when an EMA model or parameter is built
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "ipyparallel not installed": not needed here
             import ema_workbench
@@ -51,26 +53,35 @@ def _workbench() -> Any:
 
 def parameters(catalogue: Catalogue, bounds: Mapping[str, tuple[float, float]] | None = None) -> list:
     """EMA parameters for the sampled entries of ``catalogue`` (names with ``__``)."""
-    from sim.api import _range
-
     wb = _workbench()
     bounds = {dotted(k): v for k, v in (bounds or {}).items()}
     out = []
     for path, spec in catalogue.items():
         name = keyword(path)
         if spec.kind == "float":
-            lo, hi = _range(spec, bounds.get(path), "sim.ema")
+            lo, hi = sampled_range(spec, bounds.get(path), "sim.ema")
             out.append(wb.RealParameter(name, float(lo), float(hi)))
         elif spec.kind == "int":
-            lo, hi = _range(spec, bounds.get(path), "sim.ema")
+            lo, hi = sampled_range(spec, bounds.get(path), "sim.ema")
             out.append(wb.IntegerParameter(name, int(lo), int(hi)))
         elif spec.kind == "bool":
-            _range(spec, bounds.get(path), "sim.ema")
+            sampled_range(spec, bounds.get(path), "sim.ema")
             out.append(wb.BooleanParameter(name))
         elif spec.kind == "choice":
-            _range(spec, bounds.get(path), "sim.ema")
+            sampled_range(spec, bounds.get(path), "sim.ema")
             out.append(wb.CategoricalParameter(name, list(spec.choices)))
     return out
+
+
+def uncertainties(names: Iterable[str] | None = None, bounds: Mapping[str, tuple[float, float]] | None = None) -> list:
+    """EMA Workbench parameters for the sampled uncertainties of the schema (or ``names``)."""
+    return parameters(parameter_catalogue().select("uncertainty" if names is None else None, names, sampled=True),
+                      bounds)
+
+
+def levers(names: Iterable[str] | None = None, bounds: Mapping[str, tuple[float, float]] | None = None) -> list:
+    """EMA Workbench parameters for the sampled levers of the schema (or ``names``)."""
+    return parameters(parameter_catalogue().select("lever" if names is None else None, names, sampled=True), bounds)
 
 
 def _mean(values: Iterable[float]) -> float:
@@ -89,8 +100,6 @@ def scalar_outcomes(names: Iterable[str] | None = None, *, replicated: bool = Fa
     names = list(OUTCOMES) if names is None else list(names)
     unknown = [n for n in names if n not in OUTCOMES]
     if unknown:
-        from sim.config.errors import Problem, did_you_mean
-
         raise ConfigError([Problem("sim.ema", f"unknown outcome{did_you_mean(n, list(OUTCOMES))}", key=n,
                                    allowed="a name of sim.api.OUTCOMES") for n in unknown])
     if not replicated:
@@ -134,8 +143,6 @@ def model(name: str = "ParisGuarantees", scenario: str | os.PathLike | Scenario 
     ranges. ``outcomes``: names of sim.api.OUTCOMES (default all). ``weeks``: the horizon.
     Parameters not varied keep the scenario's values.
     """
-    from sim.runner import replicate_seed
-
     wb = _workbench()
     catalogue = parameter_catalogue()
     out_names = list(OUTCOMES) if outcomes is None else [str(o) for o in outcomes]

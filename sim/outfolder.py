@@ -27,15 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from sim.errors import FolderError
+from sim.files import write_manifest
+
 MANIFEST = "manifest.json"
 # Files analyze derives from runs.csv (a sweep's manifest owns them even if it predates the list).
 ANALYSIS_FILES = ("summary.csv", "differences.csv", "sensitivity.csv", "p_escalation.png", "survival.png",
                   "lever_effects.png", "sensitivity.png")
 _HIDDEN_TAGS = (".tmp-", ".old-")
-
-
-class FolderError(Exception):
-    """A folder the command must not write to, or cannot; exit code 2."""
 
 
 @dataclass
@@ -264,8 +263,6 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def record_files(folder: Path, names: list[str] | tuple[str, ...], **extra: Any) -> None:
     """Add ``names`` to the files the folder's manifest says the tool wrote (before writing them)."""
-    from sim.outputs import write_manifest
-
     manifest = read_manifest(folder)
     if manifest is None:
         manifest = {"command": "analyze", "files": []}

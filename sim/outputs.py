@@ -5,16 +5,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import json
-import os
-import platform
-import tempfile
 from dataclasses import dataclass
-from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 from sim.events import EVENT_KINDS, FIELDS, Event
@@ -268,58 +260,3 @@ def run_record(model: Any) -> dict[str, Any]:
     }
     assert list(row) == list(RUN_COLUMNS), "runs.csv columns out of sync with RUN_COLUMNS"
     return row
-
-
-# --- writing -------------------------------------------------------------------------
-
-def _cell(v: Any) -> Any:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return repr(round(v, 10))
-    return v
-
-
-def csv_text(header: list[str], rows: list[list] | list[tuple]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    for r in rows:
-        w.writerow([_cell(v) for v in r])
-    return buf.getvalue()
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a crash never leaves half a file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def git_commit() -> str | None:
-    """The commit of the clone this code runs from; None for an installed wheel (not an error)."""
-    from sim.provenance import git_state
-
-    return git_state()[0]
-
-
-def versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for pkg in ("mesa", "numpy", "pandas", "pydantic", "pyyaml", "scipy", "lifelines", "SALib", "dask",
-                "paris-guarantees-sim"):
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            pass
-    return out
-
-
-def write_manifest(path: Path, content: dict[str, Any]) -> None:
-    atomic_write(path, json.dumps(content, indent=2, sort_keys=False, default=str) + "\n")

@@ -14,6 +14,12 @@ import subprocess
 from pathlib import Path
 from typing import Any, Iterable
 
+import sim
+from sim.config import scenarios as sc
+from sim.config.datafiles import DATA_FILE_KEYS
+from sim.config.library import study_folder
+from sim.config.scenarios import data_file_path
+
 PACKAGE = "paris-guarantees-sim"
 _CHUNK = 1 << 20
 
@@ -49,8 +55,6 @@ def git_state() -> tuple[str | None, bool | None]:
 
 def package_info() -> dict[str, Any]:
     """The package's name, version, where it was imported from, and its git commit if any."""
-    import sim
-
     commit, changed = git_state()
     info: dict[str, Any] = {"name": PACKAGE, "version": sim.__version__,
                             "location": str(Path(sim.__file__).resolve().parent), "git_commit": commit}
@@ -61,9 +65,6 @@ def package_info() -> dict[str, Any]:
 
 def file_record(path: Path) -> dict[str, str]:
     """``{"origin", "path", "sha256"}`` of one input file."""
-    from sim.config import scenarios as sc
-    from sim.config.library import study_folder
-
     real = Path(path).resolve()
     origin, shown = "file", str(real)
     for where, root, prefix in (("shipped", Path(sc.SCENARIOS_DIR), "scenarios"),
@@ -82,9 +83,6 @@ def file_record(path: Path) -> dict[str, str]:
 
 def data_files(scenario: Any) -> dict[str, Path]:
     """The data files a run of ``scenario`` reads, by the key that names them."""
-    from sim.config.datafiles import DATA_FILE_KEYS
-    from sim.config.scenarios import data_file_path
-
     return {".".join(key): data_file_path(getattr(getattr(scenario, key[0]), key[1])) for key in DATA_FILE_KEYS}
 
 
@@ -96,8 +94,6 @@ def scenario_inputs(chain: Iterable[Path], scenario: Any) -> dict[str, Any]:
 
 def inputs(scenarios: dict[str, dict[str, Any]], experiment_file: Path | None = None) -> dict[str, Any]:
     """The ``inputs`` block of a manifest: the study folder, the experiment file, each scenario."""
-    from sim.config.library import study_folder
-
     study = study_folder()
     out: dict[str, Any] = {"study_folder": str(study) if study is not None else None}
     if experiment_file is not None:

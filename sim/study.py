@@ -19,13 +19,15 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
+import sim
 from sim.config.library import STUDY_MARKER
+from sim.errors import UsageError
 
 TEMPLATE = ("sim-study.yaml", "README.md", "scenarios/my_design.yaml", "experiments/compare.yaml")
 
 
-class StudyExists(Exception):
-    """The target is a file, or a folder that is not empty: init never overwrites anything."""
+class StudyExists(UsageError):
+    """The target is a file, or a folder that is not empty: init never overwrites anything (exit code 2)."""
 
 
 def init_study(folder: str | Path) -> list[Path]:
@@ -33,8 +35,6 @@ def init_study(folder: str | Path) -> list[Path]:
 
     Written beside it and moved in with one rename: a failure leaves nothing half made.
     """
-    import sim
-
     dest = Path(folder)
     try:
         if dest.exists() and not dest.is_dir():

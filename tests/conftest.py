@@ -33,7 +33,7 @@ EXTRAS = {
     "discovery": ("ema_workbench",),
     "dashboard": ("solara", "solara_assets"),
     "notebook": ("nbclient", "nbformat", "ipykernel"),
-    "dev": ("hypothesis",),
+    "dev": ("hypothesis", "importlinter"),
 }
 
 

@@ -1,12 +1,14 @@
-"""Fingerprint of the model's outputs: 207 runs across every shipped scenario, and 72 runs
-of the declaration under other decision rules, snapback rules and without the cell.
+"""Fingerprint of the model's outputs and of their analysis: 207 runs across every shipped scenario,
+and 72 runs of the declaration under other decision rules, snapback rules and without the cell.
 
 A refactor that must not change results (for example moving a rule to another file)
 keeps this fingerprint: runs.csv and steps.csv byte for byte, events.csv equal in
 content (week, kind, actor, level, clause and detail of every event; within a week of a
 run the events are compared as a sorted list, so that two events of the same week may
 swap places, for example when a cause must be logged before its effect). A change
-of the model that is meant to change results updates it, in the same commit:
+of the model that is meant to change results updates it, in the same commit. The analysis of each
+sweep (summary.csv, differences.csv) is kept byte for byte too, and, apart, the sensitivity indices
+of a small Latin hypercube (sensitivity.csv, with SALib):
 
     python -m tests.fingerprint --update      # rewrites tests/data/fingerprint.json
 """
@@ -49,6 +51,22 @@ outputs:
   steps: true
   events: true
 """}
+LHS_EXPERIMENT = """\
+name: fingerprint_lhs
+description: A small Latin hypercube of levers and an uncertainty (the sensitivity indices' fingerprint).
+scenarios: paris_declaration
+design: lhs
+samples: 24
+levers:
+  monitoring.coverage: {low: 0.0, high: 1.0}
+  force.size: {low: 0.0, high: 2.0}
+uncertainties:
+  russia.ambition: {low: 0.5, high: 2.5}
+replications: 3
+horizon_weeks: 104
+master_seed: 17
+"""
+SENSITIVITY = "sensitivity"  # the key of the indices' part in fingerprint.json
 
 
 def _sha(data: bytes) -> str:
@@ -60,14 +78,19 @@ def compute() -> dict[str, dict[str, str | int]]:
     return {name: _sweep(text) for name, text in EXPERIMENTS.items()}
 
 
+def _run(experiment: str, tmp: str) -> Path:
+    exp = Path(tmp) / "fingerprint.yaml"
+    exp.write_text(experiment)
+    out = Path(tmp) / "out"
+    subprocess.run([sys.executable, "-m", "sim", "sweep", str(exp), "--out", str(out), "--workers", "1"],
+                   check=True, capture_output=True, cwd=tmp)
+    return out
+
+
 def _sweep(experiment: str) -> dict[str, str | int]:
-    """Run one sweep in a temporary folder and hash what it wrote."""
+    """Run one sweep in a temporary folder and hash what it wrote and its analysis."""
     with tempfile.TemporaryDirectory() as tmp:
-        exp = Path(tmp) / "fingerprint.yaml"
-        exp.write_text(experiment)
-        out = Path(tmp) / "out"
-        subprocess.run([sys.executable, "-m", "sim", "sweep", str(exp), "--out", str(out), "--workers", "1"],
-                       check=True, capture_output=True, cwd=tmp)
+        out = _run(experiment, tmp)
         digest = hashlib.sha256()
         events = 0
         week: list[str] = []
@@ -83,7 +106,15 @@ def _sweep(experiment: str) -> dict[str, str | int]:
         runs = (out / "runs.csv").read_bytes()
         return {"runs": runs.count(b"\n") - 1, "runs.csv": _sha(runs),
                 "steps.csv": _sha((out / "steps.csv").read_bytes()),
-                "events": events, "events content": digest.hexdigest()}
+                "events": events, "events content": digest.hexdigest(),
+                "summary.csv": _sha((out / "summary.csv").read_bytes()),
+                "differences.csv": _sha((out / "differences.csv").read_bytes())}
+
+
+def compute_sensitivity() -> dict[str, str]:
+    """The sensitivity indices (SALib) of a small LHS sweep, hashed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return {"sensitivity.csv": _sha((_run(LHS_EXPERIMENT, tmp) / "sensitivity.csv").read_bytes())}
 
 
 def stored() -> dict[str, str | int]:
@@ -94,5 +125,5 @@ if __name__ == "__main__":
     if sys.argv[1:] != ["--update"]:
         sys.exit("usage: python -m tests.fingerprint --update")
     STORED.parent.mkdir(parents=True, exist_ok=True)
-    STORED.write_text(json.dumps(compute(), indent=2) + "\n")
+    STORED.write_text(json.dumps({**compute(), SENSITIVITY: compute_sensitivity()}, indent=2) + "\n")
     print(STORED.read_text(), end="")

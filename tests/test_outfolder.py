@@ -167,12 +167,12 @@ def test_run_killed_between_writes_leaves_old_or_new(tmp_path, capsys, run_cli):
 
 
 def test_read_only_out_is_refused_before_simulating(tmp_path, monkeypatch, bad_input):
-    import sim.runner
+    import sim.commands
 
     def no_simulation(*a, **kw):
         raise AssertionError("simulated although the folder is read-only")
 
-    monkeypatch.setattr(sim.runner, "simulate", no_simulation)
+    monkeypatch.setattr(sim.commands, "simulate", no_simulation)
     ro = tmp_path / "ro"
     ro.mkdir()
     ro.chmod(0o555)

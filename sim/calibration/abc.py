@@ -14,8 +14,11 @@ they run. The simulator's own runs are seeded from that slot's random state.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import logging
 import random
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -24,19 +27,19 @@ import numpy as np
 import pandas as pd
 
 from sim.calibration import targets as T
+from sim.config import EXPERIMENTS_DIR, load_scenario, with_overrides
+from sim.config.parameters import parameter_catalogue
+from sim.experiments.execution import forget_finished_models
+from sim.runner import replicate_seed, simulate
 
 
 def fitted_parameters() -> dict[str, tuple[float, float]]:
     """Every constant marked fitted in the schema, with its uniform prior (low, high)."""
-    from sim.config.scenarios import parameter_catalogue
-
     return {p: s.prior for p, s in sorted(parameter_catalogue().items()) if s.prior is not None}
 
 
 @functools.lru_cache(maxsize=8)
 def _base(ref: str) -> Any:
-    from sim.config import EXPERIMENTS_DIR, load_scenario
-
     path = Path(EXPERIMENTS_DIR) / ref
     return load_scenario(path if ref.endswith(".yaml") else ref)
 
@@ -44,9 +47,6 @@ def _base(ref: str) -> Any:
 def simulate_runs(constants: Mapping[str, float], *, replicates: int, seed: int,
                   horizon_weeks: int = T.HORIZON_WEEKS) -> dict[str, pd.DataFrame]:
     """The calibration scenarios' runs at these constants (replicate k has the same seed in each)."""
-    from sim.config import with_overrides
-    from sim.runner import replicate_seed, simulate
-
     overrides = {k: float(v) for k, v in constants.items()}
     overrides["horizon_weeks"] = horizon_weeks
     seeds = [replicate_seed(seed, k) for k in range(replicates)]
@@ -58,14 +58,8 @@ def simulate_runs(constants: Mapping[str, float], *, replicates: int, seed: int,
             run = simulate(scenario, s, steps=False, events=False).run
             rows.append((k, bool(run["escalated"]), float(run["survival_weeks"])))
         out[ref] = pd.DataFrame(rows, columns=["replicate", "escalated", "survival_weeks"])
-    _forget_models()
+    forget_finished_models()
     return out
-
-
-def _forget_models() -> None:
-    from sim.experiments.execution import _forget_finished_models
-
-    _forget_finished_models()
 
 
 def particle_model(parameter: Mapping[str, float], *, replicates: int) -> dict[str, float]:
@@ -79,8 +73,17 @@ def _distance(x: Mapping[str, float], x0: Mapping[str, float]) -> float:
     return T.distance(x, x0)
 
 
+def pyabc_available() -> bool:
+    """Whether the optional pyabc is installed (calibrate needs it)."""
+    try:
+        import pyabc  # noqa: F401 - the optional [calibration] extra, looked for only when needed
+    except ImportError:
+        return False
+    return True
+
+
 def _make_sampler(map_: Callable[[Callable, Sequence], Any], master_seed: int) -> Any:
-    from sim.calibration.sampler import SeededMappingSampler
+    from sim.calibration.sampler import SeededMappingSampler  # subclasses pyabc's: the optional extra
 
     return SeededMappingSampler(map_, master_seed)
 
@@ -113,10 +116,7 @@ def calibrate(settings: Settings, db_path: Path, map_: Callable[[Callable, Seque
     already in ``db_path`` up to ``settings.generations`` in all; the result is the one a fresh run
     with that many generations gives (each slot's seed depends on the generation, not on the
     process), which a test checks."""
-    import datetime as dt
-    import logging
-    import time
-
+    # The optional [calibration] extra: pyabc is imported only when a calibration runs.
     import pyabc
     from pyabc.weighted_statistics import effective_sample_size
 

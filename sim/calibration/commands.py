@@ -16,41 +16,27 @@ Writes to DIR (default results/calibration/):
 from __future__ import annotations
 
 import argparse
-from concurrent.futures.process import BrokenProcessPool
-import contextlib
+import json
 import shlex
+import shutil
 import sys
-import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from sim.calibration import abc as A
 from sim.calibration import targets as T
-
-EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
-
-
-@contextlib.contextmanager
-def _mapper(workers: int, scheduler: str | None) -> Iterator[Any]:
-    """An ordered map over a process pool, a Dask cluster or this process."""
-    if scheduler:
-        from distributed import Client
-
-        client = Client(scheduler, timeout="10s")
-        try:
-            yield lambda f, xs: client.gather(client.map(f, list(xs), pure=False))
-        finally:
-            client.close()
-    elif workers <= 1:
-        yield map
-    else:
-        from sim.experiments.commands import local_pool
-
-        with local_pool(workers) as pool:
-            yield lambda f, xs: list(pool.map(f, list(xs), chunksize=1))
+from sim.config import ConfigError, parameter_catalogue
+from sim.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, UsageError
+from sim.executors import default_workers, executor, map_in_order
+from sim.files import atomic_write, write_manifest
+from sim.outfolder import staged
+from sim.provenance import package_info
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -69,7 +55,6 @@ def weighted_correlation(frame: pd.DataFrame, weights: np.ndarray) -> pd.DataFra
 
 
 def constants_table(result: A.Result) -> pd.DataFrame:
-    from sim.config.scenarios import parameter_catalogue
 
     cat = parameter_catalogue()
     w = result.posterior["weight"].to_numpy()
@@ -97,16 +82,11 @@ def targets_table(result: A.Result) -> pd.DataFrame:
 
 
 def plot_marginals(result: A.Result, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from sim.config.scenarios import parameter_catalogue
-
     cat = parameter_catalogue()
     params = list(result.priors)
-    fig, axes = plt.subplots(1, len(params), figsize=(3.2 * len(params), 2.8), squeeze=False)
+    fig = Figure(figsize=(3.2 * len(params), 2.8))
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, len(params), squeeze=False)
     w = result.posterior["weight"].to_numpy()
     for ax, p in zip(axes[0], params):
         lo, hi = result.priors[p]
@@ -121,7 +101,6 @@ def plot_marginals(result: A.Result, path: Path) -> None:
     fig.suptitle("Fitted constants: weighted posterior marginals (ABC-SMC, last generation)", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def _fmt(x: Any) -> str:
@@ -185,9 +164,6 @@ def tables_markdown(result: A.Result, command: str, workers: str) -> str:
 
 def _continued(source: Path, settings: A.Settings, args: argparse.Namespace) -> tuple[float, A.Settings]:
     """Check that ``source`` holds a calibration this one can continue; its seconds and the settings."""
-    import json
-
-    from sim.config import ConfigError
 
     try:
         manifest = json.loads((source / "manifest.json").read_text(encoding="utf-8"))
@@ -213,23 +189,16 @@ def _continued(source: Path, settings: A.Settings, args: argparse.Namespace) -> 
 
 
 def calibrate_command(args: argparse.Namespace) -> int:
-    from sim.experiments.commands import default_workers
-    from sim.outfolder import staged
-    from sim.outputs import atomic_write, write_manifest
-    from sim.provenance import package_info
 
-    try:
-        import pyabc  # noqa: F401
-    except ImportError:
-        print("error: calibrate needs pyabc: pip install 'paris-guarantees-sim[calibration]'", file=sys.stderr)
-        return 2
+    if not A.pyabc_available():
+        raise UsageError("calibrate needs pyabc: pip install 'paris-guarantees-sim[calibration]'")
     base = A.QUICK if args.quick else A.Settings()
     settings = A.Settings(
         population=args.population or base.population, generations=args.generations or base.generations,
         replicates=args.replicates or base.replicates, seed=args.seed if args.seed is not None else base.seed,
         min_acceptance_rate=base.min_acceptance_rate, max_minutes=args.max_minutes)
     out = Path(args.out) if args.out is not None else Path("results") / "calibration"
-    workers = 1 if args.scheduler else (args.workers or default_workers())
+    workers = args.workers or default_workers()
     where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"process pool ({workers} workers)"
     words = list(args.argv or [])
     if getattr(args, "continue_from", None) is not None:  # the equivalent fresh run is what reproduces it
@@ -249,10 +218,11 @@ def calibrate_command(args: argparse.Namespace) -> int:
     try:
         with staged(out, overwrite=args.overwrite) as work:
             if source is not None:
-                import shutil
-
                 shutil.copyfile(Path(source) / "abc_history.db", work / "abc_history.db")
-            with _mapper(workers, args.scheduler) as map_:
+            with executor(workers, args.scheduler) as ex:
+                def map_(fn: Any, items: Any) -> list[Any]:  # pyabc's map, on the executor
+                    return map_in_order(ex.executor, fn, items, window=2 * ex.slots + 2)
+
                 result = A.calibrate(settings, work / "abc_history.db", map_, progress=True,
                                      resume=source is not None)
             result.seconds += earlier
@@ -293,8 +263,6 @@ def calibrate_command(args: argparse.Namespace) -> int:
 
 def result_from_folder(folder: Path) -> A.Result:
     """A finished calibration read back from its files (posterior.csv, generations.csv, manifest.json)."""
-    import json
-
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     settings = A.Settings(**manifest["settings"])
     priors = {p: (float(lo), float(hi)) for p, (lo, hi) in manifest["fitted"].items()}
@@ -305,21 +273,19 @@ def result_from_folder(folder: Path) -> A.Result:
 def main(argv: list[str] | None = None) -> int:
     """``python -m sim.calibration.commands DIR``: write the tables and figure of a finished
     calibration again from its files (no new runs)."""
-    from sim.outputs import atomic_write
 
     parser = argparse.ArgumentParser(prog="python -m sim.calibration.commands",
                                      description="Re-render calibration_tables.md, targets.csv, constants.csv "
                                                  "and marginals.png of DIR from its posterior (no new runs).")
     parser.add_argument("directory", type=Path)
     args = parser.parse_args(argv)
-    import json
 
     try:  # only a folder calibrate wrote: its files are the ones rewritten here
         manifest = json.loads((args.directory / "manifest.json").read_text(encoding="utf-8"))
         result = result_from_folder(args.directory)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: {args.directory}: not a folder `python -m sim calibrate` wrote ({exc})", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     atomic_write(args.directory / "targets.csv", targets_table(result).to_csv(index=False, float_format="%.6g",
                                                                               lineterminator="\n"))
     atomic_write(args.directory / "constants.csv", constants_table(result).to_csv(index=False, float_format="%.6g",

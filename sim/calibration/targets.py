@@ -19,6 +19,8 @@ from typing import Mapping
 
 import pandas as pd
 
+from sim.experiments.statistics import cox_hazard_ratio
+
 REFERENCE = "budapest_memorandum"
 BINDING = "validation/budapest_binding.yaml"
 SCENARIOS: tuple[str, ...] = (REFERENCE, BINDING)
@@ -60,15 +62,13 @@ BY_KEY: dict[str, Target] = {t.key: t for t in TARGETS}
 
 def statistics(runs: Mapping[str, pd.DataFrame]) -> dict[str, float]:
     """The summary statistics of one particle from its runs by scenario (runs.csv columns)."""
-    from sim.validation.measures import cox_hazard_ratio
-
     ref = runs[REFERENCE]
     out = {"base_rate": float(ref["escalated"].astype(bool).mean())}
-    out["hr_binding"] = hazard_ratio(ref, runs[BINDING], cox_hazard_ratio)
+    out["hr_binding"] = hazard_ratio(ref, runs[BINDING])
     return out
 
 
-def hazard_ratio(reference: pd.DataFrame, variant: pd.DataFrame, cox) -> float:
+def hazard_ratio(reference: pd.DataFrame, variant: pd.DataFrame) -> float:
     """Cox hazard ratio (as validation pattern 2 measures it); 1.0 when neither arm has events
     and a large finite value when only the variant has (no division by zero in the distance)."""
     ev_r = int(reference["escalated"].astype(bool).sum())
@@ -79,7 +79,7 @@ def hazard_ratio(reference: pd.DataFrame, variant: pd.DataFrame, cox) -> float:
         exp_r = float(reference["survival_weeks"].sum())
         exp_v = float(variant["survival_weeks"].sum())
         return ((ev_v + 0.5) / exp_v) / ((ev_r + 0.5) / exp_r)
-    return float(cox(reference, variant, test_ph=False).hr)
+    return float(cox_hazard_ratio(reference, variant, test_ph=False).hr)
 
 
 def distance(simulated: Mapping[str, float], observed: Mapping[str, float]) -> float:

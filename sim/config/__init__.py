@@ -2,17 +2,16 @@
 
 from sim.config.errors import ConfigError, Problem
 from sim.config.library import LIBRARY, STUDY_MARKER, study_folder, using_study
+from sim.config.parameters import ParameterSpec, parameter_catalogue
 from sim.config.scenarios import (
     EXPERIMENTS_DIR,
     SCENARIOS_DIR,
     Notice,
-    ParameterSpec,
     ShadowNotice,
     catalogue,
     data_file_path,
     load_scenario,
     load_scenario_files,
-    parameter_catalogue,
     resolve_experiment_path,
     resolve_scenario_path,
     shipped_experiments,

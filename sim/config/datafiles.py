@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Literal, Mapping
 
 import pandas as pd
 
@@ -187,136 +187,31 @@ DATA_FILE_KEYS: dict[tuple[str, str], TableSpec] = {
 
 # --- the history cases (python -m sim validate-history) --------------------------------------
 
-HISTORY_CUTOFF = dt.date(2026, 1, 6)  # the Paris Declaration: the cases are observed up to it
-SETTINGS_ALLOWED = ("dotted.key=value pairs separated by ';' (e.g. force.posture=forward;force.size=0.2), "
-                    "each key a schema parameter (python -m sim scenarios; docs/ODD.md), each value as in a "
-                    "scenario YAML file")
-SET_BY_EVALUATION = ("horizon_weeks", "ceasefire_date")  # the evaluation sets these itself
-
-
-def parse_settings(text: str) -> tuple[dict[str, Any], list[str]]:
-    """``"force.enabled=true;force.size=0.2"`` -> ({"force.enabled": True, "force.size": 0.2}, problems).
-
-    Values are read as YAML scalars or flow lists/mappings (safe loader), as in a scenario file:
-    ``true``, ``0.2``, ``forward``, ``[limited, major]``. Each problem is one line of text.
-    """
-    import yaml
-
-    out: dict[str, Any] = {}
-    problems: list[str] = []
-    for part in (p.strip() for p in (text or "").split(";")):
-        if not part:
-            continue
-        key, sep, raw = part.partition("=")
-        key, raw = key.strip(), raw.strip()
-        if not sep or not key or not raw:
-            problems.append(f"{part!r} is not key=value")
-            continue
-        if key in out:
-            problems.append(f"{key} is given twice")
-            continue
-        try:
-            value = yaml.safe_load(raw)
-        except yaml.YAMLError:
-            problems.append(f"{key}: the value {raw!r} is not a YAML value")
-            continue
-        if value is None:
-            problems.append(f"{key}: the value {raw!r} is empty")
-            continue
-        out[key] = value
-    return out, problems
-
-
-def _check_history(file: str, rows: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
-    """Dates in order, outcome and renewed_war_date agree, a shipped scenario, valid settings."""
-    from sim.config.overrides import base_scenario, override_problems
-    from sim.config.scenarios import shipped_scenarios
-
-    shipped = sorted(shipped_scenarios())
-    problems: list[Problem] = []
-    for line, row in rows:
-        start, renewed, until = row["ceasefire_date"], row["renewed_war_date"], row["observed_until"]
-        if renewed is not None and renewed <= start:
-            problems.append(Problem(file, "the renewed war comes on or before the ceasefire", line,
-                                    "renewed_war_date", given=renewed.isoformat(), has_given=True,
-                                    allowed=f"a date after ceasefire_date ({start.isoformat()})"))
-        if until <= start or until > HISTORY_CUTOFF:
-            problems.append(Problem(file, "outside the observed period", line, "observed_until",
-                                    given=until.isoformat(), has_given=True,
-                                    allowed=f"a date after ceasefire_date ({start.isoformat()}) and not after "
-                                            f"{HISTORY_CUTOFF.isoformat()}"))
-        elif renewed is not None and renewed > until:
-            problems.append(Problem(file, "the renewed war comes after the end of observation", line,
-                                    "renewed_war_date", given=renewed.isoformat(), has_given=True,
-                                    allowed=f"a date up to observed_until ({until.isoformat()})"))
-        if (row["outcome"] == "renewed_war") != (renewed is not None):
-            problems.append(Problem(file, f"outcome {row['outcome']} with renewed_war_date "
-                                          f"{'given' if renewed is not None else 'empty'}", line, "outcome",
-                                    allowed="renewed_war with a renewed_war_date, or holding with it empty"))
-        scenario = row["scenario"]
-        if scenario not in shipped:
-            problems.append(Problem(file, f"not a shipped scenario{did_you_mean(scenario, shipped)}", line,
-                                    "scenario", given=scenario, has_given=True, allowed=", ".join(shipped)))
-            continue
-        settings, wrong = parse_settings(row["settings"] or "")
-        for text in wrong:
-            problems.append(Problem(file, text, line, "settings", allowed=SETTINGS_ALLOWED))
-        for key in [k for k in settings if k in SET_BY_EVALUATION]:
-            settings.pop(key)
-            problems.append(Problem(file, f"{key} is set by the evaluation, not by a case", line, "settings",
-                                    allowed=SETTINGS_ALLOWED))
-        if settings:
-            found, _ = override_problems(base_scenario(scenario), settings, file)
-            for p in found:
-                problems.append(Problem(file, f"{p.key}: {p.message}" if p.key else p.message, line, "settings",
-                                        given=p.given, has_given=p.has_given, allowed=p.allowed or SETTINGS_ALLOWED))
-    return problems
-
-
-HISTORY_CASES = TableSpec("history cases file", (
-    Col("case_id", "text", pattern=r"[a-z][a-z0-9_]{0,39}", doc="Short name of the case (lower case, digits, _)."),
-    Col("name", "text", doc="The ceasefire or guarantee regime, in words."),
-    Col("parties", "text", doc="The belligerents (the guarantors are in `guarantees`)."),
-    Col("ceasefire_date", "date", doc="Day the ceasefire (or the guarantee regime) was signed or took effect; `mapping_note` says which."),
-    Col("renewed_war_date", "date", required=False,
-        doc="First day of the renewed war; empty while the ceasefire holds."),
-    Col("observed_until", "date",
-        doc="End of observation: the renewed war's date, or 2026-01-06 (the Paris Declaration) if holding."),
-    Col("outcome", "text", choices=("renewed_war", "holding"), doc="What happened by observed_until."),
-    Col("scenario", "text", doc="The shipped scenario whose guarantees the case resembles most."),
-    Col("settings", "text", required=False, default="",
-        doc="Overrides of that scenario: `dotted.key=value` pairs separated by `;` "
-            "(e.g. `force.posture=forward;force.size=0.15`); empty for none."),
-    Col("guarantees", "text", doc="What guaranteed it: monitors, force, binding pledge, guarantors."),
-    Col("sources", "text", doc="Sources, separated by `;` (treaty texts, UN mission pages, datasets)."),
-    Col("mapping_note", "text", doc="Why this scenario and these settings; uncertain dates."),
-), unique=("case_id",), check=_check_history)
-
 # Data files by their usual name, for `python -m sim validate FILE.csv`.
 DATA_FILES: dict[str, TableSpec] = {
     "coalition_members.csv": MEMBERS,
     "elections.csv": ELECTIONS,
     "force_contributions.csv": FORCE_CONTRIBUTIONS,
-    "history_cases.csv": HISTORY_CASES,
 }
 
 
-def spec_for_file(path: str | Path) -> TableSpec:
-    """The table a CSV file holds: by its name, else by its header; ConfigError if neither tells."""
+def spec_for_file(path: str | Path, specs: Mapping[str, TableSpec] = DATA_FILES) -> TableSpec:
+    """The table a CSV file holds, among ``specs`` (by file name): by its name, else by its header;
+    ConfigError if neither tells."""
     path = Path(path)
-    if path.name in DATA_FILES:
-        return DATA_FILES[path.name]
+    if path.name in specs:
+        return specs[path.name]
     try:
         text = read_text(path, "data file", max_bytes=MAX_DATA_BYTES)
     except ConfigError:
         raise
     header = next((ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
     names = {h.strip() for h in header.split(",")}
-    for spec in DATA_FILES.values():
+    for spec in specs.values():
         if {c.name for c in spec.columns if c.required} <= names <= {c.name for c in spec.columns}:
             return spec
     raise ConfigError.single(str(path), "not a known data file (neither its name nor its header tells which)",
-                             allowed="a file named " + ", ".join(DATA_FILES) + ", or with one of their headers")
+                             allowed="a file named " + ", ".join(specs) + ", or with one of their headers")
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -461,5 +356,5 @@ def describe(spec: TableSpec) -> str:
     return "\n".join(rows)
 
 
-__all__ = ["Col", "DATA_FILES", "HISTORY_CASES", "MEMBERS", "TableSpec", "describe", "parse_settings",
+__all__ = ["Col", "DATA_FILES", "MEMBERS", "TableSpec", "describe",
            "read_table", "spec_for_file"]

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.errors import BadInput
+
 
 @dataclass
 class Problem:
@@ -37,8 +39,8 @@ class Problem:
 
 
 @dataclass
-class ConfigError(Exception):
-    """Raised for any invalid scenario or experiment file; carries every problem found."""
+class ConfigError(BadInput):
+    """Raised for any invalid scenario or experiment file; carries every problem found (exit code 2)."""
 
     problems: list[Problem] = field(default_factory=list)
 

@@ -17,17 +17,11 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from sim.config.errors import ConfigError, Problem, did_you_mean
 from sim.config import scenarios as _scenarios
+from sim.config.errors import ConfigError, Problem, did_you_mean
 from sim.config.library import study_subfolder
-from sim.config.scenarios import (
-    ParameterSpec,
-    data_file_path,
-    load_scenario,
-    parameter_catalogue,
-    problems_from_validation,
-    resolve_scenario_path,
-)
+from sim.config.parameters import ParameterSpec, parameter_catalogue
+from sim.config.scenarios import data_file_path, load_scenario, problems_from_validation, resolve_scenario_path
 from sim.config.schema import Scenario
 
 KWARG_SEPARATOR = "__"  # monitoring__coverage: a keyword argument for monitoring.coverage
@@ -43,7 +37,7 @@ def keyword(path: str) -> str:
     return path.replace(".", KWARG_SEPARATOR)
 
 
-def _native(value: Any) -> Any:
+def native(value: Any) -> Any:
     """numpy scalars (what samplers return) as the Python values they stand for."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
@@ -62,7 +56,7 @@ def _native(value: Any) -> Any:
 
 def _typed(spec: ParameterSpec, value: Any, source: str) -> tuple[Any, Problem | None]:
     """The value, normalised, or a problem naming the parameter and what it allows."""
-    value = _native(value)
+    value = native(value)
     wrong = Problem(source, "wrong type", key=spec.path, given=value, has_given=True, allowed=spec.allowed)
     kind = spec.kind
     if kind == "bool":

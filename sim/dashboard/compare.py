@@ -5,7 +5,7 @@ Replicate k of both designs uses the same seed (common random numbers,
 the difference between them comes from the design. The page reports the paired
 difference in P(escalation) (design minus reference) with Newcombe's paired 95%
 interval and the difference in weeks without an attack, both from
-``sim.experiments.analysis.paired_differences`` (the sweep's own statistics), and
+``sim.experiments.tables.paired_differences`` (the sweep's own statistics), and
 one plain sentence. Pairs are added in batches until the interval is narrower than
 the target or the cap is reached (with sequential stopping the 95% is nominal).
 """
@@ -20,7 +20,8 @@ import pandas as pd
 
 from sim.config import Scenario, with_overrides
 from sim.dashboard.controls import Design
-from sim.experiments.analysis import km_survival, paired_differences, wilson_interval
+from sim.experiments.statistics import km_survival, wilson_interval
+from sim.experiments.tables import paired_differences
 from sim.runner import replicate_seed, simulate
 
 MASTER_SEED = 2026

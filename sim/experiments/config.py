@@ -29,116 +29,33 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ValidationError
 
-from sim.config import ConfigError, Problem, Scenario, parameter_catalogue, shipped_scenarios, \
-    with_overrides
+from sim.config import ConfigError, Problem, Scenario, parameter_catalogue, shipped_scenarios, with_overrides
 from sim.config.errors import did_you_mean
 from sim.config.library import study_folder
-from sim.config.scenarios import NAME_ALLOWED, load_scenario_files, name_problem, resolve_experiment_path, \
-    resolve_scenario_path
+from sim.config.scenarios import (
+    NAME_ALLOWED,
+    load_scenario_files,
+    name_problem,
+    resolve_experiment_path,
+    resolve_scenario_path,
+)
 from sim.config.yamlio import KeyPath, load_yaml_mapping
 from sim.experiments.design import RUN_ID_STRIDE, Dimension, ReplicationRule, grid, round_sig, sampled
-
-DESIGNS = ("grid", "lhs", "sobol", "scenarios")
-MAX_REPLICATES = RUN_ID_STRIDE - 1
-MAX_DESIGN_POINTS = 50_000  # design points of one experiment (each is checked and listed)
-MAX_VALUES = 1_000  # values of one varied parameter (a list, or a grid range's steps)
-
-
-class _Strict(BaseModel):
-    # strict: a number is a number in the file (no true for 1, no "100" for 100)
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class Outputs(_Strict):
-    """What to keep besides runs.csv (one row a run, always written)."""
-
-    steps: bool = Field(False, description="write steps.csv (one row per run and sampled week)")
-    events: bool = Field(False, description="write events.csv (one row per event)")
-    step_period: int = Field(1, ge=1, le=2600, description="keep every n-th week in steps.csv")
-
-
-class Adaptive(_Strict):
-    """Add replicates in batches until the 95% interval of P(escalation) is narrow enough."""
-
-    half_width: float = Field(gt=0.0, lt=0.5, description="target half-width of the 95% interval")
-    initial: int = Field(50, ge=2, le=MAX_REPLICATES, description="replicates before the first check")
-    batch: int = Field(50, ge=1, le=MAX_REPLICATES, description="replicates added per check")
-    max: int = Field(2000, ge=2, le=MAX_REPLICATES, description="cap on replicates per design point")
-
-    @model_validator(mode="after")
-    def _order(self) -> Adaptive:
-        if self.initial > self.max:
-            raise ValueError(f"initial ({self.initial}) must not exceed max ({self.max})")
-        return self
-
-
-class Replications(_Strict):
-    count: int | None = Field(None, ge=1, le=MAX_REPLICATES, description="replicates per design point")
-    adaptive: Adaptive | None = None
-
-    @model_validator(mode="after")
-    def _one(self) -> Replications:
-        if (self.count is None) == (self.adaptive is None):
-            raise ValueError("give either a count (replications: 100) or "
-                             "replications: {adaptive: {half_width: 0.03, initial: 50, batch: 50, max: 2000}}")
-        return self
-
-    def rule(self) -> ReplicationRule:
-        if self.adaptive is None:
-            return ReplicationRule(initial=self.count or 1)
-        a = self.adaptive
-        return ReplicationRule(initial=a.initial, batch=a.batch, half_width=a.half_width, cap=a.max)
-
-    def describe(self) -> dict[str, Any]:
-        if self.adaptive is None:
-            return {"kind": "fixed", "count": self.count}
-        return {"kind": "adaptive", "interval": "Wilson 95%", **self.adaptive.model_dump()}
-
-
-class ExperimentFile(_Strict):
-    """The keys of an experiment file (see the module docstring)."""
-
-    name: str | None = Field(None, min_length=1, description="experiment name (default: the file's stem)")
-    description: str = ""
-    scenarios: str | list[str] = Field(
-        "paris_declaration", description='a scenario name or path, a list of them, or "all"')
-    design: Literal["grid", "lhs", "sobol", "scenarios"] = "grid"
-    samples: int | None = Field(None, ge=1, le=MAX_DESIGN_POINTS,
-                                description="lhs: design points; sobol: base samples N (N * (d + 2) points)")
-    levers: dict[str, Any] = Field(default_factory=dict)
-    uncertainties: dict[str, Any] = Field(default_factory=dict)
-    reference: str | int | dict[str, Any] | None = Field(
-        None, description="a scenario name, a design point number, or a mapping of parameter values")
-    replications: Replications
-    horizon_weeks: int | None = Field(None, ge=1, le=2600, description="weeks (default: each scenario's own)")
-    master_seed: int = Field(20260106, ge=0, le=2**63 - 1)
-    outputs: Outputs = Outputs()
-
-
-ALLOWED: dict[str, str] = {
-    "design": "one of " + ", ".join(DESIGNS),
-    "scenarios": 'a scenario name or path, a list of them, or "all"',
-    "samples": f"a whole number from 1 to {MAX_DESIGN_POINTS}",
-    "replications": "a whole number from 1 to 99999, or {adaptive: {half_width, initial, batch, max}}",
-    "replications.count": "a whole number from 1 to 99999",
-    "replications.adaptive.half_width": "a number above 0 and below 0.5",
-    "replications.adaptive.initial": "a whole number from 2 to 99999",
-    "replications.adaptive.batch": "a whole number from 1 to 99999",
-    "replications.adaptive.max": "a whole number from 2 to 99999",
-    "horizon_weeks": "a whole number from 1 to 2600",
-    "master_seed": "a whole number from 0 to 2**63 - 1 (9223372036854775807)",
-    "outputs.steps": "true or false",
-    "outputs.events": "true or false",
-    "outputs.step_period": "a whole number from 1 to 2600",
-    "reference": "a scenario name, a design point number, or a mapping of parameter values",
-    "levers": "a mapping from a lever's dotted path to its values",
-    "uncertainties": "a mapping from an uncertainty's dotted path to its values",
-}
-
+from sim.experiments.spec import (
+    ALLOWED,
+    MAX_DESIGN_POINTS,
+    MAX_VALUES,
+    ExperimentFile,
+    Outputs,
+    Replications,
+    line_of,
+    problems,
+)
+from sim.provenance import data_files, inputs, scenario_inputs, sha256
 
 # --- the resolved experiment ----------------------------------------------------------
 
@@ -177,7 +94,7 @@ class Experiment:
     scenario_digest: str = ""
     inputs: dict[str, Any] = field(default_factory=dict)  # provenance: every input file and its SHA-256
     study: str | None = None  # the study folder the names were resolved in (workers use it too)
-    posterior: Any = None  # sim.calibration.posterior.PosteriorUse: constants drawn per replicate (--posterior)
+    posterior: Any = None  # sim.config.posterior.PosteriorUse: constants drawn per replicate (--posterior)
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -275,7 +192,7 @@ def _validate(data: dict[str, Any], lines: dict[KeyPath, int], path: Path, file:
     try:
         spec = ExperimentFile.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(_problems(exc, lines, file, data)) from None
+        raise ConfigError(problems(exc, lines, file, data)) from None
     name = spec.name if spec.name is not None else path.stem
     wrong = name_problem(name)
     if wrong:
@@ -292,64 +209,12 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _problems(exc: ValidationError, lines: dict[KeyPath, int], file: str, data: dict) -> list[Problem]:
-    out: list[Problem] = []
-    seen: set[tuple[str, str]] = set()
-    for err in exc.errors():
-        loc = [str(p) for p in err["loc"]]
-        # Drop union branch tags pydantic adds ('str', 'list[str]', 'int', ...).
-        loc = [p for p in loc if not (p in ("str", "int", "bool") or p.startswith(("list[", "dict[")))]
-        if loc[:2] == ["replications", "count"] and not isinstance(data.get("replications"), dict):
-            loc = ["replications"]
-        key = ".".join(loc)
-        line = _line(tuple(loc), lines)
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            siblings = _siblings(loc[:-1])
-            p = Problem(file, f"unknown key{did_you_mean(loc[-1], siblings)}", line, key,
-                        allowed=", ".join(siblings))
-        elif kind == "missing":
-            p = Problem(file, "missing", line or 1, key, allowed=ALLOWED.get(key, ""))
-        elif kind == "value_error":
-            p = Problem(file, err["msg"].removeprefix("Value error, "), line, key)
-        else:
-            message = "wrong type" if kind.endswith(("_type", "_parsing")) else (
-                "out of range" if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than")
-                else "not an allowed value" if kind == "literal_error" else err["msg"])
-            p = Problem(file, message, line, key, given=err.get("input"), has_given=True,
-                        allowed=ALLOWED.get(key, ""))
-        if (key, p.message) not in seen:  # a union reports one error per branch
-            seen.add((key, p.message))
-            out.append(p)
-    return out
-
-
-def _siblings(loc: list[str]) -> list[str]:
-    model: type[BaseModel] = ExperimentFile
-    for part in loc:
-        f = model.model_fields.get(part)
-        ann = getattr(f, "annotation", None)
-        candidates = [a for a in (ann, *getattr(ann, "__args__", ())) if isinstance(a, type)
-                      and issubclass(a, BaseModel)]
-        if not candidates:
-            return []
-        model = candidates[0]
-    return list(model.model_fields)
-
-
-def _line(key: KeyPath, lines: dict[KeyPath, int]) -> int | None:
-    for n in range(len(key), 0, -1):
-        if key[:n] in lines:
-            return lines[key[:n]]
-    return None
-
-
 class _Collector:
     def __init__(self, file: str, lines: dict[KeyPath, int]) -> None:
         self.file, self.lines, self.problems = file, lines, []
 
     def add(self, key: KeyPath, message: str, **kw: Any) -> None:
-        self.problems.append(Problem(self.file, message, _line(key, self.lines), ".".join(key), **kw))
+        self.problems.append(Problem(self.file, message, line_of(key, self.lines), ".".join(key), **kw))
 
     def raise_if_any(self) -> None:
         if self.problems:
@@ -358,8 +223,6 @@ class _Collector:
 
 def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, int],
              from_file: bool = False) -> Experiment:
-    from sim.provenance import data_files, inputs, scenario_inputs, sha256
-
     bad = _Collector(file, lines)
     study = study_folder()
 
@@ -381,7 +244,7 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
             scenario_path = resolve_scenario_path(ref, relative_to=path, key=".".join(key))
         except ConfigError as exc:
             for prob in exc.problems:
-                prob.file, prob.line = file, _line(key, lines)
+                prob.file, prob.line = file, line_of(key, lines)
             bad.problems.extend(exc.problems)
             continue
         try:
@@ -488,14 +351,14 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
             break
         try:
             with_overrides(base_by_ref[p.scenario_ref], p.overrides(params), source=file, strict=True,
-                           lines={d.path: _line((_section(d), d.path), lines) for d in dims})
+                           lines={d.path: line_of((_section(d), d.path), lines) for d in dims})
         except ConfigError as exc:
             failed += 1
             if failed <= 3:
                 for prob in exc.problems:
                     prob.message = f"design point {p.id} ({p.label}): {prob.message}"
                     if prob.line is None:  # a cross-field check: point at the first varied parameter
-                        prob.line = _line((_section(dims[0]), dims[0].path), lines)
+                        prob.line = line_of((_section(dims[0]), dims[0].path), lines)
                 bad.problems.extend(exc.problems)
     if failed > 3:
         bad.add(("levers",), f"... and {failed - 3} more invalid design points")
@@ -586,7 +449,7 @@ def _dimension(param: str, pspec: Any, given: Any, design: str, key: KeyPath, ba
         if base is not None:
             try:
                 checked = with_overrides(base, {param: v}, source=file, strict=True,
-                                         lines={param: _line((*key, str(i)), bad.lines)})
+                                         lines={param: line_of((*key, str(i)), bad.lines)})
                 v = _leaf(checked, param)
             except ConfigError as exc:
                 own = [prob for prob in exc.problems if prob.key]  # cross-field checks: per design point

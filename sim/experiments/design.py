@@ -6,14 +6,16 @@ the same seeds and the same stopping decisions on any machine.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import math
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
 import numpy as np
+from scipy.stats import qmc
 
-Z95 = 1.959963984540054  # two-sided 95% normal quantile
+from sim.experiments.statistics import wilson_half_width
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,6 @@ def grid(dimensions: Sequence[Dimension]) -> list[tuple[Any, ...]]:
 
 def unit_sample(kind: str, n: int, d: int, seed: int) -> np.ndarray:
     """n points in [0, 1)^d: Latin hypercube or scrambled Sobol, seeded."""
-    from scipy.stats import qmc
-
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0x1E5]))
     if kind == "lhs":
         sampler = qmc.LatinHypercube(d=d, rng=rng) if _has_rng_kw(qmc.LatinHypercube) \
@@ -68,8 +68,6 @@ def unit_sample(kind: str, n: int, d: int, seed: int) -> np.ndarray:
 
 
 def _has_rng_kw(cls: type) -> bool:
-    import inspect
-
     return "rng" in inspect.signature(cls).parameters
 
 
@@ -105,14 +103,6 @@ RUN_ID_STRIDE = 100_000  # run_id = design_point * RUN_ID_STRIDE + replicate
 
 def run_id(design_point: int, replicate: int) -> int:
     return design_point * RUN_ID_STRIDE + replicate
-
-
-def wilson_half_width(escalations: int, n: int, z: float = Z95) -> float:
-    """Half-width of the Wilson score interval of a proportion."""
-    if n == 0:
-        return math.inf
-    p = escalations / n
-    return z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,23 @@
 
 A task is small (a scenario reference, a few overrides, a seed); the worker resolves
 the scenario itself and caches it per process. An outcome carries its CSV lines already
-formatted with ``sim.outputs`` cell formatting, so the bytes on disk are the same
+formatted with ``sim.files.csv_cell``, so the bytes on disk are the same
 whichever executor (process pool, Dask, in-process) produced them.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import signal
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sim.outputs import RUN_COLUMNS, STEP_COLUMNS, _cell
+import mesa
+
+from sim.config import load_scenario, using_study, with_overrides
+from sim.files import csv_rows
+from sim.outputs import RUN_COLUMNS, STEP_COLUMNS
+from sim.runner import replicate_seed, simulate
 
 RUN_VALUE_COLUMNS = tuple(c for c in RUN_COLUMNS if c != "run_id")
 STEP_VALUE_COLUMNS = tuple(c for c in STEP_COLUMNS if c != "run_id")
@@ -59,41 +61,19 @@ def runs_header(parameters: tuple[str, ...], posterior: bool = False) -> list[st
             *RUN_VALUE_COLUMNS]
 
 
-def _csv_line(rows: list[list[Any]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    for r in rows:
-        w.writerow([_cell(v) for v in r])
-    return buf.getvalue()
-
-
-def _param_cell(v: Any) -> Any:
-    """A varied parameter's value in one CSV cell (lists and mappings as compact JSON)."""
-    if isinstance(v, (list, tuple, dict)):
-        return json.dumps(v, separators=(",", ":"))
-    return v
-
-
 @lru_cache(maxsize=4096)
 def _scenario(ref: str, overrides_json: str, study: str | None = None) -> Any:
-    from sim.config import with_overrides
-
     base = _base(ref, study)
     return with_overrides(base, dict(json.loads(overrides_json))) if overrides_json != "[]" else base
 
 
 @lru_cache(maxsize=64)
 def _base(ref: str, study: str | None = None) -> Any:
-    from sim.config import load_scenario
-
     return load_scenario(ref)
 
 
 def run_task(task: Task) -> Outcome:
     """Run one task. Pure: the same task gives the same outcome, bytes included."""
-    from sim.config.library import using_study
-    from sim.runner import replicate_seed, simulate
-
     seed = replicate_seed(task.master_seed, task.replicate)
     # The sweep's study folder, not this process's: names and data files resolve as they did there.
     with using_study(task.study):
@@ -107,27 +87,25 @@ def run_task(task: Task) -> Outcome:
                 f"run {task.run_id} failed (design point {task.design_point}, replicate {task.replicate}, "
                 f"scenario {task.scenario}, seed {seed}, overrides {dict(task.constants + task.overrides)}): "
                 f"{type(exc).__name__}: {exc}") from exc
-    _forget_finished_models()
+    forget_finished_models()
     run = result.run
     draw = [] if task.posterior_draw is None else [task.posterior_draw]
-    row = [task.run_id, task.design_point, task.replicate, *draw, *(_param_cell(v) for _, v in task.overrides),
+    row = [task.run_id, task.design_point, task.replicate, *draw, *(v for _, v in task.overrides),
            *(run[c] for c in RUN_VALUE_COLUMNS)]
     steps_text = events_text = ""
     if task.steps and result.steps:
         cols = [result.steps[c] for c in STEP_VALUE_COLUMNS]
-        steps_text = _csv_line([[task.run_id, *vals] for vals in zip(*cols)])
+        steps_text = csv_rows([task.run_id, *vals] for vals in zip(*cols))
     if task.events and result.events:
-        events_text = _csv_line(result.event_rows(task.run_id))
+        events_text = csv_rows(result.event_rows(task.run_id))
     return Outcome(task.run_id, task.design_point, task.replicate, bool(run["escalated"]),
-                   _csv_line([row]), steps_text, events_text)
+                   csv_rows([row]), steps_text, events_text)
 
 
-def _forget_finished_models() -> None:
+def forget_finished_models() -> None:
     """Work around Mesa 3.3's leak (mesa#3179, fixed by mesa#3180): ``Agent._ids`` is a class-level
     dict keyed by model, so no finished model is ever freed (~57 MB per 1,000 runs). Drop the
     counters of finished models only: a model still being built in another thread keeps its own."""
-    import mesa
-
     ids = getattr(mesa.Agent, "_ids", None)
     if isinstance(ids, dict) and ids:
         for model in [m for m in list(ids) if not getattr(m, "running", True)]:
@@ -137,30 +115,3 @@ def _forget_finished_models() -> None:
 def run_tasks(tasks: list[Task]) -> list[Outcome]:
     """Run a chunk of tasks (one executor submission): fewer round trips for short runs."""
     return [run_task(t) for t in tasks]
-
-
-def worker_init(sweep_pid: int | None = None) -> None:
-    """Process-pool workers leave Ctrl-C to the parent, which shuts the pool down cleanly,
-    and end themselves if the sweep process dies (kill -9): no orphans left running."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import warnings
-
-    from sim.config import Notice
-
-    warnings.simplefilter("ignore", Notice)  # the sweep's process has shown them once already
-    if sweep_pid is not None:
-        import os
-        import threading
-        import time
-
-        def watch() -> None:
-            while True:
-                time.sleep(1.0)
-                try:
-                    os.kill(sweep_pid, 0)
-                except ProcessLookupError:
-                    os._exit(1)
-                except PermissionError:
-                    pass
-
-        threading.Thread(target=watch, name="sweep-watchdog", daemon=True).start()

@@ -1,4 +1,4 @@
-"""Figures of a sweep, readable without the code: PNG files beside the tables.
+"""Figures of a sweep, readable without the code: PNG files beside the tables, drawn from tables only.
 
 Matplotlib's object API with the Agg canvas (no pyplot, no global backend switch), so the
 figures draw the same in a worker, a test or the dashboard's process.
@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from sim.experiments.analysis import MAX_BAR_ROWS, MAX_CURVES, OUTPUTS, _km_fitter, main_effects
+from sim.config import parameter_catalogue
+from sim.experiments.tables import MAX_BAR_ROWS, OUTPUTS
 
 REF_COLOUR = "black"
 COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -34,7 +34,7 @@ def _save(fig: Figure, path: Path) -> None:
     fig.savefig(path, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
 
 
-def _short(text: str, width: int = 42) -> str:
+def short_label(text: str, width: int = 42) -> str:
     """A label on as many lines as it needs, broken after commas: never cut, so two design
     points that differ only in a later lever never look the same."""
     text = str(text)
@@ -60,8 +60,6 @@ def _years(horizon: int) -> str:
 def _param_info(path: str) -> tuple[str, str]:
     """(unit, one-line description) of a scenario parameter, from the schema when available."""
     try:
-        from sim.config.scenarios import parameter_catalogue
-
         spec = parameter_catalogue().get(path)
     except Exception:  # the catalogue is a convenience; never fail a plot on it
         spec = None
@@ -83,7 +81,7 @@ def plot_p_escalation(summary: pd.DataFrame, path: Path, *, reference: int | Non
         subtitle = f"\n({MAX_BAR_ROWS // 2} lowest and {MAX_BAR_ROWS // 2} highest of {len(s)} designs)"
         s = keep.sort_values(["p_escalation", "design_point"], ascending=[True, False])
     n = len(s)
-    labels = [_short(lab) + ("  (reference)" if r else "")
+    labels = [short_label(lab) + ("  (reference)" if r else "")
               for lab, r in zip(s["label"], (s["design_point"] == reference).to_numpy())]
     per_row = 0.32 * max(1.0, 0.75 * max((lab.count("\n") + 1 for lab in labels), default=1))
     fig = Figure(figsize=(8.5, 1.6 + per_row * max(n, 3)))
@@ -115,56 +113,29 @@ def plot_p_escalation(summary: pd.DataFrame, path: Path, *, reference: int | Non
 
 # --- 2. Kaplan-Meier curves ------------------------------------------------------------------
 
-def choose_curves(summary: pd.DataFrame, reference: int | None, k: int = MAX_CURVES) -> list[int]:
-    """Reference first, then the most distinct designs, ordered from longest to shortest survival.
-
-    Distinct: greedy farthest-point choice on (RMST / horizon, P(escalation)), starting
-    from the reference (or the longest-surviving design).
-    """
-    s = summary[summary["runs"] > 0].sort_values(["rmst_weeks", "design_point"], ascending=[False, True])
-    ids = [int(d) for d in s["design_point"]]
-    pts = dict(zip(ids, np.column_stack([s["rmst_weeks"] / s["horizon_weeks"].clip(lower=1),
-                                         s["p_escalation"]])))
-    chosen = [reference] if reference in ids else ids[:1]
-    if len(ids) > k:
-        while len(chosen) < k:
-            dist = {d: min(float(np.abs(pts[d] - pts[c]).max()) for c in chosen) for d in ids if d not in chosen}
-            best = max(dist, key=lambda d: (dist[d], -d))
-            if dist[best] == 0:  # the rest would hide under curves already drawn
-                break
-            chosen.append(best)
-    else:
-        chosen += [d for d in ids if d not in chosen]
-    order = {d: i for i, d in enumerate(ids)}
-    return [c for c in chosen if c == reference] + sorted((c for c in chosen if c != reference), key=order.get)
-
-
-def plot_survival(runs: pd.DataFrame, summary: pd.DataFrame, path: Path, *, reference: int | None,
+def plot_survival(curves: pd.DataFrame, summary: pd.DataFrame, path: Path, *, reference: int | None,
                   horizon: int) -> None:
-    chosen = choose_curves(summary, reference)
+    """The Kaplan-Meier curves of ``curves`` (``tables.survival_curves``), the reference first."""
     labels = summary.set_index("design_point")["label"]
+    chosen = list(dict.fromkeys(curves["design_point"]))
     fig = Figure(figsize=(9.5, 5.5))
     ax = fig.add_subplot()
     colours = iter(COLOURS)
     drawn: dict[tuple, str] = {}  # curve -> label of the first design drawn with it
     for dp in chosen:
-        g = runs[runs["design_point"] == dp]
-        curve = tuple(sorted(zip(g["survival_weeks"].astype(float), g["escalated"].astype(bool))))
-        kmf = _km_fitter(g["survival_weeks"], g["escalated"].astype(bool))
-        sf = kmf.survival_function_.iloc[:, 0]
-        t = np.append(sf.index.to_numpy(dtype=float), horizon) / 52.0
-        v = np.append(sf.to_numpy(), sf.iloc[-1])
+        c = curves[curves["design_point"] == dp]
+        t = c["time"].to_numpy(dtype=float) / 52.0
+        v = c["survival"].to_numpy(dtype=float)
+        curve = (tuple(t), tuple(v))
         is_ref = dp == reference
-        name = _short(labels.get(dp, dp), 38) + (" (reference)" if is_ref else "") + f", n={len(g)}"
+        name = (short_label(labels.get(dp, dp), 38) + (" (reference)" if is_ref else "")
+                + f", n={int(c['runs'].iloc[0])}")
         if curve in drawn:  # would hide under the first one: say so
-            name += f"\n    (same curve as {_short(drawn[curve], 30)})"
-        drawn.setdefault(curve, _short(labels.get(dp, dp), 30))
+            name += f"\n    (same curve as {short_label(drawn[curve], 30)})"
+        drawn.setdefault(curve, short_label(labels.get(dp, dp), 30))
         if is_ref:
-            ci = kmf.confidence_interval_survival_function_
-            lo = np.append(ci.iloc[:, 0].to_numpy(), ci.iloc[-1, 0])
-            hi = np.append(ci.iloc[:, 1].to_numpy(), ci.iloc[-1, 1])
-            ax.fill_between(t, lo, hi, step="post", color=REF_COLOUR, alpha=0.12,
-                            label="reference: 95% interval")
+            ax.fill_between(t, c["low"].to_numpy(dtype=float), c["high"].to_numpy(dtype=float), step="post",
+                            color=REF_COLOUR, alpha=0.12, label="reference: 95% interval")
             ax.step(t, v, where="post", color=REF_COLOUR, lw=2.6, label=name, zorder=5)
         else:
             ax.step(t, v, where="post", color=next(colours), lw=1.5, label=name)
@@ -182,9 +153,9 @@ def plot_survival(runs: pd.DataFrame, summary: pd.DataFrame, path: Path, *, refe
 
 # --- 3. main effects -------------------------------------------------------------------------
 
-def plot_lever_effects(runs: pd.DataFrame, params: Sequence[str], roles: dict[str, str], path: Path, *,
-                       horizon: int) -> None:
-    effects = main_effects(runs, params)
+def plot_lever_effects(effects: pd.DataFrame, roles: dict[str, str], path: Path, *, horizon: int) -> None:
+    """P(escalation) by level of each parameter of ``effects`` (``tables.main_effects``)."""
+    params = list(dict.fromkeys(effects["parameter"]))
     n = len(params)
     ncols = min(3, n)
     nrows = math.ceil(n / ncols)
@@ -197,7 +168,7 @@ def plot_lever_effects(runs: pd.DataFrame, params: Sequence[str], roles: dict[st
         err = np.vstack([e["p_escalation"] - e["p_low"], e["p_high"] - e["p_escalation"]])
         ax.errorbar(x, e["p_escalation"], yerr=err, fmt="o-" if numeric else "o", capsize=3, color=COLOURS[0])
         if not numeric:
-            ax.set_xticks(x, [_short(v, 14) for v in e["level"]], rotation=20 if len(e) > 3 else 0)
+            ax.set_xticks(x, [short_label(v, 14) for v in e["level"]], rotation=20 if len(e) > 3 else 0)
             ax.set_xlim(-0.5, len(e) - 0.5)
         unit, _ = _param_info(p)
         binned = bool(e["binned"].any())
@@ -239,7 +210,7 @@ def plot_sensitivity(sensitivity: pd.DataFrame, path: Path) -> None:
                     capsize=2, color=COLOURS[j], label={"delta": "delta (moment-independent)",
                                                         "S1": "S1 first-order", "ST": "ST total-order"}[i]
                     + (" [Sobol]" if m == "sobol" else " [delta method]" if i == "S1" else ""))
-        ax.set_yticks(y, [_short(p, 34) for p in params])
+        ax.set_yticks(y, [short_label(p, 34) for p in params])
         ax.set_xlabel("sensitivity index (0 = no influence)")
         ax.set_title(f"Output: {OUTPUTS[out]}", fontsize="medium")
         ax.axvline(0, color="black", lw=0.8)
@@ -253,19 +224,18 @@ def plot_sensitivity(sensitivity: pd.DataFrame, path: Path) -> None:
 
 # --- all ---------------------------------------------------------------------------------
 
-def write_all(directory: Path, *, runs: pd.DataFrame, summary: pd.DataFrame, reference: int | None,
-              varied: Sequence[str], roles: dict[str, str], kind: str, sensitivity: pd.DataFrame | None,
-              horizon: int, notes: list[str]) -> list[str]:
-    """Draw every figure that applies; returns the file names written."""
+def write_all(directory: Path, *, summary: pd.DataFrame, reference: int | None, horizon: int,
+              roles: dict[str, str], notes: list[str], curves: pd.DataFrame, effects: pd.DataFrame | None,
+              sensitivity: pd.DataFrame | None) -> list[str]:
+    """Draw every figure that applies from the sweep's tables; returns the file names written."""
     directory = Path(directory)
     written = []
     plot_p_escalation(summary, directory / "p_escalation.png", reference=reference, horizon=horizon)
     written.append("p_escalation.png")
-    plot_survival(runs, summary, directory / "survival.png", reference=reference, horizon=horizon)
+    plot_survival(curves, summary, directory / "survival.png", reference=reference, horizon=horizon)
     written.append("survival.png")
-    params = [p for p in varied if p in runs.columns]
-    if params:
-        plot_lever_effects(runs, params, roles, directory / "lever_effects.png", horizon=horizon)
+    if effects is not None and not effects.empty:
+        plot_lever_effects(effects, roles, directory / "lever_effects.png", horizon=horizon)
         written.append("lever_effects.png")
     else:
         notes.append("no varied parameter: lever_effects.png not drawn (compare designs in p_escalation.png)")
@@ -275,5 +245,5 @@ def write_all(directory: Path, *, runs: pd.DataFrame, summary: pd.DataFrame, ref
     return written
 
 
-__all__ = ["choose_curves", "plot_lever_effects", "plot_p_escalation", "plot_sensitivity", "plot_survival",
+__all__ = ["plot_lever_effects", "plot_p_escalation", "plot_sensitivity", "plot_survival",
            "write_all"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import csv
 import io
+import json
 import os
 import sys
 import time
@@ -23,18 +24,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
+from tqdm import tqdm
+
+from sim.errors import ResumeError
+from sim.executors import in_order
 from sim.experiments.config import Experiment
 from sim.experiments.design import RUN_ID_STRIDE, ReplicateScheduler, run_id
-from sim.experiments.execution import Outcome, Task, _param_cell, runs_header, run_tasks
-from sim.outputs import EVENT_COLUMNS, STEP_COLUMNS, _cell, atomic_write, csv_text, git_commit, versions, \
-    write_manifest
+from sim.experiments.execution import Outcome, Task, run_tasks, runs_header
+from sim.files import atomic_write, csv_text, git_commit, versions, write_manifest
+from sim.outputs import EVENT_COLUMNS, STEP_COLUMNS
 from sim.provenance import package_info
 
 RUNS, STEPS, EVENTS, POINTS, MANIFEST = "runs.csv", "steps.csv", "events.csv", "design_points.csv", "manifest.json"
-
-
-class ResumeError(Exception):
-    """The folder cannot be resumed (no sweep there, or a different experiment)."""
 
 
 @dataclass
@@ -52,7 +53,7 @@ class SweepReport:
 
 def design_points_text(exp: Experiment) -> str:
     header = ["design_point", "label", "scenario", *exp.parameters]
-    rows = [[p.id, p.label, p.scenario, *(_param_cell(v) for v in p.values)] for p in exp.points]
+    rows = [[p.id, p.label, p.scenario, *p.values] for p in exp.points]
     return csv_text(header, rows)
 
 
@@ -133,8 +134,6 @@ class Progress:
         self.start_done, self.t0, self.period, self.last = initial, time.monotonic(), period, time.monotonic()
         self.bar = None
         if stream.isatty():
-            from tqdm import tqdm
-
             self.bar = tqdm(total=total, initial=initial, unit="run", desc=name, file=stream,
                             dynamic_ncols=True, smoothing=0.1)
 
@@ -315,50 +314,32 @@ def _drive(exp: Experiment, executor: cf.Executor, sched: ReplicateScheduler, *,
     left = sched.planned - sched.completed
     if chunk_size is None:
         chunk_size = max(1, min(32, left // (slots * 16) if left else 1))
-    window = 2 * slots + 2
-    inflight: dict[cf.Future, int] = {}  # future -> its chunk's place in the order
-    waiting: dict[int, list[Outcome]] = {}  # finished chunks waiting for their turn to be written
-    submitted = written = 0
-    ran_now = 0
-    status = "partial"
-    try:
-        while True:
-            while len(inflight) + len(waiting) < window:
-                chunk = []
-                while len(chunk) < chunk_size:
-                    nxt = sched.take()
-                    if nxt is None:
-                        break
-                    chunk.append(make_task(*nxt))
-                if not chunk:
-                    break
-                inflight[executor.submit(run_tasks, chunk)] = submitted
-                submitted += 1
-            if not inflight and not waiting:
-                status = "complete"
+
+    def next_chunk() -> list[Task] | None:
+        """The next runs the scheduler hands out (None: nothing until the round's results are recorded)."""
+        chunk = []
+        while len(chunk) < chunk_size:
+            nxt = sched.take()
+            if nxt is None:
                 break
-            finished, _ = cf.wait(list(inflight), return_when=cf.FIRST_COMPLETED)
-            for fut in finished:
-                waiting[inflight.pop(fut)] = fut.result()
-            while written in waiting:
-                outcomes: list[Outcome] = waiting.pop(written)
-                written += 1
-                write(outcomes)
-                for o in outcomes:
-                    sched.record(o.design_point, o.escalated)
-                ran_now += len(outcomes)
-                if checkpoint is not None:
-                    checkpoint()  # the manifest always tells how many runs are saved
-                progress.update(len(outcomes), sched.planned)
-                if on_chunk is not None:
-                    on_chunk(ran_now)
-    except BaseException:
-        for fut in inflight:
-            fut.cancel()
-        raise
+            chunk.append(make_task(*nxt))
+        return chunk or None
+
+    ran_now = 0
+    try:
+        for _, outcomes in in_order(executor, run_tasks, next_chunk, window=2 * slots + 2):
+            write(outcomes)
+            for o in outcomes:
+                sched.record(o.design_point, o.escalated)
+            ran_now += len(outcomes)
+            if checkpoint is not None:
+                checkpoint()  # the manifest always tells how many runs are saved
+            progress.update(len(outcomes), sched.planned)
+            if on_chunk is not None:
+                on_chunk(ran_now)
     finally:
         progress.close()
-    return status, ran_now
+    return "complete", ran_now
 
 
 def _write(outcomes: list[Outcome], f_runs: TextIO, f_steps: TextIO | None, f_events: TextIO | None) -> None:
@@ -375,8 +356,6 @@ def _write(outcomes: list[Outcome], f_runs: TextIO, f_steps: TextIO | None, f_ev
 
 def check_resumable(exp: Experiment, out: Path) -> None:
     """Raise ResumeError unless ``out`` holds a sweep of this very experiment."""
-    import json
-
     manifest_path = out / MANIFEST
     if not manifest_path.exists() or not (out / RUNS).exists():
         raise ResumeError(f"{out}: no sweep to resume here (no manifest.json and runs.csv); "
@@ -420,14 +399,12 @@ def partial_folder(out: Path) -> Path:
 
 def existing_status(out: Path) -> dict[str, Any] | None:
     """The manifest of a sweep already in ``out``, if any."""
-    import json
-
     try:
         return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
 
-__all__ = ["RUN_ID_STRIDE", "MemorySweep", "ResumeError", "check_resumable", "SweepReport", "run_sweep",
+__all__ = ["RUN_ID_STRIDE", "MemorySweep", "check_resumable", "SweepReport", "run_sweep",
            "run_sweep_in_memory", "read_done", "design_points_text",
-           "existing_status", "_cell"]
+           "existing_status"]

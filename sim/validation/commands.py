@@ -11,17 +11,27 @@ writes tables and figures. Exit code 0 when every pattern passes, 1 when any fai
 from __future__ import annotations
 
 import argparse
-from concurrent.futures.process import BrokenProcessPool
 import dataclasses
+import json
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from sim.config import EXPERIMENTS_DIR
+from sim.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
+from sim.executors import default_workers, executor
+from sim.experiments.config import load_experiment
+from sim.experiments.spec import Replications
+from sim.experiments.sweep import run_sweep
+from sim.files import git_commit, write_manifest
+from sim.outfolder import staged
+from sim.provenance import package_info
 from sim.validation import patterns as P
+from sim.validation import report
 
 EXPERIMENT = Path(EXPERIMENTS_DIR) / "validation.yaml"
 # Model v1's --quick also ran 2,500 pairs of pattern 6's close pair (experiments/
@@ -29,13 +39,10 @@ EXPERIMENT = Path(EXPERIMENTS_DIR) / "validation.yaml"
 # sample decides it, so --quick judges every pair on the same 400 replicates; the file stays for a
 # sweep of the pair alone.
 QUICK_REPLICATES = 400  # --quick: replicates 0..399 of every scenario (the full run: the file's count)
-EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 
 
 def load(quick: bool, experiment: Path = EXPERIMENT) -> Any:
     """The validation experiment; ``quick`` keeps its first QUICK_REPLICATES replicates."""
-    from sim.experiments.config import Replications, load_experiment
-
     exp = load_experiment(experiment)
     if quick:
         exp = dataclasses.replace(exp, replications=Replications(count=QUICK_REPLICATES))
@@ -44,19 +51,14 @@ def load(quick: bool, experiment: Path = EXPERIMENT) -> Any:
 
 def run(exp: Any, runs_dir: Path, workers: int) -> float:
     """Every run of the experiment, fresh (never resumed: the point is to test today's code)."""
-    from sim.experiments.commands import local_pool
-    from sim.experiments.sweep import run_sweep
-
     started = time.perf_counter()
-    with local_pool(workers) as pool:
-        run_sweep(exp, runs_dir, pool, slots=workers, executor_name=f"process pool ({workers} workers)")
+    with executor(workers) as ex:
+        run_sweep(exp, runs_dir, ex.executor, slots=ex.slots, executor_name=ex.name)
     return time.perf_counter() - started
 
 
 def judge(runs: pd.DataFrame, out: Path, meta: dict[str, Any], *, figures: bool = True) -> list[P.PatternResult]:
     """Evaluate every pattern, write the tables (and figures), return the results."""
-    from sim.validation import report
-
     quick = meta["mode"] == "quick"
     results = P.evaluate_all(runs, quick=quick)
     if not quick:
@@ -74,7 +76,6 @@ def replicates_by_scenario(runs: pd.DataFrame) -> dict[str, int]:
 
 
 def _meta(exp: Any, quick: bool, runs: pd.DataFrame, seconds: float, workers: int | str, command: str) -> dict:
-    from sim.outputs import git_commit
 
     by = replicates_by_scenario(runs)
     counts = sorted(set(by.values()))
@@ -99,12 +100,6 @@ def validate(quick: bool, out: Path, workers: int, *, figures: bool = True,
 
 
 def validate_model(args: argparse.Namespace) -> int:
-    from sim.experiments.commands import default_workers
-    from sim.outfolder import staged
-    from sim.outputs import write_manifest
-    from sim.provenance import package_info
-    from sim.validation import report
-
     out = Path(args.out) if args.out is not None else Path("results") / "validation"
     workers = args.workers or default_workers()
     command = "python -m sim validate-model" + (" --quick" if args.quick else "") + \
@@ -140,8 +135,6 @@ def validate_model(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m sim.validation DIR [--quick]``: judge the runs already in DIR/runs/ again."""
-    from sim.validation import report
-
     parser = argparse.ArgumentParser(prog="python -m sim.validation",
                                      description="Judge the patterns again from DIR/runs/runs.csv (no new runs).")
     parser.add_argument("directory", type=Path)
@@ -150,7 +143,6 @@ def main(argv: list[str] | None = None) -> int:
     runs = pd.read_csv(args.directory / "runs" / "runs.csv")
     exp = load(args.quick)
     meta = _meta(exp, args.quick, runs, float("nan"), "-", f"python -m sim.validation {args.directory}")
-    import json
 
     manifest = args.directory / "runs" / "manifest.json"
     if manifest.is_file():

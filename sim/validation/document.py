@@ -19,6 +19,8 @@ import re
 import sys
 from pathlib import Path
 
+from sim.errors import EXIT_FAILED, EXIT_OK
+
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 TEMPLATES = DOCS / "templates"
 DOCUMENTS = ("VALIDATION.md", "CALIBRATION.md")
@@ -87,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     if stale:
         print("stale: " + ", ".join(f"docs/{n}" for n in stale) + "; run python -m sim.validation.document",
               file=sys.stderr)
-        return 1
-    return 0
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -30,7 +30,6 @@ in submission order, so the files are byte-identical for any number of workers.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as cf
 import math
 import sys
 import time
@@ -40,6 +39,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from sim.config import SCENARIOS_DIR, ConfigError, load_scenario_files
+from sim.config.cases import HISTORY_CASES, parse_settings
+from sim.config.datafiles import read_table
+from sim.config.library import using_study
+from sim.config.overrides import base_scenario, override_problems
+from sim.config.posterior import use_posterior
+from sim.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
+from sim.executors import default_workers, executor, in_order
+from sim.experiments.design import run_id
+from sim.experiments.execution import Task, run_tasks
+from sim.experiments.statistics import mcnemar_p
+from sim.files import atomic_write, csv_text, write_manifest
+from sim.outfolder import staged
+from sim.provenance import file_record, package_info, scenario_inputs
 from sim.validation.patterns import BASE_RATE_TARGET
 
 # --- what is compared ---------------------------------------------------------------------
@@ -151,15 +166,11 @@ class Case:
 
 
 def cases_path() -> Path:
-    from sim.config import SCENARIOS_DIR
-
     return Path(SCENARIOS_DIR) / CASES_FILE
 
 
 def load_cases(path: str | Path | None = None) -> list[Case]:
     """The cases file, checked (ConfigError naming file, line, column and what is allowed)."""
-    from sim.config.datafiles import HISTORY_CASES, parse_settings, read_table
-
     table = read_table(path if path is not None else cases_path(), HISTORY_CASES)
     out = []
     for row in table.to_dict("records"):
@@ -183,9 +194,6 @@ def overrides_for(case: Case, forecaster: str, draw: Mapping[str, Any] | None = 
 
 def check_inputs(cases: Sequence[Case], draws: Sequence[Mapping[str, Any]] | None) -> None:
     """Every combination a run will use is a valid scenario; ConfigError otherwise (before any run)."""
-    from sim.config import ConfigError
-    from sim.config.overrides import base_scenario, override_problems
-
     if draws is not None:
         if isinstance(draws, (str, bytes, Mapping)) or not isinstance(draws, Sequence) or not draws:
             raise ConfigError.single("draws", "not a non-empty sequence of mappings",
@@ -226,12 +234,6 @@ class Result:
         return smoothed(self.escalations[(forecaster, case.case_id)], self.replicates)
 
 
-def _executor(workers: int):
-    from sim.api import _executor as executor  # in process for 1 worker, the sweep's pool otherwise
-
-    return executor(workers)
-
-
 def run(cases: Sequence[Case], replicates: int, workers: int = 1, *,
         draws: Sequence[Mapping[str, Any]] | None = None, master_seed: int = MASTER_SEED,
         chunk: int = 8) -> Result:
@@ -240,9 +242,6 @@ def run(cases: Sequence[Case], replicates: int, workers: int = 1, *,
     Replicate k uses seed ``replicate_seed(master_seed, k)`` in every case and forecaster, and,
     with ``draws``, the overrides ``draws[k % len(draws)]``.
     """
-    from sim.experiments.design import run_id
-    from sim.experiments.execution import Task, run_tasks
-
     check_inputs(cases, draws)
     tasks: list[Task] = []
     point = 0
@@ -258,16 +257,10 @@ def run(cases: Sequence[Case], replicates: int, workers: int = 1, *,
             point += 1
     started = time.perf_counter()
     escalations = {key: 0 for key in keys}
-    with _executor(workers) as executor:
-        chunks = [tasks[i:i + chunk] for i in range(0, len(tasks), chunk)]
-        window = 2 * workers + 2  # bounded submissions, taken back in order
-        pending: list[cf.Future] = []
-        nxt = 0
-        while nxt < len(chunks) or pending:
-            while nxt < len(chunks) and len(pending) < window:
-                pending.append(executor.submit(run_tasks, chunks[nxt]))
-                nxt += 1
-            for outcome in pending.pop(0).result():
+    chunks = iter([tasks[i:i + chunk] for i in range(0, len(tasks), chunk)])
+    with executor(workers) as ex:
+        for _, outcomes in in_order(ex.executor, run_tasks, lambda: next(chunks, None), window=2 * ex.slots + 2):
+            for outcome in outcomes:
                 if outcome.escalated:
                     escalations[keys[outcome.design_point]] += 1
     return Result(list(cases), replicates, escalations, time.perf_counter() - started, len(tasks),
@@ -313,19 +306,8 @@ def scored_rows(result: Result) -> list[dict[str, Any]]:
     return rows
 
 
-def _sign_test(wins: int, losses: int) -> float:
-    n = wins + losses
-    if n == 0:
-        return 1.0
-    from scipy.stats import binomtest
-
-    return float(binomtest(wins, n, 0.5).pvalue)
-
-
 def _bootstrap(diffs: Sequence[float]) -> tuple[float, float]:
     """Percentile 95% interval of the mean difference, resampling cases."""
-    import numpy as np
-
     d = np.asarray(diffs, dtype=float)
     rng = np.random.default_rng(BOOTSTRAP_SEED)
     means = d[rng.integers(0, len(d), size=(BOOTSTRAP_RESAMPLES, len(d)))].mean(axis=1)
@@ -356,14 +338,12 @@ def score_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 row[f"model_minus_{s}_low"], row[f"model_minus_{s}_high"] = low, high
                 if s == "brier":
                     row["model_tied_brier"] = n - better - worse
-                    row["sign_test_p_brier"] = _sign_test(better, worse)
+                    row["sign_test_p_brier"] = mcnemar_p(better, worse)
         out.append(row)
     return out
 
 
 def _csv(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str:
-    from sim.outputs import csv_text
-
     return csv_text(list(columns), [[r[c] for c in columns] for r in rows])
 
 
@@ -460,8 +440,6 @@ def console(result: Result, scores: Sequence[Mapping[str, Any]]) -> str:
 
 def write(out: Path, result: Result, meta: dict[str, Any]) -> dict[str, Any]:
     """Write the three files into ``out``; return the scores by forecaster."""
-    from sim.outputs import atomic_write
-
     rows = scored_rows(result)
     scores = score_rows(rows)
     atomic_write(out / "history_cases_scored.csv", _csv(SCORED_COLUMNS, rows))
@@ -477,12 +455,6 @@ OUTPUT_FILES = ("history_cases_scored.csv", "history_scores.csv", "history_table
 
 def validate_history(args: argparse.Namespace) -> int:
     """``python -m sim validate-history``: exit 0 with the tables written, 2 on bad input."""
-    from sim.config.library import using_study
-    from sim.experiments.commands import default_workers
-    from sim.outfolder import staged
-    from sim.outputs import write_manifest
-    from sim.provenance import file_record, package_info, scenario_inputs
-
     out = Path(args.out) if args.out is not None else Path("results") / "history"
     workers = args.workers or default_workers()
     replicates = args.replicates or (QUICK_REPLICATES if args.quick else REPLICATES)
@@ -493,7 +465,6 @@ def validate_history(args: argparse.Namespace) -> int:
                   if getattr(args, "posterior", None) is not None else ""))
     use = None
     if getattr(args, "posterior", None) is not None:  # parameter uncertainty: replicate k uses draw k % N
-        from sim.calibration.posterior import use_posterior
 
         use = use_posterior(args.posterior, args.posterior_draws, MASTER_SEED)
     draws = [dict(v) for v in use.values] if use is not None else None
@@ -511,7 +482,6 @@ def validate_history(args: argparse.Namespace) -> int:
                         "git_commit": (package_info().get("git_commit") or "")[:7],
                         "date": time.strftime("%Y-%m-%d", time.localtime())}
                 scores = write(work, result, meta)
-                from sim.config import load_scenario_files
 
                 scenarios = {}
                 for name in sorted({c.scenario for c in cases}):
@@ -532,10 +502,10 @@ def validate_history(args: argparse.Namespace) -> int:
                     "date": time.strftime("%Y-%m-%d %H:%M", time.localtime())})
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
-            return 130
+            return EXIT_INTERRUPTED
         except BrokenProcessPool as exc:
             print(f"error: a worker process died ({exc})", file=sys.stderr)
-            return 1
+            return EXIT_FAILED
     print(console(result, list(scores.values())))
     print(f"wrote {', '.join(OUTPUT_FILES)} and manifest.json to {out}/")
-    return 0
+    return EXIT_OK

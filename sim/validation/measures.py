@@ -1,15 +1,11 @@
 """Statistics of the validation patterns, on run-level data (one row a run).
 
-Intervals of proportions and of paired differences come from ``sim.experiments.analysis``
-(Wilson, Newcombe); this module adds what the patterns need beyond a sweep's summary:
+Intervals of proportions and of paired differences, and the Cox hazard ratio with a variance
+clustered on the replicate (paired runs), come from ``sim.experiments.statistics`` and
+``sim.experiments.tables``; this module adds what the patterns need beyond a sweep's summary:
 
-* ``cox_hazard_ratio``: a Cox proportional-hazards model (lifelines ``CoxPHFitter``) on the
-  pooled runs of a reference and a variant, with a 0/1 indicator of the variant as the only
-  covariate. Duration ``survival_weeks``, event ``escalated``; runs without escalation are
-  censored at the horizon. Replicate k of both designs shares its seed (common random
-  numbers), so the two runs of a pair are not independent: the variance is the robust
-  (sandwich) one clustered on the replicate (Lin & Wei 1989), which is what makes the
-  interval honest for paired runs. Ties (weeks are whole numbers) by Efron's method.
+* ``escalation_probability`` and ``paired_difference``: those estimates as the patterns read them;
+* ``probe_rate``: Russian probes per week at peace;
 * ``paired_bootstrap_reductions``: relative reductions of the escalation probability and
   of the probe rate per week at peace, resampling whole pairs.
 """
@@ -17,13 +13,13 @@ Intervals of proportions and of paired differences come from ``sim.experiments.a
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from sim.experiments.analysis import CONFIDENCE, paired_differences, wilson_interval
+from sim.experiments.statistics import CONFIDENCE, wilson_interval
+from sim.experiments.tables import paired_differences
 
 
 @dataclass(frozen=True)
@@ -41,46 +37,6 @@ def escalation_probability(runs: pd.DataFrame) -> Proportion:
     k = int(runs["escalated"].astype(bool).sum())
     low, high = wilson_interval(k, n)
     return Proportion(k, n, k / n if n else math.nan, low, high)
-
-
-@dataclass(frozen=True)
-class HazardRatio:
-    hr: float
-    low: float
-    high: float
-    p_value: float
-    runs: int  # runs in the pooled fit (both designs)
-    events_reference: int
-    events_variant: int
-    ph_p_value: float  # Schoenfeld-residual test of proportional hazards (rank transform); nan if not run
-
-
-def cox_hazard_ratio(reference: pd.DataFrame, variant: pd.DataFrame, *, pair_col: str = "replicate",
-                     test_ph: bool = True) -> HazardRatio:
-    """Hazard ratio of escalation, variant vs reference, from a Cox model with a cluster-robust variance."""
-    from lifelines import CoxPHFitter
-
-    cols = ["survival_weeks", "escalated", pair_col]
-    data = pd.concat([reference[cols].assign(variant=0), variant[cols].assign(variant=1)], ignore_index=True)
-    data["escalated"] = data["escalated"].astype(bool)
-    cph = CoxPHFitter(alpha=1.0 - CONFIDENCE)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cph.fit(data, duration_col="survival_weeks", event_col="escalated", cluster_col=pair_col)
-    row = cph.summary.loc["variant"]
-    ph_p = math.nan
-    if test_ph:
-        from lifelines.statistics import proportional_hazard_test
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ph_p = float(proportional_hazard_test(cph, data,
-                                                  time_transform="rank").summary["p"].iloc[0])
-    return HazardRatio(
-        hr=float(row["exp(coef)"]), low=float(row["exp(coef) lower 95%"]), high=float(row["exp(coef) upper 95%"]),
-        p_value=float(row["p"]), runs=len(data),
-        events_reference=int(reference["escalated"].astype(bool).sum()),
-        events_variant=int(variant["escalated"].astype(bool).sum()), ph_p_value=ph_p)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ from typing import Callable
 
 import pandas as pd
 
+from sim.calibration.targets import BY_KEY as CALIBRATION_TARGETS
+from sim.experiments.statistics import cox_hazard_ratio
 from sim.validation import measures as M
 
 REFERENCE = "budapest_memorandum"
@@ -66,8 +68,6 @@ def _target_range(key: str) -> tuple[float, float]:
 
 # Patterns 1 and 4 are the calibration targets (sim.calibration.targets): the fit sees them, so
 # they are checks that the calibrated model reaches its targets, not validation.
-from sim.calibration.targets import BY_KEY as CALIBRATION_TARGETS  # noqa: E402
-
 BASE_RATE_TARGET = _target_range("base_rate")
 BINDING_HR_TARGET = _target_range("hr_binding")
 _BASE, _BINDING = CALIBRATION_TARGETS["base_rate"], CALIBRATION_TARGETS["hr_binding"]
@@ -155,7 +155,7 @@ def mechanisms(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
     ok = True
     for scen, label in VARIANTS.items():
         var = _runs(runs, scen)
-        hr = M.cox_hazard_ratio(ref, var)
+        hr = cox_hazard_ratio(ref, var)
         p = M.escalation_probability(var)
         hrs[scen], ps[scen] = hr, p
         hr_ok, p_ok = hr.high < 1.0, p.low > 0.0
@@ -173,7 +173,7 @@ def mechanisms(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
 # --- 3 and 4 --------------------------------------------------------------------------------
 
 def _hr_in_range(runs: pd.DataFrame, scen: str, target: tuple[float, float], index: int) -> PatternResult:
-    hr = M.cox_hazard_ratio(_runs(runs, REFERENCE), _runs(runs, scen))
+    hr = cox_hazard_ratio(_runs(runs, REFERENCE), _runs(runs, scen))
     lo, hi = target
     passed = _inside(hr.hr, lo, hi)
     m = Measure(f"hazard ratio, {VARIANTS[scen]} vs none", hr.hr, hr.low, hr.high, f"{lo:.2f}-{hi:.2f}", passed,
@@ -187,8 +187,8 @@ def _hr_in_range(runs: pd.DataFrame, scen: str, target: tuple[float, float], ind
 def force_size(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
     """The force deters by its combat power: twice the force, a lower hazard than the force."""
     force, double = _runs(runs, FORCE), _runs(runs, FORCE_DOUBLE)
-    hr = M.cox_hazard_ratio(force, double)
-    alone = M.cox_hazard_ratio(_runs(runs, REFERENCE), force, test_ph=False)
+    hr = cox_hazard_ratio(force, double)
+    alone = cox_hazard_ratio(_runs(runs, REFERENCE), force, test_ph=False)
     passed = hr.high < 1.0
     rows = (
         Measure("hazard ratio, force at twice its pledges vs the force as pledged", hr.hr, hr.low, hr.high,
@@ -211,7 +211,7 @@ def alliance_size(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
 def monitors(runs: pd.DataFrame, quick: bool = False) -> PatternResult:
     ref, var = _runs(runs, REFERENCE), _runs(runs, MONITORING)
     r = M.paired_bootstrap_reductions(ref, var)
-    hr = M.cox_hazard_ratio(ref, var, test_ph=False)
+    hr = cox_hazard_ratio(ref, var, test_ph=False)
     # The source supports fewer wars, and no clear effect on the onset of small violence: a pass
     # needs the cut in wars (lower 95% > 0) and no significant rise in probes (upper 95% of their
     # reduction >= 0). More probes under monitors is what the source does not support.

@@ -17,9 +17,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-from sim.experiments.analysis import km_survival
-from sim.outputs import atomic_write
+from sim.experiments.statistics import km_survival
+from sim.experiments.tables import table_text
+from sim.files import atomic_write
 from sim.validation import patterns as P
 
 FIGURES = {1: "pattern1_base_rate.png", 2: "pattern2_mechanisms.png", 3: "pattern3_force.png",
@@ -146,8 +149,6 @@ def timing_markdown(runs: pd.DataFrame, years: int = 5) -> str:
 
 def write_tables(results: list[P.PatternResult], out: Path, meta: dict[str, Any], figures: dict[int, str],
                  runs: pd.DataFrame | None = None) -> list[str]:
-    from sim.experiments.analysis import table_text
-
     atomic_write(out / "patterns.csv", table_text(pattern_rows(results)))
     atomic_write(out / "measures.csv", table_text(measure_rows(results)))
     text = markdown(results, meta, figures)
@@ -159,13 +160,11 @@ def write_tables(results: list[P.PatternResult], out: Path, meta: dict[str, Any]
 
 # --- figures ----------------------------------------------------------------------------------
 
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+def _subplots(*args: Any, figsize: tuple[float, float], **kw: Any) -> tuple[Figure, Any]:
+    """A figure on the Agg canvas (matplotlib's object API: no pyplot state) and its axes."""
+    fig = Figure(figsize=figsize)
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(*args, **kw)
 
 
 def _cumulative(ax: Any, runs: pd.DataFrame, label: str, horizon: int, color: Any = None) -> None:
@@ -191,18 +190,16 @@ def _forest(ax: Any, names: list[str], hrs: list[Any], target: tuple[float, floa
 
 
 def write_figures(results: list[P.PatternResult], runs: pd.DataFrame, out: Path, horizon: int) -> dict[int, str]:
-    plt = _plt()
     by = {r.pattern.id: r for r in results}
     written: dict[int, str] = {}
 
     def save(fig: Any, pid: int) -> None:
         fig.tight_layout()
         fig.savefig(out / FIGURES[pid], dpi=110)
-        plt.close(fig)
         written[pid] = FIGURES[pid]
 
     if 1 in by:
-        fig, ax = plt.subplots(figsize=(6.4, 4))
+        fig, ax = _subplots(figsize=(6.4, 4))
         _cumulative(ax, runs[runs["scenario"] == P.REFERENCE], "budapest_memorandum (no guarantees)", horizon)
         ax.axhspan(*P.BASE_RATE_TARGET, color="tab:green", alpha=0.2,
                    label=f"target: Fortna (2004), {P.BASE_RATE_TARGET[0]:.2f}-{P.BASE_RATE_TARGET[1]:.2f}")
@@ -214,7 +211,7 @@ def write_figures(results: list[P.PatternResult], runs: pd.DataFrame, out: Path,
         ax.legend(fontsize=8, loc="upper left")
         save(fig, 1)
     if 2 in by:
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1, 1.2]})
+        fig, (a1, a2) = _subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1, 1.2]})
         for scen in (P.REFERENCE, *P.VARIANTS):
             _cumulative(a1, runs[runs["scenario"] == scen], LABELS[scen], horizon)
         a1.set(xlabel="years after the ceasefire", ylabel="share of runs with renewed war (Kaplan-Meier)",
@@ -225,20 +222,20 @@ def write_figures(results: list[P.PatternResult], runs: pd.DataFrame, out: Path,
         a2.set_title("Pattern 2: each helps (HR < 1), none removes the risk")
         save(fig, 2)
     if 3 in by:
-        fig, ax = plt.subplots(figsize=(7, 2.8))
+        fig, ax = _subplots(figsize=(7, 2.8))
         _forest(ax, ["force at 2x its pledges vs as pledged", "force as pledged vs none (reported)"],
                 [by[3].extra["hr"], by[3].extra["alone"]], None)
         ax.set_title(f"Pattern 3: {by[3].pattern.name}")
         save(fig, 3)
     for pid, scen in ((4, P.BINDING),):
         if pid in by:
-            fig, ax = plt.subplots(figsize=(7, 2.4))
+            fig, ax = _subplots(figsize=(7, 2.4))
             _forest(ax, [P.VARIANTS[scen]], [by[pid].extra["hr"]], by[pid].extra["target"])
             ax.set_title(f"Pattern {pid}: {by[pid].pattern.name}")
             save(fig, pid)
     if 5 in by:
         r = by[5].extra["reductions"]
-        fig, ax = plt.subplots(figsize=(7.5, 3.6))
+        fig, ax = _subplots(figsize=(7.5, 3.6))
         names = ["major breakdowns\n(P(renewed war), 5 years)", "minor violations\n(probes a week at peace)",
                  "limited offensives a week\nat peace (not judged)"]
         vals, los, his = ([r.major, r.probe, r.limited], [r.major_low, r.probe_low, r.limited_low],
@@ -252,7 +249,7 @@ def write_figures(results: list[P.PatternResult], runs: pd.DataFrame, out: Path,
         save(fig, 5)
     if 6 in by:
         probs = by[6].extra["p"]
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [1, 1.1]})
+        fig, (a1, a2) = _subplots(1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [1, 1.1]})
         x = np.arange(len(P.ORDER))
         vals = [probs[s].p for s in P.ORDER]
         a1.bar(x, vals, color="tab:blue", alpha=0.7)

@@ -13,7 +13,8 @@ import pytest
 
 from sim.calibration import abc as A
 from sim.calibration import targets as T
-from sim.calibration.posterior import load_posterior
+from sim.config.posterior import load_posterior
+from sim.executors import executor, map_in_order
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.needs("calibration")
@@ -34,11 +35,11 @@ def test_abc_is_reproducible_on_any_executor_and_moves_towards_the_targets(tmp_p
     than the first generation's (pyabc's first generation samples the prior)."""
     from pyabc.weighted_statistics import weighted_mean
 
-    from sim.calibration.commands import _mapper
 
     one = A.calibrate(TINY, tmp_path / "a.db", map)
-    with _mapper(2, None) as map_:
-        two = A.calibrate(TINY, tmp_path / "b.db", map_)
+    with executor(2) as ex:
+        two = A.calibrate(TINY, tmp_path / "b.db",
+                          lambda fn, items: map_in_order(ex.executor, fn, items, window=2 * ex.slots + 2))
     pd.testing.assert_frame_equal(one.posterior, two.posterior)
     assert one.generations["simulations"].tolist() == two.generations["simulations"].tolist()
     assert one.generations["epsilon"].iloc[-1] < one.generations["epsilon"].iloc[0]

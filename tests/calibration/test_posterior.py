@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.calibration.posterior import load_posterior, use_posterior
 from sim.config import ConfigError
+from sim.config.posterior import load_posterior, use_posterior
 from tests.helpers import ROOT
 
 
@@ -91,7 +91,7 @@ def test_between_draw_spread_separates_chance_from_parameters():
     """Random effects over posterior draws: no spread when one true probability holds in every draw
     (chance only), the true spread when the draws' probabilities differ, and a prediction interval that
     contains the draws' true values."""
-    from sim.experiments.analysis import between_draws
+    from sim.experiments.statistics import between_draws
 
     rng = np.random.default_rng(2026)
     draws = np.repeat(np.arange(20), 200)

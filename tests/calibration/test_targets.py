@@ -8,7 +8,7 @@ import pytest
 
 from sim.calibration import abc as A
 from sim.calibration import targets as T
-from sim.config.scenarios import parameter_catalogue
+from sim.config.parameters import parameter_catalogue
 from tests.helpers import ROOT
 
 
@@ -45,8 +45,8 @@ def test_hazard_ratio_is_finite_when_an_arm_has_no_event():
     none = pd.DataFrame({"escalated": [False] * 10, "survival_weeks": [260] * 10, "replicate": range(10)})
     some = pd.DataFrame({"escalated": [True] * 3 + [False] * 7, "survival_weeks": [50] * 3 + [260] * 7,
                          "replicate": range(10)})
-    assert T.hazard_ratio(none, none, None) == 1.0
-    assert 0 < T.hazard_ratio(some, none, None) < 1 < T.hazard_ratio(none, some, None) < np.inf
+    assert T.hazard_ratio(none, none) == 1.0
+    assert 0 < T.hazard_ratio(some, none) < 1 < T.hazard_ratio(none, some) < np.inf
 
 
 def test_shipped_constants_are_the_medians_of_the_shipped_posterior():

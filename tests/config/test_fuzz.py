@@ -18,8 +18,8 @@ hypothesis = pytest.importorskip("hypothesis", reason="fuzzing needs Hypothesis:
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from sim.cli import UsageError  # noqa: E402
 from sim.config import ConfigError, Scenario, load_scenario, parameter_catalogue  # noqa: E402
+from sim.errors import UsageError  # noqa: E402
 from sim.experiments.config import Experiment, load_experiment  # noqa: E402
 
 FUZZ = settings(max_examples=25, deadline=10_000, derandomize=True, database=None,

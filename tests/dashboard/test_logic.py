@@ -14,11 +14,13 @@ import pytest
 pytest.importorskip("solara", reason="the dashboard extras are not installed: pip install -e '.[dashboard]'")
 
 from sim.config import load_scenario, shipped_scenarios  # noqa: E402
-from sim.dashboard import charts  # noqa: E402
+from sim.dashboard import (
+    charts,  # noqa: E402
+    serve,  # noqa: E402
+)
 from sim.dashboard import compare as CMP  # noqa: E402
 from sim.dashboard import components as C  # noqa: E402
 from sim.dashboard import controls as K  # noqa: E402
-from sim.dashboard import serve  # noqa: E402
 from sim.dashboard.story import (  # noqa: E402
     INTENT_LANE,
     INTENTS,

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from sim.config import load_scenario, resolve_experiment_path, resolve_scenario_path, scenarios, using_study
+from sim.config import (
+    SCENARIOS_DIR,
+    load_scenario,
+    resolve_experiment_path,
+    resolve_scenario_path,
+    scenarios,
+    using_study,
+)
+from sim.config.cases import TABLES
+from sim.config.datafiles import read_table, spec_for_file
 from sim.experiments.config import load_experiment
 from sim.study import init_study
 from tests.helpers import ROOT
@@ -75,10 +84,7 @@ def test_every_command_names_what_exists(doc, tmp_path, monkeypatch):
                 for arg in args:
                     path = Path(arg)
                     if path.suffix == ".csv":  # a data file: the shipped one of that name, checked
-                        from sim.config import SCENARIOS_DIR
-                        from sim.config.datafiles import read_table, spec_for_file
-
-                        read_table(Path(SCENARIOS_DIR) / path.name, spec_for_file(path))
+                        read_table(Path(SCENARIOS_DIR) / path.name, spec_for_file(path, TABLES))
                         continue
                     is_exp = path.parts[0] == "experiments" and "validation" not in path.parts
                     (load_experiment if is_exp else load_scenario)(arg)

@@ -16,20 +16,25 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.experiments import analysis
-from sim.experiments.analysis import (
+from sim.errors import UsageError
+from sim.experiments.analysis import analyze_directory
+from sim.experiments.indices import saltelli_blocks
+from sim.experiments.statistics import (
+    kaplan_meier,
+    km_survival,
+    median_survival,
+    newcombe_paired_interval,
+    wilson_interval,
+)
+from sim.experiments.tables import (
     DIFFERENCE_COLUMNS,
     SENSITIVITY_COLUMNS,
     SUMMARY_COLUMNS,
-    analyze_directory,
     escalation_summary,
-    km_median,
-    km_survival,
-    newcombe_paired_interval,
     paired_differences,
-    wilson_interval,
 )
-from sim.outputs import RUN_COLUMNS, csv_text
+from sim.files import csv_text
+from sim.outputs import RUN_COLUMNS
 from tests.helpers import ROOT, tree
 
 # --- intervals -----------------------------------------------------------------------------
@@ -90,10 +95,10 @@ def test_km_survival_is_empty_beyond_the_horizon_and_median():
     km = km_survival(GEHAN_T, GEHAN_E, [30, 52], horizon=35)
     assert not math.isnan(km.loc[30.0, "survival"])
     assert km.loc[52.0].isna().all()
-    med, lo, hi = km_median(GEHAN_T, GEHAN_E)
+    med, lo, hi = median_survival(kaplan_meier(GEHAN_T, GEHAN_E))
     assert med == 23
     assert lo <= 23 and math.isnan(hi)  # upper bound not reached
-    assert all(math.isnan(x) for x in km_median([10, 10, 10], [False, False, False]))
+    assert all(math.isnan(x) for x in median_survival(kaplan_meier([10, 10, 10], [False, False, False])))
 
 
 # --- synthetic runs ------------------------------------------------------------------------
@@ -194,9 +199,9 @@ def test_saltelli_layout_is_recognised():
     from SALib.sample import sobol as sobol_sample
 
     problem = {"num_vars": 3, "names": ["a", "b", "c"], "bounds": [[0, 1]] * 3}
-    assert analysis._saltelli_blocks(sobol_sample.sample(problem, 8, calc_second_order=False)) is False
-    assert analysis._saltelli_blocks(sobol_sample.sample(problem, 8, calc_second_order=True)) is True
-    assert analysis._saltelli_blocks(np.random.default_rng(0).random((40, 3))) is None
+    assert saltelli_blocks(sobol_sample.sample(problem, 8, calc_second_order=False)) is False
+    assert saltelli_blocks(sobol_sample.sample(problem, 8, calc_second_order=True)) is True
+    assert saltelli_blocks(np.random.default_rng(0).random((40, 3))) is None
 
 
 # --- a whole folder ------------------------------------------------------------------------
@@ -323,8 +328,6 @@ def test_real_model_grid_folder_and_example_script(tmp_path):
 
 
 def test_missing_runs_csv_is_a_usage_error(tmp_path):
-    from sim.cli import UsageError
-
     with pytest.raises(UsageError, match="no runs.csv"):
         analyze_directory(tmp_path)
 

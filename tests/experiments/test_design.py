@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.experiments.design import ReplicateScheduler, ReplicationRule, run_id, wilson_half_width
+from sim.experiments.design import ReplicateScheduler, ReplicationRule, run_id
+from sim.experiments.statistics import wilson_half_width
 
 
 def test_fixed_replicates_round_robin():

@@ -15,9 +15,10 @@ hypothesis = pytest.importorskip("hypothesis", reason="fuzzing needs Hypothesis:
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from sim.cli import UsageError  # noqa: E402
 from sim.config import ConfigError  # noqa: E402
-from sim.experiments.analysis import escalation_summary, load_sweep, paired_differences  # noqa: E402
+from sim.errors import UsageError  # noqa: E402
+from sim.experiments.reading import load_sweep  # noqa: E402
+from sim.experiments.tables import escalation_summary, paired_differences  # noqa: E402
 
 FUZZ = settings(max_examples=25, deadline=10_000, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from sim.errors import ResumeError, UsageError
+from sim.executors import dask_executor
 from sim.experiments import commands
 from sim.experiments.config import load_experiment
-from sim.experiments.design import wilson_half_width
+from sim.experiments.statistics import wilson_half_width
 from sim.runner import replicate_seed
 from tests.helpers import ROOT, SMALL_EXPERIMENT, TINY_EXPERIMENT, write
 
@@ -93,8 +95,6 @@ def test_partial_folder_needs_resume(small_sweep, tmp_path):
     (work / "manifest.json").write_text(json.dumps(manifest))
     (work / "runs.csv").write_text((ref_out / "runs.csv").read_text())
     before = {p.name: p.read_bytes() for p in work.iterdir()}
-    from sim.cli import UsageError
-
     with pytest.raises(UsageError, match="3 of 24 runs saved.*--resume.*--overwrite"):
         sweep(exp, out)
     assert {p.name: p.read_bytes() for p in work.iterdir()} == before and not out.exists()
@@ -131,8 +131,6 @@ def test_resume_after_sigkill(small_sweep, tmp_path):
     assert done - manifest["runs_done"] <= 32
     # A plain re-run refuses and deletes nothing.
     saved = {p.name: p.read_bytes() for p in work.iterdir()}
-    from sim.cli import UsageError
-
     with pytest.raises(UsageError, match=f"{manifest['runs_done']} of 240 runs saved.*--resume"):
         sweep(exp, out, workers=2)
     assert {p.name: p.read_bytes() for p in work.iterdir()} == saved
@@ -159,9 +157,7 @@ def test_resume_refuses_a_changed_experiment(small_sweep, tmp_path):
     for name in ("runs.csv", "manifest.json"):
         (work / name).write_bytes((ref_out / name).read_bytes())
     changed = write(tmp_path, "tiny.yaml", SMALL_EXPERIMENT.replace("master_seed: 7", "master_seed: 8"))
-    from sim.cli import UsageError
-
-    with pytest.raises(UsageError, match="different experiment"):
+    with pytest.raises(ResumeError, match="different experiment"):  # bad input: exit 2
         sweep(changed, out, resume=True)
 
 
@@ -238,8 +234,6 @@ def test_an_unreachable_scheduler_fails_fast(tmp_path, bad_input):
 
 @pytest.mark.needs("cluster")
 def test_a_port_that_never_answers_times_out():
-    from sim.cli import UsageError
-    from sim.experiments.commands import dask_executor
 
     server = socket.socket()
     server.bind(("127.0.0.1", 0))

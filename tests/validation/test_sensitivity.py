@@ -1,4 +1,4 @@
-"""The global sensitivity study (`python -m sim sensitivity`, sim/validation/sensitivity.py):
+"""The global sensitivity study (`python -m sim sensitivity`, sim/validation/sensitivity/):
 its factors come from the schema, its ranges keep to the schema, a parameter that cannot act
 leaves a comparison unchanged run for run, the command writes what the docs say, and the
 tables are the same bytes for one worker or two."""
@@ -16,7 +16,9 @@ import pytest
 from sim.config import with_overrides
 from sim.config.overrides import base_scenario
 from sim.config.schema import Scenario, Section
-from sim.validation import sensitivity as S
+from sim.executors import executor
+from sim.validation.sensitivity import design, report
+from sim.validation.sensitivity import runs as study
 from tests.helpers import ROOT
 
 
@@ -44,7 +46,7 @@ def schema_parameters():
 
 
 def test_the_factors_are_every_numeric_constant_and_uncertainty_of_the_schema():
-    factors, skipped = S.factor_list()
+    factors, skipped = design.factor_list()
     paths = [f.path for f in factors]
     assert len(paths) == len(set(paths))
     expected = {}
@@ -52,7 +54,7 @@ def test_the_factors_are_every_numeric_constant_and_uncertainty_of_the_schema():
     for path, role, ann, default, _, _ in schema_parameters():
         if role not in ("constant", "uncertainty"):
             continue
-        if path in S.EXCLUDED:
+        if path in design.EXCLUDED:
             continue
         if ann in (int, float):
             expected[path] = role
@@ -62,7 +64,7 @@ def test_the_factors_are_every_numeric_constant_and_uncertainty_of_the_schema():
             not_numbers.add(path)
     assert {f.path: f.group for f in factors} == expected
     # what is left out: the exclusions (with a reason), file names and the date, nothing numeric
-    assert {s.path for s in skipped} == not_numbers | set(S.EXCLUDED)
+    assert {s.path for s in skipped} == not_numbers | set(design.EXCLUDED)
     assert {"force.contributions_file", "members.data_file", "ceasefire_date"} <= not_numbers
     for s in skipped:
         assert s.reason
@@ -75,7 +77,7 @@ def test_the_factors_are_every_numeric_constant_and_uncertainty_of_the_schema():
 
 def test_every_factor_path_is_accepted_by_the_model_at_both_ends():
     base = base_scenario("paris_declaration")
-    factors, _ = S.factor_list()
+    factors, _ = design.factor_list()
     for end in (0.0, 1.0):
         configured = with_overrides(base, {f.path: f.value(end) for f in factors}, strict=True)
         dumped = configured.model_dump()
@@ -88,7 +90,7 @@ def test_every_factor_path_is_accepted_by_the_model_at_both_ends():
 
 def test_ranges_keep_to_the_schema_bounds_and_whole_numbers():
     specs = {p: (ann, d, ge, le) for p, _, ann, d, ge, le in schema_parameters()}
-    factors, _ = S.factor_list()
+    factors, _ = design.factor_list()
     for f in factors:
         section_path = f.path if f.path in specs else f.path.rsplit(".", 1)[0]
         ann, _, ge, le = specs[section_path]
@@ -125,7 +127,7 @@ def test_ranges_keep_to_the_schema_bounds_and_whole_numbers():
     (2, "int", 2, 2, None),                          # no room: a degenerate range is refused below
 ])
 def test_range_rule_cases(default, kind, ge, le, want):
-    lo, hi, rule = S.factor_range(default, kind, ge, le)
+    lo, hi, rule = design.factor_range(default, kind, ge, le)
     assert ge <= lo <= default <= hi <= le
     if want is None:
         assert lo == hi == default
@@ -147,7 +149,7 @@ def test_range_rule_on_random_parameters():
             default = float(round(default))
             if not ge <= default <= top or (le is not None and le - ge < 1):
                 continue
-        lo, hi, _ = S.factor_range(default, kind, ge, le)
+        lo, hi, _ = design.factor_range(default, kind, ge, le)
         assert ge <= lo <= default <= hi and (le is None or hi <= le), (default, kind, ge, le, lo, hi)
         assert lo < hi
         if kind == "int":
@@ -155,18 +157,18 @@ def test_range_rule_on_random_parameters():
 
 
 def test_the_pairs_are_the_shipped_designs_and_differ_only_where_they_should():
-    assert [(c.first, c.second) for c in S.COMPARISONS] == [
+    assert [(c.first, c.second) for c in design.COMPARISONS] == [
         ("paris_declaration", "political_only"), ("forward_tripwire", "paris_declaration"),
         ("paris_declaration", "no_us_backstop")]
-    assert S.defining_keys("paris_declaration") == frozenset()
-    assert S.defining_keys("political_only") == {"ratification.seek_ratification"}
-    assert S.defining_keys("forward_tripwire") == {"force.posture"}
-    assert S.defining_keys("no_us_backstop") == {"united_states.leads_monitoring", "united_states.backstop_probability",
+    assert design.defining_keys("paris_declaration") == frozenset()
+    assert design.defining_keys("political_only") == {"ratification.seek_ratification"}
+    assert design.defining_keys("forward_tripwire") == {"force.posture"}
+    assert design.defining_keys("no_us_backstop") == {"united_states.leads_monitoring", "united_states.backstop_probability",
                                                   "united_states.shares_intelligence"}
 
 
 def _factors(*paths):
-    by = {f.path: f for f in S.factor_list()[0]}
+    by = {f.path: f for f in design.factor_list()[0]}
     return [by[p] for p in paths]
 
 
@@ -175,14 +177,12 @@ def test_a_parameter_that_cannot_act_leaves_the_paired_runs_identical_at_both_en
     """The US Congress's lag matters only to a US pledge, and neither paris_declaration nor political_only
     has one: every run is the same at its low and high end. A positive control (Russia's cost of renewed
     war) changes runs on the same seeds, so the property is not vacuous."""
-    from sim.api import _executor
-
-    comparison = S.COMPARISONS[0]
-    settings = S.Settings(confirm_replicates=24)
+    comparison = design.COMPARISONS[0]
+    settings = design.Settings(confirm_replicates=24)
     factors = _factors("ratification.us_congress_lag_weeks", "payoffs.base_cost_major")
     chosen = {comparison.name: [f.path for f in factors]}
-    with _executor(1) as ex:
-        table, runs = S.confirm(factors, [comparison], chosen, settings, ex, 1)
+    with executor(1) as ex:
+        table, runs = study.confirm(factors, [comparison], chosen, settings, ex)
     rows = table.set_index(["factor", "end"])
     lag = "ratification.us_congress_lag_weeks"
     assert rows.loc[(lag, "low"), "value"] == 26 and rows.loc[(lag, "high"), "value"] == 78
@@ -200,15 +200,13 @@ def test_a_parameter_that_cannot_act_leaves_the_paired_runs_identical_at_both_en
 @pytest.mark.needs("sensitivity")
 def test_screening_gives_zero_to_an_outcome_label_and_moves_with_a_payoff():
     """war.stall_weeks only decides how a war ends, never whether the first one starts: no escalation changes."""
-    from sim.api import _executor
-
     factors = _factors("war.stall_weeks", "payoffs.base_cost_major")
-    settings = S.Settings(samples=4, replicates=6)
+    settings = design.Settings(samples=4, replicates=6)
     # the control visits its low end (a renewed war at half its cost: about a third of runs escalate)
-    assert (S.morris_sample(factors, settings.samples, settings.master_seed)[:, 1] == 0).any()
-    with _executor(1) as ex:
-        table, meta = S.screen(factors, S.COMPARISONS, settings, ex, 1)
-    assert list(table.columns) == list(S.SCREENING_COLUMNS)
+    assert (design.morris_sample(factors, settings.samples, settings.master_seed)[:, 1] == 0).any()
+    with executor(1) as ex:
+        table, meta = study.screen(factors, design.COMPARISONS, settings, ex)
+    assert list(table.columns) == list(study.SCREENING_COLUMNS)
     assert meta["points"] == 4 * 3 and meta["runs"] == 12 * 4 * 6
     label = table[table["factor"] == "war.stall_weeks"]
     assert (label["mu_star"] == 0).all() and (label["pairs_changed"] == 0).all() and (label["mu"] == 0).all()
@@ -219,32 +217,30 @@ def test_screening_gives_zero_to_an_outcome_label_and_moves_with_a_payoff():
 
 @pytest.mark.slow
 def test_draws_apply_per_replicate_and_a_varied_factor_overrides_them():
-    from sim.api import _executor
-
-    comparison = S.COMPARISONS[2]
+    comparison = design.COMPARISONS[2]
     cost = "payoffs.base_cost_major"
     factors = _factors(cost)
-    settings = S.Settings(confirm_replicates=16)
-    draws = S._draw_tuples([{cost: 3.75, "payoffs.gain_major": 7.5}, {cost: 11.25}])
-    with _executor(1) as ex:
-        _, plain = S.confirm(factors, [comparison], {comparison.name: [cost]}, settings, ex, 1)
-        _, drawn = S.confirm(factors, [comparison], {comparison.name: [cost]}, settings, ex, 1, draws=draws)
+    settings = design.Settings(confirm_replicates=16)
+    draws = design.draw_tuples([{cost: 3.75, "payoffs.gain_major": 7.5}, {cost: 11.25}])
+    with executor(1) as ex:
+        _, plain = study.confirm(factors, [comparison], {comparison.name: [cost]}, settings, ex)
+        _, drawn = study.confirm(factors, [comparison], {comparison.name: [cost]}, settings, ex, draws=draws)
     d = comparison.first
     assert not np.array_equal(plain[(d, "", "default")], drawn[(d, "", "default")])  # the draws act
     assert drawn[(d, "", "default")][0::2].mean() > drawn[(d, "", "default")][1::2].mean()  # k % 2 picks the draw
     # at an end the study's value of the cost wins over the draw's; the draw's other value stays
-    with _executor(1) as ex:
-        _, only_gain = S.confirm(factors, [comparison], {comparison.name: [cost]}, settings, ex, 1,
-                                 draws=S._draw_tuples([{"payoffs.gain_major": 7.5}, {}]))
+    with executor(1) as ex:
+        _, only_gain = study.confirm(factors, [comparison], {comparison.name: [cost]}, settings, ex,
+                                 draws=design.draw_tuples([{"payoffs.gain_major": 7.5}, {}]))
     for end in ("low", "high"):
         assert np.array_equal(drawn[(d, cost, end)], only_gain[(d, cost, end)])
     with pytest.raises(Exception, match="constants and uncertainties only"):
-        S._check_draws(S._draw_tuples([{"force.posture": "forward"}]))
+        design.check_draws(design.draw_tuples([{"force.posture": "forward"}]))
 
 
 def _small_study(workers):
-    settings = S.Settings(samples=2, replicates=2, top=1, top_uncertainties=1, confirm_replicates=8)
-    return S.run_study(settings, workers=workers,
+    settings = design.Settings(samples=2, replicates=2, top=1, top_uncertainties=1, confirm_replicates=8)
+    return study.run_study(settings, workers=workers,
                        factors=["payoffs.base_cost_major", "payoffs.gain_major", "russia.ambition"])
 
 
@@ -253,7 +249,7 @@ def _small_study(workers):
 def test_the_tables_are_the_same_bytes_for_one_worker_or_two(tmp_path):
     meta = {"command": "test", "mode": "test", "workers": 0, "seconds": 0.0, "git_commit": "x"}
     for w in (1, 2):
-        S.write_study(_small_study(w), tmp_path / f"w{w}", meta)
+        report.write_study(_small_study(w), tmp_path / f"w{w}", meta)
     for name in ("factors.csv", "screening.csv", "confirmation.csv", "sign_flips.csv", "sensitivity_tables.md"):
         a, b = (tmp_path / "w1" / name).read_bytes(), (tmp_path / "w2" / name).read_bytes()
         assert a == b, name
@@ -273,13 +269,13 @@ def test_sign_flip_rules():
                           row("a", "high", 0.05, 0.02, 0.08, "first riskier"),      # same side: decides
                           row("b", "low", 0.0, -0.02, 0.02, "undecided"),           # nothing
                           row("b", "high", 0.0, -0.02, 0.02, "undecided")])
-    flips = S.sign_flips(table)
-    assert list(flips.columns) == list(S.SIGN_FLIP_COLUMNS)
+    flips = study.sign_flips(table)
+    assert list(flips.columns) == list(study.SIGN_FLIP_COLUMNS)
     assert list(zip(flips["factor"], flips["end"], flips["effect"])) == [("a", "low", "flips"), ("a", "high", "decides")]
     decided = pd.DataFrame([row("", "default", 0.05, 0.02, 0.08, "first riskier"),
                             row("a", "low", 0.01, -0.01, 0.03, "undecided"),
                             row("a", "high", -0.05, -0.08, -0.02, "first safer")])
-    flips = S.sign_flips(decided)
+    flips = study.sign_flips(decided)
     assert list(zip(flips["end"], flips["effect"])) == [("low", "undecides"), ("high", "flips")]
 
 
@@ -292,20 +288,20 @@ def test_quick_command_writes_the_documented_files_and_columns(tmp_path):
                           capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert proc.returncode == 0, proc.stderr
     manifest = json.loads((out / "manifest.json").read_text())
-    assert sorted(manifest["files"]) == sorted(S.FILES)
-    assert sorted(p.name for p in out.iterdir()) == sorted([*S.FILES, "manifest.json"])
+    assert sorted(manifest["files"]) == sorted(report.FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*report.FILES, "manifest.json"])
     assert manifest["command_line"].startswith("python -m sim sensitivity --quick")
     assert manifest["mode"] == "quick" and manifest["runs"] > 1000
-    assert manifest["factors"]["constants"] + manifest["factors"]["uncertainties"] == len(S.factor_list()[0])
+    assert manifest["factors"]["constants"] + manifest["factors"]["uncertainties"] == len(design.factor_list()[0])
     read = lambda n: pd.read_csv(out / n, keep_default_na=False)  # noqa: E731
     screening = read("screening.csv")
-    assert list(screening.columns) == list(S.SCREENING_COLUMNS)
-    assert len(screening) == len(S.COMPARISONS) * len(S.factor_list()[0])
-    assert list(read("confirmation.csv").columns) == list(S.CONFIRMATION_COLUMNS)
-    assert list(read("sign_flips.csv").columns) == list(S.SIGN_FLIP_COLUMNS)
-    assert list(read("factors.csv").columns) == list(S.FACTOR_COLUMNS)
+    assert list(screening.columns) == list(study.SCREENING_COLUMNS)
+    assert len(screening) == len(design.COMPARISONS) * len(design.factor_list()[0])
+    assert list(read("confirmation.csv").columns) == list(study.CONFIRMATION_COLUMNS)
+    assert list(read("sign_flips.csv").columns) == list(study.SIGN_FLIP_COLUMNS)
+    assert list(read("factors.csv").columns) == list(report.FACTOR_COLUMNS)
     conf = read("confirmation.csv")
-    assert set(conf[conf["end"] == "default"]["comparison"]) == {c.name for c in S.COMPARISONS}
+    assert set(conf[conf["end"] == "default"]["comparison"]) == {c.name for c in design.COMPARISONS}
     md = (out / "sensitivity_tables.md").read_text()
     for heading in ("## Method", "## The conclusions at the defaults", "## Sign-flip table",
                     "## Confirmation: the difference at the low end"):
@@ -318,12 +314,12 @@ def test_quick_command_writes_the_documented_files_and_columns(tmp_path):
 
 def test_the_how_to_page_documents_every_file_and_column():
     page = (ROOT / "docs" / "howto" / "which-assumptions-decide.md").read_text(encoding="utf-8")
-    for name in S.FILES:
+    for name in report.FILES:
         assert f"`{name}`" in page, name
-    for columns in (S.SCREENING_COLUMNS, S.CONFIRMATION_COLUMNS, S.SIGN_FLIP_COLUMNS, S.FACTOR_COLUMNS):
+    for columns in (study.SCREENING_COLUMNS, study.CONFIRMATION_COLUMNS, study.SIGN_FLIP_COLUMNS, report.FACTOR_COLUMNS):
         for col in columns:
             assert f"`{col}`" in page, col
-    for c in S.COMPARISONS:
+    for c in design.COMPARISONS:
         assert f"`{c.name}`" in page and f"`{c.first}` minus `{c.second}`" in page
 
 

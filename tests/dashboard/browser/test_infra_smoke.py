@@ -7,7 +7,6 @@ console errors or any request that leaves 127.0.0.1 (see conftest.py).
 
 from pathlib import Path
 
-
 SMOKE_APP = Path(__file__).with_name("_smoke_app.py")
 LOAD_TIMEOUT_MS = 30_000  # first load of the page (JS bundle, kernel) takes 1-4 s here
 

@@ -1,4 +1,7 @@
-"""A posterior file (``posterior.csv`` of ``python -m sim calibrate``) and draws from it.
+"""A posterior file (``posterior.csv`` of ``python -m sim calibrate``), checked, and draws from it.
+
+An input of ``run``, ``sweep``, ``validate-history``, ``sensitivity`` and the API like a scenario
+file, so it is read here, below every command that uses it.
 
 The file holds weighted particles: a ``weight`` column, one column a fitted constant (its
 dotted schema path), and optionally ``particle``, ``distance`` and ``stat_<target>`` columns.
@@ -18,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from sim.config.errors import ConfigError
+from sim.config.parameters import parameter_catalogue, unknown_parameter
 
 INFO_COLUMNS = ("particle", "distance")  # read, not applied
 MAX_BYTES = 50_000_000
@@ -51,14 +55,6 @@ class Posterior:
     def mean(self) -> dict[str, float]:
         return {c: float(np.dot(self.weights, self.values[:, j])) for j, c in enumerate(self.constants)}
 
-    def quantile(self, q: float) -> dict[str, float]:
-        out = {}
-        for j, c in enumerate(self.constants):
-            order = np.argsort(self.values[:, j], kind="stable")
-            cum = np.cumsum(self.weights[order])
-            out[c] = float(self.values[order[min(np.searchsorted(cum, q), len(order) - 1)], j])
-        return out
-
 
 def _bad(path: Path, message: str, *, line: int | None = None, key: str = "", allowed: str = "") -> ConfigError:
     return ConfigError.single(path, message, line=line, key=key, allowed=allowed)
@@ -66,8 +62,6 @@ def _bad(path: Path, message: str, *, line: int | None = None, key: str = "", al
 
 def load_posterior(path: str | Path) -> Posterior:
     """Read and check a posterior file. Raises ConfigError naming the file, line and column."""
-    from sim.config.scenarios import parameter_catalogue
-
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -97,8 +91,6 @@ def load_posterior(path: str | Path) -> Posterior:
             continue
         spec = catalogue.get(h)
         if spec is None:
-            from sim.config.scenarios import unknown_parameter
-
             raise _bad(path, f"not a parameter of the schema{unknown_parameter(h)}", line=1, key=h,
                        allowed="weight, particle, distance, stat_<target>, or a numeric constant's dotted path")
         if spec.kind not in ("int", "float"):
@@ -150,8 +142,6 @@ def load_posterior(path: str | Path) -> Posterior:
 
 def as_overrides(draw: dict[str, float]) -> dict[str, Any]:
     """A draw as schema overrides (whole numbers for integer parameters)."""
-    from sim.config.scenarios import parameter_catalogue
-
     cat = parameter_catalogue()
     return {k: (int(round(v)) if cat[k].kind == "int" else float(v)) for k, v in draw.items()}
 

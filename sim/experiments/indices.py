@@ -1,0 +1,156 @@
+"""Global sensitivity indices of a sweep (SALib, the optional ``sensitivity`` extra).
+
+For LHS and Sobol designs: the delta moment-independent index and its first-order S1 for any
+sample, and Sobol S1/ST when the design is a Saltelli/Sobol sample in SALib's layout
+(``sensitivity.csv``, ``sim.experiments.tables.SENSITIVITY_COLUMNS``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import io
+import math
+import warnings
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments.statistics import CONFIDENCE
+from sim.experiments.tables import OUTPUTS, SENSITIVITY_COLUMNS
+
+
+def salib_available() -> bool:
+    """Whether the optional SALib is installed (the indices need it)."""
+    try:
+        import SALib  # noqa: F401 - the optional [sensitivity] extra, looked for only when needed
+    except ImportError:
+        return False
+    return True
+
+
+def saltelli_blocks(X: np.ndarray) -> bool | None:
+    """calc_second_order if X (rows in design order) has SALib's Sobol sample layout, else None."""
+    n, d = X.shape
+    for second, step in ((True, 2 * d + 2), (False, d + 2)):
+        if d < 1 or n % step or n < 2 * step:
+            continue
+        blocks = X.reshape(n // step, step, d)
+        A, B = blocks[:, 0, :], blocks[:, -1, :]
+        ok = True
+        for i in range(d):
+            ab = A.copy()
+            ab[:, i] = B[:, i]
+            if not np.allclose(blocks[:, 1 + i, :], ab, rtol=1e-6, atol=1e-9):
+                ok = False
+                break
+        if ok:
+            return second
+    return None
+
+
+@contextlib.contextmanager
+def _quiet_salib() -> Iterator[None]:
+    """SALib prints notices, resets warning filters and seeds numpy's global generator:
+    keep all three to this call. One BLAS thread when threadpoolctl is there (the many
+    tiny KDE solves run several times slower threaded)."""
+    state = np.random.get_state()
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(warnings.catch_warnings(record=True))
+        stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
+        stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
+        try:
+            from threadpoolctl import threadpool_limits  # the optional [sensitivity] extra, with SALib
+            stack.enter_context(threadpool_limits(1))
+        except ImportError:
+            pass
+        warnings.simplefilter("ignore")
+        try:
+            yield
+        finally:
+            np.random.set_state(state)
+
+
+def sensitivity_indices(design_df: pd.DataFrame, outputs: pd.DataFrame, params: Sequence[str], *,
+                        roles: dict[str, str] | None = None, design_kind: str = "lhs",
+                        seed: int = 12345, notes: list[str] | None = None) -> pd.DataFrame:
+    """Global sensitivity indices of each output to the numeric varied parameters (SALib).
+
+    ``design_df`` has one row a design point (``design_point`` and the parameters),
+    ``outputs`` is indexed by design point. The delta index (valid for any sample) is
+    always computed; Sobol S1/ST too when the design is a Saltelli/Sobol sample in order.
+    Raises ImportError when SALib is missing. Problems go to ``notes``.
+    """
+    # The optional [sensitivity] extra: imported only when a sweep is an LHS or Sobol design.
+    from SALib.analyze import delta as salib_delta
+    from SALib.analyze import sobol as salib_sobol
+
+    notes = notes if notes is not None else []
+    roles = roles or {}
+    d = design_df.set_index("design_point").sort_index().join(outputs, how="inner")
+    usable = []
+    for p in params:
+        col = d[p]
+        if col.dtype == bool:
+            d[p] = col.astype(float)
+        elif not pd.api.types.is_numeric_dtype(col):
+            notes.append(f"sensitivity: {p} is not numeric ({col.dropna().unique()[:3].tolist()}...), left out")
+            continue
+        if d[p].nunique() < 2:
+            continue
+        usable.append(p)
+    rows = []
+    if not usable or len(d) < 10:
+        notes.append("sensitivity: needs at least one numeric varied parameter and 10 design points; skipped")
+        return pd.DataFrame(columns=list(SENSITIVITY_COLUMNS))
+    X = d[usable].to_numpy(dtype=float)
+    problem = {"num_vars": len(usable), "names": list(usable),
+               "bounds": [[float(X[:, i].min()), float(X[:, i].max())] for i in range(len(usable))]}
+    second = saltelli_blocks(X) if design_kind == "sobol" else None
+    if design_kind == "sobol" and second is None:
+        notes.append("sensitivity: the Sobol design is not in SALib's Saltelli layout; delta index only")
+    for out in OUTPUTS:
+        Y = d[out].to_numpy(dtype=float)
+        if np.nanstd(Y) == 0:
+            notes.append(f"sensitivity: {out} is the same at every design point; no index")
+            continue
+        results: list[tuple[str, str, Any]] = []
+        with _quiet_salib():
+            # one input at a time: the delta and its S1 are marginal, and SALib gives up on a
+            # whole call when one input's density estimate is singular
+            bins = max(2, min(10, len(Y) // 10))  # SALib >= 1.5 bins each input, 10 points a bin
+            takes_bins = "bins_specs" in inspect.signature(salib_delta.analyze).parameters
+            per_input: dict[str, list] = {"delta": [], "delta_conf": [], "S1": [], "S1_conf": []}
+            for i, p in enumerate(usable):
+                one = {"num_vars": 1, "names": [p], "bounds": [problem["bounds"][i]]}
+                kw = {"bins_specs": {p: bins}} if takes_bins else {}
+                try:
+                    r = dict(salib_delta.analyze(one, X[:, i : i + 1], Y, num_resamples=100,
+                                                 conf_level=CONFIDENCE, seed=seed, **kw))
+                    if "delta_raw" in r:  # SALib >= 1.5: the classic given-data estimator is 'raw'
+                        r["delta"], r["delta_conf"] = r["delta_raw"], r["delta_raw_conf"]
+                    got = {k: float(np.asarray(r[k])[0]) for k in per_input}
+                except Exception as exc:  # SALib raises bare errors on degenerate samples
+                    notes.append(f"sensitivity: no delta index of {p} for {out} ({str(exc)[:120]})")
+                    got = {k: math.nan for k in per_input}
+                for k in per_input:
+                    per_input[k].append(got[k])
+            results += [("delta", "delta", per_input), ("delta", "S1", per_input)]
+            if second is not None:
+                try:
+                    r = salib_sobol.analyze(problem, Y, calc_second_order=second, num_resamples=100,
+                                            conf_level=CONFIDENCE, seed=seed)
+                    results += [("sobol", "S1", r), ("sobol", "ST", r)]
+                except Exception as exc:
+                    notes.append(f"sensitivity: Sobol analysis failed for {out} ({exc})")
+        for method, index, r in results:
+            for i, p in enumerate(usable):
+                v, c = float(r[index][i]), float(r[f"{index}_conf"][i])
+                if not math.isfinite(v):
+                    continue
+                rows.append(dict(parameter=p, role=roles.get(p, "unspecified"), output=out, method=method, index=index,
+                                 value=v, conf=c, low=v - c, high=v + c))
+    df = pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
+    return df.sort_values(["output", "method", "index", "parameter"], kind="stable").reset_index(drop=True)
+

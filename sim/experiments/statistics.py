@@ -1,0 +1,239 @@
+"""Estimators on seeded runs: proportions, paired differences, survival, hazard ratios, draws.
+
+Pure functions of numbers (no files, no tables of a sweep): the sweep's tables
+(``sim.experiments.tables``), validation, calibration and the dashboard all use these.
+
+* ``wilson_interval``: the Wilson score interval of a proportion (scipy's ``binomtest``);
+* ``newcombe_paired_interval``: Newcombe's (1998, method 10) interval of a paired difference
+  of proportions, and ``mcnemar_p`` its exact test;
+* ``kaplan_meier``, ``survival_at``, ``median_survival``, ``km_survival``: the Kaplan-Meier
+  estimate of S(t) = P(no escalation in weeks 0..t) (lifelines), read at given weeks;
+* ``cox_hazard_ratio``: the hazard ratio of a variant against a reference, from a Cox model
+  with a variance clustered on the replicate (paired runs);
+* ``between_draws``: how a mean varies between posterior draws beyond chance (random effects).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from lifelines import CoxPHFitter, KaplanMeierFitter
+from lifelines.statistics import proportional_hazard_test
+from lifelines.utils import median_survival_times
+from scipy import stats
+
+CONFIDENCE = 0.95
+
+
+# --- proportions ---------------------------------------------------------------------------
+
+def wilson_interval(k: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion k/n; (nan, nan) when n is 0."""
+    if n <= 0:
+        return (math.nan, math.nan)
+    if not 0 <= k <= n:
+        raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
+    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
+    return (float(ci.low), float(ci.high))
+
+
+def wilson_half_width(k: int, n: int, confidence: float = CONFIDENCE) -> float:
+    """Half the width of the Wilson interval of k/n (infinite when n is 0)."""
+    if n <= 0:
+        return math.inf
+    low, high = wilson_interval(k, n, confidence)
+    return (high - low) / 2
+
+
+def newcombe_paired_interval(both: int, only_first: int, only_second: int, neither: int,
+                             confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Newcombe's (1998, method 10) interval for p1 - p2 from paired binary outcomes.
+
+    ``only_first``: pairs where only the first member had the event. Square-and-add of the
+    two Wilson intervals, with the continuity-corrected correlation phi of the 2x2 table.
+    """
+    n = both + only_first + only_second + neither
+    if n == 0:
+        return (math.nan, math.nan)
+    p1, p2 = (both + only_first) / n, (both + only_second) / n
+    d = p1 - p2
+    l1, u1 = wilson_interval(both + only_first, n, confidence)
+    l2, u2 = wilson_interval(both + only_second, n, confidence)
+    margins = [both + only_first, only_second + neither, both + only_second, only_first + neither]
+    phi = 0.0
+    if min(margins) > 0:
+        a = both * neither - only_first * only_second
+        a = a - n / 2 if a > n / 2 else (0.0 if a >= 0 else a)
+        phi = a / math.sqrt(math.prod(margins))
+    lo = d - math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
+    hi = d + math.sqrt(max(0.0, (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2))
+    return (max(-1.0, lo), min(1.0, hi))
+
+
+def mcnemar_p(only_first: int, only_second: int) -> float:
+    """Exact McNemar test of no paired difference: two-sided binomial test on the discordant pairs."""
+    discordant = only_first + only_second
+    return float(stats.binomtest(only_first, discordant, 0.5).pvalue) if discordant else 1.0
+
+
+def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """The t interval of the mean of ``values``; (nan, nan) with fewer than two."""
+    n = len(values)
+    if n < 2:
+        return (math.nan, math.nan)
+    mean = float(values.mean())
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * float(values.std(ddof=1)) / math.sqrt(n)
+    return (mean - half, mean + half)
+
+
+# --- survival ------------------------------------------------------------------------------
+
+def kaplan_meier(durations: Iterable[float], observed: Iterable[bool],
+                 confidence: float = CONFIDENCE) -> KaplanMeierFitter:
+    """The Kaplan-Meier fit (lifelines; exponential Greenwood / log-log intervals)."""
+    kmf = KaplanMeierFitter(alpha=1.0 - confidence)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kmf.fit(np.asarray(list(durations), dtype=float), np.asarray(list(observed), dtype=bool))
+    return kmf
+
+
+def survival_at(kmf: KaplanMeierFitter, times: Sequence[float], horizon: float) -> pd.DataFrame:
+    """S(t) with its interval at ``times`` (a frame indexed by time: survival, low, high); NaN past ``horizon``.
+
+    Before any event the estimate is 1 and the interval [1, 1] (the log-log one is undefined there).
+    """
+    times = [float(t) for t in times]
+    out = pd.DataFrame(np.nan, index=pd.Index(times, name="time"), columns=["survival", "low", "high"])
+    sf = kmf.survival_function_.iloc[:, 0]
+    ci = kmf.confidence_interval_survival_function_
+    grid = sf.index.to_numpy(dtype=float)
+    for t in times:
+        if t > horizon or t < 0:
+            continue
+        i = int(np.searchsorted(grid, t, side="right")) - 1  # step function: last change at or before t
+        s = float(sf.iloc[i]) if i >= 0 else 1.0
+        lo, hi = (float(ci.iloc[i, 0]), float(ci.iloc[i, 1])) if i >= 0 else (1.0, 1.0)
+        if s >= 1.0:  # no event yet: the log-log interval is undefined; lifelines gives [nan|1, 1]
+            lo = hi = 1.0
+        out.loc[t] = (s, lo, hi)
+    return out
+
+
+def median_survival(kmf: KaplanMeierFitter) -> tuple[float, float, float]:
+    """The Kaplan-Meier median time with its interval (lifelines); NaN where not reached."""
+    med = float(kmf.median_survival_time_)
+    ci = median_survival_times(kmf.confidence_interval_survival_function_)
+    lo, hi = float(ci.iloc[0, 0]), float(ci.iloc[0, 1])
+    return tuple(x if math.isfinite(x) else math.nan for x in (med, lo, hi))  # type: ignore[return-value]
+
+
+def km_survival(durations: Iterable[float], observed: Iterable[bool], times: Sequence[float], *,
+                horizon: float | None = None, confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """Kaplan-Meier S(t) = P(no event in 0..t) at ``times``, with lifelines' interval.
+
+    Returns a frame indexed by time with columns ``survival``, ``low``, ``high``. Times
+    beyond ``horizon`` (default: the largest duration) give NaN: not observed.
+    """
+    durations = np.asarray(list(durations), dtype=float)
+    if durations.size == 0:
+        return pd.DataFrame(np.nan, index=pd.Index([float(t) for t in times], name="time"),
+                            columns=["survival", "low", "high"])
+    horizon = float(durations.max()) if horizon is None else float(horizon)
+    return survival_at(kaplan_meier(durations, observed, confidence), times, horizon)
+
+
+@dataclass(frozen=True)
+class HazardRatio:
+    hr: float
+    low: float
+    high: float
+    p_value: float
+    runs: int  # runs in the pooled fit (both designs)
+    events_reference: int
+    events_variant: int
+    ph_p_value: float  # Schoenfeld-residual test of proportional hazards (rank transform); nan if not run
+
+
+def cox_hazard_ratio(reference: pd.DataFrame, variant: pd.DataFrame, *, pair_col: str = "replicate",
+                     test_ph: bool = True, confidence: float = CONFIDENCE) -> HazardRatio:
+    """Hazard ratio of escalation, variant vs reference, from a Cox model with a cluster-robust variance.
+
+    The pooled runs of both designs with a 0/1 indicator of the variant as the only covariate;
+    duration ``survival_weeks``, event ``escalated`` (runs without escalation are censored at the
+    horizon). Replicate k of both designs shares its seed, so the variance is the robust one
+    clustered on ``pair_col`` (Lin & Wei 1989); ties (whole weeks) by Efron's method.
+    """
+    cols = ["survival_weeks", "escalated", pair_col]
+    data = pd.concat([reference[cols].assign(variant=0), variant[cols].assign(variant=1)], ignore_index=True)
+    data["escalated"] = data["escalated"].astype(bool)
+    cph = CoxPHFitter(alpha=1.0 - confidence)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cph.fit(data, duration_col="survival_weeks", event_col="escalated", cluster_col=pair_col)
+    row = cph.summary.loc["variant"]
+    ph_p = math.nan
+    if test_ph:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ph_p = float(proportional_hazard_test(cph, data, time_transform="rank").summary["p"].iloc[0])
+    level = round(100 * confidence)
+    return HazardRatio(
+        hr=float(row["exp(coef)"]), low=float(row[f"exp(coef) lower {level}%"]),
+        high=float(row[f"exp(coef) upper {level}%"]), p_value=float(row["p"]), runs=len(data),
+        events_reference=int(reference["escalated"].astype(bool).sum()),
+        events_variant=int(variant["escalated"].astype(bool).sum()), ph_p_value=ph_p)
+
+
+# --- parameter uncertainty -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DrawSpread:
+    """A random-effects summary over posterior draws (one 'study' a draw)."""
+
+    draws: int
+    mean: float  # the random-effects mean over draws
+    se: float  # its standard error
+    tau: float  # DerSimonian-Laird estimate of the spread of the draws' true means (chance removed)
+    low: float  # 95% prediction interval: where a parameter set drawn from the posterior puts the mean
+    high: float
+
+
+def between_draws(values: np.ndarray, draws: np.ndarray, *, confidence: float = CONFIDENCE) -> DrawSpread:
+    """How the mean of ``values`` varies between posterior draws beyond chance.
+
+    Random-effects meta-analysis with one study a draw: within-draw variances pooled over draws
+    (a draw with no event then has the same weight as the others), tau^2 by DerSimonian & Laird
+    (1986), and the prediction interval mean +- t(D-2) sqrt(tau^2 + se^2) of Higgins, Thompson &
+    Spiegelhalter (2009): where the true mean under one parameter set the posterior allows lies.
+    With no spread beyond chance it is the interval of the mean itself, a little wider (t, not z).
+    """
+    frame = pd.DataFrame({"v": np.asarray(values, dtype=float), "d": np.asarray(draws)})
+    g = frame.groupby("d")["v"]
+    means, n = g.mean().to_numpy(), g.size().to_numpy()
+    k = len(means)
+    if k < 3:
+        return DrawSpread(k, math.nan, math.nan, math.nan, math.nan, math.nan)
+    resid = frame["v"].to_numpy() - frame["d"].map(g.mean()).to_numpy()
+    pooled = float((resid ** 2).sum() / max(1, len(frame) - k))
+    v = np.maximum(pooled, 1e-12) / n
+    w = 1.0 / v
+    m_fixed = float(np.sum(w * means) / np.sum(w))
+    q = float(np.sum(w * (means - m_fixed) ** 2))
+    c = float(np.sum(w) - np.sum(w ** 2) / np.sum(w))
+    tau2 = max(0.0, (q - (k - 1)) / c) if c > 0 else 0.0
+    ws = 1.0 / (v + tau2)
+    mean = float(np.sum(ws * means) / np.sum(ws))
+    se = math.sqrt(1.0 / float(np.sum(ws)))
+    half = float(stats.t.ppf(0.5 + confidence / 2, k - 2)) * math.sqrt(tau2 + se ** 2)
+    return DrawSpread(k, mean, se, math.sqrt(tau2), mean - half, mean + half)
+
+
+def ratio(num: Any, den: Any) -> float:
+    """num / den as a float; NaN when den is 0."""
+    return float(num) / float(den) if den else math.nan
