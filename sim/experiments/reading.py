@@ -66,10 +66,16 @@ def read_runs(path: Path, *, partial: bool = False, notes: list[str] | None = No
         raise _bad(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})", allowed=allowed_file) from None
     except (ValueError, OverflowError, MemoryError) as exc:
         raise _bad(path, f"cannot be read as a table ({exc})", allowed=allowed_file) from None
-    if partial and size and last != b"\n" and len(runs):
+    torn = partial and size and last != b"\n" and len(runs)
+    if torn:
         runs = runs.iloc[:-1]  # the line a kill cut short; --resume runs it again
         if notes is not None:
             notes.append("skipped the last line of runs.csv, cut short when the sweep was stopped")
+    short = _short_line(path, len(runs.columns), skip_last=bool(torn))
+    if short is not None:  # pandas fills a line with too few cells with NaN: a cut line, not data
+        line, cells = short
+        raise _bad(path, f"a line with {cells} cells where the header has {len(runs.columns)} (cut short?)", line,
+                   allowed="one cell per column on every line, as in the header")
     header = [str(c) for c in runs.columns]
     dups = [c for c in header if c.endswith(".1") and c[:-2] in header]
     missing = [c for c in RUNS_READ if c not in runs.columns]
@@ -114,6 +120,23 @@ def read_runs(path: Path, *, partial: bool = False, notes: list[str] | None = No
                              f"{runs['replicate'].iloc[i]} appears twice", _line_of_row(path, i), "replicate",
                        allowed="one run per design point and replicate")
     return runs
+
+
+def _short_line(path: Path, cells: int, *, skip_last: bool) -> tuple[int, int] | None:
+    """(file line, cells) of the first data line with fewer than ``cells`` cells, if any."""
+    found = None
+    with path.open(encoding="utf-8", errors="replace", newline="") as f:
+        reader = csv.reader(f)
+        next(reader, None)
+        for row in reader:
+            if row and len(row) < cells:
+                if found is None:
+                    found = (reader.line_num, len(row))
+            elif row and found is not None:
+                return found  # a short line before the last
+    if found is not None and skip_last:
+        return None  # the torn last line of an unfinished sweep, already dropped
+    return found
 
 
 def _line_of_row(path: Path, index: int) -> int | None:
