@@ -736,6 +736,10 @@ def read_runs(path: Path, *, partial: bool = False, notes: list[str] | None = No
         runs = runs.iloc[:-1]  # the line a kill cut short; --resume runs it again
         if notes is not None:
             notes.append("skipped the last line of runs.csv, cut short when the sweep was stopped")
+    elif size and last != b"\n" and len(runs) and _last_line_short(path, len(runs.columns)):
+        # pandas fills the missing cells of a short last line with NaN: say it is torn instead
+        raise _bad(path, "the last line is cut short (fewer cells than the header)", _line_of_row(path, len(runs) - 1),
+                   allowed="one cell per column on every line, as in the header")
     header = [str(c) for c in runs.columns]
     dups = [c for c in header if c.endswith(".1") and c[:-2] in header]
     missing = [c for c in RUNS_READ if c not in runs.columns]
@@ -780,6 +784,15 @@ def read_runs(path: Path, *, partial: bool = False, notes: list[str] | None = No
                              f"{runs['replicate'].iloc[i]} appears twice", _line_of_row(path, i), "replicate",
                        allowed="one run per design point and replicate")
     return runs
+
+
+def _last_line_short(path: Path, columns: int) -> bool:
+    """The file's last line has fewer cells than ``columns`` (read from its end only)."""
+    with path.open("rb") as f:
+        f.seek(max(0, path.stat().st_size - 65536))
+        tail = f.read().decode("utf-8", errors="replace")
+    rows = list(csv.reader(io.StringIO(tail.rsplit("\n", 1)[-1])))
+    return bool(rows) and len(rows[-1]) < columns
 
 
 def _line_of_row(path: Path, index: int) -> int | None:
