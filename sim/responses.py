@@ -108,7 +108,8 @@ class Responses:
         self.delays: list[int] = []  # weeks from a violation to its decision's responses
         self.effects: list[tuple] = []  # (week, order, seq, what ...) waiting to take effect
         self._seq = 0
-        # Military responses to major attacks in effect: (the attack's week, state, week in effect).
+        # Military responses to major attacks decided and in effect: (the attack's week, state, week).
+        self.military_decided: list[tuple[int, int, int]] = []
         self.military_in_effect: list[tuple[int, int, int]] = []
         self.votes_refused = 0
 
@@ -219,6 +220,8 @@ class Responses:
                     eu_sanctions.append(i)
                     continue
                 lag = coal.draw_lag(i, t)
+                if t == "military" and level == Action.MAJOR:
+                    self.military_decided.append((attack, i, week))
                 if t == "military" and vote[i]:
                     approved = coal.lag_stream.random() < vote_probability(base, costs[j], noise)
                     self._add(week + lag, _VOTE, i, approved, level, case, cause, lag)

@@ -160,7 +160,7 @@ class Coalition:
         limits = _limits(table, sc.members.military_lag_multiplier, c.us_military_lag_weeks)
         self.can_pledge, self.eu, self.neutral, self.needs_vote, self.military_lag = limits[:5]
         self._military_lags, self._lag_discounts, self._menus = limits[5:]
-        self.national_lag = {t: int(c.response_lag_weeks.get(t, 0)) for t in RESPONSE_TYPES if t != "military"}
+        self.national_lag = {t: int(round(c.response_lag_weeks.get(t, 0.0))) for t in RESPONSE_TYPES if t != "military"}
         self.capacity_lists = {t: cap.tolist() for t, cap in self.capacity.items()}  # for the cascade's loop
         # G4: who pledges. The declaration's commitments are the Coalition's; the US pledges only
         # under a bilateral guarantee (united_states.pledges_response).

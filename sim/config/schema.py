@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -24,7 +24,6 @@ Role = Literal["lever", "uncertainty", "constant"]
 Level = Literal["probe", "limited", "major"]
 ResponseType = Literal["diplomacy", "sanctions", "intelligence", "logistics", "military"]
 NationalResponseType = Literal["diplomacy", "sanctions", "intelligence", "logistics"]  # military lags: members file
-LagWeeks = Annotated[int, Field(ge=0, le=52)]
 CorrectiveMeasure = Literal["demarche", "monitoring_surge", "stockpile_release"]
 WarningMeasure = Literal["stockpile_prepositioning", "force_alert", "diplomatic_warning", "sanctions_threat"]
 
@@ -333,8 +332,8 @@ class Commitments(Section):
                "(Euromaidan Press, 14 Jan 2024), others over the following months (Lithuania began work in "
                "Jan 2024, Ukrinform via MENAFN); counted from the ceasefire, which activates the guarantees "
                "(assumption)", ge=0, le=260, initial_only=True)
-    response_lag_weeks: dict[NationalResponseType, LagWeeks] = constant(
-        {"diplomacy": 0, "sanctions": 1, "intelligence": 0, "logistics": 1}, Clause.G0, "weeks",
+    response_lag_weeks: dict[NationalResponseType, float] = constant(
+        {"diplomacy": 0.0, "sanctions": 1.0, "intelligence": 0.0, "logistics": 1.0}, Clause.G0, "weeks",
         "Weeks from a member's decision to its response in effect, by type, for national responses "
         "(military: each member's lag in the members data file; EU members' sanctions: the EU package, "
         "sanctions.eu_package_weeks).",
@@ -365,6 +364,15 @@ class Commitments(Section):
     sanctions_per_unit: float = constant(
         0.15, Clause.G4, "sanctions level per unit",
         "Sanctions level added per unit of sanctions responses activated.", ge=0.0, le=2.0)
+
+
+    @model_validator(mode="after")
+    def _lags_in_range(self) -> Commitments:
+        for t, lag in self.response_lag_weeks.items():
+            if not 0.0 <= lag <= 52.0:
+                raise ValueError(f"@commitments.response_lag_weeks.{t}|out of range (given: {lag!r})|"
+                                 "weeks from 0 to 52 (rounded to whole weeks)")
+        return self
 
 
 class Cooperation(Section):
