@@ -108,7 +108,7 @@ def model_counts(seeds: int = 200, scenario: str = "paris_declaration", design: 
         coal = model.coalition
         keep = np.array([covered is None or code in covered for code in coal.iso3])
         keep[coal.us] = False
-        delay = model.russia.outlook.total_response_delay()  # the chain: attribution, deliberation, response
+        delay = model.russia.outlook.total_response_delay(Action.MAJOR)  # the chain from the attack to the decision
         delays[seed] = delay
         attack = Violation(0, RUSSIA, Action.MAJOR, 0)
         model.responses.schedule([Decision(0, Action.MAJOR, RUSSIA, delay, attack,
@@ -154,7 +154,8 @@ def markdown(frame: pd.DataFrame, scenario: str = "paris_declaration") -> str:
     lines = [f"Members (of the {int(frame.covered.iloc[0])} the Kiel tracker covers) with a military response to a "
              f"renewed attack, {scenario} with political commitments "
              f"({', '.join(f'{k}: {v}' for k, v in DESIGN.items())}), {int(frame.seeds.iloc[0])} seeds; the chain "
-             f"from the attack to the decision takes {frame.chain_delay_weeks.iloc[0]:g} weeks.", "",
+             f"from the attack to the decision takes {frame.chain_delay_weeks.iloc[0]:g} "
+             f"week{'' if frame.chain_delay_weeks.iloc[0] == 1 else 's'} (median).", "",
              "| within | 2022 record (aid) | model: in effect, mean [5%, 95%] | model: decided, mean | verdict |",
              "|---|---|---|---|---|"]
     for r in frame.itertuples():
