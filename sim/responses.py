@@ -80,7 +80,8 @@ def structural_activation(x: np.ndarray, binding: np.ndarray, automaticity: floa
     p = np.where(bound, automaticity + (1.0 - automaticity) * p_bound_free, p_free)
     if vote is not None:
         for r in (vote_rows if vote_rows is not None else range(len(x))):  # few rows: basic indexing
-            p[r] *= np.where(vote[r] > 0.0, np.where(bound[r], p_bound_free[r], p_free[r]), 1.0)
+            b = bound[r]
+            p[r] *= np.where(vote[r] > 0.0, np.where(b, p_bound_free[r], p_free[r]) if b.any() else p_free[r], 1.0)
     return p_free, p_bound_free, p
 
 
@@ -193,6 +194,9 @@ class Responses:
         totals = [0.0, 0.0, 0.0, 0.0]  # sanctions, assistance, military, military answering an armed attack
         eu_sanctions: list[int] = []  # EU members that decided sanctions: they propose the EU package
         attack = attack_week if attack_week is not None else week
+        major = level == Action.MAJOR
+        # Types in effect at once for every state: national, no lag (diplomacy, intelligence by default).
+        instant = [t not in ("military", "sanctions") and coal.national_lag[t] == 0 for t in types]
         for i in order:
             if not pledged[i]:
                 continue
@@ -213,29 +217,45 @@ class Responses:
                 continue
             coal.decided(i, len(done), len(menu))
             outcome = "binding" if bound[i] else "political"
-            by_lag: dict[int, list[int]] = {}
+            now_types, now_power = [], []  # in effect at once (most responses to probes): no queue
+            later: dict[int, list[int]] | None = None
             for j in done:
                 t = types[j]
+                if instant[j]:
+                    now_types.append(t)
+                    now_power.append(capacity[j][i])
+                    learned += weights[j] * capacity[j][i]
+                    continue
                 if t == "sanctions" and eu[i]:
                     eu_sanctions.append(i)
                     continue
                 lag = coal.draw_lag(i, t)
-                if t == "military" and level == Action.MAJOR:
-                    self.military_decided.append((attack, i, week))
-                if t == "military" and vote[i]:
-                    approved = coal.lag_stream.random() < vote_probability(base, costs[j], noise)
-                    self._add(week + lag, _VOTE, i, approved, level, case, cause, lag)
-                    if not approved:
+                if t == "military":
+                    if major:
+                        self.military_decided.append((attack, i, week))
+                    if vote[i]:  # the vote is logged before the troops it sends: both go through the queue
+                        approved = coal.lag_stream.random() < vote_probability(base, costs[j], noise)
+                        self._add(week + lag, _VOTE, i, approved, level, case, cause, lag)
+                        if not approved:
+                            continue
+                        later = later or {}
+                        later.setdefault(lag, []).append(j)
                         continue
-                by_lag.setdefault(lag, []).append(j)
-            for lag, js in by_lag.items():
-                what = (i, tuple(types[j] for j in js), tuple(capacity[j][i] for j in js), outcome, level, case,
-                        cause, lag, attack, armed_attack)
-                if lag == 0:  # in effect at once (most responses to probes): no queue
-                    self._in_effect(week, *what, totals)
+                if lag == 0:
+                    now_types.append(t)
+                    now_power.append(capacity[j][i])
+                    learned += weights[j] * capacity[j][i]
                 else:
-                    self._add(week + lag, _RESPONSE, *what)
-                learned += sum(weights[j] * capacity[j][i] for j in js) * discount ** lag
+                    later = later or {}
+                    later.setdefault(lag, []).append(j)
+            if now_types:
+                self._in_effect(week, i, tuple(now_types), tuple(now_power), outcome, level, case, cause, 0, attack,
+                                armed_attack, totals)
+            if later:
+                for lag, js in later.items():
+                    self._add(week + lag, _RESPONSE, i, tuple(types[j] for j in js),
+                              tuple(capacity[j][i] for j in js), outcome, level, case, cause, lag, attack, armed_attack)
+                    learned += sum(weights[j] * capacity[j][i] for j in js) * discount ** lag
         if eu_sanctions:
             j = types.index("sanctions")
             learned += self._eu_package(level, week, case, cause, eu_sanctions, pull, costs[j], binding,
@@ -329,8 +349,12 @@ class Responses:
     def _in_effect(self, week: int, i: int, types: tuple[str, ...], amounts: tuple[float, ...], outcome: str,
                    level: Action, case: int, cause: int, lag: int, attack: int, armed_attack: bool,
                    totals: list[float]) -> None:
-        """State ``i``'s responses take effect: counted, logged, their power added to ``totals``."""
+        """State ``i``'s responses take effect: counted (``Coalition.took_effect``), logged, their power added
+        to ``totals``."""
+        coal = self.model.coalition
+        activations = coal.activations
         for t, a in zip(types, amounts):
+            activations[t][i] += 1
             if t == "sanctions":
                 totals[0] += a
             elif t == "military":
@@ -339,8 +363,7 @@ class Responses:
                     self.military_in_effect.append((attack, i, week))
             elif t != "diplomacy":
                 totals[1] += a
-        coal = self.model.coalition
-        coal.took_effect(i, types)
+        coal.ever_acted[i] = True
         self.model.events.add(week, "response", coal.names[i], level.label, Clause.G4, case=case, cause=cause,
                               outcome=outcome, items=types, weeks=lag)
 

@@ -188,8 +188,8 @@ class Coalition:
         self._schedule_ratification(table)
         # Decisions' lags, votes and the EU's unanimity draw from streams of their own (spawned here, so the
         # weekly drift and the elections keep their draws whatever the responses do).
-        self.lag_stream = np.random.default_rng(self.stream.integers(1 << 62))
-        self.eu_stream = np.random.default_rng(self.stream.integers(1 << 62))
+        self._lag_seed, self._eu_seed = (int(x) for x in self.stream.integers(1 << 62, size=2))
+        self._lag_stream = self._eu_stream = None  # made on first use (most runs never need the EU's)
         self._schedule_elections(elections)
         self.governments_changed = np.zeros(n + 1, dtype=np.int64)
         self.pledges_dropped = 0
@@ -335,6 +335,20 @@ class Coalition:
         self.model.events.add(week, "casualties", "MultinationalForce", "major", Clause.G3, case=case, cause=case,
                               items=tuple(self.names[i] for i in np.flatnonzero(hit)), value=rally)
 
+    @property
+    def lag_stream(self) -> np.random.Generator:
+        """Draws of the members' lags and parliamentary votes."""
+        if self._lag_stream is None:
+            self._lag_stream = np.random.default_rng(self._lag_seed)
+        return self._lag_stream
+
+    @property
+    def eu_stream(self) -> np.random.Generator:
+        """Draws of the EU's unanimity: Coalition hold-outs and the veto players."""
+        if self._eu_stream is None:
+            self._eu_stream = np.random.default_rng(self._eu_seed)
+        return self._eu_stream
+
     def decided(self, i: int, n_types: int, menu_size: int) -> None:
         """State ``i`` decided to act with ``n_types`` of the ``menu_size`` types of its menu: deciding costs
         resolve (the political cost is paid when the government commits, whatever the lags)."""
@@ -364,14 +378,18 @@ class Coalition:
         return int(np.rint(high - math.sqrt((1.0 - u) * (high - low) * (high - mode))))
 
     def lag_discount(self, discount: float) -> dict[str, np.ndarray]:
-        """Per type, each state's expected ``discount`` ** lag: how Russia discounts late responses."""
-        military = self._lag_discounts.get(discount)
-        if military is None:
+        """Per type, each state's expected ``discount`` ** lag: how Russia discounts late responses (the EU
+        members' sanctions apart: 1, the EU package's own discount is read separately). Shared, read only."""
+        key = (discount, tuple(sorted(self.national_lag.items())))
+        out = self._lag_discounts.get(key)
+        if out is None:
             grid = triangular_quantile(LAG_QUANTILES[:, None], *(a[None, :] for a in self.military_lag))
-            military = self._lag_discounts[discount] = (discount ** np.rint(grid)).mean(axis=0)
-            military.flags.writeable = False
-        out = {t: np.full(self.n_members + 1, discount ** lag) for t, lag in self.national_lag.items()}
-        out["military"] = military
+            out = {t: np.full(self.n_members + 1, discount ** lag) for t, lag in self.national_lag.items()}
+            out["military"] = (discount ** np.rint(grid)).mean(axis=0)
+            out["sanctions"] = np.where(self.eu, 1.0, out["sanctions"])
+            for a in out.values():
+                a.flags.writeable = False
+            self._lag_discounts[key] = out
         return out
 
     def keep_us_pledge(self, allowed: bool) -> None:

@@ -339,7 +339,7 @@ class Commitments(Section):
         "sanctions.eu_package_weeks).",
         source="assumption anchored on the 2022 record: national sanctions and arms announced within days "
                "of 24 Feb 2022 (first deliveries announced 26-28 Feb: AFP, AP; Kiel Ukraine Support Tracker "
-               "Release 29, scenarios/kiel_2022_response_timing.csv)")
+               "Release 29, scenarios/kiel_2022_response_timing.csv)", initial_only=True)
     us_military_lag_weeks: float = constant(
         1.0, Clause.G4, "weeks",
         "Mode of the lag from a US decision to a military response in effect (a bilateral guarantee only; "

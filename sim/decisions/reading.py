@@ -99,7 +99,6 @@ class CoalitionReading:
         is_vote, is_sanctions = [], []
         # Each response discounted by its lag (the EU members' sanctions by the package's, in assess).
         lag_discount = coal.lag_discount(sc.russia.weekly_discount)
-        lag_discount["sanctions"] = np.where(coal.eu, 1.0, lag_discount["sanctions"])
         for level in LEVELS:
             # Probes and limited attacks are acted on only if a commission attributes them (G1).
             if coal.pledged_power[level] <= 0.0 or (level != Action.MAJOR and not sc.commission.enabled):
@@ -118,9 +117,17 @@ class CoalitionReading:
         self._vote = np.outer(is_vote, coal.needs_vote).astype(float) if self._vote_rows else None
         self._eu_rows = np.flatnonzero(is_sanctions) if coal.eu.any() else np.array([], dtype=int)
         self._eu_cols = np.flatnonzero(coal.eu)
-        # Flat indices of (sanctions row, EU member) cells, all and pledging: read and written in one call each.
+        # Flat indices of (sanctions row, EU member) cells, all and pledging: read in one call each.
         self._eu_cells = (self._eu_rows[:, None] * (coal.n_members + 1) + self._eu_cols[None, :])
         self._eu_cells_pledged = self._eu_cells[:, coal.pledges[self._eu_cols]]
+        self._eu_all_pledge = bool(coal.pledges[self._eu_cols].all())
+        # The EU package's power per sanctions row (its weights; the package's probability multiplies them).
+        weights_array = np.array(weights) if weights else np.zeros((0, coal.n_members + 1))
+        self._eu_cell_weights = weights_array.take(self._eu_cells) if self._eu_rows.size else None
+        self._eu_weight = self._eu_cell_weights.sum(axis=1) if self._eu_rows.size else None
+        if self._eu_rows.size:
+            weights_array.put(self._eu_cells, 0.0)  # read through the package in assess, not cell by cell
+        self._eu_package = np.zeros(len(self._eu_rows))
         rows = np.flatnonzero(is_major)
         self._major_rows = slice(int(rows[0]), int(rows[-1]) + 1) if rows.size else None
         mil = np.flatnonzero(np.array(is_military, bool)[rows]) if rows.size else np.array([], int)
@@ -128,8 +135,7 @@ class CoalitionReading:
         self._zeros = np.zeros(coal.n_members + 1)
         self._no_sensitivity = {k: self._zeros for k in ("g", "h", "k", "gm", "hm", "km")}
         self._levels = levels
-        self._rows = (np.array(offsets)[:, None] if offsets else np.zeros((0, 1)),
-                      np.array(weights) if weights else np.zeros((0, coal.n_members + 1)), starts)
+        self._rows = (np.array(offsets)[:, None] if offsets else np.zeros((0, 1)), weights_array, starts)
         self._binding_rows()
 
     def _binding_rows(self) -> None:
@@ -167,13 +173,13 @@ class CoalitionReading:
         x /= noise
         p_free, p_bound_free, p = structural_activation(x, self._binding, auto, m.binding_pull, noise, self._vote,
                                                         self._vote_rows)
-        if self._eu_rows.size:  # the EU members' sanctions: one package, all 27
-            cells = self._eu_cells
-            package = structural_eu_package(p.take(cells), p.take(self._eu_cells_pledged),
-                                            self.model.sanctions.unanimity, sc.russia.weekly_discount,
-                                            sc.sanctions.eu_package_weeks)
-            p.put(cells, package.repeat(cells.shape[1]))
         acting = (weights * p).sum(axis=1)
+        if self._eu_rows.size:  # the EU members' sanctions: one package, all 27
+            agree = p.take(self._eu_cells)
+            self._eu_package = structural_eu_package(
+                agree, agree if self._eu_all_pledge else p.take(self._eu_cells_pledged),
+                self.model.sanctions.unanimity, sc.russia.weekly_discount, sc.sanctions.eu_package_weeks)
+            acting[self._eu_rows] += self._eu_package * self._eu_weight
         for level, total in zip(levels, np.add.reduceat(acting, starts)):
             self.structural_credibility[level] = float(total) / coal.pledged_power[level]
         if major is None:
@@ -200,10 +206,13 @@ class CoalitionReading:
         grad = w * (b * grad_bound + free * grad_free)
         gain = w * (pb * (1.0 + v * (pbf - 1.0)) - pf * (1.0 + v * (pf - 1.0))) * free
         loss = w * pm * free
-        rows = self._eu_rows[(self._eu_rows >= self._major_rows.start) & (self._eu_rows < self._major_rows.stop)]
-        if rows.size:  # the EU package hangs on the 27, not on one member's resolve: first order, none
-            grad[np.ix_(rows - self._major_rows.start, self._eu_cols)] = 0.0
-            gain[np.ix_(rows - self._major_rows.start, self._eu_cols)] = 0.0
+        # The EU package (its cells have no weight in w) hangs on the 27, not on one member's resolve or legal
+        # status: to first order no gradient and no gain; a dropped pledge takes its part of the package away.
+        start, stop = self._major_rows.start, self._major_rows.stop
+        for k, row in enumerate(self._eu_rows):
+            if start <= row < stop:
+                cols = self._eu_cols
+                loss[row - start, cols] = self._eu_cell_weights[k] * self._eu_package[k] * free[row - start, cols]
         s = {"g": grad.sum(0), "h": gain.sum(0), "k": loss.sum(0)}
         r = self._military_row
         if r is not None:
