@@ -364,8 +364,12 @@ class Responses:
             elif t != "diplomacy":
                 totals[1] += a
         coal.ever_acted[i] = True
-        self.model.events.add(week, "response", coal.names[i], level.label, Clause.G4, case=case, cause=cause,
-                              outcome=outcome, items=types, weeks=lag)
+        log = self.model.events
+        if log.record:
+            log.add(week, "response", coal.names[i], level.label, Clause.G4, case=case, cause=cause, outcome=outcome,
+                    items=types, weeks=lag)
+        else:
+            log.skip("response")  # a sweep keeps no events: counted, ids kept
 
     def _apply(self, sanctions: float, assistance: float, military: float, military_armed: float) -> None:
         """Responses in effect reach Russia (sanctions), Ukraine (assistance) and the war (military); with no
