@@ -70,8 +70,8 @@ def structural_activation(x: np.ndarray, binding: np.ndarray, automaticity: floa
 
     Returns the probability as a political commitment, as a binding one before its automatic
     part, and the probability that the response takes effect (binding where ``binding`` > 0).
-    ``vote`` (> 0 where troops need a parliament's vote, on the rows ``vote_rows``, all rows if
-    None): the response takes effect only if the vote passes too, by the same rule without
+    ``vote`` (true or > 0 where troops need a parliament's vote, on the rows ``vote_rows``, all rows
+    if None): the response takes effect only if the vote passes too, by the same rule without
     automaticity.
     """
     p_free = expit(x)
@@ -79,9 +79,10 @@ def structural_activation(x: np.ndarray, binding: np.ndarray, automaticity: floa
     bound = binding > 0.0
     p = np.where(bound, automaticity + (1.0 - automaticity) * p_bound_free, p_free)
     if vote is not None:
+        votes = vote > 0.0 if vote.dtype != bool else vote
         for r in (vote_rows if vote_rows is not None else range(len(x))):  # few rows: basic indexing
             b = bound[r]
-            p[r] *= np.where(vote[r] > 0.0, np.where(b, p_bound_free[r], p_free[r]) if b.any() else p_free[r], 1.0)
+            p[r] *= np.where(votes[r], np.where(b, p_bound_free[r], p_free[r]) if b.any() else p_free[r], 1.0)
     return p_free, p_bound_free, p
 
 
@@ -95,9 +96,13 @@ def structural_eu_package(agree: np.ndarray, agree_pledged: np.ndarray, unanimit
     week; the veto players as their data say.
     """
     a, b = unanimity.discount_terms(discount)
+    c = unanimity.p_no_veto * discount ** weeks
     none = np.multiply.reduce(1.0 - agree_pledged, axis=-1)  # no pledging member proposes it
     first_round = np.multiply.reduce(agree, axis=-1)
-    return (1.0 - none) * (a * first_round + b) * (unanimity.p_no_veto * discount ** weeks)
+    if none.ndim == 0:
+        return np.asarray((1.0 - none) * (a * first_round + b) * c)
+    # a row or two (the levels read): plain floats are faster than array arithmetic here
+    return np.array([(1.0 - n) * (a * f + b) * c for n, f in zip(none.tolist(), first_round.tolist())])
 
 
 class Responses:

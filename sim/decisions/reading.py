@@ -114,7 +114,7 @@ class CoalitionReading:
                 is_vote.append(t == "military" and coal.needs_vote.any())
         # Where troops need a vote: the rows (military) and the states (structural_activation).
         self._vote_rows = np.flatnonzero(is_vote).tolist()
-        self._vote = np.outer(is_vote, coal.needs_vote).astype(float) if self._vote_rows else None
+        self._vote = np.outer(is_vote, coal.needs_vote) if self._vote_rows else None  # bool
         self._eu_rows = np.flatnonzero(is_sanctions) if coal.eu.any() else np.array([], dtype=int)
         self._eu_cols = np.flatnonzero(coal.eu)
         # Flat indices of (sanctions row, EU member) cells, all and pledging: read in one call each.
@@ -179,7 +179,8 @@ class CoalitionReading:
             self._eu_package = structural_eu_package(
                 agree, agree if self._eu_all_pledge else p.take(self._eu_cells_pledged),
                 self.model.sanctions.unanimity, sc.russia.weekly_discount, sc.sanctions.eu_package_weeks)
-            acting[self._eu_rows] += self._eu_package * self._eu_weight
+            for k, row in enumerate(self._eu_rows.tolist()):
+                acting[row] += self._eu_package[k] * self._eu_weight[k]
         for level, total in zip(levels, np.add.reduceat(acting, starts)):
             self.structural_credibility[level] = float(total) / coal.pledged_power[level]
         if major is None:
@@ -188,7 +189,7 @@ class CoalitionReading:
         self.acting_major = float(acting[major].sum())
         r = self._military_row
         self.acting_military = float(acting[major][r]) if r is not None else 0.0
-        vote = self._vote[major] if self._vote is not None else 0.0
+        vote = self._vote[major].astype(float) if self._vote is not None else 0.0
         self._major_state = (self._binding[major], weights[major], p_free[major], p_bound_free[major], p[major],
                              auto, noise, vote)
         self.sensitivity = None  # computed when a projection needs it
