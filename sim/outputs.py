@@ -79,6 +79,8 @@ RUN_COLUMNS: dict[str, Column] = {
                             "after a hold-out or not."),
     "eu_packages_held": ("int64", "count", "EU packages adopted only after a hold-out (a veto player outside the "
                          "Coalition or a Coalition member)."),
+    "eu_packages_held_by_veto_players": ("int64", "count", "EU packages adopted only after Hungary, Slovakia or Malta "
+                                         "(outside the Coalition) held them up."),
     "eu_packages_vetoed": ("int64", "count", "EU packages vetoed (not adopted) by a veto player."),
     "median_response_delay_weeks": ("float64", "weeks", "Median weeks from violation to response; empty if none."),
     "ratified_members": ("int64", "count", "Members whose commitment is legally binding at the end (G0)."),
@@ -258,6 +260,7 @@ def run_record(model: Any) -> dict[str, Any]:
         "troops_votes_refused": model.responses.votes_refused,
         "eu_packages_adopted": packages["adopted"] + packages["adopted_after_hold_out"],
         "eu_packages_held": packages["adopted_after_hold_out"],
+        "eu_packages_held_by_veto_players": packages["held_by_veto_player"],
         "eu_packages_vetoed": packages["vetoed"],
         "median_response_delay_weeks": float(np.median(delays)) if delays else None,
         "ratified_members": int(coal.ratified[:n].sum()),

@@ -343,7 +343,7 @@ class Responses:
                         outcome="approved" if approved else "refused", weeks=lag)
             elif e[1] == _PACKAGE:
                 _, _, _, outcome, power, rest, items, level, case, cause, lag = e
-                m.sanctions.package(outcome)
+                m.sanctions.package(outcome, items)
                 totals[0] += rest  # the proposers' part takes effect with their responses below
                 log.add(week, "eu_package", "EU", level.label, Clause.G4, case=case, cause=cause, outcome=outcome,
                         items=items, weeks=lag, value=sc.commitments.sanctions_per_unit * power)

@@ -393,6 +393,9 @@ def test_run_columns_count_military_responses_and_eu_packages():
             packages = [e.outcome for e in events if e.kind == "eu_package"]
             assert run["eu_packages_adopted"] == sum(o != "vetoed" for o in packages)
             assert run["eu_packages_held"] == packages.count("adopted_after_hold_out")
+            assert run["eu_packages_held_by_veto_players"] == sum(
+                e.kind == "eu_package" and e.outcome == "adopted_after_hold_out"
+                and bool({"Hungary", "Slovakia", "Malta"} & set(e.items)) for e in events)
             assert run["eu_packages_vetoed"] == packages.count("vetoed")
             assert run["troops_votes_refused"] == sum(e.kind == "troops_vote" and e.outcome == "refused"
                                                       for e in events)

@@ -40,6 +40,7 @@ class EUUnanimity:
 
     def __init__(self, table: pd.DataFrame, scale: float) -> None:
         self.names = table.country.tolist()
+        self.outside = frozenset(self.names)
         self.p_veto = np.minimum(1.0, table.p_veto.to_numpy(float) * scale)
         self.p_hold = np.minimum(1.0 - self.p_veto, table.p_hold_out.to_numpy(float) * scale)
         self.low = table.hold_out_weeks_low.to_numpy(np.int64)
@@ -111,7 +112,7 @@ class SanctionsRegime:
         self.eu_share = float(coal.capacity["sanctions"][: coal.n_members][coal.eu[: coal.n_members]].sum())
         self.pending_restore: list[tuple[int, float, str, tuple[str, ...], int, int]] = []
         # EU packages (G4 responses and snapbacks): adopted at once, adopted after a hold-out, vetoed.
-        self.eu_packages = {"adopted": 0, "adopted_after_hold_out": 0, "vetoed": 0}
+        self.eu_packages = {"adopted": 0, "adopted_after_hold_out": 0, "vetoed": 0, "held_by_veto_player": 0}
 
     @property
     def level(self) -> float:
@@ -140,9 +141,12 @@ class SanctionsRegime:
     def add(self, sanctions_power: float) -> None:
         self.additional += self.model.scenario_config.commitments.sanctions_per_unit * sanctions_power
 
-    def package(self, outcome: str) -> None:
-        """Count an EU package's outcome (adopted, adopted_after_hold_out, vetoed)."""
+    def package(self, outcome: str, holders: tuple[str, ...] = ()) -> None:
+        """Count an EU package's outcome (adopted, adopted_after_hold_out, vetoed), and whether a veto player
+        outside the Coalition held it up."""
         self.eu_packages[outcome] += 1
+        if outcome == "adopted_after_hold_out" and not self.unanimity.outside.isdisjoint(holders):
+            self.eu_packages["held_by_veto_player"] += 1
 
     def week(self, week: int, at_war: bool, war_started: int | None) -> None:
         """Relief while Russia complies; snapback on attributed violations or an attack.
@@ -201,6 +205,6 @@ class SanctionsRegime:
         for _, amount, outcome, items, event, weeks in due:
             restored = min(amount, self.relieved)
             self.relieved -= restored
-            self.package(outcome)
+            self.package(outcome, items)
             self.model.events.add(week, "eu_package", "EU", "", Clause.G4, case=event, cause=event, outcome=outcome,
                                   items=items, weeks=weeks, value=self.ceasefire_level * restored, note="snapback")
