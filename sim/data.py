@@ -2,7 +2,9 @@
 
 - the members table (capacities, legal lags and ratification failure chances, G0),
 - national elections 2026-2032 with the chance and size of a change of government,
-- the Multinational Force's contributions by nation and domain (G3).
+- the Multinational Force's contributions by nation and domain (G3),
+- the EU veto players outside the Coalition (EU sanctions need all 27, G4),
+- the 2022 record of the members' first military aid (validation, not an input of the model).
 
 Sources are cited at the top of each file and in docs/DATA.md; the columns are declared
 in ``sim.config.datafiles``.
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.config.datafiles import ELECTIONS, FORCE_CONTRIBUTIONS, MEMBERS, read_table
+from sim.config.datafiles import ELECTIONS, EU_VETO_PLAYERS, FORCE_CONTRIBUTIONS, KIEL_2022, MEMBERS, read_table
 
 
 @lru_cache(maxsize=8)
@@ -34,3 +36,13 @@ def read_elections(path: Path) -> pd.DataFrame:
 @lru_cache(maxsize=8)
 def read_force_contributions(path: Path) -> pd.DataFrame:
     return read_table(path, FORCE_CONTRIBUTIONS)
+
+
+@lru_cache(maxsize=8)
+def read_eu_veto_players(path: Path) -> pd.DataFrame:
+    return read_table(path, EU_VETO_PLAYERS)
+
+
+@lru_cache(maxsize=4)
+def read_kiel_2022(path: Path) -> pd.DataFrame:
+    return read_table(path, KIEL_2022)

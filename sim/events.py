@@ -23,7 +23,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "corrective_measure", "ratification", "request", "deployment", "escalation",
     "surge", "war_end", "coordination", "campaign", "indicator", "indicator_detected", "warning",
     "warning_measure", "election", "government_change", "pledge", "us_roles", "sanctions", "shock",
-    "casualties",
+    "casualties", "troops_vote", "eu_package", "finalisation",
 )
 
 
@@ -109,7 +109,12 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     "corrective_measure": (("demarche", "monitoring_surge", "stockpiles_opened", "stockpile_release",
                             "stockpiles_prepositioned"), ("perpetrator", "attributed_to", "weeks", "value"),
                            "case and cause: the decision (the attack or the warning for stockpiles)"),
-    "response": (("binding", "political"), ("items",), "case: the violation; cause: the decision"),
+    "response": (("binding", "political"), ("items", "weeks"),
+                 "case: the violation; cause: the decision (logged when it takes effect, weeks after it)"),
+    "troops_vote": (("approved", "refused"), ("weeks",), "case: the violation; cause: the decision"),
+    "eu_package": (("adopted", "adopted_after_hold_out", "vetoed"), ("items", "weeks", "value", "note"),
+                   "case: the violation (the snapback for relieved sanctions); cause: the decision (the snapback)"),
+    "finalisation": (("finalised",), ("weeks",), "its own case"),
     "surge": ((), ("value",), "case: the case that ordered it; cause: the order"),
     "escalation": ((), ("perpetrator",), "its own case (the commission's chain of the attack); cause: the launch"),
     "casualties": ((), ("items", "value"), "case and cause: the attack"),
@@ -294,6 +299,25 @@ def _assessment(e: Event) -> str:
             f"without chance, {e.noise:+.2f} by chance; waiting is worth {e.wait_value:.2f}{why}")
 
 
+def _response(e: Event) -> str:
+    text = f"{e.outcome} commitment: {', '.join(e.items)}"
+    return text + (f" (in effect {e.weeks} week{_plural(e.weeks)} after the decision)" if e.weeks else "")
+
+
+def _troops_vote(e: Event) -> str:
+    if e.outcome == "approved":
+        return f"parliament approves sending troops ({e.weeks} week{_plural(e.weeks)} after the decision)"
+    return "parliament refuses to send troops: no military response (the commitment does not bypass the vote)"
+
+
+def _eu_package(e: Event) -> str:
+    what = "EU package restoring relieved sanctions" if e.note == "snapback" else "EU sanctions package"
+    if e.outcome == "vetoed":
+        return f"{what} vetoed by {', '.join(e.items)}: not adopted"
+    held = f", held up by {', '.join(e.items)}" if e.outcome == "adopted_after_hold_out" else ""
+    return f"{what} adopted by the 27 after {e.weeks} week{_plural(e.weeks)}{held} (sanctions level +{e.value:.2f})"
+
+
 RENDER: dict[str, Callable[[Event], str]] = {
     "assessment": _assessment,
     "violation": _violation,
@@ -303,7 +327,11 @@ RENDER: dict[str, Callable[[Event], str]] = {
     "attribution": _attribution,
     "decision": _decision,
     "corrective_measure": _corrective_measure,
-    "response": lambda e: f"{e.outcome} commitment: {', '.join(e.items)}",
+    "response": _response,
+    "troops_vote": _troops_vote,
+    "eu_package": _eu_package,
+    "finalisation": lambda e: (f"binding commitments finalised, {e.weeks} weeks after the ceasefire: "
+                               "national ratification can begin"),
     "ratification": lambda e: ("ratification failed: the commitment stays political" if e.outcome == "failed" else
                                ("Congress" if e.actor == "United States" else "parliament")
                                + " ratified: the commitment is legally binding"),

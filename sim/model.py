@@ -28,7 +28,7 @@ from sim.agents import (
 from sim.chain import MonitoringMechanism, SpecialCommission
 from sim.config import Scenario, data_file_path
 from sim.config.overrides import scenario_from_kwargs
-from sim.data import read_elections, read_force_contributions, read_members
+from sim.data import read_elections, read_eu_veto_players, read_force_contributions, read_members
 from sim.events import EventLog
 from sim.ladder import Action
 from sim.reporters import RUN_REPORTERS
@@ -79,7 +79,8 @@ class DeterrenceModel(mesa.Model):
         self.commission = SpecialCommission(self)
         self.ukraine = Ukraine(self)
         self.force = MultinationalForce(self, read_force_contributions(data_file_path(sc.force.contributions_file)))
-        self.sanctions = SanctionsRegime(self)
+        self.sanctions = SanctionsRegime(self, read_eu_veto_players(
+            data_file_path(sc.sanctions.eu_veto_players_file)))  # EU unanimity (G4)
         self.war = War(self)
         self.warning = WarningSystem(self)
         self.responses = Responses(self)

@@ -59,7 +59,21 @@ RUN_COLUMNS: dict[str, Column] = {
     "not_attributed": ("int64", "count", "Cases closed without attribution: weak evidence or no vote (G1)."),
     "decisions": ("int64", "count", "Decisions ordering corrective measures, ad hoc ones included."),
     **{f"responses_{t}": ("int64", "count", f"Member activations of {t} responses (G4).") for t in RESPONSE_TYPES},
-    "members_acted": ("int64", "count", "States (the US included) that responded at least once."),
+    "members_acted": ("int64", "count", "States (the US included) whose response took effect at least once."),
+    "members_military_4w": ("float64", "count", "Members (the US apart) whose military response to the first major "
+                            "attack took effect within 4 weeks of it (decision chain, lags and votes included; "
+                            "G0, G4); empty if no major attack."),
+    "members_military_8w": ("float64", "count", "The same within 8 weeks."),
+    "members_military_12w": ("float64", "count", "The same within 12 weeks."),
+    "troops_votes_refused": ("int64", "count", "Parliamentary votes that refused the troops a government decided to "
+                             "send (G0: a binding commitment does not bypass the vote)."),
+    "eu_packages_adopted": ("int64", "count", "EU sanctions packages adopted by the 27 (G4 responses and snapbacks), "
+                            "after a hold-out or not."),
+    "eu_packages_held": ("int64", "count", "EU packages adopted only after a hold-out (a veto player outside the "
+                         "Coalition or a Coalition member)."),
+    "eu_packages_held_by_veto_players": ("int64", "count", "EU packages adopted only after Hungary, Slovakia or Malta "
+                                         "(outside the Coalition) held them up."),
+    "eu_packages_vetoed": ("int64", "count", "EU packages vetoed (not adopted) by a veto player."),
     "median_response_delay_weeks": ("float64", "weeks", "Median weeks from violation to response; empty if none."),
     "ratified_members": ("int64", "count", "Members whose commitment is legally binding at the end (G0)."),
     "government_changes": ("int64", "count", "Changes of government after elections, members and the US."),
@@ -194,6 +208,7 @@ def run_record(model: Any) -> dict[str, Any]:
     attack = model.war.armed_attack_week
     sc = model.scenario_config
     delays = model.responses.delays
+    packages = model.sanctions.eu_packages
     n = coal.n_members
     row: dict[str, Any] = {
         "run_id": 0,
@@ -233,6 +248,12 @@ def run_record(model: Any) -> dict[str, Any]:
         "decisions": commission.decisions + commission.ad_hoc_decisions,
         **{f"responses_{t}": int(coal.activations[t].sum()) for t in RESPONSE_TYPES},
         "members_acted": int(coal.ever_acted.sum()),
+        **_military_within(model.responses, esc),
+        "troops_votes_refused": model.responses.votes_refused,
+        "eu_packages_adopted": packages["adopted"] + packages["adopted_after_hold_out"],
+        "eu_packages_held": packages["adopted_after_hold_out"],
+        "eu_packages_held_by_veto_players": packages["held_by_veto_player"],
+        "eu_packages_vetoed": packages["vetoed"],
         "median_response_delay_weeks": float(np.median(delays)) if delays else None,
         "ratified_members": int(coal.ratified[:n].sum()),
         "government_changes": int(coal.governments_changed.sum()),
@@ -260,3 +281,9 @@ def run_record(model: Any) -> dict[str, Any]:
     }
     assert list(row) == list(RUN_COLUMNS), "runs.csv columns out of sync with RUN_COLUMNS"
     return row
+
+
+def _military_within(responses: Any, attack_week: int | None) -> dict[str, float | None]:
+    """Members with a military response to the first major attack in effect within 4, 8 and 12 weeks."""
+    return {f"members_military_{k}w": (float(responses.military_within(attack_week, k))
+                                       if attack_week is not None else None) for k in (4, 8, 12)}

@@ -46,6 +46,8 @@ def test_run_manifest_traces_every_input(study):
         "members.elections_file": {"origin": "study", "path": "scenarios/elections.csv", "sha256": sha(own)},
         "force.contributions_file": {"origin": "shipped", "path": "scenarios/force_contributions.csv",
                                      "sha256": sha(lib / "force_contributions.csv")},
+        "sanctions.eu_veto_players_file": {"origin": "shipped", "path": "scenarios/eu_veto_players.csv",
+                                           "sha256": sha(lib / "eu_veto_players.csv")},
     }
 
 
@@ -56,7 +58,7 @@ def test_sweep_manifest_traces_the_experiment_and_its_scenarios(study):
                                               "sha256": sha(study / "experiments" / "compare.yaml")}
     assert set(m["inputs"]["scenarios"]) == {"paris_declaration", "my_design"}
     assert [f["origin"] for f in m["inputs"]["scenarios"]["my_design"]["files"]] == ["study", "shipped"]
-    assert len(m["inputs"]["scenarios"]["paris_declaration"]["data_files"]) == 3
+    assert len(m["inputs"]["scenarios"]["paris_declaration"]["data_files"]) == 4
 
 
 def test_no_git_is_not_an_error(monkeypatch):

@@ -4,6 +4,14 @@ The pledging states' state lives in arrays (one row a member, the US in the last
 row) so that weekly politics are one vector operation; each ``CoalitionMember``
 and the ``UnitedStates`` agent is a named view onto its row.
 
+Members one by one (G0, "in accordance with each member's legal and constitutional
+provisions"): each member's menu is the scenario's menu at a level intersected with what it
+can pledge (the members file: neutral states, Japan and Iceland pledge no military response;
+Turkey no sanctions); EU members' sanctions go through one EU package (``sim.responses``);
+a military response takes effect after the member's own lag (its parliament's vote where
+troops need one). The binding commitments "will finalise" (G4): none is in force before
+``commitments.finalisation_weeks``, and ratification starts only then.
+
 Political time: elections come from a dated data file; a change of government
 shifts resolve, and a new, less supportive government may drop a *political*
 pledge; a *ratified* commitment survives it (G0). Fatigue lowers resolve while no
@@ -35,7 +43,49 @@ US_ISO3 = "USA"
 FAR = 1 << 30
 
 
+def triangular_quantile(u: np.ndarray | float, low: np.ndarray | float, mode: np.ndarray | float,
+                        high: np.ndarray | float) -> np.ndarray:
+    """The ``u`` quantile of a triangular distribution (low, mode, high); a point where low == high.
+
+    Both the members' lag draws (``u`` uniform) and Russia's reading of them (a grid of ``u``) use it.
+    """
+    u, low, mode, high = (np.asarray(a, float) for a in (u, low, mode, high))
+    width = np.maximum(high - low, 1e-12)
+    split = (mode - low) / width
+    left = low + np.sqrt(u * width * (mode - low))
+    right = high - np.sqrt((1.0 - u) * width * (high - mode))
+    return np.where(high - low <= 0.0, low, np.where(u < split, left, right))
+
+
+# Russia reads a member's military lag from this many quantiles of its distribution.
+LAG_QUANTILES = (np.arange(32) + 0.5) / 32
+
+
 _SCHEDULES: dict[tuple, tuple] = {}
+_LIMITS: dict[tuple, tuple] = {}
+
+
+def _limits(table: pd.DataFrame, lag_scale: float, us_lag: float) -> tuple:
+    """Each state's legal and constitutional limits from the members table (G0), the US in the last row:
+    what it can pledge by type, EU membership, neutrality, a vote for troops, military lags (low, mode,
+    high; the US: no prior vote, 0 to twice its mode). A pure function of the table and two parameters:
+    computed once per process, read only."""
+    key = (id(table), lag_scale, us_lag)
+    cached = _LIMITS.get(key)
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    menus = [set(text.split(";")) for text in table.pledgeable]
+    can_pledge = {t: np.append(np.array([t in menu for menu in menus], dtype=bool), True) for t in RESPONSE_TYPES}
+    flags = [np.append(table[col].to_numpy(bool), False) for col in ("eu_member", "neutral", "troops_need_vote")]
+    lags = tuple(np.append(table[col].to_numpy(float), us) * lag_scale for col, us in (
+        ("military_lag_low_weeks", 0.0), ("military_lag_weeks", us_lag), ("military_lag_high_weeks", 2 * us_lag)))
+    for a in (*can_pledge.values(), *flags, *lags):
+        a.flags.writeable = False
+    limits = (can_pledge, *flags, lags, list(zip(*(a.tolist() for a in lags))), {}, {})
+    if len(_LIMITS) >= 16:
+        _LIMITS.clear()
+    _LIMITS[key] = (table, limits)
+    return limits
 
 
 def _election_schedule(elections: pd.DataFrame, index_of: dict[str, int], us_row: int, n1: int, sc) -> tuple:
@@ -105,6 +155,13 @@ class Coalition:
             "intelligence": d_share, "logistics": d_share, "military": d_share,
         }
         self.framework_nation = np.append(table.framework_nation.to_numpy(bool), False)
+        # G0: each member's legal and constitutional limits (members file; read only, shared across runs).
+        c = sc.commitments
+        limits = _limits(table, sc.members.military_lag_multiplier, c.us_military_lag_weeks)
+        self.can_pledge, self.eu, self.neutral, self.needs_vote, self.military_lag = limits[:5]
+        self._military_lags, self._lag_discounts, self._menus = limits[5:]
+        self.national_lag = {t: int(round(c.response_lag_weeks.get(t, 0.0))) for t in RESPONSE_TYPES if t != "military"}
+        self.capacity_lists = {t: cap.tolist() for t, cap in self.capacity.items()}  # for the cascade's loop
         # G4: who pledges. The declaration's commitments are the Coalition's; the US pledges only
         # under a bilateral guarantee (united_states.pledges_response).
         self.pledges = np.ones(n + 1, dtype=bool)
@@ -129,12 +186,16 @@ class Coalition:
         self.failure_probability = np.zeros(n + 1)
         self.next_ratification = FAR
         self._schedule_ratification(table)
+        # Decisions' lags, votes and the EU's unanimity draw from streams of their own (spawned here, so the
+        # weekly drift and the elections keep their draws whatever the responses do).
+        self._lag_seed, self._eu_seed = (int(x) for x in self.stream.integers(1 << 62, size=2))
+        self._lag_stream = self._eu_stream = None  # made on first use (most runs never need the EU's)
         self._schedule_elections(elections)
         self.governments_changed = np.zeros(n + 1, dtype=np.int64)
         self.pledges_dropped = 0
         self.pledges_version = self.binding_version = 0  # bumped when pledges or legal status change
         # What each state did (outputs and dashboard tiles).
-        self.activations = {t: np.zeros(n + 1, dtype=np.int64) for t in RESPONSE_TYPES}
+        self.activations = {t: np.zeros(n + 1, dtype=np.int64) for t in RESPONSE_TYPES}  # in effect
         self.ever_acted = np.zeros(n + 1, dtype=bool)
         self.refresh_pledges()
 
@@ -150,14 +211,20 @@ class Coalition:
                          float(r.us_congress_lag_weeks))
         jitter = self.stream.lognormal(0.0, r.jitter_sd, self.n_members + 1)
         fails = self.stream.random(self.n_members + 1) < self.failure_probability
+        # G4: the members "will finalise" the binding commitments; none binds before (FAR: never).
+        self.finalised_week = FAR
         if not sc.commitments.binding:
             return
         if r.in_force_at_ceasefire:
+            self.finalised_week = 0
             self.ratified[:] = self.pledges  # only a pledge can be in force (the US has none unless bilateral)
             return
+        self.finalised_week = sc.commitments.finalisation_weeks
         if not r.seek_ratification:
             return
-        self.ratification_week = np.where(self.pledges, np.maximum(1, np.rint(lags * jitter)), -1).astype(np.int64)
+        # Ratification follows finalisation: each member's legal lag counts from it.
+        self.ratification_week = np.where(self.pledges, self.finalised_week + np.maximum(1, np.rint(lags * jitter)),
+                                          -1).astype(np.int64)
         self.ratification_fails = fails
         due = self.ratification_week[self.ratification_week > 0]
         self.next_ratification = int(due.min()) if due.size else FAR
@@ -200,6 +267,8 @@ class Coalition:
         government in a framework nation or in the US, or a ratification).
         """
         changed = False
+        if week == self.finalised_week and week > 0:
+            self.model.events.add(week, "finalisation", "Coalition", "", Clause.G4, outcome="finalised", weeks=week)
         if self._advance_ratification(week):
             self.binding_version += 1
         for _, i, office, p, shift, day in self.election_weeks.get(week, ()):
@@ -266,13 +335,62 @@ class Coalition:
         self.model.events.add(week, "casualties", "MultinationalForce", "major", Clause.G3, case=case, cause=case,
                               items=tuple(self.names[i] for i in np.flatnonzero(hit)), value=rally)
 
-    def record_response(self, i: int, types: list[str], menu_size: int) -> None:
-        """State ``i`` acted with ``types`` (of ``menu_size`` pledged at the level): acting costs resolve."""
+    @property
+    def lag_stream(self) -> np.random.Generator:
+        """Draws of the members' lags and parliamentary votes."""
+        if self._lag_stream is None:
+            self._lag_stream = np.random.default_rng(self._lag_seed)
+        return self._lag_stream
+
+    @property
+    def eu_stream(self) -> np.random.Generator:
+        """Draws of the EU's unanimity: Coalition hold-outs and the veto players."""
+        if self._eu_stream is None:
+            self._eu_stream = np.random.default_rng(self._eu_seed)
+        return self._eu_stream
+
+    def decided(self, i: int, n_types: int, menu_size: int) -> None:
+        """State ``i`` decided to act with ``n_types`` of the ``menu_size`` types of its menu: deciding costs
+        resolve (the political cost is paid when the government commits, whatever the lags)."""
+        cost = self.model.scenario_config.members.response_cost
+        self.resolve[i] = max(0.0, self.resolve[i] - cost * n_types / menu_size)
+
+    def took_effect(self, i: int, types: tuple[str, ...]) -> None:
+        """State ``i``'s responses of ``types`` are in effect (outputs and tiles count them here)."""
         for t in types:
             self.activations[t][i] += 1
         self.ever_acted[i] = True
-        cost = self.model.scenario_config.members.response_cost
-        self.resolve[i] = max(0.0, self.resolve[i] - cost * len(types) / menu_size)
+
+    def menu(self, level: Action) -> list[np.ndarray]:
+        """Per type of the scenario's menu at ``level``, the states that can pledge it (G0, G4)."""
+        return [self.can_pledge[t] for t in self.level_types[level]]
+
+    def draw_lag(self, i: int, t: str) -> int:
+        """Weeks from state ``i``'s decision to its ``t`` response in effect (national responses)."""
+        if t != "military":
+            return self.national_lag[t]
+        low, mode, high = self._military_lags[i]
+        u = self.lag_stream.random()
+        if high <= low:
+            return int(round(low))
+        if u < (mode - low) / (high - low):  # the triangular quantile (as triangular_quantile, one number)
+            return int(np.rint(low + math.sqrt(u * (high - low) * (mode - low))))
+        return int(np.rint(high - math.sqrt((1.0 - u) * (high - low) * (high - mode))))
+
+    def lag_discount(self, discount: float) -> dict[str, np.ndarray]:
+        """Per type, each state's expected ``discount`` ** lag: how Russia discounts late responses (the EU
+        members' sanctions apart: 1, the EU package's own discount is read separately). Shared, read only."""
+        key = (discount, tuple(sorted(self.national_lag.items())))
+        out = self._lag_discounts.get(key)
+        if out is None:
+            grid = triangular_quantile(LAG_QUANTILES[:, None], *(a[None, :] for a in self.military_lag))
+            out = {t: np.full(self.n_members + 1, discount ** lag) for t, lag in self.national_lag.items()}
+            out["military"] = (discount ** np.rint(grid)).mean(axis=0)
+            out["sanctions"] = np.where(self.eu, 1.0, out["sanctions"])
+            for a in out.values():
+                a.flags.writeable = False
+            self._lag_discounts[key] = out
+        return out
 
     def keep_us_pledge(self, allowed: bool) -> None:
         """A shock changed the US terms: its pledge stays only if still offered or already ratified."""
@@ -285,20 +403,32 @@ class Coalition:
         c = sc.commitments
         menu = c.response_menu
         pledge = self.pledges.astype(float)
+        # What each state pledges of a type: its capacity if it pledges and can pledge the type (G0).
+        self.pledged_capacity = {t: cap * pledge * self.can_pledge[t] for t, cap in self.capacity.items()}
         self.binding_levels = {Action[lvl.upper()] for lvl in c.binding_levels}
         self.level_types: dict[Action, list[str]] = {}
         self.pledged_power: dict[Action, float] = {}
+        self.level_menus: dict[Action, list[tuple[int, ...]]] = {}
         for level in LEVELS:
             types = list(menu.get(level.label, []))
             self.level_types[level] = types
-            power = sum((c.response_weights[t] * self.capacity[t] for t in types),
-                        np.zeros(self.n_members + 1)) * pledge
-            self.pledged_power[level] = float(power.sum())
-        self.pledged_capacity = {t: cap * pledge for t, cap in self.capacity.items()}
+            self.pledged_power[level] = float(sum(c.response_weights[t] * self.pledged_capacity[t].sum()
+                                                  for t in types))
+            self.level_menus[level] = self._menu_indices(tuple(types))
         self.pledges_version += 1
 
+    def _menu_indices(self, types: tuple[str, ...]) -> list[tuple[int, ...]]:
+        """Each state's menu among ``types``: the indices of the types it can pledge (G0; shared, read only)."""
+        menus = self._menus.get(types)
+        if menus is None:
+            can = [self.can_pledge[t].tolist() for t in types]
+            menus = self._menus[types] = [tuple(j for j in range(len(types)) if can[j][i])
+                                          for i in range(self.n_members + 1)]
+        return menus
+
     def binding(self, level: Action) -> np.ndarray:
-        """States whose commitment legally binds them at this level (G0 + G4)."""
+        """States whose commitment legally binds them at this level (G0 + G4): ratified, which only a
+        finalised commitment can be."""
         if not self.model.scenario_config.commitments.binding or level not in self.binding_levels:
             return np.zeros(self.n_members + 1, dtype=bool)
         return self.ratified

@@ -34,6 +34,7 @@ import pandas as pd
 
 from sim.config.errors import ConfigError, Problem, did_you_mean
 from sim.config.yamlio import read_text
+from sim.ladder import RESPONSE_TYPES
 
 Kind = Literal["text", "int", "float", "flag", "date"]
 MAX_DATA_BYTES = 10_000_000
@@ -140,6 +141,29 @@ def _num(x: float | None) -> str:
 
 # --- the files -------------------------------------------------------------------------------
 
+_PLEDGEABLE = "(?:{0})(?:;(?:{0}))*".format("|".join(RESPONSE_TYPES))
+
+
+def _check_members(file: str, rows: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
+    """Lags in order (low <= mode <= high), and no military response for a neutral member."""
+    problems: list[Problem] = []
+    for line, row in rows:
+        low, mode, high = row["military_lag_low_weeks"], row["military_lag_weeks"], row["military_lag_high_weeks"]
+        if not low <= mode <= high:
+            problems.append(Problem(file, "military lags out of order", line, "military_lag_weeks",
+                                    given=f"low {low:g}, mode {mode:g}, high {high:g}", has_given=True,
+                                    allowed="military_lag_low_weeks <= military_lag_weeks <= military_lag_high_weeks"))
+        types = row["pledgeable"].split(";")
+        if len(set(types)) != len(types):
+            problems.append(Problem(file, "a response type named twice", line, "pledgeable", given=row["pledgeable"],
+                                    has_given=True, allowed="each of " + ", ".join(RESPONSE_TYPES) + " at most once"))
+        if row["neutral"] and "military" in types:
+            problems.append(Problem(file, "a neutral member cannot pledge a military response", line, "pledgeable",
+                                    given=row["pledgeable"], has_given=True,
+                                    allowed="the types without military, or neutral 0"))
+    return problems
+
+
 MEMBERS = TableSpec("members data file", (
     Col("name", "text", doc="Member state."),
     Col("iso3", "text", pattern=r"[A-Z]{3}", doc="ISO 3166-1 alpha-3 code."),
@@ -152,7 +176,22 @@ MEMBERS = TableSpec("members data file", (
         doc="Time for parliament to approve a binding commitment (G0)."),
     Col("ratification_failure_probability", "float", "probability", ge=0, le=1,
         doc="Chance the national procedure does not ratify a binding commitment (G0)."),
-), unique=("name", "iso3"))
+    Col("eu_member", "flag", required=False, default=False,
+        doc="Member of the European Union: its sanctions go through the EU package, which needs all 27 (G4)."),
+    Col("neutral", "flag", required=False, default=False,
+        doc="Constitutional or policy military neutrality: pledges no military response (G0)."),
+    Col("troops_need_vote", "flag", required=False, default=False,
+        doc="Sending armed forces needs a parliamentary vote, which automaticity does not bypass (G0)."),
+    Col("military_lag_weeks", "float", "weeks", ge=0, le=104, required=False, default=0.0,
+        doc="Mode of the lag from the government's decision to a military response in effect (the vote)."),
+    Col("military_lag_low_weeks", "float", "weeks", ge=0, le=104, required=False, default=0.0,
+        doc="Shortest such lag (triangular distribution)."),
+    Col("military_lag_high_weeks", "float", "weeks", ge=0, le=104, required=False, default=0.0,
+        doc="Longest such lag (triangular distribution)."),
+    Col("pledgeable", "text", required=False, default=";".join(RESPONSE_TYPES), pattern=_PLEDGEABLE,
+        doc="G4 response types the member can pledge, separated by ';' (its menu is the scenario's menu at a "
+            "level intersected with these); empty: all five."),
+), unique=("name", "iso3"), check=_check_members)
 
 ELECTIONS = TableSpec("elections data file", (
     Col("iso3", "text", pattern=r"[A-Z]{3}", doc="Member, or USA (joins the members file)."),
@@ -177,11 +216,53 @@ FORCE_CONTRIBUTIONS = TableSpec("force contributions data file", (
     Col("source", "text", doc="Sources, or 'assumption' with a reason."),
 ), unique=("iso3",))
 
+def _check_veto_players(file: str, rows: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
+    """Hold-out lengths in order; a veto and a hold-out are exclusive outcomes of one package."""
+    problems: list[Problem] = []
+    for line, row in rows:
+        if row["hold_out_weeks_low"] > row["hold_out_weeks_high"]:
+            problems.append(Problem(file, "hold-out lengths out of order", line, "hold_out_weeks_low",
+                                    given=row["hold_out_weeks_low"], has_given=True,
+                                    allowed=f"at most hold_out_weeks_high ({row['hold_out_weeks_high']})"))
+        if row["p_hold_out"] + row["p_veto"] > 1.0:
+            problems.append(Problem(file, "chances of a hold-out and a veto add up to more than 1", line, "p_veto",
+                                    given=row["p_veto"], has_given=True,
+                                    allowed=f"at most 1 - p_hold_out ({1.0 - row['p_hold_out']:g})"))
+    return problems
+
+
+EU_VETO_PLAYERS = TableSpec("EU veto players data file", (
+    Col("iso3", "text", pattern=r"[A-Z]{3}", doc="EU member outside the Coalition."),
+    Col("country", "text", doc="Country name."),
+    Col("p_hold_out", "float", "probability per package", ge=0, le=1,
+        doc="Chance it holds a package up (then agrees), per package."),
+    Col("hold_out_weeks_low", "int", "weeks", ge=0, le=104, doc="Shortest hold-out."),
+    Col("hold_out_weeks_high", "int", "weeks", ge=0, le=104, doc="Longest hold-out (uniform between)."),
+    Col("p_veto", "float", "probability per package", ge=0, le=1,
+        doc="Chance it vetoes a package outright (the package is not adopted)."),
+    Col("record", "text", doc="The 2022-2026 record the chances come from."),
+    Col("source", "text", doc="Sources, or 'assumption' with a reason."),
+), unique=("iso3",), min_rows=0, check=_check_veto_players)
+
+KIEL_2022 = TableSpec("2022 response timing file", (
+    Col("iso3", "text", pattern=r"[A-Z]{3}", doc="Coalition member."),
+    Col("country", "text", doc="Country name."),
+    Col("in_kiel", "flag", doc="Covered by the Kiel Institute's Ukraine Support Tracker."),
+    Col("kiel_first_military_month", "text", pattern=r"20\d\d-[01]\d", required=False, default="",
+        doc="First month with a military allocation in the tracker (YYYY-MM); empty: none."),
+    Col("press_first_announcement", "text", pattern=r"20\d\d-[01]\d(-[0-3]\d)?", required=False, default="",
+        doc="First dated public announcement of military aid found (YYYY-MM-DD, or YYYY-MM); empty: not found."),
+    Col("press_source", "text", required=False, default="", doc="Where the announcement was read."),
+    Col("press_non_lethal", "flag", required=False, default=False,
+        doc="The announcement was of non-lethal aid only (not counted as military)."),
+), unique=("iso3",))
+
 # The scenario keys that name a data file, and the table each holds.
 DATA_FILE_KEYS: dict[tuple[str, str], TableSpec] = {
     ("members", "data_file"): MEMBERS,
     ("members", "elections_file"): ELECTIONS,
     ("force", "contributions_file"): FORCE_CONTRIBUTIONS,
+    ("sanctions", "eu_veto_players_file"): EU_VETO_PLAYERS,
 }
 
 
@@ -192,6 +273,8 @@ DATA_FILES: dict[str, TableSpec] = {
     "coalition_members.csv": MEMBERS,
     "elections.csv": ELECTIONS,
     "force_contributions.csv": FORCE_CONTRIBUTIONS,
+    "eu_veto_players.csv": EU_VETO_PLAYERS,
+    "kiel_2022_response_timing.csv": KIEL_2022,
 }
 
 
@@ -356,5 +439,5 @@ def describe(spec: TableSpec) -> str:
     return "\n".join(rows)
 
 
-__all__ = ["Col", "DATA_FILES", "MEMBERS", "TableSpec", "describe",
+__all__ = ["Col", "DATA_FILES", "EU_VETO_PLAYERS", "KIEL_2022", "MEMBERS", "TableSpec", "describe",
            "read_table", "spec_for_file"]

@@ -23,6 +23,7 @@ from sim.ladder import LEVEL_NAMES, RESPONSE_TYPES, VIOLATION_LEVELS
 Role = Literal["lever", "uncertainty", "constant"]
 Level = Literal["probe", "limited", "major"]
 ResponseType = Literal["diplomacy", "sanctions", "intelligence", "logistics", "military"]
+NationalResponseType = Literal["diplomacy", "sanctions", "intelligence", "logistics"]  # military lags: members file
 CorrectiveMeasure = Literal["demarche", "monitoring_surge", "stockpile_release"]
 WarningMeasure = Literal["stockpile_prepositioning", "force_alert", "diplomatic_warning", "sanctions_threat"]
 
@@ -322,6 +323,29 @@ class Commitments(Section):
         "Does a limited offensive call on the G4 commitments? limited_menu: never (the limited level's responses); "
         "commission_decides: the commission rules whether it is an 'armed attack' (a vote against armed_attack_bar); "
         "armed_attack: always (the major level's responses, binding where ratified).")
+    finalisation_weeks: int = uncertainty(
+        26, Clause.G4, "weeks after the ceasefire",
+        "The members 'will finalise' the binding commitments: until then every commitment is political "
+        "and no ratification can start (ratification lags count from here). 0: finalised at the ceasefire.",
+        source="analogue: the G7 Joint Declaration of Support for Ukraine (Vilnius, 12 Jul 2023) announced "
+               "bilateral security commitments; the first, the UK's, was signed 12 Jan 2024, 26 weeks later "
+               "(Euromaidan Press, 14 Jan 2024), others over the following months (Lithuania began work in "
+               "Jan 2024, Ukrinform via MENAFN); counted from the ceasefire, which activates the guarantees "
+               "(assumption)", ge=0, le=260, initial_only=True)
+    response_lag_weeks: dict[NationalResponseType, float] = constant(
+        {"diplomacy": 0.0, "sanctions": 1.0, "intelligence": 0.0, "logistics": 1.0}, Clause.G0, "weeks",
+        "Weeks from a member's decision to its response in effect, by type, for national responses "
+        "(military: each member's lag in the members data file; EU members' sanctions: the EU package, "
+        "sanctions.eu_package_weeks).",
+        source="assumption anchored on the 2022 record: national sanctions and arms announced within days "
+               "of 24 Feb 2022 (first deliveries announced 26-28 Feb: AFP, AP; Kiel Ukraine Support Tracker "
+               "Release 29, scenarios/kiel_2022_response_timing.csv)", initial_only=True)
+    us_military_lag_weeks: float = constant(
+        1.0, Clause.G4, "weeks",
+        "Mode of the lag from a US decision to a military response in effect (a bilateral guarantee only; "
+        "triangular from 0 to twice this; no prior vote of Congress, War Powers Resolution).",
+        source="2022 record: a USD 350m drawdown announced 26 Feb 2022, two days after the invasion (AFP, "
+               "Blinken); the spread is an assumption", ge=0.0, le=26.0, initial_only=True)
     ad_hoc_delay_weeks: int = lever(
         4, A, "weeks",
         "Without a commission, delay before a self-evident major attack is acted on.", ge=0, le=52)
@@ -340,6 +364,15 @@ class Commitments(Section):
     sanctions_per_unit: float = constant(
         0.15, Clause.G4, "sanctions level per unit",
         "Sanctions level added per unit of sanctions responses activated.", ge=0.0, le=2.0)
+
+
+    @model_validator(mode="after")
+    def _lags_in_range(self) -> Commitments:
+        for t, lag in self.response_lag_weeks.items():
+            if not 0.0 <= lag <= 52.0:
+                raise ValueError(f"@commitments.response_lag_weeks.{t}|out of range (given: {lag!r})|"
+                                 "weeks from 0 to 52 (rounded to whole weeks)")
+        return self
 
 
 class Cooperation(Section):
@@ -615,6 +648,21 @@ class Sanctions(Section):
     failed_vote_pause_share: float = constant(
         0.25, A, "x relief_pause_weeks", "After a failed snapback vote, relief pauses for this share of the pause.",
         ge=0.0, le=1.0)
+    eu_package_weeks: int = constant(
+        1, Clause.G4, "weeks",
+        "Weeks from the decision to an EU sanctions package adopted when all 27 agree at once.",
+        source="2022 record: the 2nd package adopted 25 Feb 2022, the 3rd 28 Feb-2 Mar 2022, 1-6 days after the "
+               "invasion (EPRS ATA(2022)729289; Irish Times 28 Feb 2022)", ge=0, le=26)
+    eu_veto_players_file: str = constant(
+        "eu_veto_players.csv", Clause.G4, "file in scenarios/",
+        "EU members outside the Coalition whose unanimity an EU package needs (Hungary, Slovakia, Malta): chance "
+        "and length of a hold-out, chance of a veto, per package, from the 2022-2026 record (sources in the file).",
+        initial_only=True)
+    eu_hold_out_scale: float = uncertainty(
+        1.0, Clause.G4, "x data file",
+        "Scales the veto players' chances of holding out and of vetoing (capped at 1). The file's rates come from "
+        "every package 2022-2026; the first packages after the invasion had no hold-out, and Hungary reportedly "
+        "changed government in April 2026: both argue for less than 1.", ge=0.0, le=5.0, initial_only=True)
     cost_weight: float = constant(
         3.0, A, "utility per sanctions level",
         "Weight in Russia's utility of sanctions restored or added by an attack.", ge=0.0, le=50.0)
@@ -737,6 +785,11 @@ class Members(Section):
         fitted=(0.0, 2.0))
     activation_noise: float = constant(
         0.1, A, "resolve", "Spread of the activation decision (logistic scale).", ge=0.01, le=1.0)
+    military_lag_multiplier: float = uncertainty(
+        1.0, Clause.G0, "x member lag",
+        "Scales every member's lag from a decision to a military response in effect (the members data file's "
+        "military_lag_* columns: the parliamentary vote where troops need one; the week numbers are "
+        "assumptions, the procedures sourced).", ge=0.1, le=5.0, initial_only=True)
 
 
 class Payoffs(Section):

@@ -155,6 +155,9 @@ KINDS: dict[str, Kind] = {
     "deployment": Kind("Force deployment", "Force and support", "", "#00695c", "rect"),
     "casualties": Kind("Force troops struck", "Force and support", "tripwire rally", "#b71c1c", "diamond"),
     "surge": Kind("Stockpile surge arrived", "Force and support", "stockpile release", "#2e7d32", "triangle"),
+    "troops_vote": Kind("Parliament votes on troops", "Coalition responded", "responded", "#558b2f", "emptyCircle"),
+    "eu_package": Kind("EU sanctions package", "Coalition responded", "snapback", "#4e342e", "rect"),
+    "finalisation": Kind("Commitments finalised", "Politics", "ratified commitment", "#00796b", "pin"),
 }
 # Timeline lanes, top to bottom; a lane an unknown kind names is added below these.
 LANES: tuple[str, ...] = ("Russia did", "Monitoring saw", "Commission decided", "Coalition responded",
@@ -302,6 +305,7 @@ _AD_HOC = re.compile(r"ad hoc responses in (\d+) weeks?")
 _FALSE_ALARM = re.compile(r"blaming (\w+)")
 _SHORTER = re.compile(r"^(.*?) in (\d+) weeks? instead of (\d+)")
 _DEMARCHE = re.compile(r"demarche to (\w+)")
+_IN_EFFECT = re.compile(r" \(in effect (\d+) weeks? after the decision\)$")  # a response's lag (G0)
 _PROBE = re.compile(r"grey-zone violation(?: \((\w+)\))?: (.*)")
 _PROBE_DURING = {"compliant": " (incidental)", "pressure": " (pressure campaign)",
                  "preparing": " (while preparing an offensive)"}
@@ -570,7 +574,7 @@ def _members(model: Any, sc: Scenario, rows: list[tuple]) -> list[Member]:
         elif kind == "government_change":
             m.governments.append((int(week), plain(detail)))
         elif kind == "response":
-            types = tuple(t.strip() for t in detail.partition(": ")[2].split(",") if t.strip() in RESPONSE_TYPES)
+            types = tuple(t.strip() for t in response_types(detail).split(",") if t.strip() in RESPONSE_TYPES)
             m.responses.append((int(week), types))
     return out
 
@@ -647,12 +651,24 @@ def _ukrainian(kind: str, actor: str, detail: str) -> bool:
     return kind == "corrective_measure" and "to Ukraine" in detail
 
 
+def response_types(detail: str) -> str:
+    """'political commitment: sanctions, military (in effect 3 weeks after the decision)' -> 'sanctions, military'."""
+    return _IN_EFFECT.sub("", detail.partition(": ")[2])
+
+
+def response_lag(detail: str) -> int:
+    """Weeks from the decision to a response in effect (0 when the detail names none)."""
+    m = _IN_EFFECT.search(detail)
+    return int(m.group(1)) if m else 0
+
+
 def response_summary(group: list[tuple[str, str]], level: str) -> str:
     """'12 states responded to the probe (3 bound by ratification): diplomacy 12, sanctions 2.'"""
     counts: dict[str, int] = defaultdict(int)
     binding = 0
     for _, detail in group:
-        kind, _, types = detail.partition(": ")
+        kind = detail.partition(": ")[0]
+        types = response_types(detail)
         binding += kind == "binding commitment"
         for t in types.split(","):
             if t.strip():
@@ -805,7 +821,8 @@ def chain_table(rows: list[tuple], scenario: Scenario) -> pd.DataFrame:
                 row["clauses"].add(clause)
         elif kind in ("response", "corrective_measure") and level:
             target = m.group(1) if (m := _DEMARCHE.search(detail)) else RUSSIA
-            key = (week, level, target)
+            # A response is logged when it takes effect: it answers the decision carried out lag weeks before.
+            key = (week - (response_lag(detail) if kind == "response" else 0), level, target)
             starts = kind == "corrective_measure" and bool(_DEMARCHE.search(detail))
             if starts or not batches[key]:
                 batches[key].append([])

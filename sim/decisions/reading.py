@@ -4,7 +4,10 @@ responses are, and how strong it believes Ukraine's defence to be.
 The structural reading is the members' own activation rule (``sim.responses``) at a
 share of zero, with the tripwire rally a deployed force would add at the major level:
 the expected share of pledged power that would act on an attributed violation, per
-level. Russia re-reads it at each decision point with noise (misperception, Jervis
+level. It reads the same rules the members follow: each member's menu (what it can
+pledge), binding only once finalised and ratified, a parliament's vote on troops, the EU
+package's unanimity, and each response discounted by its lag (``russia.weekly_discount``
+per week: a late response is worth less). Russia re-reads it at each decision point with noise (misperception, Jervis
 1976) and corrects it with what it has seen (learned evidence, Beta-Bernoulli per
 level, with spillover between levels: between Press 2005 and Weisiger & Yarhi-Milo
 2015). For its windows it also projects the major level forward along political time
@@ -20,7 +23,7 @@ import numpy as np
 
 from sim.ladder import VIOLATIONS as LEVELS
 from sim.ladder import Action
-from sim.responses import structural_activation
+from sim.responses import structural_activation, structural_eu_package
 
 if TYPE_CHECKING:
     from sim.agents.russia import Russia
@@ -93,6 +96,9 @@ class CoalitionReading:
         sc = self.model.scenario_config
         m, c = sc.members, sc.commitments
         offsets, weights, starts, levels, is_major, is_military = [], [], [], [], [], []
+        is_vote, is_sanctions = [], []
+        # Each response discounted by its lag (the EU members' sanctions by the package's, in assess).
+        lag_discount = coal.lag_discount(sc.russia.weekly_discount)
         for level in LEVELS:
             # Probes and limited attacks are acted on only if a commission attributes them (G1).
             if coal.pledged_power[level] <= 0.0 or (level != Action.MAJOR and not sc.commission.enabled):
@@ -101,9 +107,27 @@ class CoalitionReading:
             levels.append(level)
             for t in coal.level_types[level]:
                 offsets.append(c.threat_pull[level.label] - m.activation_threshold - c.response_costs[t])
-                weights.append(c.response_weights[t] * coal.pledged_capacity[t])
+                weights.append(c.response_weights[t] * coal.pledged_capacity[t] * lag_discount[t])
                 is_major.append(level == Action.MAJOR)
                 is_military.append(level == Action.MAJOR and t == "military")
+                is_sanctions.append(t == "sanctions")
+                is_vote.append(t == "military" and coal.needs_vote.any())
+        # Where troops need a vote: the rows (military) and the states (structural_activation).
+        self._vote_rows = np.flatnonzero(is_vote).tolist()
+        self._vote = np.outer(is_vote, coal.needs_vote) if self._vote_rows else None  # bool
+        self._eu_rows = np.flatnonzero(is_sanctions) if coal.eu.any() else np.array([], dtype=int)
+        self._eu_cols = np.flatnonzero(coal.eu)
+        # Flat indices of (sanctions row, EU member) cells, all and pledging: read in one call each.
+        self._eu_cells = (self._eu_rows[:, None] * (coal.n_members + 1) + self._eu_cols[None, :])
+        self._eu_cells_pledged = self._eu_cells[:, coal.pledges[self._eu_cols]]
+        self._eu_all_pledge = bool(coal.pledges[self._eu_cols].all())
+        # The EU package's power per sanctions row (its weights; the package's probability multiplies them).
+        weights_array = np.array(weights) if weights else np.zeros((0, coal.n_members + 1))
+        self._eu_cell_weights = weights_array.take(self._eu_cells) if self._eu_rows.size else None
+        self._eu_weight = self._eu_cell_weights.sum(axis=1) if self._eu_rows.size else None
+        if self._eu_rows.size:
+            weights_array.put(self._eu_cells, 0.0)  # read through the package in assess, not cell by cell
+        self._eu_package = np.zeros(len(self._eu_rows))
         rows = np.flatnonzero(is_major)
         self._major_rows = slice(int(rows[0]), int(rows[-1]) + 1) if rows.size else None
         mil = np.flatnonzero(np.array(is_military, bool)[rows]) if rows.size else np.array([], int)
@@ -111,8 +135,7 @@ class CoalitionReading:
         self._zeros = np.zeros(coal.n_members + 1)
         self._no_sensitivity = {k: self._zeros for k in ("g", "h", "k", "gm", "hm", "km")}
         self._levels = levels
-        self._rows = (np.array(offsets)[:, None] if offsets else np.zeros((0, 1)),
-                      np.array(weights) if weights else np.zeros((0, coal.n_members + 1)), starts)
+        self._rows = (np.array(offsets)[:, None] if offsets else np.zeros((0, 1)), weights_array, starts)
         self._binding_rows()
 
     def _binding_rows(self) -> None:
@@ -148,8 +171,16 @@ class CoalitionReading:
         if major is not None:
             x[major] += self.model.force.rally
         x /= noise
-        p_free, p_bound_free, p = structural_activation(x, self._binding, auto, m.binding_pull, noise)
+        p_free, p_bound_free, p = structural_activation(x, self._binding, auto, m.binding_pull, noise, self._vote,
+                                                        self._vote_rows)
         acting = (weights * p).sum(axis=1)
+        if self._eu_rows.size:  # the EU members' sanctions: one package, all 27
+            agree = p.take(self._eu_cells)
+            self._eu_package = structural_eu_package(
+                agree, agree if self._eu_all_pledge else p.take(self._eu_cells_pledged),
+                self.model.sanctions.unanimity, sc.russia.weekly_discount, sc.sanctions.eu_package_weeks)
+            for k, row in enumerate(self._eu_rows.tolist()):
+                acting[row] += self._eu_package[k] * self._eu_weight[k]
         for level, total in zip(levels, np.add.reduceat(acting, starts)):
             self.structural_credibility[level] = float(total) / coal.pledged_power[level]
         if major is None:
@@ -158,18 +189,31 @@ class CoalitionReading:
         self.acting_major = float(acting[major].sum())
         r = self._military_row
         self.acting_military = float(acting[major][r]) if r is not None else 0.0
+        vote = self._vote[major].astype(float) if self._vote is not None else 0.0
         self._major_state = (self._binding[major], weights[major], p_free[major], p_bound_free[major], p[major],
-                             auto, noise)
+                             auto, noise, vote)
         self.sensitivity = None  # computed when a projection needs it
 
     # --- projecting the major level forward (windows) ----------------------------------------
     def _sensitivities(self) -> dict[str, np.ndarray]:
         """First-order sensitivities of the major level's acting power to resolve, binding, pledges."""
-        b, w, pf, pbf, pm, auto, noise = self._major_state
+        b, w, pf, pbf, pm, auto, noise, v = self._major_state
         free = 1.0 - b
-        grad = w * (b * ((1.0 - auto) / noise) * pbf * (1.0 - pbf) + free * (pf * (1.0 - pf) / noise))
-        gain = w * ((auto + (1.0 - auto) * pbf) - pf) * free
+        dpf, dpbf = pf * (1.0 - pf) / noise, pbf * (1.0 - pbf) / noise
+        pb = auto + (1.0 - auto) * pbf
+        # Where troops need a vote the response takes effect with p * vote (the same rule twice).
+        grad_free = dpf * (1.0 + v * (2.0 * pf - 1.0))
+        grad_bound = (1.0 - auto) * dpbf * (1.0 + v * (pbf - 1.0)) + pb * v * dpbf
+        grad = w * (b * grad_bound + free * grad_free)
+        gain = w * (pb * (1.0 + v * (pbf - 1.0)) - pf * (1.0 + v * (pf - 1.0))) * free
         loss = w * pm * free
+        # The EU package (its cells have no weight in w) hangs on the 27, not on one member's resolve or legal
+        # status: to first order no gradient and no gain; a dropped pledge takes its part of the package away.
+        start, stop = self._major_rows.start, self._major_rows.stop
+        for k, row in enumerate(self._eu_rows):
+            if start <= row < stop:
+                cols = self._eu_cols
+                loss[row - start, cols] = self._eu_cell_weights[k] * self._eu_package[k] * free[row - start, cols]
         s = {"g": grad.sum(0), "h": gain.sum(0), "k": loss.sum(0)}
         r = self._military_row
         if r is not None:

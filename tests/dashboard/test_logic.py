@@ -158,7 +158,7 @@ def test_design_card_flags_only_real_changes_and_says_the_legal_status():
 # Seeds whose story shows what a test needs, found by search (Model v2 at the time of writing); if the
 # model changes, update them with the search in each docstring.
 FORWARD_ATTACK_SEED = 152  # forward_tripwire: first seed in 0-399 with an attack after full deployment
-PARIS_LIMITED_SEED = 1  # paris_declaration: first seed in 0-399 with a limited offensive prepared and launched
+PARIS_LIMITED_SEED = 0  # paris_declaration: first seed in 0-399 with a limited offensive prepared and launched
 
 
 @pytest.fixture(scope="module")

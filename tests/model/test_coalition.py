@@ -72,6 +72,8 @@ def test_ratified_members_respond_with_military_more_often():
             coal.resolve[:] = resolve  # each call sees the same politics
             before = coal.activations["military"].sum()
             model.responses.members_respond(Action.MAJOR, 0, 1, 1)
+            for week in range(13):  # responses take effect after each member's lag (and vote)
+                model.responses.week(week)
             counts.append(coal.activations["military"].sum() - before)
         means[ratified] = (np.mean(counts), np.std(counts))
     (m_r, s_r), (m_p, s_p) = means[True], means[False]
@@ -126,7 +128,9 @@ def test_longer_lags_ratify_later():
         weeks = []
         for seed in range(8):
             model = make({"ratification.lag_multiplier": mult}, seed)
-            weeks += list(model.coalition.ratification_week[: model.coalition.n_members])
+            coal = model.coalition
+            # Lags count from the finalisation of the commitments (G4 "will finalise").
+            weeks += list(coal.ratification_week[: coal.n_members] - coal.finalised_week)
         means.append(np.mean(weeks))
     assert means[0] < means[1] < means[2], means
     # Lags scale with the multiplier (jitter is common to the three): about x2 per doubling.
