@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from sim.ladder import RUSSIA, Intent, Violation, Week
-from sim.config import ConfigError, load_scenario, with_overrides
+from sim.config import ConfigError, data_file_path, load_scenario, with_overrides
+from sim.data import read_force_contributions
 from sim.ladder import Action
 from sim.model import DeterrenceModel
 from sim.runner import simulate
@@ -231,7 +232,8 @@ def test_paris_as_written_has_no_us_pledge_and_the_bilateral_variant_does():
 
 
 def test_us_withdrawal_shock_removes_exactly_the_roles_it_names():
-    base = {"united_states.backstop_probability": 1.0, "united_states.withdrawal_on_change": 0.0}
+    base = {"united_states.backstop_probability": 1.0, "united_states.withdrawal_on_change": 0.0,
+            "united_states.shares_intelligence": True, "united_states.within_term_withdrawal_per_year": 0.0}
     only_monitoring = with_overrides(PARIS, {**base, "shocks": [
         {"week": 60, "set": {"united_states.leads_monitoring": False}}]})
     model = DeterrenceModel(only_monitoring, 2, collect_steps=False)
@@ -294,7 +296,13 @@ def test_force_is_built_from_each_nations_contribution():
     model = make(seed=0)
     f = model.force
     coal = model.coalition
-    assert f.troops[coal.index_of["GBR"]] == 7500 and f.troops[coal.index_of["FRA"]] == 6000
+    table = read_force_contributions(data_file_path(PARIS.force.contributions_file))
+    for row in table.itertuples():  # the central reading: the middle of each nation's range
+        if row.iso3 in coal.index_of and row.iso3 != "USA":
+            i = coal.index_of[row.iso3]
+            assert f.troops[i] == (row.troops_low + row.troops_high + 1) // 2  # whole units, half up
+            assert f.ships[i] == (row.ships_low + row.ships_high + 1) // 2
+    assert f.troops[coal.index_of["GBR"]] == 5500  # 3,500 to 7,500: 'fewer than 7,500' is the upper bound
     assert f.troops[coal.us] == 0
     assert f.target["land"] == pytest.approx(f.troops.sum() / 1000 * PARIS.force.strength_per_1000_troops)
     bigger = make({"force.size": 2.0}, seed=0).force
