@@ -125,11 +125,9 @@ def documented_verdicts() -> dict[int, bool]:
 
 def test_documented_verdicts_are_the_calibrated_models():
     """Pins what section 4 of docs/VALIDATION.md says (full run, 3,000 pairs, calibrated constants): both
-    calibration checks (1, 4) and patterns 2 and 3 pass; 5 (probes rise a little under monitors) and 6
-    (the close pair political_only vs paris_declaration undecided) fail narrowly since issue 18's data
-    and US role; section 8 discusses why. A new full run that changes a verdict must change this test
-    and the discussion with it."""
-    assert documented_verdicts() == {1: True, 2: True, 3: True, 4: True, 5: False, 6: False}
+    calibration checks (1, 4) and the four validation patterns (2, 3, 5, 6) pass; section 8 discusses how
+    narrowly. A new full run that changes a verdict must change this test and the discussion with it."""
+    assert documented_verdicts() == {1: True, 2: True, 3: True, 4: True, 5: True, 6: True}
 
 
 @pytest.mark.slow
