@@ -415,11 +415,20 @@ class UnitedStates(CoalitionMember):
             self.backs_force = False
         self.model.coalition.keep_us_pledge(us.pledges_response)
 
+    def _acting_roles(self) -> list[str]:
+        """The roles the US holds that act in this design (leading a monitoring mechanism that does not
+        exist, or backing a force that is not part of it, is no role to withdraw)."""
+        sc = self.model.scenario_config
+        leads = self.leads_monitoring and sc.monitoring.enabled and sc.monitoring.us_lead_share > 0.0
+        return [name for name, held in (("the monitoring lead (G1)", leads),
+                                         ("support to the force (G3)", self.backs_force and sc.force.enabled),
+                                         ("intelligence sharing (G5)", self.shares_intelligence)) if held]
+
     @property
     def holds_roles(self) -> bool:
         coal = self.model.coalition
         political_pledge = bool(coal.pledges[self.index]) and not bool(coal.ratified[self.index])
-        return self.leads_monitoring or self.backs_force or self.shares_intelligence or political_pledge
+        return bool(self._acting_roles()) or political_pledge
 
     def advance(self, week: int) -> bool:
         """Step 0 (assumption): the sitting administration may withdraw the US roles within its term.
@@ -446,9 +455,7 @@ class UnitedStates(CoalitionMember):
 
         ``drop_pledge``: an unratified (political) US pledge goes too; a ratified one binds (G0). After an
         election the pledge is the coalition's business (``Coalition._election``)."""
-        roles = [name for name, held in (("the monitoring lead (G1)", self.leads_monitoring),
-                                          ("support to the force (G3)", self.backs_force),
-                                          ("intelligence sharing (G5)", self.shares_intelligence)) if held]
+        roles = self._acting_roles()
         coal = self.model.coalition
         if drop_pledge and coal.pledges[self.index] and not coal.ratified[self.index]:
             coal.pledges[self.index] = False
