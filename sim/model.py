@@ -95,6 +95,8 @@ class DeterrenceModel(mesa.Model):
             shocks.apply(self, week, self.shocks[week])
         if self.coalition.advance_politics(week):                 #    ratification, elections (agents/coalition)
             self.russia.notice("politics")
+        if self.united_states.advance(week):                      #    a US withdrawal within the term (idem)
+            self.russia.notice("politics")
         moves = self.russia.act(week)                             # 1. Russia decides and acts (sim/decisions)
         violations = self.war.week(moves, week)                   #    attacks contested, war fought (sim/war.py)
         if self.war.armed_attack_week == week:

@@ -47,9 +47,9 @@ QUESTIONS = (
      "(`us_withdraws_2029`), without the US from the start (`no_us_backstop`), and with a US bilateral "
      "guarantee put to Congress (`paris_us_bilateral`)."),
     ("force", "How many troops, and where?",
-     "The Multinational Force from none to three times the pledged contributions (about 16,600 troops, 52 "
-     "combat aircraft and 10 ships at size 1), at rear bases or forward, against a more revisionist Russia "
-     "(ambition 1.5)."),
+     "The Multinational Force from none to three times the contributions at their central reading (about "
+     "12,200 troops, 33 combat aircraft and 16 ships at size 1), at rear bases or forward, against a more "
+     "revisionist Russia (ambition 1.5)."),
     ("early_warning", "What does early warning buy?",
      "Detection of a preparation's indicators by intelligence (G5) and monitoring (G1), and the number of "
      "detected signs that issues a warning, against a more revisionist Russia (ambition 1.5)."),

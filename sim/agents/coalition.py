@@ -89,20 +89,27 @@ def _limits(table: pd.DataFrame, lag_scale: float, us_lag: float) -> tuple:
 
 
 def _election_schedule(elections: pd.DataFrame, index_of: dict[str, int], us_row: int, n1: int, sc) -> tuple:
-    """Elections on their weeks, and the expected political time Russia reads from calendars and polls."""
+    """Elections on their weeks, those held before the ceasefire (the initial state), and the expected
+    political time Russia reads from calendars and polls."""
     m = sc.members
     horizon = sc.horizon_weeks + sc.campaigns.lookahead_weeks + 1
     index = np.array([index_of.get(code, -1) for code in elections.iso3])
     days = np.array([d.toordinal() for d in elections.date]) - sc.ceasefire_date.toordinal()
     weeks = days // 7
-    keep = (index >= 0) & (weeks >= 1) & (weeks < horizon)
+    keep = (index >= 0) & (days >= 0) & (weeks < horizon)  # in-run: on or after the ceasefire date
+    before = (index >= 0) & (days < 0)  # held before the ceasefire: part of the state at t = 0
     p = np.minimum(1.0, elections.p_government_change.to_numpy(float) * m.government_change_scale)
-    shift = elections.resolve_shift.to_numpy(float)
+    # The shift of a change of government within its row's range (no partisan assumption for the US:
+    # its rows are 0 +/- spread); the levels are uncertainties, 0.5 the central value.
+    level = np.where(index == us_row, sc.united_states.election_shift_level, m.election_shift_level)
+    shift = (elections.resolve_shift.to_numpy(float)
+             + (2.0 * level - 1.0) * elections.resolve_shift_spread.to_numpy(float))
     office = elections.office.to_numpy()
     order = np.lexsort((index, weeks))
     dates = list(elections.date)
     rows = [(int(weeks[k]), int(index[k]), office[k], float(p[k]), float(shift[k]), dates[k])
             for k in order if keep[k]]
+    initial = tuple((int(index[k]), float(p[k]), float(shift[k])) for k in order if before[k])
     election_weeks: dict[int, list[tuple]] = {}
     for r in rows:
         election_weeks.setdefault(r[0], []).append(r)
@@ -127,7 +134,7 @@ def _election_schedule(elections: pd.DataFrame, index_of: dict[str, int], us_row
     expected_us_withdrawal = np.minimum(1.0, np.cumsum(us_withdraw))
     for a in (expected_shift, expected_drop, expected_us_withdrawal):
         a.flags.writeable = False  # shared across runs: read only
-    return horizon, rows, election_weeks, expected_shift, expected_drop, expected_us_withdrawal
+    return horizon, rows, election_weeks, expected_shift, expected_drop, expected_us_withdrawal, initial
 
 
 class Coalition:
@@ -250,7 +257,8 @@ class Coalition:
         m, us = sc.members, sc.united_states
         # A pure function of the data and these parameters: computed once per process and design.
         key = (id(elections), tuple(self.iso3), sc.ceasefire_date, sc.horizon_weeks, sc.campaigns.lookahead_weeks,
-               m.government_change_scale, m.political_drop_probability, m.election_shock, us.withdrawal_on_change)
+               m.government_change_scale, m.political_drop_probability, m.election_shock, us.withdrawal_on_change,
+               m.election_shift_level, us.election_shift_level)
         cached = _SCHEDULES.get(key)
         if cached is None or cached[0] is not elections:
             cached = (elections, _election_schedule(elections, self.index_of, self.us, self.n_members + 1, sc))
@@ -258,7 +266,13 @@ class Coalition:
                 _SCHEDULES.clear()
             _SCHEDULES[key] = cached
         (self.projection_weeks, _, self.election_weeks, self.expected_shift, self.expected_drop,
-         self.expected_us_withdrawal) = cached[1]
+         self.expected_us_withdrawal, initial) = cached[1]
+        # Elections held before the ceasefire date are the initial state, not events of the run: drawn as an
+        # in-run election is, they move the initial resolve; no event, no pledge dropped (the government they
+        # produced is the one that pledges at the ceasefire).
+        for i, p, shift in initial:
+            u_change, noise = self.stream.random(), self.stream.normal(0.0, m.election_shock)
+            self._shift(i, noise + (shift if u_change < p else 0.0))
 
     def advance_politics(self, week: int) -> bool:
         """Step 0 (G0 and political time): legal procedures, elections, changes of government.
@@ -500,19 +514,27 @@ class CoalitionMember(mesa.Agent):
 
 
 class UnitedStates(CoalitionMember):
-    """The US as the signed text gives it: it leads monitoring (G1), offers 'proposed support'
-    to the force (G3) and sits in the coordination cell (C1). It pledges G4 responses only under a
-    bilateral guarantee. A new administration may withdraw these roles; a shock may too."""
+    """The US as the final text gives it: it leads monitoring (G1), offers 'proposed support'
+    to the force (G3) and sits in the coordination cell (C1); it is not a formal signatory and
+    pledges G4 responses only under a bilateral guarantee. Intelligence sharing, dropped from the
+    drafts, is a lever (off as written). Its roles can go two ways: a new administration may
+    withdraw them (elections), and so may the sitting one within its term (a hazard, an assumption);
+    a shock may too."""
 
     def __init__(self, model: DeterrenceModel, index: int) -> None:
         super().__init__(model, index)
         us = model.scenario_config.united_states
         self.leads_monitoring = us.leads_monitoring
         self.shares_intelligence = us.shares_intelligence
+        stream = model.streams["us"]
         # G3: "proposed US support", drawn once a run (drawn whatever the design: common random numbers).
-        self.offers_backstop = bool(model.streams["us"].random() < us.backstop_probability)
+        self.offers_backstop = bool(stream.random() < us.backstop_probability)
         self.backs_force = self.offers_backstop
         self.withdrew_week: int | None = None
+        # Within-term withdrawal: it comes when the cumulative hazard reaches an Exp(1) draw made once a run,
+        # so that a higher rate withdraws earlier on the same seed and a shock may change the rate mid-run.
+        self._hazard_threshold = -math.log1p(-stream.random())
+        self._hazard = 0.0
 
     def reconfigure(self) -> None:
         """A shock changed the US parameters: roles switched off stay off, backstop redrawn never."""
@@ -523,6 +545,33 @@ class UnitedStates(CoalitionMember):
             self.backs_force = False
         self.model.coalition.keep_us_pledge(us.pledges_response)
 
+    def _acting_roles(self) -> list[str]:
+        """The roles the US holds that act in this design (leading a monitoring mechanism that does not
+        exist, or backing a force that is not part of it, is no role to withdraw)."""
+        sc = self.model.scenario_config
+        leads = self.leads_monitoring and sc.monitoring.enabled and sc.monitoring.us_lead_share > 0.0
+        return [name for name, held in (("the monitoring lead (G1)", leads),
+                                         ("support to the force (G3)", self.backs_force and sc.force.enabled),
+                                         ("intelligence sharing (G5)", self.shares_intelligence)) if held]
+
+    @property
+    def holds_roles(self) -> bool:
+        coal = self.model.coalition
+        political_pledge = bool(coal.pledges[self.index]) and not bool(coal.ratified[self.index])
+        return bool(self._acting_roles()) or political_pledge
+
+    def advance(self, week: int) -> bool:
+        """Step 0 (assumption): the sitting administration may withdraw the US roles within its term.
+
+        Returns True when it does (Russia re-assesses at once)."""
+        if self._hazard >= self._hazard_threshold:
+            return False  # already fired: a withdrawal is for good
+        self._hazard += self.model.scenario_config.united_states.within_term_withdrawal_per_year / 52.0
+        if self._hazard < self._hazard_threshold or not self.holds_roles:
+            return False
+        self.withdraw(week, "the sitting administration withdraws within its term", drop_pledge=True)
+        return True
+
     def administration_changes(self, week: int, draw: float, case: int) -> None:
         """A new administration: with some chance it withdraws the US roles of the declaration."""
         if draw >= self.model.scenario_config.united_states.withdrawal_on_change:
@@ -531,12 +580,23 @@ class UnitedStates(CoalitionMember):
             return
         self.withdraw(week, "the new administration withdraws", case)
 
-    def withdraw(self, week: int, why: str, case: int | None = None) -> None:
-        roles = [name for name, held in (("the monitoring lead (G1)", self.leads_monitoring),
-                                          ("support to the force (G3)", self.backs_force),
-                                          ("intelligence sharing (G5)", self.shares_intelligence)) if held]
+    def withdraw(self, week: int, why: str, case: int | None = None, drop_pledge: bool = False) -> None:
+        """The US roles end: monitoring loses the US share and the force the US support at once.
+
+        ``drop_pledge``: an unratified (political) US pledge goes too; a ratified one binds (G0). After an
+        election the pledge is the coalition's business (``Coalition._election``)."""
+        roles = self._acting_roles()
+        coal = self.model.coalition
+        if drop_pledge and coal.pledges[self.index] and not coal.ratified[self.index]:
+            coal.pledges[self.index] = False
+            coal.pledges_dropped += 1
+            coal.ratification_week[self.index] = -1  # the bill is withdrawn with the pledge
+            coal.refresh_pledges()
+            roles.append("its political pledge (G4)")
         self.leads_monitoring = self.backs_force = self.shares_intelligence = False
         self.withdrew_week = week
         if roles:
             self.model.events.add(week, "us_roles", "United States", "", Clause.G1, case=case, cause=case,
                                   outcome="withdrawn", note=why, items=tuple(roles))
+        self.model.monitoring.refresh()
+        self.model.force.refresh()

@@ -1,8 +1,9 @@
 """G3: the Multinational Force for Ukraine, European-led, at Ukraine's request.
 
-Built nation by nation from public pledges (scenarios/force_contributions.csv):
-troops, combat aircraft and ships, and where each nation bases them (rear hubs in
-Ukraine, outside Ukraine, or forward). The tripwire acts through members: if an
+Built nation by nation from public statements (scenarios/force_contributions.csv):
+troops, combat aircraft and ships as low-high ranges read at ``force.contribution_level``
+(an uncertainty: most sizes were withheld), and where each nation bases them (rear hubs
+in Ukraine, outside Ukraine, or forward). The tripwire acts through members: if an
 attack strikes a nation's troops, that nation (and, less, its allies) rallies.
 
 Whether the force fights is set by its rules of engagement (``force.rules_of_engagement``):
@@ -47,13 +48,19 @@ class MultinationalForce(mesa.Agent):
         self.aircraft = np.zeros(n1)
         self.ships = np.zeros(n1)
         self.basing = ["none"] * n1
-        for code, troops, aircraft, ships, basing in zip(contributions.iso3, contributions.land_troops,
-                                                         contributions.combat_aircraft, contributions.ships,
-                                                         contributions.basing):
+        # Each domain read within its low-high range (0 low, 1 high, 0.5 the midpoint), in whole units
+        # (rounded half up: a nation sends a ship or not).
+        level = model.scenario_config.force.contribution_level
+        read = {}
+        for d in ("troops", "aircraft", "ships"):
+            low, high = contributions[f"{d}_low"].to_numpy(float), contributions[f"{d}_high"].to_numpy(float)
+            read[d] = np.floor(low + level * (high - low) + 0.5)
+        for k, (code, basing) in enumerate(zip(contributions.iso3, contributions.basing)):
             i = coal.index_of.get(code)
             if i is None or i == coal.us:  # the US offers support, not a contingent (see backstop)
                 continue
-            self.troops[i], self.aircraft[i], self.ships[i], self.basing[i] = troops, aircraft, ships, basing
+            self.troops[i], self.aircraft[i], self.ships[i] = read["troops"][k], read["aircraft"][k], read["ships"][k]
+            self.basing[i] = basing
         self.contributors = (self.troops + self.aircraft + self.ships) > 0
         self.pledged = (self.troops.copy(), self.aircraft.copy(), self.ships.copy())  # before national decisions
         self.committed = self.contributors.copy()

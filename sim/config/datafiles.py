@@ -193,28 +193,89 @@ MEMBERS = TableSpec("members data file", (
             "level intersected with these); empty: all five."),
 ), unique=("name", "iso3"), check=_check_members)
 
+def _check_elections(file: str, rows: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
+    """The range of each shift stays on the resolve scale; one election a state a day."""
+    problems: list[Problem] = []
+    first: dict[tuple[str, str], int] = {}
+    for line, row in rows:
+        low, high = row["resolve_shift"] - row["resolve_shift_spread"], row["resolve_shift"] + row["resolve_shift_spread"]
+        if low < -1.0 or high > 1.0:
+            problems.append(Problem(file, f"the range {low:g} to {high:g} leaves the resolve scale", line,
+                                    "resolve_shift_spread", given=row["resolve_shift_spread"], has_given=True,
+                                    allowed="a spread that keeps resolve_shift +/- spread within -1 and 1"))
+        key = (row["iso3"], row["date"])
+        if key in first:
+            problems.append(Problem(file, f"a second election of {key[0]} on {key[1]} (first at line {first[key]})",
+                                    line, "date", given=key[1], has_given=True,
+                                    allowed="one row a state and day (a run-off counts once, on its deciding round)"))
+        first.setdefault(key, line)
+    return problems
+
+
 ELECTIONS = TableSpec("elections data file", (
     Col("iso3", "text", pattern=r"[A-Z]{3}", doc="Member, or USA (joins the members file)."),
     Col("country", "text", doc="Country name."),
     Col("date", "text", pattern=r"20\d\d-[01]\d-[0-3]\d", doc="Election day (the deciding round), YYYY-MM-DD."),
     Col("office", "text", choices=("legislative", "presidential", "midterm"), doc="What is elected."),
-    Col("date_status", "text", choices=("fixed", "expected"), doc="Fixed in law or announced, or expected."),
+    Col("date_status", "text", choices=("fixed", "expected", "held"),
+        doc="Fixed in law or announced, expected (legal deadline or usual month), or held before the baseline "
+            "ceasefire date (its result is part of the initial state)."),
     Col("p_government_change", "float", "probability", ge=0, le=1,
-        doc="Chance of a government whose policy on Ukraine differs materially."),
-    Col("resolve_shift", "float", "resolve", ge=-1, le=1, doc="Expected shift in resolve if it changes."),
+        doc="Chance of a government whose policy on Ukraine differs materially (0 or 1 for a known outcome)."),
+    Col("resolve_shift", "float", "resolve", ge=-1, le=1, doc="Expected (central) shift in resolve if it changes."),
+    Col("resolve_shift_spread", "float", "resolve", ge=0, le=1, required=False, default=0.0,
+        doc="Half-width of the symmetric range of that shift (resolve_shift +/- spread); read through "
+            "members.election_shift_level and united_states.election_shift_level; empty or absent: no range."),
     Col("source", "text", doc="Sources, or 'assumption' with a reason."),
-))
+), check=_check_elections)
+
+DOMAINS = ("troops", "aircraft", "ships")
+BASIS = ("stated", "reported", "assumed", "none")
+
+
+def _check_contributions(file: str, rows: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
+    """Each range runs low to high; a row with no evidence or no basing contributes nothing."""
+    problems: list[Problem] = []
+    for line, row in rows:
+        for domain in DOMAINS:
+            low, high = row[f"{domain}_low"], row[f"{domain}_high"]
+            if low > high:
+                problems.append(Problem(file, f"the low end is above the high end ({high})", line, f"{domain}_low",
+                                        given=low, has_given=True, allowed=f"at most {domain}_high"))
+            if row[f"{domain}_basis"] == "none" and high > 0:
+                problems.append(Problem(file, f"basis none with up to {high} {domain}", line, f"{domain}_basis",
+                                        given="none", has_given=True,
+                                        allowed="stated, reported or assumed for a non-zero range"))
+        most = max(row[f"{d}_high"] for d in DOMAINS)
+        for column, value in (("status", row["status"]), ("basing", row["basing"])):
+            if value == "none" and most > 0:
+                problems.append(Problem(file, f"{column} none with a contribution (up to {most})", line, column,
+                                        given="none", has_given=True,
+                                        allowed="none only on a row whose every range is 0-0"))
+    return problems
+
 
 FORCE_CONTRIBUTIONS = TableSpec("force contributions data file", (
     Col("iso3", "text", pattern=r"[A-Z]{3}", doc="Contributing nation (joins the members file), or USA."),
     Col("country", "text", doc="Country name."),
-    Col("land_troops", "int", "troops", ge=0, le=500_000, doc="Land troops."),
-    Col("combat_aircraft", "int", "aircraft", ge=0, le=2000, doc="Combat aircraft."),
-    Col("ships", "int", "ships", ge=0, le=500, doc="Naval vessels."),
-    Col("basing", "text", choices=("rear", "outside", "forward"), doc="Where they are based."),
-    Col("status", "text", choices=("pledged", "reported", "assumption"), doc="How public the contribution is."),
-    Col("source", "text", doc="Sources, or 'assumption' with a reason."),
-), unique=("iso3",))
+    Col("status", "text", choices=("pledged", "reported", "assumed", "none"),
+        doc="Evidence that it contributes at all: its government said so (pledged), the press or a conditional "
+            "statement only (reported), inferred (assumed), nothing found (none)."),
+    Col("basing", "text", choices=("rear", "outside", "forward", "none"),
+        doc="Where its contribution is based: rear hubs in Ukraine, outside Ukraine, forward, or none."),
+    Col("troops_low", "int", "troops", ge=0, le=500_000, doc="Fewest land troops (force.contribution_level 0)."),
+    Col("troops_high", "int", "troops", ge=0, le=500_000, doc="Most land troops (force.contribution_level 1)."),
+    Col("aircraft_low", "int", "aircraft", ge=0, le=2000, doc="Fewest combat aircraft."),
+    Col("aircraft_high", "int", "aircraft", ge=0, le=2000, doc="Most combat aircraft."),
+    Col("ships_low", "int", "ships", ge=0, le=500, doc="Fewest naval vessels (mostly mine countermeasures)."),
+    Col("ships_high", "int", "ships", ge=0, le=500, doc="Most naval vessels."),
+    Col("troops_basis", "text", choices=BASIS, doc="The troops range rests on a number stated by the government, "
+                                                   "reported by the press, or assumed (none: 0-0)."),
+    Col("aircraft_basis", "text", choices=BASIS, doc="The same for combat aircraft."),
+    Col("ships_basis", "text", choices=BASIS, doc="The same for ships."),
+    Col("source", "text", doc="Sources, separated by ';'."),
+    Col("notes", "text", required=False, default="", doc="What the range means; what is assumption."),
+), unique=("iso3",), check=_check_contributions)
 
 def _check_veto_players(file: str, rows: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
     """Hold-out lengths in order; a veto and a hold-out are exclusive outcomes of one package."""

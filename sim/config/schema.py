@@ -245,8 +245,14 @@ class Force(Section):
         "Ukraine defends against an attack. Only troops based in Ukraine can defend it.")
     contributions_file: str = constant(
         "force_contributions.csv", Clause.G3, "file in scenarios/",
-        "Contributions by nation: troops, combat aircraft, ships, basing (sources in the file).",
-        initial_only=True)
+        "Contributions by nation: low-high ranges of troops, combat aircraft and ships, basing, status "
+        "(pledged, reported, assumed, none) and sources in the file.", initial_only=True)
+    contribution_level: float = uncertainty(
+        0.5, Clause.G3, "0-1 of each range",
+        "Where every nation's contribution lies in its low-high range in the contributions file: 0 every "
+        "low end, 1 every high end, 0.5 the midpoints (the central reading). Governments withheld sizes, "
+        "so most ranges are assumptions.", ge=0.0, le=1.0, initial_only=True,
+        source="scenarios/force_contributions.csv (ranges; each row's *_basis says stated, reported or assumed)")
     strength_per_1000_troops: float = constant(
         0.012, Clause.G3, "strength units",
         "Combat strength of 1,000 deployed troops (Russia's strength at the ceasefire is 1.0).",
@@ -398,8 +404,10 @@ class CoordinationCell(Section):
 
 
 class UnitedStates(Section):
-    """The US as the signed text gives it: monitoring lead (G1), proposed support to the force
-    (G3), the coordination cell (C1); no G4 pledge unless a bilateral guarantee is added."""
+    """The US as the final text gives it: monitoring lead (G1), proposed support to the force
+    (G3), the coordination cell (C1); not a formal signatory and no G4 pledge unless a bilateral
+    guarantee is added. US intelligence and logistics participation, in the drafts, did not
+    survive: US intelligence sharing is a lever, off in the baseline."""
 
     leads_monitoring: bool = lever(True, Clause.G1, "switch", "The US leads and staffs monitoring.")
     backstop_probability: float = uncertainty(
@@ -407,7 +415,28 @@ class UnitedStates(Section):
         "Chance, drawn once a run, that the 'proposed US support' to the force materialises.",
         ge=0.0, le=1.0)
     shares_intelligence: bool = lever(
-        True, Clause.G5, "switch", "The US shares intelligence (indicators, attribution).")
+        False, Clause.G5, "switch",
+        "The US shares intelligence (indicators, attribution). Off as written: the drafts' 'US capabilities "
+        "such as intelligence and logistics' were dropped from the final text.",
+        source="European Pravda 7 Jan 2026 (eurointegration.com.ua/eng/news/2026/01/7/7228560); FT 6 Jan 2026 "
+               "(draft text); final text: 'proposed US support' only (seed 002)")
+    within_term_withdrawal_per_year: float = uncertainty(
+        0.05, A, "per year",
+        "Hazard that the sitting US administration withdraws the US roles (monitoring lead, force support, "
+        "intelligence sharing; an unratified pledge) between elections. Plausible range 0 to 0.10 a year, "
+        "symmetric about 0.05: 0.05 a year gives about 22% over five years, near the ~25% of alliance "
+        "commitments not honoured when invoked.", ge=0.0, le=1.0,
+        source="assumption, anchored on: the US paused military aid (3 Mar 2025) and intelligence sharing "
+               "(5 Mar 2025) to Ukraine within a term, lifted 11 Mar 2025 (overtdefense.com 11 Mar 2025); the "
+               "memorandum of 7 Jan 2026 withdrawing the US from 66 international organisations (anews.com.tr "
+               "8 Jan 2026); alliances reliable 74.5% of the time (Leeds, Long & Mitchell 2000, JCR 44(5); "
+               "Leeds 2003, IO 57(4))")
+    election_shift_level: float = uncertainty(
+        0.5, A, "0-1 of each range",
+        "Where a change of US control shifts US resolve within the US rows' symmetric range in the elections "
+        "file: 0 the low (less supportive) end, 1 the high end, 0.5 the central 0 (no partisan assumption).",
+        ge=0.0, le=1.0, source="scenarios/elections.csv (US rows: 0 +/- 0.10 midterms, 0 +/- 0.15 presidential; "
+                               "assumption)")
     intelligence_weight: float = constant(
         0.5, Clause.G5, "share", "Share of the coalition's intelligence picture that US sharing provides.",
         ge=0.0, le=1.0)
@@ -416,7 +445,7 @@ class UnitedStates(Section):
         ge=0.0, le=2.0)
     pledges_response: bool = lever(
         False, Clause.G4, "switch",
-        "The US pledges G4 responses (a bilateral guarantee; not in the signed declaration).")
+        "The US pledges G4 responses (a bilateral guarantee; not in the declaration, which the US did not sign).")
     resolve: float = uncertainty(0.5, A, "0-1", "The US's initial resolve.", ge=0.0, le=1.0,
                                  initial_only=True)
     withdrawal_on_change: float = uncertainty(
@@ -762,6 +791,11 @@ class Members(Section):
         ge=0.0, le=1.0)
     government_change_scale: float = uncertainty(
         1.0, A, "x data file", "Scales every election's chance of a change of government.", ge=0.0, le=3.0)
+    election_shift_level: float = uncertainty(
+        0.5, A, "0-1 of each range",
+        "Where a member's change of government shifts resolve within its row's range in the elections file: "
+        "0 the low (less supportive) end, 1 the high end, 0.5 the central resolve_shift.", ge=0.0, le=1.0,
+        source="scenarios/elections.csv (resolve_shift +/- resolve_shift_spread; every range an assumption)")
     political_drop_probability: float = uncertainty(
         0.5, Clause.G0, "probability",
         "Chance a new, less supportive government drops its predecessor's political (unratified) "

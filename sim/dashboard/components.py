@@ -272,12 +272,13 @@ def force_html(story: Story, week: int) -> str:
                 f'<td class="num"><b>{int(f.aircraft.sum())}</b></td><td class="num"><b>{int(f.ships.sum())}</b></td>'
                 f'<td></td><td></td></tr>')
     return (f'<div class="pg-small force-summary">Posture: {e(s.force.posture)}, size x{s.force.size:g} of the '
-            f'pledges; at {e(week_label(story, week))} the force is {e(phase)}, {share:.0%} of its troops deployed; '
+            f'contributions; at {e(week_label(story, week))} the force is {e(phase)}, {share:.0%} of its troops deployed; '
             f'{us}.</div><div class="pg-scroll" style="max-height:360px"><table class="pg-table force-table">'
-            f'<thead><tr><th>Nation</th><th>Troops pledged</th><th>Troops deployed</th><th>Combat aircraft</th>'
+            f'<thead><tr><th>Nation</th><th>Troops (contribution)</th><th>Troops deployed</th><th>Combat aircraft</th>'
             f'<th>Ships</th><th>Basing</th><th>Struck (tripwire)</th></tr></thead><tbody>{"".join(rows)}</tbody>'
-            f'</table></div><div class="pg-small">Contributions from public pledges and reports '
-            f'(scenarios/force_contributions.csv), times the force size. An attack strikes troops forward for '
+            f'</table></div><div class="pg-small">Contributions from public pledges and reports, read at '
+            f'{s.force.contribution_level:g} of each nation\'s low-high range (0 low, 1 high; '
+            f'scenarios/force_contributions.csv), times the force size. An attack strikes troops forward for '
             f'certain and at rear hubs in Ukraine sometimes; a struck nation\'s resolve rises, its allies\' less '
             f'(the tripwire rally).</div>')
 

@@ -104,8 +104,8 @@ GLOSSARY: dict[str, str] = {
     "no pledge": "The state makes no G4 pledge: in the declaration as written the US leads monitoring (G1), "
                  "offers 'proposed support' to the force (G3) and sits in the coordination cell (C1), but the "
                  "binding commitments are the Coalition's. 'With US bilateral guarantee' adds a US pledge.",
-    "US roles": "Monitoring lead (G1), support to the force (G3), intelligence sharing (G5); a new US "
-                "administration, or a scripted shock, can withdraw them.",
+    "US roles": "Monitoring lead (G1), support to the force (G3), intelligence sharing (G5; off as written); a "
+                "new US administration, the sitting one within its term, or a scripted shock, can withdraw them.",
     "sanctions level": "Sanctions on Russia: those in force at the ceasefire, less the relief of the deal, plus "
                        "the G4 sanctions of the responses. It slows Russia's reconstitution.",
     "relief pace": "Share of the ceasefire sanctions lifted per year while Russia complies (part of the deal).",

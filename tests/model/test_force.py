@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from sim.agents.force import ForcePhase
-from sim.config import with_overrides
+from sim.config import data_file_path, with_overrides
+from sim.data import read_force_contributions
 from sim.ladder import Action
 from sim.runner import simulate
 from tests.model.drive import PARIS, force_actions, make, weeks_of
@@ -85,7 +86,13 @@ def test_force_is_built_from_each_nations_contribution():
     model = make(seed=0)
     f = model.force
     coal = model.coalition
-    assert f.troops[coal.index_of["GBR"]] == 7500 and f.troops[coal.index_of["FRA"]] == 6000
+    table = read_force_contributions(data_file_path(PARIS.force.contributions_file))
+    for row in table.itertuples():  # the central reading: the middle of each nation's range
+        if row.iso3 in coal.index_of and row.iso3 != "USA":
+            i = coal.index_of[row.iso3]
+            assert f.troops[i] == (row.troops_low + row.troops_high + 1) // 2  # whole units, half up
+            assert f.ships[i] == (row.ships_low + row.ships_high + 1) // 2
+    assert f.troops[coal.index_of["GBR"]] == 5500  # 3,500 to 7,500: 'fewer than 7,500' is the upper bound
     assert f.troops[coal.us] == 0
     assert f.target["land"] == pytest.approx(f.troops.sum() / 1000 * PARIS.force.strength_per_1000_troops)
     bigger = make({"force.size": 2.0}, seed=0).force

@@ -80,8 +80,8 @@ def test_warning_triggers_its_measures_and_readiness():
 
 
 def test_no_warning_measures_when_none_are_agreed():
-    model = make({"warning.threshold": 1, "warning.measures": [], "monitoring.coverage": 1.0}, seed=1,
-                 collect_steps=False)
+    model = make({"warning.threshold": 1, "warning.measures": [], "monitoring.coverage": 1.0,
+                  "cooperation.intelligence_sharing": 1.0}, seed=1, collect_steps=False)
     scripted_indicators(model, {20})
     model.run(30)
     assert kinds(model, "warning")

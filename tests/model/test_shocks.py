@@ -12,7 +12,8 @@ from tests.model.drive import PARIS, kinds, make
 
 
 def test_us_withdrawal_shock_removes_exactly_the_roles_it_names():
-    base = {"united_states.backstop_probability": 1.0, "united_states.withdrawal_on_change": 0.0}
+    base = {"united_states.backstop_probability": 1.0, "united_states.withdrawal_on_change": 0.0,
+            "united_states.shares_intelligence": True, "united_states.within_term_withdrawal_per_year": 0.0}
     only_monitoring = with_overrides(PARIS, {**base, "shocks": [
         {"week": 60, "set": {"united_states.leads_monitoring": False}}]})
     model = DeterrenceModel(only_monitoring, 2, collect_steps=False)

@@ -153,5 +153,6 @@ def test_the_pairs_are_the_shipped_designs_and_differ_only_where_they_should():
     assert design.defining_keys("paris_declaration") == frozenset()
     assert design.defining_keys("political_only") == {"ratification.seek_ratification"}
     assert design.defining_keys("forward_tripwire") == {"force.posture"}
-    assert design.defining_keys("no_us_backstop") == {"united_states.leads_monitoring", "united_states.backstop_probability",
-                                                  "united_states.shares_intelligence"}
+    # US intelligence sharing is off in both (the final text dropped it), so it does not define the pair.
+    assert design.defining_keys("no_us_backstop") == {"united_states.leads_monitoring",
+                                                      "united_states.backstop_probability"}
