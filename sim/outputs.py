@@ -167,6 +167,18 @@ EVENT_COLUMNS: dict[str, Column] = {
     "land": ("float64", "strength units", "Full deployment: the force's land strength (G3)."),
     "air": ("float64", "strength units", "Full deployment: the force's air strength (G3)."),
     "sea": ("float64", "strength units", "Full deployment: the force's sea strength (G3)."),
+    "gain": ("float64", "utility", "Russia's decision point (assessment): what the attack weighed would gain "
+             "(ambition x stake x odds, less what air or sea presence denies)."),
+    "p_win": ("float64", "0-1", "Russia's decision point: the attack's odds of success as Russia reads the balance."),
+    "losses": ("float64", "utility", "Russia's decision point: its expected losses in the fighting."),
+    "punishment": ("float64", "utility", "Russia's decision point: the coalition's responses as Russia reads them, "
+                   "discounted for their delay."),
+    "sanctions_cost": ("float64", "utility", "Russia's decision point: sanctions restored (snapback) or threatened."),
+    "domestic_cost": ("float64", "utility", "Russia's decision point: mobilisation and its politics, preparation, "
+                      "a public warning's audience cost."),
+    "wait_value": ("float64", "utility", "Russia's decision point: what waiting for a better window is worth."),
+    "noise": ("float64", "utility", "Russia's decision point: the random draw between the choice and its best "
+              "alternative (value holds the margin without it)."),
     "items": ("object", "", "Names, joined by '; ': response types, corrective measures, lead or struck nations, "
               "US roles, changed parameters."),
     "note": ("object", "", "A name from the inputs: the decision rule, a shock's description, an election's date, "

@@ -134,3 +134,14 @@ def test_written_files_have_ordinary_permissions(outputs):
 def test_no_temporary_files_left_behind(outputs):
     for folder in outputs.values():
         assert sorted(p.name for p in folder.iterdir()) == ["events.csv", "manifest.json", "runs.csv", "steps.csv"]
+
+
+def test_every_event_row_has_one_cell_per_column():
+    from sim.config import load_scenario
+    from sim.events import FIELDS
+    from sim.runner import simulate
+
+    assert list(EVENT_COLUMNS) == ["run_id", "event_id", "week", "date", "kind", "actor", "level", "clause",
+                                   *FIELDS, "detail"]
+    rows = simulate(load_scenario("budapest_memorandum"), 3).event_rows(0)
+    assert rows and {len(r) for r in rows} == {len(EVENT_COLUMNS)}

@@ -13,7 +13,7 @@ from sim.study import TEMPLATE
 from tests.helpers import ROOT
 
 SHIPPED = {"paris_declaration", "minsk_analogue", "budapest_memorandum", "no_us_backstop", "political_only",
-           "forward_tripwire", "article5_like", "paris_us_bilateral", "us_withdraws_2029"}
+           "forward_tripwire", "article5_like", "paris_us_bilateral", "us_withdraws_2029", "ceasefire_reference"}
 
 
 def test_library_is_package_data_and_the_wheel_carries_every_file():

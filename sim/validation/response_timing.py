@@ -36,8 +36,17 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+
+from sim.model import DeterrenceModel  # first: it imports the chain, the agents and the responses in order
+from sim.chain import Decision  # noqa: I001 (after the model)
+from sim.config import data_file_path
+from sim.data import read_kiel_2022
+from sim.files import atomic_write
+from sim.ladder import RUSSIA, Action, Violation
 
 WEEKS = (4, 8, 12)
 INVASION = dt.date(2022, 2, 24)
@@ -93,10 +102,6 @@ def model_counts(seeds: int = 200, scenario: str = "paris_declaration", design: 
     """Per seed, the members (among ``covered``) with a military response to a renewed attack in week 0
     in effect within each of ``weeks`` weeks (``in_effect``, shape seeds x weeks), and those that decided
     one within them (``decided``); plus the chain's delay from the attack to the decision (``delay``)."""
-    from sim.model import DeterrenceModel  # first: it imports the chain, the agents and the responses in order
-    from sim.chain import Decision
-    from sim.ladder import RUSSIA, Action, Violation
-
     design = DESIGN if design is None else design
     horizon = max(weeks)
     in_effect = np.zeros((seeds, len(weeks)), dtype=np.int64)
@@ -131,9 +136,6 @@ def model_counts(seeds: int = 200, scenario: str = "paris_declaration", design: 
 
 def compare(seeds: int = 200, scenario: str = "paris_declaration") -> pd.DataFrame:
     """The model against the 2022 record, one row per window."""
-    from sim.config import data_file_path
-    from sim.data import read_kiel_2022
-
     table = read_kiel_2022(data_file_path(RECORD_FILE))
     rec = record(table)
     counts = model_counts(seeds, scenario, covered=covered_members(table))
@@ -177,10 +179,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     text = markdown(compare(args.seeds, args.scenario), args.scenario)
     if args.out:
-        from pathlib import Path
-
-        from sim.files import atomic_write
-
         atomic_write(Path(args.out), text)
     else:
         print(text, end="")

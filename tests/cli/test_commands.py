@@ -19,7 +19,7 @@ def test_validate_every_shipped_scenario(run_cli, monkeypatch):
     monkeypatch.chdir(ROOT)
     done = run_cli("validate", *(f"scenarios/{n}.yaml" for n in SHIPPED))
     assert done.code == 0, done.err
-    assert done.out.count("ok:") == len(SHIPPED) == 9
+    assert done.out.count("ok:") == len(SHIPPED) == 10
     for name in SHIPPED:
         assert f"{name}.yaml" in done.out
 
@@ -32,14 +32,15 @@ def test_validate_shipped_scenarios_by_name(run_cli):
 
 # --- scenarios ----------------------------------------------------------------------------
 
-def test_scenarios_lists_the_nine_with_descriptions(run_cli):
+def test_scenarios_lists_the_ten_with_descriptions(run_cli):
     done = run_cli("scenarios")
     assert done.code == 0, done.err
     lines = [ln for ln in done.out.splitlines() if ln.strip()]
     expected = {"paris_declaration", "minsk_analogue", "budapest_memorandum", "no_us_backstop",
-                "political_only", "forward_tripwire", "article5_like", "paris_us_bilateral", "us_withdraws_2029"}
+                "political_only", "forward_tripwire", "article5_like", "paris_us_bilateral", "us_withdraws_2029",
+                "ceasefire_reference"}
     names = {ln.split()[0] for ln in lines}
-    assert names == expected and len(lines) == 9
+    assert names == expected and len(lines) == 10
     for ln in lines:
         assert len(ln.split(None, 1)) == 2 and len(ln.split(None, 1)[1]) > 20, ln  # a description
     assert "Assurances only (1994)" in done.out
