@@ -270,8 +270,12 @@ def test_the_hazard_has_its_own_draws():
     b = make({"united_states.within_term_withdrawal_per_year": 0.5}, 4).run()
     week = b.united_states.withdrew_week
     assert week is not None and week > 0
-    before = [(e.week, e.kind, e.actor, e.outcome, e.value) for e in a.events.rows if e.week < week]
-    assert before == [(e.week, e.kind, e.actor, e.outcome, e.value) for e in b.events.rows if e.week < week]
+    # Russia reads the hazard (its margins move a little), but what happens before the withdrawal does not.
+    before = [(e.week, e.kind, e.actor, e.outcome) for e in a.events.rows if e.week < week]
+    assert before == [(e.week, e.kind, e.actor, e.outcome) for e in b.events.rows if e.week < week]
+    margins = [(e.value, f.value) for e, f in zip(a.events.rows, b.events.rows)
+               if e.week < week and e.kind == "assessment"]
+    assert margins and any(x != y for x, y in margins)  # the anticipation is there
 
 
 def test_a_within_term_withdrawal_drops_a_political_us_pledge_not_a_ratified_one():

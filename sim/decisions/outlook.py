@@ -101,12 +101,17 @@ class Outlook:
         return poisson_at_least(mean, warning.threshold())
 
     def _us_withdrawal(self, weeks_ahead: int) -> float:
-        c = self.model.coalition
+        """Chance the US roles are gone within ``weeks_ahead`` weeks: a new administration after a scheduled
+        election (the calendar and its polls), or the sitting one within its term (a constant hazard)."""
+        m = self.model
+        c = m.coalition
         last = c.projection_weeks - 1
-        week = self.model.week
-        if self.model.united_states.withdrew_week is not None:
+        week = m.week
+        if m.united_states.withdrew_week is not None or not m.united_states.holds_roles:
             return 0.0
-        return float(c.expected_us_withdrawal[min(week + weeks_ahead, last)] - c.expected_us_withdrawal[min(week, last)])
+        elected = float(c.expected_us_withdrawal[min(week + weeks_ahead, last)] - c.expected_us_withdrawal[min(week, last)])
+        within = 1.0 - math.exp(-m.scenario_config.united_states.within_term_withdrawal_per_year * weeks_ahead / 52.0)
+        return 1.0 - (1.0 - elected) * (1.0 - within)
 
     # --- values of options ---------------------------------------------------------------
     def comply_value(self) -> Value:
