@@ -67,8 +67,11 @@ assert m["package"]["version"] and m["package"]["git_commit"] is None, m["packag
 files = m["inputs"]["scenarios"]["my_design"]["files"]
 assert [f["origin"] for f in files] == ["study", "shipped"], files
 assert files[0]["sha256"] == hashlib.sha256(Path("scenarios/my_design.yaml").read_bytes()).hexdigest()
-assert len(m["inputs"]["scenarios"]["my_design"]["data_files"]) == 3
-print("  manifest: version", m["package"]["version"], "and", len(files) + 3, "input files hashed")
+data = m["inputs"]["scenarios"]["my_design"]["data_files"]
+assert set(data) == {"members.data_file", "members.elections_file", "force.contributions_file",
+                     "sanctions.eu_veto_players_file"}, sorted(data)
+assert all(len(d["sha256"]) == 64 and d["origin"] == "shipped" for d in data.values()), data
+print("  manifest: version", m["package"]["version"], "and", len(files) + len(data), "input files hashed")
 EOF
 
 step "the study's experiment by name, with --study from another folder"
