@@ -65,6 +65,7 @@ class Event(NamedTuple):
     sanctions_cost: float | None = None  # sanctions restored or threatened
     domestic_cost: float | None = None  # mobilisation and its politics, preparation, audience costs
     wait_value: float | None = None  # what waiting for a better window is worth
+    force_held_back: float | None = None  # what a pressure campaign's holding the force back is worth (G3)
     noise: float | None = None   # the random draw between the choice and its best alternative
     items: tuple[str, ...] = ()  # names: response types, measures, nations, roles, parameters
     note: str = ""               # a name from the inputs: the decision rule, a shock's description, a date
@@ -80,11 +81,12 @@ FIELDS: tuple[str, ...] = Event._fields[6:]
 # table; a test checks that every event of many runs keeps to it.
 KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     "assessment": (("comply", "pressure", "prepare_limited", "prepare_major", "launch", "stand_down", "proceed",
-                    "abort"), ("intent", "note", "value", "noise", "wait_value", "gain", "p_win", "losses", "punishment",
-                               "sanctions_cost", "domestic_cost"),
+                    "abort"), ("intent", "note", "value", "noise", "wait_value", "force_held_back", "gain", "p_win", "losses",
+                               "punishment", "sanctions_cost", "domestic_cost"),
                    "Russia's decision point (note: assessment, go_no_go, exposure): value is the margin of the choice "
                    "over its best alternative without the random term, noise the random draw between them; the "
-                   "components are those of the attack weighed (level). Its own case (an assessment) or the campaign's"),
+                   "components are those of the attack weighed (level); force_held_back what pressure's holding the force "
+                   "back is worth (assessments before Ukraine's request). Its own case (an assessment) or the campaign's"),
     "campaign": (("pressure_starts", "preparation_starts", "pressure_ends", "pressure_ends_early",
                   "pressure_ends_to_prepare", "limited_offensive_ends", "stood_down", "proceeds_exposed", "aborted",
                   "launched_by_surprise", "launched_after_warning"), ("intent", "weeks"),
@@ -296,8 +298,9 @@ def _assessment(e: Event) -> str:
     why = "" if e.gain is None else (
         f" (attack weighed: {e.level}, gain {e.gain:.2f} at odds {e.p_win:.2f}; costs: losses {e.losses:.2f}, "
         f"punishment {e.punishment:.2f}, sanctions {e.sanctions_cost:.2f}, domestic {e.domestic_cost:.2f})")
+    held = "" if not e.force_held_back else f"; holding the force back by pressure is worth {e.force_held_back:.2f}"
     return (f"Russia decides at its {e.note.replace('_', ' ')}: {e.outcome.replace('_', ' ')}, by {e.value:+.2f} "
-            f"without chance, {e.noise:+.2f} by chance; waiting is worth {e.wait_value:.2f}{why}")
+            f"without chance, {e.noise:+.2f} by chance; waiting is worth {e.wait_value:.2f}{held}{why}")
 
 
 def _response(e: Event) -> str:

@@ -177,6 +177,9 @@ EVENT_COLUMNS: dict[str, Column] = {
     "domestic_cost": ("float64", "utility", "Russia's decision point: mobilisation and its politics, preparation, "
                       "a public warning's audience cost."),
     "wait_value": ("float64", "utility", "Russia's decision point: what waiting for a better window is worth."),
+    "force_held_back": ("float64", "utility", "Russia's assessment before Ukraine's request for the force: what a "
+                        "pressure campaign's holding the force back is worth (its later attack eased, the presence "
+                        "avoided; G3)."),
     "noise": ("float64", "utility", "Russia's decision point: the random draw between the choice and its best "
               "alternative (value holds the margin without it)."),
     "items": ("object", "", "Names, joined by '; ': response types, corrective measures, lead or struck nations, "

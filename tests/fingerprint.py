@@ -1,4 +1,4 @@
-"""Fingerprint of the model's outputs and of their analysis: 207 runs across every shipped scenario,
+"""Fingerprint of the model's outputs and of their analysis: 230 runs across every shipped scenario,
 and 72 runs of the declaration under other decision rules, snapback rules and without the cell.
 
 A refactor that must not change results (for example moving a rule to another file)

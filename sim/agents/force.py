@@ -122,11 +122,35 @@ class MultinationalForce(mesa.Agent):
         self.limited_defence = float(self.land_limited.sum()) * scale if roe == "forward_defence" else 0.0
         self.rally = self.base_rally * self.ramp  # the tripwire rally an attack would cause now, per state
 
-    def projected(self, weeks_ahead: int) -> float:
-        """The ramp Russia expects in ``weeks_ahead`` weeks (the deployment schedule is public)."""
+    def projected(self, weeks_ahead: int, request_in: int | None = None) -> float:
+        """The ramp Russia expects in ``weeks_ahead`` weeks (the deployment schedule is public); before
+        Ukraine's request, from a request expected in ``request_in`` weeks (None: none expected)."""
+        build_up = self.model.scenario_config.force.build_up_weeks
         if self.phase in (ForcePhase.REQUESTED, ForcePhase.DEPLOYING):
-            return min(1.0, self.ramp + weeks_ahead / self.model.scenario_config.force.build_up_weeks)
+            return min(1.0, self.ramp + weeks_ahead / build_up)
+        if self.phase == ForcePhase.NOT_REQUESTED and request_in is not None:
+            return min(1.0, max(0, weeks_ahead - request_in) / build_up)
         return self.ramp
+
+    def request_expected_in(self, held_back_weeks: int = 0) -> int | None:
+        """Weeks until Ukraine's request as Russia projects it; None if none is to come.
+
+        The request comes once the violations counted have stayed low over a full window
+        (G3's credible cessation): at once if they already have, a window after any pressure
+        Russia keeps up for ``held_back_weeks`` (so pressure holds the force back), and
+        never before Ukraine may ask again.
+        """
+        f = self.model.scenario_config.force
+        if self.phase != ForcePhase.NOT_REQUESTED or not (f.enabled and f.ukraine_requests):
+            return None
+        week = self.model.week
+        window = f.credible_cessation_window_weeks
+        # A window of calm counts the week of the request itself.
+        if held_back_weeks > 0:
+            calm = held_back_weeks + window - 1
+        else:
+            calm = 0 if self.credible_cessation(week) else window - 1
+        return max(calm, self.next_request - week, 0)
 
     def major_defence_at(self, ramp: float) -> float:
         """Defence against a major attack at a given build-up, before any alert (Russia's projection).

@@ -835,6 +835,12 @@ class Payoffs(Section):
     gain_major: float = constant(5.0, A, "utility", "Value of a successful renewed war.", ge=0.0, le=100.0)
     base_cost_pressure: float = constant(
         2.8, A, "utility", "Intrinsic cost of a pressure campaign.", ge=0.0, le=50.0)
+    force_presence_cost: float = uncertainty(
+        1.0, Clause.G3, "utility a year",
+        "What the presence of the Western force in Ukraine costs Russia a year, beyond the later attack it makes "
+        "harder: Moscow declares it foreign intervention and its troops legitimate targets. Weighed when a pressure "
+        "campaign would hold the force back (G3's credible cessation); its size is an assumption.",
+        ge=0.0, le=10.0, source="Russian MFA (Zakharova), 8 Jan 2026, TASS: the stated position; assumption for the size")
     base_cost_limited: float = constant(5.8, A, "utility", "Intrinsic cost of a limited offensive.", ge=0.0, le=50.0)
     base_cost_major: float = constant(7.39, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0,
                                       fitted=(4.0, 12.0))

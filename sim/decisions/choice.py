@@ -121,7 +121,8 @@ class Decisions:
                                                       c.preparation_weeks_limited if considered == 2
                                                       else c.preparation_weeks_major, prepared=0)
         self._log("assessment", choice.label, Action.LIMITED if considered == 2 else Action.MAJOR,
-                  values[considered], margin, float(shock[choice] - shock[rival]), wait)
+                  values[considered], margin, float(shock[choice] - shock[rival]), wait,
+                  held_back=values[1].force_held_back)
         if choice == Option.PRESSURE and ru.intent != Intent.PRESSURE:
             ru.start(week, Intent.PRESSURE, None, max(1, int(round(ru.stream.exponential(c.pressure_weeks)))))
         elif choice == Option.COMPLY and ru.intent == Intent.PRESSURE:
@@ -132,7 +133,7 @@ class Decisions:
             ru.start(week, Intent.PREPARING, level, weeks)
 
     def _log(self, point: str, outcome: str, level: Action, value: Value | None, margin: float, noise: float,
-             wait: float) -> None:
+             wait: float, held_back: float | None = None) -> None:
         """A decision point as an event: what was chosen, the attack weighed and its components, the
         margin without the random term, and the random draw (so 'why?' is answered by a row)."""
         ru = self.russia
@@ -150,7 +151,7 @@ class Decisions:
             case=ru.campaign_case if point != "assessment" else None,
             cause=(ru.exposed_by if point == "exposure" else ru.campaign_case if point == "go_no_go" else None),
             outcome=outcome, note=point, intent=ru.intent.label, value=margin, noise=noise, wait_value=wait,
-            **fields)
+            force_held_back=held_back, **fields)
 
     def _go_or_no_go(self, week: int) -> Week:
         """The preparation is complete: launch, or stand down (the preparation is sunk)."""

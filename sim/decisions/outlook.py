@@ -42,6 +42,7 @@ class Value(NamedTuple):
     punishment: float = 0.0
     sanctions: float = 0.0
     domestic: float = 0.0
+    force_held_back: float = 0.0  # pressure: what keeping the force out is worth (G3's credible cessation)
 
 
 def poisson_at_least(mean: float, k: int) -> float:
@@ -59,6 +60,7 @@ class Outlook:
     def __init__(self, model: DeterrenceModel, russia: Russia) -> None:
         self.model = model
         self.russia = russia
+        self.held_back_weeks = 0  # projections with the force's request held back this long (pressure)
         # Punishment comes after the chain's delays; Russia discounts it (set at the ceasefire).
         discount = model.scenario_config.russia.weekly_discount
         self.response_discount = discount ** self.total_response_delay()
@@ -140,8 +142,40 @@ class Outlook:
             p_snap = min(1.0, attributed / sc.sanctions.snapback_threshold) * m.sanctions.snapback_probability()
             snap = p_snap * m.sanctions.restorable(0) * sc.sanctions.cost_weight
         gain = ru.ambition * p.gain_pressure * (1.0 - m.force.air_denial)
-        return Value(gain - (p.base_cost_pressure + punish + snap) / sc.russia.risk_tolerance, gain=gain,
-                     punishment=punish, sanctions=snap, domestic=p.base_cost_pressure)
+        held_back = self.force_held_back_value()
+        return Value(gain + held_back - (p.base_cost_pressure + punish + snap) / sc.russia.risk_tolerance, gain=gain,
+                     punishment=punish, sanctions=snap, domestic=p.base_cost_pressure, force_held_back=held_back)
+
+    def force_held_back_value(self) -> float:
+        """What holding the force back with a pressure campaign is worth to Russia (a spoiler's motive:
+        Stedman 1997; Kydd & Walter 2002).
+
+        Ukraine asks for the force only once violations have stayed low (G3's credible cessation), so
+        violations at pressure volumes delay it: by the campaign and a window of calm after it. Russia
+        gains the later attack the force would have made harder (its window with the request delayed,
+        less its window with the request on schedule) and is spared, for those weeks, the presence of
+        Western troops it has declared it will not accept (``payoffs.force_presence_cost``).
+        """
+        m = self.model
+        sc = m.scenario_config
+        force = m.force
+        on_schedule = force.request_expected_in()
+        if on_schedule is None:
+            return 0.0
+        c = sc.campaigns
+        held = force.request_expected_in(c.pressure_weeks) - on_schedule
+        if held <= 0:
+            return 0.0
+        value = sc.payoffs.force_presence_cost * held / 52.0
+        if self.attack_upper_bound(Action.MAJOR, c.preparation_weeks_major) > 0.0:
+            now = max(0.0, self.best_later_attack(m.week))
+            self.held_back_weeks = c.pressure_weeks
+            try:
+                later = max(0.0, self.best_later_attack(m.week))
+            finally:
+                self.held_back_weeks = 0
+            value += later - now
+        return value
 
     def attack_value(self, level: Action, lead_weeks: int, prepared: int, warned: bool | None = None) -> Value:
         """Expected utility of an attack launched ``lead_weeks`` from now, with its components.
@@ -170,7 +204,7 @@ class Outlook:
         if "stockpile_prepositioning" in measures and sc.support.stockpile_access:
             denial += p_warn * min(sc.support.surge_size, ua.stockpile)
         force = m.force
-        ramp = force.projected(lead_weeks)
+        ramp = force.projected(lead_weeks, force.request_expected_in(self.held_back_weeks))
         alert = 1.0 + (w.force_alert_boost * p_warn if "force_alert" in measures else 0.0)
         warned_domestic = p_warn * (w.diplomatic_cost if "diplomatic_warning" in measures else 0.0)
         warned_sanctions = p_warn * (w.sanctions_threat * sc.sanctions.cost_weight if "sanctions_threat" in measures
