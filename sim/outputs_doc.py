@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from sim.events import KINDS
+from sim.experiments.identification import DECIDE_COLUMNS, RISK_TURNS_ON_COLUMNS, TURNS_ON_COLUMNS
 from sim.experiments.tables import (DIFFERENCE_COLUMNS, POSTERIOR_DIFFERENCE_COLUMNS, POSTERIOR_SUMMARY_COLUMNS,
                                     SENSITIVITY_COLUMNS, SUMMARY_COLUMNS)
 from sim.outputs import EVENT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS, Column
@@ -130,6 +131,10 @@ Two intervals are then reported side by side: the one from chance (Wilson, Newco
 posterior, over all runs) and the one across the posterior (a 95% prediction interval from a
 random-effects analysis over the draws: where P(escalation), or the paired difference, lies under one
 parameter set the calibration allows). `run --posterior FILE` applies one draw, picked by the seed.
+Where the answer does not hold in every world, the `turns_on` columns name the calibrated constant
+that orders the worlds' answers (the assumption the answer turns on) and where it crosses over
+(`sim/experiments/identification.py`); `pairs_to_decide` says how many paired runs would decide a
+difference chance leaves open.
 """
 
 
@@ -177,9 +182,11 @@ def render() -> str:
              table(EVENT_COLUMNS), "\n### Event kinds\n", kinds_table(), "\n## design_points.csv\n",
              "Then one column per varied parameter, as in runs.csv.\n", table(DESIGN_POINTS)]
     parts += ["\n## summary.csv\n", table(SUMMARY_COLUMNS), "\n## differences.csv\n",
-              table(DIFFERENCE_COLUMNS), "\n## With a posterior: parameter uncertainty beside chance\n",
-              POSTERIOR_NOTE, "\nsummary.csv, after its columns above:\n", table(POSTERIOR_SUMMARY_COLUMNS),
-              "\ndifferences.csv, after its columns above:\n", table(POSTERIOR_DIFFERENCE_COLUMNS),
+              table({**DIFFERENCE_COLUMNS, **DECIDE_COLUMNS}),
+              "\n## With a posterior: parameter uncertainty beside chance\n", POSTERIOR_NOTE,
+              "\nsummary.csv, after its columns above:\n", table({**POSTERIOR_SUMMARY_COLUMNS, **RISK_TURNS_ON_COLUMNS}),
+              "\ndifferences.csv, after its columns above:\n",
+              table({**POSTERIOR_DIFFERENCE_COLUMNS, **TURNS_ON_COLUMNS}),
               "\n## sensitivity.csv\n", table(SENSITIVITY_COLUMNS)]
     return "\n".join(parts) + "\n"
 

@@ -42,6 +42,12 @@ from typing import Any, Sequence
 import pandas as pd
 
 from sim.experiments import plots
+from sim.experiments.identification import (
+    DECIDE_COLUMNS,
+    identification_of_differences,
+    identification_of_risks,
+    world_constants,
+)
 from sim.experiments.indices import salib_available, sensitivity_indices
 from sim.experiments.reading import load_sweep
 from sim.experiments.tables import (
@@ -133,15 +139,22 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
         d.insert(2, "reference_label", str(design.loc[design["design_point"] == ref, "label"].iloc[0]))
         differences = head.merge(d, on="design_point", how="inner")[diff_cols]
         differences = differences.sort_values("design_point").reset_index(drop=True)
+        decide = identification_of_differences(runs.drop(columns="posterior_draw", errors="ignore"), differences,
+                                               ref, None)
+        differences = differences.merge(decide, on="design_point", how="left")
     elif ref is not None:
         notes.append(f"reference design point {ref} has no runs: no differences")
 
     # parameter uncertainty: the sweep drew constants from a posterior (runs.csv posterior_draw)
     if "posterior_draw" in runs.columns:
         summary = summary.merge(posterior_summary(runs), on="design_point", how="left")
+        worlds = world_constants(manifest, notes)
+        summary = summary.merge(identification_of_risks(runs, worlds), on="design_point", how="left")
         if len(differences):
             differences = differences.merge(posterior_differences(runs, differences, ref), on="design_point",
                                             how="left")
+            turns = identification_of_differences(runs, differences, ref, worlds)
+            differences = differences.merge(turns.drop(columns=list(DECIDE_COLUMNS)), on="design_point", how="left")
         if runs["posterior_draw"].nunique() < 2:
             notes.append("one posterior draw only: no interval from parameter uncertainty")
 

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from sim.experiments.analysis import analyze_directory
+from sim.experiments.identification import DECIDE_COLUMNS
 from sim.experiments.tables import DIFFERENCE_COLUMNS, SENSITIVITY_COLUMNS, SUMMARY_COLUMNS
 from sim.files import csv_text
 from sim.outputs import RUN_COLUMNS
@@ -102,7 +103,7 @@ def test_analyze_directory_writes_every_file(lhs_analysed):
     s = _check_columns(lhs_folder / "summary.csv", SUMMARY_COLUMNS, params)
     assert len(s) == len(summary) == 24 and s["design_point"].is_monotonic_increasing
     assert (s["runs"] == 6).all() and s["force.enabled"].dtype == bool
-    d = _check_columns(lhs_folder / "differences.csv", DIFFERENCE_COLUMNS, params)
+    d = _check_columns(lhs_folder / "differences.csv", {**DIFFERENCE_COLUMNS, **DECIDE_COLUMNS}, params)
     assert len(d) == 23 and (d["pairs"] == 6).all() and (d["reference_design_point"] == 0).all()
     sens = _check_columns(lhs_folder / "sensitivity.csv", SENSITIVITY_COLUMNS, [])
     assert set(sens["parameter"]) == set(params) and set(sens["output"]) <= {"p_escalation", "rmst_weeks"}
