@@ -322,6 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
                            "(replicate k uses draw k %% N)")
     sens.add_argument("--posterior-draws", type=_positive_int, default=20, metavar="N",
                       help="parameter sets drawn from the posterior (default 20)")
+    sens.add_argument("--plausible", action="store_true",
+                      help="sensitivity on the plausible set instead: every world a calibrated parameter set of "
+                           "--posterior crossed with a Latin hypercube of the uncertainties; which assumptions still "
+                           "move each answer (default out results/sensitivity_plausible/)")
+    sens.add_argument("--worlds", type=_positive_int, default=None, metavar="N",
+                      help="--plausible: worlds (default 100; --quick 12), each with --replicates paired seeds "
+                           "(default 40; --quick 4)")
     sens.add_argument("--workers", type=_workers, default=None,
                       help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
     sens.set_defaults(handler=_delegate("sim.validation.sensitivity.command", "sensitivity_command"))

@@ -11,7 +11,7 @@ from pathlib import Path
 from sim.config import load_scenario_files
 from sim.config.posterior import use_posterior
 from sim.errors import EXIT_OK, UsageError
-from sim.executors import default_workers
+from sim.executors import default_workers, executor
 from sim.experiments.indices import salib_available
 from sim.files import git_commit, versions, write_manifest
 from sim.outfolder import staged
@@ -27,6 +27,8 @@ from sim.validation.sensitivity.design import (
     designs_of,
     factor_list,
 )
+from sim.validation.sensitivity.plausible import plausible_study
+from sim.validation.sensitivity.plausible_report import PLAUSIBLE_FILES, plausible_text, write_plausible
 from sim.validation.sensitivity.report import FILES, summary_text, write_study
 from sim.validation.sensitivity.runs import run_study
 
@@ -49,14 +51,18 @@ def command_text(args: argparse.Namespace) -> str:
         if v is not None:
             parts.append(f"{flag} {v}")
     if getattr(args, "posterior", None) is not None:
-        parts.append(f"--posterior {args.posterior} --posterior-draws {args.posterior_draws}")
+        parts.append(f"--posterior {args.posterior}" if getattr(args, "plausible", False)
+                     else f"--posterior {args.posterior} --posterior-draws {args.posterior_draws}")
     if getattr(args, "overwrite", False):
         parts.append("--overwrite")
     return " ".join(parts)
 
 
 def sensitivity_command(args: argparse.Namespace) -> int:
-
+    if getattr(args, "plausible", False):
+        return plausible_command(args)
+    if getattr(args, "worlds", None) is not None:
+        raise UsageError("--worlds goes with --plausible (the Morris study has no worlds)")
     if not salib_available():
         raise UsageError("sensitivity needs SALib: pip install 'paris-guarantees-sim[sensitivity]'")
 
@@ -104,3 +110,43 @@ def sensitivity_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+
+
+def plausible_command(args: argparse.Namespace) -> int:
+    """``sensitivity --plausible``: which assumptions still move each answer across calibrated worlds."""
+    if getattr(args, "posterior", None) is None:
+        raise UsageError("sensitivity --plausible needs --posterior FILE: the calibration's plausible set "
+                         "(or posterior) whose parameter sets are the worlds")
+    for flag, given in (("--samples", args.samples), ("--top", args.top),
+                        ("--confirm-replicates", args.confirm_replicates)):
+        if given is not None:
+            raise UsageError(f"{flag} belongs to the Morris study, not to --plausible (give --worlds, --replicates)")
+    worlds = args.worlds or (12 if args.quick else 100)
+    replicates = args.replicates or (4 if args.quick else 40)
+    seed = args.seed if args.seed is not None else FULL.master_seed
+    out = Path(args.out) if args.out is not None else Path("results") / "sensitivity_plausible"
+    workers = args.workers or default_workers()
+    command = command_text(args) + (" --plausible" + (f" --worlds {args.worlds}" if args.worlds else ""))
+    use = use_posterior(args.posterior, worlds, seed)  # one calibrated parameter set a world
+    designs = designs_of(COMPARISONS)
+    print(f"sensitivity --plausible: {worlds} worlds x {replicates} paired seeds x {len(designs)} designs "
+          f"({worlds * replicates * len(designs):,} runs) on {workers} worker(s) -> {out}/", file=sys.stderr)
+    provenance = inputs({d: scenario_inputs(chain, sc) for d in designs for sc, chain in [load_scenario_files(d)]})
+    started = time.perf_counter()
+    with staged(out, overwrite=getattr(args, "overwrite", False)) as work:
+        with executor(workers) as ex:
+            study = plausible_study([dict(v) for v in use.values], ex, worlds=worlds, replicates=replicates,
+                                    master_seed=seed, progress=True)
+        seconds = time.perf_counter() - started
+        write_plausible(study, work, command)
+        write_manifest(work / "manifest.json", {
+            "command": "sensitivity --plausible", "command_line": command, "files": list(PLAUSIBLE_FILES),
+            "settings": {"worlds": worlds, "replicates": replicates, "master_seed": seed},
+            "comparisons": [c.__dict__ for c in COMPARISONS], **study.meta, "posterior": use.record(),
+            "seconds": round(seconds, 1), "workers": workers, "package": package_info(), "versions": versions(),
+            "git_commit": git_commit(), "inputs": provenance,
+            "date": time.strftime("%Y-%m-%d %H:%M", time.localtime())})
+    print(plausible_text(study))
+    print(f"wrote {', '.join(PLAUSIBLE_FILES)} and manifest.json to {out}/ ({study.meta['runs']:,} runs in "
+          f"{seconds:.0f} s)")
+    return EXIT_OK
