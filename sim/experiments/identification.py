@@ -4,9 +4,9 @@ A sweep with a posterior (or the calibration's plausible set) runs replicate k u
 ``k % draws``. Beside the interval from chance and the prediction interval across the worlds
 (``tables.posterior_summary`` / ``posterior_differences``), an answer is *identified* when it holds
 in every world the calibration allows. When it does not, this module says on which calibrated
-assumption it turns: the constant whose value best orders the worlds' own answers (Spearman's rank
-correlation of each world's mean with the constant, Holm-adjusted over the constants), and where a
-weighted straight line through the worlds' answers crosses zero (a difference) or the pooled value
+assumption it turns: the constant on which the worlds' own answers depend most (an F test of a
+quadratic in the constant against a constant, so a mid-range peak counts; Spearman's rho gives the
+direction; Holm-adjusted over the constants), and where a weighted straight line through the worlds' answers crosses zero (a difference) or the pooled value
 (a risk). An answer chance alone leaves open gets the number of pairs that would decide it
 (McNemar's test at 5%, power 80%: Connor 1987).
 
@@ -34,12 +34,12 @@ ALPHA = 0.05
 Z_ALPHA, Z_POWER = 1.959964, 0.841621  # two-sided 5%, power 80%
 
 TURNS_ON_COLUMNS: dict[str, Column] = {
-    "turns_on": ("object", "", "The calibrated constant whose value best orders the plausible worlds' own answers "
-                               "(Spearman, Holm-adjusted over the constants, 5%); empty when none does or with "
-                               "fewer than 8 worlds."),
+    "turns_on": ("object", "", "The calibrated constant on which the plausible worlds' own answers depend most "
+                               "(F test of a quadratic, Holm-adjusted over the constants, 5%); empty when none "
+                               "does or with fewer than 8 worlds."),
     "turns_on_rho": ("float64", "rank correlation", "Spearman's rho between the constant and the worlds' answers "
                                                     "(positive: the answer grows with the constant)."),
-    "turns_on_p": ("float64", "probability", "Holm-adjusted p-value of that correlation."),
+    "turns_on_p": ("float64", "probability", "Holm-adjusted p-value of that dependence."),
     "turns_on_crossing": ("float64", "constant's unit",
                           "Where a straight line through the worlds' answers (weighted by runs) crosses zero (a "
                           "difference) or the pooled value (a risk), when inside the constant's plausible range: "
@@ -77,6 +77,24 @@ def world_constants(manifest: dict[str, Any], notes: list[str] | None = None) ->
     return frame
 
 
+def dependence_p(x: np.ndarray, y: np.ndarray) -> float:
+    """p-value of the F test of a quadratic in ``x`` against a constant: catches an answer that rises,
+    falls, or peaks in the middle of a factor's range (a design that matters most where war is
+    neither certain nor unthinkable), which a rank correlation misses."""
+    n = len(x)
+    if n < 5 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return math.nan
+    z = (x - x.mean()) / x.std()
+    design = np.column_stack([np.ones(n), z, z * z])
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    ss_res = float(((y - design @ coef) ** 2).sum())
+    ss_tot = float(((y - y.mean()) ** 2).sum())
+    if ss_res <= 1e-15:
+        return 0.0
+    f = ((ss_tot - ss_res) / 2) / (ss_res / (n - 3))
+    return float(stats.f.sf(f, 2, n - 3))
+
+
 def turns_on(values: np.ndarray, draws: np.ndarray, constants: pd.DataFrame | None, *,
              centre: float = 0.0) -> dict[str, Any]:
     """Which constant the per-world means of ``values`` turn on (``TURNS_ON_COLUMNS``)."""
@@ -94,9 +112,10 @@ def turns_on(values: np.ndarray, draws: np.ndarray, constants: pd.DataFrame | No
         x = pd.to_numeric(worlds[name], errors="coerce")
         if x.isna().any() or x.nunique() < 3:
             continue
-        rho, p = stats.spearmanr(x.to_numpy(), means.to_numpy())
-        if not math.isnan(rho):
-            tests.append((float(p), float(rho), name))
+        rho = float(stats.spearmanr(x.to_numpy(), means.to_numpy())[0])
+        p = dependence_p(x.to_numpy(dtype=float), means.to_numpy(dtype=float))
+        if not (math.isnan(rho) or math.isnan(p)):
+            tests.append((p, rho, name))
     if not tests:
         return empty
     tests.sort()

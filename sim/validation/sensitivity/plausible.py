@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import qmc
 
-from sim.experiments.identification import pairs_to_decide, turns_on, verdict
+from sim.experiments.identification import dependence_p, pairs_to_decide, turns_on, verdict
 from sim.experiments.statistics import between_draws, newcombe_paired_interval
 from sim.validation.sensitivity.design import COMPARISONS, Comparison, Factor, defining_keys, designs_of, factor_list
 from sim.validation.sensitivity.runs import Cell, run_all
@@ -128,24 +128,6 @@ def plausible_study(draws: Sequence[Mapping[str, Any]], ex: Any, *, worlds: int,
     meta = {"worlds": worlds, "replicates": replicates, "draws": len(draws), "calibrated": calibrated,
             "uncertainties": free, "runs": worlds * replicates * len(designs)}
     return PlausibleStudy(table, pd.DataFrame(answers, columns=list(ANSWER_COLUMNS)), factors, meta)
-
-
-def dependence_p(x: np.ndarray, y: np.ndarray) -> float:
-    """p-value of the F test of a quadratic in ``x`` against a constant: catches an answer that rises,
-    falls, or peaks in the middle of a factor's range (a design that matters most where war is
-    neither certain nor unthinkable), which a rank correlation misses."""
-    n = len(x)
-    if n < 5 or np.ptp(x) == 0 or np.ptp(y) == 0:
-        return math.nan
-    z = (x - x.mean()) / x.std()
-    design = np.column_stack([np.ones(n), z, z * z])
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-    ss_res = float(((y - design @ coef) ** 2).sum())
-    ss_tot = float(((y - y.mean()) ** 2).sum())
-    if ss_res <= 1e-15:
-        return 0.0
-    f = ((ss_tot - ss_res) / 2) / (ss_res / (n - 3))
-    return float(stats.f.sf(f, 2, n - 3))
 
 
 def _holm(tests: list[tuple[str, float, float]]) -> list[tuple[str, float, float, float]]:

@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 
 from sim.validation.sensitivity.plausible import PlausibleStudy
-from sim.validation.sensitivity.report import _csv
+from sim.validation.sensitivity.report import study_csv
 from sim.files import atomic_write
 
 PLAUSIBLE_FILES = ("worlds.csv", "answers.csv", "moving_factors.csv", "plausible_tables.md")
@@ -14,9 +14,9 @@ SHOWN = 5  # factors listed per comparison in the page
 
 
 def write_plausible(study: PlausibleStudy, folder: Path, command: str) -> None:
-    atomic_write(folder / "worlds.csv", _csv(study.worlds))
-    atomic_write(folder / "answers.csv", _csv(study.answers))
-    atomic_write(folder / "moving_factors.csv", _csv(study.factors))
+    atomic_write(folder / "worlds.csv", study_csv(study.worlds))
+    atomic_write(folder / "answers.csv", study_csv(study.answers))
+    atomic_write(folder / "moving_factors.csv", study_csv(study.factors))
     atomic_write(folder / "plausible_tables.md", plausible_markdown(study, command))
 
 

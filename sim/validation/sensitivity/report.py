@@ -21,7 +21,7 @@ FILES = ("factors.csv", "screening.csv", "confirmation.csv", "sign_flips.csv", "
 FACTOR_COLUMNS = ("factor", "group", "kind", "unit", "low", "default", "high", "rule")
 
 
-def _csv(df: pd.DataFrame) -> str:
+def study_csv(df: pd.DataFrame) -> str:
     """The table as CSV text; its switches (``holds_bonferroni``) written true/false, as the study's files."""
     rows = [[("true" if v else "false") if isinstance(v, (bool, np.bool_)) else v for v in r]
             for r in df.itertuples(index=False)]
@@ -37,10 +37,10 @@ def factors_frame(factors: Sequence[Factor], skipped: Sequence[Skipped] = ()) ->
 
 
 def write_study(study: Study, folder: Path, meta: Mapping[str, Any]) -> None:
-    atomic_write(folder / "factors.csv", _csv(factors_frame(study.factors, study.skipped)))
-    atomic_write(folder / "screening.csv", _csv(study.screening))
-    atomic_write(folder / "confirmation.csv", _csv(study.confirmation))
-    atomic_write(folder / "sign_flips.csv", _csv(study.sign_flips))
+    atomic_write(folder / "factors.csv", study_csv(factors_frame(study.factors, study.skipped)))
+    atomic_write(folder / "screening.csv", study_csv(study.screening))
+    atomic_write(folder / "confirmation.csv", study_csv(study.confirmation))
+    atomic_write(folder / "sign_flips.csv", study_csv(study.sign_flips))
     atomic_write(folder / "sensitivity_tables.md", tables_markdown(study, meta))
     figure(study, folder / "sensitivity.png")
 
