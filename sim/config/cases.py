@@ -1,6 +1,8 @@
-"""The history cases file (``scenarios/history_cases.csv``, ``validate-history``'s input): its columns,
-the checks of each case (dates in order, a shipped scenario, valid settings) and the settings a case
-gives its scenario."""
+"""The pre-registered history cases file (``scenarios/history_cases_v3.csv``, ``validate-history``'s input):
+its columns, the checks of the rows (the observed window and censoring, outcomes and their dates, the split by
+its stated rule, a shipped scenario and valid settings), and the mapping rule that gives each case its
+scenario's settings from its guarantee features (the file's header states it in words; a test checks every
+row against the code)."""
 
 from __future__ import annotations
 
@@ -52,70 +54,7 @@ def parse_settings(text: str) -> tuple[dict[str, Any], list[str]]:
     return out, problems
 
 
-def check_cases(file: str, rows: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
-    """Dates in order, outcome and renewed_war_date agree, a shipped scenario, valid settings."""
-    shipped = sorted(shipped_scenarios())
-    problems: list[Problem] = []
-    for line, row in rows:
-        start, renewed, until = row["ceasefire_date"], row["renewed_war_date"], row["observed_until"]
-        if renewed is not None and renewed <= start:
-            problems.append(Problem(file, "the renewed war comes on or before the ceasefire", line,
-                                    "renewed_war_date", given=renewed.isoformat(), has_given=True,
-                                    allowed=f"a date after ceasefire_date ({start.isoformat()})"))
-        if until <= start or until > HISTORY_CUTOFF:
-            problems.append(Problem(file, "outside the observed period", line, "observed_until",
-                                    given=until.isoformat(), has_given=True,
-                                    allowed=f"a date after ceasefire_date ({start.isoformat()}) and not after "
-                                            f"{HISTORY_CUTOFF.isoformat()}"))
-        elif renewed is not None and renewed > until:
-            problems.append(Problem(file, "the renewed war comes after the end of observation", line,
-                                    "renewed_war_date", given=renewed.isoformat(), has_given=True,
-                                    allowed=f"a date up to observed_until ({until.isoformat()})"))
-        if (row["outcome"] == "renewed_war") != (renewed is not None):
-            problems.append(Problem(file, f"outcome {row['outcome']} with renewed_war_date "
-                                          f"{'given' if renewed is not None else 'empty'}", line, "outcome",
-                                    allowed="renewed_war with a renewed_war_date, or holding with it empty"))
-        scenario = row["scenario"]
-        if scenario not in shipped:
-            problems.append(Problem(file, f"not a shipped scenario{did_you_mean(scenario, shipped)}", line,
-                                    "scenario", given=scenario, has_given=True, allowed=", ".join(shipped)))
-            continue
-        settings, wrong = parse_settings(row["settings"] or "")
-        for text in wrong:
-            problems.append(Problem(file, text, line, "settings", allowed=SETTINGS_ALLOWED))
-        for key in [k for k in settings if k in SET_BY_EVALUATION]:
-            settings.pop(key)
-            problems.append(Problem(file, f"{key} is set by the evaluation, not by a case", line, "settings",
-                                    allowed=SETTINGS_ALLOWED))
-        if settings:
-            found, _ = override_problems(base_scenario(scenario), settings, file)
-            for p in found:
-                problems.append(Problem(file, f"{p.key}: {p.message}" if p.key else p.message, line, "settings",
-                                        given=p.given, has_given=p.has_given, allowed=p.allowed or SETTINGS_ALLOWED))
-    return problems
-
-
-HISTORY_CASES = TableSpec("history cases file", (
-    Col("case_id", "text", pattern=r"[a-z][a-z0-9_]{0,39}", doc="Short name of the case (lower case, digits, _)."),
-    Col("name", "text", doc="The ceasefire or guarantee regime, in words."),
-    Col("parties", "text", doc="The belligerents (the guarantors are in `guarantees`)."),
-    Col("ceasefire_date", "date", doc="Day the ceasefire (or the guarantee regime) was signed or took effect; `mapping_note` says which."),
-    Col("renewed_war_date", "date", required=False,
-        doc="First day of the renewed war; empty while the ceasefire holds."),
-    Col("observed_until", "date",
-        doc="End of observation: the renewed war's date, or 2026-01-06 (the Paris Declaration) if holding."),
-    Col("outcome", "text", choices=("renewed_war", "holding"), doc="What happened by observed_until."),
-    Col("scenario", "text", doc="The shipped scenario whose guarantees the case resembles most."),
-    Col("settings", "text", required=False, default="",
-        doc="Overrides of that scenario: `dotted.key=value` pairs separated by `;` "
-            "(e.g. `force.posture=forward;force.size=0.15`); empty for none."),
-    Col("guarantees", "text", doc="What guaranteed it: monitors, force, binding pledge, guarantors."),
-    Col("sources", "text", doc="Sources, separated by `;` (treaty texts, UN mission pages, datasets)."),
-    Col("mapping_note", "text", doc="Why this scenario and these settings; uncertain dates."),
-), unique=("case_id",), check=check_cases)
-
-
-# --- version 3: the pre-registered cases (scenarios/history_cases_v3.csv) ------------------------------------
+# --- the pre-registered cases (version 3) ----------------------------------------------------------------------
 #
 # The inclusion rule, the split, the outcomes, the censoring rule and the mapping rule are stated in the file's
 # header, before its list; the functions below are the mapping rule as code, so that a test can check every row
@@ -363,4 +302,4 @@ HISTORY_CASES_V3 = TableSpec("history cases file (version 3)", (
 
 
 # Every table the tool reads, by its usual file name, for `python -m sim validate FILE.csv`.
-TABLES: dict[str, TableSpec] = {**DATA_FILES, "history_cases.csv": HISTORY_CASES, CASES_V3_FILE: HISTORY_CASES_V3}
+TABLES: dict[str, TableSpec] = {**DATA_FILES, CASES_V3_FILE: HISTORY_CASES_V3}

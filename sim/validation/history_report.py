@@ -1,0 +1,350 @@
+"""The history check's tables: per case, mean scores, the paired tests, groups; CSV and the markdown that
+docs/VALIDATION.md includes (section 5).
+
+Out-of-sample and in-sample cases are scored apart and never pooled: the out-of-sample Brier comparisons are the
+test (four, Holm-adjusted), the log-score ones are secondary, and every in-sample figure is descriptive (the base
+rate is their own frequency and the calibration was fitted to their aggregate).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sim.files import atomic_write, csv_text
+from sim.validation.history import (FORECASTERS, GROUPS, LEVEL_WORDS, LEVELS, REFERENCES, SAMPLES, WINDOW_WEEKS,
+                                    Result)
+from sim.validation.history_scores import (ALPHA, POWER, Paired, brier, decision, holm, log_score, paired_test,
+                                           skill, smallest_p)
+
+OUTPUT_FILES = ("history_cases_scored.csv", "history_scores.csv", "history_tests.csv", "history_tables.md")
+SCORES = ("brier", "log")
+WEEKS_PER_YEAR = 52
+
+
+# --- per case -----------------------------------------------------------------------------------
+
+SCORED_COLUMNS = (
+    "case_id", "name", "rule", "group", "sample", "ceasefire_date", "censored", "t_weeks", "t_years", "replicates",
+    *(c for level in LEVELS for c in (
+        f"y_{level}", f"k_model_{level}", f"k_guarantees_off_{level}",
+        *(f"p_{f}_{level}" for f in FORECASTERS), *(f"brier_{f}_{level}" for f in FORECASTERS),
+        *(f"log_{f}_{level}" for f in FORECASTERS))),
+    "features", "scenario", "settings",
+)
+
+
+def scored_rows(result: Result) -> list[dict[str, Any]]:
+    """One row a scored case: its outcome, each forecaster's p and scores at both levels."""
+    rows = []
+    for case in result.scored:
+        row: dict[str, Any] = {
+            "case_id": case.case_id, "name": case.name, "rule": case.rule, "group": case.group, "sample": case.sample,
+            "ceasefire_date": case.ceasefire_date.isoformat(), "censored": int(case.censored),
+            "t_weeks": case.t_weeks, "t_years": round(case.t_weeks / WEEKS_PER_YEAR, 2),
+            "replicates": result.replicates}
+        for level in LEVELS:
+            y = case.y(level)
+            row[f"y_{level}"] = y
+            row[f"k_model_{level}"] = result.k("model", case, level)
+            row[f"k_guarantees_off_{level}"] = result.k("guarantees_off", case, level)
+            for f in FORECASTERS:
+                p = result.p(f, case, level)
+                row[f"p_{f}_{level}"] = p
+                row[f"brier_{f}_{level}"] = brier(p, y)
+                row[f"log_{f}_{level}"] = log_score(p, y)
+        row["features"] = ";".join(f"{k}={v}" for k, v in case.features.items())
+        row["scenario"], row["settings"] = case.scenario, case.settings_text
+        rows.append(row)
+    return rows
+
+
+# --- mean scores ----------------------------------------------------------------------------------
+
+SCORES_COLUMNS = (
+    "sample", "group", "level", "forecaster", "cases", "events", "observed_rate", "mean_p", "mean_brier", "mean_log",
+    "brier_skill_vs_guarantees_off", "brier_skill_vs_base_rate", "log_skill_vs_guarantees_off",
+    "log_skill_vs_base_rate",
+)
+
+
+def _means(rows: Sequence[Mapping[str, Any]], level: str) -> dict[tuple[str, str], float]:
+    n = len(rows)
+    return {(s, f): sum(r[f"{s}_{f}_{level}"] for r in rows) / n for s in ("p", *SCORES) for f in FORECASTERS}
+
+
+def score_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Mean scores by sample (all its cases, then each group of it that has cases), level and forecaster."""
+    out = []
+    for sample in SAMPLES:
+        inside = [r for r in rows if r["sample"] == sample]
+        sets = [("all", inside)] + [(g, [r for r in inside if r["group"] == g]) for g in GROUPS]
+        for group, subset in sets:
+            if not subset or (group != "all" and len(subset) == len(inside)):
+                continue
+            for level in LEVELS:
+                mean = _means(subset, level)
+                events = sum(r[f"y_{level}"] for r in subset)
+                for f in FORECASTERS:
+                    row = {"sample": sample, "group": group, "level": level, "forecaster": f, "cases": len(subset),
+                           "events": events, "observed_rate": events / len(subset), "mean_p": mean[("p", f)],
+                           "mean_brier": mean[("brier", f)], "mean_log": mean[("log", f)]}
+                    for s in SCORES:
+                        for ref in REFERENCES:
+                            row[f"{s}_skill_vs_{ref}"] = skill(mean[(s, f)], mean[(s, ref)])
+                    out.append(row)
+    return out
+
+
+# --- the paired tests -----------------------------------------------------------------------------
+
+TESTS_COLUMNS = (
+    "sample", "level", "reference", "score", "role", "cases", "model_better", "model_worse", "tied",
+    "mean_difference", "low", "high", "wilcoxon_p", "method", "differing", "smallest_p", "holm_p", "decision",
+    "detectable_difference",
+)
+
+
+def test_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Model minus each reference, per case, by sample, level and score. The out-of-sample Brier comparisons
+    are the primary family (Holm over the four, a decision each); out-of-sample log scores are secondary; in-sample
+    comparisons are descriptive."""
+    out = []
+    for sample in SAMPLES:
+        inside = [r for r in rows if r["sample"] == sample]
+        if not inside:
+            continue
+        for score in SCORES:
+            for level in LEVELS:
+                for ref in REFERENCES:
+                    diffs = [r[f"{score}_model_{level}"] - r[f"{score}_{ref}_{level}"] for r in inside]
+                    t: Paired = paired_test(diffs)
+                    role = ("primary" if score == "brier" else "secondary") if sample == "out_of_sample" \
+                        else "descriptive"
+                    out.append({"sample": sample, "level": level, "reference": ref, "score": score, "role": role,
+                                "cases": t.cases, "model_better": t.better, "model_worse": t.worse, "tied": t.tied,
+                                "mean_difference": t.mean, "low": t.low, "high": t.high, "wilcoxon_p": t.p,
+                                "method": t.method, "differing": t.differing, "smallest_p": smallest_p(t.differing),
+                                "holm_p": None, "decision": role if role != "primary" else None,
+                                "detectable_difference": t.detectable})
+    primary = [r for r in out if r["role"] == "primary"]
+    for r, adjusted in zip(primary, holm([r["wilcoxon_p"] for r in primary])):
+        r["holm_p"] = adjusted
+        r["decision"] = decision(r["mean_difference"], adjusted)
+    return out
+
+
+# --- files ----------------------------------------------------------------------------------------
+
+def _cell(x: Any) -> Any:
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else x
+
+
+def _csv(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str:
+    return csv_text(list(columns), [[_cell(r[c]) for c in columns] for r in rows])
+
+
+def write(out: Path, result: Result, meta: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Write the four files into ``out``; return the tables (cases, scores, tests)."""
+    rows = scored_rows(result)
+    scores = score_rows(rows)
+    tests = test_rows(rows)
+    atomic_write(out / "history_cases_scored.csv", _csv(SCORED_COLUMNS, rows))
+    atomic_write(out / "history_scores.csv", _csv(SCORES_COLUMNS, scores))
+    atomic_write(out / "history_tests.csv", _csv(TESTS_COLUMNS, tests))
+    atomic_write(out / "history_tables.md", tables_md(result, rows, scores, tests, meta))
+    return {"cases": rows, "scores": scores, "tests": tests}
+
+
+# --- markdown ------------------------------------------------------------------------------------
+
+def _f(x: Any, digits: int = 3) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if isinstance(x, float) and math.isinf(x):
+        return "none found"
+    return f"{x:.{digits}f}" if isinstance(x, float) else str(x)
+
+
+def _p(x: Any) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    return "<0.001" if x < 0.001 else f"{x:.3f}"
+
+
+def _word(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _per_case_table(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    lines = ["| case | group | t (years) | armed attack: y | model | guarantees off | base rate "
+             "| renewed war: y | model | guarantees off | base rate |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        cells = [f"{r['name']} (`{r['case_id']}`)", r["group"], f"{r['t_years']:.1f}" + (" (censored)" if r["censored"]
+                                                                                          else "")]
+        for level in LEVELS:
+            cells += [str(r[f"y_{level}"]), *(f"{r[f'p_{f}_{level}']:.3f}" for f in FORECASTERS)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _means_table(scores: Sequence[Mapping[str, Any]], sample: str) -> list[str]:
+    lines = ["| level | forecaster | cases | observed rate | mean p | mean Brier | mean log score "
+             "| Brier skill vs base rate | Brier skill vs guarantees off |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for s in (s for s in scores if s["sample"] == sample and s["group"] == "all"):
+        lines.append(f"| {LEVEL_WORDS[s['level']]} | {_word(s['forecaster'])} | {s['cases']} | {_f(s['observed_rate'])} "
+                     f"| {_f(s['mean_p'])} | {_f(s['mean_brier'])} | {_f(s['mean_log'])} "
+                     f"| {_f(s['brier_skill_vs_base_rate'])} | {_f(s['brier_skill_vs_guarantees_off'])} |")
+    return lines
+
+
+def _tests_table(tests: Sequence[Mapping[str, Any]], sample: str, score: str, decide: bool) -> list[str]:
+    unit = "Brier" if score == "brier" else "log score"
+    head = (f"| level | reference | cases (differing) | model better / worse / tied | mean {unit} difference "
+            f"[95% bootstrap] | Wilcoxon p | " + ("Holm p | decision | " if decide else "")
+            + "smallest detectable difference |")
+    lines = [head, "|" + "---|" * (9 if decide else 7)]
+    for t in (t for t in tests if t["sample"] == sample and t["score"] == score):
+        cells = [LEVEL_WORDS[t["level"]], _word(t["reference"]), f"{t['cases']} ({t['differing']})",
+                 f"{t['model_better']} / {t['model_worse']} / {t['tied']}",
+                 f"{_f(t['mean_difference'])} [{_f(t['low'])}, {_f(t['high'])}]", _p(t["wilcoxon_p"])]
+        if decide:
+            cells += [_p(t["holm_p"]), f"**{t['decision']}**"]
+        cells.append(_f(t["detectable_difference"]))
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _groups_table(scores: Sequence[Mapping[str, Any]]) -> list[str]:
+    lines = ["| group | cases | level | observed rate | mean Brier: model | guarantees off | base rate |",
+             "|---|---|---|---|---|---|---|"]
+    by = {(s["group"], s["level"], s["forecaster"]): s for s in scores if s["sample"] == "out_of_sample"}
+    for group in GROUPS:
+        for level in LEVELS:
+            if (group, level, "model") not in by:
+                continue
+            m = by[(group, level, "model")]
+            lines.append(f"| {group} | {m['cases']} | {LEVEL_WORDS[level]} | {_f(m['observed_rate'])} | "
+                         + " | ".join(_f(by[(group, level, f)]["mean_brier"]) for f in FORECASTERS) + " |")
+    return lines
+
+
+def limits_text(result: Result, tests: Sequence[Mapping[str, Any]]) -> list[str]:
+    """What a case count this small can and cannot show, with this run's numbers."""
+    out = [c for c in result.scored if c.sample == "out_of_sample"]
+    primary = [t for t in tests if t["role"] == "primary"]
+    differing = ", ".join(f"{t['differing']} ({LEVEL_WORDS[t['level']]} against {_word(t['reference'])})"
+                          for t in primary)
+    detect = ", ".join(f"{_f(t['detectable_difference'])} ({LEVEL_WORDS[t['level']]} against "
+                       f"{_word(t['reference'])})" for t in primary)
+    groups = {g: sum(c.group == g for c in out) for g in GROUPS if any(c.group == g for c in out)}
+    forecasts = len({(c.settings_text, c.t_weeks) for c in out})
+    return [
+        f"**What {len(out)} cases can and cannot show.**",
+        "- A signed-rank test on n cases whose forecasts differ (a case where the two forecasts are the same drops "
+        f"out) reaches p = 2/2^n at best, so 5 or fewer such cases can decide nothing (p = {smallest_p(5):.4f} at "
+        f"best). Of the {len(out)} out-of-sample cases, the forecasts differ in {differing}. The groups ("
+        + ", ".join(f"{g}: {n}" for g, n in groups.items()) + ") are described, not tested.",
+        f"- At the cases' own spread of score differences, the smallest mean Brier difference the test detects with "
+        f"{POWER:.0%} power at alpha {ALPHA} (before Holm's correction, which asks more) is {detect}; \"none found\" "
+        "means that too few cases differ to decide at any difference. A smaller difference would go unnoticed: "
+        "**an undecided comparison is not evidence that the forecasts are equally good.**",
+        "- The model knows nothing of a case but its guarantee features (through the mapping rule) and its window: "
+        f"the {len(out)} cases hold {forecasts} distinct model forecasts per level. The check tests the model's level "
+        "of risk and the direction and size of its guarantee effects, not its reading of any conflict.",
+        "- The cases are the population the inclusion rule defines, not a random sample of future ceasefires. Truces "
+        "within wars (A2/A3) fail far more often than ceasefires that ended a war, and the model, which is given the "
+        "guarantees only, cannot tell them apart.",
+        "- In sample the base rate is the cases' own frequency and the calibration was fitted to their aggregate: the "
+        "scores there are descriptive and are never pooled with the out-of-sample ones.",
+    ]
+
+
+def tables_md(result: Result, rows: Sequence[Mapping[str, Any]], scores: Sequence[Mapping[str, Any]],
+              tests: Sequence[Mapping[str, Any]], meta: Mapping[str, Any]) -> str:
+    """The markdown that docs/VALIDATION.md includes verbatim."""
+    out_rows = [r for r in rows if r["sample"] == "out_of_sample"]
+    in_rows = [r for r in rows if r["sample"] == "in_sample"]
+    excluded = sum(not c.scored for c in result.cases)
+    censored = sum(c.censored for c in result.scored)
+    posterior = meta.get("posterior")
+    lines = [
+        *([f"Command: `{meta['command']}`, git {meta.get('git_commit') or 'unknown'}, {meta.get('date', '')}.", ""]
+          if meta.get("command") else []),
+        f"Runs: {result.replicates} seeded replicates per distinct configuration and model forecaster "
+        f"({result.runs} runs, {result.configurations} configurations"
+        f"{f', {result.draws} parameter sets of the calibration' if result.draws else ''}); "
+        f"{len(result.scored)} cases scored ({len(out_rows)} out of sample, {len(in_rows)} in sample; {excluded} "
+        f"excluded by the file's rule), t = {WINDOW_WEEKS} weeks ({censored} censored cases on the weeks observed); "
+        f"master seed {meta.get('master_seed', '-')}, {meta.get('seconds', result.seconds):.0f} s of runs on "
+        f"{meta.get('workers', '-')}."
+        + (f" Constants: {posterior.get('draws')} draws of `{posterior.get('path')}`." if isinstance(posterior, Mapping)
+           else " Constants: the shipped values (no calibration's plausible set given)."),
+        "",
+        f"Forecasts of P(event by t): **model** = the case's scenario and settings (the pre-registered mapping); "
+        f"**guarantees off** = the same runs with no guarantee feature; **base rate** = a constant hazard with the "
+        f"in-sample shares within five years ({result.rates['armed_attack']:.3f} armed attack, "
+        f"{result.rates['renewed_war']:.3f} renewed war). Model probabilities are smoothed, (k + 0.5) / (R + 1). "
+        "Lower scores are better; a difference is model minus reference, negative when the model is better.",
+        "",
+        f"#### Out of sample ({len(out_rows)} cases): the test",
+        "",
+        "The paired test: per-case Brier differences, two-sided Wilcoxon signed-rank (zero differences dropped), "
+        f"Holm's correction over the four, decided at an adjusted p below {ALPHA}; the smallest detectable difference "
+        f"is the shift of the mean difference found with {POWER:.0%} power at alpha {ALPHA}, from the cases' own spread.",
+        "",
+        *_tests_table(tests, "out_of_sample", "brier", True),
+        "",
+        *_means_table(scores, "out_of_sample"),
+        "",
+        "Log scores (secondary, no decision):",
+        "",
+        *_tests_table(tests, "out_of_sample", "log", False),
+        "",
+        "By group (described, not tested):",
+        "",
+        *_groups_table(scores),
+        "",
+        *_per_case_table(out_rows),
+        "",
+        f"#### In sample ({len(in_rows)} cases): apart, never pooled",
+        "",
+        "The calibration's record: the base rate is these cases' own frequency and the calibration was fitted to "
+        "their aggregate, so these figures describe the fit; they test nothing.",
+        "",
+        *_means_table(scores, "in_sample"),
+        "",
+        *_tests_table(tests, "in_sample", "brier", False),
+        "",
+        *_per_case_table(in_rows),
+        "",
+        *limits_text(result, tests),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def console(result: Result, tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
+    out = [f"history: {len(result.scored)} cases x {result.replicates} replicates ({result.runs} runs in "
+           f"{result.seconds:.0f} s); lower scores are better"]
+    for sample in SAMPLES:
+        for level in LEVELS:
+            means = {s["forecaster"]: s for s in tables["scores"]
+                     if s["sample"] == sample and s["group"] == "all" and s["level"] == level}
+            if not means:
+                continue
+            n = means["model"]["cases"]
+            out.append(f"  {_word(sample)} ({n}), {LEVEL_WORDS[level]}: mean Brier "
+                       + ", ".join(f"{_word(f)} {means[f]['mean_brier']:.3f}" for f in FORECASTERS))
+    for t in (t for t in tables["tests"] if t["role"] == "primary"):
+        out.append(f"  test, {LEVEL_WORDS[t['level']]} vs {_word(t['reference'])}: mean difference "
+                   f"{_f(t['mean_difference'])}, Holm p {_p(t['holm_p'])}: {t['decision']} (detectable: "
+                   f"{_f(t['detectable_difference'])})")
+    n = sum(c.sample == "out_of_sample" for c in result.scored)
+    out.append(f"  caveat: {n} out-of-sample cases detect only large differences (history_tables.md says which)")
+    return "\n".join(out)
+
