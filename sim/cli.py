@@ -278,10 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run every scored case of the pre-registered scenarios/history_cases_v3.csv (54 interstate "
                     "ceasefires 1946-2023, each mapped by one rule onto a scenario; 22 out of sample, 24 in "
                     "sample, scored apart) and score P(armed attack by t) and P(renewed war by t) of the model, "
-                    "of the model with the guarantees off and of the in-sample base rate against what happened "
-                    "(Brier and log scores; a paired Wilcoxon test with Holm's correction and its power; "
-                    "docs/VALIDATION.md). Writes history_cases_scored.csv, history_scores.csv, history_tests.csv "
-                    "and history_tables.md. Shipped files only: a study folder's are not used.")
+                    "of the model with the guarantees off, of the in-sample base rate and of the in-sample base "
+                    "rate of the case's type against what happened (Brier and log scores; a paired Wilcoxon test "
+                    "with Holm's correction and its power; docs/VALIDATION.md). Writes history.csv, "
+                    "history_scores.csv, history_tests.csv, history_tables.md and history_reliability.png. Shipped "
+                    "files only: a study folder's are not used.")
     vh.add_argument("--quick", action="store_true", help="20 replicates a case: a smoke test of the whole chain")
     vh.add_argument("--replicates", type=_positive_int, default=None, metavar="N",
                     help="seeded replicates per case and forecaster (default 400; 20 with --quick)")

@@ -15,6 +15,12 @@ P(event by t):
   feature (``GUARANTEES_OFF``: no monitors, no force, no commission, nothing guaranteed), on the same scenario;
 * ``base_rate``: a constant hazard with P(event within 260 weeks) = the in-sample share (10/24 renewed
   fighting, 3/24 renewed war): the record the calibration was fitted to.
+* ``case_type``: the case-type base rate, NOT in the pre-registered plan (added after it, defined before this
+  session's first forecast): a constant hazard with the in-sample share of the case's type, (k + 0.5) / (n + 1).
+  The type reads the same guarantee features as the mapping rule: ``stronger`` (peacekeepers, a joint commission,
+  an outside guarantee or a binding guarantor, yes or partial), ``observers`` (monitors only), ``none``. The
+  demilitarised zone is left out as in the mapping rule (the model does not represent it). If the model beats
+  the base rate but not this, its guarantee mechanisms add nothing a lookup of the record by type would not give.
 
 Scores (``sim.validation.history_scores``): Brier and log per case and averaged, out of sample (the test) and
 in sample (apart, never pooled); for each level and reference the per-case Brier differences judged by a
@@ -67,9 +73,14 @@ CASES_FILE = CASES_V3_FILE
 
 LEVELS = ("armed_attack", "renewed_war")
 LEVEL_WORDS = {"armed_attack": "armed attack (renewed fighting)", "renewed_war": "renewed war"}
-FORECASTERS = ("model", "guarantees_off", "base_rate")
+FORECASTERS = ("model", "guarantees_off", "base_rate", "case_type")
 MODEL_FORECASTERS = ("model", "guarantees_off")
-REFERENCES = ("guarantees_off", "base_rate")  # what the model is compared with
+REFERENCES = ("guarantees_off", "base_rate", "case_type")  # what the model is compared with
+PREREGISTERED_REFERENCES = ("guarantees_off", "base_rate")  # the pre-registered test's family (Holm over 4)
+
+# The case-type base rate's types (not pre-registered; see the module's docstring).
+CASE_TYPES = ("none", "observers", "stronger")
+STRONGER_FEATURES = ("peacekeepers", "joint_commission", "third_party_guarantee", "outside_binding_guarantor")
 SAMPLES = ("out_of_sample", "in_sample")  # scored apart, never pooled; excluded cases are not scored
 
 # The guarantees switched off: the settings the mapping rule gives a case with none of the six guarantee
@@ -120,6 +131,17 @@ class Case:
     def scored(self) -> bool:
         return self.sample in SAMPLES
 
+    @property
+    def case_type(self) -> str:
+        return case_type(self.features)
+
+
+def case_type(features: Mapping[str, str]) -> str:
+    """The case's type for the case-type base rate, from its guarantee features (the DMZ left out)."""
+    if any(features[f] in ("yes", "partial") for f in STRONGER_FEATURES):
+        return "stronger"
+    return "observers" if features["monitors"] in ("yes", "partial") else "none"
+
 
 GROUPS = ("A1 1990-2003", "A2/A3", "B 2004-2023", "A1 1946-1989")
 
@@ -149,6 +171,18 @@ def base_rates(cases: Sequence[Case]) -> dict[str, float]:
         raise ConfigError.single(str(cases_path()), "no in-sample case to take the base rate from",
                                  allowed="at least one row with sample in_sample")
     return {level: sum(c.y(level) for c in inside) / len(inside) for level in LEVELS}
+
+
+def type_rates(cases: Sequence[Case]) -> dict[tuple[str, str], float]:
+    """The case-type base rate's P within 260 weeks: the in-sample share of each type, smoothed as the model's
+    forecasts, (k + 0.5) / (n + 1), so that a type with no event (or no case) keeps a finite log score."""
+    inside = [c for c in cases if c.sample == "in_sample"]
+    out = {}
+    for kind in CASE_TYPES:
+        of = [c for c in inside if c.case_type == kind]
+        for level in LEVELS:
+            out[(kind, level)] = smoothed(sum(c.y(level) for c in of), len(of))
+    return out
 
 
 def overrides_for(case: Case, forecaster: str) -> dict[str, Any]:
@@ -208,6 +242,7 @@ class Result:
     configurations: int
     draws: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
+    kind_rates: dict[tuple[str, str], float] = field(default_factory=dict)  # (case type, level) -> P within 260 w
 
     @property
     def scored(self) -> list[Case]:
@@ -219,6 +254,9 @@ class Result:
     def p(self, forecaster: str, case: Case, level: str) -> float:
         if forecaster == "base_rate":
             return constant_hazard(case.t_weeks, self.rates[level], WINDOW_WEEKS)
+        if forecaster == "case_type":
+            rates = self.kind_rates or type_rates(self.cases)
+            return constant_hazard(case.t_weeks, rates[(case.case_type, level)], WINDOW_WEEKS)
         return smoothed(self.k(forecaster, case, level), self.replicates)
 
 
@@ -273,7 +311,7 @@ def run(cases: Sequence[Case], replicates: int, workers: int = 1, *,
             attacks, wars = counts[points[_config_key(case, forecaster)]]
             events[(forecaster, case.case_id)] = (attacks, wars)
     return Result(list(cases), replicates, events, rates, time.perf_counter() - started, len(tasks), len(points),
-                  len(draws) if draws else 0)
+                  len(draws) if draws else 0, kind_rates=type_rates(cases))
 
 
 # --- the command ------------------------------------------------------------------------------
@@ -320,7 +358,9 @@ def validate_history(args: argparse.Namespace) -> int:
                     "invocation": command, "files": list(report.OUTPUT_FILES),
                     "cases": len(cases), "scored": len(scored), "replicates": replicates, "runs": result.runs,
                     "configurations": result.configurations, "window_weeks": WINDOW_WEEKS,
-                    "base_rates": result.rates, "master_seed": MASTER_SEED,
+                    "base_rates": result.rates,
+                    "case_type_rates": {f"{k}/{lvl}": v for (k, lvl), v in result.kind_rates.items()},
+                    "master_seed": MASTER_SEED,
                     "seeds": "replicate k of every case and forecaster uses sim.runner.replicate_seed(master_seed, k) "
                              "(common random numbers)",
                     "guarantees_off": GUARANTEES_OFF, "package": package_info(),

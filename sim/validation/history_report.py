@@ -1,9 +1,11 @@
 """The history check's tables: per case, mean scores, the paired tests, groups; CSV and the markdown that
 docs/VALIDATION.md includes (section 5).
 
-Out-of-sample and in-sample cases are scored apart and never pooled: the out-of-sample Brier comparisons are the
-test (four, Holm-adjusted), the log-score ones are secondary, and every in-sample figure is descriptive (the base
-rate is their own frequency and the calibration was fitted to their aggregate).
+Out-of-sample and in-sample cases are scored apart and never pooled: the out-of-sample Brier comparisons with the
+two pre-registered references are the test (four, Holm-adjusted); those with the case-type base rate, which the
+pre-registration did not name, are a second family (two, Holm-adjusted, labelled as added); the log-score ones are
+secondary, and every in-sample figure is descriptive (the base rates are their own frequencies and the calibration
+was fitted to their aggregate). The reliability figure plots the model's forecasts against the outcomes.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from sim.files import atomic_write, csv_text
-from sim.validation.history import (FORECASTERS, GROUPS, LEVEL_WORDS, LEVELS, REFERENCES, SAMPLES, WINDOW_WEEKS,
-                                    Result)
+from sim.validation.history import (CASE_TYPES, FORECASTERS, GROUPS, LEVEL_WORDS, LEVELS,
+                                    PREREGISTERED_REFERENCES, REFERENCES, SAMPLES, WINDOW_WEEKS, Result)
 from sim.validation.history_scores import (ALPHA, POWER, Paired, brier, decision, holm, log_score, paired_test,
                                            skill, smallest_p)
 
-OUTPUT_FILES = ("history_cases_scored.csv", "history_scores.csv", "history_tests.csv", "history_tables.md")
+OUTPUT_FILES = ("history.csv", "history_scores.csv", "history_tests.csv", "history_tables.md",
+                "history_reliability.png")
+FIGURE = "history_reliability.png"
 SCORES = ("brier", "log")
 WEEKS_PER_YEAR = 52
 
@@ -27,7 +31,8 @@ WEEKS_PER_YEAR = 52
 # --- per case -----------------------------------------------------------------------------------
 
 SCORED_COLUMNS = (
-    "case_id", "name", "rule", "group", "sample", "ceasefire_date", "censored", "t_weeks", "t_years", "replicates",
+    "case_id", "name", "rule", "group", "case_type", "sample", "ceasefire_date", "censored", "t_weeks", "t_years",
+    "replicates",
     *(c for level in LEVELS for c in (
         f"y_{level}", f"k_model_{level}", f"k_guarantees_off_{level}",
         *(f"p_{f}_{level}" for f in FORECASTERS), *(f"brier_{f}_{level}" for f in FORECASTERS),
@@ -41,7 +46,8 @@ def scored_rows(result: Result) -> list[dict[str, Any]]:
     rows = []
     for case in result.scored:
         row: dict[str, Any] = {
-            "case_id": case.case_id, "name": case.name, "rule": case.rule, "group": case.group, "sample": case.sample,
+            "case_id": case.case_id, "name": case.name, "rule": case.rule, "group": case.group,
+            "case_type": case.case_type, "sample": case.sample,
             "ceasefire_date": case.ceasefire_date.isoformat(), "censored": int(case.censored),
             "t_weeks": case.t_weeks, "t_years": round(case.t_weeks / WEEKS_PER_YEAR, 2),
             "replicates": result.replicates}
@@ -65,8 +71,7 @@ def scored_rows(result: Result) -> list[dict[str, Any]]:
 
 SCORES_COLUMNS = (
     "sample", "group", "level", "forecaster", "cases", "events", "observed_rate", "mean_p", "mean_brier", "mean_log",
-    "brier_skill_vs_guarantees_off", "brier_skill_vs_base_rate", "log_skill_vs_guarantees_off",
-    "log_skill_vs_base_rate",
+    *(f"{s}_skill_vs_{ref}" for s in SCORES for ref in REFERENCES),
 )
 
 
@@ -107,10 +112,27 @@ TESTS_COLUMNS = (
 )
 
 
+ROLES = {
+    "primary": "the pre-registered test: out of sample, Brier, against guarantees off and the base rate (Holm over 4)",
+    "added": "out of sample, Brier, against the case-type base rate: not pre-registered (Holm over its 2)",
+    "secondary": "out of sample, log score: no decision",
+    "descriptive": "in sample: the calibration's record, no decision",
+}
+
+
+def _role(sample: str, score: str, ref: str) -> str:
+    if sample != "out_of_sample":
+        return "descriptive"
+    if score != "brier":
+        return "secondary"
+    return "primary" if ref in PREREGISTERED_REFERENCES else "added"
+
+
 def test_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Model minus each reference, per case, by sample, level and score. The out-of-sample Brier comparisons
-    are the primary family (Holm over the four, a decision each); out-of-sample log scores are secondary; in-sample
-    comparisons are descriptive."""
+    with the pre-registered references are the primary family (Holm over the four, a decision each); those with
+    the case-type base rate are an added family (Holm over two, a decision each); out-of-sample log scores are
+    secondary; in-sample comparisons are descriptive."""
     out = []
     for sample in SAMPLES:
         inside = [r for r in rows if r["sample"] == sample]
@@ -121,18 +143,18 @@ def test_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 for ref in REFERENCES:
                     diffs = [r[f"{score}_model_{level}"] - r[f"{score}_{ref}_{level}"] for r in inside]
                     t: Paired = paired_test(diffs)
-                    role = ("primary" if score == "brier" else "secondary") if sample == "out_of_sample" \
-                        else "descriptive"
+                    role = _role(sample, score, ref)
                     out.append({"sample": sample, "level": level, "reference": ref, "score": score, "role": role,
                                 "cases": t.cases, "model_better": t.better, "model_worse": t.worse, "tied": t.tied,
                                 "mean_difference": t.mean, "low": t.low, "high": t.high, "wilcoxon_p": t.p,
                                 "method": t.method, "differing": t.differing, "smallest_p": smallest_p(t.differing),
-                                "holm_p": None, "decision": role if role != "primary" else None,
+                                "holm_p": None, "decision": role if role not in ("primary", "added") else None,
                                 "detectable_difference": t.detectable})
-    primary = [r for r in out if r["role"] == "primary"]
-    for r, adjusted in zip(primary, holm([r["wilcoxon_p"] for r in primary])):
-        r["holm_p"] = adjusted
-        r["decision"] = decision(r["mean_difference"], adjusted)
+    for family in ("primary", "added"):
+        members = [r for r in out if r["role"] == family]
+        for r, adjusted in zip(members, holm([r["wilcoxon_p"] for r in members])):
+            r["holm_p"] = adjusted
+            r["decision"] = decision(r["mean_difference"], adjusted)
     return out
 
 
@@ -151,10 +173,11 @@ def write(out: Path, result: Result, meta: Mapping[str, Any]) -> dict[str, list[
     rows = scored_rows(result)
     scores = score_rows(rows)
     tests = test_rows(rows)
-    atomic_write(out / "history_cases_scored.csv", _csv(SCORED_COLUMNS, rows))
+    atomic_write(out / "history.csv", _csv(SCORED_COLUMNS, rows))
     atomic_write(out / "history_scores.csv", _csv(SCORES_COLUMNS, scores))
     atomic_write(out / "history_tests.csv", _csv(TESTS_COLUMNS, tests))
     atomic_write(out / "history_tables.md", tables_md(result, rows, scores, tests, meta))
+    reliability_figure(rows, out / FIGURE)
     return {"cases": rows, "scores": scores, "tests": tests}
 
 
@@ -179,12 +202,12 @@ def _word(name: str) -> str:
 
 
 def _per_case_table(rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    lines = ["| case | group | t (years) | armed attack: y | model | guarantees off | base rate "
-             "| renewed war: y | model | guarantees off | base rate |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    names = " | ".join(_word(f) for f in FORECASTERS)
+    lines = [f"| case | group | type | t (years) | armed attack: y | {names} | renewed war: y | {names} |",
+             "|" + "---|" * (4 + 2 * (1 + len(FORECASTERS)))]
     for r in rows:
-        cells = [f"{r['name']} (`{r['case_id']}`)", r["group"], f"{r['t_years']:.1f}" + (" (censored)" if r["censored"]
-                                                                                          else "")]
+        cells = [f"{r['name']} (`{r['case_id']}`)", r["group"], r["case_type"],
+                 f"{r['t_years']:.1f}" + (" (censored)" if r["censored"] else "")]
         for level in LEVELS:
             cells += [str(r[f"y_{level}"]), *(f"{r[f'p_{f}_{level}']:.3f}" for f in FORECASTERS)]
         lines.append("| " + " | ".join(cells) + " |")
@@ -192,13 +215,13 @@ def _per_case_table(rows: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def _means_table(scores: Sequence[Mapping[str, Any]], sample: str) -> list[str]:
-    lines = ["| level | forecaster | cases | observed rate | mean p | mean Brier | mean log score "
-             "| Brier skill vs base rate | Brier skill vs guarantees off |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| level | forecaster | cases | observed rate | mean p | mean Brier | mean log score | "
+             + " | ".join(f"Brier skill vs {_word(ref)}" for ref in REFERENCES) + " |",
+             "|" + "---|" * (7 + len(REFERENCES))]
     for s in (s for s in scores if s["sample"] == sample and s["group"] == "all"):
         lines.append(f"| {LEVEL_WORDS[s['level']]} | {_word(s['forecaster'])} | {s['cases']} | {_f(s['observed_rate'])} "
-                     f"| {_f(s['mean_p'])} | {_f(s['mean_brier'])} | {_f(s['mean_log'])} "
-                     f"| {_f(s['brier_skill_vs_base_rate'])} | {_f(s['brier_skill_vs_guarantees_off'])} |")
+                     f"| {_f(s['mean_p'])} | {_f(s['mean_brier'])} | {_f(s['mean_log'])} | "
+                     + " | ".join(_f(s[f"brier_skill_vs_{ref}"]) for ref in REFERENCES) + " |")
     return lines
 
 
@@ -213,15 +236,16 @@ def _tests_table(tests: Sequence[Mapping[str, Any]], sample: str, score: str, de
                  f"{t['model_better']} / {t['model_worse']} / {t['tied']}",
                  f"{_f(t['mean_difference'])} [{_f(t['low'])}, {_f(t['high'])}]", _p(t["wilcoxon_p"])]
         if decide:
-            cells += [_p(t["holm_p"]), f"**{t['decision']}**"]
+            added = " (not pre-registered)" if t["role"] == "added" else ""
+            cells += [_p(t["holm_p"]), f"**{t['decision']}**{added}" if t["holm_p"] is not None else "-"]
         cells.append(_f(t["detectable_difference"]))
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
 
 def _groups_table(scores: Sequence[Mapping[str, Any]]) -> list[str]:
-    lines = ["| group | cases | level | observed rate | mean Brier: model | guarantees off | base rate |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| group | cases | level | observed rate | mean Brier: " + " | ".join(_word(f) for f in FORECASTERS) + " |",
+             "|" + "---|" * (4 + len(FORECASTERS))]
     by = {(s["group"], s["level"], s["forecaster"]): s for s in scores if s["sample"] == "out_of_sample"}
     for group in GROUPS:
         for level in LEVELS:
@@ -288,18 +312,29 @@ def tables_md(result: Result, rows: Sequence[Mapping[str, Any]], scores: Sequenc
         f"Forecasts of P(event by t): **model** = the case's scenario and settings (the pre-registered mapping); "
         f"**guarantees off** = the same runs with no guarantee feature; **base rate** = a constant hazard with the "
         f"in-sample shares within five years ({result.rates['armed_attack']:.3f} armed attack, "
-        f"{result.rates['renewed_war']:.3f} renewed war). Model probabilities are smoothed, (k + 0.5) / (R + 1). "
+        f"{result.rates['renewed_war']:.3f} renewed war); **case type** (not pre-registered) = a constant hazard with "
+        "the in-sample share of the case's type, (k + 0.5) / (n + 1): "
+        + "; ".join(f"{kind} {_kind_rate(result, kind, 'armed_attack')} armed attack, "
+                    f"{_kind_rate(result, kind, 'renewed_war')} renewed war ({_kind_count(result, kind)})"
+                    for kind in CASE_TYPES)
+        + ". Model probabilities are smoothed, (k + 0.5) / (R + 1). "
         "Lower scores are better; a difference is model minus reference, negative when the model is better.",
         "",
         f"#### Out of sample ({len(out_rows)} cases): the test",
         "",
         "The paired test: per-case Brier differences, two-sided Wilcoxon signed-rank (zero differences dropped), "
-        f"Holm's correction over the four, decided at an adjusted p below {ALPHA}; the smallest detectable difference "
-        f"is the shift of the mean difference found with {POWER:.0%} power at alpha {ALPHA}, from the cases' own spread.",
+        f"Holm's correction over the four pre-registered comparisons (guarantees off, base rate), decided at an "
+        f"adjusted p below {ALPHA}; the two comparisons with the case-type base rate are a family of their own, "
+        f"not pre-registered. The smallest detectable difference is the shift of the mean difference found with "
+        f"{POWER:.0%} power at alpha {ALPHA}, from the cases' own spread.",
         "",
         *_tests_table(tests, "out_of_sample", "brier", True),
         "",
         *_means_table(scores, "out_of_sample"),
+        "",
+        f"![Reliability of the model's forecasts]({FIGURE})",
+        "",
+        f"*{FIGURE_CAPTION}*",
         "",
         "Log scores (secondary, no decision):",
         "",
@@ -328,6 +363,79 @@ def tables_md(result: Result, rows: Sequence[Mapping[str, Any]], scores: Sequenc
     return "\n".join(lines)
 
 
+def _kind_count(result: Result, kind: str) -> str:
+    n = sum(c.sample == "in_sample" and c.case_type == kind for c in result.cases)
+    return f"{n} in-sample case{'s' if n != 1 else ''}"
+
+
+def _kind_rate(result: Result, kind: str, level: str) -> str:
+    rates = result.kind_rates
+    return _f(rates[(kind, level)]) if (kind, level) in rates else "-"
+
+
+# --- the reliability figure ------------------------------------------------------------------------
+
+FIGURE_CAPTION = ("Reliability of the model's forecasts: cases grouped by forecast (equal-count bins within each "
+                  "sample), mean forecast against the share that failed, with its Wilson 95% interval; a point on the "
+                  "diagonal is a calibrated forecast. Filled blue: out of sample; hollow orange: in sample (the "
+                  "calibration's record). The grey dashed line is the base rate.")
+BINS = 4  # per sample and level: about 5 or 6 cases a bin
+
+
+def reliability_bins(ps: Sequence[float], ys: Sequence[int], bins: int = BINS) -> list[tuple[float, float, int]]:
+    """(mean forecast, observed share, cases) of equal-count bins of the cases sorted by forecast (ties kept in
+    case order, so the bins are deterministic)."""
+    order = sorted(range(len(ps)), key=lambda i: (ps[i], i))
+    out = []
+    for b in range(bins):
+        members = order[b * len(order) // bins:(b + 1) * len(order) // bins]
+        if members:
+            out.append((sum(ps[i] for i in members) / len(members), sum(ys[i] for i in members) / len(members),
+                        len(members)))
+    return out
+
+
+def _wilson(share: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def reliability_figure(rows: Sequence[Mapping[str, Any]], path: Path) -> None:
+    """The model's forecasts against the outcomes, one panel a level (matplotlib's object API, no pyplot state)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(9.0, 4.2))
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, len(LEVELS))
+    for ax, level in zip(axes, LEVELS):
+        ax.plot([0, 1], [0, 1], color="grey", lw=1)
+        for sample, face, colour in (("out_of_sample", "tab:blue", "tab:blue"), ("in_sample", "none", "tab:orange")):
+            inside = [r for r in rows if r["sample"] == sample]
+            if not inside:
+                continue
+            bins = reliability_bins([r[f"p_model_{level}"] for r in inside], [r[f"y_{level}"] for r in inside])
+            for mean_p, share, n in bins:
+                low, high = _wilson(share, n)
+                ax.errorbar(mean_p, share, yerr=[[share - low], [high - share]], fmt="o", ms=4 + n, capsize=3,
+                            color=colour, markerfacecolor=face)
+            ax.plot([], [], "o", color=colour, markerfacecolor=face,
+                    label=f"{_word(sample)} ({len(inside)} cases, {len(bins)} bins)")
+            if sample == "in_sample":
+                rate = sum(r[f"y_{level}"] for r in inside) / len(inside)
+                ax.axhline(rate, color="grey", ls="--", lw=1)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_aspect("equal")
+        ax.set_xlabel(f"model forecast of {LEVEL_WORDS[level]} by t")
+        ax.set_ylabel("share of cases where it came")
+        ax.set_title(LEVEL_WORDS[level], fontsize=10)
+        ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, metadata={"Software": None})
+
+
 def console(result: Result, tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
     out = [f"history: {len(result.scored)} cases x {result.replicates} replicates ({result.runs} runs in "
            f"{result.seconds:.0f} s); lower scores are better"]
@@ -340,8 +448,9 @@ def console(result: Result, tables: Mapping[str, Sequence[Mapping[str, Any]]]) -
             n = means["model"]["cases"]
             out.append(f"  {_word(sample)} ({n}), {LEVEL_WORDS[level]}: mean Brier "
                        + ", ".join(f"{_word(f)} {means[f]['mean_brier']:.3f}" for f in FORECASTERS))
-    for t in (t for t in tables["tests"] if t["role"] == "primary"):
-        out.append(f"  test, {LEVEL_WORDS[t['level']]} vs {_word(t['reference'])}: mean difference "
+    for t in (t for t in tables["tests"] if t["role"] in ("primary", "added")):
+        out.append(f"  {'test' if t['role'] == 'primary' else 'added (not pre-registered)'}, "
+                   f"{LEVEL_WORDS[t['level']]} vs {_word(t['reference'])}: mean difference "
                    f"{_f(t['mean_difference'])}, Holm p {_p(t['holm_p'])}: {t['decision']} (detectable: "
                    f"{_f(t['detectable_difference'])})")
     n = sum(c.sample == "out_of_sample" for c in result.scored)

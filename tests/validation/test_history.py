@@ -57,6 +57,33 @@ def test_cases_split_windows_and_outcomes():
     assert H.base_rates(list(cases.values())) == pytest.approx({"armed_attack": 10 / 24, "renewed_war": 3 / 24})
 
 
+def test_case_types_read_the_mapped_features_and_their_in_sample_rates():
+    cases = {c.case_id: c for c in H.load_cases()}
+    assert cases["cow216_nk_1994"].case_type == "none"  # no feature at all
+    assert cases["cow166_kashmir_1965"].case_type == "observers"  # monitors only
+    assert cases["b_georgia_2008"].case_type == "stronger"  # observers and a joint commission
+    assert cases["cow160_sino_indian_1962"].case_type == "none"  # a partial DMZ only: not represented, as in the mapping
+    rates = H.type_rates(list(cases.values()))
+    inside = [c for c in cases.values() if c.sample == "in_sample"]
+    assert sum(c.case_type == k for c in inside for k in H.CASE_TYPES) == 24
+    for kind in H.CASE_TYPES:
+        of = [c for c in inside if c.case_type == kind]
+        for level in H.LEVELS:
+            # Smoothed as the model's forecasts, so a type with no event keeps a finite log score.
+            assert rates[(kind, level)] == pytest.approx((sum(c.y(level) for c in of) + 0.5) / (len(of) + 1))
+            assert 0 < rates[(kind, level)] < 1
+
+
+def test_reliability_bins_are_equal_count_and_ordered():
+    ps = [0.9, 0.1, 0.5, 0.3, 0.7, 0.2, 0.8]
+    ys = [1, 0, 1, 0, 1, 0, 0]
+    bins = R.reliability_bins(ps, ys, bins=3)
+    assert [n for _, _, n in bins] == [2, 2, 3]
+    assert bins[0] == (pytest.approx(0.15), 0.0, 2) and bins[1] == (pytest.approx(0.4), 0.5, 2)
+    assert bins[2] == (pytest.approx(0.8), pytest.approx(2 / 3), 3)
+    assert sum(n for _, _, n in R.reliability_bins(ps, ys, bins=10)) == len(ps)
+
+
 def test_guarantees_off_is_the_rule_with_no_guarantee():
     assert H.GUARANTEES_OFF == mapped_settings(NO_GUARANTEES) == {"monitoring.enabled": False}
     cases = H.load_cases()
@@ -146,12 +173,13 @@ def test_too_few_differing_cases_can_detect_nothing():
 
 # --- the tables ------------------------------------------------------------------------------------
 
-def _row(case_id: str, sample: str, group: str, ps: dict[str, tuple[float, float, float]], ys: dict[str, int]):
+def _row(case_id: str, sample: str, group: str, ps: dict[str, tuple[float, ...]], ys: dict[str, int]):
+    """A per-case row; ps gives model, guarantees off, base rate (and case type: the base rate's if not given)."""
     r = {"case_id": case_id, "sample": sample, "group": group}
     for level in H.LEVELS:
         y = ys[level]
         r[f"y_{level}"] = y
-        for f, p in zip(H.FORECASTERS, ps[level]):
+        for f, p in zip(H.FORECASTERS, (*ps[level], ps[level][2]) if len(ps[level]) == 3 else ps[level]):
             r[f"p_{f}_{level}"], r[f"brier_{f}_{level}"], r[f"log_{f}_{level}"] = p, S.brier(p, y), S.log_score(p, y)
     return r
 
@@ -191,8 +219,18 @@ def test_tables_keep_the_samples_apart_and_adjust_only_the_primary_family():
     war_off = next(t for t in primary if t["level"] == "renewed_war" and t["reference"] == "guarantees_off")
     assert war_off["differing"] == 0 and war_off["decision"] == "undecided"
     assert war_off["detectable_difference"] == math.inf  # the forecasts never differ: nothing can be detected
+    # The case-type base rate (not pre-registered) is a family of its own: Holm over its two, apart from the four.
+    added = [t for t in tests if t["role"] == "added"]
+    assert len(added) == 2 and {t["reference"] for t in added} == {"case_type"}
+    low, high = sorted(added, key=lambda t: t["wilcoxon_p"])
+    assert low["holm_p"] == pytest.approx(min(1.0, 2 * low["wilcoxon_p"]))
+    assert high["holm_p"] == pytest.approx(max(low["holm_p"], high["wilcoxon_p"]))
+    # The case type's forecasts here are the base rate's: the same raw p, adjusted in a family of 2, not of 4.
+    attack_base = next(t for t in primary if t["level"] == "armed_attack" and t["reference"] == "base_rate")
+    attack_type = next(t for t in added if t["level"] == "armed_attack")
+    assert attack_type["wilcoxon_p"] == attack_base["wilcoxon_p"] and attack_type["holm_p"] <= attack_base["holm_p"]
     assert all(t["holm_p"] is None and t["decision"] in ("secondary", "descriptive")
-               for t in tests if t["role"] != "primary")
+               for t in tests if t["role"] not in ("primary", "added"))
     assert {t["role"] for t in tests if t["sample"] == "in_sample"} == {"descriptive"}
 
 
@@ -255,7 +293,7 @@ def test_quick_command_writes_the_documented_files(tmp_path: Path):
     proc = sim("validate-history", "--quick", "--workers", "2", "--out", out)
     assert proc.returncode == 0, proc.stderr
     assert "mean Brier" in proc.stdout and "Holm p" in proc.stdout and "detect only large" in proc.stdout
-    with (out / "history_cases_scored.csv").open(encoding="utf-8") as f:
+    with (out / "history.csv").open(encoding="utf-8") as f:
         scored = list(csv.DictReader(f))
     with (out / "history_tests.csv").open(encoding="utf-8") as f:
         tests = list(csv.DictReader(f))
@@ -269,8 +307,9 @@ def test_quick_command_writes_the_documented_files(tmp_path: Path):
         assert int(r["replicates"]) == H.QUICK_REPLICATES
         if all(x.endswith("=no") for x in r["features"].split(";")):
             assert r["p_model_armed_attack"] == r["p_guarantees_off_armed_attack"]
-    primary = [t for t in tests if t["role"] == "primary"]
-    assert len(primary) == 4 and all(t["decision"] in ("model better", "model worse", "undecided") for t in primary)
+    decided = [t for t in tests if t["role"] in ("primary", "added")]
+    assert len(decided) == 6 and all(t["decision"] in ("model better", "model worse", "undecided") for t in decided)
+    assert (out / "history_reliability.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     md = (out / "history_tables.md").read_text(encoding="utf-8")
     assert "Out of sample (22 cases): the test" in md and "In sample (24 cases): apart, never pooled" in md
     assert "What 22 cases can and cannot show" in md and all(f"`{r['case_id']}`" in md for r in scored)
