@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -60,7 +61,7 @@ from sim.experiments.design import run_id
 from sim.experiments.execution import RUN_VALUE_COLUMNS, Task, run_tasks
 from sim.files import write_manifest
 from sim.outfolder import staged
-from sim.provenance import file_record, package_info, scenario_inputs
+from sim.provenance import file_record, git_state, package_info, scenario_inputs
 from sim.validation.history_scores import constant_hazard, smoothed
 
 # --- what is compared ---------------------------------------------------------------------
@@ -316,6 +317,22 @@ def run(cases: Sequence[Case], replicates: int, workers: int = 1, *,
 
 # --- the command ------------------------------------------------------------------------------
 
+def preregistration(path: Path) -> str | None:
+    """The commit that added the cases file and its date (``git log``), or None outside a git work tree (a wheel):
+    the order of this commit and the run's shows that the cases were fixed before the forecasts."""
+    if git_state()[0] is None:
+        return None
+    try:
+        found = subprocess.run(["git", "-C", str(path.resolve().parent), "log", "--diff-filter=A", "--format=%h %ad",
+                                "--date=format:%Y-%m-%d %H:%M", "--", path.name],
+                               capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = found.stdout.split("\n") if found.returncode == 0 else []
+    lines = [x for x in lines if x.strip()]
+    return lines[-1] if lines else None
+
+
 def validate_history(args: argparse.Namespace) -> int:
     """``python -m sim validate-history``: exit 0 with the tables written, 2 on bad input."""
     from sim.validation import history_report as report
@@ -347,7 +364,8 @@ def validate_history(args: argparse.Namespace) -> int:
                         "workers": f"{workers} worker{'s' if workers > 1 else ''}", "command": command,
                         "git_commit": (package_info().get("git_commit") or "")[:7],
                         "date": time.strftime("%Y-%m-%d", time.localtime()),
-                        "posterior": use.record() if use is not None else None}
+                        "posterior": use.record() if use is not None else None,
+                        "preregistered": preregistration(path)}
                 tables = report.write(work, result, meta)
                 scenarios = {}
                 for name in sorted({c.scenario for c in scored}):
@@ -363,7 +381,8 @@ def validate_history(args: argparse.Namespace) -> int:
                     "master_seed": MASTER_SEED,
                     "seeds": "replicate k of every case and forecaster uses sim.runner.replicate_seed(master_seed, k) "
                              "(common random numbers)",
-                    "guarantees_off": GUARANTEES_OFF, "package": package_info(),
+                    "guarantees_off": GUARANTEES_OFF, "preregistered": preregistration(path),
+                    "package": package_info(),
                     "git_commit": package_info().get("git_commit"), "seconds": round(result.seconds, 1),
                     "workers": workers,
                     "inputs": {"cases_file": file_record(path), "scenarios": scenarios},

@@ -288,6 +288,27 @@ def limits_text(result: Result, tests: Sequence[Mapping[str, Any]]) -> list[str]
     ]
 
 
+def verdict_text(result: Result, tests: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The check's verdicts in words, generated from the tests (so that no page types them)."""
+    def one(t: Mapping[str, Any]) -> str:
+        return (f"against {_word(t['reference'])} at {LEVEL_WORDS[t['level']]}, **{t['decision']}** (mean Brier "
+                f"difference {_f(t['mean_difference'])} [{_f(t['low'])}, {_f(t['high'])}], Holm p "
+                f"{_p(t['holm_p'])}; detectable: {_f(t['detectable_difference'])})")
+    primary = [t for t in tests if t["role"] == "primary"]
+    added = [t for t in tests if t["role"] == "added"]
+    n = sum(c.sample == "out_of_sample" for c in result.scored)
+    decided = [t for t in primary if t["decision"] != "undecided"]
+    lines = [f"**Verdict (out of sample, {n} cases, the pre-registered test).** "
+             + "; ".join(one(t) for t in primary) + "."]
+    if added:
+        lines += ["", "**Added, not pre-registered (the case-type base rate).** " + "; ".join(one(t) for t in added)
+                  + "."]
+    lines += ["", ("None of the four pre-registered comparisons is decided: the cases cannot tell the model from "
+                   "these references at the differences they could detect." if not decided else
+                   f"{len(decided)} of the four pre-registered comparisons decided.")]
+    return lines
+
+
 def tables_md(result: Result, rows: Sequence[Mapping[str, Any]], scores: Sequence[Mapping[str, Any]],
               tests: Sequence[Mapping[str, Any]], meta: Mapping[str, Any]) -> str:
     """The markdown that docs/VALIDATION.md includes verbatim."""
@@ -299,6 +320,11 @@ def tables_md(result: Result, rows: Sequence[Mapping[str, Any]], scores: Sequenc
     lines = [
         *([f"Command: `{meta['command']}`, git {meta.get('git_commit') or 'unknown'}, {meta.get('date', '')}.", ""]
           if meta.get("command") else []),
+        *([f"Pre-registered: `scenarios/history_cases_v3.csv` was added in commit {meta['preregistered']}, before "
+           f"this run's commit ({meta.get('git_commit') or 'unknown'}) and any forecast of its cases.", ""]
+          if meta.get("preregistered") else []),
+        *verdict_text(result, tests),
+        "",
         f"Runs: {result.replicates} seeded replicates per distinct configuration and model forecaster "
         f"({result.runs} runs, {result.configurations} configurations"
         f"{f', {result.draws} parameter sets of the calibration' if result.draws else ''}); "

@@ -84,6 +84,20 @@ def test_reliability_bins_are_equal_count_and_ordered():
     assert sum(n for _, _, n in R.reliability_bins(ps, ys, bins=10)) == len(ps)
 
 
+def test_the_cases_file_is_unchanged_since_its_preregistration():
+    """The pre-registration's evidence is the commit order: the file was added before any forecast, and no
+    commit or uncommitted edit has touched it since (a change is a new version beside it)."""
+    path = H.cases_path()
+    git = ["git", "-C", str(path.parent)]
+    log = subprocess.run([*git, "log", "--format=%h", "--", path.name], capture_output=True, text=True)
+    if log.returncode != 0 or not log.stdout.strip():
+        pytest.skip("not a git work tree with the file's history (a wheel or a shallow clone)")
+    commits = log.stdout.split()
+    assert len(commits) == 1, f"{path.name} was changed after its pre-registration: {commits}"
+    assert subprocess.run([*git, "diff", "--quiet", "HEAD", "--", path.name]).returncode == 0
+    assert H.preregistration(path).split()[0] == commits[0]
+
+
 def test_guarantees_off_is_the_rule_with_no_guarantee():
     assert H.GUARANTEES_OFF == mapped_settings(NO_GUARANTEES) == {"monitoring.enabled": False}
     cases = H.load_cases()
