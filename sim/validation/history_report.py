@@ -257,6 +257,14 @@ def _groups_table(scores: Sequence[Mapping[str, Any]]) -> list[str]:
     return lines
 
 
+def _spread(result: Result, cases: Sequence[Any], level: str) -> str:
+    """How far apart the model's forecasts are, and how far the guarantees move one."""
+    ps = [result.p("model", c, level) for c in cases]
+    moves = [abs(result.p("model", c, level) - result.p("guarantees_off", c, level)) for c in cases]
+    return (f"At {LEVEL_WORDS[level]} they range from {_f(min(ps))} to {_f(max(ps))}, and the guarantees move a "
+            f"case's forecast by {_f(max(moves))} at most")
+
+
 def limits_text(result: Result, tests: Sequence[Mapping[str, Any]]) -> list[str]:
     """What a case count this small can and cannot show, with this run's numbers."""
     out = [c for c in result.scored if c.sample == "out_of_sample"]
@@ -278,8 +286,10 @@ def limits_text(result: Result, tests: Sequence[Mapping[str, Any]]) -> list[str]
         "means that too few cases differ to decide at any difference. A smaller difference would go unnoticed: "
         "**an undecided comparison is not evidence that the forecasts are equally good.**",
         "- The model knows nothing of a case but its guarantee features (through the mapping rule) and its window: "
-        f"the {len(out)} cases hold {forecasts} distinct model forecasts per level. The check tests the model's level "
-        "of risk and the direction and size of its guarantee effects, not its reading of any conflict.",
+        f"the {len(out)} cases hold {forecasts} distinct model forecasts per level. "
+        + "; ".join(_spread(result, out, level) for level in LEVELS)
+        + ". The check tests the model's level of risk and the direction and size of its guarantee effects, not its "
+        "reading of any conflict.",
         "- The cases are the population the inclusion rule defines, not a random sample of future ceasefires. Truces "
         "within wars (A2/A3) fail far more often than ceasefires that ended a war, and the model, which is given the "
         "guarantees only, cannot tell them apart.",
