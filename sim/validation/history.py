@@ -324,7 +324,7 @@ def preregistration(path: Path) -> str | None:
         return None
     try:
         found = subprocess.run(["git", "-C", str(path.resolve().parent), "log", "--diff-filter=A", "--format=%h %ad",
-                                "--date=format:%Y-%m-%d %H:%M", "--", path.name],
+                                "--date=format:(%Y-%m-%d %H:%M)", "--", path.name],
                                capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None

@@ -261,7 +261,7 @@ def _spread(result: Result, cases: Sequence[Any], level: str) -> str:
     """How far apart the model's forecasts are, and how far the guarantees move one."""
     ps = [result.p("model", c, level) for c in cases]
     moves = [abs(result.p("model", c, level) - result.p("guarantees_off", c, level)) for c in cases]
-    return (f"At {LEVEL_WORDS[level]} they range from {_f(min(ps))} to {_f(max(ps))}, and the guarantees move a "
+    return (f"at {LEVEL_WORDS[level]} they range from {_f(min(ps))} to {_f(max(ps))}, and the guarantees move a "
             f"case's forecast by {_f(max(moves))} at most")
 
 
@@ -286,7 +286,7 @@ def limits_text(result: Result, tests: Sequence[Mapping[str, Any]]) -> list[str]
         "means that too few cases differ to decide at any difference. A smaller difference would go unnoticed: "
         "**an undecided comparison is not evidence that the forecasts are equally good.**",
         "- The model knows nothing of a case but its guarantee features (through the mapping rule) and its window: "
-        f"the {len(out)} cases hold {forecasts} distinct model forecasts per level. "
+        f"the {len(out)} cases hold {forecasts} distinct model forecasts per level; "
         + "; ".join(_spread(result, out, level) for level in LEVELS)
         + ". The check tests the model's level of risk and the direction and size of its guarantee effects, not its "
         "reading of any conflict.",
@@ -301,18 +301,18 @@ def limits_text(result: Result, tests: Sequence[Mapping[str, Any]]) -> list[str]
 def verdict_text(result: Result, tests: Sequence[Mapping[str, Any]]) -> list[str]:
     """The check's verdicts in words, generated from the tests (so that no page types them)."""
     def one(t: Mapping[str, Any]) -> str:
-        return (f"against {_word(t['reference'])} at {LEVEL_WORDS[t['level']]}, **{t['decision']}** (mean Brier "
+        return (f"against the {_word(t['reference'])} forecast at {LEVEL_WORDS[t['level']]}, **{t['decision']}** (mean Brier "
                 f"difference {_f(t['mean_difference'])} [{_f(t['low'])}, {_f(t['high'])}], Holm p "
                 f"{_p(t['holm_p'])}; detectable: {_f(t['detectable_difference'])})")
     primary = [t for t in tests if t["role"] == "primary"]
     added = [t for t in tests if t["role"] == "added"]
     n = sum(c.sample == "out_of_sample" for c in result.scored)
     decided = [t for t in primary if t["decision"] != "undecided"]
-    lines = [f"**Verdict (out of sample, {n} cases, the pre-registered test).** "
+    lines = [f"**Verdict (out of sample, {n} cases, the pre-registered test).** The model "
              + "; ".join(one(t) for t in primary) + "."]
     if added:
-        lines += ["", "**Added, not pre-registered (the case-type base rate).** " + "; ".join(one(t) for t in added)
-                  + "."]
+        lines += ["", "**Added, not pre-registered (the case-type base rate).** The model "
+                  + "; ".join(one(t) for t in added) + "."]
     lines += ["", ("None of the four pre-registered comparisons is decided: the cases cannot tell the model from "
                    "these references at the differences they could detect." if not decided else
                    f"{len(decided)} of the four pre-registered comparisons decided.")]
