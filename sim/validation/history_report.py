@@ -454,7 +454,9 @@ def reliability_figure(rows: Sequence[Mapping[str, Any]], path: Path) -> None:
             bins = reliability_bins([r[f"p_model_{level}"] for r in inside], [r[f"y_{level}"] for r in inside])
             for mean_p, share, n in bins:
                 low, high = _wilson(share, n)
-                ax.errorbar(mean_p, share, yerr=[[share - low], [high - share]], fmt="o", ms=4 + n, capsize=3,
+                # max(0, ...): at a share of 0 or 1 the interval's end is the share up to rounding
+                ax.errorbar(mean_p, share, yerr=[[max(0.0, share - low)], [max(0.0, high - share)]], fmt="o",
+                            ms=4 + n, capsize=3,
                             color=colour, markerfacecolor=face)
             ax.plot([], [], "o", color=colour, markerfacecolor=face,
                     label=f"{_word(sample)} ({len(inside)} cases, {len(bins)} bins)")

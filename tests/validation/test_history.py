@@ -98,6 +98,21 @@ def test_the_cases_file_is_unchanged_since_its_preregistration():
     assert H.preregistration(path).split()[0] == commits[0]
 
 
+def test_reliability_figure_draws_bins_where_none_or_all_failed(tmp_path: Path):
+    rows = []
+    # Every out-of-sample case failed (4 bins of 6: Wilson's upper end at 1 falls a rounding error below 1), no
+    # in-sample case did (4 bins of 11: its lower end at 0 a rounding error below 0).
+    for i in range(24 + 44):
+        sample = "out_of_sample" if i < 24 else "in_sample"
+        rows.append(_row(f"c{i}", sample, "B 2004-2023", {lvl: (0.01 + 0.01 * (i % 50), 0.5, 0.4) for lvl in H.LEVELS},
+                         {lvl: int(sample == "out_of_sample") for lvl in H.LEVELS}))
+    for share, n in ((0.0, 11), (1.0, 6), (0.5, 7)):
+        low, high = R._wilson(share, n)
+        assert 0.0 <= low <= share + 1e-12 and share - 1e-12 <= high <= 1.0
+    R.reliability_figure(rows, tmp_path / "r.png")
+    assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG"
+
+
 def test_guarantees_off_is_the_rule_with_no_guarantee():
     assert H.GUARANTEES_OFF == mapped_settings(NO_GUARANTEES) == {"monitoring.enabled": False}
     cases = H.load_cases()
