@@ -342,9 +342,13 @@ def test_quick_command_writes_the_documented_files(tmp_path: Path):
     md = (out / "history_tables.md").read_text(encoding="utf-8")
     assert "Out of sample (22 cases): the test" in md and "In sample (24 cases): apart, never pooled" in md
     assert "What 22 cases can and cannot show" in md and all(f"`{r['case_id']}`" in md for r in scored)
+    assert "**Verdict (out of sample, 22 cases, the pre-registered test).**" in md
+    assert "![Reliability of the model's forecasts](history_reliability.png)" in md
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["command"] == "validate-history" and set(R.OUTPUT_FILES) <= set(manifest["files"])
     assert manifest["inputs"]["cases_file"]["path"] == "scenarios/history_cases_v3.csv"
+    if manifest["preregistered"] is not None:  # a git work tree: the commit that added the cases file is named
+        assert f"added in commit {manifest['preregistered']}, before this run's commit" in md
     assert manifest["base_rates"] == pytest.approx({"armed_attack": 10 / 24, "renewed_war": 3 / 24})
     again = sim("validate-history", "--quick", "--workers", "1", "--out", out)
     assert again.returncode == 2 and "--overwrite" in again.stderr and "Traceback" not in again.stderr
