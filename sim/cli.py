@@ -295,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="parameter sets drawn from the posterior (default 20)")
     vh.add_argument("--workers", type=_workers, default=None,
                     help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
-    vh.set_defaults(handler=_delegate("sim.validation.history", "validate_history"))
+    vh.set_defaults(handler=_delegate("sim.validation.history_command", "validate_history"))
 
     sens = sub.add_parser(
         "sensitivity", help="which assumptions decide the answers: global sensitivity of the paired comparisons",

@@ -15,6 +15,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
 from sim.files import atomic_write, csv_text
 from sim.validation.history import (CASE_TYPES, FORECASTERS, GROUPS, LEVEL_WORDS, LEVELS,
                                     PREREGISTERED_REFERENCES, REFERENCES, SAMPLES, WINDOW_WEEKS, Result)
@@ -439,9 +442,6 @@ def _wilson(share: float, n: int, z: float = 1.96) -> tuple[float, float]:
 
 def reliability_figure(rows: Sequence[Mapping[str, Any]], path: Path) -> None:
     """The model's forecasts against the outcomes, one panel a level (matplotlib's object API, no pyplot state)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     fig = Figure(figsize=(9.0, 4.2))
     FigureCanvasAgg(fig)
     axes = fig.subplots(1, len(LEVELS))

@@ -25,6 +25,7 @@ from scipy import stats
 from sim.config import ConfigError
 from sim.config.cases import NO_GUARANTEES, mapped_settings
 from sim.validation import history as H
+from sim.validation import history_command as C
 from sim.validation import history_report as R
 from sim.validation import history_scores as S
 from tests.helpers import ROOT
@@ -95,7 +96,7 @@ def test_the_cases_file_is_unchanged_since_its_preregistration():
     commits = log.stdout.split()
     assert len(commits) == 1, f"{path.name} was changed after its pre-registration: {commits}"
     assert subprocess.run([*git, "diff", "--quiet", "HEAD", "--", path.name]).returncode == 0
-    assert H.preregistration(path).split()[0] == commits[0]
+    assert C.preregistration(path).split()[0] == commits[0]
 
 
 def test_reliability_figure_draws_bins_where_none_or_all_failed(tmp_path: Path):
