@@ -275,12 +275,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     vh = sub.add_parser(
         "validate-history", help="score the model's forecasts of real ceasefires (history out of sample)",
-        description="Run every case of the shipped scenarios/history_cases.csv (real ceasefires and guarantee "
-                    "regimes, each mapped to a scenario) and score P(renewed war by t) of the model, of the "
-                    "model with the guarantees off and of a base rate against what happened (Brier and log "
-                    "scores, skill, paired comparison; docs/VALIDATION.md). Writes history_cases_scored.csv, "
-                    "history_scores.csv and history_tables.md. Shipped files only: a study folder's are not "
-                    "used.")
+        description="Run every scored case of the pre-registered scenarios/history_cases_v3.csv (54 interstate "
+                    "ceasefires 1946-2023, each mapped by one rule onto a scenario; 22 out of sample, 24 in "
+                    "sample, scored apart) and score P(armed attack by t) and P(renewed war by t) of the model, "
+                    "of the model with the guarantees off, of the in-sample base rate and of the in-sample base "
+                    "rate of the case's type against what happened (Brier and log scores; a paired Wilcoxon test "
+                    "with Holm's correction and its power; docs/VALIDATION.md). Writes history.csv, "
+                    "history_scores.csv, history_tests.csv, history_tables.md and history_reliability.png. Shipped "
+                    "files only: a study folder's are not used.")
     vh.add_argument("--quick", action="store_true", help="20 replicates a case: a smoke test of the whole chain")
     vh.add_argument("--replicates", type=_positive_int, default=None, metavar="N",
                     help="seeded replicates per case and forecaster (default 400; 20 with --quick)")
@@ -288,12 +290,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="where to write the tables (default results/history/)")
     vh.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     vh.add_argument("--posterior", type=Path, default=None, metavar="FILE",
-                    help="draw the constants from a calibration posterior (replicate k uses draw k %% N)")
+                    help="draw the constants from the calibration's plausible set (replicate k uses draw k %% N)")
     vh.add_argument("--posterior-draws", type=_positive_int, default=20, metavar="N",
                     help="parameter sets drawn from the posterior (default 20)")
     vh.add_argument("--workers", type=_workers, default=None,
                     help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
-    vh.set_defaults(handler=_delegate("sim.validation.history", "validate_history"))
+    vh.set_defaults(handler=_delegate("sim.validation.history_command", "validate_history"))
 
     sens = sub.add_parser(
         "sensitivity", help="which assumptions decide the answers: global sensitivity of the paired comparisons",
