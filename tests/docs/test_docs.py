@@ -93,11 +93,18 @@ def test_every_command_names_what_exists(doc, tmp_path, monkeypatch):
             else:
                 assert command in ("scenarios", "experiments", "init", "validate-model", "validate-history",
                                    "dashboard", "sensitivity", "calibrate"), words
-            known = {"--seed", "--weeks", "--out", "--overwrite", "--workers", "--study", "--quick", "--outcome",
-                     "--resume", "--scheduler", "--max-runs", "--max-gb", "--samples", "--replicates", "--top",
-                     "--confirm-replicates", "--posterior", "--posterior-draws", "--population", "--generations",
-                     "--continue-from"}
-            assert set(flags) <= known, words
+            assert set(flags) <= _options_of(command), words
+
+
+def _options_of(command: str) -> set[str]:
+    """The long options the command line's parser accepts for ``command`` (and the common ones)."""
+    import argparse
+
+    from sim.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {o for a in sub.choices[command]._actions for o in a.option_strings if o.startswith("--")}
 
 
 def test_python_blocks_compile():
