@@ -174,7 +174,7 @@ class CoalitionReading:
         noise = m.activation_noise
         x = coal.resolve + offsets
         major = self._major_rows
-        if major is not None:
+        if major is not None and self.model.force.ramp > 0.0:  # no force deployed: no rally (adds zeros)
             x[major] += self.model.force.rally
         x /= noise
         p_free, p_bound_free, p = structural_activation(x, self._binding, auto, m.binding_pull, noise,
@@ -193,15 +193,17 @@ class CoalitionReading:
             return
         self.acting_major = float(acting[major].sum())
         r = self._military_row
-        self.acting_military = float(acting[major][r]) if r is not None else 0.0
-        self._major_state = (self._binding[major], weights[major], p_free[major], p_bound_free[major], p[major],
-                             auto, noise, self._vote_major)
+        self.acting_military = float(acting[major.start + r]) if r is not None else 0.0
+        # The major rows are sliced when a projection needs them (a few times a run).
+        self._major_state = (weights, p_free, p_bound_free, p, auto, noise)
         self.sensitivity = None  # computed when a projection needs it
 
     # --- projecting the major level forward (windows) ----------------------------------------
     def _sensitivities(self) -> dict[str, np.ndarray]:
         """First-order sensitivities of the major level's acting power to resolve, binding, pledges."""
-        b, w, pf, pbf, pm, auto, noise, v = self._major_state
+        weights, p_free, p_bound_free, p, auto, noise = self._major_state
+        major, v = self._major_rows, self._vote_major
+        b, w, pf, pbf, pm = self._binding[major], weights[major], p_free[major], p_bound_free[major], p[major]
         free = 1.0 - b
         dpf, dpbf = pf * (1.0 - pf) / noise, pbf * (1.0 - pbf) / noise
         pb = auto + (1.0 - auto) * pbf
