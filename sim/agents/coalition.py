@@ -185,7 +185,8 @@ class Coalition:
         self.aid_weights = weights / weights.sum()
         self._noise_stream = np.random.default_rng(self.stream.integers(1 << 62))  # weekly drift of resolve
         self._noise_until = 0
-        self._pull, self._shock = np.empty(n + 1), np.empty(n + 1)  # buffers of the weekly drift
+        self._pull = np.empty(n + 1)  # buffer of the weekly drift
+        self._drift_steps, self._drift_scale = None, None  # drift x noise, a year at a time
         # G0: ratification of each commitment.
         self.ratified = np.zeros(n + 1, dtype=bool)
         self.ratification_week = np.full(n + 1, -1, dtype=np.int64)
@@ -455,12 +456,15 @@ class Coalition:
         if week >= self._noise_until:  # drawn a year at a time: one call instead of 52
             self._noise = self._noise_stream.standard_normal((52, self.n_members + 1))
             self._noise_start, self._noise_until = week, week + 52
-        resolve, anchor, pull, shock = self.resolve, self.resolve_anchor, self._pull, self._shock
+            self._drift_scale = None
+        if self._drift_scale != m.resolve_drift:  # drift x noise for the year at once (a shock may change it)
+            self._drift_scale = m.resolve_drift
+            self._drift_steps = self._noise * m.resolve_drift
+        resolve, anchor, pull = self.resolve, self.resolve_anchor, self._pull
         # resolve += reversion * (anchor - resolve) + drift * noise, without temporaries
         np.subtract(anchor, resolve, out=pull)
         pull *= m.resolve_reversion
-        np.multiply(self._noise[week - self._noise_start], m.resolve_drift, out=shock)
-        pull += shock
+        pull += self._drift_steps[week - self._noise_start]
         resolve += pull
         np.minimum(np.maximum(resolve, 0.0, out=resolve), 1.0, out=resolve)
         if m.fatigue_per_year > 0.0:
