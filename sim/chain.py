@@ -361,13 +361,13 @@ class SpecialCommission(mesa.Agent):
         coal = self.model.coalition
         votes = coal.stream.random(coal.n_members + 1) < self._approve(propensity)
         coalition = votes[: coal.n_members]
-        majority = coalition.mean() >= QUALIFIED_MAJORITY
         if rule == "us_led":
             return bool(votes[coal.us])
-        if rule == "us_and_qualified_majority":
-            return bool(votes[coal.us]) and bool(majority)
         if rule == "consensus":
             return bool(coalition.all()) and (bool(votes[coal.us]) or not self.model.united_states.leads_monitoring)
+        majority = coalition.mean() >= QUALIFIED_MAJORITY
+        if rule == "us_and_qualified_majority":
+            return bool(votes[coal.us]) and bool(majority)
         return bool(majority)
 
     def limited_is_armed_attack(self, response: str, rule: str) -> bool:

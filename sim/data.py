@@ -16,6 +16,7 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sim.config.datafiles import ELECTIONS, EU_VETO_PLAYERS, FORCE_CONTRIBUTIONS, KIEL_2022, MEMBERS, read_table
@@ -46,3 +47,22 @@ def read_eu_veto_players(path: Path) -> pd.DataFrame:
 @lru_cache(maxsize=4)
 def read_kiel_2022(path: Path) -> pd.DataFrame:
     return read_table(path, KIEL_2022)
+
+
+_COLUMNS: dict[int, tuple[pd.DataFrame, dict[str, np.ndarray]]] = {}
+
+
+def columns(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A data table's columns as read-only arrays, made once per table: every model reads the same
+    tables (read once per process, above), and pandas' column access would cost each model more."""
+    cached = _COLUMNS.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    cols = {}
+    for name in table.columns:
+        cols[name] = table[name].to_numpy(copy=True)
+        cols[name].flags.writeable = False
+    if len(_COLUMNS) >= 16:
+        _COLUMNS.clear()
+    _COLUMNS[id(table)] = (table, cols)
+    return cols

@@ -65,17 +65,30 @@ def vote_probability(base: float, cost: float, noise: float) -> float:
 
 def structural_activation(x: np.ndarray, binding: np.ndarray, automaticity: float, binding_pull: float,
                           noise: float, vote: np.ndarray | None = None,
-                          vote_rows: list[int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                          vote_rows: list[int] | None = None, *,
+                          vote_cells: tuple[np.ndarray, np.ndarray, bool] | None = None,
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every state at once at share 0; ``x`` is (resolve + pull - threshold - cost) / noise.
 
     Returns the probability as a political commitment, as a binding one before its automatic
     part, and the probability that the response takes effect (binding where ``binding`` > 0).
     ``vote`` (true or > 0 where troops need a parliament's vote, on the rows ``vote_rows``, all rows
     if None): the response takes effect only if the vote passes too, by the same rule without
-    automaticity.
+    automaticity. ``vote_cells`` replaces ``vote`` when the caller reads the same rows often (Russia's
+    reading): the flat indices of the vote's cells that are free and bound, and whether any cell is bound.
     """
     p_free = expit(x)
     p_bound_free = expit(x + binding_pull / noise)
+    if vote_cells is not None:
+        free_cells, bound_cells, any_bound = vote_cells
+        p = (np.where(binding > 0.0, automaticity + (1.0 - automaticity) * p_bound_free, p_free) if any_bound
+             else p_free.copy())
+        # The vote's factor is 1 elsewhere: multiplying only its cells gives the same numbers.
+        if free_cells.size:
+            p.put(free_cells, p.take(free_cells) * p_free.take(free_cells))
+        if bound_cells.size:
+            p.put(bound_cells, p.take(bound_cells) * p_bound_free.take(bound_cells))
+        return p_free, p_bound_free, p
     bound = binding > 0.0
     p = np.where(bound, automaticity + (1.0 - automaticity) * p_bound_free, p_free)
     if vote is not None:
@@ -113,6 +126,7 @@ class Responses:
         self.pending: list[Decision] = []
         self.delays: list[int] = []  # weeks from a violation to its decision's responses
         self.effects: list[tuple] = []  # (week, order, seq, what ...) waiting to take effect
+        self._next_effect = math.inf  # the earliest week in effects (most weeks nothing is due)
         self._seq = 0
         # Military responses to major attacks decided and in effect: (the attack's week, state, week).
         self.military_decided: list[tuple[int, int, int]] = []
@@ -130,7 +144,7 @@ class Responses:
                 self.pending = [d for d in self.pending if d.respond_week > week]
                 for d in due:
                     self._carry_out(d, week)
-        if self.effects:
+        if week >= self._next_effect:
             self._take_effect(week)
 
     def _carry_out(self, d: Decision, week: int) -> None:
@@ -322,6 +336,8 @@ class Responses:
     def _add(self, week: int, order: int, *what) -> None:
         self._seq += 1
         self.effects.append((week, order, self._seq, *what))
+        if week < self._next_effect:
+            self._next_effect = week
 
     # --- effects -------------------------------------------------------------------------
     def _take_effect(self, week: int) -> None:
@@ -329,6 +345,7 @@ class Responses:
         if not due:
             return
         self.effects = [e for e in self.effects if e[0] > week]
+        self._next_effect = min((e[0] for e in self.effects), default=math.inf)
         due.sort()
         m = self.model
         sc = m.scenario_config

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sim.clauses import Clause
+from sim.data import columns
 from sim.ladder import RESPONSE_TYPES, Action
 from sim.ladder import VIOLATIONS as LEVELS
 
@@ -147,21 +148,22 @@ class Coalition:
         n = len(table)
         self.n_members = n
         self.us = n  # row of the United States
-        defence = np.append(table.defence_spending_usd_bn.to_numpy(float), US_DEFENCE_USD_BN)
-        gdp = np.append(table.gdp_usd_bn.to_numpy(float), US_GDP_USD_BN)
+        cols = columns(table)
+        defence = np.append(cols["defence_spending_usd_bn"].astype(float), US_DEFENCE_USD_BN)
+        gdp = np.append(cols["gdp_usd_bn"].astype(float), US_GDP_USD_BN)
         d_share = defence / defence[:n].sum()
         g_share = gdp / gdp[:n].sum()
-        self.names = [*table.name.tolist(), "United States"]
-        self.iso3 = [*table.iso3.tolist(), US_ISO3]
+        self.names = [*cols["name"].tolist(), "United States"]
+        self.iso3 = [*cols["iso3"].tolist(), US_ISO3]
         self.index_of = {code: i for i, code in enumerate(self.iso3)}
-        self.is_europe = np.append(table.region.to_numpy() == "europe", False)
-        self.frontline = np.append(table.borders_russia.to_numpy(bool), False)
+        self.is_europe = np.append(cols["region"] == "europe", False)
+        self.frontline = np.append(cols["borders_russia"].astype(bool), False)
         # Capacities by response type, as a share of the coalition total (the US beside it).
         self.capacity: dict[str, np.ndarray] = {
             "diplomacy": g_share, "sanctions": g_share,
             "intelligence": d_share, "logistics": d_share, "military": d_share,
         }
-        self.framework_nation = np.append(table.framework_nation.to_numpy(bool), False)
+        self.framework_nation = np.append(cols["framework_nation"].astype(bool), False)
         # G0: each member's legal and constitutional limits (members file; read only, shared across runs).
         c = sc.commitments
         limits = _limits(table, sc.members.military_lag_multiplier, c.us_military_lag_weeks)
@@ -185,7 +187,8 @@ class Coalition:
         self.aid_weights = weights / weights.sum()
         self._noise_stream = np.random.default_rng(self.stream.integers(1 << 62))  # weekly drift of resolve
         self._noise_until = 0
-        self._pull, self._shock = np.empty(n + 1), np.empty(n + 1)  # buffers of the weekly drift
+        self._pull = np.empty(n + 1)  # buffer of the weekly drift
+        self._drift_steps, self._drift_scale = None, None  # drift x noise, a year at a time
         # G0: ratification of each commitment.
         self.ratified = np.zeros(n + 1, dtype=bool)
         self.ratification_week = np.full(n + 1, -1, dtype=np.int64)
@@ -210,11 +213,12 @@ class Coalition:
     def _schedule_ratification(self, table: pd.DataFrame) -> None:
         sc = self.model.scenario_config
         r = sc.ratification
-        fail = np.append(table.ratification_failure_probability.to_numpy(float),
+        cols = columns(table)
+        fail = np.append(cols["ratification_failure_probability"].astype(float),
                          r.us_congress_failure_probability)
         self.failure_probability = np.minimum(1.0, fail * np.append(np.full(self.n_members, r.failure_multiplier), 1.0))
         # The draws are made whatever the design, so that designs share random numbers.
-        lags = np.append(table.ratification_lag_weeks.to_numpy(float) * r.lag_multiplier,
+        lags = np.append(cols["ratification_lag_weeks"].astype(float) * r.lag_multiplier,
                          float(r.us_congress_lag_weeks))
         jitter = self.stream.lognormal(0.0, r.jitter_sd, self.n_members + 1)
         fails = self.stream.random(self.n_members + 1) < self.failure_probability
@@ -455,12 +459,15 @@ class Coalition:
         if week >= self._noise_until:  # drawn a year at a time: one call instead of 52
             self._noise = self._noise_stream.standard_normal((52, self.n_members + 1))
             self._noise_start, self._noise_until = week, week + 52
-        resolve, anchor, pull, shock = self.resolve, self.resolve_anchor, self._pull, self._shock
+            self._drift_scale = None
+        if self._drift_scale != m.resolve_drift:  # drift x noise for the year at once (a shock may change it)
+            self._drift_scale = m.resolve_drift
+            self._drift_steps = self._noise * m.resolve_drift
+        resolve, anchor, pull = self.resolve, self.resolve_anchor, self._pull
         # resolve += reversion * (anchor - resolve) + drift * noise, without temporaries
         np.subtract(anchor, resolve, out=pull)
         pull *= m.resolve_reversion
-        np.multiply(self._noise[week - self._noise_start], m.resolve_drift, out=shock)
-        pull += shock
+        pull += self._drift_steps[week - self._noise_start]
         resolve += pull
         np.minimum(np.maximum(resolve, 0.0, out=resolve), 1.0, out=resolve)
         if m.fatigue_per_year > 0.0:

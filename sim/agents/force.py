@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sim.clauses import Clause
+from sim.data import columns
 
 if TYPE_CHECKING:
     from sim.model import DeterrenceModel
@@ -52,10 +53,11 @@ class MultinationalForce(mesa.Agent):
         # (rounded half up: a nation sends a ship or not).
         level = model.scenario_config.force.contribution_level
         read = {}
+        cols = columns(contributions)
         for d in ("troops", "aircraft", "ships"):
-            low, high = contributions[f"{d}_low"].to_numpy(float), contributions[f"{d}_high"].to_numpy(float)
+            low, high = cols[f"{d}_low"].astype(float), cols[f"{d}_high"].astype(float)
             read[d] = np.floor(low + level * (high - low) + 0.5)
-        for k, (code, basing) in enumerate(zip(contributions.iso3, contributions.basing)):
+        for k, (code, basing) in enumerate(zip(cols["iso3"].tolist(), cols["basing"].tolist())):
             i = coal.index_of.get(code)
             if i is None or i == coal.us:  # the US offers support, not a contingent (see backstop)
                 continue

@@ -136,12 +136,18 @@ class CoalitionReading:
         self._no_sensitivity = {k: self._zeros for k in ("g", "h", "k", "gm", "hm", "km")}
         self._levels = levels
         self._rows = (np.array(offsets)[:, None] if offsets else np.zeros((0, 1)), weights_array, starts)
+        self._vote_major = (self._vote[self._major_rows].astype(float)
+                            if self._vote is not None and self._major_rows is not None else 0.0)
         self._binding_rows()
 
     def _binding_rows(self) -> None:
         coal = self.model.coalition
         rows = [coal.binding(lvl) for lvl in self._levels for _ in coal.level_types[lvl]]
         self._binding = np.array(rows, dtype=float) if rows else np.zeros((0, coal.n_members + 1))
+        # The vote's cells, free and bound, read at every assessment until legal status changes.
+        bound = self._binding > 0.0
+        vote = self._vote if self._vote is not None else np.zeros(bound.shape, dtype=bool)
+        self._vote_cells = (np.flatnonzero(vote & ~bound), np.flatnonzero(vote & bound), bool(bound.any()))
 
     def assess(self) -> None:
         """The structural reading: the expected share of pledged power acting, per level.
@@ -168,36 +174,36 @@ class CoalitionReading:
         noise = m.activation_noise
         x = coal.resolve + offsets
         major = self._major_rows
-        if major is not None:
+        if major is not None and self.model.force.ramp > 0.0:  # no force deployed: no rally (adds zeros)
             x[major] += self.model.force.rally
         x /= noise
-        p_free, p_bound_free, p = structural_activation(x, self._binding, auto, m.binding_pull, noise, self._vote,
-                                                        self._vote_rows)
-        acting = (weights * p).sum(axis=1)
+        p_free, p_bound_free, p = structural_activation(x, self._binding, auto, m.binding_pull, noise,
+                                                        vote_cells=self._vote_cells)
+        acting = np.add.reduce(weights * p, axis=1)
         if self._eu_rows.size:  # the EU members' sanctions: one package, all 27
             agree = p.take(self._eu_cells)
             self._eu_package = structural_eu_package(
                 agree, agree if self._eu_all_pledge else p.take(self._eu_cells_pledged),
                 self.model.sanctions.unanimity, sc.russia.weekly_discount, sc.sanctions.eu_package_weeks)
-            for k, row in enumerate(self._eu_rows.tolist()):
-                acting[row] += self._eu_package[k] * self._eu_weight[k]
-        for level, total in zip(levels, np.add.reduceat(acting, starts)):
-            self.structural_credibility[level] = float(total) / coal.pledged_power[level]
+            acting[self._eu_rows] += self._eu_package * self._eu_weight  # distinct rows: as one by one
+        for level, total in zip(levels, np.add.reduceat(acting, starts).tolist()):
+            self.structural_credibility[level] = total / coal.pledged_power[level]
         if major is None:
             self.sensitivity = self._no_sensitivity
             return
         self.acting_major = float(acting[major].sum())
         r = self._military_row
-        self.acting_military = float(acting[major][r]) if r is not None else 0.0
-        vote = self._vote[major].astype(float) if self._vote is not None else 0.0
-        self._major_state = (self._binding[major], weights[major], p_free[major], p_bound_free[major], p[major],
-                             auto, noise, vote)
+        self.acting_military = float(acting[major.start + r]) if r is not None else 0.0
+        # The major rows are sliced when a projection needs them (a few times a run).
+        self._major_state = (weights, p_free, p_bound_free, p, auto, noise)
         self.sensitivity = None  # computed when a projection needs it
 
     # --- projecting the major level forward (windows) ----------------------------------------
     def _sensitivities(self) -> dict[str, np.ndarray]:
         """First-order sensitivities of the major level's acting power to resolve, binding, pledges."""
-        b, w, pf, pbf, pm, auto, noise, v = self._major_state
+        weights, p_free, p_bound_free, p, auto, noise = self._major_state
+        major, v = self._major_rows, self._vote_major
+        b, w, pf, pbf, pm = self._binding[major], weights[major], p_free[major], p_bound_free[major], p[major]
         free = 1.0 - b
         dpf, dpbf = pf * (1.0 - pf) / noise, pbf * (1.0 - pbf) / noise
         pb = auto + (1.0 - auto) * pbf
