@@ -289,9 +289,12 @@ class Coalition:
             self.model.events.add(week, "finalisation", "Coalition", "", Clause.G4, outcome="finalised", weeks=week)
         if self._advance_ratification(week):
             self.binding_version += 1
+        dropped = self.pledges_dropped
         for _, i, office, p, shift, day in self.election_weeks.get(week, ()):
             changed |= self._election(week, i, office, p, shift, day)
-        if changed:
+        # Any dropped pledge changes the pledged power (and Russia's reading, which rebuilds from it),
+        # whoever dropped it; Russia re-assesses at once only for a framework nation or the US.
+        if changed or self.pledges_dropped != dropped:
             self.refresh_pledges()
         return changed
 

@@ -214,3 +214,26 @@ def test_paris_as_written_has_no_us_pledge_and_the_bilateral_variant_does():
     bilateral = DeterrenceModel(load_scenario("paris_us_bilateral"), 0)
     assert bilateral.coalition.pledges[bilateral.coalition.us]
     assert bilateral.coalition.pledged_power[Action.MAJOR] > paris.coalition.pledged_power[Action.MAJOR] * 1.5
+
+
+def test_pledged_power_follows_every_dropped_pledge():
+    """A pledge dropped by a new government lowers the pledged power at once, framework nation or
+    not (Russia's reading rebuilds from it); it was refreshed only after a framework nation's or
+    the US's change."""
+    from sim.ladder import VIOLATIONS as LEVELS
+
+    model = make({"members.political_drop_probability": 1.0, "members.government_change_scale": 3.0,
+                  "ratification.seek_ratification": False}, seed=6, collect_steps=False)
+    coal = model.coalition
+    c = model.scenario_config.commitments
+    dropped_by_others = 0
+    for _ in range(150):
+        before = coal.pledges.copy()
+        model.step()
+        lost = np.flatnonzero(before & ~coal.pledges)
+        dropped_by_others += int((~coal.framework_nation[lost]).sum())
+        for level in LEVELS:
+            expected = sum(c.response_weights[t] * (coal.capacity[t] * coal.pledges * coal.can_pledge[t]).sum()
+                           for t in c.response_menu.get(level.label, []))
+            assert coal.pledged_power[level] == pytest.approx(expected), (model.week, level)
+    assert dropped_by_others >= 3  # the case was exercised
