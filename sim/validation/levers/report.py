@@ -1,0 +1,148 @@
+"""The lever screen's tables: what each lever moves, generated into docs/levers/.
+
+``results_frame`` is one row a comparison (levers.csv); ``markdown`` the page
+(docs/levers/levers.md): the declarations of the screen (what each lever acts through and
+the context it needs, generated from ``table``, no runs) and the results of a run, inert
+ones first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from sim.config import parameter_catalogue
+from sim.experiments.paired import Contrast
+from sim.validation.levers.screen import VERDICTS, InteractionResult, Result, comparisons
+from sim.validation.levers.table import CHECKS, ENTRIES, WORLD
+
+DECLARATIONS_BEGIN = "<!-- declarations: generated from sim/validation/levers/table.py -->"
+DECLARATIONS_END = "<!-- end of declarations -->"
+
+
+def _overrides(m: Mapping[str, Any]) -> str:
+    return ", ".join(f"`{k}` = {v}" for k, v in m.items()) if m else ""
+
+
+def _arrow(d: int) -> str:
+    return {1: "up", -1: "down", 0: "either way"}[d]
+
+
+def declarations_markdown() -> str:
+    """The screen's declarations as a Markdown table (from the table module; no runs)."""
+    cat = parameter_catalogue()
+    lines = [DECLARATIONS_BEGIN, "",
+             "| lever | clause | compared | acts through | context where it can act | why |",
+             "|---|---|---|---|---|---|"]
+    for c in comparisons():
+        clause = cat[c.name].clause if c.name in cat else ""
+        lines.append(f"| `{c.name}` | {clause} | {c.first} → {c.second} | `{c.measure}` {_arrow(c.direction)} | "
+                     f"{_overrides(c.context)} | {c.why} |")
+    lines += ["", DECLARATIONS_END]
+    return "\n".join(lines)
+
+
+def _ci(c: Contrast, digits: int = 3) -> str:
+    if c.n == 0 or math.isnan(c.mean):
+        return ""
+    return f"{c.mean:+.{digits}g} ({c.low:+.{digits}g} to {c.high:+.{digits}g})"
+
+
+def results_frame(results: Sequence[Result]) -> pd.DataFrame:
+    """One row a comparison: the measure's and the outcomes' paired differences and the verdict."""
+    rows = []
+    for r in results:
+        c = r.comparison
+        row: dict[str, Any] = {"lever": c.name, "first": c.first, "second": c.second, "context": _overrides(c.context),
+                               "measure": c.measure, "direction": c.direction, "pairs": r.pairs, "verdict": r.verdict}
+        for key, contrast, column in (("measure", r.measure, c.measure), ("outcome", r.outcome, c.outcome),
+                                      ("armed_attack", r.armed_attack, "armed_attack"),
+                                      ("territory", r.territory, "territory_seized_pct")):
+            first, second = r.means[column]
+            row.update({f"{key}_first": first, f"{key}_second": second, f"{key}_difference": contrast.mean,
+                        f"{key}_low": contrast.low, f"{key}_high": contrast.high, f"{key}_higher": contrast.higher,
+                        f"{key}_lower": contrast.lower, f"{key}_p_value": contrast.p_value})
+        row["outcome"] = c.outcome
+        row["outcomes_moved"] = ";".join(r.outcomes_moved)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _order(results: Sequence[Result]) -> list[Result]:
+    rank = {"inert": 0, "wrong direction": 1, "measure": 2, "outcome": 3}
+    return sorted(results, key=lambda r: rank[r.verdict])
+
+
+def results_markdown(results: Sequence[Result]) -> str:
+    lines = ["| verdict | lever | compared | pairs | acts through: first → other, paired difference (95%) | "
+             "renewed war (95%) | armed attack (95%) | territory, % (95%) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in _order(results):
+        c = r.comparison
+        a, b = r.means[c.measure]
+        lines.append(f"| **{r.verdict}** | `{c.name}` | {c.first} → {c.second} | {r.pairs} | `{c.measure}` {a:.3g} → "
+                     f"{b:.3g}, {_ci(r.measure)} | {_ci(r.outcome, 2)} | {_ci(r.armed_attack, 2)} | "
+                     f"{_ci(r.territory, 2)} |")
+    return "\n".join(lines)
+
+
+def interactions_markdown(results: Sequence[InteractionResult]) -> str:
+    lines = []
+    for r in results:
+        ch = r.check
+        lines += [f"**{ch.name}** ({ch.b.name} against {ch.a.name}; condition: {_overrides(ch.condition)}). {ch.why}",
+                  "",
+                  "| | without the condition | with it | growth (95%) |", "|---|---|---|---|",
+                  f"| `{ch.outcome}`, difference | {_ci(r.without)} | {_ci(r.within)} | {_ci(r.growth)} |",
+                  f"| `{ch.measure}`, difference | {_ci(r.measure_without)} | {_ci(r.measure_within)} | |", ""]
+    return "\n".join(lines)
+
+
+def markdown(results: Sequence[Result], interactions: Sequence[InteractionResult], settings: Mapping[str, Any]) -> str:
+    """The whole page: settings, counts by verdict, the results (inert first), the checks, the declarations."""
+    counts = {v: sum(r.verdict == v for r in results) for v in VERDICTS}
+    levers = {r.comparison.name for r in results} & set(parameter_catalogue())
+    cmd = settings.get("command", "python -m sim.validation.levers")
+    lines = [
+        "# Levers: what each one moves",
+        "",
+        "Generated by `" + cmd + "` (sim/validation/levers/; do not edit by hand). Each lever of the schema at its "
+        "range ends (a choice: each value against the default; a switch: both), on paired runs: replicate *k* of "
+        "both values runs with the same seed (common random numbers), so a lever that cannot act leaves every "
+        "pair identical. Each lever is run in a context where it can act, declared in the table at the end with "
+        "the reason, in the world " + _overrides(WORLD) + ". A difference is **decided** when the exact sign "
+        "test rejects 'as likely up as down' at 5% and its 95% interval excludes 0. Pairs were added "
+        f"{settings.get('step')} at a time up to {settings.get('max_pairs')} until "
+        + ("the measure and the outcome were decided" if settings.get("until") == "both" else "the measure was decided")
+        + f" (master seed {settings.get('master_seed')}).",
+        "",
+        f"{len(levers)} levers, {len(results)} comparisons: "
+        + ", ".join(f"{counts[v]} {v}" for v in VERDICTS) + ".",
+        "",
+        "- **outcome**: renewed war (`escalated`) moved; the measure did not move against its declared direction;",
+        "- **measure**: the lever moved what it acts through, in the declared direction; renewed war was not told "
+        "apart from no change at that number of pairs (the columns armed attack and territory say whether "
+        "another outcome moved);",
+        "- **wrong direction**: the measure moved against the declared direction;",
+        "- **inert**: nothing decided.",
+        "",
+        "## Results, inert ones first",
+        "",
+        results_markdown(results),
+        "",
+    ]
+    if interactions:
+        lines += ["## Ratification under more frequent changes of government", "", interactions_markdown(interactions)]
+    lines += ["## The screen's declarations", "",
+              "What each lever acts through, the direction it should move it, and the context in which it can "
+              "act. A lever inert in the baseline by design (it needs another lever on) is run where that lever "
+              "is on; the reason is in the last column. Named checks that are not levers: "
+              + ", ".join(f"`{c.name}`" for c in CHECKS) + ".", "", declarations_markdown(), ""]
+    return "\n".join(lines)
+
+
+def entry_count() -> int:
+    return len(ENTRIES)
