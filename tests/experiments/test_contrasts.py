@@ -117,10 +117,11 @@ def test_a_bad_contrast_exits_2_without_a_traceback(tmp_path):
     assert "bad.yaml:12: contrasts.0.to" in message and "political_only, paris_declaration" in message
 
 
-def test_the_shipped_contrast_experiment_loads():
-    exp = load_experiment(ROOT / "experiments" / "ratified_vs_political.yaml")
+def test_the_ratification_question_pairs_within_each_rate_of_government_change():
+    exp = load_experiment(ROOT / "experiments" / "questions" / "ratification.yaml")
     (c,) = exp.contrasts
-    assert c["factor"] == "scenario" and len(c["pairs"]) == len(exp.points) // 2 >= 3
+    assert c["factor"] == "scenario" and len(c["pairs"]) == len(exp.points) // 2 == 6
+    assert "government_change_scale=2, ambition=1.5" in {p["stratum"] for p in c["pairs"]}
 
 
 # --- analysis ------------------------------------------------------------------------------

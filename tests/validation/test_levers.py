@@ -25,7 +25,7 @@ from sim.validation.levers import (
 from sim.validation.levers.report import declarations_markdown, markdown, results_frame
 from tests.helpers import ROOT
 
-PAGE = ROOT / "docs" / "levers" / "levers.md"
+PAGE = ROOT / "docs" / "LEVERS.md"
 
 
 def test_every_lever_of_the_schema_is_declared_once():
@@ -89,9 +89,9 @@ def test_a_lever_that_cannot_act_is_found_inert():
 
 
 def test_the_page_is_generated_from_the_table():
-    """docs/levers/levers.md holds the declarations as the table gives them, and every lever."""
+    """docs/LEVERS.md holds the declarations as the table gives them, and every lever."""
     text = PAGE.read_text(encoding="utf-8")
-    assert declarations_markdown() in text, "regenerate: python -m sim.validation.levers (docs/levers/levers.md)"
+    assert declarations_markdown() in text, "regenerate: python -m sim.validation.levers (docs/LEVERS.md)"
     for path in lever_paths():
         assert f"`{path}`" in text
 

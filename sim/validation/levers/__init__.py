@@ -5,7 +5,7 @@ paired runs, shown to move what it exists to move.
   context in which it can act and why), and the named checks that are not levers;
 * ``screen``: the paired runs in batches and the verdicts (outcome, measure, wrong direction,
   inert);
-* ``report``: the generated table of levers and what each moves (docs/validation/levers.md)
+* ``report``: the generated table of levers and what each moves (docs/LEVERS.md)
   and ``python -m sim.validation.levers``.
 """
 

@@ -1,10 +1,10 @@
-"""``python -m sim.validation.levers [--out DIR] [--step N] [--max-pairs N] [--until measure|both]
-[--interaction-pairs N] [--workers N] [--only PATH ...]``
+"""``python -m sim.validation.levers [--page FILE] [--out DIR] [--step N] [--max-pairs N]
+[--until measure|both] [--interaction-pairs N] [--workers N] [--only PATH ...]``
 
-Runs the lever screen and writes ``levers.md`` (the page of docs/levers/), ``levers.csv`` (one
-row a comparison) and ``manifest.json`` to DIR (default docs/levers). Prints one line a
-comparison as it is judged. Exit code 0 when no lever is inert or moves against its declared
-direction, 1 otherwise.
+Runs the lever screen and writes the page (default docs/LEVERS.md), and ``levers.csv`` (one row a
+comparison) and ``manifest.json`` to DIR (default docs/levers). Prints one line a comparison as
+it is judged. Exit code 0 when no lever is inert or moves against its declared direction, 1
+otherwise.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sim.validation.levers.screen import MASTER_SEED, Result, comparisons, run_i
 from sim.validation.levers.table import INTERACTIONS, WORLD
 
 DEFAULT_OUT = Path("docs") / "levers"
+DEFAULT_PAGE = Path("docs") / "LEVERS.md"
 
 
 def _line(r: Result) -> str:
@@ -31,7 +32,8 @@ def _line(r: Result) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m sim.validation.levers", description=__doc__.split("\n\n")[1])
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for levers.md, levers.csv, manifest.json")
+    p.add_argument("--page", type=Path, default=DEFAULT_PAGE, help="the page to write (default docs/LEVERS.md)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for levers.csv and manifest.json")
     p.add_argument("--step", type=int, default=40, help="pairs added at a time (default 40)")
     p.add_argument("--max-pairs", type=int, default=400, help="most pairs a comparison gets (default 400)")
     p.add_argument("--until", choices=("measure", "both"), default="both",
@@ -58,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = {"command": command.strip(), "step": args.step, "max_pairs": args.max_pairs, "until": args.until,
                 "master_seed": MASTER_SEED, "world": dict(WORLD), "interaction_pairs": args.interaction_pairs}
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "levers.md").write_text(markdown(results, interactions, settings), encoding="utf-8")
+    args.page.parent.mkdir(parents=True, exist_ok=True)
+    args.page.write_text(markdown(results, interactions, settings), encoding="utf-8")
     results_frame(results).to_csv(args.out / "levers.csv", index=False, float_format="%.6g")
     manifest = {**settings, "comparisons": len(results), "git_commit": git_commit(),
                 "seconds": round(time.perf_counter() - started, 1)}

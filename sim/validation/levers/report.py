@@ -1,7 +1,7 @@
-"""The lever screen's tables: what each lever moves, generated into docs/levers/.
+"""The lever screen's tables: what each lever moves, generated into docs/LEVERS.md.
 
 ``results_frame`` is one row a comparison (levers.csv); ``markdown`` the page
-(docs/levers/levers.md): the declarations of the screen (what each lever acts through and
+(docs/LEVERS.md): the declarations of the screen (what each lever acts through and
 the context it needs, generated from ``table``, no runs) and the results of a run, inert
 ones first.
 """
