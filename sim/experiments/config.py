@@ -17,6 +17,8 @@ An experiment file reads like the strategist's question (XLRM framing)::
     horizon_weeks: 260                # default: each scenario's own
     master_seed: 20260106             # replicate k has seed replicate_seed(master_seed, k) everywhere
     outputs: {steps: false, events: false, step_period: 4}
+    contrasts:                        # B - A at each combination of the other factors, paired by seed
+      - {factor: scenario, from: political_only, to: paris_declaration}   # (sim.experiments.contrasts)
 
 Errors come out like a scenario file's: file, line, key, what was given, what is allowed.
 """
