@@ -8,7 +8,8 @@ switched off *in both designs*, on the same seeds (common random numbers). A cha
 what the comparison loses when the mechanism cannot act. Its interval comes from chance
 (the t interval of the per-replicate difference of differences, four runs on one seed).
 
-The channels (``CHANNELS``; docs/howto/which-mechanism.md):
+The channels (``CHANNELS``; the issue's four, with denial split in two: what allies add in a
+fight, and Ukraine's strength that long-term support builds; docs/MECHANISMS.md):
 
 * **denial**: what the guarantees add to Ukraine's defence in a fight. The force fights no
   one (rules of engagement ``reassurance``) and denies nothing from the air or the sea; G4
@@ -16,6 +17,9 @@ The channels (``CHANNELS``; docs/howto/which-mechanism.md):
   Ukraine's defence; the G2 stockpiles send nothing. Russia knows it (it reads the same
   parameters). Ukraine's own defence (P1) and the long-term support that builds it (G2
   volume, G5 training and co-production) stay: they are the ground a fight starts from.
+* **support**: Ukraine's own strength as the long-term support builds it, the part of denial
+  that exists before any fight: G2 military aid and budget support, G5 training and
+  co-production, help with fortifications, all at zero. Ukraine's initial forces (P1) stay.
 * **punishment**: what Russia expects to pay. Pledged responses cost it nothing
   (``payoffs.punishment_weight``), sanctions restored or threatened weigh nothing in its
   choice (``sanctions.cost_weight``), no snapback, no G4 sanctions added to the sanctions
@@ -67,6 +71,14 @@ CHANNELS: tuple[Channel, ...] = (
         "support.surge_size": 0.0,                    # the G2 stockpiles send nothing
     }, "the force's defence and air and sea denial, G4 military support in the field and G4 assistance, "
        "G2 stockpile surges"),
+    Channel("support", {
+        "support.volume": 0.0,                     # no G2 military aid
+        "support.budget_cooperation": False,       # nor budget support
+        "cooperation.training": 0.0,               # no G5 training
+        "cooperation.co_production": 0.0,          # nor co-production
+        "support.fortification_assistance": 0.0,   # no help with fortifications
+    }, "Ukraine's strength built by long-term support (G2 aid and budget, G5 training and co-production, "
+       "fortifications): the denial that exists before a fight"),
     Channel("punishment", {
         "payoffs.punishment_weight": 0.0,      # pledged responses cost Russia nothing
         "sanctions.cost_weight": 0.0,          # sanctions restored or threatened weigh nothing

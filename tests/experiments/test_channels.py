@@ -24,7 +24,7 @@ def test_every_channel_switches_off_parameters_of_the_schema():
         assert ch.off and ch.what
         for path in ch.off:
             assert path in cat, (ch.name, path)
-    assert [c.name for c in CHANNELS] == ["denial", "punishment", "warning", "politics"]
+    assert [c.name for c in CHANNELS] == ["denial", "support", "punishment", "warning", "politics"]
 
 
 @pytest.fixture(scope="module")

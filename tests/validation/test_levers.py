@@ -14,6 +14,7 @@ from sim.validation.levers import (
     ENTRIES,
     INTERACTIONS,
     WORLD,
+    at_defaults,
     comparisons,
     entry_values,
     lever_paths,
@@ -96,17 +97,31 @@ def test_the_page_is_generated_from_the_table():
         assert f"`{path}`" in text
 
 
+def test_levers_screened_in_a_context_are_also_run_at_the_defaults():
+    bare, refused = at_defaults()
+    contexts = {c.name for c in comparisons() if c.context}
+    assert {c.name for c in bare} | set(refused) == contexts
+    assert all(not c.context and c.at_defaults and c.needs for c in bare)
+    assert "commitments.automaticity" in {c.name for c in bare}
+    assert "monitoring.enabled" in refused  # the commission needs monitoring: a rule of the schema
+
+
 def test_the_page_writer_orders_inert_first_and_counts():
-    (comparison,) = fast("warning.force_alert_boost")
-    inert = run_comparison(dataclasses.replace(comparison, context={}), step=8, max_pairs=8)
+    (inert_at_defaults,) = at_defaults(fast("warning.force_alert_boost"))[0]
+    inert = run_comparison(inert_at_defaults, step=8, max_pairs=8)
     (moving,) = fast("monitoring.coverage")
     moved = run_comparison(moving, step=8, max_pairs=8)
-    page = markdown([moved, inert], [], {"step": 8, "max_pairs": 8, "until": "measure", "master_seed": 1})
+    page = markdown([moved, inert], [], {"step": 8, "max_pairs": 8, "until": "measure", "master_seed": 1},
+                    [inert], {"monitoring.enabled": "a rule"})
     results = page.split("## Results, inert ones first")[1]
     assert results.index("warning.force_alert_boost") < results.index("monitoring.coverage")
     assert "1 measure" in page and "1 inert" in page
+    cannot = page.split("### Levers that cannot matter at the shipped defaults, and why")[1]
+    assert "`warning.force_alert_boost`" in cannot and "`warning.measures` = ['force_alert']" in cannot
+    assert "`monitoring.enabled` (a rule)" in page
     frame = results_frame([moved, inert])
     assert list(frame.verdict) == ["measure", "inert"] and (frame.pairs == 8).all()
+    assert list(frame.at_defaults) == [False, True]
 
 
 @pytest.mark.slow

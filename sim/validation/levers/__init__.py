@@ -13,6 +13,7 @@ from sim.validation.levers.screen import (
     MASTER_SEED,
     Comparison,
     Result,
+    at_defaults,
     comparisons,
     entry_values,
     lever_paths,
@@ -24,5 +25,5 @@ from sim.validation.levers.screen import (
 from sim.validation.levers.table import CHECKS, ENTRIES, INTERACTIONS, WORLD, Check, Entry, InteractionCheck
 
 __all__ = ["CHECKS", "Check", "Comparison", "ENTRIES", "Entry", "INTERACTIONS", "InteractionCheck", "MASTER_SEED",
-           "Result", "WORLD", "comparisons", "entry_values", "lever_paths", "run_comparison", "run_interaction",
+           "Result", "at_defaults", "WORLD", "comparisons", "entry_values", "lever_paths", "run_comparison", "run_interaction",
            "screen", "undeclared"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sim.files import git_commit
 from sim.validation.levers.report import markdown, results_frame
-from sim.validation.levers.screen import MASTER_SEED, Result, comparisons, run_interactions, screen
+from sim.validation.levers.screen import MASTER_SEED, Result, at_defaults, comparisons, run_interactions, screen
 from sim.validation.levers.table import INTERACTIONS, WORLD
 
 DEFAULT_OUT = Path("docs") / "levers"
@@ -26,7 +26,7 @@ DEFAULT_PAGE = Path("docs") / "LEVERS.md"
 
 def _line(r: Result) -> str:
     c, m, o = r.comparison, r.measure, r.outcome
-    return (f"[{r.verdict}] {c.name} {c.first} -> {c.second} ({r.pairs} pairs): {c.measure} {m.mean:+.4g} "
+    return (f"[{r.verdict}]{' (at the defaults)' if c.at_defaults else ''} {c.name} {c.first} -> {c.second} ({r.pairs} pairs): {c.measure} {m.mean:+.4g} "
             f"({m.low:+.3g} to {m.high:+.3g}); {c.outcome} {o.mean:+.3f} ({o.low:+.3f} to {o.high:+.3f})")
 
 
@@ -54,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     results = screen(selection, step=args.step, max_pairs=args.max_pairs, until=args.until, workers=args.workers,
                      progress=lambda r: print(_line(r), flush=True))
+    defaults, refused = at_defaults(selection)
+    defaults = screen(defaults, step=args.step, max_pairs=args.max_pairs, until="measure", workers=args.workers,
+                      progress=lambda r: print(_line(r), flush=True))
     interactions = (run_interactions(INTERACTIONS, pairs=args.interaction_pairs, workers=args.workers)
                     if args.interaction_pairs > 0 and not args.only else [])
     command = "python -m sim.validation.levers " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -61,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
                 "master_seed": MASTER_SEED, "world": dict(WORLD), "interaction_pairs": args.interaction_pairs}
     args.out.mkdir(parents=True, exist_ok=True)
     args.page.parent.mkdir(parents=True, exist_ok=True)
-    args.page.write_text(markdown(results, interactions, settings), encoding="utf-8")
-    results_frame(results).to_csv(args.out / "levers.csv", index=False, float_format="%.6g")
+    args.page.write_text(markdown(results, interactions, settings, defaults, refused), encoding="utf-8")
+    results_frame([*results, *defaults]).to_csv(args.out / "levers.csv", index=False, float_format="%.6g")
     manifest = {**settings, "comparisons": len(results), "git_commit": git_commit(),
                 "seconds": round(time.perf_counter() - started, 1)}
     (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -56,8 +56,8 @@ def results_frame(results: Sequence[Result]) -> pd.DataFrame:
     rows = []
     for r in results:
         c = r.comparison
-        row: dict[str, Any] = {"lever": c.name, "first": c.first, "second": c.second, "context": _overrides(c.context),
-                               "measure": c.measure, "direction": c.direction, "pairs": r.pairs, "verdict": r.verdict}
+        row: dict[str, Any] = {"lever": c.name, "first": c.first, "second": c.second, "at_defaults": c.at_defaults,
+                               "context": _overrides(c.context), "measure": c.measure, "direction": c.direction, "pairs": r.pairs, "verdict": r.verdict}
         for key, contrast, column in (("measure", r.measure, c.measure), ("outcome", r.outcome, c.outcome),
                                       ("armed_attack", r.armed_attack, "armed_attack"),
                                       ("territory", r.territory, "territory_seized_pct")):
@@ -101,8 +101,30 @@ def interactions_markdown(results: Sequence[InteractionResult]) -> str:
     return "\n".join(lines)
 
 
-def markdown(results: Sequence[Result], interactions: Sequence[InteractionResult], settings: Mapping[str, Any]) -> str:
-    """The whole page: settings, counts by verdict, the results (inert first), the checks, the declarations."""
+def defaults_markdown(defaults: Sequence[Result], refused: Mapping[str, str]) -> str:
+    """The levers screened in a context, at the shipped defaults instead; then those that cannot matter there."""
+    lines = ["The levers run above in a context, here without it: the shipped Paris design in the same world. "
+             "**inert** here means the lever cannot matter unless another setting changes first.", "",
+             results_markdown(defaults), ""]
+    if refused:
+        lines += ["Cannot be set without its context (a rule of the schema): "
+                  + "; ".join(f"`{k}` ({v})" for k, v in refused.items()) + ".", ""]
+    inert = [r for r in defaults if r.verdict == "inert"]
+    if inert:
+        lines += ["### Levers that cannot matter at the shipped defaults, and why", ""]
+        for r in inert:
+            c = r.comparison
+            lines.append(f"- `{c.name}` ({c.first} → {c.second}): every one of {r.pairs} pairs identical in "
+                         f"`{c.measure}` ({r.measure.higher} up, {r.measure.lower} down). {c.why} Acts with "
+                         f"{_overrides(c.needs)}.")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def markdown(results: Sequence[Result], interactions: Sequence[InteractionResult], settings: Mapping[str, Any],
+             defaults: Sequence[Result] = (), refused: Mapping[str, str] | None = None) -> str:
+    """The whole page: settings, counts by verdict, the results (inert first), the same levers at the
+    defaults, the checks, the declarations."""
     counts = {v: sum(r.verdict == v for r in results) for v in VERDICTS}
     levers = {r.comparison.name for r in results} & set(parameter_catalogue())
     cmd = settings.get("command", "python -m sim.validation.levers")
@@ -134,6 +156,8 @@ def markdown(results: Sequence[Result], interactions: Sequence[InteractionResult
         results_markdown(results),
         "",
     ]
+    if defaults or refused:
+        lines += ["## At the shipped defaults", "", defaults_markdown(defaults, refused or {})]
     if interactions:
         lines += ["## Ratification under more frequent changes of government", "", interactions_markdown(interactions)]
     lines += ["## The screen's declarations", "",

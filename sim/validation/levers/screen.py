@@ -18,13 +18,13 @@ moved against the declared direction) and ``inert`` (neither moved).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.config import Scenario, parameter_catalogue
+from sim.config import ConfigError, Scenario, parameter_catalogue
 from sim.experiments.paired import Contrast, Design, contrast, difference, paired_runs, values
 from sim.validation.levers.table import CHECKS, ENTRIES, INTERACTIONS, WORLD, Check, Entry, InteractionCheck
 
@@ -75,6 +75,8 @@ class Comparison:
     context: Mapping[str, Any]
     world: Mapping[str, Any]
     why: str
+    at_defaults: bool = False  # the lever's context dropped: does it act at the shipped defaults?
+    needs: Mapping[str, Any] = field(default_factory=dict)  # at the defaults: the context it was dropped from
 
     def scenarios(self) -> tuple[Scenario, Scenario]:
         return self.a.configured(self.world, self.context), self.b.configured(self.world, self.context)
@@ -103,6 +105,23 @@ def comparisons(entries: Sequence[Entry] = ENTRIES, checks: Sequence[Check] = CH
         out.append(Comparison(c.name, c.a.name, c.b.name, c.a, c.b, c.measure, c.direction, c.outcome, {},
                               dict(world), c.why))
     return out
+
+
+def at_defaults(selection: Sequence[Comparison] | None = None) -> tuple[list[Comparison], dict[str, str]]:
+    """The levers run in a context, without it: does each act at the shipped defaults? Returns those
+    comparisons and, for a lever that cannot be set without its context (a rule of the schema), why."""
+    out, refused = [], {}
+    for c in selection if selection is not None else comparisons(checks=()):
+        if not c.context or c.at_defaults:
+            continue
+        bare = replace(c, context={}, at_defaults=True, needs=dict(c.context))
+        try:
+            bare.scenarios()
+        except ConfigError as exc:
+            refused[c.name] = "; ".join(p.message for p in exc.problems)
+            continue
+        out.append(bare)
+    return out, refused
 
 
 @dataclass(frozen=True)
