@@ -114,8 +114,11 @@ def defaults_markdown(defaults: Sequence[Result], refused: Mapping[str, str]) ->
         lines += ["### Levers that cannot matter at the shipped defaults, and why", ""]
         for r in inert:
             c = r.comparison
-            lines.append(f"- `{c.name}` ({c.first} → {c.second}): every one of {r.pairs} pairs identical in "
-                         f"`{c.measure}` ({r.measure.higher} up, {r.measure.lower} down). {c.why} Acts with "
+            m = r.measure
+            seen = (f"every one of {r.pairs} pairs identical in `{c.measure}`" if m.higher == m.lower == 0 else
+                    f"`{c.measure}` not told apart from no change over {r.pairs} pairs ({m.higher} up, "
+                    f"{m.lower} down, sign test p = {m.p_value:.2g})")
+            lines.append(f"- `{c.name}` ({c.first} → {c.second}): {seen}. {c.why} Acts with "
                          f"{_overrides(c.needs)}.")
         lines.append("")
     return "\n".join(lines)
