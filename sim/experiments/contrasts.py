@@ -203,7 +203,10 @@ def contrasts_text(differences: pd.DataFrame) -> str:
                              f"{'B - A, pp [95% CI]':<22}  {'p':>6}  verdict"]
         for r in g.itertuples(index=False):
             verdict = ("B riskier" if r.diff_low > 0 else "B safer" if r.diff_high < 0 else
-                       f"no difference told apart (|B - A| < {100 * max(abs(r.diff_low), abs(r.diff_high)):.1f} pp)")
+                       f"no difference told apart (|B - A| < {100 * max(abs(r.diff_low), abs(r.diff_high)):.1f} pp")
+            more = getattr(r, "pairs_to_decide", math.nan)
+            if verdict.startswith("no"):
+                verdict += f"; about {more:,.0f} pairs would decide it)" if more == more else ")"
             ci = f"{_pp(r.diff_escalation)} [{_pp(r.diff_low)}, {_pp(r.diff_high)}]"
             lines.append(f"  {str(r.stratum):<{width}}  {r.pairs:>5}  {r.p_escalation_reference:>6.3f}  "
                          f"{r.p_escalation:>6.3f}  {ci:<22}  {r.p_value:>6.3f}  {verdict}")

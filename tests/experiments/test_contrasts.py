@@ -15,6 +15,7 @@ from sim.config import ConfigError
 from sim.experiments.analysis import analyze_directory
 from sim.experiments.config import load_experiment
 from sim.experiments.contrasts import CONTRAST_COLUMNS
+from sim.experiments.identification import DECIDE_COLUMNS
 from sim.experiments.statistics import newcombe_paired_interval
 from sim.experiments.tables import DIFFERENCE_COLUMNS
 from tests.experiments.test_analysis import synthetic_runs, write_folder
@@ -160,7 +161,8 @@ def test_differences_gain_one_paired_row_a_stratum(analysed):
     folder, runs, _ = analysed
     d = pd.read_csv(folder / "differences.csv")
     params = ["members.government_change_scale"]
-    assert [c for c in d.columns if c not in params] == [*DIFFERENCE_COLUMNS, *CONTRAST_COLUMNS]
+    assert [c for c in d.columns if c not in params] == [*DIFFERENCE_COLUMNS, *DECIDE_COLUMNS, *CONTRAST_COLUMNS]
+    assert str(d["pairs_to_decide"].dtype) == str(DECIDE_COLUMNS["pairs_to_decide"][0])
     against_reference = d[d["contrast"].isna()]
     assert sorted(against_reference["design_point"]) == [0, 1, 3]
     assert (against_reference["reference_design_point"] == 2).all()
