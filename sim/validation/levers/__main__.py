@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     manifest = {**settings, "comparisons": len(results), "git_commit": git_commit(),
                 "seconds": round(time.perf_counter() - started, 1)}
     (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    bad = [r for r in results if r.verdict in ("inert", "wrong direction")]
+    bad = [r for r in results if r.verdict in ("inert", "negligible", "wrong direction")]
     for r in bad:
         print(f"{r.verdict}: {r.comparison.name} ({r.comparison.first} -> {r.comparison.second})", file=sys.stderr)
     return 1 if bad else 0

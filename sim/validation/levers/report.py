@@ -72,7 +72,7 @@ def results_frame(results: Sequence[Result]) -> pd.DataFrame:
 
 
 def _order(results: Sequence[Result]) -> list[Result]:
-    rank = {"inert": 0, "wrong direction": 1, "measure": 2, "outcome": 3}
+    rank = {"inert": 0, "wrong direction": 1, "negligible": 2, "measure": 3, "outcome": 4}
     return sorted(results, key=lambda r: rank[r.verdict])
 
 
@@ -109,13 +109,16 @@ def defaults_markdown(defaults: Sequence[Result], refused: Mapping[str, str]) ->
     if refused:
         lines += ["Cannot be set without its context (a rule of the schema): "
                   + "; ".join(f"`{k}` ({v})" for k, v in refused.items()) + ".", ""]
-    inert = [r for r in defaults if r.verdict == "inert"]
+    inert = [r for r in defaults if r.verdict in ("inert", "negligible")]
     if inert:
         lines += ["### Levers that cannot matter at the shipped defaults, and why", ""]
         for r in inert:
             c = r.comparison
             m = r.measure
+            first, second = r.means[c.measure]
             seen = (f"every one of {r.pairs} pairs identical in `{c.measure}`" if m.higher == m.lower == 0 else
+                    f"`{c.measure}` moved by {m.mean:+.2g} ({first:.4g} → {second:.4g}), less than 0.1% of its level, "
+                    f"and no outcome moved" if r.verdict == "negligible" else
                     f"`{c.measure}` not told apart from no change over {r.pairs} pairs ({m.higher} up, "
                     f"{m.lower} down, sign test p = {m.p_value:.2g})")
             lines.append(f"- `{c.name}` ({c.first} → {c.second}): {seen}. {c.why} Acts with "
@@ -151,6 +154,8 @@ def markdown(results: Sequence[Result], interactions: Sequence[InteractionResult
         "- **measure**: the lever moved what it acts through, in the declared direction; renewed war was not told "
         "apart from no change at that number of pairs (the columns armed attack and territory say whether "
         "another outcome moved);",
+        "- **negligible**: the measure moved in the declared direction by less than 0.1% of its level, and "
+        "renewed war did not move;",
         "- **wrong direction**: the measure moved against the declared direction;",
         "- **inert**: nothing decided.",
         "",

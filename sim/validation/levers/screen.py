@@ -11,7 +11,8 @@ too) or ``max_pairs`` is reached.
 up as down" at 5% (two-sided) and the 95% interval of the mean paired difference excludes
 0. Verdicts: ``outcome`` (the outcome moved, and the measure did not move against its
 declared direction), ``measure`` (the measure moved in the declared direction, the outcome
-not told apart from no change at this number of pairs), ``wrong direction`` (the measure
+not told apart from no change at this number of pairs), ``negligible`` (the measure moved,
+by less than 0.1% of its level, and the outcome did not), ``wrong direction`` (the measure
 moved against the declared direction) and ``inert`` (neither moved).
 """
 
@@ -29,7 +30,9 @@ from sim.experiments.paired import Contrast, Design, contrast, difference, paire
 from sim.validation.levers.table import CHECKS, ENTRIES, INTERACTIONS, WORLD, Check, Entry, InteractionCheck
 
 MASTER_SEED = 20260119  # issue 19
-VERDICTS = ("outcome", "measure", "wrong direction", "inert")
+VERDICTS = ("outcome", "measure", "negligible", "wrong direction", "inert")
+# A measure that moves by less than this share of its level moves nothing that matters.
+NEGLIGIBLE = 0.001
 
 
 def lever_paths() -> list[str]:
@@ -144,7 +147,9 @@ class Result:
         if self.outcome.decided:
             return "outcome"
         if m.decided:
-            return "measure"
+            first, second = self.means[self.comparison.measure]
+            level = max(abs(first), abs(second))
+            return "negligible" if level > 0 and abs(m.mean) < NEGLIGIBLE * level else "measure"
         return "inert"
 
     @property
