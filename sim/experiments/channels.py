@@ -171,6 +171,11 @@ class Decomposition:
                          f"{best.share.low:+.3f} to {best.share.high:+.3f}).")
         elif t.decided:
             lines.append("No channel's share is told apart from chance on its own.")
+        against = [c.channel for c in self.channels if c.share.decided and c.share.mean * t.mean < 0]
+        if against:
+            lines.append(f"Shares opposite in sign to the total ({', '.join(against)}): switching the channel off "
+                         "widens the gap, so the channel, acting in both designs, makes up for part of what one "
+                         "design lacks (the channels substitute for one another).")
         shares = sum(c.share.mean for c in self.channels)
         lines.append(f"Sum of the shares {shares:+.3f}; with every channel off the difference is "
                      f"{self.residual.mean:+.3f}; interaction (total - residual - sum of shares) "
