@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from sim.events import KINDS
+from sim.experiments.contrasts import CONTRAST_COLUMNS
 from sim.experiments.identification import DECIDE_COLUMNS, RISK_TURNS_ON_COLUMNS, TURNS_ON_COLUMNS
 from sim.experiments.tables import (DIFFERENCE_COLUMNS, POSTERIOR_DIFFERENCE_COLUMNS, POSTERIOR_SUMMARY_COLUMNS,
                                     SENSITIVITY_COLUMNS, SUMMARY_COLUMNS)
@@ -176,6 +177,17 @@ def kinds_table() -> str:
     return "\n".join(lines)
 
 
+CONTRASTS_NOTE = """An experiment file's `contrasts:` key asks for paired comparisons within strata, e.g.
+`contrasts: [{factor: scenario, from: political_only, to: paris_declaration}]`: B (the factor at
+`to`) against A (at `from`) at each combination of the other factors (the scenario when several,
+every other varied parameter), paired by seed. manifest.json's `contrasts` lists each contrast's
+pairs of design points. differences.csv then has, after the rows against the reference, one row a
+contrast and stratum (B as `design_point`, A as `reference_design_point`), and two more columns;
+the printed table has a section per contrast, `contrasts.png` draws them, and `lever_effects.png`
+gets a panel for the scenario factor. Without `contrasts:` none of this appears.
+"""
+
+
 def render() -> str:
     parts = [INTRO, FOLDERS, PROVENANCE, "## runs.csv\n", SWEEP_NOTE, table(RUN_COLUMNS), "\n## steps.csv\n",
              table(STEP_COLUMNS), "\n## events.csv\n", EVENTS_NOTE,
@@ -187,6 +199,8 @@ def render() -> str:
               "\nsummary.csv, after its columns above:\n", table({**POSTERIOR_SUMMARY_COLUMNS, **RISK_TURNS_ON_COLUMNS}),
               "\ndifferences.csv, after its columns above:\n",
               table({**POSTERIOR_DIFFERENCE_COLUMNS, **TURNS_ON_COLUMNS}),
+              "\n## Paired contrasts within strata\n", CONTRASTS_NOTE,
+              "\ndifferences.csv, after its columns above (and the posterior's):\n", table(CONTRAST_COLUMNS),
               "\n## sensitivity.csv\n", table(SENSITIVITY_COLUMNS)]
     return "\n".join(parts) + "\n"
 

@@ -41,7 +41,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from sim.experiments import plots
+from sim.experiments import contrasts, plots
 from sim.experiments.identification import (
     DECIDE_COLUMNS,
     identification_of_differences,
@@ -158,6 +158,21 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
         if runs["posterior_draw"].nunique() < 2:
             notes.append("one posterior draw only: no interval from parameter uncertainty")
 
+    # paired comparisons within strata (experiment key 'contrasts'), after the rows against the reference
+    def against(sub: pd.DataFrame, a: int) -> pd.DataFrame:  # B's row against A, as the rows above are made
+        d = paired_differences(sub, a)
+        d.insert(2, "reference_label", str(design.loc[design["design_point"] == a, "label"].iloc[0]))
+        rows = head.merge(d, on="design_point", how="inner")[diff_cols]
+        rows = rows.merge(identification_of_differences(sub.drop(columns="posterior_draw", errors="ignore"), rows,
+                                                        a, None), on="design_point", how="left")
+        if "posterior_draw" in sub.columns:
+            rows = rows.merge(posterior_differences(sub, rows, a), on="design_point", how="left")
+            turns = identification_of_differences(sub, rows, a, world_constants(manifest, []))
+            rows = rows.merge(turns.drop(columns=list(DECIDE_COLUMNS)), on="design_point", how="left")
+        return rows
+
+    differences = contrasts.with_contrasts(differences, contrasts.contrast_rows(runs, manifest, against))
+
     # sensitivity (LHS / Sobol), SALib optional
     sensitivity = None
     if kind in ("lhs", "sobol"):
@@ -190,13 +205,15 @@ def analyze_and_write(directory: Path, *, quiet: bool = False, shown_as: Path | 
     atomic_write(directory / "differences.csv", table_text(t.differences, params))
     if t.sensitivity is not None:
         atomic_write(directory / "sensitivity.csv", table_text(t.sensitivity))
-    shown = [p for p in t.varied if p in runs.columns]
+    shown = [p for p in t.varied if p in runs.columns] + contrasts.effect_factors(manifest, runs)
     written = plots.write_all(
         directory, summary=t.summary, reference=t.reference, horizon=t.horizon, roles=t.roles, notes=t.notes,
         curves=survival_curves(runs, choose_curves(t.summary, t.reference, MAX_CURVES), t.horizon),
         effects=main_effects(runs, shown) if shown else None, sensitivity=t.sensitivity)
+    if contrasts.plot_contrasts(t.differences, directory / "contrasts.png", horizon=t.horizon):
+        written.append("contrasts.png")
     if not quiet:
-        print(headline(t.summary, reference=t.reference))
+        print(headline(t.summary, reference=t.reference) + contrasts.contrasts_text(t.differences))
         files = ["summary.csv", "differences.csv"] + (["sensitivity.csv"] if t.sensitivity is not None else [])
         print(f"wrote {', '.join(files + written)} to {shown_as or directory}/")
         for note in t.notes:

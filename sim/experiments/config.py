@@ -17,6 +17,8 @@ An experiment file reads like the strategist's question (XLRM framing)::
     horizon_weeks: 260                # default: each scenario's own
     master_seed: 20260106             # replicate k has seed replicate_seed(master_seed, k) everywhere
     outputs: {steps: false, events: false, step_period: 4}
+    contrasts:                        # B - A at each combination of the other factors, paired by seed
+      - {factor: scenario, from: political_only, to: paris_declaration}   # (sim.experiments.contrasts)
 
 Errors come out like a scenario file's: file, line, key, what was given, what is allowed.
 """
@@ -44,6 +46,7 @@ from sim.config.scenarios import (
     resolve_scenario_path,
 )
 from sim.config.yamlio import KeyPath, load_yaml_mapping
+from sim.experiments import contrasts as _contrasts
 from sim.experiments.design import RUN_ID_STRIDE, Dimension, ReplicationRule, grid, round_sig, sampled
 from sim.experiments.spec import (
     ALLOWED,
@@ -95,6 +98,7 @@ class Experiment:
     inputs: dict[str, Any] = field(default_factory=dict)  # provenance: every input file and its SHA-256
     study: str | None = None  # the study folder the names were resolved in (workers use it too)
     posterior: Any = None  # sim.config.posterior.PosteriorUse: constants drawn per replicate (--posterior)
+    contrasts: tuple[dict[str, Any], ...] = ()  # paired comparisons within strata (sim.experiments.contrasts)
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -136,6 +140,7 @@ class Experiment:
                                  "points_per_block": len(self.parameters) + 2}}
                if self.design.endswith("sobol") else {}),
             "outputs": self.outputs.model_dump(),
+            **({"contrasts": list(self.contrasts)} if self.contrasts else {}),
             "config": self.config,
             "fingerprint": self.fingerprint(),
             "inputs": self.inputs,
@@ -365,12 +370,18 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
     bad.raise_if_any()
 
     reference = _reference(spec, points, params, bad)
+    contrasts, wrong = _contrasts.resolve(spec.contrasts, points, params, file, lambda k: line_of(k, lines))
+    bad.problems.extend(wrong)
     bad.raise_if_any()
     kind = design if len(bases) == 1 or design == "scenarios" else f"scenarios+{design}"
     if design == "grid" and not dims:
         kind = "scenarios"
     config = spec.model_dump(mode="json")
     config["name"] = spec.name or path.stem
+    if spec.contrasts:  # 'from', as the file spells it
+        config["contrasts"] = [c.model_dump(mode="json", by_alias=True) for c in spec.contrasts]
+    else:  # an experiment without contrasts keeps its fingerprint (--resume)
+        config.pop("contrasts", None)
     # The scenarios as read and the bytes of the data files they name: a changed members file
     # is a different experiment (--resume refuses to mix the two).
     data_hashes = sorted({str(p): sha256(p) for _, s in bases for p in data_files(s).values()}.values())
@@ -385,7 +396,7 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
         horizon_weeks=spec.horizon_weeks, master_seed=spec.master_seed, outputs=spec.outputs,
         samples=n_samples, config=config, scenario_digest=digest,
         inputs=inputs(provenance, path if from_file else None),
-        study=str(study) if study is not None else None,
+        study=str(study) if study is not None else None, contrasts=tuple(contrasts),
     )
 
 

@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sim.config import Problem
 from sim.config.errors import did_you_mean
 from sim.config.yamlio import KeyPath
+from sim.experiments.contrasts import ALLOWED as CONTRASTS_ALLOWED
+from sim.experiments.contrasts import ContrastSpec
 from sim.experiments.design import RUN_ID_STRIDE, ReplicationRule
 
 DESIGNS = ("grid", "lhs", "sobol", "scenarios")
@@ -88,6 +90,8 @@ class ExperimentFile(_Strict):
     horizon_weeks: int | None = Field(None, ge=1, le=2600, description="weeks (default: each scenario's own)")
     master_seed: int = Field(20260106, ge=0, le=2**63 - 1)
     outputs: Outputs = Outputs()
+    contrasts: list[ContrastSpec] = Field(default_factory=list,
+                                          description="paired comparisons within strata (sim.experiments.contrasts)")
 
 
 ALLOWED: dict[str, str] = {
@@ -108,6 +112,10 @@ ALLOWED: dict[str, str] = {
     "reference": "a scenario name, a design point number, or a mapping of parameter values",
     "levers": "a mapping from a lever's dotted path to its values",
     "uncertainties": "a mapping from an uncertainty's dotted path to its values",
+    "contrasts": CONTRASTS_ALLOWED,
+    "contrasts.factor": '"scenario" or a varied lever or uncertainty',
+    "contrasts.from": "a value of the factor",
+    "contrasts.to": "a value of the factor",
 }
 
 
@@ -130,7 +138,7 @@ def problems(exc: ValidationError, lines: dict[KeyPath, int], file: str, data: d
             p = Problem(file, f"unknown key{did_you_mean(loc[-1], siblings)}", line, key,
                         allowed=", ".join(siblings))
         elif kind == "missing":
-            p = Problem(file, "missing", line or 1, key, allowed=ALLOWED.get(key, ""))
+            p = Problem(file, "missing", line or 1, key, allowed=_allowed(key))
         elif kind == "value_error":
             p = Problem(file, err["msg"].removeprefix("Value error, "), line, key)
         else:
@@ -138,16 +146,22 @@ def problems(exc: ValidationError, lines: dict[KeyPath, int], file: str, data: d
                 "out of range" if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than")
                 else "not an allowed value" if kind == "literal_error" else err["msg"])
             p = Problem(file, message, line, key, given=err.get("input"), has_given=True,
-                        allowed=ALLOWED.get(key, ""))
+                        allowed=_allowed(key))
         if (key, p.message) not in seen:  # a union reports one error per branch
             seen.add((key, p.message))
             out.append(p)
     return out
 
 
+def _allowed(key: str) -> str:
+    return ALLOWED.get(key) or ALLOWED.get(".".join(p for p in key.split(".") if not p.isdigit()), "")
+
+
 def _siblings(loc: list[str]) -> list[str]:
     model: type[BaseModel] = ExperimentFile
     for part in loc:
+        if part.isdigit():  # an item of a list: its model is the list's
+            continue
         f = model.model_fields.get(part)
         ann = getattr(f, "annotation", None)
         candidates = [a for a in (ann, *getattr(ann, "__args__", ())) if isinstance(a, type)
@@ -155,7 +169,7 @@ def _siblings(loc: list[str]) -> list[str]:
         if not candidates:
             return []
         model = candidates[0]
-    return list(model.model_fields)
+    return [f.alias or n for n, f in model.model_fields.items()]
 
 
 def line_of(key: KeyPath, lines: dict[KeyPath, int]) -> int | None:
