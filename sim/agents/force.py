@@ -164,7 +164,7 @@ class MultinationalForce(mesa.Agent):
         if roe == "reassurance":
             return 0.0
         if roe == "self_defence":
-            return float((self.land_major * self.exposure * ramp).sum()) * ramp
+            return float((self.land_major * self.exposure).sum()) * ramp
         return (float(self.land_major.sum()) + f.air_defence_share * self.target["air"]) * ramp
 
     @property

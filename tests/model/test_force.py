@@ -161,3 +161,13 @@ def test_a_higher_presence_cost_holds_the_force_back():
         weeks = [simulate(sc, seed, weeks=26, steps=False).run["force_deployed_week"] for seed in range(40)]
         deployed[cost] = np.mean([w is not None for w in weeks])
     assert deployed[0.0] - deployed[10.0] >= 0.2, deployed
+
+
+@pytest.mark.parametrize("roe", ["self_defence", "forward_defence"])
+def test_russia_projects_the_defence_in_proportion_to_the_build_up(roe):
+    """Half built up, the force Russia expects to meet is half the whole (it was the square under
+    self-defence: the ramp applied twice)."""
+    model = make({"force.rules_of_engagement": roe, "force.posture": "forward"}, seed=0)
+    full = model.force.major_defence_at(1.0)
+    assert full > 0.0
+    assert model.force.major_defence_at(0.5) == pytest.approx(0.5 * full)
