@@ -20,7 +20,12 @@ from sim.config.datafiles import DATA_FILE_KEYS, read_table
 from sim.config.errors import ConfigError, Problem, did_you_mean
 from sim.config.library import LIBRARY, same_file, study_folder, study_subfolder
 from sim.config.parameters import field_names, parameter_catalogue, spec_at, unknown_parameter
-from sim.config.schema import Scenario
+from sim.config.schema import SHOCK_ALLOWED, Scenario
+
+# What each key of a shock holds (messages about shocks say it).
+SHOCK_FIELDS = {"date": "a calendar date YYYY-MM-DD (or give week)", "week": "a whole number from 0 (or give date)",
+                "set": "a mapping of dotted parameter paths to their new values",
+                "description": "text (goes to the event log)"}
 from sim.config.yamlio import KeyPath, load_yaml_mapping
 
 # The shipped library (package data). The variables replace it, e.g. to try an edited copy.
@@ -88,9 +93,11 @@ EXPERIMENT_KEYS = ("replications", "design", "levers", "uncertainties")
 
 def declares_experiment(path: Path) -> bool:
     """Whether a YAML file declares an experiment (a top-level design, levers or replications key)."""
+    if not _is_file(path):  # a pipe would block, a device never end: the loader refuses them
+        return False
     try:
         with path.open("rb") as f:
-            head = f.read(65536).decode("utf-8", errors="replace")
+            head = f.read(65536).decode("utf-8-sig", errors="replace")
     except (OSError, ValueError):
         return False
     return any(line.split(":")[0].strip() in EXPERIMENT_KEYS
@@ -406,6 +413,7 @@ def problems_from_validation(exc: ValidationError, origins: Origins, default_fil
         spec = spec_at(loc)
         kind = err["type"]
         given = err.get("input")
+        shock_allowed = SHOCK_FIELDS.get(loc[-1], SHOCK_ALLOWED) if loc[:1] == ("shocks",) else ""
         if kind == "extra_forbidden":
             siblings = field_names(loc[:-1])
             message = f"unknown key{did_you_mean(loc[-1], siblings)}"
@@ -414,7 +422,7 @@ def problems_from_validation(exc: ValidationError, origins: Origins, default_fil
             continue
         if kind in ("missing",):
             problems.append(Problem(file, "missing", line, ".".join(key_path),
-                                    allowed=spec.allowed if spec else ""))
+                                    allowed=spec.allowed if spec else shock_allowed))
             continue
         msg = err["msg"].removeprefix("Value error, ")
         if msg.startswith("@"):  # a check across keys ('@key.path|message|allowed', schema.py)
@@ -436,7 +444,7 @@ def problems_from_validation(exc: ValidationError, origins: Origins, default_fil
             continue
         message = _short_message(err)
         problems.append(Problem(file, message, line, ".".join(key_path), given=given,
-                                has_given=True, allowed=spec.allowed if spec else ""))
+                                has_given=True, allowed=spec.allowed if spec else shock_allowed))
     return problems
 
 
