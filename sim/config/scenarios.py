@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sim.config.datafiles import DATA_FILE_KEYS, read_table
+from sim.config.datafiles import DATA_FILE_KEYS, check_codes, read_table
 from sim.config.errors import ConfigError, Problem, did_you_mean
 from sim.config.library import LIBRARY, same_file, study_folder, study_subfolder
 from sim.config.parameters import field_names, parameter_catalogue, spec_at, unknown_parameter
@@ -26,7 +26,7 @@ from sim.config.schema import SHOCK_ALLOWED, Scenario
 SHOCK_FIELDS = {"date": "a calendar date YYYY-MM-DD (or give week)", "week": "a whole number from 0 (or give date)",
                 "set": "a mapping of dotted parameter paths to their new values",
                 "description": "text (goes to the event log)"}
-from sim.config.yamlio import KeyPath, load_yaml_mapping
+from sim.config.yamlio import KeyPath, load_yaml_mapping, what_is
 
 # The shipped library (package data). The variables replace it, e.g. to try an edited copy.
 SCENARIOS_DIR = Path(os.environ.get("SIM_SCENARIOS_DIR") or LIBRARY / "scenarios")
@@ -68,9 +68,25 @@ def _listing(folder: Path | None) -> dict[str, Path]:
     return {p.stem: p for p in files if name_problem(p.stem) is None and _is_file(p)}
 
 
+def library_folder(kind: str = "scenarios") -> Path:
+    """The shipped library's ``scenarios/`` or ``experiments/`` (or the folder $SIM_SCENARIOS_DIR /
+    $SIM_EXPERIMENTS_DIR names); ConfigError naming the variable when it is not a folder."""
+    folder = Path(SCENARIOS_DIR if kind == "scenarios" else EXPERIMENTS_DIR)
+    if not _is_dir(folder):
+        var = "SIM_SCENARIOS_DIR" if kind == "scenarios" else "SIM_EXPERIMENTS_DIR"
+        if os.environ.get(var):
+            raise ConfigError.single(f"${var}", f"{folder} {what_is(folder)}, not a folder", key=var,
+                                     given=os.environ[var], has_given=True,
+                                     allowed=f"a folder of {kind[:-1]} YAML files, or unset {var} to use the "
+                                             f"shipped library ({LIBRARY / kind})")
+        raise ConfigError.single(str(folder), f"the shipped {kind} folder {what_is(folder)}: the package is not "
+                                              f"installed completely", allowed="pip install paris-guarantees-sim again")
+    return folder
+
+
 def shipped_scenarios() -> dict[str, Path]:
     """Named scenarios shipped with the package (``scenarios/`` of the library), by name."""
-    return _listing(Path(SCENARIOS_DIR))
+    return _listing(library_folder("scenarios"))
 
 
 def study_scenarios() -> dict[str, Path]:
@@ -80,7 +96,7 @@ def study_scenarios() -> dict[str, Path]:
 
 def shipped_experiments() -> dict[str, Path]:
     """Example experiments shipped with the package (``experiments/`` of the library), by name."""
-    return _listing(Path(EXPERIMENTS_DIR))
+    return _listing(library_folder("experiments"))
 
 
 def study_experiments() -> dict[str, Path]:
@@ -241,6 +257,9 @@ def resolve_scenario_path(ref: str | Path, relative_to: Path | None = None, key:
                 if c is not shipped:
                     _shadow("scenario", text, c, shipped)
                 return c
+            if c.suffix == ".yaml" and os.path.lexists(c):  # never a silent fall back past a broken entry
+                raise fail(f"{display_path(c)} {what_is(c)}, not a scenario file",
+                           allowed="a regular .yaml file there, or none (then the next in the order is used)")
         if itself is not None:
             return itself  # no other: reported as a cycle
         if relative_to is None and _is_dir(Path(text)):
@@ -259,8 +278,8 @@ def resolve_scenario_path(ref: str | Path, relative_to: Path | None = None, key:
         return path
     if _is_dir(path):
         raise fail("is a folder, not a scenario file")
-    if _exists(path):
-        raise fail("is not a regular file")
+    if _exists(path) or os.path.lexists(path):
+        raise fail(f"{what_is(path)}, not a scenario file", allowed="a regular .yaml file")
     if relative_to is None:
         found = _from_library(path)
         if found is not None:
@@ -293,8 +312,8 @@ def resolve_experiment_path(ref: str | Path) -> Path:
                                      allowed=allowed)
     if _is_dir(path):
         raise ConfigError.single(text, "is a folder, not an experiment file", allowed=allowed)
-    if _exists(path):
-        raise ConfigError.single(text, "is not a regular file", allowed=allowed)
+    if _exists(path) or os.path.lexists(path):
+        raise ConfigError.single(text, f"{what_is(path)}, not an experiment file", allowed=allowed)
     found = _from_library(path)
     if found is not None:
         return found
@@ -325,11 +344,13 @@ def _is_dir(path: Path) -> bool:
 def data_file_path(name: str) -> Path:
     """Where a data file named in a scenario (``members.data_file``) is read: the study folder's
     ``scenarios/`` if it has the file (a ``ShadowNotice`` if the library has one too), else the
-    shipped library."""
+    shipped library. A study's entry of that name that is not a regular file (a folder, a device,
+    a broken link) is returned as it is, so that reading it says what it is: it never falls back."""
     shipped = Path(SCENARIOS_DIR) / name
     study = study_subfolder("scenarios")
-    if study is not None and _is_file(study / name):
-        _shadow("data file", name, study / name, shipped)
+    if study is not None and (_is_file(study / name) or os.path.lexists(study / name)):
+        if _is_file(study / name):
+            _shadow("data file", name, study / name, shipped)
         return study / name
     return shipped
 
@@ -493,8 +514,24 @@ def load_scenario_files(ref: str | Path) -> tuple[Scenario, list[Path]]:
     return scenario, chain
 
 
+def shocks_after_horizon(scenario: Scenario, horizon: int | None = None) -> list[str]:
+    """Notes on the scenario's shocks dated at or after the last week simulated: they do not happen."""
+    horizon = scenario.horizon_weeks if horizon is None else horizon
+    notes = []
+    for i, shock in enumerate(scenario.shocks):
+        week = shock.week if shock.week is not None else scenario.week_of(shock.date)
+        if week >= horizon:
+            when = shock.date.isoformat() if shock.date is not None else f"week {shock.week}"
+            what = f" ({shock.description})" if shock.description else ""
+            notes.append(f"shock {i} of {scenario.name}{what}, {when} (week {week}), falls after the {horizon} weeks "
+                         f"simulated: it does not happen in this run")
+    return notes
+
+
 def check_data_files(scenario: Scenario, origins: Origins | None = None, default_file: str = "") -> None:
-    """Every data file the scenario names exists and is valid (what a run would read)."""
+    """Every data file the scenario names exists and is valid (what a run would read), and the
+    country codes of each agree with its members file."""
+    tables = {}
     for key, spec in DATA_FILE_KEYS.items():
         dotted = ".".join(key)
         name = getattr(getattr(scenario, key[0]), key[1])
@@ -507,7 +544,11 @@ def check_data_files(scenario: Scenario, origins: Origins | None = None, default
                                            "the study folder's scenarios/, else the shipped library"
                                            + f" ({SCENARIOS_DIR})", line=line, key=dotted,
                                      given=name, has_given=True, allowed="a plain file name ending in .csv")
-        read_table(data_file_path(name), spec, via=via)
+        path = data_file_path(name)
+        tables[key] = (path, spec, read_table(path, spec, via=via), via)
+    members_path, _, members, _ = tables[("members", "data_file")]
+    for path, spec, table, via in tables.values():
+        check_codes(path, spec, table, members, display_path(members_path), via=via)
 
 
 def with_overrides(scenario: Scenario, overrides: dict[str, Any], source: str = "overrides",

@@ -139,6 +139,20 @@ def _expanded_size(node: yaml.Node, file: str) -> int:
     return size(node)
 
 
+def what_is(path: Path) -> str:
+    """What a path that is not a regular file is, in words ('is a named pipe (FIFO)')."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "is a broken symbolic link" if os.path.islink(path) else "does not exist"
+    except (OSError, ValueError) as exc:
+        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    mode = st.st_mode
+    return ("is a folder" if stat.S_ISDIR(mode) else "is a named pipe (FIFO)" if stat.S_ISFIFO(mode) else
+            "is a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "is a socket" if stat.S_ISSOCK(mode)
+            else "is a regular file" if stat.S_ISREG(mode) else "is not a regular file")
+
+
 def read_bytes(path: Path, what: str, max_bytes: int = MAX_BYTES) -> bytes:
     """The bytes of a small regular file, or a ConfigError saying why not: a folder, a device or a pipe
     is refused without opening it (never blocks on a FIFO, never reads /dev/zero)."""
@@ -152,10 +166,7 @@ def read_bytes(path: Path, what: str, max_bytes: int = MAX_BYTES) -> bytes:
         if stat.S_ISDIR(st.st_mode):
             raise ConfigError.single(path, f"is a folder, not a {what}", allowed="a file")
         if not stat.S_ISREG(st.st_mode):
-            kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "a device" if
-                    stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "a socket" if
-                    stat.S_ISSOCK(st.st_mode) else "not a regular file")
-            raise ConfigError.single(path, f"is {kind}, not a {what}", allowed="a regular file")
+            raise ConfigError.single(path, f"{what_is(path)}, not a {what}", allowed="a regular file")
         if st.st_size > max_bytes:
             raise ConfigError.single(path, f"the {what} is too large ({st.st_size:,} bytes)",
                                      allowed=f"at most {max_bytes:,} bytes")
