@@ -314,6 +314,32 @@ def _remove_empty(folders: list[Path]) -> None:
             m.rmdir()
 
 
+def _held_message(out: Path, holder: dict[str, Any] | None | bool, flag: str) -> str:
+    return (f"{out}: another process is writing there now ({_holder(holder)}); nothing was changed, --overwrite "
+            f"or not: wait for it to finish, or pick another {flag}")
+
+
+def refuse_if_held(out: Path, flag: str = "--out") -> None:
+    """FolderError when another process holds ``out``'s lock now (creates nothing). A check made
+    before the lock that refuses a folder calls this first: the user is told a writer is busy there,
+    not that the folder needs --overwrite."""
+    if fcntl is None:  # pragma: no cover - Windows
+        return
+    try:
+        path = lock_path(out)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except (OSError, ValueError):
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            raise FolderError(_held_message(absolute(out), _read_record(fd), flag)) from None
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def holding(out: Path, *, flag: str = "--out", purpose: str = "") -> Iterator[Hold]:
     """Hold the lock of ``out`` (refused at once if another process holds it), then clean up what a
@@ -341,8 +367,7 @@ def holding(out: Path, *, flag: str = "--out", purpose: str = "") -> Iterator[Ho
             holder = _read_record(fd)
             os.close(fd)
             _remove_empty(made)
-            raise FolderError(f"{out}: another process is writing there now ({_holder(holder)}); nothing was "
-                              f"changed, --overwrite or not: wait for it to finish, or pick another {flag}") from None
+            raise FolderError(_held_message(out, holder, flag)) from None
         try:
             same = os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
         except FileNotFoundError:
@@ -442,7 +467,11 @@ def staged(out: Path, *, overwrite: bool, flag: str = "--out", overwrite_flag: s
     the sibling is created at once, so an unwritable place fails before any work, and it is
     removed if the block raises. See ``publish`` for what happens to an older result.
     """
-    check_target(out, overwrite=overwrite, flag=flag, overwrite_flag=overwrite_flag)
+    try:
+        check_target(out, overwrite=overwrite, flag=flag, overwrite_flag=overwrite_flag)
+    except FolderError:
+        refuse_if_held(out, flag)
+        raise
     with holding(out, flag=flag, purpose=purpose) as hold:
         check_target(out, overwrite=overwrite, flag=flag, overwrite_flag=overwrite_flag)
         target = absolute(out)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sim.config.limits import MAX_GB, MAX_RUNS
-from sim.errors import FolderError, ResumeError, UsageError
+from sim.errors import BadInput, FolderError, ResumeError, UsageError
 from sim.executors import executor
 from sim.experiments.analysis import SweepTables, analyze_and_write
 from sim.experiments.config import Experiment
@@ -26,6 +26,7 @@ from sim.outfolder import (
     is_write_error,
     publish,
     record_files,
+    refuse_if_held,
     remove_owned,
 )
 
@@ -149,7 +150,11 @@ def sweep_into(exp: Experiment, out: Path, *, overwrite: bool = False, resume: b
     called once the workers are up, before the first run.
     """
     out = Path(out)
-    first = plan(exp, out, overwrite=overwrite, resume=resume, words=words)  # a refusal costs nothing
+    try:
+        first = plan(exp, out, overwrite=overwrite, resume=resume, words=words)  # a refusal costs nothing
+    except BadInput:
+        refuse_if_held(out, words.out)  # a writer busy there is what the user must hear first
+        raise
     if first.complete:
         return Swept(None, None, first)
     with holding(out, flag=words.out, purpose=purpose) as hold:

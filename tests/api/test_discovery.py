@@ -41,7 +41,8 @@ def planted(tmp_path_factory) -> Path:
     runs.insert(0, "run_id", runs["design_point"] * 100_000)
     runs.to_csv(folder / "runs.csv", index=False)
     (folder / "manifest.json").write_text(json.dumps({"design": "lhs", "levers": ["cat"],
-                                                      "uncertainties": ["a", "b"]}))
+                                                      "uncertainties": ["a", "b"],
+                                                      "files": ["runs.csv", "design_points.csv"]}))
     return folder
 
 
