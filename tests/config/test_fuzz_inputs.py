@@ -186,7 +186,7 @@ def test_run_experiment_arguments(seed, weeks, posterior):
                                             st.text(max_size=4)),
        max_gb=anything, draws=anything, overwrite=anything)
 def test_sweep_arguments_are_checked_before_any_run(workers, max_runs, max_gb, draws, overwrite):
-    big = {"scenarios": "budapest_memorandum", "design": "lhs", "samples": 40_000, "replications": 90_000,
+    big = {"scenarios": "budapest_memorandum", "design": "lhs", "samples": 1_000, "replications": 90_000,
            "levers": {"monitoring.coverage": {"low": 0.0, "high": 1.0}}}
     try:
         api.sweep(big, workers=workers, max_runs=max_runs, max_gb=max_gb, posterior_draws=draws,
@@ -194,4 +194,4 @@ def test_sweep_arguments_are_checked_before_any_run(workers, max_runs, max_gb, d
     except BadInput as exc:
         assert str(exc).strip()
     else:
-        pytest.fail("3.6e9 runs must be refused by an argument check or the size cap")
+        pytest.fail("9e7 runs must be refused by an argument check or the size cap")
