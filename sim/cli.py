@@ -209,7 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rebuild summary.csv, differences.csv and the plots from runs.csv alone.")
     analyze.add_argument("directory", metavar="DIR", type=_out_dir)
     analyze.add_argument("--overwrite", action="store_true",
-                         help="replace summary.csv, plots etc. in DIR even if this tool did not write them")
+                         help="accepted for symmetry with the other commands: analyze always replaces the tables "
+                              "and plots it wrote (listed in DIR/manifest.json) and never a file it did not write")
     analyze.set_defaults(handler=_delegate("sim.experiments.commands", "analyze"))
 
     disc = sub.add_parser(

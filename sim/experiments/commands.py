@@ -98,11 +98,11 @@ def analyze(args: argparse.Namespace) -> int:
                               f"it writes and never overwrites a file it did not write: move it away")
         mine = owned(manifest)
         clash = [n for n in ANALYSIS_FILES if (directory / n).exists() and n not in mine]
-        if clash and not getattr(args, "overwrite", False):
+        if clash:  # the user's, whatever the flags (the folder contract): never replaced
             many = len(clash) > 1
             raise FolderError(f"{directory}: {', '.join(clash)} here {'were' if many else 'was'} not written by this "
-                              f"tool; analyze would replace {'them' if many else 'it'}: give --overwrite if that is "
-                              f"meant, or move {'them' if many else 'it'} away")
+                              f"tool (manifest.json does not list {'them' if many else 'it'}); analyze never replaces "
+                              f"a file it did not write, --overwrite or not: move {'them' if many else 'it'} away")
         if not writable(directory):
             raise FolderError(f"{directory}: the folder is read-only")
         if manifest is not None and manifest.get("status") == "partial":
