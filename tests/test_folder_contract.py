@@ -250,3 +250,24 @@ def test_resume_on_a_damaged_manifest_names_it(small_sweep, tmp_path, bad_input)
 def test_every_refusal_is_bad_input(tmp_path):
     """FolderError is BadInput: exit 2 on the command line, one class to catch in the API."""
     assert issubclass(FolderError, BadInput)
+
+
+def test_a_full_disk_inside_any_staged_writer_keeps_the_old_result(tmp_path):
+    """validate-model, validate-history, calibrate, sensitivity, discover and run all write through
+    ``staged``: a write error there is a FolderError naming the folder, and the old result stays."""
+    out = tmp_path / "o"
+    with outfolder.staged(out, overwrite=False) as work:
+        files.write_manifest(work / "manifest.json", {"command": "validate-model", "files": ["a.csv"]})
+        (work / "a.csv").write_text("old\n")
+    before = tree(out)
+    with pytest.raises(FolderError, match=r"No space left on device.*free some space.*earlier result there is kept"):
+        with outfolder.staged(out, overwrite=True) as work:
+            (work / "a.csv").write_text("new, half")
+            raise OSError(errno.ENOSPC, "No space left on device", str(work / "a.csv"))
+    assert tree(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["o"]
+
+
+def test_api_sweep_over_long_out(tmp_path):
+    with pytest.raises(FolderError, match="too long"):
+        api.sweep("quick", out=tmp_path / ("x" * 250))
+    assert list(tmp_path.iterdir()) == []
