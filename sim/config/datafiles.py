@@ -107,7 +107,7 @@ class Col:
             if self.pattern and not re.fullmatch(self.pattern, text):
                 return None, "not an allowed value"
             if self.calendar and not _real_day(text):
-                return None, "not a real date"
+                return None, "not a date the calendar has"
             return text, None
         if self.kind == "date":
             if not _DATE.fullmatch(text):
@@ -115,7 +115,7 @@ class Col:
             try:
                 return dt.date.fromisoformat(text), None
             except ValueError as exc:
-                return None, f"not a real date ({exc})"
+                return None, f"not a date the calendar has ({exc})"
         if self.kind == "flag":
             flag = _FLAGS.get(text.lower())
             return (flag, None) if flag is not None else (None, "not a flag")

@@ -120,7 +120,7 @@ def test_impossible_date_in_a_studys_elections_csv(study, bad_input):
     for args in (("validate", path), ("validate", "paris_declaration"),
                  ("run", "paris_declaration", "--weeks", "3", "--out", study / "o")):
         err = bad_input(*args)
-        assert f"elections.csv:{first + 1}" in err and "2029-02-30" in err and "not a real date" in err
+        assert f"elections.csv:{first + 1}" in err and "2029-02-30" in err and "not a date the calendar has" in err
     assert not (study / "o").exists()
 
 
