@@ -149,9 +149,14 @@ def test_a_study_data_file_that_is_not_a_file_never_falls_back(study, bad_input)
 def test_a_byte_order_mark_is_accepted_in_the_members_file(study, run_cli):
     text = (SHIPPED / "coalition_members.csv").read_bytes()
     (study / "scenarios" / "coalition_members.csv").write_bytes(b"\xef\xbb\xbf" + text)
-    done = run_cli("validate", study / "scenarios" / "coalition_members.csv", "paris_declaration")
+    bom_yaml = study / "scenarios" / "bom.yaml"
+    bom_yaml.write_bytes(b"\xef\xbb\xbfextends: paris_declaration\nmonitoring:\n  coverage: 0.5\n")
+    elections = study / "scenarios" / "elections.csv"
+    elections.write_bytes(b"\xef\xbb\xbf" + (SHIPPED / "elections.csv").read_bytes())
+    done = run_cli("validate", study / "scenarios" / "coalition_members.csv", elections, bom_yaml, "paris_declaration")
     assert done.code == 0, done.err
     assert "\ufeff" not in done.err + done.out
+    assert load_scenario(bom_yaml).monitoring.coverage == 0.5
 
 
 # --- a posterior sets only calibrated constants, as numbers ------------------------------------------
