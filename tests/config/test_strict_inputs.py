@@ -50,6 +50,10 @@ def test_sensitivity_size_is_capped_before_any_run(tmp_path, bad_input):
     pytest.importorskip("SALib")
     err = bad_input("sensitivity", "--samples", "1000000", "--replicates", "1000", "--out", tmp_path / "s")
     assert "--max-runs" in err and "runs" in err and not (tmp_path / "s").exists()
+    post = posterior_file(tmp_path)
+    err = bad_input("sensitivity", "--plausible", "--posterior", post, "--worlds", "100000", "--replicates", "1000",
+                    "--out", tmp_path / "s")
+    assert "--max-runs" in err and "--worlds" in err and not (tmp_path / "s").exists()
 
 
 def test_api_sweep_size_is_capped(tmp_path):
