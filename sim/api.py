@@ -33,12 +33,15 @@ from sim.config import ConfigError, ParameterSpec, Problem, Scenario
 from sim.config import parameter_catalogue as _schema_catalogue
 from sim.config.errors import did_you_mean
 from sim.config.overrides import base_scenario, dotted, keyword, override_problems
+from sim.config import limits
+from sim.config.limits import MAX_GB, MAX_RUNS
 from sim.config.posterior import as_overrides, load_posterior, use_posterior
-from sim.errors import ResumeError
 from sim.executors import executor
-from sim.experiments.analysis import analyze_and_write, analyze_runs
+from sim.experiments.analysis import analyze_runs
 from sim.experiments.config import Experiment, experiment_from_dict, load_experiment
-from sim.experiments.sweep import check_resumable, design_points_text, existing_status, run_sweep, run_sweep_in_memory
+from sim.experiments.folders import API, check_size, sweep_into
+from sim.experiments.reading import load_sweep
+from sim.experiments.sweep import design_points_text, run_sweep_in_memory
 from sim.outputs import EVENT_COLUMNS, RUN_COLUMNS
 from sim.runner import simulate
 
@@ -156,13 +159,22 @@ def check(params: Mapping[str, Any] | None = None, scenario: str | os.PathLike |
     return problems
 
 
-def _seed(seed: Any) -> int:
-    if type(seed).__module__ == "numpy" and isinstance(seed, np.integer):
-        seed = int(seed)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ConfigError.single(SOURCE, "not a seed", key="seed", given=seed, has_given=True,
-                                 allowed="a whole number, 0 or more")
-    return seed
+def _seed(seed: Any, source: str = SOURCE) -> int:
+    return limits.seed(seed, "seed", source)
+
+
+def _posterior_path(posterior: Any, source: str) -> Path:
+    """A posterior argument as a path, or ConfigError naming the argument."""
+    if isinstance(posterior, (str, os.PathLike)):
+        try:
+            path = Path(posterior)
+        except TypeError:  # a path-like object that gives bytes
+            path = None
+        if path is not None and str(path).strip() and "\x00" not in str(path):
+            return path
+    raise ConfigError.single(source, "not a posterior file", key="posterior", given=posterior, has_given=True,
+                             allowed="the path of a posterior file (posterior.csv of python -m sim calibrate), "
+                                     "as str or pathlib.Path")
 
 
 def run_experiment(params: Mapping[str, Any] | None = None, seed: int = 0,
@@ -185,7 +197,8 @@ def run_experiment(params: Mapping[str, Any] | None = None, seed: int = 0,
     base = base_scenario(scenario)
     overrides = _overrides(params, weeks)
     if posterior is not None:
-        overrides = {**as_overrides(load_posterior(posterior).draws(1, seed)[0]), **overrides}
+        drawn = load_posterior(_posterior_path(posterior, "run_experiment")).draws(1, seed)[0]
+        overrides = {**as_overrides(drawn), **overrides}
     problems, configured = override_problems(base, overrides, SOURCE)
     if problems:
         raise ConfigError(problems)
@@ -204,7 +217,8 @@ def posterior_draws(path: str | os.PathLike, n: int = 20, seed: int = 0) -> list
     """``n`` equally weighted parameter sets from a posterior file (systematic resampling with
     ``seed``): dicts of dotted paths, ready for ``run_experiment(params=...)`` or
     ``DeterrenceModel(**{k.replace('.', '__'): v})``. Raises ConfigError for a bad file."""
-    return [as_overrides(d) for d in load_posterior(path).draws(int(n), _seed(seed))]
+    n = limits.posterior_draws(n, "n", "posterior_draws")
+    return [as_overrides(d) for d in load_posterior(_posterior_path(path, "posterior_draws")).draws(n, _seed(seed))]
 
 
 # --- the parameter catalogue ---------------------------------------------------------------
@@ -422,39 +436,51 @@ def _experiment(experiment: Any):
 
 
 def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1,
-          out: str | os.PathLike | None = None, resume: bool = False, progress: bool = False,
-          posterior: str | os.PathLike | None = None, posterior_draws: int = 20) -> SweepResult:
+          out: str | os.PathLike | None = None, overwrite: bool = False, resume: bool = False,
+          progress: bool = False, posterior: str | os.PathLike | None = None, posterior_draws: int = 20,
+          max_runs: int | None = MAX_RUNS, max_gb: float | None = MAX_GB) -> SweepResult:
     """Run an experiment (a dict with an experiment file's keys, its path, or the name of a
     study's or shipped experiment such as ``"quick"``) and analyse it.
 
     ``out=None``: nothing is written; the runs and the analysis come back as DataFrames.
-    ``out=DIR``: streamed to DIR exactly as ``python -m sim sweep --out DIR`` does (CSVs,
-    manifest, plots; ``resume=True`` finishes an interrupted sweep there), then read back.
-    ``workers``: 1 runs in this process; more use a local process pool. The runs are the
-    same whatever ``workers`` (common random numbers, seeds fixed by the experiment).
+    ``out=DIR``: under the same folder contract as ``python -m sim sweep --out DIR``
+    (docs/OUTPUTS.md): the runs stream into ``DIR.partial/`` and move to DIR once complete
+    and analysed; DIR's lock is taken before anything is decided, and a folder another
+    process writes is refused. A DIR holding an earlier result is replaced only with
+    ``overwrite=True`` (once the new sweep is complete; it also discards an unfinished
+    ``DIR.partial/``); files the tool did not write are never touched. ``resume=True``
+    finishes an interrupted sweep there (and returns a complete one as it is).
+    ``workers``: 1 runs in this process; more use a local process pool (at most 4 x the cores).
+    The runs are the same whatever ``workers`` (common random numbers, seeds fixed by the experiment).
     ``posterior``: a posterior file (``posterior.csv`` of ``python -m sim calibrate``);
     ``posterior_draws`` parameter sets are drawn from it and replicate k uses draw
     k % posterior_draws in every design point (runs gain a ``posterior_draw`` column; summary and
     differences gain the interval from parameter uncertainty, as ``sweep --posterior``).
-    Raises ConfigError for a bad experiment or posterior file.
+    ``max_runs`` and ``max_gb`` cap the sweep's runs and its estimated size (as the command's
+    ``--max-runs`` and ``--max-gb``; None: no cap), checked before anything starts.
+    Raises ConfigError for a bad experiment, argument or posterior file, FolderError for a
+    refused folder, ResumeError for a folder that cannot be resumed (all ``BadInput``).
     """
     exp = _experiment(experiment)
+    workers = limits.workers(workers, "workers", "sweep")
+    for name, flag in (("overwrite", overwrite), ("resume", resume), ("progress", progress)):
+        if not isinstance(flag, bool):
+            raise ConfigError.single("sweep", "not True or False", key=name, given=flag, has_given=True,
+                                     allowed="True or False")
+    if max_runs is not None:
+        max_runs = limits.whole_number(max_runs, "max_runs", low=1, source="sweep", what="a number of runs")
+    if max_gb is not None:
+        max_gb = limits.positive(max_gb, "max_gb", "sweep")
     if posterior is not None:
-
-        if isinstance(posterior_draws, bool) or not isinstance(posterior_draws, (int, np.integer)) \
-                or posterior_draws < 1:
-            raise ConfigError.single("sweep", "not a number of draws", key="posterior_draws",
-                                     given=posterior_draws, has_given=True, allowed="a whole number, 1 or more")
-        exp = dataclasses.replace(exp, posterior=use_posterior(posterior, int(posterior_draws), exp.master_seed))
-    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
-        raise ConfigError.single("sweep", "not a number of workers", key="workers", given=workers, has_given=True,
-                                 allowed="a whole number, 1 or more")
-    workers = int(workers)
+        draws = limits.posterior_draws(posterior_draws, "posterior_draws", "sweep")
+        exp = dataclasses.replace(exp, posterior=use_posterior(_posterior_path(posterior, "sweep"), draws,
+                                                               exp.master_seed))
+    check_size(exp, "sweep", max_runs=max_runs, max_gb=max_gb, words=API)
     order = ["design_point", "replicate"]
     if out is None:
-        if resume:
-            raise ConfigError.single("sweep", "resume needs the folder of the interrupted sweep", key="out",
-                                     allowed="out=DIR")
+        if resume or overwrite:
+            raise ConfigError.single("sweep", f"{'resume' if resume else 'overwrite'} needs the folder of the sweep",
+                                     key="out", allowed="out=DIR")
         with executor(workers) as ex:
             mem = run_sweep_in_memory(exp, ex.executor, slots=ex.slots, quiet=not progress)
         runs = pd.read_csv(io.StringIO(mem.runs_text)).sort_values(order, kind="stable").reset_index(drop=True)
@@ -469,21 +495,17 @@ def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1
         return SweepResult(runs, tables.summary, tables.differences, tables.sensitivity, design, manifest,
                            steps, events, None, tables.notes)
 
+    if not isinstance(out, (str, os.PathLike)) or not str(out).strip() or "\x00" in str(out):
+        raise ConfigError.single("sweep", "not a folder path", key="out", given=out, has_given=True,
+                                 allowed="a path such as 'results/mine' (str or pathlib.Path)")
     folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise ConfigError.single("sweep", "out must be a folder, and this is a file", key="out", given=str(folder),
-                                 has_given=True)
-    old = existing_status(folder)
-    if not resume and old is not None and old.get("status") == "partial" and old.get("runs_done"):
-        raise ResumeError(f"{folder} holds an unfinished sweep of {old.get('experiment')!r} "
-                          f"({old.get('runs_done')} of {old.get('runs_planned')} runs); finish it with resume=True, "
-                          f"or pick another out")
-    if resume:
-        check_resumable(exp, folder)
-    with executor(workers) as ex:
-        run_sweep(exp, folder, ex.executor, slots=ex.slots, resume=resume, quiet=not progress, executor_name=ex.name)
-    tables = analyze_and_write(folder, quiet=True)
-
+    done = sweep_into(exp, folder, overwrite=overwrite, resume=resume, workers=workers, words=API, quiet=True,
+                      purpose=f"sim.api.sweep({exp.name!r})")
+    if done.tables is not None:
+        tables = done.tables
+    else:  # resume=True on a complete sweep: read as it is, nothing written
+        f_runs, f_design, f_manifest, params = load_sweep(folder)
+        tables = analyze_runs(f_runs, f_design, f_manifest, params)
     runs = pd.read_csv(folder / "runs.csv").sort_values(order, kind="stable").reset_index(drop=True)
     design = pd.read_csv(folder / "design_points.csv")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from sim.config import Notice, using_study
-from sim.errors import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_CODES, EXIT_INTERRUPTED, BadInput
+from sim.config.limits import MAX_GB, MAX_POSTERIOR_DRAWS, MAX_RUNS, MAX_WORKERS_PER_CORE, SEED_MAX
+from sim.errors import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_CODES, EXIT_INTERRUPTED, BadInput, FolderError
 from sim.executors import default_workers
+from sim.outfolder import check_path
 
 OVERWRITE_HELP = ("replace a result this tool wrote earlier in DIR (only once the new one is complete); "
                   "files the tool did not write are never touched")
@@ -36,16 +38,16 @@ def _whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], i
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{value} must be at least {minimum}")
         if maximum is not None and value > maximum:
-            raise argparse.ArgumentTypeError(f"{value} must be at most {maximum} (2**63 - 1)")
+            raise argparse.ArgumentTypeError(f"{value} must be at most {maximum} (2**63 - 1)" if maximum == SEED_MAX
+                                             else f"{value} must be at most {maximum:,}")
         return value
 
     return parse
 
 
 _positive_int = _whole_number(1)
-SEED_MAX = 2**63 - 1
 _seed = _whole_number(0, SEED_MAX)
-MAX_WORKERS_PER_CORE = 4  # more processes than this only thrash the machine
+_draws = _whole_number(1, MAX_POSTERIOR_DRAWS)
 
 
 def _positive_float(text: str) -> float:
@@ -62,6 +64,19 @@ def _out_dir(text: str) -> Path:
     """An argparse type: a folder path, not empty (an empty --out would mean the current folder)."""
     if not text.strip():
         raise argparse.ArgumentTypeError("an empty path is not an output folder; name one, e.g. results/mine")
+    if "\x00" in text:
+        raise argparse.ArgumentTypeError("a path cannot contain a NUL character")
+    try:
+        check_path(Path(text), "the folder")
+    except FolderError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return Path(text)
+
+
+def _file(text: str) -> Path:
+    """An argparse type: a path to read (checked when read: a regular file)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path is not a file; name one")
     if "\x00" in text:
         raise argparse.ArgumentTypeError("a path cannot contain a NUL character")
     return Path(text)
@@ -126,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
                      help="output folder (default results/<scenario>/)")
     run.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
-    run.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+    run.add_argument("--posterior", type=_file, default=None, metavar="FILE",
                      help="draw the fitted constants from a posterior (posterior.csv of `calibrate`); "
                           "the seed picks the draw")
     run.set_defaults(handler=_delegate("sim.commands", "run"))
@@ -177,16 +192,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="finish an interrupted sweep (DIR.partial/): run only what is missing")
     sweep.add_argument("--overwrite", action="store_true",
                        help=OVERWRITE_HELP + "; also discards an unfinished DIR.partial/")
-    sweep.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+    sweep.add_argument("--posterior", type=_file, default=None, metavar="FILE",
                        help="draw the constants from a posterior (posterior.csv of `calibrate`): replicate k "
                             "uses draw k %% N in every design point; summary.csv and differences.csv then give "
                             "the interval from parameter uncertainty beside the one from chance")
-    sweep.add_argument("--posterior-draws", type=_positive_int, default=20, metavar="N",
-                       help="parameter sets drawn from the posterior (default 20)")
-    sweep.add_argument("--max-runs", type=_positive_int, default=1_000_000, metavar="N",
-                       help="refuse a sweep of more runs than this (default 1,000,000)")
-    sweep.add_argument("--max-gb", type=_positive_float, default=20.0, metavar="GB",
-                       help="refuse a sweep estimated to write more than this to disk (default 20)")
+    sweep.add_argument("--posterior-draws", type=_draws, default=20, metavar="N",
+                       help=f"parameter sets drawn from the posterior (default 20, at most {MAX_POSTERIOR_DRAWS:,})")
+    sweep.add_argument("--max-runs", type=_positive_int, default=MAX_RUNS, metavar="N",
+                       help=f"refuse a sweep of more runs than this (default {MAX_RUNS:,})")
+    sweep.add_argument("--max-gb", type=_positive_float, default=MAX_GB, metavar="GB",
+                       help=f"refuse a sweep estimated to write more than this to disk (default {MAX_GB:g})")
     sweep.set_defaults(handler=_delegate("sim.experiments.commands", "sweep"))
 
     analyze = sub.add_parser(
@@ -194,7 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rebuild summary.csv, differences.csv and the plots from runs.csv alone.")
     analyze.add_argument("directory", metavar="DIR", type=_out_dir)
     analyze.add_argument("--overwrite", action="store_true",
-                         help="replace summary.csv, plots etc. in DIR even if this tool did not write them")
+                         help="accepted for symmetry with the other commands: analyze always replaces the tables "
+                              "and plots it wrote (listed in DIR/manifest.json) and never a file it did not write")
     analyze.set_defaults(handler=_delegate("sim.experiments.commands", "analyze"))
 
     disc = sub.add_parser(
@@ -218,8 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="report box N of the peeling trajectory instead (see prim_trajectory.csv)")
     disc.add_argument("--mass-min", type=_share, default=0.05, metavar="M",
                       help="PRIM stops peeling at this share of the data (default 0.05)")
-    disc.add_argument("--out", type=Path, default=None, metavar="OUT",
-                      help="output folder (default DIR/discovery_OUTCOME/)")
+    disc.add_argument("--out", type=_out_dir, default=None, metavar="OUT",
+                      help="output folder (default DIR/discovery_OUTCOME/, recorded in DIR's manifest)")
+    disc.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     disc.set_defaults(handler=_delegate("sim.discovery", "main"))
 
     dash = sub.add_parser(
@@ -253,7 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     cal.add_argument("--workers", type=_workers, default=None,
                      help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
-    cal.add_argument("--continue-from", type=Path, default=None, metavar="DIR",
+    cal.add_argument("--continue-from", type=_file, default=None, metavar="DIR",
                      help="add generations to the calibration in DIR (same settings, --generations in all): "
                           "the result is what a fresh run with that many generations gives")
     cal.add_argument("--scheduler", default=None, metavar="ADDRESS",
@@ -289,10 +306,10 @@ def build_parser() -> argparse.ArgumentParser:
     vh.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
                     help="where to write the tables (default results/history/)")
     vh.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
-    vh.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+    vh.add_argument("--posterior", type=_file, default=None, metavar="FILE",
                     help="draw the constants from the calibration's plausible set (replicate k uses draw k %% N)")
-    vh.add_argument("--posterior-draws", type=_positive_int, default=20, metavar="N",
-                    help="parameter sets drawn from the posterior (default 20)")
+    vh.add_argument("--posterior-draws", type=_draws, default=20, metavar="N",
+                    help=f"parameter sets drawn from the posterior (default 20, at most {MAX_POSTERIOR_DRAWS:,})")
     vh.add_argument("--workers", type=_workers, default=None,
                     help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
     vh.set_defaults(handler=_delegate("sim.validation.history_command", "validate_history"))
@@ -319,11 +336,11 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
                       help="where to write tables and the figure (default results/sensitivity/)")
     sens.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
-    sens.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+    sens.add_argument("--posterior", type=_file, default=None, metavar="FILE",
                       help="draw the constants the study does not vary from a calibration posterior "
                            "(replicate k uses draw k %% N)")
-    sens.add_argument("--posterior-draws", type=_positive_int, default=20, metavar="N",
-                      help="parameter sets drawn from the posterior (default 20)")
+    sens.add_argument("--posterior-draws", type=_draws, default=20, metavar="N",
+                      help=f"parameter sets drawn from the posterior (default 20, at most {MAX_POSTERIOR_DRAWS:,})")
     sens.add_argument("--plausible", action="store_true",
                       help="sensitivity on the plausible set instead: every world a calibrated parameter set of "
                            "--posterior crossed with a Latin hypercube of the uncertainties; which assumptions still "
@@ -331,6 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--worlds", type=_positive_int, default=None, metavar="N",
                       help="--plausible: worlds (default 100; --quick 12), each with --replicates paired seeds "
                            "(default 40; --quick 4)")
+    sens.add_argument("--max-runs", type=_positive_int, default=MAX_RUNS, metavar="N",
+                      help=f"refuse a study of more runs than this (default {MAX_RUNS:,})")
     sens.add_argument("--workers", type=_workers, default=None,
                       help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
     sens.set_defaults(handler=_delegate("sim.validation.sensitivity.command", "sensitivity_command"))

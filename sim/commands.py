@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import warnings
@@ -15,6 +16,7 @@ from typing import Any
 
 from sim.config import (
     ConfigError,
+    Scenario,
     ShadowNotice,
     catalogue,
     load_scenario,
@@ -24,9 +26,15 @@ from sim.config import (
 )
 from sim.config import scenarios as sc
 from sim.config.cases import TABLES
-from sim.config.datafiles import read_table, spec_for_file
+from sim.config.datafiles import MEMBERS, check_codes, read_table, spec_for_file
 from sim.config.posterior import as_overrides, load_posterior
-from sim.config.scenarios import declares_experiment
+from sim.config.scenarios import (
+    data_file_path,
+    declares_experiment,
+    display_path,
+    library_folder,
+    shocks_after_horizon,
+)
 from sim.config.yamlio import load_yaml_mapping
 from sim.errors import EXIT_BAD_INPUT, EXIT_OK
 from sim.experiments.config import load_experiment
@@ -37,6 +45,8 @@ from sim.provenance import inputs, package_info, scenario_inputs
 from sim.runner import simulate
 from sim.study import init_study
 
+MEMBERS_FILE = Scenario().members.data_file  # the members file's shipped name (members.data_file's default)
+
 # --- run -------------------------------------------------------------------------------
 
 def run(args: argparse.Namespace) -> int:
@@ -45,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
     provenance = inputs({scenario.name: scenario_inputs(chain, scenario)})
     if args.weeks is not None:  # a bad --weeks is bad input, found before anything is written
         with_overrides(scenario, {"horizon_weeks": args.weeks}, source="--weeks")
+    for note in shocks_after_horizon(scenario, args.weeks):
+        print(f"note: {note}", file=sys.stderr)
     drawn: dict[str, Any] = {}
     if args.posterior is not None:  # one parameter set from the posterior, chosen by the seed
         post = load_posterior(args.posterior)
@@ -119,23 +131,40 @@ def validate(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             if path.suffix.lower() == ".csv":
-                spec = spec_for_file(path, TABLES)
-                rows = len(read_table(path, spec))
-                what = f"{spec.what}: {rows} row{'s' if rows != 1 else ''}"
+                what = _validate_table(path)
             elif _is_experiment(path):
                 exp = load_experiment(path)
                 n, more = len(exp.points), "+" if exp.rule.adaptive else ""
                 what = (f"experiment: {n} design point{'s' if n > 1 else ''} x {exp.rule.initial}{more} "
                         f"replicates = {n * exp.rule.initial:,}{more} runs")
+                for note in exp.notes:
+                    print(f"note: {path}: {note}", file=sys.stderr)
             else:
-                load_scenario(path if path.suffix else str(path))
+                scenario = load_scenario(path if path.suffix else str(path))
                 what = "scenario"
+                for note in shocks_after_horizon(scenario):
+                    print(f"note: {path}: {note}", file=sys.stderr)
         except ConfigError as exc:
             bad += 1
             print(f"error: {exc}", file=sys.stderr)
             continue
         print(f"ok: {path} ({what})")
     return EXIT_BAD_INPUT if bad else EXIT_OK
+
+
+def _validate_table(path: Path) -> str:
+    """A data file checked cell by cell, and its country codes against the members file beside it (else
+    the study's or the shipped one)."""
+    spec = spec_for_file(path, TABLES)
+    table = read_table(path, spec)
+    rows = len(table)
+    what = f"{spec.what}: {rows} row{'s' if rows != 1 else ''}"
+    if spec.codes:
+        beside = path.parent / MEMBERS_FILE
+        members_path = beside if beside.is_file() else data_file_path(MEMBERS_FILE)
+        check_codes(path, spec, table, read_table(members_path, MEMBERS), display_path(members_path))
+        what += f"; country codes checked against {display_path(members_path)}"
+    return what
 
 
 def _is_experiment(path: Path) -> bool:
@@ -151,6 +180,13 @@ def listing(args: argparse.Namespace) -> int:
 
     kind = args.kind
     entries = catalogue(kind)
+    if not entries:
+        raise ConfigError.single(str(library_folder(kind)), f"no {kind} here, nor in a study folder",
+                                 allowed=f"a folder of {kind[:-1]} YAML files (NAME.yaml)"
+                                         + ("; $SIM_SCENARIOS_DIR names this folder" if kind == "scenarios"
+                                            and os.environ.get("SIM_SCENARIOS_DIR") else "")
+                                         + ("; $SIM_EXPERIMENTS_DIR names this folder" if kind == "experiments"
+                                            and os.environ.get("SIM_EXPERIMENTS_DIR") else ""))
     study = study_folder()
     library = Path(sc.SCENARIOS_DIR if kind == "scenarios" else sc.EXPERIMENTS_DIR)
     print(f"{kind}: a name is looked up in "

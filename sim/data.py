@@ -12,7 +12,6 @@ in ``sim.config.datafiles``.
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,9 +28,7 @@ def read_members(path: Path) -> pd.DataFrame:
 
 @lru_cache(maxsize=8)
 def read_elections(path: Path) -> pd.DataFrame:
-    table = read_table(path, ELECTIONS)
-    table["date"] = [dt.date.fromisoformat(d) for d in table["date"]]
-    return table
+    return read_table(path, ELECTIONS)  # the date column holds calendar dates (checked when read)
 
 
 @lru_cache(maxsize=8)

@@ -32,10 +32,23 @@ from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
 
 from sim.config.errors import did_you_mean
-from sim.errors import EXIT_OK, UsageError
+from sim.config import Notice
+from sim.errors import EXIT_OK, FolderError, UsageError
 from sim.experiments.reading import load_sweep
 from sim.experiments.tables import SUMMARY_COLUMNS, escalation_summary, table_text
 from sim.files import atomic_write, write_manifest
+from sim.outfolder import (
+    MANIFEST,
+    PARTIAL_SUFFIX,
+    check_target,
+    holding,
+    is_write_error,
+    read_manifest,
+    record_files,
+    refuse_if_held,
+    staged,
+    write_failure,
+)
 from sim.outputs import RUN_COLUMNS
 from sim.provenance import package_info
 
@@ -291,7 +304,7 @@ def find_box(x: pd.DataFrame, y: Any, *, min_coverage: float = 0.5, box: int | N
 def discover(directory: str | Path, outcome: str = "escalated", *, threshold: float | None = None,
              below: bool = False, equals: str | None = None, min_coverage: float = 0.5, box: int | None = None,
              mass_min: float = 0.05, peel_alpha: float = 0.05, paste_alpha: float = 0.05,
-             out: str | Path | None = None, write: bool = True, seed: int = 0) -> Discovery:
+             out: str | Path | None = None, write: bool = True, seed: int = 0, overwrite: bool = False) -> Discovery:
     """PRIM and feature scoring on a sweep folder.
 
     ``outcome``: a runs.csv column (one case a run: ``escalated``, ``war_weeks``, ...) or a
@@ -299,15 +312,33 @@ def discover(directory: str | Path, outcome: str = "escalated", *, threshold: fl
     True/false outcomes need nothing more; numbers need ``threshold`` (cases above it, or
     below with ``below``); text needs ``equals``. Writes, unless ``write`` is false, to
     ``out`` (default ``DIR/discovery_<outcome>/``): prim_trajectory.csv, prim_box.csv,
-    prim_tradeoff.png, feature_scores.csv, discovery.json.
+    prim_tradeoff.png, feature_scores.csv, discovery.json (and the manifest.json that lists them).
+    The folder contract is the sweep's (docs/OUTPUTS.md): a folder holding files the tool did not
+    write is refused, an earlier discovery is replaced only with ``overwrite=True``, a folder another
+    process writes is refused; the default folder is recorded in DIR's manifest before it is written,
+    so that a later ``sweep --overwrite`` of DIR counts it as the tool's.
     """
 
     if not 0.0 <= min_coverage <= 1.0:
         raise UsageError(f"--min-coverage must be from 0 to 1, not {min_coverage}")
+    if not isinstance(overwrite, bool):
+        raise UsageError(f"discover: overwrite must be True or False, not {overwrite!r}")
     directory = Path(directory)
     if not directory.is_dir():
         raise UsageError(f"{directory}: no such folder (give a sweep's output folder, e.g. results/global_lhs)")
+    folder = Path(out) if out is not None else directory / f"discovery_{outcome}"
+    if write:  # refused before the work, and again under the lock before writing
+        try:
+            check_target(folder, overwrite=overwrite)
+        except FolderError:
+            refuse_if_held(folder)
+            raise
     runs, design, manifest, params = load_sweep(directory)
+    if manifest.get("status") == "partial" or directory.name.endswith(PARTIAL_SUFFIX):
+        note = (f"{directory} holds an unfinished sweep ({manifest.get('runs_done', '?')} of "
+                f"{manifest.get('runs_planned', '?')} runs): the discovery covers the runs so far; finish it with "
+                f"`python -m sim sweep EXPERIMENT --out {str(directory).removesuffix(PARTIAL_SUFFIX)} --resume`")
+        warnings.warn(note, Notice, stacklevel=2)
     _workbench()  # say what to install before anything else
     per_point = outcome not in runs.columns
     if per_point:
@@ -339,19 +370,37 @@ def discover(directory: str | Path, outcome: str = "escalated", *, threshold: fl
     traj, limits, chosen, scores, version = f.trajectory, f.box, f.chosen, f.scores, f.version
     result = Discovery(question, outcome, rule, unit, k, len(y), traj, limits, chosen, scores, notes=notes)
     if write:
-        folder = Path(out) if out is not None else directory / f"discovery_{outcome}"
-        _write(result, folder, manifest, version, dict(threshold=threshold, below=below, equals=equals,
-                                                      min_coverage=min_coverage, box=box, mass_min=mass_min,
-                                                      peel_alpha=peel_alpha, paste_alpha=paste_alpha, seed=seed))
+        settings = dict(threshold=threshold, below=below, equals=equals, min_coverage=min_coverage, box=box,
+                        mass_min=mass_min, peel_alpha=peel_alpha, paste_alpha=paste_alpha, seed=seed)
+        if out is None:  # inside the sweep folder: recorded in its manifest (under its lock) before written
+            with holding(directory, flag="DIR", purpose=f"discover {directory}"):
+                if read_manifest(directory) is None and (directory / MANIFEST).exists():
+                    raise FolderError(f"{directory / MANIFEST}: not a manifest this tool wrote; discover records "
+                                      f"its folder there: move it away, or give --out")
+                check_target(folder, overwrite=overwrite)
+                try:
+                    record_files(directory, [folder.name + "/"])
+                except OSError as exc:
+                    if not is_write_error(exc):
+                        raise
+                    raise FolderError(write_failure(exc, directory, "recording the discovery folder")) from None
+                _write_staged(result, folder, manifest, version, settings, overwrite)
+        else:
+            _write_staged(result, folder, manifest, version, settings, overwrite)
     return result
 
 
-def _write(result: Discovery, folder: Path, manifest: dict[str, Any], version: str, settings: dict) -> None:
+def _write_staged(result: Discovery, folder: Path, manifest: dict[str, Any], version: str, settings: dict,
+                  overwrite: bool) -> None:
+    with staged(folder, overwrite=overwrite, purpose=f"discover {result.outcome}") as work:
+        _write(result, work, manifest, version, settings)
+    result.out = folder
 
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{folder}: cannot create the output folder ({exc.strerror})") from None
+
+def _write(result: Discovery, folder: Path, manifest: dict[str, Any], version: str, settings: dict) -> None:
+    files = ["prim_trajectory.csv", "prim_box.csv", "prim_tradeoff.png", "feature_scores.csv", "discovery.json"]
+    write_manifest(folder / MANIFEST, {"command": "discover", "outcome": result.outcome, "files": files,
+                                       "package": package_info()})
     atomic_write(folder / "prim_trajectory.csv", table_text(result.trajectory))
     atomic_write(folder / "prim_box.csv", table_text(result.box))
     atomic_write(folder / "feature_scores.csv", table_text(result.scores))
@@ -367,14 +416,13 @@ def _write(result: Discovery, folder: Path, manifest: dict[str, Any], version: s
         "library": f"ema_workbench {version} (PRIM; extra-trees feature scoring)",
         "package": package_info(),
     })
-    result.out = folder
-    result.files = ["prim_trajectory.csv", "prim_box.csv", "prim_tradeoff.png", "feature_scores.csv",
-                    "discovery.json"]
+    result.files = files
 
 
 def main(args: argparse.Namespace) -> int:
     """``python -m sim discover``."""
     result = discover(args.directory, args.outcome, threshold=args.threshold, below=args.below, equals=args.equals,
-                      min_coverage=args.min_coverage, box=args.box, mass_min=args.mass_min, out=args.out)
+                      min_coverage=args.min_coverage, box=args.box, mass_min=args.mass_min, out=args.out,
+                      overwrite=args.overwrite)
     print(result.text())
     return EXIT_OK

@@ -64,41 +64,65 @@ bytes of their data files: a changed members file is a different experiment.
 
 FOLDERS = """## Output folders
 
-What `run`, `sweep`, `analyze` and `validate-model` do with a folder (`--out DIR`, or
-the default `results/<name>/`). The rules, enforced in `sim/outfolder.py`:
+One contract for every writer: `run`, `sweep`, `analyze`, `validate-model`,
+`validate-history`, `calibrate`, `sensitivity`, `discover` (`--out DIR`, or the default
+`results/<name>/`), and the Python API's `sim.api.sweep(out=DIR, overwrite=, resume=)` and
+`sim.discovery.discover(out=, overwrite=)`, where `overwrite=True` stands for
+`--overwrite`. The rules, enforced in `sim/outfolder.py`:
 
-1. **Never delete or overwrite a file the tool did not write.** Each folder's
-   `manifest.json` lists the files the tool wrote there (`files`; a name ending in `/`
-   is a folder of the tool's). A folder holding anything else is refused as a target,
-   whatever the flags: pick an empty or new folder.
-2. **Never replace another result without `--overwrite`.** A folder holding an earlier
-   result of the tool (a run, a sweep, a validation) is refused unless `--overwrite`
-   is given, and even then it is replaced only once the new result is complete.
-3. **A finished result appears at once.** `run` and `validate-model` write into a
-   hidden sibling folder (`.DIR.tmp-PID-...`) and move it in place with one rename (an
-   atomic exchange on Linux); the old result is moved aside and removed only after
-   that. A kill leaves the old result or the new one, never a mix. A hidden sibling
-   left by a killed process is removed by the next command that writes there.
-4. **A sweep streams into `DIR.partial/`**, so that it can be resumed, and moves to
+1. **Lock first, then decide.** A writer takes the folder's lock (an advisory lock on
+   the hidden file `.DIR.sim-lock` beside it; `DIR` and `DIR.partial` share it) before
+   it decides anything. A folder another process is writing is refused at once, with
+   that process's id and command, `--overwrite` or not; nothing of it is touched.
+2. **Never delete or overwrite a file the tool did not write.** Each folder's
+   `manifest.json` lists the entries the tool wrote there (`files`; a name ending in `/`
+   is a folder of the tool's, such as `discovery_escalated/` inside a sweep). Anything
+   else is the user's, even a hidden name that looks like the tool's (`.draft.tmp`,
+   `.lock`): a folder holding it is refused as a target whatever the flags.
+3. **Never replace another result without `--overwrite`.** A folder holding an earlier
+   result of the tool (a run, a sweep, a validation, a discovery) is refused unless
+   `--overwrite` is given, and even then it is replaced only once the new result is
+   complete.
+4. **A finished result appears at once.** The writers put it in a hidden sibling folder
+   (`.DIR.tmp-PID-XXXXXXXX`) and move it in place with one rename (an atomic exchange on
+   Linux); the old result is moved aside and its listed entries removed only after
+   that. A kill leaves the old result or the new one, never a mix. **Stale files**: a
+   hidden sibling is recorded in the lock file before it is created; the next writer
+   removes what a dead holder recorded there, and nothing else (a user's
+   `.DIR.old-12345/` stays).
+5. **A sweep streams into `DIR.partial/`**, so that it can be resumed, and moves to
    `DIR` the same way once every run is done and analysed. `DIR` itself never holds an
    unfinished sweep. Its `manifest.json` says `status: partial` and `runs_done`, the
    runs saved in `runs.csv`, rewritten after every chunk of runs (after a kill it is at
-   most one chunk behind `runs.csv`, which `--resume` reads). A plain re-run refuses to
-   start over an unfinished sweep: finish it with `--resume`, or give `--overwrite` to
-   discard it. `--resume` also refuses a folder of another experiment. Rows are
-   written in the order the runs were handed out, so `runs.csv`, `steps.csv` and
-   `events.csv` are byte-identical for any number of workers or executor, resumed or not.
-5. **`analyze DIR`** rewrites only the tables and plots it derives from `runs.csv`
+   most one chunk behind `runs.csv`, which `--resume` reads; a torn last line is
+   repaired). A plain re-run refuses to start over an unfinished sweep: finish it with
+   `--resume`, or give `--overwrite` to discard it. `--resume` also refuses a folder of
+   another experiment, and a damaged `runs.csv`, `steps.csv`, `events.csv` or
+   `manifest.json` there (named, with its line) instead of guessing. Rows are written in
+   the order the runs were handed out, so `runs.csv`, `steps.csv` and `events.csv` are
+   byte-identical for any number of workers or executor, resumed or not.
+6. **`analyze DIR`** rewrites only the tables and plots it derives from `runs.csv`
    (`summary.csv`, `differences.csv`, `sensitivity.csv`, `*.png`), each file
    atomically, and records them in `manifest.json` before writing them. A file of one
-   of those names that the tool did not write is replaced only with `--overwrite`.
-   Every input is checked first: a damaged `runs.csv` is reported (file, line, column,
-   value, what is allowed) and nothing is written.
-6. **Every check happens before work starts**: a read-only folder, a file where a
-   folder should be, a refused folder, a malformed `--scheduler` address, or a sweep
-   larger than `--max-runs` (default 1,000,000 runs) or `--max-gb` (default 20 GB
-   estimated on disk) stops the command at once; `sweep` prints its runs and
-   estimated size before it starts.
+   of those names that the tool did not write is never replaced (`--overwrite` or not):
+   move it away. Every input is checked first: a damaged `runs.csv` is reported (file, line, column,
+   value, what is allowed) and nothing is written. `analyze` and `discover` on an
+   unfinished sweep say so.
+7. **Faults keep the old result.** A full disk, a quota, a read-only file system or a
+   path the file system refuses is reported as such (exit 2, the file and what to do);
+   the earlier result is kept, and a sweep keeps the runs saved so far for `--resume`.
+   A `--out` whose name or path is too long for the names the tool writes beside it is
+   refused before any work.
+8. **Every check happens before work starts**, the same in the command line and the
+   API: bad files (every data file, with its country codes checked against the members
+   file), a read-only folder, a file where a folder should be, a refused folder, a
+   malformed `--scheduler` address, a sweep larger than `--max-runs` (default 1,000,000
+   runs; `max_runs=` in the API) or `--max-gb` (default 20 GB estimated on disk;
+   `max_gb=`), a sensitivity study larger than its `--max-runs`, more than 4 workers a
+   core, a seed outside 0..2^63-1, more than 100,000 `--posterior-draws`, more than 1,000
+   dated shocks in a scenario. Inputs are read as regular files only: a folder, a named
+   pipe or a device is refused by name, never opened. `validate` makes every check a run
+   would make (exit 2), so a file it passes does not fail at the first run.
 
 Exit codes: 0 success; 1 `validate-model` found a pattern that fails (or a run
 failed: a model bug, with the run to replay); 2 bad input or a refused output folder

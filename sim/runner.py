@@ -18,7 +18,7 @@ def simulate(scenario: Scenario, seed: int, *, weeks: int | None = None, steps: 
              events: bool = True, step_period: int = 1) -> RunResult:
     """Run one seeded replicate of a scenario to its horizon (or ``weeks``)."""
     if weeks is not None and weeks != scenario.horizon_weeks:
-        scenario = with_overrides(scenario, {"horizon_weeks": weeks}, source="--weeks")
+        scenario = with_overrides(scenario, {"horizon_weeks": weeks}, source="the run's horizon (weeks)")
     model = DeterrenceModel(scenario, seed, record_events=events, collect_steps=steps,
                             step_period=step_period)
     model.run()

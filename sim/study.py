@@ -35,7 +35,7 @@ def init_study(folder: str | Path) -> list[Path]:
 
     Written beside it and moved in with one rename: a failure leaves nothing half made.
     """
-    dest = Path(folder)
+    dest = Path(os.path.abspath(folder))  # "." or "..": its real name (a rename to "." is refused)
     try:
         if dest.exists() and not dest.is_dir():
             raise StudyExists(f"{dest}: a file of that name exists; pick a new folder")
@@ -69,7 +69,7 @@ def init_study(folder: str | Path) -> list[Path]:
         if isinstance(exc, OSError):
             raise StudyExists(f"{dest}: cannot create it ({exc.strerror})") from None
         raise
-    return [dest / name for name in TEMPLATE]
+    return [Path(folder) / name for name in TEMPLATE]
 
 
 __all__ = ["STUDY_MARKER", "StudyExists", "TEMPLATE", "init_study"]

@@ -45,6 +45,15 @@ _DTYPES = {"text": object, "int": "int64", "float": "float64", "flag": bool, "da
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def _real_day(text: str) -> bool:
+    """A YYYY-MM month or YYYY-MM-DD day that the calendar has."""
+    try:
+        dt.date.fromisoformat(text if len(text) == 10 else text + "-01")
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Col:
     """One column: name, type, and what a cell may hold."""
@@ -61,15 +70,18 @@ class Col:
     pattern: str = ""  # a regular expression a text cell must match in full
     required: bool = True  # the column must be there and every cell filled
     default: Any = None  # value of an optional column when absent or empty
+    calendar: bool = False  # a text date (YYYY-MM or YYYY-MM-DD) that must be a real month or day
 
     @property
     def allowed(self) -> str:
         if self.kind == "flag":
             text = "0 or 1"
         elif self.kind == "date":
-            text = "a date YYYY-MM-DD"
+            text = "a calendar date YYYY-MM-DD"
         elif self.choices:
             text = "one of " + ", ".join(self.choices)
+        elif self.calendar:
+            text = "a real month YYYY-MM" + (" or day YYYY-MM-DD" if "-[0-3]" in self.pattern else "")
         elif self.kind == "text":
             text = f"text matching {self.pattern}" if self.pattern else "text"
         else:
@@ -94,14 +106,16 @@ class Col:
                 return None, "not an allowed value" + did_you_mean(text, self.choices)
             if self.pattern and not re.fullmatch(self.pattern, text):
                 return None, "not an allowed value"
+            if self.calendar and not _real_day(text):
+                return None, "not a date the calendar has"
             return text, None
         if self.kind == "date":
-            try:
-                if not _DATE.fullmatch(text):
-                    raise ValueError
-                return dt.date.fromisoformat(text), None
-            except ValueError:
+            if not _DATE.fullmatch(text):
                 return None, "not a date"
+            try:
+                return dt.date.fromisoformat(text), None
+            except ValueError as exc:
+                return None, f"not a date the calendar has ({exc})"
         if self.kind == "flag":
             flag = _FLAGS.get(text.lower())
             return (flag, None) if flag is not None else (None, "not a flag")
@@ -130,6 +144,10 @@ class TableSpec:
     # Checks across the cells of a row or across rows, once every cell is valid:
     # check(file, [(line, {column: value})]) -> problems.
     check: Callable[[str, list[tuple[int, dict[str, Any]]]], list[Problem]] | None = None
+    # Country codes checked against the members file: "member" (a Coalition member, or one of
+    # ``also``) or "outside" (a state outside the Coalition); "" for none.
+    codes: Literal["", "member", "outside"] = ""
+    also: tuple[str, ...] = ()
 
     def column(self, name: str) -> Col:
         return next(c for c in self.columns if c.name == name)
@@ -215,7 +233,7 @@ def _check_elections(file: str, rows: list[tuple[int, dict[str, Any]]]) -> list[
 ELECTIONS = TableSpec("elections data file", (
     Col("iso3", "text", pattern=r"[A-Z]{3}", doc="Member, or USA (joins the members file)."),
     Col("country", "text", doc="Country name."),
-    Col("date", "text", pattern=r"20\d\d-[01]\d-[0-3]\d", doc="Election day (the deciding round), YYYY-MM-DD."),
+    Col("date", "date", doc="Election day (the deciding round), YYYY-MM-DD."),
     Col("office", "text", choices=("legislative", "presidential", "midterm"), doc="What is elected."),
     Col("date_status", "text", choices=("fixed", "expected", "held"),
         doc="Fixed in law or announced, expected (legal deadline or usual month), or held before the baseline "
@@ -227,7 +245,7 @@ ELECTIONS = TableSpec("elections data file", (
         doc="Half-width of the symmetric range of that shift (resolve_shift +/- spread); read through "
             "members.election_shift_level and united_states.election_shift_level; empty or absent: no range."),
     Col("source", "text", doc="Sources, or 'assumption' with a reason."),
-), check=_check_elections)
+), check=_check_elections, codes="member", also=("USA",))
 
 DOMAINS = ("troops", "aircraft", "ships")
 BASIS = ("stated", "reported", "assumed", "none")
@@ -275,7 +293,7 @@ FORCE_CONTRIBUTIONS = TableSpec("force contributions data file", (
     Col("ships_basis", "text", choices=BASIS, doc="The same for ships."),
     Col("source", "text", doc="Sources, separated by ';'."),
     Col("notes", "text", required=False, default="", doc="What the range means; what is assumption."),
-), unique=("iso3",), check=_check_contributions)
+), unique=("iso3",), check=_check_contributions, codes="member", also=("USA",))
 
 def _check_veto_players(file: str, rows: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
     """Hold-out lengths in order; a veto and a hold-out are exclusive outcomes of one package."""
@@ -303,20 +321,21 @@ EU_VETO_PLAYERS = TableSpec("EU veto players data file", (
         doc="Chance it vetoes a package outright (the package is not adopted)."),
     Col("record", "text", doc="The 2022-2026 record the chances come from."),
     Col("source", "text", doc="Sources, or 'assumption' with a reason."),
-), unique=("iso3",), min_rows=0, check=_check_veto_players)
+), unique=("iso3",), min_rows=0, check=_check_veto_players, codes="outside")
 
 KIEL_2022 = TableSpec("2022 response timing file", (
     Col("iso3", "text", pattern=r"[A-Z]{3}", doc="Coalition member."),
     Col("country", "text", doc="Country name."),
     Col("in_kiel", "flag", doc="Covered by the Kiel Institute's Ukraine Support Tracker."),
-    Col("kiel_first_military_month", "text", pattern=r"20\d\d-[01]\d", required=False, default="",
+    Col("kiel_first_military_month", "text", pattern=r"20\d\d-[01]\d", required=False, default="", calendar=True,
         doc="First month with a military allocation in the tracker (YYYY-MM); empty: none."),
     Col("press_first_announcement", "text", pattern=r"20\d\d-[01]\d(-[0-3]\d)?", required=False, default="",
+        calendar=True,
         doc="First dated public announcement of military aid found (YYYY-MM-DD, or YYYY-MM); empty: not found."),
     Col("press_source", "text", required=False, default="", doc="Where the announcement was read."),
     Col("press_non_lethal", "flag", required=False, default=False,
         doc="The announcement was of non-lethal aid only (not counted as military)."),
-), unique=("iso3",))
+), unique=("iso3",), codes="member")
 
 # The scenario keys that name a data file, and the table each holds.
 DATA_FILE_KEYS: dict[tuple[str, str], TableSpec] = {
@@ -453,7 +472,33 @@ def _read(path: Path, spec: TableSpec) -> pd.DataFrame:
         if len(problems) >= MAX_PROBLEMS:
             problems.append(Problem(file, "... and more problems in this file (the first ones are shown)"))
         raise ConfigError(problems)
-    return pd.DataFrame({c.name: pd.Series(values[c.name], dtype=_DTYPES[c.kind]) for c in spec.columns})
+    frame = pd.DataFrame({c.name: pd.Series(values[c.name], dtype=_DTYPES[c.kind]) for c in spec.columns})
+    frame.attrs["lines"] = list(lines_of_rows)  # the file's line of each row, for checks across files
+    return frame
+
+
+def check_codes(path: str | Path, spec: TableSpec, table: pd.DataFrame, members: pd.DataFrame,
+                members_file: str | Path, *, via: str = "") -> None:
+    """The country codes of ``table`` against the members file: a Coalition member (or one of
+    ``spec.also``) where the table joins the members, a state outside it where it must not.
+    A misspelt code would otherwise drop that country's rows without a word."""
+    if not spec.codes or "iso3" not in table.columns:
+        return
+    known = set(members["iso3"])
+    lines = table.attrs.get("lines") or [None] * len(table)
+    problems: list[Problem] = []
+    for line, code in zip(lines, table["iso3"]):
+        if spec.codes == "member" and code not in known and code not in spec.also:
+            allowed = (f"a code of the members file {members_file}" + (" or " + ", ".join(spec.also) if spec.also else "")
+                       + f": {', '.join(sorted(known)[:8])}, ...")
+            _add(problems, Problem(str(path), f"not a member in the members file{did_you_mean(code, sorted(known))}",
+                                   line, "iso3", given=code, has_given=True, allowed=allowed, via=via))
+        elif spec.codes == "outside" and code in known:
+            _add(problems, Problem(str(path), f"a member of the Coalition (in {members_file}), not a state outside it",
+                                   line, "iso3", given=code, has_given=True,
+                                   allowed="an EU member that is not in the members file", via=via))
+    if problems:
+        raise ConfigError(problems)
 
 
 def _add(problems: list[Problem], problem: Problem) -> bool:
@@ -500,5 +545,5 @@ def describe(spec: TableSpec) -> str:
     return "\n".join(rows)
 
 
-__all__ = ["Col", "DATA_FILES", "EU_VETO_PLAYERS", "KIEL_2022", "MEMBERS", "TableSpec", "describe",
+__all__ = ["Col", "DATA_FILES", "check_codes", "EU_VETO_PLAYERS", "KIEL_2022", "MEMBERS", "TableSpec", "describe",
            "read_table", "spec_for_file"]

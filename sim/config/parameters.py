@@ -7,7 +7,7 @@ import datetime as dt
 import typing
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -86,10 +86,15 @@ def _describe_structured(annotation: Any) -> str:
 def field_names(loc: tuple[str, ...]) -> list[str]:
     model: type[BaseModel] = Scenario
     for part in loc:
+        if part.isdigit():  # an item of a list of models (shocks.0)
+            continue
         field = model.model_fields.get(part)
-        if field is None or not (isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)):
+        ann = field.annotation if field is not None else None
+        if get_origin(ann) is list:
+            ann = get_args(ann)[0]
+        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
             return []
-        model = field.annotation
+        model = ann
     return list(model.model_fields)
 
 

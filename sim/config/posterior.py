@@ -14,14 +14,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from sim.config import limits
 from sim.config.errors import ConfigError
 from sim.config.parameters import parameter_catalogue, unknown_parameter
+from sim.config.yamlio import read_bytes
 
 INFO_COLUMNS = ("particle", "distance")  # read, not applied
 MAX_BYTES = 50_000_000
@@ -56,6 +59,20 @@ class Posterior:
         return {c: float(np.dot(self.weights, self.values[:, j])) for j, c in enumerate(self.constants)}
 
 
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def number(cell: str) -> float | None:
+    """A number written as a CSV cell (``0.25``, ``-3``, ``1e-3``), else None: Python's float() would
+    also read ``7_3`` as 73, ``nan`` and ``infinity``."""
+    text = cell.strip()
+    return float(text) if _NUMBER.fullmatch(text) else None
+
+
+def fitted_names() -> list[str]:
+    return [p for p, s in parameter_catalogue().items() if s.fitted]
+
+
 def _bad(path: Path, message: str, *, line: int | None = None, key: str = "", allowed: str = "") -> ConfigError:
     return ConfigError.single(path, message, line=line, key=key, allowed=allowed)
 
@@ -63,18 +80,17 @@ def _bad(path: Path, message: str, *, line: int | None = None, key: str = "", al
 def load_posterior(path: str | Path) -> Posterior:
     """Read and check a posterior file. Raises ConfigError naming the file, line and column."""
     path = Path(path)
+    raw = read_bytes(path, "posterior file", MAX_BYTES)
+    if b"\x00" in raw:
+        raise _bad(path, "binary, not text (a posterior file is the CSV `python -m sim calibrate` writes)")
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise _bad(path, f"cannot read the posterior file ({exc.strerror or exc})") from None
-    if size > MAX_BYTES:
-        raise _bad(path, f"the posterior file is {size:,} bytes; at most {MAX_BYTES:,} are read")
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark (Excel writes one) is dropped
     except UnicodeDecodeError:
         raise _bad(path, "not UTF-8 text (a posterior file is the CSV `python -m sim calibrate` writes)") from None
-    rows = list(csv.reader(text.splitlines()))
+    try:
+        rows = list(csv.reader(text.splitlines(), strict=True))
+    except csv.Error as exc:
+        raise _bad(path, f"CSV syntax error: {exc}", allowed="comma-separated cells") from None
     if not rows or not rows[0]:
         raise _bad(path, "empty file; expected a header with 'weight' and the fitted constants' columns")
     header = [h.strip() for h in rows[0]]
@@ -96,9 +112,11 @@ def load_posterior(path: str | Path) -> Posterior:
         if spec.kind not in ("int", "float"):
             raise _bad(path, f"{h} is not numeric ({spec.allowed}); a posterior holds numeric constants", line=1,
                        key=h)
-        if spec.role == "lever":
-            raise _bad(path, f"{h} is a lever (a design choice), not a constant to draw", line=1, key=h,
-                       allowed="constants and uncertainties")
+        if not spec.fitted:
+            what = "a lever (a design choice)" if spec.role == "lever" else f"an {spec.role}" \
+                if spec.role[0] in "aeiou" else f"a {spec.role}"
+            raise _bad(path, f"{h} is {what}, not a calibrated constant: a posterior sets only the constants "
+                             f"the calibration fits", line=1, key=h, allowed=", ".join(fitted_names()))
         constants.append(h)
     if not constants:
         raise _bad(path, "no parameter columns; nothing to draw")
@@ -110,20 +128,18 @@ def load_posterior(path: str | Path) -> Posterior:
             continue
         if len(row) != len(header):
             raise _bad(path, f"{len(row)} cells, the header has {len(header)}", line=i)
-        try:
-            w = float(row[w_col])
-        except ValueError:
+        w = number(row[w_col])
+        if w is None:
             raise _bad(path, f"'{row[w_col]}' is not a number", line=i, key="weight",
-                       allowed="a number >= 0") from None
+                       allowed="a number >= 0 (digits, a point, an exponent: 0.25, 1e-3)")
         if not math.isfinite(w) or w < 0:
             raise _bad(path, f"weight {row[w_col]} must be a finite number >= 0", line=i, key="weight")
         vals = []
         for c, j in zip(constants, cols):
             spec = catalogue[c]
-            try:
-                v = float(row[j])
-            except ValueError:
-                raise _bad(path, f"'{row[j]}' is not a number", line=i, key=c, allowed=spec.allowed) from None
+            v = number(row[j])
+            if v is None:
+                raise _bad(path, f"'{row[j]}' is not a number", line=i, key=c, allowed=spec.allowed)
             if not math.isfinite(v) or (spec.ge is not None and v < spec.ge) or (spec.le is not None and v > spec.le):
                 raise _bad(path, f"{row[j]} is out of range", line=i, key=c, allowed=spec.allowed)
             if spec.kind == "int" and v != int(v):
@@ -169,6 +185,7 @@ class PosteriorUse:
 
 def use_posterior(path: str | Path, draws: int, seed: int) -> PosteriorUse:
     """Read ``path`` and take ``draws`` parameter sets from it with ``seed``."""
+    limits.posterior_draws(draws, "posterior_draws", str(path))
     post = load_posterior(path)
     sets = post.draws(draws, seed)
     return PosteriorUse(str(Path(path)), post.sha256, draws, seed,

@@ -16,12 +16,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sim.config.datafiles import DATA_FILE_KEYS, read_table
+from sim.config.datafiles import DATA_FILE_KEYS, check_codes, read_table
 from sim.config.errors import ConfigError, Problem, did_you_mean
 from sim.config.library import LIBRARY, same_file, study_folder, study_subfolder
 from sim.config.parameters import field_names, parameter_catalogue, spec_at, unknown_parameter
-from sim.config.schema import Scenario
-from sim.config.yamlio import KeyPath, load_yaml_mapping
+from sim.config.schema import SHOCK_ALLOWED, Scenario
+
+# What each key of a shock holds (messages about shocks say it).
+SHOCK_FIELDS = {"date": "a calendar date YYYY-MM-DD (or give week)", "week": "a whole number from 0 (or give date)",
+                "set": "a mapping of dotted parameter paths to their new values",
+                "description": "text (goes to the event log)"}
+from sim.config.yamlio import KeyPath, load_yaml_mapping, what_is
 
 # The shipped library (package data). The variables replace it, e.g. to try an edited copy.
 SCENARIOS_DIR = Path(os.environ.get("SIM_SCENARIOS_DIR") or LIBRARY / "scenarios")
@@ -63,9 +68,25 @@ def _listing(folder: Path | None) -> dict[str, Path]:
     return {p.stem: p for p in files if name_problem(p.stem) is None and _is_file(p)}
 
 
+def library_folder(kind: str = "scenarios") -> Path:
+    """The shipped library's ``scenarios/`` or ``experiments/`` (or the folder $SIM_SCENARIOS_DIR /
+    $SIM_EXPERIMENTS_DIR names); ConfigError naming the variable when it is not a folder."""
+    folder = Path(SCENARIOS_DIR if kind == "scenarios" else EXPERIMENTS_DIR)
+    if not _is_dir(folder):
+        var = "SIM_SCENARIOS_DIR" if kind == "scenarios" else "SIM_EXPERIMENTS_DIR"
+        if os.environ.get(var):
+            raise ConfigError.single(f"${var}", f"{folder} {what_is(folder)}, not a folder", key=var,
+                                     given=os.environ[var], has_given=True,
+                                     allowed=f"a folder of {kind[:-1]} YAML files, or unset {var} to use the "
+                                             f"shipped library ({LIBRARY / kind})")
+        raise ConfigError.single(str(folder), f"the shipped {kind} folder {what_is(folder)}: the package is not "
+                                              f"installed completely", allowed="pip install paris-guarantees-sim again")
+    return folder
+
+
 def shipped_scenarios() -> dict[str, Path]:
     """Named scenarios shipped with the package (``scenarios/`` of the library), by name."""
-    return _listing(Path(SCENARIOS_DIR))
+    return _listing(library_folder("scenarios"))
 
 
 def study_scenarios() -> dict[str, Path]:
@@ -75,7 +96,7 @@ def study_scenarios() -> dict[str, Path]:
 
 def shipped_experiments() -> dict[str, Path]:
     """Example experiments shipped with the package (``experiments/`` of the library), by name."""
-    return _listing(Path(EXPERIMENTS_DIR))
+    return _listing(library_folder("experiments"))
 
 
 def study_experiments() -> dict[str, Path]:
@@ -88,9 +109,11 @@ EXPERIMENT_KEYS = ("replications", "design", "levers", "uncertainties")
 
 def declares_experiment(path: Path) -> bool:
     """Whether a YAML file declares an experiment (a top-level design, levers or replications key)."""
+    if not _is_file(path):  # a pipe would block, a device never end: the loader refuses them
+        return False
     try:
         with path.open("rb") as f:
-            head = f.read(65536).decode("utf-8", errors="replace")
+            head = f.read(65536).decode("utf-8-sig", errors="replace")
     except (OSError, ValueError):
         return False
     return any(line.split(":")[0].strip() in EXPERIMENT_KEYS
@@ -234,6 +257,9 @@ def resolve_scenario_path(ref: str | Path, relative_to: Path | None = None, key:
                 if c is not shipped:
                     _shadow("scenario", text, c, shipped)
                 return c
+            if c.suffix == ".yaml" and os.path.lexists(c):  # never a silent fall back past a broken entry
+                raise fail(f"{display_path(c)} {what_is(c)}, not a scenario file",
+                           allowed="a regular .yaml file there, or none (then the next in the order is used)")
         if itself is not None:
             return itself  # no other: reported as a cycle
         if relative_to is None and _is_dir(Path(text)):
@@ -252,8 +278,8 @@ def resolve_scenario_path(ref: str | Path, relative_to: Path | None = None, key:
         return path
     if _is_dir(path):
         raise fail("is a folder, not a scenario file")
-    if _exists(path):
-        raise fail("is not a regular file")
+    if _exists(path) or os.path.lexists(path):
+        raise fail(f"{what_is(path)}, not a scenario file", allowed="a regular .yaml file")
     if relative_to is None:
         found = _from_library(path)
         if found is not None:
@@ -286,8 +312,8 @@ def resolve_experiment_path(ref: str | Path) -> Path:
                                      allowed=allowed)
     if _is_dir(path):
         raise ConfigError.single(text, "is a folder, not an experiment file", allowed=allowed)
-    if _exists(path):
-        raise ConfigError.single(text, "is not a regular file", allowed=allowed)
+    if _exists(path) or os.path.lexists(path):
+        raise ConfigError.single(text, f"{what_is(path)}, not an experiment file", allowed=allowed)
     found = _from_library(path)
     if found is not None:
         return found
@@ -318,11 +344,13 @@ def _is_dir(path: Path) -> bool:
 def data_file_path(name: str) -> Path:
     """Where a data file named in a scenario (``members.data_file``) is read: the study folder's
     ``scenarios/`` if it has the file (a ``ShadowNotice`` if the library has one too), else the
-    shipped library."""
+    shipped library. A study's entry of that name that is not a regular file (a folder, a device,
+    a broken link) is returned as it is, so that reading it says what it is: it never falls back."""
     shipped = Path(SCENARIOS_DIR) / name
     study = study_subfolder("scenarios")
-    if study is not None and _is_file(study / name):
-        _shadow("data file", name, study / name, shipped)
+    if study is not None and (_is_file(study / name) or os.path.lexists(study / name)):
+        if _is_file(study / name):
+            _shadow("data file", name, study / name, shipped)
         return study / name
     return shipped
 
@@ -406,6 +434,7 @@ def problems_from_validation(exc: ValidationError, origins: Origins, default_fil
         spec = spec_at(loc)
         kind = err["type"]
         given = err.get("input")
+        shock_allowed = SHOCK_FIELDS.get(loc[-1], SHOCK_ALLOWED) if loc[:1] == ("shocks",) else ""
         if kind == "extra_forbidden":
             siblings = field_names(loc[:-1])
             message = f"unknown key{did_you_mean(loc[-1], siblings)}"
@@ -414,7 +443,7 @@ def problems_from_validation(exc: ValidationError, origins: Origins, default_fil
             continue
         if kind in ("missing",):
             problems.append(Problem(file, "missing", line, ".".join(key_path),
-                                    allowed=spec.allowed if spec else ""))
+                                    allowed=spec.allowed if spec else shock_allowed))
             continue
         msg = err["msg"].removeprefix("Value error, ")
         if msg.startswith("@"):  # a check across keys ('@key.path|message|allowed', schema.py)
@@ -436,7 +465,7 @@ def problems_from_validation(exc: ValidationError, origins: Origins, default_fil
             continue
         message = _short_message(err)
         problems.append(Problem(file, message, line, ".".join(key_path), given=given,
-                                has_given=True, allowed=spec.allowed if spec else ""))
+                                has_given=True, allowed=spec.allowed if spec else shock_allowed))
     return problems
 
 
@@ -485,8 +514,24 @@ def load_scenario_files(ref: str | Path) -> tuple[Scenario, list[Path]]:
     return scenario, chain
 
 
+def shocks_after_horizon(scenario: Scenario, horizon: int | None = None) -> list[str]:
+    """Notes on the scenario's shocks dated at or after the last week simulated: they do not happen."""
+    horizon = scenario.horizon_weeks if horizon is None else horizon
+    notes = []
+    for i, shock in enumerate(scenario.shocks):
+        week = shock.week if shock.week is not None else scenario.week_of(shock.date)
+        if week >= horizon:
+            when = shock.date.isoformat() if shock.date is not None else f"week {shock.week}"
+            what = f" ({shock.description})" if shock.description else ""
+            notes.append(f"shock {i} of {scenario.name}{what}, {when} (week {week}), falls after the {horizon} weeks "
+                         f"simulated: it does not happen in this run")
+    return notes
+
+
 def check_data_files(scenario: Scenario, origins: Origins | None = None, default_file: str = "") -> None:
-    """Every data file the scenario names exists and is valid (what a run would read)."""
+    """Every data file the scenario names exists and is valid (what a run would read), and the
+    country codes of each agree with its members file."""
+    tables = {}
     for key, spec in DATA_FILE_KEYS.items():
         dotted = ".".join(key)
         name = getattr(getattr(scenario, key[0]), key[1])
@@ -499,7 +544,11 @@ def check_data_files(scenario: Scenario, origins: Origins | None = None, default
                                            "the study folder's scenarios/, else the shipped library"
                                            + f" ({SCENARIOS_DIR})", line=line, key=dotted,
                                      given=name, has_given=True, allowed="a plain file name ending in .csv")
-        read_table(data_file_path(name), spec, via=via)
+        path = data_file_path(name)
+        tables[key] = (path, spec, read_table(path, spec, via=via), via)
+    members_path, _, members, _ = tables[("members", "data_file")]
+    for path, spec, table, via in tables.values():
+        check_codes(path, spec, table, members, display_path(members_path), via=via)
 
 
 def with_overrides(scenario: Scenario, overrides: dict[str, Any], source: str = "overrides",

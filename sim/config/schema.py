@@ -964,8 +964,7 @@ class Scenario(BaseModel):
             raise ValueError(
                 "@commission.enabled|commission.enabled needs monitoring.enabled: the commission "
                 "attributes what monitoring reports (G1)|monitoring.enabled: true, or commission.enabled: false")
-        for i, shock in enumerate(self.shocks):
-            _check_shock(self, i, shock)
+        _check_shocks(self)
         return self
 
     def date_of(self, week: int) -> dt.date:
@@ -975,26 +974,49 @@ class Scenario(BaseModel):
         return (day - self.ceasefire_date).days // 7
 
 
-_SHORT = {"greater_than_equal": "out of range", "less_than_equal": "out of range", "bool_type": "wrong type",
-          "float_type": "wrong type", "int_type": "wrong type", "literal_error": "not an allowed value"}
+_SHORT = {"greater_than_equal": "out of range", "less_than_equal": "out of range", "greater_than": "out of range",
+          "less_than": "out of range", "bool_type": "wrong type", "float_type": "wrong type", "int_type": "wrong type",
+          "string_type": "wrong type", "literal_error": "not an allowed value", "list_type": "wrong type",
+          "dict_type": "wrong type", "int_from_float": "not a whole number"}
 
 
-def _check_shock(scenario: Scenario, i: int, shock: Shock) -> None:
-    """Errors read '@key.path|message|allowed' so the loader can point at the file's line."""
+MAX_SHOCKS = 1_000  # dated shocks of one scenario (sim.config.limits says the same)
+MAX_HORIZON_WEEKS = 2600  # horizon_weeks' upper bound: no run reaches a shock after it
+SHOCK_ALLOWED = ("date: YYYY-MM-DD (or week: a whole number from 0), set: {a dotted parameter path that acts during "
+                 "the run: its new value}, description: text")
+
+
+def _check_shocks(scenario: Scenario) -> None:
+    if len(scenario.shocks) > MAX_SHOCKS:
+        raise ValueError(f"@shocks|{len(scenario.shocks):,} shocks|at most {MAX_SHOCKS:,} dated shocks a scenario")
+    if not scenario.shocks:
+        return
+    base = scenario.model_dump(exclude={"shocks"})  # once: each shock is checked against it alone (linear cost)
+    for i, shock in enumerate(scenario.shocks):
+        _check_shock(scenario, base, i, shock)
+
+
+def _check_shock(scenario: Scenario, base: dict[str, Any], i: int, shock: Shock) -> None:
+    """Errors read '@key.path|message|allowed' so the loader can point at the file's line.
+
+    A shock after the horizon is no error: it does not happen in the run (a run shortened with
+    --weeks, or an experiment's horizon_weeks, ends before it); one before the ceasefire or after
+    the longest horizon any run can have is one. Its values are as strict as the keys of a file.
+    """
     where = f"shocks.{i}"
-    last = scenario.date_of(scenario.horizon_weeks - 1)
     if (shock.date is None) == (shock.week is None):
-        raise ValueError(f"@{where}|give exactly one of date or week|date: YYYY-MM-DD, or week: a whole number")
+        raise ValueError(f"@{where}|give exactly one of date or week|{SHOCK_ALLOWED}")
     week = shock.week if shock.week is not None else scenario.week_of(shock.date)
-    if not 0 <= week < scenario.horizon_weeks:
+    if not 0 <= week < MAX_HORIZON_WEEKS:
         given = shock.date.isoformat() if shock.date is not None else str(shock.week)
         key = "date" if shock.date is not None else "week"
-        raise ValueError(f"@{where}.{key}|{given} is outside the horizon|a date from "
-                         f"{scenario.ceasefire_date.isoformat()} to {last.isoformat()} (weeks 0 to "
-                         f"{scenario.horizon_weeks - 1})")
+        last = scenario.date_of(MAX_HORIZON_WEEKS - 1)
+        raise ValueError(f"@{where}.{key}|{given} is {'before the ceasefire' if week < 0 else 'after any horizon'}|"
+                         f"a date from the ceasefire ({scenario.ceasefire_date.isoformat()}) to {last.isoformat()} "
+                         f"(weeks 0 to {MAX_HORIZON_WEEKS - 1}); one after horizon_weeks does not happen in the run")
     if not shock.set:
         raise ValueError(f"@{where}.set|no parameter to change|a mapping of dotted parameter paths to values")
-    fields = {}
+    fields: dict[str, dict[str, Any]] = {}
     for path, value in shock.set.items():
         parts = str(path).split(".")
         section = Scenario.model_fields.get(parts[0]) if len(parts) == 2 else None
@@ -1006,14 +1028,18 @@ def _check_shock(scenario: Scenario, i: int, shock: Shock) -> None:
             raise ValueError(f"@{where}.set.{path}|is read at the ceasefire only and cannot change later|"
                              f"a parameter that acts during the run")
         fields.setdefault(parts[0], {})[parts[1]] = value
-    data = scenario.model_dump(exclude={"shocks"})
+    data = dict(base)
     for section, values in fields.items():
-        data[section].update(values)
+        data[section] = {**data[section], **values}
     try:
-        Scenario.model_validate(data)
+        # strict, as a file's own keys: "0.5" is no number and 0 or "no" no switch
+        Scenario.model_validate(data, strict=True)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
+        if err["msg"].removeprefix("Value error, ").startswith("@"):  # a check across keys
+            _, message, allowed = err["msg"].removeprefix("Value error, ").split("|", 2)
+            raise ValueError(f"@{where}.set|{message}|{allowed}") from None
         raise ValueError(f"@{where}.set.{loc}|{_SHORT.get(err['type'], err['msg'])} (given: {err.get('input')!r})"
                          f"|ALLOWED") from None
 

@@ -9,7 +9,9 @@ document once aliases are expanded (MAX_NODES).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +59,17 @@ def _kind(value: Any) -> str:
             dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    """A date as YAML reads it (2029-01-20), or a problem at its line for one the calendar does not have."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as exc:
+        raise _KeyProblem(None, None, f"{node.value!r} is not a real date ({exc}); allowed: a calendar date "
+                                      f"YYYY-MM-DD", node.start_mark) from None
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 # YAML 1.1 reads 1e-3 (no dot) as text; types are strict, so read it as the number it means.
 _LineLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$"),
@@ -127,31 +139,68 @@ def _expanded_size(node: yaml.Node, file: str) -> int:
     return size(node)
 
 
-def read_text(path: Path, what: str, max_bytes: int = MAX_BYTES) -> str:
-    """A small regular text file, or a ConfigError saying why not (never blocks on a pipe)."""
+def what_is(path: Path) -> str:
+    """What a path that is not a regular file is, in words ('is a named pipe (FIFO)')."""
     try:
-        if path.is_dir():
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "is a broken symbolic link" if os.path.islink(path) else "does not exist"
+    except (OSError, ValueError) as exc:
+        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    mode = st.st_mode
+    return ("is a folder" if stat.S_ISDIR(mode) else "is a named pipe (FIFO)" if stat.S_ISFIFO(mode) else
+            "is a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "is a socket" if stat.S_ISSOCK(mode)
+            else "is a regular file" if stat.S_ISREG(mode) else "is not a regular file")
+
+
+def read_bytes(path: Path, what: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a small regular file, or a ConfigError saying why not: a folder, a device or a pipe
+    is refused without opening it (never blocks on a FIFO, never reads /dev/zero)."""
+    try:
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            if os.path.islink(path):
+                raise ConfigError.single(path, f"a broken symbolic link, not a {what}", allowed="a file") from None
+            raise ConfigError.single(path, f"{what} not found") from None
+        if stat.S_ISDIR(st.st_mode):
             raise ConfigError.single(path, f"is a folder, not a {what}", allowed="a file")
-        if not path.exists():
-            raise ConfigError.single(path, f"{what} not found")
-        if not path.is_file():
-            raise ConfigError.single(path, f"is not a regular file (a device or a pipe), not a {what}",
-                                     allowed="a file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ConfigError.single(path, f"the {what} is too large ({size:,} bytes)",
+        if not stat.S_ISREG(st.st_mode):
+            raise ConfigError.single(path, f"{what_is(path)}, not a {what}", allowed="a regular file")
+        if st.st_size > max_bytes:
+            raise ConfigError.single(path, f"the {what} is too large ({st.st_size:,} bytes)",
                                      allowed=f"at most {max_bytes:,} bytes")
-        data = path.read_bytes()[: max_bytes + 1]
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since the check
+                raise ConfigError.single(path, f"is not a regular file, not a {what}", allowed="a regular file")
+            with os.fdopen(fd, "rb", closefd=False) as f:
+                data = f.read(max_bytes + 1)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise ConfigError.single(path, f"cannot read the {what}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a NUL in the path, say
+        raise ConfigError.single(str(path).replace("\x00", "\\0"), f"not a usable path ({exc})") from None
+    if len(data) > max_bytes:
+        raise ConfigError.single(path, f"the {what} is too large (it grew while read)",
+                                 allowed=f"at most {max_bytes:,} bytes")
+    return data
+
+
+def read_text(path: Path, what: str, max_bytes: int = MAX_BYTES) -> str:
+    """A small regular text file, or a ConfigError saying why not (never blocks on a pipe).
+
+    A UTF-8 byte-order mark (Excel writes one) is read and dropped."""
+    data = read_bytes(path, what, max_bytes)
     if b"\x00" in data:
         raise ConfigError.single(path, f"the {what} is binary, not text", allowed="UTF-8 text")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ConfigError([Problem(str(path), f"the {what} is not UTF-8 text (byte {exc.start})", line=line,
-                                   allowed="UTF-8 text")]) from None
+                                   allowed="UTF-8 text (with or without a byte-order mark)")]) from None
 
 
 def load_yaml_mapping(path: Path, what: str = "file") -> tuple[dict[str, Any], dict[KeyPath, int]]:
@@ -160,6 +209,7 @@ def load_yaml_mapping(path: Path, what: str = "file") -> tuple[dict[str, Any], d
     if not text.strip():
         raise ConfigError.single(path, f"the {what} is empty", allowed="a YAML mapping of keys")
     file = str(path)
+    node = None
     try:
         _check_events(text, file)
         loader = _LineLoader(text)
@@ -179,7 +229,14 @@ def load_yaml_mapping(path: Path, what: str = "file") -> tuple[dict[str, Any], d
         line = mark.line + 1 if mark else None
         detail = exc.problem or str(exc)
         if isinstance(exc, _KeyProblem):
-            raise ConfigError([Problem(file, detail, line=line)]) from None
+            key = ""
+            if node is not None and line is not None:  # the key whose value it is, when one is on that line
+                where: dict[KeyPath, int] = {}
+                _lines(node, (), where, set())
+                on_line = [k for k, n in where.items() if n == line]
+                key = ".".join(max(on_line, key=len)) if on_line else ""
+            message, _, allowed = detail.partition("; allowed: ")
+            raise ConfigError([Problem(file, message, line=line, key=key, allowed=allowed)]) from None
         if exc.context:
             detail = f"{exc.context}, {detail}"
         raise ConfigError([Problem(file, f"YAML syntax error: {detail}", line=line)]) from None

@@ -44,6 +44,7 @@ from sim.config.scenarios import (
     name_problem,
     resolve_experiment_path,
     resolve_scenario_path,
+    shocks_after_horizon,
 )
 from sim.config.yamlio import KeyPath, load_yaml_mapping
 from sim.experiments import contrasts as _contrasts
@@ -99,6 +100,7 @@ class Experiment:
     study: str | None = None  # the study folder the names were resolved in (workers use it too)
     posterior: Any = None  # sim.config.posterior.PosteriorUse: constants drawn per replicate (--posterior)
     contrasts: tuple[dict[str, Any], ...] = ()  # paired comparisons within strata (sim.experiments.contrasts)
+    notes: tuple[str, ...] = ()  # what a user should know before running (shocks after horizon_weeks)
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -349,14 +351,17 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
             points.append(DesignPoint(len(points), ", ".join(parts), base.name, ref, values))
     points = _unique_labels(points)
     # Every design point must be a valid scenario (e.g. a commission needs monitoring).
+    # With the experiment's horizon too: every check a run would make is made here, before any run.
     base_by_ref = dict(bases)
+    horizon = {"horizon_weeks": spec.horizon_weeks} if spec.horizon_weeks is not None else {}
     failed = 0
     for p in points:
-        if not params:
+        if not params and not horizon:
             break
         try:
-            with_overrides(base_by_ref[p.scenario_ref], p.overrides(params), source=file, strict=True,
-                           lines={d.path: line_of((_section(d), d.path), lines) for d in dims})
+            with_overrides(base_by_ref[p.scenario_ref], {**p.overrides(params), **horizon}, source=file,
+                           strict=True, lines={**{d.path: line_of((_section(d), d.path), lines) for d in dims},
+                                               "horizon_weeks": line_of(("horizon_weeks",), lines)})
         except ConfigError as exc:
             failed += 1
             if failed <= 3:
@@ -387,7 +392,10 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
     data_hashes = sorted({str(p): sha256(p) for _, s in bases for p in data_files(s).values()}.values())
     digest = hashlib.sha256(json.dumps([[s.model_dump(mode="json") for _, s in bases], data_hashes],
                                        sort_keys=True).encode()).hexdigest()[:16]
+    notes = tuple(note for _, base in bases for note in
+                  shocks_after_horizon(base, spec.horizon_weeks if spec.horizon_weeks is not None else None))
     return Experiment(
+        notes=notes,
         name=spec.name or path.stem, description=spec.description, file=file, design=kind,
         scenarios=tuple(names), levers=tuple(d.path for d in dims if d.role == "lever"),
         uncertainties=tuple(d.path for d in dims if d.role == "uncertainty"),

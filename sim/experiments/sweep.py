@@ -14,15 +14,17 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import csv
 import io
 import json
 import os
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, Callable, Iterator, TextIO
 
 from tqdm import tqdm
 
@@ -78,43 +80,97 @@ def _truncate_torn(path: Path) -> None:
         f.truncate(0)
 
 
+def _damaged(path: Path, line: int | None, what: str) -> ResumeError:
+    where = f"{path}:{line}" if line else str(path)
+    return ResumeError(f"{where}: {what}; the unfinished sweep cannot be resumed from a damaged file: give "
+                       f"--overwrite (overwrite=True) to start it again, discarding the runs saved so far")
+
+
+def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of a CSV file the sweep wrote; a damaged file raises ResumeError naming it."""
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            reader = csv.reader(f, strict=True)
+            for row in reader:
+                yield reader.line_num, row
+    except UnicodeDecodeError as exc:
+        raise _damaged(path, None, f"not UTF-8 text (byte {exc.start})") from None
+    except csv.Error as exc:
+        raise _damaged(path, None, f"not a well-formed CSV file ({exc})") from None
+    except OSError as exc:
+        raise _damaged(path, None, f"cannot be read ({exc.strerror})") from None
+
+
 def read_done(path: Path) -> dict[int, dict[int, bool]]:
-    """design_point -> {replicate: escalated} for every complete row of runs.csv."""
+    """design_point -> {replicate: escalated} for every complete row of runs.csv (ResumeError if damaged)."""
     done: dict[int, dict[int, bool]] = {}
     if not path.exists():
         return done
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.reader(f)
-        header = next(reader, None)
-        if not header:
-            return done
-        i_dp, i_rep, i_esc = header.index("design_point"), header.index("replicate"), header.index("escalated")
-        for row in reader:
-            if len(row) != len(header):
-                continue
-            done.setdefault(int(row[i_dp]), {})[int(row[i_rep])] = row[i_esc] == "True"
+    rows = _rows(path)
+    first = next(rows, None)
+    if first is None or not first[1]:
+        return done
+    header = first[1]
+    missing = [c for c in ("design_point", "replicate", "escalated") if c not in header]
+    if missing:
+        raise _damaged(path, 1, f"no column {', '.join(missing)} in the header")
+    i_dp, i_rep, i_esc = header.index("design_point"), header.index("replicate"), header.index("escalated")
+    for line, row in rows:
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise _damaged(path, line, f"{len(row)} cells where the header has {len(header)}")
+        try:
+            dp, rep = int(row[i_dp]), int(row[i_rep])
+        except ValueError:
+            raise _damaged(path, line, f"design_point {row[i_dp]!r} or replicate {row[i_rep]!r} is not a whole "
+                                       f"number") from None
+        if row[i_esc] not in ("True", "False") or dp < 0 or rep < 0:
+            raise _damaged(path, line, f"not a run this sweep wrote (design_point {row[i_dp]!r}, replicate "
+                                       f"{row[i_rep]!r}, escalated {row[i_esc]!r})")
+        if rep in done.get(dp, {}):
+            raise _damaged(path, line, f"design point {dp}, replicate {rep} appears twice")
+        done.setdefault(dp, {})[rep] = row[i_esc] == "True"
     return done
 
 
-def _drop_orphans(path: Path, done_ids: set[int]) -> int:
+def _drop_orphans(path: Path, done_ids: set[int], header: list[str]) -> int:
     """Remove steps/events rows of runs that never reached runs.csv. Returns rows dropped."""
     if not path.exists() or path.stat().st_size == 0:
         return 0
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.reader(f)
-        next(reader, None)
-        orphans = sum(1 for row in reader if row and int(row[0]) not in done_ids)
+    rows = _rows(path)
+    first = next(rows, None)
+    if first is not None and first[1] != header:
+        raise _damaged(path, 1, "its header is not the columns this sweep writes")
+    orphans = 0
+    for line, row in rows:
+        if not row:
+            continue
+        try:
+            orphans += int(row[0]) not in done_ids
+        except ValueError:
+            raise _damaged(path, line, f"run_id {row[0]!r} is not a whole number") from None
     if not orphans:
         return 0
-    tmp = path.with_suffix(".csv.tmp")
-    with path.open(newline="", encoding="utf-8") as src, tmp.open("w", newline="", encoding="utf-8") as dst:
-        reader, writer = csv.reader(src), csv.writer(dst, lineterminator="\n")
-        writer.writerow(next(reader))
-        for row in reader:
-            if row and int(row[0]) in done_ids:
-                writer.writerow(row)
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with path.open(newline="", encoding="utf-8") as src, os.fdopen(fd, "w", newline="", encoding="utf-8") as dst:
+            reader, writer = csv.reader(src), csv.writer(dst, lineterminator="\n")
+            writer.writerow(next(reader))
+            for row in reader:
+                if row and int(row[0]) in done_ids:
+                    writer.writerow(row)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return orphans
+
+
+def _append(path: Path, opened: list[TextIO]) -> TextIO:
+    f = path.open("a", newline="", encoding="utf-8")
+    opened.append(f)
+    return f
 
 
 def _ensure_header(path: Path, header: list[str]) -> None:
@@ -195,19 +251,15 @@ def run_sweep(exp: Experiment, out: Path, executor: cf.Executor, *, slots: int, 
 
     if resume:
         done = _prepare_resume(exp, out)
+        earlier = existing_status(out) or {}
+        listed = earlier.get("files") if isinstance(earlier.get("files"), list) else []
+        files += [f for f in listed if isinstance(f, str) and f not in files]  # e.g. tables analyze wrote
     else:
         there = [name for name in (RUNS, STEPS, EVENTS) if (out / name).exists()]
         if there:  # never replace runs: the caller gives a fresh folder
             raise ResumeError(f"{out} already holds {', '.join(there)}; finish it with --resume or pick "
                               f"another folder")
         done = {}
-    atomic_write(out / POINTS, design_points_text(exp))
-    _ensure_header(out / RUNS, header)
-    if exp.outputs.steps:
-        _ensure_header(out / STEPS, list(STEP_COLUMNS))
-    if exp.outputs.events:
-        _ensure_header(out / EVENTS, list(EVENT_COLUMNS))
-
     sched = ReplicateScheduler(len(exp.points), exp.rule, done)
     done_before = sched.completed
     del done
@@ -221,25 +273,38 @@ def run_sweep(exp: Experiment, out: Path, executor: cf.Executor, *, slots: int, 
                         "runs_per_second": round((sched.completed - done_before) / seconds, 2) if seconds else None},
         })
 
-    manifest("partial", 0.0)
+    manifest("partial", 0.0)  # the files are listed before they are written: a kill leaves none unlisted
+    atomic_write(out / POINTS, design_points_text(exp))
+    _ensure_header(out / RUNS, header)
+    if exp.outputs.steps:
+        _ensure_header(out / STEPS, list(STEP_COLUMNS))
+    if exp.outputs.events:
+        _ensure_header(out / EVENTS, list(EVENT_COLUMNS))
+
     outputs = exp.outputs
-    f_runs = (out / RUNS).open("a", newline="", encoding="utf-8")
-    f_steps = (out / STEPS).open("a", newline="", encoding="utf-8") if outputs.steps else None
-    f_events = (out / EVENTS).open("a", newline="", encoding="utf-8") if outputs.events else None
+    opened: list[TextIO] = []
     ran_now = 0
     status = "partial"
     try:
+        f_runs = _append(out / RUNS, opened)
+        f_steps = _append(out / STEPS, opened) if outputs.steps else None
+        f_events = _append(out / EVENTS, opened) if outputs.events else None
         status, ran_now = _drive(exp, executor, sched, slots=slots, chunk_size=chunk_size,
                                  write=lambda outcomes: _write(outcomes, f_runs, f_steps, f_events),
                                  progress=_progress(exp, sched, progress_period, progress_stream, quiet),
                                  on_chunk=on_chunk,
                                  checkpoint=lambda: manifest("partial", time.perf_counter() - t0))
-    finally:
-        for f in (f_runs, f_steps, f_events):
-            if f is not None:
+    except BaseException:
+        for f in opened:  # a full disk may refuse the last bytes too: the files stay resumable
+            with contextlib.suppress(OSError):
                 f.close()
-        seconds = time.perf_counter() - t0
-        manifest(status, seconds)
+        with contextlib.suppress(OSError):
+            manifest("partial", time.perf_counter() - t0)
+        raise
+    for f in opened:
+        f.close()
+    seconds = time.perf_counter() - t0
+    manifest(status, seconds)
     return SweepReport(out, status, sched.completed, sched.planned, ran_now, seconds)
 
 
@@ -354,22 +419,25 @@ def _write(outcomes: list[Outcome], f_runs: TextIO, f_steps: TextIO | None, f_ev
     f_runs.flush()
 
 
-def check_resumable(exp: Experiment, out: Path) -> None:
+def check_resumable(exp: Experiment, out: Path, resume_word: str = "--resume") -> None:
     """Raise ResumeError unless ``out`` holds a sweep of this very experiment."""
     manifest_path = out / MANIFEST
-    if not manifest_path.exists() or not (out / RUNS).exists():
+    if not manifest_path.is_file() or not (out / RUNS).is_file():
         raise ResumeError(f"{out}: no sweep to resume here (no manifest.json and runs.csv); "
-                          f"run without --resume to start one")
+                          f"run without {resume_word} to start one")
     try:
+        if manifest_path.stat().st_size > 50_000_000:
+            raise ValueError("larger than any manifest the tool writes")
         old = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ResumeError(f"{out}/manifest.json is unreadable ({exc}); start the sweep again without --resume") \
-            from None
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise _damaged(manifest_path, None, f"unreadable ({exc})") from None
+    if not isinstance(old, dict):
+        raise _damaged(manifest_path, None, "not the JSON object the tool writes")
     if old.get("fingerprint") != exp.fingerprint():
         raise ResumeError(
             f"{out} holds a sweep of a different experiment (or the experiment file or its scenarios "
             f"changed since it started: fingerprint {old.get('fingerprint')} vs {exp.fingerprint()}); "
-            f"start again without --resume, or pick another --out")
+            f"start again without {resume_word}, or pick another folder")
 
 
 def _prepare_resume(exp: Experiment, out: Path) -> dict[int, dict[int, bool]]:
@@ -377,18 +445,22 @@ def _prepare_resume(exp: Experiment, out: Path) -> dict[int, dict[int, bool]]:
     for name in (RUNS, STEPS, EVENTS):
         _truncate_torn(out / name)
     header = runs_header(exp.parameters, exp.posterior is not None)
-    with (out / RUNS).open(encoding="utf-8") as f:
-        first = f.readline().rstrip("\n")
-    if first and first != ",".join(header):
-        raise ResumeError(f"{out}/runs.csv has different columns from this experiment; start again "
-                          f"without --resume")
+    first = next(_rows(out / RUNS), (1, []))[1]
+    if first and first != header:
+        raise _damaged(out / RUNS, 1, "its columns are not this experiment's")
     done = read_done(out / RUNS)
-    done_ids = {run_id(dp, rep) for dp, reps in done.items() for rep in reps}
-    for name in (STEPS, EVENTS):
-        _drop_orphans(out / name, done_ids)
     bad = [dp for dp in done if dp >= len(exp.points)]
     if bad:
-        raise ResumeError(f"{out}/runs.csv has design points this experiment does not have")
+        raise _damaged(out / RUNS, None, f"design point {bad[0]} is not in this experiment "
+                                         f"(it has {len(exp.points)})")
+    limit = exp.rule.cap if exp.rule.adaptive else exp.rule.initial
+    over = [(dp, rep) for dp, reps in done.items() for rep in reps if rep >= limit]
+    if over:
+        raise _damaged(out / RUNS, None, f"replicate {over[0][1]} of design point {over[0][0]} is beyond this "
+                                         f"experiment's {limit} replicates")
+    done_ids = {run_id(dp, rep) for dp, reps in done.items() for rep in reps}
+    for name, columns in ((STEPS, list(STEP_COLUMNS)), (EVENTS, list(EVENT_COLUMNS))):
+        _drop_orphans(out / name, done_ids, columns)
     return done
 
 

@@ -11,6 +11,7 @@ import pytest
 from sim import api
 from sim.outputs import EVENT_COLUMNS
 from sim.config import ConfigError, load_scenario, with_overrides
+from sim.errors import FolderError
 from sim.runner import replicate_seed, simulate
 from tests.helpers import ROOT
 
@@ -235,7 +236,7 @@ def test_sweep_errors_name_the_key(tmp_path):
     with pytest.raises(ConfigError, match="resume needs"):
         api.sweep(SMALL_SOBOL, resume=True)
     (tmp_path / "file").write_text("x")
-    with pytest.raises(ConfigError, match="out must be a folder"):
+    with pytest.raises(FolderError, match="out must be a folder"):
         api.sweep(SMALL_SOBOL, out=tmp_path / "file")
 
 

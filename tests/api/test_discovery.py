@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import warnings
 from pathlib import Path
 
@@ -41,7 +42,8 @@ def planted(tmp_path_factory) -> Path:
     runs.insert(0, "run_id", runs["design_point"] * 100_000)
     runs.to_csv(folder / "runs.csv", index=False)
     (folder / "manifest.json").write_text(json.dumps({"design": "lhs", "levers": ["cat"],
-                                                      "uncertainties": ["a", "b"]}))
+                                                      "uncertainties": ["a", "b"],
+                                                      "files": ["runs.csv", "design_points.csv"]}))
     return folder
 
 
@@ -159,3 +161,35 @@ class _no_exit:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_discovery_folder_is_the_tools(planted, tmp_path):
+    """Issue 20: the default folder is recorded in the sweep's manifest before it is written, so a later
+    `sweep --overwrite` counts it as the tool's; a second discovery replaces it only with overwrite."""
+    from sim.errors import FolderError
+    from sim.outfolder import check_target
+
+    sweep_dir = tmp_path / "sweep"
+    shutil.copytree(planted, sweep_dir, ignore=shutil.ignore_patterns("discovery_*"))
+    discover(sweep_dir, "escalated")
+    manifest = json.loads((sweep_dir / "manifest.json").read_text())
+    assert "discovery_escalated/" in manifest["files"]
+    assert not check_target(sweep_dir, overwrite=True).foreign  # sweep --overwrite may replace it
+    own = json.loads((sweep_dir / "discovery_escalated" / "manifest.json").read_text())
+    assert own["command"] == "discover" and "feature_scores.csv" in own["files"]
+    with pytest.raises(FolderError, match="give --overwrite"):
+        discover(sweep_dir, "escalated")
+    discover(sweep_dir, "escalated", overwrite=True)
+    assert sorted(p.name for p in sweep_dir.iterdir() if p.name.startswith(".")) == []  # no lock or working name
+
+
+def test_discovery_on_an_unfinished_sweep_says_so(planted, tmp_path):
+    from sim.config import Notice
+
+    work = tmp_path / "s.partial"
+    shutil.copytree(planted, work, ignore=shutil.ignore_patterns("discovery_*"))
+    manifest = json.loads((work / "manifest.json").read_text())
+    (work / "manifest.json").write_text(json.dumps({**manifest, "status": "partial", "runs_done": 1500,
+                                                    "runs_planned": 3000}))
+    with pytest.warns(Notice, match=r"unfinished sweep \(1500 of 3000 runs\).*--resume"):
+        discover(work, "escalated", write=False)

@@ -12,8 +12,10 @@ from sim.config import ConfigError, load_scenario
 BAD_SHOCKS = {
     "unknown_key": ("  - week: 10\n    set:\n      united_states.leads_monitorin: false\n",
                     "shocks.0.set.united_states.leads_monitorin", "did you mean"),
-    "outside_horizon": ("  - date: 2040-01-20\n    set:\n      united_states.leads_monitoring: false\n",
-                        "shocks.0.date", "outside the horizon"),
+    "before_ceasefire": ("  - date: 2026-01-20\n    set:\n      united_states.leads_monitoring: false\n",
+                         "shocks.0.date", "before the ceasefire"),
+    "after_any_horizon": ("  - date: 2090-01-20\n    set:\n      united_states.leads_monitoring: false\n",
+                          "shocks.0.date", "after any horizon"),
     "initial_only": ("  - week: 10\n    set:\n      ukraine.initial_strength: 1.0\n",
                      "shocks.0.set.ukraine.initial_strength", "cannot change later"),
 }

@@ -50,4 +50,5 @@ def test_deep_nesting_and_size(tmp_path, bad_input):
 def test_not_a_regular_file_does_not_block(bad_input):
     for path in ("/dev/zero", "/dev/null"):
         if Path(path).exists():
-            assert "not a regular file" in bad_input("validate", path)
+            err = bad_input("validate", path)
+            assert f"{path}: is a device, not a scenario file" in err and "allowed: a regular .yaml file" in err

@@ -188,9 +188,11 @@ def test_analyze_never_overwrites_a_file_it_did_not_write(small_sweep, tmp_path,
     folder.mkdir()
     shutil.copy(small_sweep[1] / "runs.csv", folder / "runs.csv")
     (folder / "summary.csv").write_text("my own\n")
-    err = bad_input("analyze", folder)
-    assert "summary.csv" in err and "--overwrite" in err
-    assert (folder / "summary.csv").read_text() == "my own\n"
-    assert run_cli("analyze", folder, "--overwrite").code == 0
+    for extra in ((), ("--overwrite",)):  # the user's file, whatever the flags (issue 20)
+        err = bad_input("analyze", folder, *extra)
+        assert "summary.csv" in err and "did not write" in err and "move it away" in err
+        assert (folder / "summary.csv").read_text() == "my own\n"
+    (folder / "summary.csv").unlink()
+    assert run_cli("analyze", folder).code == 0
     assert run_cli("analyze", folder).code == 0  # its own files now: a re-run needs no flag
     assert json.loads((folder / "manifest.json").read_text())["command"] == "analyze"

@@ -27,6 +27,7 @@ from sim.validation.sensitivity.design import (
     designs_of,
     factor_list,
 )
+from sim.config.limits import MAX_RUNS
 from sim.validation.sensitivity.plausible import plausible_study
 from sim.validation.sensitivity.plausible_report import PLAUSIBLE_FILES, plausible_text, write_plausible
 from sim.validation.sensitivity.report import FILES, summary_text, write_study
@@ -58,6 +59,15 @@ def command_text(args: argparse.Namespace) -> str:
     return " ".join(parts)
 
 
+def planned_runs(settings: Settings, factors: int, comparisons=COMPARISONS) -> int:
+    """The runs a study makes at most: Morris screening, then the confirmation of the top factors."""
+    designs = len(designs_of(comparisons))
+    screening = settings.samples * (factors + 1) * settings.replicates * designs
+    confirmed = min(settings.top + settings.top_uncertainties, factors)
+    confirmation = (designs + len(comparisons) * confirmed * 2 * 2) * settings.confirm_replicates
+    return screening + confirmation
+
+
 def sensitivity_command(args: argparse.Namespace) -> int:
     if getattr(args, "plausible", False):
         return plausible_command(args)
@@ -72,6 +82,13 @@ def sensitivity_command(args: argparse.Namespace) -> int:
     command = command_text(args)
     factors, _ = factor_list()
     designs = designs_of(COMPARISONS)
+    runs = planned_runs(settings, len(factors))
+    max_runs = getattr(args, "max_runs", MAX_RUNS)
+    if runs > max_runs:  # before anything is sampled, run or written
+        raise UsageError(f"sensitivity: {runs:,} runs planned ({settings.samples:,} trajectories x "
+                         f"{len(factors) + 1} points x {settings.replicates:,} seeds x {len(designs)} designs, then "
+                         f"the confirmation), more than --max-runs {max_runs:,}; allowed: fewer --samples, "
+                         f"--replicates or --confirm-replicates, or a larger --max-runs")
     print(f"sensitivity: {len(factors)} factors, {settings.samples} Morris trajectories x {settings.replicates} "
           f"paired seeds x {len(designs)} designs, then {settings.top} constants + {settings.top_uncertainties} "
           f"uncertainties per comparison x {settings.confirm_replicates} seeds, on {workers} worker(s) -> {out}/",
@@ -127,8 +144,13 @@ def plausible_command(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out is not None else Path("results") / "sensitivity_plausible"
     workers = args.workers or default_workers()
     command = command_text(args) + (" --plausible" + (f" --worlds {args.worlds}" if args.worlds else ""))
-    use = use_posterior(args.posterior, worlds, seed)  # one calibrated parameter set a world
     designs = designs_of(COMPARISONS)
+    max_runs = getattr(args, "max_runs", MAX_RUNS)
+    if worlds * replicates * len(designs) > max_runs:  # before the posterior is drawn or anything runs
+        raise UsageError(f"sensitivity --plausible: {worlds * replicates * len(designs):,} runs planned ({worlds:,} "
+                         f"worlds x {replicates:,} seeds x {len(designs)} designs), more than --max-runs "
+                         f"{max_runs:,}; allowed: fewer --worlds or --replicates, or a larger --max-runs")
+    use = use_posterior(args.posterior, worlds, seed)  # one calibrated parameter set a world
     print(f"sensitivity --plausible: {worlds} worlds x {replicates} paired seeds x {len(designs)} designs "
           f"({worlds * replicates * len(designs):,} runs) on {workers} worker(s) -> {out}/", file=sys.stderr)
     provenance = inputs({d: scenario_inputs(chain, sc) for d in designs for sc, chain in [load_scenario_files(d)]})
