@@ -39,14 +39,19 @@ less that residual less the sum of the shares (zero when the channels are additi
 
 from __future__ import annotations
 
+import argparse
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
+from sim.config import ConfigError
 from sim.experiments.paired import BINARY_COLUMNS, NUMERIC_COLUMNS, Contrast, Design, contrast, paired_runs, values
 
 __all__ = ["CHANNELS", "Channel", "ChannelShare", "Decomposition", "Design", "decompose"]
@@ -275,17 +280,13 @@ def page(decompositions: Sequence[Decomposition], command: str) -> str:
 
 
 def _value(text: str) -> Any:
-    import yaml
 
     return yaml.safe_load(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m sim.experiments.channels REFERENCE VARIANT [...]``: the decomposition as Markdown."""
-    import argparse
-    import sys
 
-    from sim.config import ConfigError
 
     p = argparse.ArgumentParser(prog="python -m sim.experiments.channels",
                                 description="Decompose a design's effect against a reference by channel "
@@ -324,7 +325,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = "python -m sim.experiments.channels " + " ".join(argv if argv is not None else sys.argv[1:])
     text = page(out, command.strip())
     if args.page:
-        from pathlib import Path
 
         Path(args.page).write_text(text, encoding="utf-8")
     else:

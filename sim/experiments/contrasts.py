@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.config import Problem
@@ -221,8 +222,6 @@ def plot_contrasts(differences: pd.DataFrame, path: Path, *, horizon: int) -> bo
     rows = differences[differences["contrast"].astype(str) != ""]
     if rows.empty:
         return False
-    from matplotlib.figure import Figure
-
     names = list(dict.fromkeys(rows["contrast"]))
     n = len(names)
     height = max(2.6, 0.45 * max(len(rows[rows["contrast"] == c]) for c in names) + 1.6)
