@@ -108,7 +108,10 @@ class Outcomes:
     """Outcomes per design and seed, made once: in memory, optionally on disk, by a shared pool."""
 
     def __init__(self, workers: int | None = None, cache: Path | None = None) -> None:
-        self.workers = max(1, int(workers or os.environ.get(ENV_WORKERS) or min(2, os.cpu_count() or 1)))
+        """``workers``: processes of the pool; 0 makes every run in the calling thread (tests, one core)."""
+        chosen = workers if workers is not None else os.environ.get(ENV_WORKERS)
+        self.inline = chosen is not None and int(chosen) == 0
+        self.workers = max(1, int(chosen or min(2, os.cpu_count() or 1)))
         folder = cache or os.environ.get(ENV_CACHE)
         self.cache = Path(folder) / code_version() if folder else None
         self._lock = threading.RLock()
@@ -187,7 +190,7 @@ class Outcomes:
             try:
                 payload = scenario.model_dump_json()
                 chunks = [missing[i:i + CHUNK] for i in range(0, len(missing), CHUNK)]
-                pool = self.pool()
+                pool = _Inline() if self.inline else self.pool()
                 futures = {pool.submit(_task, key, payload, chunk): chunk for chunk in chunks}
                 try:
                     for fut in cf.as_completed(futures):
@@ -251,6 +254,18 @@ class Outcomes:
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
+
+
+class _Inline:
+    """A pool of none: each task runs when submitted, in the calling thread."""
+
+    def submit(self, fn, *args) -> cf.Future:
+        fut: cf.Future = cf.Future()
+        try:
+            fut.set_result(fn(*args))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller through the future, as a pool would
+            fut.set_exception(exc)
+        return fut
 
 
 _SHARED: Outcomes | None = None
