@@ -185,6 +185,7 @@ def Sidebar(state, seed, reference, close):
     st: Levers = state.value
     seed_text = solara.use_reactive(str(seed.value))
     seed_error = solara.use_reactive(None)
+    refused = solara.use_reactive(0)  # a refused value: the box is made again, showing the seed in use
     if seed_text.value != str(seed.value) and seed_error.value is None:
         seed_text.set(str(seed.value))  # the seed changed elsewhere (Next seed, a found run)
 
@@ -196,6 +197,7 @@ def Sidebar(state, seed, reference, close):
         if error:
             seed_error.set(f"{error} The story still shows seed {seed.value}.")
             seed_text.set(str(seed.value))
+            refused.set(refused.value + 1)
             return
         seed_error.set(None)
         seed_text.set(str(value))
@@ -226,7 +228,7 @@ def Sidebar(state, seed, reference, close):
                 solara.Text("Not applied: see the message above the charts.", classes=["pg-notice", "lever-error"])
     with solara.Div(classes=["lever-seed"]):
         solara.InputText(f"Seed (0-{SEED_MAX:,}): which simulated run", value=seed_text.value, on_value=set_seed,
-                         error=seed_error.value or False, message=seed_error.value)
+                         error=seed_error.value or False, message=seed_error.value).key(f"seed-{refused.value}")
         solara.Text("Fixes the dice: both designs run with this seed, so they meet the same luck.",
                     classes=["pg-notice"])
     with solara.Row():

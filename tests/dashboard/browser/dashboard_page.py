@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "sim" / "dashboard" / "app.py"
 LOAD_MS = 60_000
 WAIT_MS = 15_000
+# the page is there: the player, and the first chart made (charts far below the window are drawn when seen)
+LOADED = ("() => { const el = document.querySelector('.chart-ladder .solara-echarts');"
+          " return !!(el && el.__vue__ && el.__vue__.chart && document.querySelector('.week-counter')); }")
 LAST_DATE = "18 Jun 2031"  # week 259 of the shipped scenarios (ceasefire on 1 Jul 2026)
 TIMINGS: dict[str, list[float]] = {}  # seconds; printed at the end of the run (conftest)
 SCREENSHOTS: list[Path] = []
@@ -30,6 +33,7 @@ CHART_JS = """(sel) => {
   const chart = el && el.__vue__ && el.__vue__.chart;
   if (!chart) return null;
   const o = chart.getOption();
+  if (!o || !o.series) return null;
   return {series: o.series.map(s => ({name: s.name, data: (s.data || []).map(d => Array.isArray(d) ? d : (d && d.value)),
                                       markLine: ((s.markLine || {}).data || []).map(d => d.xAxis),
                                       lineType: ((s.lineStyle || {}).type)})),
@@ -68,7 +72,8 @@ CONTRAST_JS = """(sel) => {
 
 
 def chart(page, name: str) -> dict:
-    """The chart's option as drawn (waits for ECharts to have drawn it)."""
+    """The chart's option as drawn (brought into view, where the page draws it; waits for ECharts)."""
+    page.locator(f".chart-{name}").scroll_into_view_if_needed()
     page.wait_for_function(f"(sel) => ({CHART_JS})(sel) !== null", arg=f".chart-{name}", timeout=WAIT_MS)
     data = page.evaluate(CHART_JS, f".chart-{name}")
     assert data is not None, f"chart {name} is not drawn"
@@ -82,18 +87,29 @@ def series(page, name: str, label: str) -> list:
 
 
 def wait_last_x(page, name: str, label: str, week: int) -> None:
+    page.locator(f".chart-{name}").scroll_into_view_if_needed()
     page.wait_for_function(f"([sel, name, w]) => ({LAST_X_JS})([sel, name]) === w",
                            arg=[f".chart-{name}", label, week], polling="raf", timeout=WAIT_MS)
 
 
 def wait_about(page, text: str, present: bool = True) -> None:
     """Wait until the ladder's text alternative (which names the designs and the seed) has ``text``."""
+    page.locator(".chart-ladder").scroll_into_view_if_needed()
     page.wait_for_function(f"(t) => {LADDER_ABOUT}.includes(t) === {str(present).lower()}", arg=text,
                            polling="raf", timeout=WAIT_MS)
 
 
 def about(page) -> str:
+    page.locator(".chart-ladder").scroll_into_view_if_needed()
     return page.evaluate(LADDER_ABOUT)
+
+
+def log_rows(page):
+    """The event log's rows (brought into view: the page builds the table when it comes near)."""
+    page.locator(".event-log").scroll_into_view_if_needed()
+    page.wait_for_function("() => !document.querySelector('.event-log').innerText.includes('shown when you scroll')",
+                           timeout=WAIT_MS)
+    return page.locator(".event-log tbody tr")
 
 
 def timed(key: str, action, wait, limit: float = 5.0) -> float:
@@ -199,7 +215,7 @@ def known_state(page, *, seed: int = 0, reference: str = "Paris declaration") ->
 def load(page, url: str) -> None:
     start = time.perf_counter()
     page.goto(url)
-    page.wait_for_function("() => document.querySelectorAll('.chart canvas').length >= 5", timeout=LOAD_MS)
+    page.wait_for_function(LOADED, timeout=LOAD_MS)
     TIMINGS.setdefault("page load", []).append(time.perf_counter() - start)
 
 

@@ -19,6 +19,7 @@ import pytest
 from dashboard_page import (
     LAST_DATE,
     LOAD_MS,
+    LOADED,
     ROOT,
     SCREENSHOTS,
     TIMINGS,
@@ -28,6 +29,7 @@ from dashboard_page import (
     day,
     headline,
     known_state,
+    log_rows,
     open_select,
     open_tab,
     scrub_to,
@@ -51,7 +53,7 @@ def dash(solara_server, _guarded_page_session):
     page.set_viewport_size({"width": 1500, "height": 1100})
     start = time.perf_counter()
     page.goto(solara_server.base_url)
-    page.wait_for_function("() => document.querySelectorAll('.chart canvas').length >= 5", timeout=LOAD_MS)
+    page.wait_for_function(LOADED, timeout=LOAD_MS)
     TIMINGS.setdefault("first page load", []).append(time.perf_counter() - start)
     try:
         yield page
@@ -121,6 +123,7 @@ def test_defect_3_counter_charts_log_and_tiles_agree_on_the_week(page):
         xs = [x for x, _ in series(page, name, label)]
         assert xs == list(range(0, 11)), name  # weeks 0..10, as in the run's steps
     expect(page.locator(".tiles-card")).to_contain_text("at week 10 (9 Sep 2026)", timeout=WAIT_MS)
+    log_rows(page)
     page.wait_for_function("() => [...document.querySelectorAll('.event-log tbody tr td.num')]"
                            ".every(td => +td.innerText <= 10)", timeout=WAIT_MS)
     weeks = [int(w) for w in page.locator(".event-log tbody tr td.num").all_inner_texts()]
@@ -314,6 +317,7 @@ def test_defect_10_log_wording(page):
     known_state(page, seed=seed)
     esc = run_story(paris, seed).escalation_week
     scrub_to(page, esc + 12)
+    log_rows(page)
     page.wait_for_function(f"() => [...document.querySelectorAll('.event-log tbody tr td.num')]"
                            f".every(td => +td.innerText <= {esc + 12})", timeout=WAIT_MS)
     log = page.locator(".event-log").inner_text()
@@ -577,7 +581,7 @@ def test_defect_12_and_9_the_served_dashboard_keeps_its_terminal_quiet(page, tmp
                     break
                 except Exception:  # noqa: BLE001 - not listening yet
                     time.sleep(0.2)
-            other.wait_for_function("() => document.querySelectorAll('.chart canvas').length >= 5", timeout=LOAD_MS)
+            other.wait_for_function(LOADED, timeout=LOAD_MS)
             assert other.get_by_text("This website runs on").count() == 0
         finally:
             other.close()
