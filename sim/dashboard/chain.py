@@ -1,39 +1,45 @@
 """The commission's chain: one row a violation (or false alarm), from what happened to who answered.
 
 violation -> detected (G1 monitoring) -> attributed or not, and why (G1 commission) -> decided
-(corrective measures) -> responded (the states, G4), with the week of each stage. Until the
-model's events carry case ids, the chain is rebuilt from the order of events: reports reach
-the commission and are decided first in, first out (one latency, one deliberation time per
-level), and each decision's responses come in the week its response delay ends.
+(corrective measures) -> responded (the states, G4), with the week of each stage. Each
+violation, attack and false alarm is a case of the model's event log: every event of its
+chain carries that case's id (``sim.events``), so a row is the events of one case.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict, deque
 from typing import Any
 
 import pandas as pd
 
 from sim.clauses import Clause
 from sim.config import Scenario
-from sim.dashboard import prose
+from sim.dashboard.sentences import describe, measures_words
 from sim.dashboard.words import LEVEL_NOUNS, NOBODY, RUSSIA, weeks_text
+from sim.events import Event
 from sim.ladder import RESPONSE_TYPES
 
 CHAIN_COLUMNS = (
-    "id", "actor", "level", "violation_week", "violation", "detected_week", "detected", "report_blames",
+    "id", "case_id", "actor", "level", "violation_week", "violation", "detected_week", "detected", "report_blames",
     "attributed_week", "attributed_to", "attribution", "misattributed", "decided_week", "decision",
     "responded_week", "response", "states", "status", "clauses", "notes", "respond_due",
 )
+STARTS = ("violation", "escalation", "false_alarm")  # the events that open a case of the chain
 
 
-def response_summary(group: list[tuple[str, str]], level: str, binding_levels: tuple[str, ...] = ("major",)) -> str:
+def response_summary(group: list[tuple[str, str, tuple[str, ...]]], level: str,
+                     binding_levels: tuple[str, ...] = ("major",)) -> str:
     """'12 states responded to the probe (G4, each government's choice: ...): diplomacy 12, sanctions 2.'
 
+    ``group``: (state, 'binding' or 'political', response types) for each state that answered one decision.
     A ratified commitment binds only for the levels the design's commitments cover
     (``commitments.binding_levels``); a response to another level is each government's choice."""
-    counts, binding = prose.response_counts(group)
+    counts: dict[str, int] = {}
+    for _, _, types in group:
+        for t in types:
+            counts[t] = counts.get(t, 0) + 1
+    binding = sum(commitment == "binding" for _, commitment, _ in group)
     n = len(group)
     states = "1 state" if n == 1 else f"{n} states"
     if level and level not in binding_levels:
@@ -47,152 +53,85 @@ def response_summary(group: list[tuple[str, str]], level: str, binding_levels: t
     return f"{states} responded{about} (G4{bound}): {types}."
 
 
-def _new_row(i: int, actor: str, level: str, week: int | None, what: str, clause: str) -> dict[str, Any]:
-    return {"id": i, "actor": actor, "level": level, "violation_week": week, "violation": what,
-            "detected_week": None, "detected": "", "report_blames": None, "attributed_week": None,
+def _new_row(i: int, e: Event) -> dict[str, Any]:
+    false_alarm = e.kind == "false_alarm"
+    return {"id": i, "case_id": e.event_id, "actor": NOBODY if false_alarm else (e.perpetrator or e.actor),
+            "level": e.level or "probe", "violation_week": None if false_alarm else e.week,
+            "violation": "nothing happened (false alarm)" if false_alarm else describe(e),
+            "detected_week": e.week if false_alarm else None, "detected": "",
+            "report_blames": e.attributed_to if false_alarm else None, "attributed_week": None,
             "attributed_to": None, "attribution": "", "misattributed": False, "decided_week": None,
             "decision": "", "responded_week": None, "response": "", "states": 0, "status": "",
-            "clauses": {clause} if clause else set(), "notes": [], "respond_due": None, "_target": None,
-            "_batches": []}
+            "clauses": {e.clause}, "notes": [], "respond_due": None, "_measures": [], "_answers": [],
+            "_target": None}
 
 
-def chain_table(rows: list[tuple], scenario: Scenario) -> pd.DataFrame:
-    """One row a violation (and a false alarm): from what happened to who answered, with weeks.
-
-    Reports are decided first in, first out; decisions are answered when their
-    response delay ends (shortened by the coordination cell when it says so).
-    """
-    chain: list[dict[str, Any]] = []
-    undetected: dict[tuple[int, str, str], deque[int]] = defaultdict(deque)  # (week, actor, level) -> rows
-    reports: deque[int] = deque()  # rows whose report awaits the commission, in arrival order
-    just_decided: int | None = None
-    monitoring = scenario.monitoring.enabled
-    commission = scenario.commission.enabled
+def chain_table(rows: list[Event], scenario: Scenario) -> pd.DataFrame:
+    """One row a violation, attack or false alarm (a case of the event log): from what happened to who answered."""
+    cases: dict[int, dict[str, Any]] = {}
     default_delay = scenario.commitments.response_delay_weeks
-    binding_levels = tuple(scenario.commitments.binding_levels)
-    last_week = scenario.horizon_weeks - 1
-    batches: dict[tuple[int, str, str], list[list[tuple]]] = defaultdict(list)  # (week, level, target)
-    stockpiles: set[int] = set()  # weeks of a stockpile release outside any response
-
-    for week, kind, actor, level, clause, detail in rows:
-        week = int(week)
-        if kind in ("violation", "escalation"):
-            row = _new_row(len(chain), actor, level, week, prose.describe(kind, actor, level, detail), clause)
-            if week in stockpiles and level == "major":
+    for e in rows:
+        if e.kind in STARTS:
+            cases[e.event_id] = _new_row(len(cases), e)
+            continue
+        row = cases.get(e.case_id)
+        if row is None:
+            continue
+        row["clauses"].add(e.clause)
+        if e.kind == "detection":
+            row["detected_week"], row["report_blames"] = e.week, e.attributed_to
+        elif e.kind == "attribution":
+            row["attributed_week"] = e.week
+            if e.outcome == "not_attributed":
+                row["attribution"] = (f"not attributed: evidence {e.evidence:.2f} below the threshold "
+                                      f"{e.threshold:.2f}")
+                row["status"] = "not attributed"
+                continue
+            to, truth = e.attributed_to, e.perpetrator or NOBODY
+            row["attributed_to"], row["misattributed"] = to, to != truth
+            if truth == NOBODY:
+                row["attribution"] = f"blamed on {to} for nothing that happened (evidence {e.evidence:.2f})"
+            elif to != truth:
+                row["attribution"] = f"blamed on {to}, but {truth} did it (evidence {e.evidence:.2f}): misattribution"
+            else:
+                row["attribution"] = f"attributed to {to} (evidence {e.evidence:.2f})"
+        elif e.kind == "decision":
+            if e.outcome == "not_reached":
+                row["attributed_week"] = row["attributed_week"] or e.week
+                row["attribution"] = f"not attributed: the {e.note.replace('_', ' ')} was not reached"
+                row["status"] = "no decision"
+            elif e.outcome == "ad_hoc":  # no commission: a self-evident attack
+                row["detected_week"] = row["detected_week"] if row["detected_week"] is not None else e.week
+                row["detected"] = "self-evident"
+                row["attributed_week"], row["attributed_to"] = e.week, e.attributed_to or RUSSIA
+                row["attribution"] = "self-evident: no commission needed to name the attacker"
+                row["decided_week"], row["_target"] = e.week, e.attributed_to or RUSSIA
+                row["decision"] = "no commission: states decide ad hoc"
+                row["respond_due"] = e.week + (e.weeks or 0)
+            else:
+                row["decided_week"], row["_target"] = e.week, e.attributed_to
+                row["decision"] = f"against {e.attributed_to}: {measures_words(e.items)}"
+                if row["level"] == "major" and e.attributed_to == RUSSIA:
+                    row["decision"] += " (the answer to an attack is the states' G4 responses)"
+                row["respond_due"] = e.week + default_delay
+        elif e.kind == "coordination":
+            if e.outcome in ("response", "ad_hoc_response"):
+                row["respond_due"] = e.week + (e.weeks or 0)
+            before = weeks_text(e.baseline_weeks) if e.baseline_weeks is not None else "longer"
+            stage = "the response delay" if e.outcome in ("response", "ad_hoc_response") else e.outcome
+            row["notes"].append(f"C1 cut {stage} from {before} to {weeks_text(e.weeks or 0)}")
+        elif e.kind == "corrective_measure":
+            if e.outcome == "stockpiles_opened":  # released as a major attack starts (G2)
                 row["notes"].append("G2: defence stockpiles released at once")
                 row["clauses"].add(Clause.G2.value)
-            chain.append(row)
-            undetected[(week, actor, level)].append(row["id"])
-        elif kind == "detection":
-            seen = prose.detection(detail)
-            who, blamed = (seen[1], seen[2]) if seen else (None, None)
-            key = (week, who, level)
-            if not undetected.get(key):  # wording unknown: the latest undetected violation that week
-                key = next((k for k in undetected if k[0] == week and k[2] == level and undetected[k]), key)
-            if undetected.get(key):
-                row = chain[undetected[key].popleft()]
-                row["detected_week"], row["report_blames"] = week, blamed
-                row["clauses"].add(clause)
-                reports.append(row["id"])
-        elif kind == "false_alarm":
-            row = _new_row(len(chain), NOBODY, level or "probe", None, "nothing happened (false alarm)", "")
-            row["detected_week"], row["report_blames"] = week, prose.false_alarm_blames(detail)
-            row["clauses"].add(clause)
-            chain.append(row)
-            reports.append(row["id"])
-        elif kind == "coordination":
-            cut = prose.coordination(detail)
-            if not cut:
-                continue
-            stage, short, long = cut
-            if stage == "response" and just_decided is not None:
-                chain[just_decided]["respond_due"] = week + short
-                chain[just_decided]["notes"].append(
-                    f"C1 cut the response delay from {weeks_text(long)} to {weeks_text(short)}")
-                chain[just_decided]["clauses"].add(clause)
-            elif stage == "deliberation":
-                row = next((chain[i] for i in reports if chain[i]["level"] == level
-                            and not any("deliberation" in n for n in chain[i]["notes"])), None)
-                if row is not None:
-                    row["notes"].append(f"C1 cut deliberation from {weeks_text(long)} to {weeks_text(short)}")
-                    row["clauses"].add(clause)
-        elif kind == "attribution":
-            if not reports:
-                continue
-            row = chain[reports.popleft()]
-            row["attributed_week"] = week
-            row["clauses"].add(clause)
-            named = prose.attribution(detail)
-            if named is not None and named[0] is None:
-                row["attribution"] = f"not attributed: evidence {named[1]:g} below the threshold {named[2]:g}"
-                row["status"] = "not attributed"
-                just_decided = None
-            elif named is not None:
-                to, ev, truth = named
-                row["attributed_to"] = to
-                row["misattributed"] = to != truth
-                if truth == NOBODY:
-                    row["attribution"] = f"blamed on {to} for nothing that happened (evidence {ev:g})"
-                elif to != truth:
-                    row["attribution"] = f"blamed on {to}, but {truth} did it (evidence {ev:g}): misattribution"
-                else:
-                    row["attribution"] = f"attributed to {to} (evidence {ev:g})"
-                just_decided = row["id"]
             else:
-                row["attribution"] = prose.plain(detail)
-                just_decided = row["id"]
-        elif kind == "decision":
-            what = prose.decision(detail)
-            if what[0] == "ad hoc":  # no commission: a self-evident attack
-                ids = undetected.get((week, RUSSIA, level)) or deque()
-                target_rows = [chain[i] for i in ids] or [r for r in chain if r["violation_week"] == week
-                                                          and r["actor"] == RUSSIA and r["level"] == level]
-                for row in target_rows[:1]:
-                    row["detected_week"] = row["detected_week"] if row["detected_week"] is not None else week
-                    row["detected"] = "self-evident"
-                    row["attributed_week"], row["attributed_to"] = week, RUSSIA
-                    row["attribution"] = "self-evident: no commission needed to name the attacker"
-                    row["decided_week"], row["_target"] = week, RUSSIA
-                    row["decision"] = "no commission: states decide ad hoc"
-                    row["respond_due"] = week + int(what[1])
-                    row["clauses"].add(clause)
-                continue
-            if what[0] == "not reached":
-                if reports:
-                    row = chain[reports.popleft()]
-                    row["attributed_week"] = week
-                    row["attribution"] = f"not attributed: the {what[1]} was not reached"
-                    row["status"] = "no decision"
-                    row["clauses"].add(clause)
-                just_decided = None
-                continue
-            if just_decided is not None:
-                row = chain[just_decided]
-                target = what[1] if what[0] == "measures" else row["attributed_to"]
-                row["decided_week"], row["_target"] = week, target
-                row["decision"] = (f"against {target}: {what[2]}" if what[0] == "measures" else prose.plain(detail))
-                if row["level"] == "major" and target == RUSSIA:
-                    row["decision"] += " (the answer to an attack is the states' G4 responses)"
-                row["respond_due"] = week + default_delay
-                row["clauses"].add(clause)
-        elif kind in ("response", "corrective_measure") and level:
-            to = prose.demarche_to(detail)
-            key = (week, level, to or RUSSIA)
-            starts = kind == "corrective_measure" and to is not None
-            if starts or not batches[key]:
-                batches[key].append([])
-            batches[key][-1].append((kind, actor, clause, detail))
-        elif kind == "corrective_measure" and not level:  # stockpile release (G2)
-            key = next((k for k in reversed(list(batches)) if k[0] == week and k[1] == "limited"), None)
-            if key is not None and batches[key]:
-                batches[key][-1].append((kind, actor, clause, detail))
-            else:  # released as a major attack starts: logged just before the attack
-                stockpiles.add(week)
-
-    _attach_responses(chain, batches)
-    for row in chain:
-        _finish(row, monitoring, commission, last_week, binding_levels)
-    frame = pd.DataFrame(chain)
+                row["_measures"].append(e)
+        elif e.kind == "response":
+            row["_answers"].append(e)
+    last_week = scenario.horizon_weeks - 1
+    out = [_finish(row, scenario.monitoring.enabled, scenario.commission.enabled, last_week,
+                   tuple(scenario.commitments.binding_levels)) for row in cases.values()]
+    frame = pd.DataFrame(out)
     if frame.empty:
         return pd.DataFrame(columns=list(CHAIN_COLUMNS))
     frame["clauses"] = frame["clauses"].map(lambda s: tuple(sorted(s)))
@@ -200,26 +139,8 @@ def chain_table(rows: list[tuple], scenario: Scenario) -> pd.DataFrame:
     return frame[list(CHAIN_COLUMNS)]
 
 
-def _attach_responses(chain: list[dict], batches: dict[tuple[int, str, str], list[list[tuple]]]) -> None:
-    """Give each decided row the batch of responses of its response week (same level and target)."""
-    waiting: dict[tuple[int, str, str], list[dict]] = defaultdict(list)
-    for row in chain:
-        if row["decided_week"] is not None and row["respond_due"] is not None:
-            waiting[(row["respond_due"], row["level"], row["_target"])].append(row)
-    for key, rows in waiting.items():
-        found = batches.get(key, [])
-        if len(found) == len(rows):
-            for row, batch in zip(rows, found):
-                row["_batches"].append(batch)
-        elif found:  # cannot tell which events answer which decision: show them shared
-            merged = [e for b in found for e in b]
-            for row in rows:
-                row["_batches"].append(merged)
-                if len(rows) > 1:
-                    row["notes"].append(f"answered together with {len(rows) - 1} other decision(s) that week")
-
-
-def _finish(row: dict, monitoring: bool, commission: bool, last_week: int, binding_levels: tuple[str, ...]) -> None:
+def _finish(row: dict, monitoring: bool, commission: bool, last_week: int,
+            binding_levels: tuple[str, ...]) -> dict:
     """Fill the words of each stage and the row's status."""
     if row["actor"] != NOBODY and row["detected_week"] is None:
         row["detected"] = "not detected" if monitoring else "no monitoring in this design"
@@ -235,21 +156,18 @@ def _finish(row: dict, monitoring: bool, commission: bool, last_week: int, bindi
         else:
             row["attribution"] = "still before the commission when the run ends"
             row["status"] = row["status"] or "pending"
-    if row["_batches"]:
-        events = [e for b in row["_batches"] for e in b]
-        states = [(actor, detail) for kind, actor, _, detail in events if kind == "response"]
-        measures = [prose.plain(detail) for kind, _, _, detail in events if kind == "corrective_measure"]
-        row["states"] = len(states)
-        parts = []
-        if measures:
-            parts.append("; ".join(measures))
-        if states:
-            parts.append(response_summary(states, row["level"], binding_levels).rstrip("."))
+    measures, answers = row.pop("_measures"), row.pop("_answers")
+    if measures or answers:
+        parts = [m_text for m_text in (describe(m).rstrip(".").removeprefix("Corrective measure: ")
+                                       for m in measures)]
+        if answers:
+            group = [(e.actor, e.outcome, e.items) for e in answers]
+            parts.append(response_summary(group, row["level"], binding_levels).rstrip("."))
         elif row["_target"] == RUSSIA:
             parts.append("no state acted (G4)")
+        row["states"] = len(answers)
         row["response"] = "; ".join(parts)
-        row["responded_week"] = row["respond_due"]
-        row["clauses"].update(c for _, _, c, _ in events)
+        row["responded_week"] = min(e.week for e in measures + answers)
     elif row["decided_week"] is not None:
         due = row["respond_due"]
         if due is not None and due > last_week:
@@ -269,7 +187,8 @@ def _finish(row: dict, monitoring: bool, commission: bool, last_week: int, bindi
             row["status"] = "unanswered"
     if row["misattributed"] and row["actor"] == RUSSIA:
         row["notes"].append("Russia goes unpunished for this one and learns that violating is cheap")
-    del row["_target"], row["_batches"]
+    del row["_target"]
+    return row
 
 
 def chain_at(chain: pd.DataFrame, week: int) -> pd.DataFrame:

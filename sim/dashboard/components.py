@@ -210,7 +210,7 @@ def event_rows(story: Story) -> list[list[Any]]:
             tint = {"escalation": "pg-tint-war", "war_end": "pg-tint-ok",
                     "violation": "pg-tint-russia" if r.actor == RUSSIA else "pg-tint-ukraine"}.get(
                 r.kind, "pg-tint-ukraine" if r.lane.startswith("Ukraine") else "")
-            names = ", ".join(a for a, _ in r.group) if r.kind == "response" and r.states > 1 else ""
+            names = ", ".join(g[0] for g in r.group) if r.kind == "response" and r.states > 1 else ""
             why = r.why if (r.kind, r.clause) in CLAUSE_REASONS else ""
             out.append([int(r.week), story.date_of(int(r.week)), r.lane, kind_info(r.kind).label, r.who, r.text,
                         r.clause, clause_title(r.clause, r.why), why, tint, names, int(r.seq)])

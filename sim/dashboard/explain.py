@@ -6,8 +6,10 @@ measures at that week), the signs of preparation and what monitoring and intelli
 the warning and its measures, Russia going on or aborting, the launch, then the
 commission's chain of the attack (detected, attributed, decided, answered) and the war.
 
-Pure functions of a :class:`~sim.dashboard.story.Story`. Until the model's events carry
-case ids, a sign or a warning belongs to the preparation whose weeks it falls in.
+Pure functions of a :class:`~sim.dashboard.story.Story`, read from the event log's ids:
+a campaign is a case; its signs belong to it; a detected sign is caused by a sign; a
+warning is caused by a detected sign; the launch is caused by the campaign and the attack by
+the launch; every stage of the attack's chain belongs to the attack's case.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sim.dashboard import prose
+import pandas as pd
+
 from sim.dashboard.story import IntentSpan, Story
 from sim.dashboard.words import LEVEL_NOUNS, RUSSIA, weeks_text
 
 # How a case ended, in the order the page lists cases (the war first).
 ORDER = {"war": 0, "limited": 1, "warned": 2, "preparation": 3, "pressure": 4}
+LAUNCHES = ("launched_by_surprise", "launched_after_warning")
 
 
 @dataclass(frozen=True)
@@ -67,108 +71,108 @@ def reasons_at(story: Story, week: int, level: str | None) -> str:
     return "What Russia faced that week: " + "; ".join(parts) + "."
 
 
-def _in(ev, kind: str, first: int, last: int):
-    return ev[(ev["kind"] == kind) & (ev["week"] >= first) & (ev["week"] <= last)]
-
-
-def _preparation(story: Story, span: IntentSpan, spans: list[IntentSpan]) -> Case:
-    ev = story.events
-    objective = span.objective or "limited"
-    noun = LEVEL_NOUNS[objective]
-    first, last = span.first, span.last
-    steps = []
-    start = ev[(ev["kind"] == "campaign") & (ev["week"] == first)]
-    steps.append(Step(first, "intent", (start["text"].iloc[-1] if len(start) else f"Russia starts preparing a {noun}.")))
-    if reasons := reasons_at(story, first, objective):
-        steps.append(Step(first, "reasons", reasons))
-    signs = _in(ev, "indicator", first, last)
-    produced = sum(prose.signs(str(d)) for d in signs["detail"])
-    seen = _in(ev, "indicator_detected", first, last)
-    true_seen = seen[~seen["detail"].map(prose.false_positive).astype(bool)]
-    if len(signs) or len(true_seen):
-        weeks = sorted(set(int(w) for w in true_seen["week"]))
-        seen_text = (f"monitoring and intelligence detected {len(true_seen)} of them, in weeks "
-                     f"{_weeks(weeks)}" if weeks else "monitoring and intelligence detected none of them")
-        steps.append(Step(first, "signs", f"The preparation gave off {produced} observable signs over "
-                                         f"{weeks_text(last - first + 1)} (build-up, logistics); {seen_text}."))
-    for w in sorted(set(int(x) for x in _in(ev, "warning", first, last)["week"])):
-        warning = ev[(ev["kind"] == "warning") & (ev["week"] == w)]["text"].iloc[0]
-        measures = ev[(ev["week"] == w) & ev["kind"].isin(["warning_measure", "corrective_measure"])
-                      & (ev["level"].fillna("") == "")]
-        text = warning + (" Measures: " + " ".join(measures["text"]) if len(measures) else "")
-        steps.append(Step(w, "warning", text))
-    for r in _in(ev, "campaign", first + 1, last + 1).itertuples():
-        steps.append(Step(int(r.week), "Russia's choice", r.text))
-    kind, title = "preparation", f"Russia prepared a {noun} (weeks {first}-{last})"
-    warned = any(s.stage == "warning" for s in steps)
-    if span.ending == "launched":
-        launch = last + 1
-        kind = "war" if objective == "major" else "limited"
-        title = (f"War: Russia launched a renewed armed attack in week {launch}" if kind == "war" else
-                 f"Russia launched a limited offensive in week {launch}")
-        steps += _answer(story, launch, objective)
-        if kind == "war":
-            steps += _war(story, launch)
-    elif span.ending in ("stood down", "aborted"):
-        kind = "warned" if warned else "preparation"
-        title = f"Russia prepared a {noun}, then {span.ending} (weeks {first}-{last})"
-    elif last >= story.last_week:
-        steps.append(Step(last, "Russia's choice", "The run ends while Russia is still preparing."))
-    return Case(kind, title, first, last, sorted(steps, key=lambda s: s.week))
-
-
 def _weeks(weeks: list[int]) -> str:
     if len(weeks) <= 6:
         return ", ".join(map(str, weeks))
     return f"{weeks[0]}-{weeks[-1]} ({len(weeks)} weeks)"
 
 
-def _answer(story: Story, week: int, level: str) -> list[Step]:
-    """The commission's chain of the attack launched in ``week``: detected, attributed, decided, answered."""
+def _campaign_start(ev: pd.DataFrame, span: IntentSpan) -> pd.Series | None:
+    start = ev[(ev["kind"] == "campaign") & (ev["week"] == span.first)
+               & ev["outcome"].isin(["preparation_starts", "pressure_starts"])]
+    return start.iloc[-1] if len(start) else None
+
+
+def _preparation(story: Story, span: IntentSpan) -> Case:
+    ev = story.events
+    objective = span.objective or "limited"
+    noun = LEVEL_NOUNS[objective]
+    first, last = span.first, span.last
+    start = _campaign_start(ev, span)
+    steps = [Step(first, "intent", start["text"] if start is not None else f"Russia starts preparing a {noun}.")]
+    if reasons := reasons_at(story, first, objective):
+        steps.append(Step(first, "reasons", reasons))
+    case = int(start["event_id"]) if start is not None else None
+    signs = ev[(ev["kind"] == "indicator") & (ev["case_id"] == case)]
+    seen = ev[(ev["kind"] == "indicator_detected") & ev["cause_id"].isin(signs["event_id"])]
+    if len(signs):
+        weeks = sorted({int(w) for w in seen["week"]})
+        seen_text = (f"monitoring and intelligence detected {len(seen)} of them, in weeks {_weeks(weeks)}" if weeks
+                     else "monitoring and intelligence detected none of them")
+        steps.append(Step(first, "signs", f"The preparation gave off {int(signs['count'].sum())} observable signs "
+                                          f"over {weeks_text(last - first + 1)} (build-up, logistics); {seen_text}."))
+    warnings = ev[(ev["kind"] == "warning") & ev["cause_id"].isin(seen["event_id"])]
+    for w in warnings.itertuples():
+        measures = ev[(ev["case_id"] == w.event_id) & ev["kind"].isin(["warning_measure", "corrective_measure"])]
+        text = w.text + (" " + " ".join(measures["text"]) if len(measures) else "")
+        steps.append(Step(int(w.week), "warning", text))
+    after = ev[(ev["kind"] == "campaign") & (ev["case_id"] == case) & (ev["outcome"] != "preparation_starts")]
+    for r in after.itertuples():
+        steps.append(Step(int(r.week), "Russia's choice", r.text))
+    kind, title = "preparation", f"Russia prepared a {noun} (weeks {first}-{last})"
+    launch = after[after["outcome"].isin(LAUNCHES)]
+    if len(launch):
+        attack = ev[ev["kind"].isin(["escalation", "violation"]) & (ev["cause_id"] == int(launch["event_id"].iloc[0]))]
+        kind = "war" if objective == "major" else "limited"
+        week = int(launch["week"].iloc[0])
+        title = (f"War: Russia launched a renewed armed attack in week {week}" if kind == "war" else
+                 f"Russia launched a limited offensive in week {week}")
+        if len(attack):
+            steps += _answer(story, int(attack["event_id"].iloc[0]))
+            if kind == "war":
+                steps += _war(story, int(attack["event_id"].iloc[0]))
+    elif span.ending in ("stood down", "aborted"):
+        kind = "warned" if len(warnings) else "preparation"
+        title = f"Russia prepared a {noun}, then {span.ending} (weeks {first}-{last})"
+    elif last >= story.last_week:
+        steps.append(Step(last, "Russia's choice", "The run ends while Russia is still preparing."))
+    return Case(kind, title, first, last, sorted(steps, key=lambda s: s.week))
+
+
+def _answer(story: Story, case: int) -> list[Step]:
+    """The commission's chain of one attack (its case): detected, attributed, decided, answered."""
     c = story.chain
-    rows = c[(c["actor"] == RUSSIA) & (c["level"] == level) & (c["violation_week"] == week)]
+    rows = c[c["case_id"] == case]
     if rows.empty:
         return []
     r = rows.iloc[0]
-    out = [Step(week, "attack", r["violation"])]
+    out = [Step(int(r["violation_week"]), "attack", r["violation"])]
     for col, text, stage in (("detected_week", "detected", "detected"), ("attributed_week", "attribution", "attributed"),
                              ("decided_week", "decision", "decided"), ("responded_week", "response", "answered")):
         w = r[col]
+        words = str(r[text])
         if w is not None and not (isinstance(w, float) and math.isnan(w)):
-            words = str(r[text]) or stage
             out.append(Step(int(w), stage, words[:1].upper() + words[1:] + ("" if words.endswith(".") else ".")))
-        elif r[text]:
-            out.append(Step(week, stage, str(r[text])[:1].upper() + str(r[text])[1:] + "."))
+        elif words:
+            out.append(Step(int(r["violation_week"]), stage, words[:1].upper() + words[1:] + "."))
     if r["notes"]:
-        out.append(Step(week, "notes", str(r["notes"]) + "."))
+        out.append(Step(int(r["violation_week"]), "notes", str(r["notes"]) + "."))
     return out
 
 
-def _war(story: Story, week: int) -> list[Step]:
+def _war(story: Story, case: int) -> list[Step]:
     ev = story.events
-    out = []
-    for kind in ("casualties", "war_end"):
-        for r in ev[(ev["kind"] == kind) & (ev["week"] >= week)].head(1).itertuples():
-            out.append(Step(int(r.week), "war", r.text))
-    if not any(s.text for s in out if s.week >= week and "repelled" in s.text) and story.escalation_week is not None:
-        if "at_war" in story.steps.columns and bool(story.steps["at_war"].iloc[-1]):
-            out.append(Step(story.last_week, "war", "The war goes on when the run ends."))
+    out = [Step(int(r.week), "war", r.text)
+           for r in ev[(ev["case_id"] == case) & ev["kind"].isin(["casualties", "war_end"])].itertuples()]
+    if not any(s.text.startswith("War ends") for s in out) and "at_war" in story.steps.columns \
+            and bool(story.steps["at_war"].iloc[-1]):
+        out.append(Step(story.last_week, "war", "The war goes on when the run ends."))
     return out
 
 
 def _pressure(story: Story, span: IntentSpan) -> Case:
-    c = story.chain
-    probes = c[(c["actor"] == RUSSIA) & (c["level"] == "probe") & (c["violation_week"] >= span.first)
-               & (c["violation_week"] <= span.last)]
-    n = len(probes)
-    detected = int(probes["detected_week"].notna().sum())
-    attributed = int((probes["attributed_to"] == RUSSIA).sum())
-    answered = int((probes["states"] > 0).sum())
-    text = (f"{n} probe{'s' if n != 1 else ''} in {weeks_text(span.last - span.first + 1)}: {detected} detected, "
-            f"{attributed} attributed to Russia, {answered} answered by states.")
-    steps = [Step(span.first, "intent", "Russia starts a grey-zone pressure campaign.")]
+    ev, c = story.events, story.chain
+    start = _campaign_start(ev, span)
+    steps = [Step(span.first, "intent", start["text"] if start is not None else
+                  "Russia starts a grey-zone pressure campaign.")]
     if reasons := reasons_at(story, span.first, "probe"):
         steps.append(Step(span.first, "reasons", reasons))
+    probes = ev[(ev["kind"] == "violation") & (ev["cause_id"] == (int(start["event_id"]) if start is not None else -1))]
+    rows = c[c["case_id"].isin(probes["event_id"])]
+    n = len(rows)
+    text = (f"{n} probe{'s' if n != 1 else ''} in {weeks_text(span.last - span.first + 1)}: "
+            f"{int(rows['detected_week'].notna().sum())} detected, {int((rows['attributed_to'] == RUSSIA).sum())} "
+            f"attributed to Russia, {int((rows['states'] > 0).sum())} answered by states.")
     steps.append(Step(span.last, "answered", text))
     return Case("pressure", f"Pressure campaign, weeks {span.first}-{span.last}", span.first, span.last, steps)
 
@@ -178,11 +182,10 @@ def cases(story: Story) -> list[Case]:
     exposed, other preparations, pressure campaigns (built once per run)."""
     if "cases" in story.cache:
         return story.cache["cases"]
-    spans = story.intent_spans()
     out = []
-    for span in spans:
+    for span in story.intent_spans():
         if span.intent == "preparing":
-            out.append(_preparation(story, span, spans))
+            out.append(_preparation(story, span))
         elif span.intent == "pressure":
             out.append(_pressure(story, span))
     out.sort(key=lambda c: (ORDER.get(c.kind, 9), c.first))

@@ -12,8 +12,11 @@ the model for its whole horizon (milliseconds) and returns a :class:`Story`:
 * ``members`` each state's legal status (G0), responses and changes of government, week by week;
 * ``force``   the Multinational Force by nation: troops, aircraft, ships, basing, when struck (G3).
 
-Dates: week ``w`` is shown with ``scenario.date_of(w)`` (the ceasefire date plus ``w`` weeks).
-Words and marker shapes come from :mod:`sim.dashboard.words`.
+Every table is read from the events' identities and typed fields (``sim.events.Event``:
+event, case and cause ids, outcome codes, parties, counts, weeks, values, names), never from
+their text. Dates: week ``w`` is shown with ``scenario.date_of(w)`` (the ceasefire date plus
+``w`` weeks). Words and marker shapes come from :mod:`sim.dashboard.words`, sentences from
+:mod:`sim.dashboard.sentences`.
 """
 
 from __future__ import annotations
@@ -25,13 +28,14 @@ import mesa
 import pandas as pd
 
 from sim.config import Scenario
-from sim.dashboard import prose
 from sim.dashboard.chain import chain_table, response_summary
+from sim.dashboard.sentences import describe
 from sim.dashboard.words import (
     INTENTS,
     LEVEL_NOUNS,
     NOT_CHARTED,
     SERIES,
+    UKRAINE,
     UKRAINE_LANE,
     actor_name,
     clause_reason,
@@ -39,6 +43,7 @@ from sim.dashboard.words import (
     lane_of,
     series_info,
 )
+from sim.events import Event
 from sim.ladder import RESPONSE_TYPES
 from sim.model import DeterrenceModel
 from sim.outputs import run_record
@@ -91,6 +96,12 @@ class Member:
 
 
 FORCE_COLUMNS = ("nation", "troops", "aircraft", "ships", "basing", "exposure", "lead", "struck_week")
+
+
+# A campaign event's outcome code -> how the campaign before it ended.
+ENDINGS = {"launched_by_surprise": "launched", "launched_after_warning": "launched", "stood_down": "stood down",
+           "aborted": "aborted", "pressure_ends": "ended", "pressure_ends_early": "ended",
+           "pressure_ends_to_prepare": "ended", "limited_offensive_ends": "ended"}
 
 
 @dataclass(frozen=True)
@@ -174,9 +185,9 @@ class Story:
         out: list[IntentSpan] = []
         if "russia_intent" in self.steps.columns:
             ev = self.events[self.events["kind"] == "campaign"]
-            said: dict[int, list[str]] = {}
-            for w, detail in zip(ev["week"], ev["detail"]):
-                said.setdefault(int(w), []).append(str(detail))
+            said: dict[int, list[tuple[str, str]]] = {}  # week -> (outcome, level) of its campaign events
+            for w, outcome, level in zip(ev["week"], ev["outcome"], ev["level"]):
+                said.setdefault(int(w), []).append((str(outcome), str(level)))
             values = [str(v) for v in self.steps["russia_intent"]]
             start = 0
             for w in range(1, len(values) + 1):
@@ -188,10 +199,10 @@ class Story:
                     continue
                 words, objective = INTENTS[intent][0], None
                 if intent == "preparing":
-                    objective = next((o for d in said.get(first, []) if (o := prose.campaign_objective(d))), None)
+                    objective = next((lv for o, lv in said.get(first, []) if o == "preparation_starts"), None)
                     if objective:
                         words = f"preparing a {LEVEL_NOUNS[objective]}"
-                ending = next((e for d in said.get(last + 1, []) if (e := prose.campaign_ending(d))), "")
+                ending = next((ENDINGS[o] for o, _ in said.get(last + 1, []) if o in ENDINGS), "")
                 if intent == "preparing" and not ending and last + 1 < len(values):
                     ending = "launched" if values[last + 1] in ("attacking", "at_war") else ""
                 shown = {"launched": " → launched", "stood down": " → stood down",
@@ -205,14 +216,13 @@ class Story:
         withdrawn, changes of government in the US and the framework nations."""
         leads = {m.name for m in self.members if m.lead} | {"United States"}
         out = []
-        for w, kind, actor, detail in zip(self.events["week"], self.events["kind"], self.events["actor"],
-                                          self.events["detail"]):
-            detail = str(detail)
-            if kind == "sanctions" and prose.snapback(detail):
+        for w, kind, actor, outcome in zip(self.events["week"], self.events["kind"], self.events["actor"],
+                                           self.events["outcome"]):
+            if kind == "sanctions" and outcome == "snapback":
                 out.append((int(w), "snapback"))
             elif kind == "shock":
                 out.append((int(w), "shock"))
-            elif kind == "us_roles" and prose.us_roles_withdrawn(detail):
+            elif kind == "us_roles" and outcome == "withdrawn":
                 out.append((int(w), "US roles withdrawn"))
             elif kind == "government_change" and actor in leads:
                 out.append((int(w), f"new government: {actor}"))
@@ -226,9 +236,7 @@ def run_story(scenario: Scenario, seed: int, label: str = "") -> Story:
     try:
         steps = pd.DataFrame(model.datacollector.model_vars).rename(columns=STEP_RENAMES)
         steps.index = pd.RangeIndex(len(steps), name="week")  # collected once a week, from week 0
-        # The story's tables still take (week, kind, actor, level, clause, detail); reading the
-        # structured fields instead is the dashboard's next change (issue 17).
-        rows = [(e.week, e.kind, e.actor, e.level, e.clause, e.detail) for e in model.events.rows]
+        rows: list[Event] = list(model.events.rows)
         members = _members(model, scenario, rows)
         force = _force(model, rows)
         run = run_record(model)
@@ -240,7 +248,7 @@ def run_story(scenario: Scenario, seed: int, label: str = "") -> Story:
                  run, model.escalation_week, force)
 
 
-def _members(model: Any, sc: Scenario, rows: list[tuple]) -> list[Member]:
+def _members(model: Any, sc: Scenario, rows: list[Event]) -> list[Member]:
     """Each state's status at the ceasefire (as the model schedules ratification), then its events."""
     coal = model.coalition
     binding, r = sc.commitments.binding, sc.ratification
@@ -256,31 +264,31 @@ def _members(model: Any, sc: Scenario, rows: list[tuple]) -> list[Member]:
             initial = "political"
         out.append(Member(name, bool(coal.is_europe[i]), initial, lead=bool(coal.framework_nation[i])))
     by_name = {m.name: m for m in out}
-    for week, kind, actor, level, _, detail in rows:
-        m = by_name.get(actor)
+    for e in rows:
+        m = by_name.get(e.actor)
         if m is None:
             continue
-        if kind == "ratification":
-            m.changes.append((int(week), "failed" if prose.ratification_failed(detail) else "ratified"))
-        elif kind == "pledge" and prose.pledge_dropped(detail):
-            m.changes.append((int(week), "dropped"))
-        elif kind == "government_change":
-            m.governments.append((int(week), prose.plain(detail)))
-        elif kind == "response":
-            m.responses.append((int(week), prose.response_types(detail)))
+        if e.kind == "ratification":
+            m.changes.append((e.week, "failed" if e.outcome == "failed" else "ratified"))
+        elif e.kind == "pledge" and e.outcome == "dropped":
+            m.changes.append((e.week, "dropped"))
+        elif e.kind == "government_change":
+            m.governments.append((e.week, describe(e).rstrip(".")))
+        elif e.kind == "response":
+            m.responses.append((e.week, tuple(t for t in e.items if t in RESPONSE_TYPES)))
     return out
 
 
-def _force(model: Any, rows: list[tuple]) -> pd.DataFrame:
+def _force(model: Any, rows: list[Event]) -> pd.DataFrame:
     """The force by nation at full deployment (scaled by the force size), basing, and when struck."""
     f, coal, sc = model.force, model.coalition, model.scenario_config
     size = sc.force.size if sc.force.enabled else 0.0
     forward = sc.force.posture == "forward"
     struck: dict[str, int] = {}
-    for week, kind, _, _, _, detail in rows:
-        if kind == "casualties":
-            for name in prose.struck_nations(detail):
-                struck.setdefault(name, int(week))
+    for e in rows:
+        if e.kind == "casualties":
+            for name in e.items:
+                struck.setdefault(name, e.week)
     out = []
     for i in map(int, (f.contributors.nonzero()[0])):
         basing = f.basing[i]
@@ -295,34 +303,47 @@ def _force(model: Any, rows: list[tuple]) -> pd.DataFrame:
     return frame.sort_values(["troops", "aircraft", "ships"], ascending=False, kind="stable").reset_index(drop=True)
 
 
-EVENT_COLUMNS = ("seq", "week", "kind", "actor", "level", "clause", "detail", "who", "text", "why", "lane",
-                 "states", "group")
+EVENT_COLUMNS = ("seq", *Event._fields, "who", "text", "why", "lane", "states", "group")
 
 
-def event_table(rows: list[tuple], scenario: Scenario | None = None) -> pd.DataFrame:
-    """The event log, readable: member responses to one decision collapse into one row.
+def ukrainian(e: Event) -> bool:
+    """Ukraine's own violations, and every report or attribution that blames the wrong party."""
+    if e.kind == "violation":
+        return e.perpetrator == UKRAINE
+    if e.kind == "detection":
+        return e.perpetrator == UKRAINE or e.perpetrator != e.attributed_to
+    if e.kind == "attribution":
+        return e.outcome == "attributed" and (e.attributed_to != e.perpetrator or e.attributed_to == UKRAINE)
+    if e.kind == "false_alarm":
+        return True
+    if e.kind == "decision":
+        return e.attributed_to == UKRAINE
+    return e.kind == "corrective_measure" and e.outcome == "demarche" and e.attributed_to == UKRAINE
 
-    ``states`` counts the states in a collapsed response row; ``group`` lists them.
+
+def event_table(rows: list[Event], scenario: Scenario | None = None) -> pd.DataFrame:
+    """The event log, readable: the responses of the states to one decision (one case, one week) are one row.
+
+    ``states`` counts the states in a collapsed response row; ``group`` lists (state, its commitment,
+    its response types).
     """
     commission = scenario.commission.enabled if scenario is not None else True
     binding_levels = tuple(scenario.commitments.binding_levels) if scenario is not None else ("major",)
     out: list[dict[str, Any]] = []
-    for seq, (week, kind, actor, level, clause, detail) in enumerate(rows):
-        week = int(week)
-        if kind == "response" and out and out[-1]["kind"] == "response" and out[-1]["week"] == week \
-                and out[-1]["level"] == level:
-            prev = out[-1]
-            prev["group"].append((actor, detail))
-            prev["states"] += 1
+    answer: dict[tuple[int, int], dict[str, Any]] = {}  # (case, week) -> its row of responses
+    for seq, e in enumerate(rows):
+        if e.kind == "response" and (e.case_id, e.week) in answer:
+            row = answer[(e.case_id, e.week)]
+            row["group"].append((e.actor, e.outcome, e.items))
+            row["states"] += 1
             continue
-        lane = lane_of(kind, commission)
-        if prose.ukrainian(kind, actor, detail):
-            lane = UKRAINE_LANE
-        out.append({"seq": seq, "week": week, "kind": kind, "actor": actor, "level": level, "clause": clause,
-                    "detail": detail, "who": actor_name(actor), "text": prose.describe(kind, actor, level, detail),
-                    "why": clause_reason(kind, clause), "lane": lane,
-                    "states": 1 if kind == "response" else 0,
-                    "group": [(actor, detail)] if kind == "response" else []})
+        lane = UKRAINE_LANE if ukrainian(e) else lane_of(e.kind, commission)
+        row = {"seq": seq, **e._asdict(), "who": actor_name(e.actor), "text": describe(e),
+               "why": clause_reason(e.kind, e.clause), "lane": lane, "states": 0, "group": []}
+        if e.kind == "response":
+            row["states"], row["group"] = 1, [(e.actor, e.outcome, e.items)]
+            answer[(e.case_id, e.week)] = row
+        out.append(row)
     for r in out:
         if r["kind"] == "response":
             r["who"] = "Coalition states (G4)" if r["states"] > 1 else actor_name(r["actor"])

@@ -8,7 +8,6 @@ mechanisms plugs in by extending :data:`KINDS`, :data:`SERIES` and :data:`GLOSSA
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -236,10 +235,15 @@ def actor_name(actor: str) -> str:
     """'SpecialCommission' -> 'Special commission (G1)'; unknown CamelCase split into words."""
     if actor in ACTORS:
         return ACTORS[actor]
-    words = re.findall(r"[A-Z][a-z]+", actor or "")
-    if len(words) > 1 and "".join(words) == actor:
-        return " ".join([words[0], *(w.lower() for w in words[1:])])
-    return actor
+    if not actor or not actor.isalpha() or not actor[0].isupper() or actor.isupper():
+        return actor
+    words = [actor[0]]
+    for ch in actor[1:]:
+        if ch.isupper():
+            words.append(ch)
+        else:
+            words[-1] += ch
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if len(words) > 1 else actor
 
 
 # --------------------------------------------------------------------------- #

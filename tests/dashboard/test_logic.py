@@ -23,7 +23,7 @@ from sim.dashboard import components as C  # noqa: E402
 from sim.dashboard import controls as K  # noqa: E402
 from sim.dashboard import explain, outcomes, serve  # noqa: E402
 from sim.dashboard.chain import chain_at, chain_table  # noqa: E402
-from sim.dashboard.prose import describe  # noqa: E402
+from sim.dashboard.sentences import describe  # noqa: E402
 from sim.dashboard.story import Story, event_table, run_story  # noqa: E402
 from sim.dashboard.words import (  # noqa: E402
     INTENT_LANE,
@@ -34,6 +34,7 @@ from sim.dashboard.words import (  # noqa: E402
     UKRAINE_LANE,
     clause_reason,
 )
+from sim.events import Event  # noqa: E402
 from sim.runner import simulate  # noqa: E402
 
 CLAUSE_IDS = {"P1", "G0", "G1", "G2", "G3", "G4", "G5", "C1", "A"}
@@ -321,13 +322,36 @@ def test_intent_bands_and_political_marks_follow_the_run():
 
 
 def test_wording_of_the_chain_stages():
-    row = (5, "attribution", "SpecialCommission", "probe", "G1", "attributed to Ukraine (evidence 0.61; perpetrator: Russia)")
-    assert "a misattribution" in describe(*row[1:4], row[5])
-    assert describe("decision", "Coalition", "major", "no commission: the attack is self-evident; ad hoc responses "
-                    "in 1 weeks") .endswith("responses in 1 week.")
-    text = describe("decision", "SpecialCommission", "major", "corrective measures against Russia: demarche")
+    wrong = Event(5, 9, "attribution", "SpecialCommission", "probe", "G1", 3, 4, outcome="attributed",
+                  perpetrator="Russia", attributed_to="Ukraine", evidence=0.61)
+    assert "a misattribution" in describe(wrong)
+    ad_hoc = Event(6, 9, "decision", "Coalition", "major", "A", 3, 3, outcome="ad_hoc", attributed_to="Russia", weeks=1)
+    assert describe(ad_hoc).endswith("responses in 1 week.")
+    text = describe(Event(7, 9, "decision", "SpecialCommission", "major", "G1", 3, 6, outcome="corrective_measures",
+                          perpetrator="Russia", attributed_to="Russia", items=("demarche",)))
     assert "demarche" in text and "G4 responses" in text  # a demarche answering an attack is explained
     assert "Ukraine's own defence (P1) decides" in clause_reason("violation", "P1")  # why a limited offensive is P1
+
+
+def test_no_regular_expression_reads_the_models_prose():
+    """Issue 17: the dashboard reads the events' fields. No module of sim/dashboard touches an event's
+    ``detail`` text, and only the lever module uses regular expressions (on the configuration's own
+    error messages, to put them in the sidebar's words)."""
+    import ast
+    from pathlib import Path
+
+    import sim.dashboard
+
+    folder = Path(sim.dashboard.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        names |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        assert "detail" not in names, f"{path.name} reads the events' detail text"
+        imports = {a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+                   for a in n.names} | {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        if path.name != "controls.py":
+            assert "re" not in imports, f"{path.name} uses regular expressions"
 
 
 def test_chain_at_a_week_hides_what_comes_later(paris):
@@ -341,19 +365,22 @@ def test_chain_at_a_week_hides_what_comes_later(paris):
 def test_new_event_kinds_and_step_columns_are_shown_generically():
     """What a newer model adds (new kinds, a date and an intent column, a categorical column) needs no code."""
     rows = [
-        (0, "violation", "Russia", "probe", "A", "grey-zone violation: shelling, drones or sabotage"),
-        (1, "indicator", "Russia", "", "A", "logistics build-up near the line"),
-        (2, "warning", "MonitoringMechanism", "", "G1", "warning_issued: indicators of an offensive in 3 weeks"),
-        (3, "election", "France", "", "G0", "presidential election"),
-        (4, "blockade", "BlackSeaFleet", "", "A", "grain corridor closed for 1 weeks"),
+        Event(1, 0, "violation", "Russia", "probe", "A", 1, None, intent="pressure", perpetrator="Russia"),
+        Event(2, 1, "indicator", "Russia", "limited", "A", 2, None, count=2, intent="preparing"),
+        Event(3, 2, "warning", "MonitoringMechanism", "", "G1", 3, 2, count=3, window_weeks=6, weeks=0),
+        Event(4, 3, "election", "France", "", "A", 4, None, outcome="no_change", office="presidential",
+              note="2027-04-21"),
+        Event(5, 4, "blockade", "BlackSeaFleet", "", "A", 5, None, outcome="corridor_closed", weeks=1,
+              items=("grain_corridor",)),
     ]
     ev = event_table(rows)
     lanes = dict(zip(ev["kind"], ev["lane"]))
     assert lanes["warning"] == "Monitoring saw" and lanes["election"] == "Politics"
     assert lanes["blockade"] == OTHER_LANE
     blockade = ev[ev["kind"] == "blockade"].iloc[0]
-    assert blockade["who"] == "Black sea fleet" and "1 week" in blockade["text"] and "1 weeks" not in blockade["text"]
-    assert "warning issued" in ev[ev["kind"] == "warning"].iloc[0]["text"]
+    assert blockade["who"] == "Black sea fleet" and blockade["text"] == "Blockade: corridor closed; grain corridor; 1 week."
+    assert ev[ev["kind"] == "warning"].iloc[0]["text"].startswith("Warning issued: 3 signs")
+    assert "(21 Apr 2027)" in ev[ev["kind"] == "election"].iloc[0]["text"]
     s = load_scenario("paris_declaration")
     chain = chain_table(rows, s)
     assert len(chain) == 1 and chain.iloc[0]["status"] == "not detected"

@@ -131,7 +131,7 @@ def test_defect_3_counter_charts_log_and_tiles_agree_on_the_week(page):
     from sim.config import load_scenario
     from sim.runner import simulate
 
-    first = simulate(load_scenario("paris_declaration"), 0).events[0][0]
+    first = simulate(load_scenario("paris_declaration"), 0).events[0].week
     assert min(weeks) == first  # the log starts at the run's first event
 
 
