@@ -34,7 +34,7 @@ TARGETS = (0.5, 1.0, 2.0, 5.0)  # half-width of the interval, percentage points
 DEFAULT_TARGET = 1.0
 CAPS = (500, 1000, 2000)  # pairs
 DEFAULT_CAP = 2000
-STEPS = (100, 200, 400, 700, 1000, 1500, 2000)  # pairs after each look
+STEPS = tuple(range(100, 2001, 100))  # pairs after each look
 
 
 def horizon_words(weeks: int) -> str:
@@ -152,15 +152,10 @@ def adaptive(design: Design, reference: Design, outcomes: Outcomes, *, horizon: 
     ``progress(runs done, runs this look)`` as the pool finishes chunks (both designs together)."""
     state = Paired(design.label, reference.label, horizon, target, cap)
     for n in [s for s in STEPS if s < cap] + [cap]:
-        rows = []
-        for i, d in enumerate((design, reference)):
-            def tick(done: int, total: int, i: int = i) -> None:
-                if progress:
-                    progress(done + i * n, 2 * n)
-            got = outcomes.ensure(d.scenario, range(n), cancel=cancel, progress=tick)
-            if got is None:
-                return
-            rows.append(got)
+        rows = outcomes.ensure_all([(design.scenario, range(n)), (reference.scenario, range(n))], cancel=cancel,
+                                   progress=progress)
+        if rows is None:
+            return
         summarize(rows[0], rows[1], state, curves=False)
         state.reason = stop_reason(state)
         state.finished = bool(state.reason)

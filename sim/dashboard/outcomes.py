@@ -175,45 +175,61 @@ class Outcomes:
         """The outcomes of ``seeds`` (runs made where missing, in the shared pool); None if cancelled.
 
         ``progress(done, total)`` after each chunk; ``urgent``: a student waits (warm-up work is not)."""
-        seeds = [int(s) for s in seeds]
-        key = design_key(scenario)
-        table = self._table(key)
+        got = self.ensure_all([(scenario, seeds)], cancel=cancel, progress=progress, urgent=urgent)
+        return None if got is None else got[0]
+
+    def ensure_all(self, requests: list[tuple[Scenario, Iterable[int]]], *, cancel: threading.Event | None = None,
+                   progress: Callable[[int, int], None] | None = None,
+                   urgent: bool = True) -> list[np.ndarray] | None:
+        """The outcomes of several designs' seeds at once: every missing run of every design goes to the pool
+        together, so no worker waits for another design's last chunk. None if cancelled."""
+        asked = [(scenario, design_key(scenario), [int(s) for s in seeds]) for scenario, seeds in requests]
+        tables = {key: self._table(key) for _, key, _ in asked}
+        work: list[tuple[str, str, list[int]]] = []  # (key, scenario json, chunk)
         with self._lock:
-            missing = [s for s in seeds if s not in table]
-        total, done = len(seeds), len(seeds) - len(missing)
+            for scenario, key, seeds in asked:
+                missing = [s for s in dict.fromkeys(seeds) if s not in tables[key]]
+                payload = scenario.model_dump_json() if missing else ""
+                work += [(key, payload, missing[i:i + CHUNK]) for i in range(0, len(missing), CHUNK)]
+        total = sum(len(seeds) for _, _, seeds in asked)
+        done = total - sum(len(chunk) for _, _, chunk in work)
         if progress:
             progress(done, total)
-        if missing:
+        if work:
             if urgent:
                 with self._lock:
                     self._busy += 1
+            pool = _Inline() if self.inline else self.pool()
+            futures = {pool.submit(_task, key, payload, chunk): (key, chunk) for key, payload, chunk in work}
             try:
-                payload = scenario.model_dump_json()
-                chunks = [missing[i:i + CHUNK] for i in range(0, len(missing), CHUNK)]
-                pool = _Inline() if self.inline else self.pool()
-                futures = {pool.submit(_task, key, payload, chunk): chunk for chunk in chunks}
-                try:
-                    for fut in cf.as_completed(futures):
-                        rows = fut.result()
-                        with self._lock:
-                            for s, row in zip(futures[fut], rows):
-                                table[s] = row
-                            self.runs_made += len(rows)
-                        done += len(rows)
-                        if progress:
-                            progress(done, total)
-                        if cancel is not None and cancel.is_set():
-                            for f in futures:
-                                f.cancel()
-                            return None
-                finally:
-                    self._save(key, table)
+                for fut in cf.as_completed(futures):
+                    key, chunk = futures[fut]
+                    rows = fut.result()
+                    with self._lock:
+                        for s, row in zip(chunk, rows):
+                            tables[key][s] = row
+                        self.runs_made += len(rows)
+                    done += len(rows)
+                    if progress:
+                        progress(done, total)
+                    if cancel is not None and cancel.is_set():
+                        for f in futures:
+                            f.cancel()
+                        return None
             finally:
+                for key in {k for k, _, _ in work}:
+                    self._save(key, tables[key])
                 if urgent:
                     with self._lock:
                         self._busy -= 1
         with self._lock:
-            return np.stack([table[s] for s in seeds]) if seeds else np.zeros((0, len(FIELDS)), np.int32)
+            return [np.stack([tables[key][s] for s in seeds]) if seeds else np.zeros((0, len(FIELDS)), np.int32)
+                    for _, key, seeds in asked]
+
+    def forget(self) -> None:
+        """Drop every outcome held in memory (the disk cache stays): the benchmark's cold start."""
+        with self._lock:
+            self._known.clear()
 
     def next_seed(self, scenario: Scenario, after: int, test: Callable[[np.ndarray], bool], *, limit: int = 5000,
                   cancel: threading.Event | None = None, progress: Callable[[int], None] | None = None,
