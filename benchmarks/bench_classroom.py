@@ -3,8 +3,10 @@
 Starts ``python -m sim dashboard`` on a free loopback port (as a teacher would, with its
 pool of ``--workers``), then drives ``--students`` browser sessions at once in Debian's
 Chromium (Playwright, one browser, one context a student: each a session of its own).
-Each student loads the page, then repeats ``--rounds`` times, with a pause to think
-between actions: a lever change, a scrub, the next seed, Play for two seconds, Reset.
+Each student opens the page (the class comes in over ``--arrival`` seconds), waits for the
+others, then repeats ``--rounds`` times, looking at the page for ``--think`` seconds between
+actions (10 to 20 s by default: a class reads before it clicks): a lever change, a scrub,
+the next seed, Play for two seconds, Reset.
 ``--comparers`` of them also run a comparison (Paris declaration against Minsk).
 Then every page is closed, and the server is watched until its sessions are gone.
 
@@ -44,9 +46,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ABOUT = ("(() => { const el = document.querySelector('.chart-ladder .solara-echarts');"
-         " const c = el && el.__vue__ && el.__vue__.chart; if (!c) return '';"
-         " const a = c.getOption().aria; const x = Array.isArray(a) ? a[0] : a;"
-         " return (x && x.label && x.label.description) || ''; })()")
+         " return (el && el.dataset.about) || ''; })()")
 LOADED = ("() => { const el = document.querySelector('.chart-ladder .solara-echarts');"
           " return !!(el && el.__vue__ && el.__vue__.chart && document.querySelector('.week-counter')); }")
 
@@ -144,17 +144,20 @@ async def timed(results: dict, student: int, key: str, action, wait) -> None:
 
 async def student(k: int, browser, url: str, rounds: int, compare: bool, results: dict, counts: dict,
                   rng: random.Random, loaded: asyncio.Event, all_loaded: asyncio.Event, done: asyncio.Event,
-                  closed: asyncio.Event):
+                  closed: asyncio.Event, arrival: float, think_seconds: tuple[float, float]):
     context = await browser.new_context(viewport={"width": 1366, "height": 768})
     page = await context.new_page()
-    await asyncio.sleep(rng.uniform(0, 5))  # students arrive over a few seconds
+    page.set_default_timeout(300_000)
+    page.set_default_navigation_timeout(300_000)
+    await asyncio.sleep(rng.uniform(0, arrival))  # students come in over the first minute
 
     async def think():
-        await asyncio.sleep(rng.uniform(1.0, 3.0))
+        await asyncio.sleep(rng.uniform(*think_seconds))
 
     async def changed(text: str, present: bool = True):
+        await page.locator(".chart-ladder").scroll_into_view_if_needed()  # drawn when near the window
         await page.wait_for_function(f"(t) => {ABOUT}.includes(t) === {str(present).lower()}", arg=text,
-                                     polling="raf", timeout=120_000)
+                                     polling=50, timeout=120_000)
 
     await timed(results, k, "page load", lambda: page.goto(url),
                 lambda: page.wait_for_function(LOADED, timeout=180_000))
@@ -244,7 +247,7 @@ async def main_async(args) -> dict:
             cpu0, pool0, t0 = server.cpu_seconds(), server.pool_cpu_seconds(), time.perf_counter()
             tasks = [asyncio.create_task(student(k, browser, server.url, args.rounds, k < args.comparers, results,
                                                  counts, random.Random(rng.random()), loaded[k], all_loaded, done[k],
-                                                 closed))
+                                                 closed, args.arrival, tuple(args.think)))
                      for k in range(args.students)]
             await _first_error(tasks, asyncio.gather(*(e.wait() for e in loaded)))
             cpu_loads = server.cpu_seconds() - cpu0
@@ -284,8 +287,15 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of five actions each student (default 3)")
     parser.add_argument("--comparers", type=int, default=5, help="students who also run a comparison (default 5)")
     parser.add_argument("--workers", type=int, default=2, help="the server's pool (default 2)")
-    parser.add_argument("--session-timeout", default="60s")
-    parser.add_argument("--settle", type=float, default=15.0, help="seconds to wait after the pages close")
+    parser.add_argument("--arrival", type=float, default=60.0,
+                        help="students open the page at random over this many seconds (default 60)")
+    parser.add_argument("--think", type=float, nargs=2, default=(10.0, 20.0), metavar=("MIN", "MAX"),
+                        help="seconds a student looks at the page between two actions (default 10 to 20)")
+    parser.add_argument("--session-timeout", default="30s",
+                        help="the server's --session-timeout (a closed page ends its session at once; a dropped "
+                             "connection after this)")
+    parser.add_argument("--settle", type=float, default=45.0,
+                        help="seconds to wait after the pages close (longer than the session timeout)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
     load = os.getloadavg()
@@ -294,7 +304,7 @@ def main() -> int:
     out["load average after"] = os.getloadavg()[0]
     n = args.students
     print(f"Classroom: {n} students x {args.rounds} rounds, {args.comparers} comparisons, server --workers "
-          f"{args.workers}; Python {platform.python_version()}, {os.cpu_count()} cores, load "
+          f"{args.workers}, {args.think[0]:g}-{args.think[1]:g} s between actions; Python {platform.python_version()}, {os.cpu_count()} cores, load "
           f"{out['load average before']:.1f} before, {out['load average after']:.1f} after\n")
     print("| measure | value |\n|---|---|")
     for key in ("server CPU per page load (s)", "server CPU per action (s)", "server CPU share during the class",

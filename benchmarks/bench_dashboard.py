@@ -34,12 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ABOUT = ("(() => { const el = document.querySelector('.chart-ladder .solara-echarts');"
-         " const c = el && el.__vue__ && el.__vue__.chart; if (!c) return '';"
-         " const a = c.getOption().aria; const x = Array.isArray(a) ? a[0] : a;"
-         " return (x && x.label && x.label.description) || ''; })()")
+         " return (el && el.dataset.about) || ''; })()")
 LAST_X = ("(() => { const el = document.querySelector('.chart-ladder .solara-echarts');"
-          " const c = el && el.__vue__ && el.__vue__.chart; const s = c && c.getOption().series;"
-          " const d = s && s[0] && s[0].data; return d && d.length ? d[d.length - 1][0] : null; })()")
+          " return el && el.dataset.week !== undefined ? +el.dataset.week : null; })()")
 
 
 LOADED = ("() => { const el = document.querySelector('.chart-ladder .solara-echarts');"

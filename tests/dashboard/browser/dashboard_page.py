@@ -51,9 +51,7 @@ LAST_X_JS = """([sel, name]) => {
 
 # the ladder chart's text alternative (names the run: designs and seed), or '' while it is being drawn
 LADDER_ABOUT = ("(() => { const el = document.querySelector('.chart-ladder .solara-echarts');"
-                " const c = el && el.__vue__ && el.__vue__.chart; if (!c) return '';"
-                " const a = c.getOption().aria; const x = Array.isArray(a) ? a[0] : a;"
-                " return (x && x.label && x.label.description) || ''; })()")
+                " return (el && el.dataset.about) || ''; })()")
 
 CONTRAST_JS = """(sel) => {
   const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
