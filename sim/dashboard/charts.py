@@ -20,6 +20,7 @@ from sim.dashboard.story import NOT_CHARTED, SERIES, Story, series_info
 from sim.dashboard.words import INTENT_LANE, INTENTS, WARNING_LANE, kind_info, timeline_lanes
 
 YOURS, REFERENCE = "your design", "reference"
+NOT_DRAWN = ("coordination", "assessment")  # listed in the log and told in the Why tab, not timeline markers
 # Believed resolve per level: hues far apart (orange, teal, indigo), each line named at its end.
 LEVEL_COLOURS = {"probe": "#e65100", "limited": "#00897b", "major": "#3949ab"}
 LEVEL_COLOURS_DARK = {"probe": "#ffb74d", "limited": "#4db6ac", "major": "#9fa8da"}
@@ -369,7 +370,7 @@ def timeline_points(story: Story) -> dict[str, list[dict]]:
     """Per event kind, a marker per event with what happened (built once per story)."""
     if "timeline" not in story.cache:
         out: dict[str, list[dict]] = {}
-        ev = story.events[story.events["kind"] != "coordination"]
+        ev = story.events[~story.events["kind"].isin(NOT_DRAWN)]
         for kind, week, lane, who, text in zip(ev["kind"], ev["week"], ev["lane"], ev["who"], ev["text"]):
             out.setdefault(kind, []).append({"value": [int(week), lane],
                                              "name": f"week {int(week)} ({story.date_of(int(week))}): {who}: {text}"})

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.dashboard.controls import Design
-from sim.dashboard.outcomes import Outcomes, at_horizon
+from sim.dashboard.outcomes import ATTACK_WEEK, TERRITORY, Outcomes, at_horizon
 from sim.experiments.analysis import km_survival, paired_differences, wilson_interval
 
 HORIZONS = (52, 104, 156, 260)
@@ -84,6 +84,14 @@ class Paired:
     finished: bool = False
     reason: str = ""
     curves: list[dict] = field(default_factory=list)
+    # the model's other outcome levels: an armed attack of any size (a limited offensive or worse), territory seized
+    armed: int = 0
+    armed_reference: int = 0
+    armed_diff: float = math.nan  # percentage points, paired
+    armed_low: float = math.nan
+    armed_high: float = math.nan
+    territory: float = math.nan  # mean % of Ukraine seized at the end of the run
+    territory_reference: float = math.nan
     design_attacked: list[int] = field(default_factory=list)  # seeds where only your design was attacked
     reference_attacked: list[int] = field(default_factory=list)  # seeds where only the reference was
     worlds: tuple[float, float] | None = None  # range across plausible worlds: when the model ships them
@@ -101,17 +109,30 @@ class Paired:
         return 100.0 * self.escalated_reference / self.n if self.n else math.nan
 
 
+def _paired(ea: np.ndarray, sa: np.ndarray, eb: np.ndarray, sb: np.ndarray, horizon: int) -> pd.Series:
+    n = len(ea)
+    runs = pd.DataFrame({"design_point": ["design"] * n + ["reference"] * n,
+                         "replicate": list(range(n)) * 2,
+                         "escalated": np.concatenate([ea, eb]),
+                         "survival_weeks": np.concatenate([sa, sb]),
+                         "horizon_weeks": horizon})
+    return paired_differences(runs, "reference").iloc[0]
+
+
 def summarize(a: np.ndarray, b: np.ndarray, state: Paired, *, curves: bool = True) -> Paired:
     """Fill ``state`` from the outcomes of runs 0..n-1 of both designs (rows of ``outcomes.FIELDS``)."""
     n = len(a)
     ea, sa = at_horizon(a, state.horizon)
     eb, sb = at_horizon(b, state.horizon)
-    runs = pd.DataFrame({"design_point": ["design"] * n + ["reference"] * n,
-                         "replicate": list(range(n)) * 2,
-                         "escalated": np.concatenate([ea, eb]),
-                         "survival_weeks": np.concatenate([sa, sb]),
-                         "horizon_weeks": state.horizon})
-    d = paired_differences(runs, "reference").iloc[0]
+    d = _paired(ea, sa, eb, sb, state.horizon)
+    aa, asa = at_horizon(a, state.horizon, ATTACK_WEEK)
+    ab, asb = at_horizon(b, state.horizon, ATTACK_WEEK)
+    armed = _paired(aa, asa, ab, asb, state.horizon)
+    state.armed, state.armed_reference = int(aa.sum()), int(ab.sum())
+    state.armed_diff, state.armed_low, state.armed_high = (100.0 * float(armed[c]) for c in
+                                                           ("diff_escalation", "diff_low", "diff_high"))
+    state.territory = float(a[:, TERRITORY].mean()) / 100.0 if n else math.nan
+    state.territory_reference = float(b[:, TERRITORY].mean()) / 100.0 if n else math.nan
     state.n = int(d["pairs"])
     state.escalated, state.escalated_reference = int(ea.sum()), int(eb.sum())
     state.only_design, state.only_reference = int(d["only_design_escalated"]), int(d["only_reference_escalated"])
@@ -190,16 +211,25 @@ def wilson_pct(k: int, n: int) -> str:
 
 
 def table_rows(p: Paired) -> list[dict[str, str]]:
-    """The comparison table: one share format, readable names, the sentence's signs."""
+    """The comparison table: one share format, readable names, the sentence's signs. Columns: the verdict's
+    outcome (a renewed armed attack: the war again) and the model's other two levels (an armed attack of
+    any size; the territory seized at the end of the run)."""
     col = f"renewed attack within weeks 0-{p.horizon - 1}"
+    armed = "armed attack of any size (a limited offensive or worse)"
+    land = "territory seized at the end (mean, % of Ukraine)"
     rows = []
-    for label, k, rmst in ((p.design, p.escalated, p.rmst), (p.reference, p.escalated_reference, p.rmst_reference)):
+    for label, k, rmst, a, t in ((p.design, p.escalated, p.rmst, p.armed, p.territory),
+                                 (p.reference, p.escalated_reference, p.rmst_reference, p.armed_reference,
+                                  p.territory_reference)):
         rows.append({"design": label, col: pct(k, p.n), "95% interval from chance": wilson_pct(k, p.n),
-                     "mean weeks without attack": f"{rmst:.1f} of {p.horizon}"})
+                     "mean weeks without attack": f"{rmst:.1f} of {p.horizon}", armed: pct(a, p.n),
+                     land: f"{t:.2f}%"})
     rows.append({"design": "difference: your design minus the reference (paired)",
                  col: pp(p.diff), "95% interval from chance": f"{pp(p.low)} to {pp(p.high)}",
                  "mean weeks without attack": f"{p.rmst_diff:+.1f} ({p.rmst_low:+.1f} to {p.rmst_high:+.1f})"
-                 .replace("-", "−")})
+                 .replace("-", "−"),
+                 armed: f"{pp(p.armed_diff)} ({pp(p.armed_low)} to {pp(p.armed_high)})",
+                 land: f"{p.territory - p.territory_reference:+.2f} pp".replace("-", "−")})
     return rows
 
 

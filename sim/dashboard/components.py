@@ -185,7 +185,7 @@ def symbol_svg(symbol: str, colour: str, size: int = 12) -> str:
 
 def timeline_key_html(story: Story) -> str:
     """The timeline's key, lane by lane, for the kinds this run has: each marker its shape, colour and name."""
-    kinds = [k for k in dict.fromkeys(story.events["kind"]) if k != "coordination"]
+    kinds = [k for k in dict.fromkeys(story.events["kind"]) if k not in ("coordination", "assessment")]
     by_lane: dict[str, list[str]] = {lane: [] for lane in LANES}
     for kind in kinds:
         by_lane.setdefault(kind_info(kind).lane, []).append(kind)
@@ -365,25 +365,31 @@ def force_html(story: Story, week: int) -> str:
     for r in story.force.itertuples():
         struck = r.struck_week is not None and not (isinstance(r.struck_week, float) and math.isnan(r.struck_week)) \
             and int(r.struck_week) <= week
-        deployed = int(round(r.troops * share))
+        deployed = int(round(r.sent * share))
+        asked = story.steps["force_phase"].iloc[: week + 1].ne("not_requested").any() if "force_phase" in \
+            story.steps else True
+        sent = (f"{r.sent:,}" if r.sent else "declined") if asked and share > 0 else "-"
         hit = f"week {int(r.struck_week)} ({story.date_of(int(r.struck_week))})" if struck else ""
         lead = " (lead)" if r.lead else ""
         rows.append(f'<tr class="force-row{" pg-tint-struck" if struck else ""}" data-struck="{int(struck)}">'
-                    f'<td>{e(r.nation)}{lead}</td><td class="num">{r.troops:,}</td><td class="num">{deployed:,}</td>'
+                    f'<td>{e(r.nation)}{lead}</td><td class="num">{r.troops:,}</td><td class="num">{sent}</td>'
+                    f'<td class="num">{deployed:,}</td>'
                     f'<td class="num">{r.aircraft}</td><td class="num">{r.ships}</td><td>{e(r.basing)}</td>'
                     f'<td>{e(hit)}</td></tr>')
     f = story.force
     rows.append(f'<tr><td><b>All</b></td><td class="num"><b>{int(f.troops.sum()):,}</b></td>'
-                f'<td class="num"><b>{int(round(f.troops.sum() * share)):,}</b></td>'
+                f'<td class="num"><b>{int(f.sent.sum()) if share > 0 else 0:,}</b></td>'
+                f'<td class="num"><b>{int(round(f.sent.sum() * share)):,}</b></td>'
                 f'<td class="num"><b>{int(f.aircraft.sum())}</b></td><td class="num"><b>{int(f.ships.sum())}</b></td>'
                 f'<td></td><td></td></tr>')
     return (f'<div class="pg-small force-summary">Posture: {e(s.force.posture)}, size x{s.force.size:g} of the '
             f'contributions; at {e(week_label(story, week))} the force is {e(phase)}, {share:.0%} of its troops deployed; '
             f'{us}.</div><div class="pg-scroll" style="max-height:360px"><table class="pg-table force-table">'
-            f'<thead><tr><th>Nation</th><th>Troops (contribution)</th><th>Troops deployed</th><th>Combat aircraft</th>'
+            f'<thead><tr><th>Nation</th><th>Troops pledged</th><th>Troops sent</th><th>Troops deployed</th>'
+            f'<th>Combat aircraft</th>'
             f'<th>Ships</th><th>Basing</th><th>Struck (tripwire)</th></tr></thead><tbody>{"".join(rows)}</tbody>'
             f'</table></div><div class="pg-small">Contributions from public pledges and reports, times the force '
-            f'size. An attack strikes troops forward for certain and at rear hubs in Ukraine sometimes; a struck '
+            f'size; each nation decides to send its contingent when Ukraine asks for the force. An attack strikes troops forward for certain and at rear hubs in Ukraine sometimes; a struck '
             f'nation\'s resolve rises, its allies\' less (the tripwire rally).</div>')
 
 

@@ -29,9 +29,10 @@ MONITORING = {
 }
 COMMISSION = {
     AS_SCENARIO: {},
-    "qualified majority": {"commission.enabled": True, "commission.decision_rule": "qualified_majority"},
+    "US-led (the US decides)": {"commission.enabled": True, "commission.decision_rule": "us_led"},
+    "the US and two thirds": {"commission.enabled": True, "commission.decision_rule": "us_and_qualified_majority"},
+    "two thirds of the Coalition": {"commission.enabled": True, "commission.decision_rule": "qualified_majority"},
     "consensus": {"commission.enabled": True, "commission.decision_rule": "consensus"},
-    "US-led": {"commission.enabled": True, "commission.decision_rule": "us_led"},
     "no commission": {"commission.enabled": False},
 }
 FORCE_POSTURE = {
@@ -121,7 +122,8 @@ CONTROLS: tuple[Control, ...] = (
             "Share of the line watched: more coverage, more violations seen and attributed right.",
             path="monitoring.coverage", min=0.0, max=1.0, step=0.05),
     Control("commission", "Commission rule", "Select", ("G1",),
-            "How the special commission decides on corrective measures.", choices=COMMISSION),
+            "How the US-led special commission decides: the US alone, the US with two thirds of the Coalition, "
+            "two thirds of the Coalition (the rule once the US has left), or every member.", choices=COMMISSION),
     Control("evidence_threshold", "Evidence threshold", "SliderFloat", ("G1",),
             "Evidence the commission needs to attribute a violation (0-1).",
             path="commission.evidence_threshold", min=0.0, max=1.0, step=0.05),

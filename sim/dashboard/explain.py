@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sim.dashboard.sentences import reasons
 from sim.dashboard.story import IntentSpan, Story
 from sim.dashboard.words import LEVEL_NOUNS, RUSSIA, weeks_text
 
@@ -48,10 +49,8 @@ class Case:
 
 
 def reasons_at(story: Story, week: int, level: str | None) -> str:
-    """What Russia faced when it decided, as the model records it week by week.
-
-    The model does not yet record the weights of Russia's own decision (its values of complying,
-    pressing and attacking); when it does, they belong here (issue 23, deliver 6)."""
+    """What Russia faced when it decided, from the model's weekly measures (beside the decision's own
+    components, which the decision point's assessment event records)."""
     s = story.steps
     if week not in s.index:
         return ""
@@ -68,7 +67,17 @@ def reasons_at(story: Story, week: int, level: str | None) -> str:
         parts.append(f"the value of waiting for a better window was {float(s.at[week, 'window_value']):.2f}")
     if not parts:
         return ""
-    return "What Russia faced that week: " + "; ".join(parts) + "."
+    return "What it faced that week: " + "; ".join(parts) + "."
+
+
+def decided(story: Story, event_id: float | int | None, level: str | None) -> str:
+    """Russia's reasons at the decision point ``event_id`` (an assessment event), with what it faced."""
+    ev = story.events
+    found = ev[(ev["kind"] == "assessment") & (ev["event_id"] == event_id)] if event_id is not None else ev.iloc[:0]
+    faced = reasons_at(story, int(found["week"].iloc[0]), level) if len(found) else ""
+    if not len(found):
+        return faced
+    return f"Russia's reasons: {reasons(story.event(int(found['event_id'].iloc[0])))} {faced}".strip()
 
 
 def _weeks(weeks: list[int]) -> str:
@@ -90,8 +99,9 @@ def _preparation(story: Story, span: IntentSpan) -> Case:
     first, last = span.first, span.last
     start = _campaign_start(ev, span)
     steps = [Step(first, "intent", start["text"] if start is not None else f"Russia starts preparing a {noun}.")]
-    if reasons := reasons_at(story, first, objective):
-        steps.append(Step(first, "reasons", reasons))
+    why = decided(story, start["cause_id"], objective) if start is not None else reasons_at(story, first, objective)
+    if why:
+        steps.append(Step(first, "reasons", why))
     case = int(start["event_id"]) if start is not None else None
     signs = ev[(ev["kind"] == "indicator") & (ev["case_id"] == case)]
     seen = ev[(ev["kind"] == "indicator_detected") & ev["cause_id"].isin(signs["event_id"])]
@@ -108,7 +118,8 @@ def _preparation(story: Story, span: IntentSpan) -> Case:
         steps.append(Step(int(w.week), "warning", text))
     after = ev[(ev["kind"] == "campaign") & (ev["case_id"] == case) & (ev["outcome"] != "preparation_starts")]
     for r in after.itertuples():
-        steps.append(Step(int(r.week), "Russia's choice", r.text))
+        why = decided(story, r.cause_id, objective)
+        steps.append(Step(int(r.week), "Russia's choice", r.text + (" " + why if why else "")))
     kind, title = "preparation", f"Russia prepared a {noun} (weeks {first}-{last})"
     launch = after[after["outcome"].isin(LAUNCHES)]
     if len(launch):
@@ -165,8 +176,9 @@ def _pressure(story: Story, span: IntentSpan) -> Case:
     start = _campaign_start(ev, span)
     steps = [Step(span.first, "intent", start["text"] if start is not None else
                   "Russia starts a grey-zone pressure campaign.")]
-    if reasons := reasons_at(story, span.first, "probe"):
-        steps.append(Step(span.first, "reasons", reasons))
+    why = decided(story, start["cause_id"], None) if start is not None else reasons_at(story, span.first, "probe")
+    if why:
+        steps.append(Step(span.first, "reasons", why))
     probes = ev[(ev["kind"] == "violation") & (ev["cause_id"] == (int(start["event_id"]) if start is not None else -1))]
     rows = c[c["case_id"].isin(probes["event_id"])]
     n = len(rows)

@@ -10,7 +10,7 @@ import html
 from sim.dashboard.controls import scenario_description, scenario_names, scenario_title
 from sim.dashboard.explain import Case
 from sim.dashboard.story import Story
-from sim.dashboard.words import GUIDED_PATH, OUTCOME_LEVELS, WHAT_A_RUN_IS, WHAT_THE_REFERENCE_IS
+from sim.dashboard.words import GUIDED_PATH, LADDER, OUTCOME_LEVELS, WHAT_A_RUN_IS, WHAT_THE_REFERENCE_IS
 
 e = html.escape
 
@@ -33,11 +33,13 @@ def scenarios_html() -> str:
 def intro_html() -> str:
     """What a run is, what the reference is, what the model reports, and three questions to start with."""
     levels = "".join(f"<li><b>{e(name)}</b>: {e(text)}</li>" for name, text in OUTCOME_LEVELS)
+    ladder = ", ".join(f"<b>{e(name)}</b> ({e(text.split(':')[0])})" for name, text in LADDER)
     path = "".join(f"<li><b>{e(q)}</b> {e(a)}</li>" for q, a in GUIDED_PATH)
     return (f'<div class="intro-text"><p><b>What you see.</b> {e(WHAT_A_RUN_IS)}</p>'
             f'<p><b>The reference.</b> {e(WHAT_THE_REFERENCE_IS)}</p>'
-            f'<p><b>What the model reports.</b> Each week, Russia\'s action on a ladder of three levels above '
-            f'keeping the ceasefire:</p><ul class="outcome-levels">{levels}</ul>'
+            f'<p><b>What the model reports.</b> For each run, three outcome levels:</p>'
+            f'<ul class="outcome-levels">{levels}</ul><p>Week by week, Russia\'s action on a ladder above keeping '
+            f'the ceasefire: {ladder}.</p>'
             f'<p><b>Three questions to start with.</b></p><ol class="guided-path">{path}</ol></div>')
 
 

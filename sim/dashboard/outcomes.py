@@ -34,8 +34,12 @@ import numpy as np
 
 from sim.config import Scenario
 
-FIELDS = ("escalated", "escalation_week", "survival_weeks", "violations_limited", "warnings")
-ESCALATED, ESCALATION_WEEK, SURVIVAL, LIMITED, WARNINGS = range(len(FIELDS))
+# A run's outcome: the model's three levels (an armed attack: a limited offensive or worse; a renewed war;
+# the territory seized, in hundredths of a per cent of Ukraine), and what "find a run" looks for.
+FIELDS = ("escalated", "escalation_week", "survival_weeks", "violations_limited", "warnings", "armed_attack_week",
+          "territory_seized_bp")
+ESCALATED, ESCALATION_WEEK, SURVIVAL, LIMITED, WARNINGS, ATTACK_WEEK, TERRITORY = range(len(FIELDS))
+LAYOUT = f"v{len(FIELDS)}"  # part of the cache's path: a store written with other fields is never read
 CHUNK = 20  # seeds a task: about 0.3 s of work, so progress and cancel are prompt
 KEEP_DESIGNS = 256  # designs kept in memory (about 40 kB each for 2,000 runs)
 ENV_WORKERS = "PARIS_SIM_DASHBOARD_WORKERS"
@@ -63,9 +67,12 @@ def outcomes_of(scenario: Scenario, seeds: Iterable[int]) -> np.ndarray:
     rows = []
     for seed in seeds:
         run = simulate(scenario, int(seed), steps=False, events=False).run
-        esc = run["escalation_week"]
+        esc, attack = run["escalation_week"], run.get("armed_attack_week")
+        attack = None if attack is None or attack != attack else attack  # NaN: no armed attack
         rows.append((int(bool(run["escalated"])), -1 if esc is None else int(esc), int(run["survival_weeks"]),
-                     int(run.get("violations_limited", 0)), int(run.get("warnings", 0))))
+                     int(run.get("violations_limited", 0)), int(run.get("warnings", 0)),
+                     -1 if attack is None else int(attack),
+                     int(round(100 * float(run.get("territory_seized_pct") or 0.0)))))
     return np.array(rows, dtype=np.int32).reshape(-1, len(FIELDS))
 
 
@@ -113,7 +120,7 @@ class Outcomes:
         self.inline = chosen is not None and int(chosen) == 0
         self.workers = max(1, int(chosen or min(2, os.cpu_count() or 1)))
         folder = cache or os.environ.get(ENV_CACHE)
-        self.cache = Path(folder) / code_version() if folder else None
+        self.cache = Path(folder) / code_version() / LAYOUT if folder else None
         self._lock = threading.RLock()
         self._known: OrderedDict[str, dict[int, np.ndarray]] = OrderedDict()
         self._pool: cf.ProcessPoolExecutor | None = None
@@ -297,8 +304,11 @@ def shared() -> Outcomes:
         return _SHARED
 
 
-def at_horizon(rows: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
-    """(attacked within ``horizon`` weeks, weeks without an attack, censored at ``horizon``)."""
-    esc = (rows[:, ESCALATED] == 1) & (rows[:, ESCALATION_WEEK] >= 0) & (rows[:, ESCALATION_WEEK] < horizon)
-    survival = np.where(esc, rows[:, ESCALATION_WEEK], horizon)
+def at_horizon(rows: np.ndarray, horizon: int, column: int = ESCALATION_WEEK) -> tuple[np.ndarray, np.ndarray]:
+    """(attacked within ``horizon`` weeks, weeks without an attack, censored at ``horizon``): a renewed war
+    (``ESCALATION_WEEK``), or an armed attack of any size (``ATTACK_WEEK``)."""
+    esc = (rows[:, column] >= 0) & (rows[:, column] < horizon)
+    if column == ESCALATION_WEEK:
+        esc &= rows[:, ESCALATED] == 1
+    survival = np.where(esc, rows[:, column], horizon)
     return esc, survival

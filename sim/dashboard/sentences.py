@@ -13,6 +13,17 @@ import datetime as dt
 from sim.dashboard.words import LEVEL_NOUNS, RUSSIA, UKRAINE, actor_name, day_text, kind_info, weeks_text
 from sim.events import CAMPAIGN_ENDS, COORDINATION_STAGES, OFFICES, STOCKPILE_REASONS, WARNING_MEASURES, Event
 
+# Russia's choice at a decision point (the assessment event's outcome), in words.
+CHOICES = {"comply": "keep the ceasefire", "pressure": "start a grey-zone pressure campaign",
+           "prepare_limited": "prepare a limited offensive", "prepare_major": "prepare a renewed armed attack",
+           "launch": "launch the attack", "stand_down": "stand down", "proceed": "go on without surprise",
+           "abort": "abort"}
+DECISION_POINTS = {"assessment": "periodic assessment", "go_no_go": "go or no-go (the preparation is complete)",
+                   "exposure": "exposure (a warning revealed the preparation)"}
+WAR_ENDS = {"repelled": "the attack is broken off after {weeks}: Russia is exhausted",
+            "ceasefire": "a new ceasefire after {weeks}",
+            "negotiated": "the front stalls: a negotiated end after {weeks}"}
+
 PROBE_DURING = {"compliant": " (incidental)", "pressure": " (pressure campaign)",
                 "preparing": " (while preparing an offensive)"}
 SECTION_WORDS = {"united_states": "US", "force": "force", "monitoring": "monitoring", "sanctions": "sanctions",
@@ -83,6 +94,9 @@ def measures_words(items: tuple[str, ...]) -> str:
 
 
 def _decision(e: Event) -> str:
+    if e.outcome == "armed_attack":
+        return (f"Commission ({words(e.note)}): the limited offensive is an armed attack under G4; the commitments are "
+                f"called on; corrective measures: {measures_words(e.items)}.")
     if e.outcome == "not_reached":
         return f"Commission: the {words(e.note)} was not reached, so no corrective measures."
     if e.outcome == "ad_hoc":
@@ -134,8 +148,11 @@ def _campaign(e: Event) -> str:
 def _indicator(e: Event) -> str:
     n = e.count or 0
     signs = "1 sign" if n == 1 else f"{n} signs"
-    return (f"Russia's preparation ({LEVEL_NOUNS.get(e.level, e.level)}) gives off {signs} (build-up, logistics, "
-            "intensified violations): seen only if monitoring or intelligence detects them.")
+    seen_by = ("seen only by national intelligence" if e.outcome == "strategic" else
+               "seen only if monitoring or intelligence detects them")
+    kind = f"{e.outcome} " if e.outcome else ""
+    return (f"Russia's preparation ({LEVEL_NOUNS.get(e.level, e.level)}) gives off {signs} ({kind}build-up, logistics, "
+            f"intensified violations): {seen_by}.")
 
 
 def _warning(e: Event) -> str:
@@ -168,12 +185,45 @@ def _government_change(e: Event) -> str:
 
 
 def _deployment(e: Event) -> str:
+    if e.outcome == "declined":
+        sent = ", ".join(e.items) or "no nation"
+        return (f"No framework nation sends its contingent ({sent} would): Ukraine asks again in "
+                f"{weeks_text(e.weeks or 0)}.")
     if e.outcome == "fully_deployed":
         return f"Force fully deployed: land {e.land:.2f}, air {e.air:.2f}, sea {e.sea:.2f} strength units."
     leads = " and ".join(e.items) or "European members"
     support = "US support" if e.us_support else "no US support"
     return (f"Force deployment begins, led by {leads}: {e.troops:,} troops, {e.aircraft} combat aircraft, "
             f"{e.ships} ships; {e.posture} posture; {support}.")
+
+
+def reasons(e: Event) -> str:
+    """What an assessment weighed: its margin, chance, waiting, and the attack's components (model v3)."""
+    text = (f"{capital(CHOICES.get(e.outcome, words(e.outcome)))}. Its margin over the best other option: "
+            f"{e.value:+.2f} before chance, {e.noise:+.2f} from chance; waiting for a better moment is worth "
+            f"{e.wait_value:.2f}.")
+    if e.gain is not None:
+        text += (f" The {LEVEL_NOUNS.get(e.level, e.level)} weighed: gain {e.gain:.2f} at odds of {e.p_win:.0%} as "
+                 f"Russia reads the balance; costs: losses {e.losses:.2f}, punishment {e.punishment:.2f}, sanctions "
+                 f"{e.sanctions_cost:.2f}, at home {e.domestic_cost:.2f}.")
+    return text
+
+
+def _assessment(e: Event) -> str:
+    return f"Russia decides at its {DECISION_POINTS.get(e.note, words(e.note))}: {reasons(e)}"
+
+
+def _war_end(e: Event) -> str:
+    text = WAR_ENDS.get(e.outcome, words(e.outcome) + " after {weeks}").format(weeks=weeks_text(e.weeks or 0))
+    seized = f" ({e.value:.1f}% of Ukraine seized)" if e.value is not None else ""
+    return f"War ends: {text}{seized}."
+
+
+def _request(e: Event) -> str:
+    if e.value is None:
+        return "Credible cessation holds: Ukraine requests the Multinational Force."
+    return (f"Credible cessation holds ({e.value:.0f} violations counted a week over "
+            f"{weeks_text(e.window_weeks or 0)}): Ukraine requests the Multinational Force.")
 
 
 def _us_roles(e: Event) -> str:
@@ -183,6 +233,7 @@ def _us_roles(e: Event) -> str:
 
 
 SENTENCES = {
+    "assessment": _assessment,
     "violation": _violation,
     "escalation": lambda e: "Renewed armed attack by Russia: the binding commitments (G4) are called on.",
     "detection": _detection,
@@ -212,10 +263,10 @@ SENTENCES = {
     "ratification": lambda e: ("Ratification failed: the commitment stays political." if e.outcome == "failed" else
                                ("Congress" if e.actor == "United States" else "Parliament")
                                + " ratified: the commitment is legally binding."),
-    "request": lambda e: "Credible cessation holds: Ukraine requests the Multinational Force.",
+    "request": _request,
     "deployment": _deployment,
     "surge": lambda e: f"Stockpile surge arrived: +{e.value:.2f} strength.",
-    "war_end": lambda e: f"War ends: the attack is repelled after {weeks_text(e.weeks or 0)}.",
+    "war_end": _war_end,
     "response": lambda e: f"{actor_name(e.actor)} responds ({e.outcome} commitment): {', '.join(e.items)}.",
 }
 

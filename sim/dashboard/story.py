@@ -95,7 +95,7 @@ class Member:
         return [(w, text) for w, text in self.governments if w <= week]
 
 
-FORCE_COLUMNS = ("nation", "troops", "aircraft", "ships", "basing", "exposure", "lead", "struck_week")
+FORCE_COLUMNS = ("nation", "troops", "sent", "aircraft", "ships", "basing", "exposure", "lead", "struck_week")
 
 
 # A campaign event's outcome code -> how the campaign before it ended.
@@ -149,14 +149,19 @@ class Story:
         dates, week = self.dates(), int(week)
         return dates[week] if 0 <= week < len(dates) else day_text(self.scenario.date_of(week))
 
+    def event(self, event_id: int) -> Event:
+        """The model's event with this id (its typed fields), from the log's table."""
+        row = self.events[self.events["event_id"] == event_id].iloc[0]
+        return Event(*(row[f] for f in Event._fields))
+
     def intent_at(self, week: int) -> str:
         if "russia_intent" in self.steps.columns and week in self.steps.index:
             return str(self.steps.at[week, "russia_intent"])
         return ""
 
     def deployed_share(self, week: int) -> float:
-        """Share of the force's troops deployed at the end of ``week`` (0 before the request)."""
-        total = float(self.force["troops"].sum()) if len(self.force) else 0.0
+        """Share of the troops the nations sent that is deployed at the end of ``week`` (0 before the request)."""
+        total = float(self.force["sent"].sum()) if len(self.force) else 0.0
         if total <= 0 or "force_troops" not in self.steps.columns or week not in self.steps.index:
             return 0.0
         return min(1.0, float(self.steps.at[week, "force_troops"]) / total)
@@ -280,8 +285,10 @@ def _members(model: Any, sc: Scenario, rows: list[Event]) -> list[Member]:
 
 
 def _force(model: Any, rows: list[Event]) -> pd.DataFrame:
-    """The force by nation at full deployment (scaled by the force size), basing, and when struck."""
+    """The force by nation: pledged (scaled by the force size), sent (each nation decides when Ukraine asks;
+    none before), basing, and when struck."""
     f, coal, sc = model.force, model.coalition, model.scenario_config
+    pledged_troops, pledged_aircraft, pledged_ships = getattr(f, "pledged", (f.troops, f.aircraft, f.ships))
     size = sc.force.size if sc.force.enabled else 0.0
     forward = sc.force.posture == "forward"
     struck: dict[str, int] = {}
@@ -290,13 +297,14 @@ def _force(model: Any, rows: list[Event]) -> pd.DataFrame:
             for name in e.items:
                 struck.setdefault(name, e.week)
     out = []
-    for i in map(int, (f.contributors.nonzero()[0])):
+    for i in map(int, (f.contributors.nonzero()[0])):  # contributors: nations that pledged something
         basing = f.basing[i]
         where = {"outside": "outside Ukraine", "rear": "rear hubs in Ukraine", "forward": "forward"}.get(basing, basing)
         if forward and basing == "rear":
             where = "forward (posture)"
-        out.append({"nation": coal.names[i], "troops": int(round(f.troops[i] * size)),
-                    "aircraft": int(round(f.aircraft[i] * size)), "ships": int(round(f.ships[i] * size)),
+        out.append({"nation": coal.names[i], "troops": int(round(pledged_troops[i] * size)),
+                    "sent": int(round(f.troops[i] * size)),
+                    "aircraft": int(round(pledged_aircraft[i] * size)), "ships": int(round(pledged_ships[i] * size)),
                     "basing": where, "exposure": float(f.exposure[i]), "lead": bool(coal.framework_nation[i]),
                     "struck_week": struck.get(coal.names[i])})
     frame = pd.DataFrame(out, columns=list(FORCE_COLUMNS))

@@ -113,8 +113,10 @@ def WhyTab(a: Story, b: Story | None, on_week: Callable[[int], None]):
     if b is not None:
         solara.Select("Design", values=["your design", "reference"], value=which, style={"max-width": "200px"})
     solara.Text(guide.why_summary(story, found), classes=["why-summary"])
-    solara.Text("What Russia faced is what the model records each week; the weights of Russia's own decision "
-                "(its values of complying, pressing and attacking) are not recorded yet.", classes=["pg-notice"])
+    solara.Text("Russia's reasons are the model's own record of each decision point: the margin of its choice "
+                "before chance and from chance, the value of waiting, and the attack it weighed (gain at the odds it "
+                "reads, losses, punishment, sanctions, cost at home). See 'decision point' in the glossary.",
+                classes=["pg-notice"])
     if not found:
         solara.Info("Russia ran no campaign in this run: it kept the ceasefire apart from incidental probes.")
     pressure = [c for c in found if c.kind == "pressure"]

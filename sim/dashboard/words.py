@@ -26,10 +26,16 @@ WHAT_A_RUN_IS = (
 WHAT_THE_REFERENCE_IS = (
     "The reference is a second design run with the same seed, so it meets the same luck: drawn dashed on "
     "the charts, it shows what your change did in this run. Compare uses it as the baseline.")
-OUTCOME_LEVELS = (
+OUTCOME_LEVELS = (  # the model's three outcome levels of a run (runs.csv)
+    ("an armed attack", "a limited offensive or worse: Russia attacks to seize ground (whether a limited offensive "
+                        "calls on the G4 commitments is the design's ruling)"),
+    ("a renewed war", "a renewed armed attack: the war starts again (Compare's verdict counts these)"),
+    ("territory seized", "how much of Ukraine Russia holds at the end of the run, in % of its area"),
+)
+LADDER = (  # Russia's action week by week (the ladder chart)
     ("probe", "a grey-zone violation of the ceasefire (shelling, drones, sabotage): the ceasefire still holds"),
     ("limited", "a limited offensive: a local attack to seize ground"),
-    ("major", "a renewed armed attack: the war starts again (Compare counts these)"),
+    ("major", "a renewed armed attack: the war starts again"),
 )
 # The three questions of a first visit, and where the page answers them.
 GUIDED_PATH = (
@@ -91,6 +97,11 @@ GLOSSARY: dict[str, str] = {
     "Russia's intent": "What Russia is doing, week by week: compliant, a pressure campaign, preparing an "
                        "offensive, attacking (a limited offensive), or at war. It changes only at decision "
                        "points (its periodic assessment, the end of a campaign, a warning that exposes it).",
+    "decision point": "A moment Russia decides (model v3 records each one): its periodic assessment (comply, press, "
+                      "prepare an offensive), go or no-go when a preparation is complete, and what to do when a warning "
+                      "exposes it. Each records the margin of the choice without chance, the random draw, the value "
+                      "of waiting, and the attack weighed: its gain at the odds Russia reads, its losses, the "
+                      "punishment and sanctions it expects, and its cost at home.",
     "campaign": "A Russian campaign: weeks of grey-zone pressure (probes) or of preparing an offensive, with a "
                 "start and an end. A preparation ends in a launch, or Russia stands down or aborts.",
     "indicator": "A sign that an offensive is being prepared (build-ups, logistics, intensified violations). "
@@ -150,6 +161,7 @@ RESPONSE_LANE, POLITICS_LANE, FORCE_LANE = "Coalition responded", "Politics", "F
 UKRAINE_LANE = "Ukraine, wrong blame"  # Ukraine's violations, false alarms, misattributions
 OTHER_LANE = "Other events"
 KINDS: dict[str, Kind] = {
+    "assessment": Kind("Russia decides", RUSSIA_LANE, "decision point", "#4a148c", HEXAGON),
     "violation": Kind("Violation", RUSSIA_LANE, "probe", "#c62828", "triangle"),
     "escalation": Kind("Renewed armed attack", RUSSIA_LANE, "major", "#6d0000", "diamond"),
     "campaign": Kind("Campaign", RUSSIA_LANE, "campaign", "#ad1457", "rect"),
@@ -166,6 +178,8 @@ KINDS: dict[str, Kind] = {
     "warning_measure": Kind("Warning measure", RESPONSE_LANE, "warning measures", "#0288d1", STAR),
     "sanctions": Kind("Sanctions", RESPONSE_LANE, "snapback", "#4e342e", CROSS),
     "coordination": Kind("Coordination cell", RESPONSE_LANE, "", "#546e7a", "emptyRoundRect"),
+    # (assessments and coordination are listed in the event log and told in the Why tab, not drawn on the
+    # timeline: about 70 decision points a run would hide everything else)
     "ratification": Kind("Ratification", POLITICS_LANE, "ratified commitment", "#00897b", HEXAGON),
     "election": Kind("Election", POLITICS_LANE, "election", "#7e57c2", "emptyCircle"),
     "government_change": Kind("Government change", POLITICS_LANE, "government change", "#311b92", "emptyRect"),
@@ -285,7 +299,7 @@ SERIES: dict[str, Series] = {
     "fortification": Series("fortification", "share 0-1", "more"),
     "coverage": Series("monitoring coverage", "share", "more"),
     "ratified_share": Series("share of members bound by ratification", "share", "more"),
-    "territory_lost_pct": Series("territory lost", "%", "more"),
+    "territory_seized_pct": Series("territory seized", "% of Ukraine", "more"),
 }
 # Not week by week measures: the date (shown beside the week) and the run-level reporters.
 NOT_CHARTED = {"week", "date", "run_id", "escalated", "escalation_week", "survival_weeks"}

@@ -195,7 +195,7 @@ def test_defect_5_every_value_is_visible_without_dragging(page):
     assert page.locator(".lever-seed input").input_value() == "0"
     assert "Week 259" in page.locator(".week-slider").inner_text()
     # selects left 'as in scenario' say what is in effect
-    for effect in ("qualified majority", "as written (no US pledge)", "commission vote"):
+    for effect in ("US-led (the US decides)", "as written (no US pledge)", "commission vote"):
         assert f"in effect: {effect}" in sidebar.inner_text(), effect
     thumb = page.locator(".lever-monitoring_coverage [role=slider]")
     thumb.focus()

@@ -89,6 +89,7 @@ def test_a_first_minute_that_teaches(page):
     intro = page.locator(".intro-card")
     text = intro.inner_text()
     for words in ("A run is one possible future", "The reference", "probe", "limited", "major",
+                  "three outcome levels", "an armed attack", "a renewed war", "territory seized",
                   "What if commitments stay political?", "Is the Paris design safer than the Minsk agreements?",
                   "In a run where war breaks out, why did it happen?"):
         assert words in text, words
