@@ -233,6 +233,14 @@ def table_rows(p: Paired) -> list[dict[str, str]]:
     return rows
 
 
+def target_too_wide(p: Paired) -> str | None:
+    """A warning when the target is no narrower than both risks: such an interval cannot tell them apart."""
+    if not p.n or p.target < max(p.risk, p.risk_reference):
+        return None
+    return (f"The target (±{p.target:g} percentage points) is wider than both risks ({p.risk:.1f}% and "
+            f"{p.risk_reference:.1f}%): an interval that wide cannot tell such small risks apart. Choose a finer target.")
+
+
 def progress_text(p: Paired) -> str:
     width = "" if math.isnan(p.low) else (f"; interval ±{p.half_width:.1f} percentage points "
                                           f"(target ±{p.target:g})")

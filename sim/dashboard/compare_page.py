@@ -136,10 +136,8 @@ def ComparePage(design: Design, reference: Design | None, dark: bool, open_seed:
         done_text = "So far: " + CMP.progress_text(p) + "."
     else:
         done_text = f"Stopped by you at {p.n} pairs of runs: the interval is wider than the target."
-    if p.n and p.target >= max(p.risk, p.risk_reference):
-        solara.Warning(f"The target (±{p.target:g} percentage points) is wider than both risks ({p.risk:.1f}% and "
-                       f"{p.risk_reference:.1f}%): an interval that wide cannot tell such small risks apart. Choose a "
-                       "finer target.", classes=["target-too-wide"])
+    if too_wide := CMP.target_too_wide(p):
+        solara.Warning(too_wide, classes=["target-too-wide"])
     with solara.Card("Verdict" if p.finished else "Verdict so far", classes=["verdict-card"]):
         solara.HTML(tag="div", unsafe_innerHTML=f"<b>{C.e(CMP.verdict(p))}</b>", classes=["verdict"])
         solara.Text(done_text, classes=["pg-notice", "comparison-status"])

@@ -19,6 +19,7 @@ attack in a week before H (the model's weeks before H do not depend on the horiz
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures as cf
 import hashlib
 import json
@@ -86,12 +87,25 @@ def _task(key: str, scenario_json: str, seeds: list[int]) -> np.ndarray:
     return outcomes_of(scenario, seeds)
 
 
-def _worker_init() -> None:
+def _worker_init(server_pid: int) -> None:
+    """A worker leaves Ctrl-C to the server, and ends itself when the server is gone (killed, or stopped
+    without shutting its pool down): no worker outlives the class."""
     import signal
+    import time
     import warnings
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings.simplefilter("ignore")
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(server_pid, 0)
+            except OSError:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="watch-server", daemon=True).start()
 
 
 # --------------------------------------------------------------------------- #
@@ -174,7 +188,9 @@ class Outcomes:
                 ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
                 if ctx.get_start_method() == "forkserver":
                     ctx.set_forkserver_preload(["sim.runner", "sim.dashboard.outcomes"])
-                self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init)
+                self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init,
+                                                    initargs=(os.getpid(),))
+                atexit.register(self.close)
             return self._pool
 
     def ensure(self, scenario: Scenario, seeds: Iterable[int], *, cancel: threading.Event | None = None,

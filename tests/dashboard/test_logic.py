@@ -618,6 +618,14 @@ def test_verdict_and_table_use_the_same_signed_numbers():
     assert "points [" not in text and "P(escalation)" not in text
 
 
+def test_a_target_wider_than_the_risks_is_flagged():
+    """Issue 23, defect 8: a ±3-point target beside a 1-2% risk says nothing; the page says so."""
+    base = CMP.Paired("Your design", "Paris declaration", 260, 3, 2000, n=400, escalated=6, escalated_reference=8)
+    assert "wider than both risks (1.5% and 2.0%)" in CMP.target_too_wide(base)
+    assert CMP.target_too_wide(replace(base, target=1.0)) is None
+    assert CMP.target_too_wide(replace(base, escalated=40)) is None  # a 10% risk: ±3 can tell
+
+
 def test_survival_chart_is_zoomed_to_the_data():
     curves = [{"label": "a", "weeks": [0, 1, 2], "survival": [1, .97, .95], "low": [1, .95, .93], "high": [1, .99, .97]}]
     opt = charts.survival(curves, 2, False)

@@ -440,13 +440,18 @@ def test_model_v2_what_russia_did_what_monitoring_saw_politics_sanctions_force(p
     page.wait_for_function("() => document.querySelectorAll(\".member-tile[data-status='no pledge']\").length === 0",
                            timeout=WAIT_MS)
     assert page.locator(".member-tile").last.get_attribute("data-status") in ("pending", "ratified", "failed")
-    select(page, ".lever-warning_measures", "off")
-    wait_about(page, "Warning measures (G1): off")
-    off, _ = build_design("paris_declaration", {**default_controls(), "us_role": "with US bilateral guarantee",
-                                                "warning_measures": "off"})
-    quiet = run_story(off.scenario, seed).events
-    assert len(series(page, "timeline", "Warning measure")) == (quiet["kind"] == "warning_measure").sum() \
-        < (ev["kind"] == "warning_measure").sum()  # only Ukraine's readiness is left
+    # Model v3: the declaration as written pre-agrees no warning measures; the lever turns them on
+    select(page, ".lever-warning_measures", "on")
+    wait_about(page, "Warning measures (G1): on")
+    on, _ = build_design("paris_declaration", {**default_controls(), "us_role": "with US bilateral guarantee",
+                                               "warning_measures": "on"})
+    measures = run_story(on.scenario, seed).events
+    drawn = [s for s in chart(page, "timeline")["series"] if s["name"] == "Warning measure"]
+    assert (len(drawn[0]["data"]) if drawn else 0) == int((measures["kind"] == "warning_measure").sum())
+    if (measures["kind"] == "warning").any():  # a warning now sets off more than Ukraine's readiness
+        taken = set(measures.loc[measures["kind"] == "warning_measure", "outcome"])
+        assert taken - {"readiness"}, taken
+    assert set(ev.loc[ev["kind"] == "warning_measure", "outcome"]) <= {"readiness"}  # as written: readiness only
     page.locator(".reset-levers").click()
     page.wait_for_function("() => !document.querySelector('.design-table').innerText.includes('(your change)')",
                            timeout=WAIT_MS)

@@ -197,7 +197,7 @@ def test_defect_4_find_the_next_war_and_read_why(page):
     assert {"intent", "reasons", "attack", "detected"} <= set(stages)
     weeks = [int(w) for w in war.locator(".why-step td.num").all_inner_texts()]
     assert weeks == sorted(weeks)
-    assert "What Russia faced that week" in war.inner_text()
+    assert "Russia's reasons" in war.inner_text() and "What it faced that week" in war.inner_text()
     open_tab(page, "Story")
     wait_about(page, f"seed {seed}.")  # the story charts show that run, up to the attack
     page.wait_for_function(f"() => {{ const s = document.querySelector('.chart-ladder .solara-echarts').__vue__;"
@@ -346,18 +346,6 @@ def test_defect_8_compare_speaks_one_language_and_reuses_its_runs(page):
     known_state(page)
 
 
-def test_a_target_wider_than_the_risks_is_flagged(page):
-    known_state(page)
-    select(page, ".lever-commitments", "political only")
-    open_tab(page, "Compare designs")
-    select(page, ".compare-target", "±5 percentage points")
-    page.locator(".run-comparison").click()
-    page.locator(".target-too-wide").wait_for(timeout=180_000)
-    assert "wider than both risks" in page.locator(".target-too-wide").inner_text()
-    select(page, ".compare-target", "±1 percentage points")
-    open_tab(page, "Story")
-
-
 # --------------------------------------------------------------------------- #
 # Defect 9: labels follow the design
 # --------------------------------------------------------------------------- #
@@ -379,13 +367,29 @@ def test_defect_9_no_label_contradicts_the_design(page):
     log_rows(page)
     assert "none bound by ratification" not in page.locator(".event-log").inner_text()
     # a dropped pledge: its earlier responses are history, not an active green chip
+    seed, nation = _dropped_after_answering()
+    set_seed(page, seed)
     select(page, ".lever-commitments", "political only")
     wait_about(page, "political only")
-    uk = page.locator(".member-tile[data-status='dropped']").filter(has_text="United Kingdom")
-    expect(uk).to_have_count(1, timeout=WAIT_MS)
-    assert uk.locator(".resp-chip.on").count() == 0 and uk.locator(".resp-chip.past").count() >= 1
+    tile = page.locator(".member-tile[data-status='dropped']").filter(has_text=nation)
+    expect(tile).to_have_count(1, timeout=WAIT_MS)
+    assert tile.locator(".resp-chip.on").count() == 0 and tile.locator(".resp-chip.past").count() >= 1
     page.locator(".reset-levers").click()
     known_state(page)
+
+
+def _dropped_after_answering() -> tuple[int, str]:
+    """The first political-only seed (0-199) where a state answered a violation, then dropped its pledge."""
+    from sim.config import load_scenario
+    from sim.dashboard.story import run_story
+
+    political = load_scenario("political_only")
+    for seed in range(200):
+        for m in run_story(political, seed).members:
+            dropped = m.dropped_at(259)
+            if dropped is not None and any(w < dropped for w, _ in m.responses):
+                return seed, m.name
+    raise AssertionError("no political-only seed in 0-199 where a state answered, then dropped its pledge")
 
 
 # --------------------------------------------------------------------------- #
