@@ -6,7 +6,7 @@ with seed ``k``). The page reports, for a horizon of H weeks (weeks 0 to H-1), e
 design's share of runs with a renewed armed attack, the paired difference (your design
 minus the reference, in percentage points) with Newcombe's paired 95% interval and an exact
 McNemar test, and the difference in weeks without an attack, from
-``sim.experiments.analysis.paired_differences`` (the sweep's own statistics), in one
+``sim.experiments.tables.paired_differences`` (the sweep's own statistics), in one
 sentence whose numbers and signs are the table's.
 
 Pairs are added in steps (:data:`STEPS`) until the interval is narrower than the target,
@@ -27,7 +27,8 @@ import pandas as pd
 
 from sim.dashboard.controls import Design
 from sim.dashboard.outcomes import ATTACK_WEEK, TERRITORY, Outcomes, at_horizon
-from sim.experiments.analysis import km_survival, paired_differences, wilson_interval
+from sim.experiments.statistics import km_survival, wilson_interval
+from sim.experiments.tables import paired_differences
 
 HORIZONS = (52, 104, 156, 260)
 TARGETS = (0.5, 1.0, 2.0, 5.0)  # half-width of the interval, percentage points

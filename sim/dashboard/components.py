@@ -385,10 +385,11 @@ def force_html(story: Story, week: int) -> str:
     return (f'<div class="pg-small force-summary">Posture: {e(s.force.posture)}, size x{s.force.size:g} of the '
             f'contributions; at {e(week_label(story, week))} the force is {e(phase)}, {share:.0%} of its troops deployed; '
             f'{us}.</div><div class="pg-scroll" style="max-height:360px"><table class="pg-table force-table">'
-            f'<thead><tr><th>Nation</th><th>Troops pledged</th><th>Troops sent</th><th>Troops deployed</th>'
+            f'<thead><tr><th>Nation</th><th>Troops (contribution)</th><th>Troops sent</th><th>Troops deployed</th>'
             f'<th>Combat aircraft</th>'
             f'<th>Ships</th><th>Basing</th><th>Struck (tripwire)</th></tr></thead><tbody>{"".join(rows)}</tbody>'
-            f'</table></div><div class="pg-small">Contributions from public pledges and reports, times the force '
+            f'</table></div><div class="pg-small">Contributions from public pledges and reports, read at '
+            f'{s.force.contribution_level:g} of each nation\'s low-high range (0 low, 1 high), times the force '
             f'size; each nation decides to send its contingent when Ukraine asks for the force. An attack strikes troops forward for certain and at rear hubs in Ukraine sometimes; a struck '
             f'nation\'s resolve rises, its allies\' less (the tripwire rally).</div>')
 

@@ -226,6 +226,14 @@ def _request(e: Event) -> str:
             f"{weeks_text(e.window_weeks or 0)}): Ukraine requests the Multinational Force.")
 
 
+def _eu_package(e: Event) -> str:
+    what = "EU package restoring relieved sanctions" if e.note == "snapback" else "EU sanctions package"
+    if e.outcome == "vetoed":
+        return f"{what} vetoed by {', '.join(e.items)}: not adopted."
+    held = f", held up by {', '.join(e.items)}" if e.outcome == "adopted_after_hold_out" else ""
+    return f"{what} adopted by the 27 after {weeks_text(e.weeks or 0)}{held} (sanctions level +{e.value:.2f})."
+
+
 def _us_roles(e: Event) -> str:
     if e.outcome == "kept":
         return "The new US administration keeps the US roles (monitoring lead, force support, intelligence)."
@@ -267,7 +275,15 @@ SENTENCES = {
     "deployment": _deployment,
     "surge": lambda e: f"Stockpile surge arrived: +{e.value:.2f} strength.",
     "war_end": _war_end,
-    "response": lambda e: f"{actor_name(e.actor)} responds ({e.outcome} commitment): {', '.join(e.items)}.",
+    "response": lambda e: (f"{actor_name(e.actor)} responds ({e.outcome} commitment): {', '.join(e.items)}"
+                           + (f" (in effect {weeks_text(e.weeks)} after the decision)." if e.weeks else ".")),
+    "troops_vote": lambda e: (f"Parliament approves sending troops ({weeks_text(e.weeks or 0)} after the decision)."
+                              if e.outcome == "approved" else
+                              "Parliament refuses to send troops: no military response (the commitment does not "
+                              "bypass the vote)."),
+    "eu_package": _eu_package,
+    "finalisation": lambda e: (f"Binding commitments finalised, {weeks_text(e.weeks or 0)} after the ceasefire: "
+                               "national ratification can begin."),
 }
 
 

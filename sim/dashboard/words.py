@@ -122,8 +122,9 @@ GLOSSARY: dict[str, str] = {
     "no pledge": "The state makes no G4 pledge: in the declaration as written the US leads monitoring (G1), "
                  "offers 'proposed support' to the force (G3) and sits in the coordination cell (C1), but the "
                  "binding commitments are the Coalition's. 'With US bilateral guarantee' adds a US pledge.",
-    "US roles": "Monitoring lead (G1), support to the force (G3), intelligence sharing (G5); a new US "
-                "administration, or a scripted shock, can withdraw them.",
+    "US roles": "Monitoring lead (G1), support to the force (G3), intelligence sharing (G5; off as written); a "
+                "new US administration, the sitting one within its term, or a scripted shock, can withdraw them "
+                "(only the roles that act in the design).",
     "sanctions level": "Sanctions on Russia: those in force at the ceasefire, less the relief of the deal, plus "
                        "the G4 sanctions of the responses. It slows Russia's reconstitution.",
     "relief pace": "Share of the ceasefire sanctions lifted per year while Russia complies (part of the deal).",
@@ -190,6 +191,9 @@ KINDS: dict[str, Kind] = {
     "deployment": Kind("Force deployment", FORCE_LANE, "", "#004d40", "rect"),
     "casualties": Kind("Force troops struck", FORCE_LANE, "tripwire rally", "#b71c1c", "pin"),
     "surge": Kind("Stockpile surge arrived", FORCE_LANE, "stockpile release", "#43a047", "triangle"),
+    "troops_vote": Kind("Parliament votes on troops", RESPONSE_LANE, "responded", "#827717", "emptyCircle"),
+    "eu_package": Kind("EU sanctions package", RESPONSE_LANE, "snapback", "#bf360c", "emptyDiamond"),
+    "finalisation": Kind("Commitments finalised", POLITICS_LANE, "ratified commitment", "#006064", CROSS),
 }
 # Timeline lanes, top to bottom; a lane an unknown kind names is added below these.
 LANES: tuple[str, ...] = (RUSSIA_LANE, MONITORING_LANE, COMMISSION_LANE, RESPONSE_LANE, UKRAINE_LANE,

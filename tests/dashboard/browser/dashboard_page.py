@@ -10,7 +10,7 @@ import datetime as dt
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 APP = ROOT / "sim" / "dashboard" / "app.py"
 LOAD_MS = 60_000
 WAIT_MS = 15_000

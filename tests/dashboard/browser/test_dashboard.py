@@ -16,7 +16,7 @@ import time
 import urllib.request
 
 import pytest
-from dashboard_page import (
+from .dashboard_page import (
     LAST_DATE,
     LOAD_MS,
     LOADED,
@@ -42,7 +42,7 @@ from dashboard_page import (
     wait_about,
     wait_last_x,
 )
-from dashboard_page import CONTRAST_JS  # noqa: F401 - used by the light/dark test
+from .dashboard_page import CONTRAST_JS  # noqa: F401 - used by the light/dark test
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +163,7 @@ def test_lever_change_and_reset_under_half_a_second_defect_6(page):
     # the result is shown when the charts and the design card both say it
     changed = ("() => {LADDER}.includes('political only') === {flag} && "
                "document.querySelector('.design-table').innerText.includes('(your change)') === {flag}")
-    from dashboard_page import LADDER_ABOUT
+    from .dashboard_page import LADDER_ABOUT
 
     for _ in range(3):
         item = open_select(page, ".lever-commitments", "political only")  # the menu opens in the browser alone
@@ -511,7 +511,7 @@ def _set_dark(page, dark: bool) -> None:
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_defect_2_readable_in_light_and_dark_mode(page, shots, dark):
-    from dashboard_page import CONTRAST_JS, LADDER_ABOUT  # noqa: F401
+    from .dashboard_page import CONTRAST_JS, LADDER_ABOUT  # noqa: F401
 
     known_state(page)
     _set_dark(page, dark)

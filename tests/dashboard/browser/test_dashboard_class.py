@@ -12,7 +12,7 @@ import re
 import time
 
 import pytest
-from dashboard_page import (
+from .dashboard_page import (
     LOAD_MS,
     LOADED,
     TIMINGS,
@@ -499,7 +499,7 @@ def test_defect_13_server_memory_is_returned_when_sessions_close(page, tmp_path)
     import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
     from bench_classroom import Server
 
     with Server(tmp_path, session_timeout="3s") as server:
