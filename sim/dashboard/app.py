@@ -39,6 +39,7 @@ import solara.server.settings  # noqa: E402
 
 from sim.dashboard import components as C  # noqa: E402
 from sim.dashboard import guide  # noqa: E402
+from sim.dashboard.compare import DEFAULT_CAP  # noqa: E402
 from sim.dashboard.compare_page import ComparePage  # noqa: E402
 from sim.dashboard.controls import (  # noqa: E402
     AS_SCENARIO,
@@ -137,8 +138,6 @@ solara.lab.on_kernel_start(_on_kernel_start)
 def _warm() -> None:
     """Served for a class (``python -m sim dashboard``): while no student waits, make the Compare runs of
     every shipped design, so any pair of them compares at once (kept on disk for the next start)."""
-    from sim.dashboard.compare import DEFAULT_CAP
-
     stop = threading.Event()
     stop.wait(15.0)  # let the first page loads go first
     shared().warm([named_design(n).scenario for n in scenario_names()], DEFAULT_CAP, stop)

@@ -25,7 +25,10 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
+import signal
 import threading
+import time
+import warnings
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +37,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from sim.config import Scenario
+from sim.runner import simulate  # it releases each finished model (Mesa 3.3's leak)
 
 # A run's outcome: the model's three levels (an armed attack: a limited offensive or worse; a renewed war;
 # the territory seized, in hundredths of a per cent of Ukraine), and what "find a run" looks for.
@@ -63,8 +67,6 @@ _SCENARIOS: OrderedDict[str, Scenario] = OrderedDict()
 
 def outcomes_of(scenario: Scenario, seeds: Iterable[int]) -> np.ndarray:
     """One row of :data:`FIELDS` per seed (runs in sweep mode: no steps, no events)."""
-    from sim.runner import simulate  # it releases each finished model (Mesa 3.3's leak)
-
     rows = []
     for seed in seeds:
         run = simulate(scenario, int(seed), steps=False, events=False).run
@@ -90,10 +92,6 @@ def _task(key: str, scenario_json: str, seeds: list[int]) -> np.ndarray:
 def _worker_init(server_pid: int) -> None:
     """A worker leaves Ctrl-C to the server, and ends itself when the server is gone (killed, or stopped
     without shutting its pool down): no worker outlives the class."""
-    import signal
-    import time
-    import warnings
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings.simplefilter("ignore")
 
