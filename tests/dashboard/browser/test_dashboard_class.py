@@ -157,6 +157,7 @@ def test_defect_5_play_redraws_at_least_ten_times_a_second(page):
     asks 8 so that a loaded machine does not fail it; the benchmark reports the figure)."""
     known_state(page)
     page.locator(".to-start").click()
+    page.locator(".chart-ladder").evaluate("el => el.scrollIntoView({block: 'center', behavior: 'instant'})")
     rate = page.evaluate("""() => new Promise(done => {
       const chart = document.querySelector('.chart-ladder .solara-echarts').__vue__.chart;
       let n = 0; const count = () => { n++; }; chart.on('rendered', count);
@@ -348,6 +349,10 @@ def test_defect_8_compare_speaks_one_language_and_reuses_its_runs(page):
         page.wait_for_function(f"() => document.querySelector('.lever-seed input').value === '{seed}'",
                                timeout=WAIT_MS)
         page.locator(".why-summary").wait_for(timeout=WAIT_MS)  # it opens on why it happened
+    open_tab(page, "Compare designs")
+    select(page, ".compare-horizon", "5 years (weeks 0-259)")  # as a fresh page has it
+    select(page, ".compare-target", "±1 percentage points")
+    select(page, ".compare-cap", "2000")
     open_tab(page, "Story")
     page.locator(".reset-levers").click()
     known_state(page)
