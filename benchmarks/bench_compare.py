@@ -11,6 +11,8 @@ pool of ``--workers`` processes:
 
     python benchmarks/bench_compare.py              # every pair, cold and warm
     python benchmarks/bench_compare.py --pairs 6    # the first six pairs only
+    python benchmarks/bench_compare.py --pair political_only:paris_declaration \
+        --pair paris_declaration:minsk_analogue      # named pairs (the warm-up makes only their designs)
 
 Prints a Markdown table for docs/PERFORMANCE.md (the browser adds about 0.2 s to draw the verdict).
 """
@@ -35,6 +37,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pairs", type=int, default=None, help="only the first N pairs")
+    parser.add_argument("--pair", action="append", default=[], metavar="DESIGN:REFERENCE",
+                        help="a named pair of shipped designs (repeatable); the warm-up then makes only their runs")
     args = parser.parse_args()
 
     from sim.dashboard import compare as CMP
@@ -43,6 +47,13 @@ def main() -> int:
 
     names = scenario_names()
     pairs = list(itertools.combinations(names, 2))[: args.pairs]
+    if args.pair:
+        pairs = [tuple(p.split(":", 1)) for p in args.pair]
+        unknown = sorted({n for p in pairs for n in p} - set(names)) + [p for p in args.pair if ":" not in p]
+        if unknown:
+            parser.error(f"--pair: not a shipped design or not DESIGN:REFERENCE: {', '.join(unknown)}; "
+                         f"shipped: {', '.join(names)}")
+        names = list(dict.fromkeys(n for p in pairs for n in p))
     load = os.getloadavg()[0]
     store = Outcomes(workers=args.workers, cache=Path(tempfile.mkdtemp(prefix="bench-compare-")))
     store.ensure(named_design(names[0]).scenario, range(2 * args.workers))  # start the pool's processes
@@ -68,7 +79,7 @@ def main() -> int:
                           cap=CMP.DEFAULT_CAP))
         row.append(time.perf_counter() - start)
     store.close()
-    print(f"Compare, {len(rows)} pairs of shipped designs, {args.workers} workers, Python {platform.python_version()}, "
+    print(f"Compare, {len(rows)} pairs of shipped designs ({len(names)} designs), {args.workers} workers, Python {platform.python_version()}, "
           f"{os.cpu_count()} cores, load {load:.1f} before, {os.getloadavg()[0]:.1f} after\n")
     print("| your design | reference | pairs of runs | verdict | cold | warm |\n|---|---|---|---|---|---|")
     for a, b, cold, p, warm in rows:
@@ -78,7 +89,7 @@ def main() -> int:
     colds = [r[2] for r in rows]
     print(f"\nCold: median {statistics.median(colds):.1f} s, slowest {max(colds):.1f} s, "
           f"{sum(c < 10 for c in colds)} of {len(colds)} under 10 s. Warm: slowest {max(r[4] for r in rows):.2f} s. "
-          f"The warm-up (every shipped design's {CMP.DEFAULT_CAP} runs) took {warmup:.0f} s.")
+          f"The warm-up ({len(names)} designs' {CMP.DEFAULT_CAP} runs each) took {warmup:.0f} s.")
     return 0
 
 

@@ -198,10 +198,15 @@ def _deployment(e: Event) -> str:
 
 
 def reasons(e: Event) -> str:
-    """What an assessment weighed: its margin, chance, waiting, and the attack's components (model v3)."""
+    """What an assessment weighed: its margin, chance, waiting, holding the force back, and the attack's
+    components (model v3)."""
     text = (f"{capital(CHOICES.get(e.outcome, words(e.outcome)))}. Its margin over the best other option: "
             f"{e.value:+.2f} before chance, {e.noise:+.2f} from chance; waiting for a better moment is worth "
             f"{e.wait_value:.2f}.")
+    held = getattr(e, "force_held_back", None)  # assessments before Ukraine's request for the force (model v3)
+    if held is not None and held == held and held != 0:  # not empty, not NaN, not nil
+        text += (f" Holding back Ukraine's request for the Multinational Force (G3) by pressure is worth "
+                 f"{held:.2f} to it.")
     if e.gain is not None:
         text += (f" The {LEVEL_NOUNS.get(e.level, e.level)} weighed: gain {e.gain:.2f} at odds of {e.p_win:.0%} as "
                  f"Russia reads the balance; costs: losses {e.losses:.2f}, punishment {e.punishment:.2f}, sanctions "

@@ -114,8 +114,9 @@ def WhyTab(a: Story, b: Story | None, on_week: Callable[[int], None]):
         solara.Select("Design", values=["your design", "reference"], value=which, style={"max-width": "200px"})
     solara.Text(guide.why_summary(story, found), classes=["why-summary"])
     solara.Text("Russia's reasons are the model's own record of each decision point: the margin of its choice "
-                "before chance and from chance, the value of waiting, and the attack it weighed (gain at the odds it "
-                "reads, losses, punishment, sanctions, cost at home). See 'decision point' in the glossary.",
+                "before chance and from chance, the value of waiting, the value of holding back Ukraine's request "
+                "for the force (G3, before it is made), and the attack it weighed (gain at the odds it reads, "
+                "losses, punishment, sanctions, cost at home). See 'decision point' in the glossary.",
                 classes=["pg-notice"])
     if not found:
         solara.Info("Russia ran no campaign in this run: it kept the ceasefire apart from incidental probes.")

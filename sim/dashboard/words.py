@@ -100,8 +100,9 @@ GLOSSARY: dict[str, str] = {
     "decision point": "A moment Russia decides (model v3 records each one): its periodic assessment (comply, press, "
                       "prepare an offensive), go or no-go when a preparation is complete, and what to do when a warning "
                       "exposes it. Each records the margin of the choice without chance, the random draw, the value "
-                      "of waiting, and the attack weighed: its gain at the odds Russia reads, its losses, the "
-                      "punishment and sanctions it expects, and its cost at home.",
+                      "of waiting, before Ukraine asks for the Multinational Force the value of holding that request "
+                      "back by pressure (G3), and the attack weighed: its gain at the odds Russia reads, its losses, "
+                      "the punishment and sanctions it expects, and its cost at home.",
     "campaign": "A Russian campaign: weeks of grey-zone pressure (probes) or of preparing an offensive, with a "
                 "start and an end. A preparation ends in a launch, or Russia stands down or aborts.",
     "indicator": "A sign that an offensive is being prepared (build-ups, logistics, intensified violations). "
