@@ -504,6 +504,40 @@ def test_a_war_reads_as_one_story_from_intent_to_answer():
     assert html.count('class="why-step"') == len(war.steps)
 
 
+def test_russias_reasons_are_the_recorded_components_of_the_decision_that_started_the_war():
+    """The war's 'reasons' step quotes the assessment event that caused the preparation: its choice, margin
+    before chance (value), the random draw (noise), the value of waiting and the attack's components."""
+    from sim.dashboard.sentences import CHOICES, reasons
+
+    story = run_story(load_scenario("paris_declaration"), WAR_WARNING_SEED)
+    war = explain.cases(story)[0]
+    ev = story.events
+    start = ev[(ev["kind"] == "campaign") & (ev["outcome"] == "preparation_starts") & (ev["week"] == war.first)]
+    decision = story.event(int(start["cause_id"].iloc[-1]))
+    assert decision.kind == "assessment" and decision.gain is not None
+    text = next(s.text for s in war.steps if s.stage == "reasons")
+    assert text.startswith("Russia's reasons: " + reasons(decision))
+    for number in (f"{decision.value:+.2f} before chance", f"{decision.noise:+.2f} from chance",
+                   f"worth {decision.wait_value:.2f}", f"gain {decision.gain:.2f}", f"odds of {decision.p_win:.0%}",
+                   f"losses {decision.losses:.2f}", f"punishment {decision.punishment:.2f}",
+                   f"sanctions {decision.sanctions_cost:.2f}", f"at home {decision.domestic_cost:.2f}"):
+        assert number in text, number
+    assert CHOICES[decision.outcome].lower() in text.lower()
+
+
+def test_the_value_of_holding_the_force_back_is_stated_only_where_recorded():
+    from sim.dashboard.sentences import reasons
+
+    if "force_held_back" not in Event._fields:
+        pytest.skip("the model does not record force_held_back yet")
+    base = Event(event_id=1, week=3, kind="assessment", actor="Russia", level="limited", clause="G3", case_id=1,
+                 outcome="pressure", value=0.4, noise=-0.1, wait_value=0.2, note="assessment")
+    assert "Holding back Ukraine's request for the Multinational Force (G3) by pressure is worth 0.37" in \
+        reasons(base._replace(force_held_back=0.37))
+    for nothing in (None, float("nan"), 0.0):
+        assert "Holding back" not in reasons(base._replace(force_held_back=nothing))
+
+
 # --- outcomes shared by all sessions ----------------------------------------------------------
 def test_outcomes_are_keyed_by_what_the_design_is_not_its_name():
     political, _ = K.build_design("paris_declaration", {**K.default_controls(), "commitments": "political only"})
