@@ -203,7 +203,7 @@ def reasons(e: Event) -> str:
     text = (f"{capital(CHOICES.get(e.outcome, words(e.outcome)))}. Its margin over the best other option: "
             f"{e.value:+.2f} before chance, {e.noise:+.2f} from chance; waiting for a better moment is worth "
             f"{e.wait_value:.2f}.")
-    held = getattr(e, "force_held_back", None)  # assessments before Ukraine's request for the force (model v3)
+    held = e.force_held_back  # recorded at assessments before Ukraine's request for the force
     if held is not None and held == held and held != 0:  # not empty, not NaN, not nil
         text += (f" Holding back Ukraine's request for the Multinational Force (G3) by pressure is worth "
                  f"{held:.2f} to it.")

@@ -528,14 +528,24 @@ def test_russias_reasons_are_the_recorded_components_of_the_decision_that_starte
 def test_the_value_of_holding_the_force_back_is_stated_only_where_recorded():
     from sim.dashboard.sentences import reasons
 
-    if "force_held_back" not in Event._fields:
-        pytest.skip("the model does not record force_held_back yet")
     base = Event(event_id=1, week=3, kind="assessment", actor="Russia", level="limited", clause="G3", case_id=1,
                  outcome="pressure", value=0.4, noise=-0.1, wait_value=0.2, note="assessment")
     assert "Holding back Ukraine's request for the Multinational Force (G3) by pressure is worth 0.37" in \
         reasons(base._replace(force_held_back=0.37))
     for nothing in (None, float("nan"), 0.0):
         assert "Holding back" not in reasons(base._replace(force_held_back=nothing))
+    # in a run: each pressure campaign started by an assessment that valued holding the force back says so
+    story = run_story(load_scenario("paris_declaration"), WAR_WARNING_SEED)
+    ev = story.events
+    said = 0
+    for case in (c for c in explain.cases(story) if c.kind == "pressure"):
+        start = ev[(ev["kind"] == "campaign") & (ev["outcome"] == "pressure_starts") & (ev["week"] == case.first)]
+        held = story.event(int(start["cause_id"].iloc[-1])).force_held_back
+        text = next(s.text for s in case.steps if s.stage == "reasons")
+        if held is not None and held == held and held != 0:
+            assert f"by pressure is worth {held:.2f}" in text
+            said += 1
+    assert said > 0
 
 
 # --- outcomes shared by all sessions ----------------------------------------------------------
