@@ -174,6 +174,7 @@ def test_defect_5_play_redraws_at_least_ten_times_a_second(page):
 # --------------------------------------------------------------------------- #
 def test_defect_4_find_the_next_war_and_read_why(page):
     from sim.config import load_scenario
+    from sim.dashboard.sentences import reasons
     from sim.dashboard.story import run_story
     from sim.runner import simulate
 
@@ -199,6 +200,12 @@ def test_defect_4_find_the_next_war_and_read_why(page):
     weeks = [int(w) for w in war.locator(".why-step td.num").all_inner_texts()]
     assert weeks == sorted(weeks)
     assert "Russia's reasons" in war.inner_text() and "What it faced that week" in war.inner_text()
+    # the reasons are those the model recorded at the decision that started the preparation (value, noise, ...)
+    ev = story.events
+    start = ev[(ev["kind"] == "campaign") & (ev["outcome"] == "preparation_starts")
+               & (ev["week"] <= story.escalation_week)].iloc[-1]
+    decision = story.event(int(start["cause_id"]))
+    assert decision.kind == "assessment" and reasons(decision) in war.inner_text()
     open_tab(page, "Story")
     wait_about(page, f"seed {seed}.")  # the story charts show that run, up to the attack
     page.wait_for_function(f"() => {{ const s = document.querySelector('.chart-ladder .solara-echarts').__vue__;"
