@@ -39,6 +39,7 @@ import solara.server.settings  # noqa: E402
 
 from sim.dashboard import components as C  # noqa: E402
 from sim.dashboard import guide  # noqa: E402
+from sim.dashboard import compare as CMP  # noqa: E402
 from sim.dashboard.compare import DEFAULT_CAP  # noqa: E402
 from sim.dashboard.compare_page import ComparePage  # noqa: E402
 from sim.dashboard.controls import (  # noqa: E402
@@ -137,10 +138,14 @@ solara.lab.on_kernel_start(_on_kernel_start)
 
 def _warm() -> None:
     """Served for a class (``python -m sim dashboard``): while no student waits, make the Compare runs of
-    every shipped design, so any pair of them compares at once (kept on disk for the next start)."""
+    every shipped design, then their runs in the plausible worlds, so any pair of them compares at once (kept on
+    disk for the next start)."""
     stop = threading.Event()
     stop.wait(15.0)  # let the first page loads go first
-    shared().warm([named_design(n).scenario for n in scenario_names()], DEFAULT_CAP, stop)
+    shipped = [named_design(n).scenario for n in scenario_names()]
+    shared().warm(shipped, DEFAULT_CAP, stop)
+    if CMP.posterior_path() is not None:  # then their runs in the plausible worlds
+        shared().warm([w for s in shipped for w in CMP.world_scenarios(s)], CMP.WORLD_PAIRS, stop)
 
 
 if os.environ.get("PARIS_SIM_DASHBOARD_WARM") == "1":

@@ -18,13 +18,18 @@ interval is from chance alone (run-to-run luck), not from the model's assumption
 from __future__ import annotations
 
 import math
+import os
 import threading
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
 
+from sim.config import Scenario
+from sim.config.overrides import apply_overrides
+from sim.config.posterior import as_overrides, load_posterior
 from sim.dashboard.controls import Design
 from sim.dashboard.outcomes import ATTACK_WEEK, TERRITORY, Outcomes, at_horizon
 from sim.experiments.statistics import km_survival, wilson_interval
@@ -36,6 +41,13 @@ DEFAULT_TARGET = 1.0
 CAPS = (500, 1000, 2000)  # pairs
 DEFAULT_CAP = 2000
 STEPS = tuple(range(100, 2001, 100))  # pairs after each look
+# Plausible worlds: parameter sets drawn from the calibration's posterior (the fitted constants), each run
+# for both designs on the same seeds; the range of the difference across them is the model's own uncertainty.
+WORLDS = 10
+WORLD_PAIRS = 200
+WORLD_SEED = 20260106  # which draws: the same worlds for every student and every pair of designs
+ENV_POSTERIOR = "PARIS_SIM_DASHBOARD_POSTERIOR"
+CALIBRATION_POSTERIOR = Path(__file__).resolve().parents[2] / "docs" / "calibration" / "posterior.csv"
 
 
 def horizon_words(weeks: int) -> str:
@@ -57,6 +69,23 @@ def pp(x: float) -> str:
 
 def p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+@dataclass(frozen=True)
+class Worlds:
+    """The paired difference (percentage points, your design minus the reference) in each plausible world."""
+
+    diffs: tuple[float, ...]
+    pairs: int  # pairs of runs in each world (seeds 0 to pairs-1)
+    chance: float  # median half-width of a world's own 95% interval from chance
+
+    @property
+    def low(self) -> float:
+        return min(self.diffs)
+
+    @property
+    def high(self) -> float:
+        return max(self.diffs)
 
 
 @dataclass
@@ -95,7 +124,6 @@ class Paired:
     territory_reference: float = math.nan
     design_attacked: list[int] = field(default_factory=list)  # seeds where only your design was attacked
     reference_attacked: list[int] = field(default_factory=list)  # seeds where only the reference was
-    worlds: tuple[float, float] | None = None  # range across plausible worlds: when the model ships them
 
     @property
     def half_width(self) -> float:
@@ -246,3 +274,50 @@ def progress_text(p: Paired) -> str:
     width = "" if math.isnan(p.low) else (f"; interval ±{p.half_width:.1f} percentage points "
                                           f"(target ±{p.target:g})")
     return f"{p.n} pairs of runs so far, at most {p.cap}{width}"
+
+
+def posterior_path() -> Path | None:
+    """The posterior file the plausible worlds are drawn from: the server's (``--posterior``), else the
+    calibration's own when the dashboard runs from the repository; None when there is none."""
+    given = os.environ.get(ENV_POSTERIOR)
+    if given:
+        return Path(given)
+    return CALIBRATION_POSTERIOR if CALIBRATION_POSTERIOR.is_file() else None
+
+
+def world_scenarios(scenario: Scenario, worlds: int | None = None, posterior: Path | None = None) -> list[Scenario]:
+    """``scenario`` in each of ``worlds`` (default :data:`WORLDS`) plausible worlds: its fitted constants set to
+    one draw from the posterior."""
+    worlds = worlds or WORLDS
+    path = posterior or posterior_path()
+    if path is None:
+        raise FileNotFoundError("no posterior file: start the server with --posterior")
+    return [apply_overrides(scenario, as_overrides(draw), "posterior")
+            for draw in load_posterior(path).draws(worlds, WORLD_SEED)]
+
+
+def across_worlds(design: Design, reference: Design, outcomes: Outcomes, *, horizon: int, worlds: int | None = None,
+                  pairs: int | None = None, posterior: Path | None = None, cancel: threading.Event | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> Worlds | None:
+    """Both designs in ``worlds`` plausible worlds (equally weighted draws from the posterior), ``pairs`` paired
+    runs in each (defaults :data:`WORLDS`, :data:`WORLD_PAIRS`): the difference in the risk of a renewed attack
+    world by world. None if cancelled."""
+    pairs = pairs or WORLD_PAIRS
+    requests = []
+    for a, b in zip(world_scenarios(design.scenario, worlds, posterior),
+                    world_scenarios(reference.scenario, worlds, posterior)):
+        requests += [(a, range(pairs)), (b, range(pairs))]
+    rows = outcomes.ensure_all(requests, cancel=cancel, progress=progress)
+    if rows is None:
+        return None
+    states = [summarize(rows[i], rows[i + 1], Paired(design.label, reference.label, horizon, 0.0, pairs), curves=False)
+              for i in range(0, len(rows), 2)]
+    return Worlds(tuple(st.diff for st in states), pairs, float(np.median([st.half_width for st in states])))
+
+
+def worlds_text(w: Worlds) -> str:
+    """One sentence, with the verdict's signs and units."""
+    return (f"Across {len(w.diffs)} plausible worlds (sets of the model's fitted constants that the calibration "
+            f"finds consistent with the historical record), the difference runs from {pp(w.low)} to {pp(w.high)} "
+            f"(your design minus the reference; {w.pairs} pairs of runs in each world, so chance alone moves each "
+            f"world's figure by about ±{w.chance:.1f} percentage points).")

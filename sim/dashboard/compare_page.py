@@ -19,7 +19,7 @@ from sim.dashboard import components as C
 from sim.dashboard.controls import Design
 from sim.dashboard.outcomes import shared
 from sim.dashboard.widgets import Chart, as_json
-from sim.dashboard.words import CHANCE_EXPLAINED, POINTS_EXPLAINED, RUNS_EXPLAINED
+from sim.dashboard.words import CHANCE_EXPLAINED, POINTS_EXPLAINED, RUNS_EXPLAINED, WORLDS_EXPLAINED
 
 
 @solara.component
@@ -45,6 +45,56 @@ def OpenRuns(p: CMP.Paired, open_seed: Callable[[int], None]):
                         classes=["pg-notice"])
             for seed in seeds[:6]:
                 solara.Button(f"run {seed}", on_click=lambda s=seed: open_seed(s), text=True, classes=["open-run"])
+
+
+@solara.component
+def WorldsRange(design: Design, reference: Design, horizon: int):
+    """The difference across plausible worlds (the model's own uncertainty), on demand: it takes many runs."""
+    result = solara.use_reactive(None)  # ((design key, reference key, horizon), Worlds)
+    runs = solara.use_reactive((0, 0))
+    asked = (design.key, reference.key, horizon)
+
+    def run():
+        cancel = threading.Event()
+        last_tick = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.perf_counter()
+            if now - last_tick[0] > 0.2 or done == total:
+                last_tick[0] = now
+                runs.set((done, total))
+            if not task.is_current():
+                cancel.set()
+
+        got = CMP.across_worlds(design, reference, shared(), horizon=horizon, cancel=cancel, progress=progress)
+        if got is not None and task.is_current():
+            result.set((asked, got))
+        return got
+
+    task = solara.lab.use_task(run, dependencies=None, prefer_threaded=True, raise_error=False)
+    with solara.Card("Range across plausible worlds", classes=["worlds-card"]):
+        if CMP.posterior_path() is None:
+            solara.Text("Not available: this server has no posterior file of the calibration (a teacher starts it "
+                        "with --posterior).", classes=["pg-notice", "worlds-text"])
+            return
+        solara.Text(WORLDS_EXPLAINED, classes=["pg-notice"])
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Button(f"Run both designs in {CMP.WORLDS} plausible worlds ({CMP.WORLD_PAIRS} pairs each)",
+                          on_click=task, disabled=task.pending, outlined=True, classes=["run-worlds"])
+            if task.pending:
+                solara.Button("Stop", on_click=task.cancel, outlined=True, classes=["stop-worlds"])
+        if task.pending:
+            done, total = runs.value
+            solara.ProgressLinear(value=100.0 * done / total if total else True)
+            solara.Text(f"Running: {done} of {total} runs ready.", classes=["worlds-progress"])
+        if task.error:
+            solara.Error(f"The plausible worlds failed: {task.exception}")
+        if result.value is not None:
+            made_for, worlds = result.value
+            if made_for != asked:
+                solara.Warning("Pending change: this range was made for other designs or another horizon; run it "
+                               "again to update.", classes=["worlds-pending"])
+            solara.Text(CMP.worlds_text(worlds), classes=["worlds-text"])
 
 
 @solara.component
@@ -123,6 +173,8 @@ def ComparePage(design: Design, reference: Design | None, dark: bool, open_seed:
         if not task.pending:
             solara.Text("Press 'Run comparison'. Try: set Commitments (G0, G4) to 'political only'; the reference "
                         "stays Paris declaration.", classes=["pg-notice"])
+        if not same:  # keyed: a range being made survives a new comparison
+            WorldsRange(design, reference, horizon.value).key("worlds-range")
         return
     if ran_for.value is not None and ran_for.value != (design.key, reference.key, horizon.value) and not task.pending:
         solara.Warning(f"Pending change: this result compares '{p.design}' with '{p.reference}' over "
@@ -147,7 +199,9 @@ def ComparePage(design: Design, reference: Design | None, dark: bool, open_seed:
                     f"{CMP.horizon_words(p.horizon)}. Difference: your design minus the reference, pair by pair "
                     f"(Newcombe's 95% interval, from chance only); McNemar's exact test {CMP.p_text(p.p_value)} "
                     f"({p.only_design} pairs where only your design was attacked, {p.only_reference} where only the "
-                    f"reference was). Runs 0 to {p.n - 1}: run k is the story with seed k. Range across plausible "
-                    "worlds: not available until the model ships them.", classes=["pg-notice", "compare-notes"])
+                    f"reference was). Runs 0 to {p.n - 1}: run k is the story with seed k. The interval leaves out the "
+                    "model's own uncertainty: see the range across plausible worlds under the charts.",
+                    classes=["pg-notice", "compare-notes"])
         OpenRuns(p, open_seed)
     CompareCharts(p, dark)
+    WorldsRange(design, reference, p.horizon).key("worlds-range")  # keyed: kept while the page around it changes

@@ -3,7 +3,8 @@
 One server process holds every student's session; the runs of Compare and of "find the next
 run with a war" go to a pool of ``--workers`` processes shared by all sessions, and their
 outcomes are kept on disk (``--cache``), so a run is made once per server and model version.
-While no student waits, the server fills that cache for the shipped designs. A session whose
+While no student waits, the server fills that cache for the shipped designs (and their runs in
+Compare's plausible worlds, drawn from ``--posterior``). A session whose
 page is closed is ended at once; one whose connection drops (a laptop asleep) after
 ``--session-timeout``; its memory then goes back to the system.
 """
@@ -22,6 +23,7 @@ APP = Path(__file__).with_name("app.py")
 ENV_WORKERS = "PARIS_SIM_DASHBOARD_WORKERS"  # the pool's processes (outcomes.Outcomes)
 ENV_CACHE = "PARIS_SIM_DASHBOARD_CACHE"  # the outcomes' folder on disk
 ENV_WARM = "PARIS_SIM_DASHBOARD_WARM"  # "1": fill the cache for the shipped designs while idle
+ENV_POSTERIOR = "PARIS_SIM_DASHBOARD_POSTERIOR"  # Compare's plausible worlds (compare.posterior_path)
 DEFAULT_SESSION_TIMEOUT = "5m"
 
 
@@ -40,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(default: 2, or 1 on a one-core machine)")
     parser.add_argument("--cache", type=Path, default=None,
                         help=f"folder for the runs' outcomes (default {default_cache()})")
+    parser.add_argument("--posterior", type=Path, default=None,
+                        help="the calibration's posterior file, from which Compare draws its plausible worlds "
+                             "(default: the repository's docs/calibration/posterior.csv, when there is one)")
     parser.add_argument("--session-timeout", default=DEFAULT_SESSION_TIMEOUT,
                         help="end a session this long after its browser disconnected without closing the page "
                              f"(default {DEFAULT_SESSION_TIMEOUT}; e.g. 90s, 10m)")
@@ -87,6 +92,17 @@ def main(args: argparse.Namespace) -> int:
         print(f"Note: bound to {host}: other machines on the network can open it too.", flush=True)
     env = environment(workers, getattr(args, "cache", None),
                       getattr(args, "session_timeout", None) or DEFAULT_SESSION_TIMEOUT)
+    posterior = getattr(args, "posterior", None)
+    if posterior is not None:
+        from sim.config.errors import ConfigError
+        from sim.config.posterior import load_posterior
+
+        try:
+            load_posterior(posterior)  # a bad file is refused here, not when a student asks
+        except ConfigError as err:
+            print(f"--posterior: {err}", file=sys.stderr)
+            return 2
+        env[ENV_POSTERIOR] = str(Path(posterior).resolve())
     return run_server(command(host, port), env)
 
 

@@ -15,6 +15,13 @@ from sim.clauses import Clause
 
 RUSSIA, UKRAINE, NOBODY = "Russia", "Ukraine", "nobody"
 
+WORLDS_EXPLAINED = (
+    "The model's fitted constants (how much a binding pledge weighs with Russia, the base cost of a renewed war, "
+    "the military effect of support, the weight Russia gives punishment) are known only within ranges: the "
+    "calibration keeps the sets consistent with the historical record. A plausible world is one such set. Both "
+    "designs run in each world on the same seeds; how far the difference moves from world to world is the "
+    "uncertainty the interval from chance leaves out.")
+
 # --------------------------------------------------------------------------- #
 # What a run is: the first minute on the page
 # --------------------------------------------------------------------------- #
@@ -94,6 +101,7 @@ GLOSSARY: dict[str, str] = {
     "reference design": "The design drawn dashed on the story charts and used as the baseline on the Compare page.",
     "seed": "Fixes the dice. Two designs run with the same seed meet the same luck (common random numbers).",
     "percentage point": POINTS_EXPLAINED,
+    "plausible world": WORLDS_EXPLAINED,
     "Russia's intent": "What Russia is doing, week by week: compliant, a pressure campaign, preparing an "
                        "offensive, attacking (a limited offensive), or at war. It changes only at decision "
                        "points (its periodic assessment, the end of a campaign, a warning that exposes it).",

@@ -782,3 +782,38 @@ def test_serve_command_is_local_production_and_quiet(monkeypatch, capsys, tmp_pa
     assert serve.main(SimpleNamespace(host="127.0.0.1", port=9001)) == 0
     assert "http://127.0.0.1:9001/" in capsys.readouterr().out and calls
     assert serve.main(SimpleNamespace(host="0.0.0.0", port=9001, workers=0)) == 2  # no traceback: a message
+
+
+def test_plausible_worlds_set_only_the_fitted_constants_and_give_each_worlds_paired_difference():
+    from sim.config.posterior import load_posterior
+
+    posterior = load_posterior(CMP.posterior_path())
+    design, reference = K.named_design("political_only"), K.named_design("paris_declaration")
+    worlds = CMP.world_scenarios(design.scenario, 2)
+    assert worlds == CMP.world_scenarios(design.scenario, 2)  # the same worlds for every student
+    base = design.scenario.model_dump()
+    for world in worlds:
+        changed = {k for k, v in world.model_dump().items() if v != base[k]}
+        assert changed <= {c.split(".")[0] for c in posterior.constants} and changed
+    assert worlds[0] != worlds[1]
+    got = CMP.across_worlds(design, reference, outcomes.Outcomes(workers=0), horizon=104, worlds=2, pairs=20)
+    assert got.pairs == 20 and len(got.diffs) == 2 and got.low <= got.high
+    refs = CMP.world_scenarios(reference.scenario, 2)
+    for world, ref, diff in zip(worlds, refs, got.diffs):  # each world's figure is its own paired difference
+        hit = [simulate(sc, k, steps=False, events=False).run for sc in (world, ref) for k in range(20)]
+        within = [r["escalated"] and r["escalation_week"] < 104 for r in hit]
+        assert diff == pytest.approx(100.0 * (sum(within[:20]) - sum(within[20:])) / 20)
+    text = CMP.worlds_text(got)
+    assert f"from {CMP.pp(got.low)} to {CMP.pp(got.high)}" in text and "2 plausible worlds" in text
+
+
+def test_serve_checks_the_posterior_before_the_class_arrives(monkeypatch, capsys, tmp_path):
+    calls = []
+    monkeypatch.setattr(serve, "run_server", lambda c, env: calls.append(env) or 0)
+    bad = tmp_path / "posterior.csv"
+    bad.write_text("weight,no_such.constant\n1,2\n")
+    assert serve.main(SimpleNamespace(host="127.0.0.1", port=9001, posterior=bad)) == 2 and not calls
+    assert "posterior.csv" in capsys.readouterr().err
+    good = CMP.posterior_path()
+    assert serve.main(SimpleNamespace(host="127.0.0.1", port=9001, posterior=good)) == 0
+    assert calls[-1][serve.ENV_POSTERIOR] == str(good.resolve()) and serve.ENV_POSTERIOR == CMP.ENV_POSTERIOR

@@ -303,11 +303,18 @@ def test_defect_7_lines_markers_and_chips_are_told_apart_without_colour(page):
 # --------------------------------------------------------------------------- #
 # Defect 8 and "Compare a class can trust"
 # --------------------------------------------------------------------------- #
-def test_defect_8_compare_speaks_one_language_and_reuses_its_runs(page):
+def test_defect_8_compare_speaks_one_language_and_reuses_its_runs(page, monkeypatch):
     """Political commitments against the Paris declaration over two years, the page's wording checked
-    (the runs are those test_dashboard.py's comparison made, when it ran first: reused, as a class would)."""
+    (the runs are those test_dashboard.py's comparison made, when it ran first: reused, as a class would);
+    then the range across plausible worlds (3 worlds of 20 pairs here, for time)."""
     from playwright.sync_api import expect
 
+    from sim.dashboard import compare as CMP
+    from sim.dashboard import controls as K
+    from sim.dashboard.outcomes import shared
+
+    monkeypatch.setattr(CMP, "WORLDS", 3)
+    monkeypatch.setattr(CMP, "WORLD_PAIRS", 20)
     known_state(page)
     select(page, ".lever-commitments", "political only")
     open_tab(page, "Compare designs")
@@ -347,6 +354,15 @@ def test_defect_8_compare_speaks_one_language_and_reuses_its_runs(page):
     again = time.perf_counter() - start
     TIMINGS.setdefault("Compare political only vs Paris, again (s)", []).append(again)
     assert again < 5
+    # the model's own uncertainty, beside chance: the paired difference in each plausible world
+    assert "leaves out the model's own uncertainty" in page.locator(".compare-notes").inner_text()
+    page.locator(".stop-comparison").wait_for(state="detached", timeout=WAIT_MS)
+    page.locator(".run-worlds").click()
+    expect(page.locator(".worlds-text")).to_contain_text("plausible worlds", timeout=180_000)
+    design, _ = K.build_design("paris_declaration", {**K.default_controls(), "commitments": "political only"})
+    worlds = CMP.across_worlds(design, K.named_design("paris_declaration"), shared(), horizon=104)  # runs reused
+    assert len(worlds.diffs) == 3 and worlds.pairs == 20
+    assert page.locator(".worlds-text").inner_text() == CMP.worlds_text(worlds)
     # from the comparison to a run where only one design was attacked
     runs = page.locator(".open-run")
     if runs.count():
