@@ -788,7 +788,7 @@ def test_plausible_worlds_set_only_the_fitted_constants_and_give_each_worlds_pai
     from sim.config.posterior import load_posterior
 
     posterior = load_posterior(CMP.posterior_path())
-    design, reference = K.named_design("political_only"), K.named_design("paris_declaration")
+    design, reference = K.named_design("budapest_memorandum"), K.named_design("paris_declaration")
     worlds = CMP.world_scenarios(design.scenario, 2)
     assert worlds == CMP.world_scenarios(design.scenario, 2)  # the same worlds for every student
     base = design.scenario.model_dump()
@@ -796,13 +796,12 @@ def test_plausible_worlds_set_only_the_fitted_constants_and_give_each_worlds_pai
         changed = {k for k, v in world.model_dump().items() if v != base[k]}
         assert changed <= {c.split(".")[0] for c in posterior.constants} and changed
     assert worlds[0] != worlds[1]
-    got = CMP.across_worlds(design, reference, outcomes.Outcomes(workers=0), horizon=104, worlds=2, pairs=20)
-    assert got.pairs == 20 and len(got.diffs) == 2 and got.low <= got.high
-    refs = CMP.world_scenarios(reference.scenario, 2)
-    for world, ref, diff in zip(worlds, refs, got.diffs):  # each world's figure is its own paired difference
-        hit = [simulate(sc, k, steps=False, events=False).run for sc in (world, ref) for k in range(20)]
-        within = [r["escalated"] and r["escalation_week"] < 104 for r in hit]
-        assert diff == pytest.approx(100.0 * (sum(within[:20]) - sum(within[20:])) / 20)
+    got = CMP.across_worlds(design, reference, outcomes.Outcomes(workers=0), horizon=260, worlds=2, pairs=15)
+    assert got.pairs == 15 and len(got.diffs) == 2 and got.low <= got.high
+    ref = CMP.world_scenarios(reference.scenario, 2)[1]  # the second world's figure is its own paired difference
+    hit = [simulate(sc, k, steps=False, events=False).run["escalated"] for sc in (worlds[1], ref) for k in range(15)]
+    assert sum(hit[:15]) != sum(hit[15:])  # these seeds tell the designs apart (Budapest-like: no guarantees)
+    assert got.diffs[1] == pytest.approx(100.0 * (sum(hit[:15]) - sum(hit[15:])) / 15)
     text = CMP.worlds_text(got)
     assert f"from {CMP.pp(got.low)} to {CMP.pp(got.high)}" in text and "2 plausible worlds" in text
 
