@@ -19,6 +19,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sim.config.errors import ConfigError
+from sim.config.posterior import load_posterior
+
 APP = Path(__file__).with_name("app.py")
 ENV_WORKERS = "PARIS_SIM_DASHBOARD_WORKERS"  # the pool's processes (outcomes.Outcomes)
 ENV_CACHE = "PARIS_SIM_DASHBOARD_CACHE"  # the outcomes' folder on disk
@@ -94,9 +97,6 @@ def main(args: argparse.Namespace) -> int:
                       getattr(args, "session_timeout", None) or DEFAULT_SESSION_TIMEOUT)
     posterior = getattr(args, "posterior", None)
     if posterior is not None:
-        from sim.config.errors import ConfigError
-        from sim.config.posterior import load_posterior
-
         try:
             load_posterior(posterior)  # a bad file is refused here, not when a student asks
         except ConfigError as err:
