@@ -13,6 +13,10 @@ Pairs are added in steps (:data:`STEPS`) until the interval is narrower than the
 or the difference is clear (the interval excludes zero and is narrower than a third of the
 difference), or the cap is reached; with such sequential stopping the 95% is nominal. The
 interval is from chance alone (run-to-run luck), not from the model's assumptions.
+
+The model's own uncertainty is shown apart, on demand: :func:`across_worlds` runs both designs
+in plausible worlds (equally weighted draws of the fitted constants from the calibration's
+posterior, the same draws for everyone) and reports the paired difference world by world.
 """
 
 from __future__ import annotations
