@@ -29,9 +29,10 @@ MONITORING = {
 }
 COMMISSION = {
     AS_SCENARIO: {},
-    "qualified majority": {"commission.enabled": True, "commission.decision_rule": "qualified_majority"},
+    "US-led (the US decides)": {"commission.enabled": True, "commission.decision_rule": "us_led"},
+    "the US and two thirds": {"commission.enabled": True, "commission.decision_rule": "us_and_qualified_majority"},
+    "two thirds of the Coalition": {"commission.enabled": True, "commission.decision_rule": "qualified_majority"},
     "consensus": {"commission.enabled": True, "commission.decision_rule": "consensus"},
-    "US-led": {"commission.enabled": True, "commission.decision_rule": "us_led"},
     "no commission": {"commission.enabled": False},
 }
 FORCE_POSTURE = {
@@ -90,18 +91,23 @@ def us_role_choices() -> dict[str, dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Control:
-    """One sidebar lever: its name, label, widget, clause, and what it sets."""
+    """One sidebar lever: its name, title, widget, clauses, and what it sets. Its label names the
+    clauses it acts through, and the design card shows the same clause badges."""
 
     name: str
-    label: str
+    title: str
     kind: str  # "Select" | "SliderFloat"
-    clause: str
+    clauses: tuple[str, ...]
     help: str
     path: str | None = None  # sliders: the scenario parameter they set
     choices: dict[str, dict[str, Any]] | None = None  # selects: value -> overrides
     min: float = 0.0
     max: float = 1.0
     step: float = 0.05
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} ({', '.join(self.clauses)})"
 
     def paths(self) -> list[str]:
         if self.path:
@@ -110,48 +116,49 @@ class Control:
 
 
 CONTROLS: tuple[Control, ...] = (
-    Control("monitoring", "Monitoring (G1)", "Select", "G1",
+    Control("monitoring", "Monitoring", "Select", ("G1",),
             "US-led monitoring and verification of the ceasefire.", choices=MONITORING),
-    Control("monitoring_coverage", "Monitoring coverage (G1)", "SliderFloat", "G1",
+    Control("monitoring_coverage", "Monitoring coverage", "SliderFloat", ("G1",),
             "Share of the line watched: more coverage, more violations seen and attributed right.",
             path="monitoring.coverage", min=0.0, max=1.0, step=0.05),
-    Control("commission", "Commission rule (G1)", "Select", "G1",
-            "How the special commission decides on corrective measures.", choices=COMMISSION),
-    Control("evidence_threshold", "Evidence threshold (G1)", "SliderFloat", "G1",
+    Control("commission", "Commission rule", "Select", ("G1",),
+            "How the US-led special commission decides: the US alone, the US with two thirds of the Coalition, "
+            "two thirds of the Coalition (the rule once the US has left), or every member.", choices=COMMISSION),
+    Control("evidence_threshold", "Evidence threshold", "SliderFloat", ("G1",),
             "Evidence the commission needs to attribute a violation (0-1).",
             path="commission.evidence_threshold", min=0.0, max=1.0, step=0.05),
-    Control("warning_measures", "Warning measures (G1)", "Select", "G1",
+    Control("warning_measures", "Warning measures", "Select", ("G1",),
             "What a warning sets off besides Ukraine's readiness: stockpile pre-positioning (G2), the force on "
             "alert (G3), a public diplomatic warning, a sanctions threat (G4). Off: the warning alone.",
             choices=WARNING_MEASURES),
-    Control("support_volume", "Support volume, x 2025 aid (G2)", "SliderFloat", "G2",
+    Control("support_volume", "Support volume, x 2025 aid", "SliderFloat", ("G2",),
             "Military aid to Ukraine, as a multiple of the 2025 level.",
             path="support.volume", min=0.0, max=3.0, step=0.1),
-    Control("force_posture", "Multinational force (G3)", "Select", "G3",
+    Control("force_posture", "Multinational force", "Select", ("G3",),
             "Where the European-led force stands: rear hubs or forward (a tripwire).", choices=FORCE_POSTURE),
-    Control("force_size", "Force size, x pledges (G3)", "SliderFloat", "G3",
+    Control("force_size", "Force size, x pledges", "SliderFloat", ("G3",),
             "Size of the force as a multiple of what each nation pledged (troops, aircraft, ships).",
             path="force.size", min=0.0, max=3.0, step=0.25),
-    Control("us_backstop", "US backstop of the force (G3)", "Select", "G3",
+    Control("us_backstop", "US backstop of the force", "Select", ("G3",),
             "Whether the US backs the force (the text says 'proposed support').", choices=US_BACKSTOP),
-    Control("us_role", "US role (G1, G3, G4)", "Select", "G4",
+    Control("us_role", "US role", "Select", ("G1", "G3", "G4"),
             "As written: the US leads monitoring and offers support to the force, but makes no G4 pledge. "
             "With a US bilateral guarantee (put to Congress). Or a new US administration withdraws the US "
             "roles on 20 January 2029 (a scripted shock).", choices=us_role_choices()),
-    Control("commitments", "Commitments (G0, G4)", "Select", "G0",
+    Control("commitments", "Commitments", "Select", ("G0", "G4"),
             "Legal status of the commitments: ratified by parliaments, political only, or binding at once.",
             choices=COMMITMENTS),
-    Control("snapback", "Sanctions snapback (G4)", "Select", "G4",
+    Control("snapback", "Sanctions snapback", "Select", ("G4",),
             "What brings relieved sanctions back after attributed Russian violations or an attack: automatic, "
             "a new vote of the commission, or nothing.", choices=SNAPBACK),
-    Control("relief_per_year", "Sanctions relief a year (A)", "SliderFloat", "A",
+    Control("relief_per_year", "Sanctions relief a year", "SliderFloat", ("A",),
             "Share of the ceasefire sanctions lifted per year while Russia complies (part of the deal).",
             path="sanctions.relief_per_year", min=0.0, max=1.0, step=0.05),
-    Control("coordination_cell", "Coordination cell (C1)", "Select", "C1",
+    Control("coordination_cell", "Coordination cell", "Select", ("C1",),
             "The US-Ukraine-Coalition cell in Paris that shortens delays.", choices=COORDINATION_CELL),
 )
 CONTROLS_BY_NAME = {c.name: c for c in CONTROLS}
-SEED_MAX = 999
+SEED_MAX = 99_999  # five digits; Compare runs seeds 0 to 1,999
 _ACRONYMS = {"us": "US", "article5": "Article 5", "nato": "NATO", "eu": "EU"}
 
 
@@ -299,7 +306,7 @@ def effect(control: Control, s: Scenario) -> str:
 
 def design_rows(s: Scenario, base: Scenario) -> list[dict[str, Any]]:
     """The levers of a design: sidebar label, value in effect, clause, changed from the named scenario."""
-    return [{"lever": c.label, "value": effect(c, s), "clause": c.clause,
+    return [{"lever": c.label, "value": effect(c, s), "clauses": c.clauses,
              "changed": effect(c, s) != effect(c, base)} for c in CONTROLS]
 
 
@@ -351,3 +358,22 @@ def friendly_error(exc: ConfigError) -> str:
             text += ". Allowed: " + in_sidebar_words(p.allowed)
         parts.append(text[:1].upper() + text[1:] + ".")
     return " ".join(parts)
+
+
+def scenario_description(name: str) -> str:
+    """What a shipped scenario represents, in its own file's words."""
+    return scenario(name).description
+
+
+def parse_seed(text: object) -> tuple[int | None, str | None]:
+    """(seed, None) for a whole number in 0..SEED_MAX, else (None, what is allowed)."""
+    allowed = f"A seed is a whole number from 0 to {SEED_MAX:,}."
+    try:
+        value = float(str(text).strip().replace(",", "").replace("_", ""))
+    except ValueError:
+        return None, f"'{text}' is not a number. {allowed}"
+    if not value.is_integer():
+        return None, f"{text} is not a whole number. {allowed}"
+    if not 0 <= value <= SEED_MAX:
+        return None, f"{int(value):,} is out of range. {allowed}"
+    return int(value), None

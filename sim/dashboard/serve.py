@@ -1,4 +1,13 @@
-"""``python -m sim dashboard``: serve the Solara app on this machine, offline."""
+"""``python -m sim dashboard``: serve the Solara app on this machine, offline, for one student or a class.
+
+One server process holds every student's session; the runs of Compare and of "find the next
+run with a war" go to a pool of ``--workers`` processes shared by all sessions, and their
+outcomes are kept on disk (``--cache``), so a run is made once per server and model version.
+While no student waits, the server fills that cache for the shipped designs (and their runs in
+Compare's plausible worlds, drawn from ``--posterior``). A session whose
+page is closed is ended at once; one whose connection drops (a laptop asleep) after
+``--session-timeout``; its memory then goes back to the system.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +19,38 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sim.config.errors import ConfigError
+from sim.config.posterior import load_posterior
+
 APP = Path(__file__).with_name("app.py")
+ENV_WORKERS = "PARIS_SIM_DASHBOARD_WORKERS"  # the pool's processes (outcomes.Outcomes)
+ENV_CACHE = "PARIS_SIM_DASHBOARD_CACHE"  # the outcomes' folder on disk
+ENV_WARM = "PARIS_SIM_DASHBOARD_WARM"  # "1": fill the cache for the shipped designs while idle
+ENV_POSTERIOR = "PARIS_SIM_DASHBOARD_POSTERIOR"  # Compare's plausible worlds (compare.posterior_path)
+DEFAULT_SESSION_TIMEOUT = "5m"
+
+
+def default_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "paris-guarantees-sim" / "dashboard"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``python -m sim dashboard`` (the command line calls this)."""
+    parser.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="interface to bind (default 127.0.0.1, this machine only; 0.0.0.0 for a class)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes for Compare and 'find a run' runs, shared by all students "
+                             "(default: 2, or 1 on a one-core machine)")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help=f"folder for the runs' outcomes (default {default_cache()})")
+    parser.add_argument("--posterior", type=Path, default=None,
+                        help="the calibration's posterior file, from which Compare draws its plausible worlds "
+                             "(default: the repository's docs/calibration/posterior.csv, when there is one)")
+    parser.add_argument("--session-timeout", default=DEFAULT_SESSION_TIMEOUT,
+                        help="end a session this long after its browser disconnected without closing the page "
+                             f"(default {DEFAULT_SESSION_TIMEOUT}; e.g. 90s, 10m)")
 
 
 def command(host: str, port: int) -> list[str]:
@@ -19,10 +59,19 @@ def command(host: str, port: int) -> list[str]:
             "--production", "--no-open", "--no-check-version"]
 
 
-def environment() -> dict[str, str]:
+def environment(workers: int | None = None, cache: Path | None = None,
+                session_timeout: str = DEFAULT_SESSION_TIMEOUT) -> dict[str, str]:
+    """The server's environment; the cache folder and the warm-up can also come from the caller's
+    environment (the tests keep both to themselves)."""
     env = dict(os.environ)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # no phoning home
     env["SOLARA_THEME_SHOW_BANNER"] = "False"  # its badge covered the member tiles
+    env["SOLARA_KERNEL_CULL_TIMEOUT"] = session_timeout  # Solara's default keeps a dropped session a day
+    if workers:
+        env[ENV_WORKERS] = str(workers)
+    if cache is not None or ENV_CACHE not in env:
+        env[ENV_CACHE] = str(cache or default_cache())
+    env.setdefault(ENV_WARM, "1")
     return env
 
 
@@ -36,11 +85,25 @@ def main(args: argparse.Namespace) -> int:
         print(f"The dashboard needs {', '.join(missing)}: pip install -e '.[dashboard]'", file=sys.stderr)
         return 2
     host, port = args.host, int(args.port)
+    workers = getattr(args, "workers", None)
+    if workers is not None and int(workers) < 1:
+        print(f"--workers {workers}: give 1 or more processes", file=sys.stderr)
+        return 2
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print(f"Serving the dashboard at http://{shown}:{port}/  (open it in a browser; Ctrl+C stops)", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"Note: bound to {host}: other machines on the network can open it too.", flush=True)
-    return run_server(command(host, port), environment())
+    env = environment(workers, getattr(args, "cache", None),
+                      getattr(args, "session_timeout", None) or DEFAULT_SESSION_TIMEOUT)
+    posterior = getattr(args, "posterior", None)
+    if posterior is not None:
+        try:
+            load_posterior(posterior)  # a bad file is refused here, not when a student asks
+        except ConfigError as err:
+            print(f"--posterior: {err}", file=sys.stderr)
+            return 2
+        env[ENV_POSTERIOR] = str(Path(posterior).resolve())
+    return run_server(command(host, port), env)
 
 
 def run_server(cmd: list[str], env: dict[str, str]) -> int:
@@ -63,3 +126,9 @@ def run_server(cmd: list[str], env: dict[str, str]) -> int:
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 child.kill()
+
+
+if __name__ == "__main__":  # python -m sim.dashboard.serve: the same server, with every option
+    parser = argparse.ArgumentParser(prog="python -m sim.dashboard.serve", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    sys.exit(main(parser.parse_args()))

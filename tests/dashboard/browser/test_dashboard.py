@@ -1,9 +1,9 @@
 """The student dashboard in Debian's Chromium, offline (fixtures: tests/dashboard/browser/conftest.py).
 
-One page is loaded once for the module and driven test after test (a page load
-costs seconds; a lever change a fraction of one). Each test first puts the page
-back in a known state. Every numbered defect of issue 10 has its test (named
-``test_defect_N_...``); the timings of lever changes, Reset and scrubs are
+One page is loaded once for the module and driven test after test (a page load costs
+seconds; a lever change a fraction of one). Each test first puts the page back in a known
+state. Every numbered defect of issue 10 has its test (named ``test_defect_N_...``; issue
+23's are in test_dashboard_class.py); the timings of lever changes, Reset and scrubs are
 collected and printed at the end of the run (see docs/PERFORMANCE.md).
 """
 
@@ -14,187 +14,46 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[3]
-APP = ROOT / "sim" / "dashboard" / "app.py"
-LOAD_MS = 60_000
-WAIT_MS = 15_000
-TIMINGS: dict[str, list[float]] = {}  # seconds; printed at the end of the run (conftest)
-# Model v2 puts the weeks on a calendar: the ceasefire (week 0) on 1 Jul 2026 in the shipped scenarios
-LAST_DATE = "18 Jun 2031"  # week 259
-
-
-def day(week: int) -> str:
-    """The date of a week of the shipped scenarios, as the page writes it ('9 Sep 2026')."""
-    import datetime as dt
-
-    d = dt.date(2026, 7, 1) + dt.timedelta(weeks=week)
-    return f"{d.day} {d:%b %Y}"
-SCREENSHOTS: list[Path] = []
-
-# --------------------------------------------------------------------------- #
-# Helpers
-# --------------------------------------------------------------------------- #
-CHART_JS = """(sel) => {
-  const el = document.querySelector(sel + ' .solara-echarts');
-  const chart = el && el.__vue__ && el.__vue__.chart;
-  if (!chart) return null;
-  const o = chart.getOption();
-  return {series: o.series.map(s => ({name: s.name, data: (s.data || []).map(d => Array.isArray(d) ? d : (d && d.value))})),
-          title: o.title[0], legend: o.legend[0], grid: o.grid[0], yAxis: o.yAxis[0], xAxis: o.xAxis[0]};
-}"""
-
-LAST_X_JS = """([sel, name]) => {
-  const el = document.querySelector(sel + ' .solara-echarts');
-  const chart = el && el.__vue__ && el.__vue__.chart;
-  if (!chart) return null;
-  const s = chart.getOption().series.find(s => s.name === name);
-  return s && s.data.length ? s.data[s.data.length - 1][0] : null;
-}"""
-
-# the ladder chart's option, or an empty one while it is being (re)drawn
-LADDER = ("(() => { const el = document.querySelector('.chart-ladder .solara-echarts');"
-          " const c = el && el.__vue__ && el.__vue__.chart; return c ? c.getOption()"
-          " : {title: [{subtext: '', textStyle: {}}]}; })()")
-
-CONTRAST_JS = """(sel) => {
-  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
-  const bg = el => { for (; el; el = el.parentElement) { const v = rgb(getComputedStyle(el).backgroundColor);
-      if (v.length === 3 || (v.length === 4 && v[3] > 0.5)) return v; } return [255, 255, 255]; };
-  const lum = v => { const a = v.slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
-      return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2]; };
-  const out = [];
-  for (const el of document.querySelectorAll(sel)) {
-    if (!el.innerText.trim()) continue;
-    const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg(el));
-    out.push((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05));
-  }
-  return out.length ? Math.min(...out) : null;
-}"""
-
-
-def chart(page, name: str) -> dict:
-    data = page.evaluate(CHART_JS, f".chart-{name}")
-    assert data is not None, f"chart {name} is not drawn"
-    return data
-
-
-def series(page, name: str, label: str) -> list:
-    found = [s for s in chart(page, name)["series"] if s["name"] == label]
-    assert found, f"chart {name} has no series {label!r}"
-    return found[0]["data"]
-
-
-def wait_last_x(page, name: str, label: str, week: int) -> None:
-    page.wait_for_function(f"([sel, name, w]) => ({LAST_X_JS})([sel, name]) === w",
-                           arg=[f".chart-{name}", label, week], polling="raf", timeout=WAIT_MS)
-
-
-def timed(key: str, action, wait) -> float:
-    """Seconds from the input event (a click on an option, a key) to the result on the page, as
-    benchmarks/bench_dashboard.py times it: opening a select's menu happens before, in the browser."""
-    start = time.perf_counter()
-    action()
-    wait()
-    took = time.perf_counter() - start
-    TIMINGS.setdefault(key, []).append(took)
-    assert took < 5.0, f"{key} took {took:.2f} s"  # far above the 0.5 s target: a gross regression only
-    return took
-
-
-def open_select(page, scope: str, option: str):
-    """Open the Vuetify select inside ``scope`` (a CSS selector); the locator of ``option`` in its menu."""
-    field = page.locator(f"{scope}.v-select, {scope} .v-select").first
-    field.scroll_into_view_if_needed()
-    field.locator(".v-select__slot").click()
-    item = page.locator(".menuable__content__active").get_by_role("option", name=option, exact=True)
-    item.wait_for()
-    return item
-
-
-def select(page, scope: str, option: str) -> None:
-    """Pick ``option`` in the Vuetify select inside ``scope``."""
-    open_select(page, scope, option).click()
-
-
-def select_labelled(page, label: str, option: str) -> None:
-    field = page.locator(".v-select").filter(has=page.get_by_text(label, exact=True)).first
-    field.scroll_into_view_if_needed()
-    field.locator(".v-select__slot").click()
-    page.locator(".menuable__content__active").get_by_role("option", name=option, exact=True).click()
-
-
-def headline(page) -> str:
-    return page.locator(".week-counter").inner_text()
-
-
-def scrub_to(page, week: int) -> None:
-    """Move the week slider by keyboard, as a student would (PageUp moves about 26 weeks)."""
-    thumb = page.locator(".week-slider [role=slider]")
-    thumb.focus()
-    thumb.press("Home")
-    now = 0
-    while week - now >= 26:
-        thumb.press("PageUp")
-        now = int(thumb.get_attribute("aria-valuenow"))
-    for _ in range(week - now):
-        thumb.press("ArrowRight")
-    page.wait_for_function(f"() => document.querySelector('.week-counter').innerText.startsWith('Week {week} ')",
-                           timeout=WAIT_MS)
-
-
-def set_seed(page, seed: int) -> None:
-    box = page.locator(".lever-seed input")
-    box.fill(str(seed))
-    box.press("Enter")
-    page.wait_for_function(f"(s) => {LADDER}.title[0].subtext.endsWith('seed ' + s)", arg=seed, timeout=WAIT_MS)
-
-
-def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
-
-
-def known_state(page, *, seed: int = 0, reference: str = "Paris declaration") -> None:
-    """Story tab, Paris declaration, levers untouched, given seed and reference, whole story shown.
-
-    Only what differs is changed: every step costs a round trip."""
-    from playwright.sync_api import expect
-
-    open_tab(page, "Story")
-    if page.locator(".lever-scenario .v-select__selection").inner_text() != "Paris declaration":
-        select(page, ".lever-scenario", "Paris declaration")
-    if page.locator(".config-error").count() or "(your change)" in page.locator(".design-table").inner_text():
-        page.locator(".reset-levers").click()
-        expect(page.locator(".design-table")).not_to_contain_text("(your change)", timeout=WAIT_MS)
-    if page.locator(".lever-reference .v-select__selection").inner_text() != reference:
-        select(page, ".lever-reference", reference)
-        page.wait_for_function(f"() => {LADDER}.title[0].subtext.includes('dashed: {reference}')", timeout=WAIT_MS)
-    if page.locator(".lever-seed input").input_value() != str(seed):
-        set_seed(page, seed)
-    if not headline(page).startswith("Week 259 "):
-        page.locator(".to-end").click()
-    expect(page.locator(".week-counter")).to_contain_text(f"Week 259 ({LAST_DATE}) of weeks 0-259", timeout=WAIT_MS)
-    expect(page.locator(".chart-ladder canvas")).to_be_visible()
+from .dashboard_page import (
+    LAST_DATE,
+    LOAD_MS,
+    LOADED,
+    ROOT,
+    SCREENSHOTS,
+    TIMINGS,
+    WAIT_MS,
+    about,
+    chart,
+    day,
+    headline,
+    known_state,
+    log_rows,
+    open_select,
+    open_tab,
+    scrub_to,
+    select,
+    select_labelled,
+    series,
+    serve_app,
+    timed,
+    to_end,
+    wait_about,
+    wait_last_x,
+)
+from .dashboard_page import CONTRAST_JS  # noqa: F401 - used by the light/dark test
 
 
 @pytest.fixture(scope="module")
 def dash(solara_server, _guarded_page_session):
     """The dashboard served in-process and loaded once in the session's page."""
-    import solara.server.app
-
-    if "__default__" in solara.server.app.apps:
-        solara.server.app.apps["__default__"].close()
-    app = solara.server.app.AppScript(str(APP))
-    app.init()
-    solara.server.app.apps["__default__"] = app
+    app = serve_app(solara_server)
     page = _guarded_page_session
     page.set_viewport_size({"width": 1500, "height": 1100})
     start = time.perf_counter()
     page.goto(solara_server.base_url)
-    page.wait_for_function("() => document.querySelectorAll('.chart canvas').length >= 5", timeout=LOAD_MS)
+    page.wait_for_function(LOADED, timeout=LOAD_MS)
     TIMINGS.setdefault("first page load", []).append(time.perf_counter() - start)
     try:
         yield page
@@ -212,6 +71,7 @@ def page(dash, offline_guard):
 def shots(tmp_path_factory):
     """Screenshots go to a temporary folder (its path is printed at the end of the run)."""
     import os
+    from pathlib import Path
 
     folder = Path(os.environ["DASHBOARD_SCREENSHOTS"]) if os.environ.get("DASHBOARD_SCREENSHOTS") else \
         tmp_path_factory.mktemp("dashboard-screenshots")
@@ -252,6 +112,8 @@ def test_defect_1_the_story_never_runs_past_its_horizon(page):
 
 
 def test_defect_3_counter_charts_log_and_tiles_agree_on_the_week(page):
+    from playwright.sync_api import expect
+
     known_state(page)
     scrub_to(page, 10)
     wait_last_x(page, "ladder", "Russia's action (your design)", 10)
@@ -259,15 +121,18 @@ def test_defect_3_counter_charts_log_and_tiles_agree_on_the_week(page):
     assert "Week 10 · 9 Sep 2026" in page.locator(".week-slider").inner_text()
     for name, label in (("resolve", "if probe (your design)"), ("balance", "Russia's strength (your design)")):
         xs = [x for x, _ in series(page, name, label)]
-        assert xs == list(range(0, 11)), name  # weeks 0..10, as in steps.csv
+        assert xs == list(range(0, 11)), name  # weeks 0..10, as in the run's steps
+    expect(page.locator(".tiles-card")).to_contain_text("at week 10 (9 Sep 2026)", timeout=WAIT_MS)
+    log_rows(page)
+    page.wait_for_function("() => [...document.querySelectorAll('.event-log tbody tr td.num')]"
+                           ".every(td => +td.innerText <= 10)", timeout=WAIT_MS)
     weeks = [int(w) for w in page.locator(".event-log tbody tr td.num").all_inner_texts()]
-    assert weeks and max(weeks) <= 10 and weeks == sorted(weeks, reverse=True)
+    assert weeks and max(weeks) <= 10 and weeks == sorted(weeks)  # oldest first
     from sim.config import load_scenario
     from sim.runner import simulate
 
-    first = simulate(load_scenario("paris_declaration"), 0).events[0][0]
+    first = simulate(load_scenario("paris_declaration"), 0).events[0].week
     assert min(weeks) == first  # the log starts at the run's first event
-    assert "at week 10 (9 Sep 2026)" in page.locator(".tiles-card").inner_text()
 
 
 def test_play_back_and_pause(page):
@@ -296,12 +161,15 @@ def test_play_back_and_pause(page):
 def test_lever_change_and_reset_under_half_a_second_defect_6(page):
     known_state(page)
     # the result is shown when the charts and the design card both say it
-    changed = ("() => " + LADDER.replace("{", "{{").replace("}", "}}") + ".title[0].subtext.includes('political only')"
-               " === {0} && document.querySelector('.design-table').innerText.includes('(your change)') === {0}")
+    changed = ("() => {LADDER}.includes('political only') === {flag} && "
+               "document.querySelector('.design-table').innerText.includes('(your change)') === {flag}")
+    from .dashboard_page import LADDER_ABOUT
+
     for _ in range(3):
         item = open_select(page, ".lever-commitments", "political only")  # the menu opens in the browser alone
         timed("lever change", item.click,
-              lambda: page.wait_for_function(changed.format("true"), polling="raf", timeout=WAIT_MS))
+              lambda: page.wait_for_function(changed.format(LADDER=LADDER_ABOUT, flag="true"), polling="raf",
+                                             timeout=WAIT_MS))
         card = page.locator(".design-card")
         row = card.locator("tr").filter(has_text="Commitments (G0, G4)")
         assert "political only" in row.inner_text() and "(your change)" in row.inner_text()
@@ -313,26 +181,27 @@ def test_lever_change_and_reset_under_half_a_second_defect_6(page):
         assert statuses[-1] == "no pledge" and "political" in statuses
         assert set(statuses[:-1]) <= {"political", "dropped"}
         timed("Reset levers", lambda: page.locator(".reset-levers").click(),
-              lambda: page.wait_for_function(changed.format("false"), polling="raf", timeout=WAIT_MS))
+              lambda: page.wait_for_function(changed.format(LADDER=LADDER_ABOUT, flag="false"), polling="raf",
+                                             timeout=WAIT_MS))
         assert "(your change)" not in page.locator(".design-table").inner_text()
 
 
 def test_defect_5_every_value_is_visible_without_dragging(page):
     known_state(page)
-    sidebar = page.locator(".v-navigation-drawer")
+    sidebar = page.locator(".levers-drawer")
     for text in ("Monitoring coverage (G1): 0.75", "Evidence threshold (G1): 0.55", "Support volume, x 2025 aid (G2): 1",
                  "Force size, x pledges (G3): 1", "Sanctions relief a year (A): 0.15"):
         assert text in sidebar.inner_text(), text
     assert page.locator(".lever-seed input").input_value() == "0"
     assert "Week 259" in page.locator(".week-slider").inner_text()
     # selects left 'as in scenario' say what is in effect
-    for effect in ("qualified majority", "as written (no US pledge)", "commission vote"):
+    for effect in ("US-led (the US decides)", "as written (no US pledge)", "commission vote"):
         assert f"in effect: {effect}" in sidebar.inner_text(), effect
     thumb = page.locator(".lever-monitoring_coverage [role=slider]")
     thumb.focus()
     thumb.press("ArrowLeft")
     page.wait_for_function("() => /Monitoring coverage \\(G1\\): 0\\.7(?![0-9])/.test("
-                           "document.querySelector('.v-navigation-drawer').innerText)", timeout=WAIT_MS)
+                           "document.querySelector('.levers-drawer').innerText)", timeout=WAIT_MS)
 
 
 def test_defect_11_messages_use_the_sidebar_labels(page):
@@ -346,10 +215,10 @@ def test_defect_11_messages_use_the_sidebar_labels(page):
     assert "Not applied" in text and "last valid design" in text
     assert "Traceback" not in page.inner_text("body")
     # the story still shows the last valid design, and says that changes apply at once
-    assert "A change applies at once" in page.locator(".v-navigation-drawer").inner_text()
+    assert "A change applies at once" in page.locator(".levers-drawer").inner_text()
     select(page, ".lever-commission", "no commission")
     page.locator(".config-error").wait_for(state="detached", timeout=WAIT_MS)
-    page.wait_for_function(f"() => {LADDER}.title[0].subtext.includes('Monitoring (G1): off')", timeout=WAIT_MS)
+    wait_about(page, "Monitoring (G1): off")
     # no Mesa leftovers: no unexplained interval sliders or thread switches
     body = page.inner_text("body")
     assert "Render Interval" not in body and "Use Threads" not in body and "Play Interval" not in body
@@ -366,7 +235,8 @@ def test_two_designs_side_by_side_with_the_same_seed(page):
     assert re.search(r"The two designs part in week \d+", page.locator(".divergence").inner_text())
     header = page.locator(".design-card thead").inner_text()
     assert "your design" in header and "reference" in header
-    assert "dashed: Minsk analogue" in chart(page, "ladder")["title"]["subtext"]
+    assert "dashed: the reference, Minsk analogue" in page.locator(".lines-key").inner_text()
+    assert "Reference (Minsk analogue)" in about(page)
 
 
 def test_defect_4_ukraines_violations_are_not_drawn_on_russias_ladder(page):
@@ -434,18 +304,19 @@ def test_defect_10_log_wording(page):
     from sim.dashboard.story import run_story
 
     paris = load_scenario("paris_declaration")
-    def fits(story):  # a limited offensive, then within 20 weeks a major attack (both in the log's window)
-        esc = story.escalation_week
-        limited = story.chain[story.chain["level"] == "limited"]["violation_week"]
-        return esc is not None and ((limited < esc) & (limited >= esc - 20)).any()
 
-    # Model v2 attacks rarely: seed 371 is the first that fits (checked first, so the search is quick;
-    # if the model changes, the search goes on through 0-1499)
-    seed = next((s for s in (371, *range(1500)) if fits(run_story(paris, s))), None)
-    assert seed is not None, "no seed in 0-1499 gives a limited offensive shortly before a major attack"
-    known_state(page, seed=seed)
-    esc = run_story(paris, seed).escalation_week
-    scrub_to(page, esc + 12)  # the log shows the newest events first: go to just after the attack
+    def fits(story):  # a limited offensive (P1) and a renewed armed attack the commission answers
+        ev = story.events
+        return bool(((ev["kind"] == "violation") & (ev["level"] == "limited") & (ev["clause"] == "P1")).any()
+                    and ((ev["kind"] == "decision") & (ev["level"] == "major")
+                         & (ev["outcome"] == "corrective_measures")).any())
+
+    # Seed 42 is the first that fits Model v3 (checked first, so the search is quick; if the model changes,
+    # the search goes on through 0-999)
+    seed = next((s for s in (42, *range(1000)) if fits(run_story(paris, s))), None)
+    assert seed is not None, "no seed in 0-999 gives a limited offensive and an answered attack"
+    known_state(page, seed=seed)  # the whole run: the log holds every event, oldest first
+    log_rows(page)
     log = page.locator(".event-log").inner_text()
     assert not re.search(r"\b1 weeks\b", log)
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", log), "raw snake_case in the log"
@@ -467,7 +338,8 @@ def test_glossary_and_clauses_on_the_page(page):
     glossary = page.locator(".glossary-card").inner_text()
     for term in ("probe", "limited", "major", "strength units", "believed resolve", "political commitment",
                  "ratified commitment", "misattribution", "campaign", "indicator", "warning",
-                 "window of opportunity", "snapback", "pledge dropped", "no pledge", "tripwire rally"):
+                 "window of opportunity", "snapback", "pledge dropped", "no pledge", "tripwire rally",
+                 "percentage point", "run"):
         assert term in glossary, term
     legend = page.locator(".clause-legend").inner_text()
     for cid in ("P1", "G0", "G1", "G2", "G3", "G4", "G5", "C1", "A"):
@@ -488,7 +360,8 @@ def test_model_v2_what_russia_did_what_monitoring_saw_politics_sanctions_force(p
     from sim.config import load_scenario
     from sim.dashboard import charts
     from sim.dashboard.controls import build_design, default_controls
-    from sim.dashboard.story import INTENT_LANE, INTENTS, WARNING_LANE, run_story
+    from sim.dashboard.story import run_story
+    from sim.dashboard.words import INTENT_LANE, INTENTS, WARNING_LANE
 
     paris = load_scenario("paris_declaration")
 
@@ -536,47 +409,50 @@ def test_model_v2_what_russia_did_what_monitoring_saw_politics_sanctions_force(p
     # the members: the US makes no G4 pledge as written, and holds its roles
     us = page.locator(".member-tile[data-status='no pledge']")
     assert us.count() == 1 and "United States" in us.inner_text()
-    assert "roles: monitoring, force, intelligence" in us.inner_text()
+    assert "roles: monitoring lead (G1)" in us.inner_text()  # as written the US shares no intelligence (G5)
     assert "no pledge: no G4 pledge" in page.locator(".tiles-legend").inner_text()
     force = page.locator(".force-card").inner_text()
-    assert "United Kingdom (lead)" in force and "7,500" in force and "US support to the force (G3): yes" in force
+    backed = "force" in str(story.steps.at[259, "us_roles"]).split("+")  # the US backs the force with a chance (G3)
+    assert "United Kingdom (lead)" in force and "France (lead)" in force
+    assert f"US support to the force (G3): {'yes' if backed else 'no'}" in force
 
     # US role lever: the US withdraws on 20 January 2029 (week 133, the week of 17 Jan 2029)
     timed("lever change", open_select(page, ".lever-us_role", "US withdraws in 2029").click,
           lambda: page.wait_for_function("() => document.querySelector('.design-table').innerText"
                                          ".includes('US withdraws in 2029')", polling="raf", timeout=WAIT_MS))
-    page.wait_for_function(f"() => {LADDER}.title[0].subtext.includes('US withdraws in 2029')", timeout=WAIT_MS)
+    wait_about(page, "US withdraws in 2029")
     shock = page.evaluate(NAMES_JS, [".chart-timeline", "Scripted shock"])
     assert len(shock) == 1 and shock[0].startswith("week 133 (17 Jan 2029): Scripted in the scenario: "
                                                    "Scripted shock: the new US administration withdraws")
     assert "roles: none" in page.locator(".member-tile[data-status='no pledge']").inner_text()
     assert "US support to the force (G3): no" in page.locator(".force-card").inner_text()
     scrub_to(page, 132)
-    assert "roles: monitoring" in page.locator(".member-tile[data-status='no pledge']").inner_text()
-    page.locator(".to-end").click()
-    expect_week_259(page)
+    from playwright.sync_api import expect
+
+    expect(page.locator(".member-tile[data-status='no pledge']")).to_contain_text("roles: monitoring",
+                                                                                  timeout=WAIT_MS)
+    to_end(page)
 
     # with a US bilateral guarantee the US pledges (put to Congress); warning measures off
     select(page, ".lever-us_role", "with US bilateral guarantee")
     page.wait_for_function("() => document.querySelectorAll(\".member-tile[data-status='no pledge']\").length === 0",
                            timeout=WAIT_MS)
     assert page.locator(".member-tile").last.get_attribute("data-status") in ("pending", "ratified", "failed")
-    select(page, ".lever-warning_measures", "off")
-    page.wait_for_function(f"() => {LADDER}.title[0].subtext.includes('Warning measures (G1): off')", timeout=WAIT_MS)
-    off, _ = build_design("paris_declaration", {**default_controls(), "us_role": "with US bilateral guarantee",
-                                                "warning_measures": "off"})
-    quiet = run_story(off.scenario, seed).events
-    assert len(series(page, "timeline", "Warning measure")) == (quiet["kind"] == "warning_measure").sum() \
-        < (ev["kind"] == "warning_measure").sum()  # only Ukraine's readiness is left
+    # Model v3: the declaration as written pre-agrees no warning measures; the lever turns them on
+    select(page, ".lever-warning_measures", "on")
+    wait_about(page, "Warning measures (G1): on")
+    on, _ = build_design("paris_declaration", {**default_controls(), "us_role": "with US bilateral guarantee",
+                                               "warning_measures": "on"})
+    measures = run_story(on.scenario, seed).events
+    drawn = [s for s in chart(page, "timeline")["series"] if s["name"] == "Warning measure"]
+    assert (len(drawn[0]["data"]) if drawn else 0) == int((measures["kind"] == "warning_measure").sum())
+    if (measures["kind"] == "warning").any():  # a warning now sets off more than Ukraine's readiness
+        taken = set(measures.loc[measures["kind"] == "warning_measure", "outcome"])
+        assert taken - {"readiness"}, taken
+    assert set(ev.loc[ev["kind"] == "warning_measure", "outcome"]) <= {"readiness"}  # as written: readiness only
     page.locator(".reset-levers").click()
     page.wait_for_function("() => !document.querySelector('.design-table').innerText.includes('(your change)')",
                            timeout=WAIT_MS)
-
-
-def expect_week_259(page) -> None:
-    from playwright.sync_api import expect
-
-    expect(page.locator(".week-counter")).to_contain_text(f"Week 259 ({LAST_DATE}) of weeks 0-259", timeout=WAIT_MS)
 
 
 # --------------------------------------------------------------------------- #
@@ -588,32 +464,30 @@ def test_compare_gives_a_paired_verdict_defects_7_and_8(page):
     known_state(page)
     select(page, ".lever-commitments", "political only")
     open_tab(page, "Compare designs")
-    select_labelled(page, "Horizon (weeks)", "104")
-    select_labelled(page, "Target: interval within ± points", "10")
-    select_labelled(page, "Cap: pairs at most", "100")
+    select(page, ".compare-horizon", "2 years (weeks 0-103)")
+    select(page, ".compare-target", "±5 percentage points")
+    select(page, ".compare-cap", "500")
     page.locator(".run-comparison").click()
-    page.locator(".comparison-progress").wait_for(timeout=WAIT_MS)  # progress shown while it runs
     expect(page.locator(".comparison-status")).to_contain_text("Done:", timeout=120_000)
     verdict = page.locator(".verdict").inner_text()
-    assert re.match(r"(No detectable difference at n = \d+ pairs: a difference larger than [\d.]+ points"
-                    r"|Your design is safer by [\d.]+ points \[[\d.]+, [\d.]+\]"
-                    r"|Paris declaration is safer: your design's risk)", verdict), verdict
-    n = int(re.search(r"n = (\d+) pairs", verdict).group(1))
-    assert 50 <= n <= 100
+    assert re.match(r"(No difference detected|Your design is safer|The reference is safer): your design's risk of "
+                    r"a renewed attack within 2 years \(weeks 0-103\) is \d+\.\d%", verdict), verdict
+    n = int(re.search(r"(\d+) pairs of runs", verdict).group(1))
+    assert 100 <= n <= 500
     table = page.locator(".comparison-table")
     cells = table.locator("tbody tr").first.locator("td").all_inner_texts()
     assert cells[0] == "Paris declaration + Commitments (G0, G4): political only"  # readable name
     share = cells[1]
-    assert re.fullmatch(r"\d+\.\d% \(\d+ of \d+\)", share)
+    assert re.fullmatch(r"\d+\.\d% \(\d+ of \d+ runs\)", share)
     surv = chart(page, "survival")
-    # defect 7: the chart says the same share as the table
+    # issue 10, defect 7: the chart says the same share as the table
     assert share in surv["legend"]["data"][0]
-    # defect 8: readable legend above the plot, y axis zoomed to the curves
+    # issue 10, defect 8: readable legend above the plot, y axis zoomed to the curves
     assert all(not re.search(r"[a-z_]+\.[a-z_]+", name) for name in surv["legend"]["data"])
     assert surv["legend"]["top"] < surv["grid"]["top"]
     lows = [y for s in surv["series"] for _, y in s["data"] if y is not None]
     assert 0 < surv["yAxis"]["min"] <= min(lows)
-    assert "Paired difference" in chart(page, "difference")["title"]["text"]
+    assert "Difference in the risk of a renewed attack" in chart(page, "difference")["title"]["text"]
     # a lever change after the run: the result says it is out of date
     page.locator(".reset-levers").click()
     page.locator(".pending-change").wait_for(timeout=WAIT_MS)
@@ -628,19 +502,24 @@ def _set_dark(page, dark: bool) -> None:
         is_dark = page.evaluate("() => document.querySelector('.v-application').classList.contains('theme--dark')")
         if is_dark == dark:
             return
-        page.locator(".v-app-bar .v-btn").last.click()
+        page.locator(".theme-toggle").click()
         page.wait_for_timeout(400)
     raise AssertionError("could not switch the theme")
 
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_defect_2_readable_in_light_and_dark_mode(page, shots, dark):
+    from .dashboard_page import CONTRAST_JS, LADDER_ABOUT  # noqa: F401
+
     known_state(page)
     _set_dark(page, dark)
     colour = "#eceff1" if dark else "#212121"
-    page.wait_for_function(f"() => {LADDER}.title[0].textStyle.color === '{colour}'", timeout=WAIT_MS)
+    page.wait_for_function(
+        "(c) => { const el = document.querySelector('.chart-ladder .solara-echarts'); const ch = el && el.__vue__ &&"
+        " el.__vue__.chart; return ch && ch.getOption().title[0].textStyle.color === c; }", arg=colour,
+        timeout=WAIT_MS)
     for sel in (".design-table td", ".clause-legend td", ".glossary td", ".event-log td", ".member-tile .name",
-                ".member-tile .status", ".force-table td", ".week-counter"):
+                ".member-tile .status", ".force-table td", ".week-counter", ".run-state", ".intro-text p"):
         ratio = page.evaluate(CONTRAST_JS, sel)
         assert ratio is not None and ratio >= 4.5, f"{sel}: contrast {ratio} in {'dark' if dark else 'light'} mode"
     mode = "dark" if dark else "light"
@@ -651,6 +530,10 @@ def test_defect_2_readable_in_light_and_dark_mode(page, shots, dark):
     page.wait_for_timeout(300)
     assert page.evaluate(CONTRAST_JS, ".chain-table td") >= 4.5
     page.screenshot(path=str(shots / f"chain-{mode}.png"))
+    open_tab(page, "Why? The story of this run")
+    page.locator(".why-summary").wait_for()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(shots / f"why-{mode}.png"))
     open_tab(page, "Compare designs")
     page.locator(".comparison-table").wait_for(timeout=WAIT_MS)  # the result of the comparison test above
     page.wait_for_timeout(300)  # the tab's slide transition
@@ -666,7 +549,7 @@ def test_defect_9_no_badge_over_the_member_tiles(page):
     known_state(page)
     assert page.get_by_text("This website runs on").count() == 0
     tile = page.locator(".member-tile").last
-    tile.evaluate("el => el.scrollIntoView({block: 'end', inline: 'end'})")
+    tile.evaluate("el => el.scrollIntoView({block: 'end', inline: 'end', behavior: 'instant'})")
     hit = tile.evaluate("el => { const r = el.getBoundingClientRect();"
                         " const top = document.elementFromPoint(r.right - 4, r.bottom - 4); return el.contains(top); }")
     assert hit, "something covers the bottom-right corner of the last member tile"
@@ -674,13 +557,16 @@ def test_defect_9_no_badge_over_the_member_tiles(page):
 
 def test_defect_12_and_9_the_served_dashboard_keeps_its_terminal_quiet(page, tmp_path):
     """`python -m sim dashboard` as a student starts it: two page loads, no warnings in the terminal."""
+    import os
     import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     log = tmp_path / "server.log"
-    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    # the outcomes' cache in this test's folder, and no warm-up runs competing with the other tests
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PARIS_SIM_DASHBOARD_CACHE": str(tmp_path / "cache"),
+           "PARIS_SIM_DASHBOARD_WARM": "0"}
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "sim", "dashboard", "--port", str(port)], cwd=tmp_path,
                                 stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -698,7 +584,7 @@ def test_defect_12_and_9_the_served_dashboard_keeps_its_terminal_quiet(page, tmp
                     break
                 except Exception:  # noqa: BLE001 - not listening yet
                     time.sleep(0.2)
-            other.wait_for_function("() => document.querySelectorAll('.chart canvas').length >= 5", timeout=LOAD_MS)
+            other.wait_for_function(LOADED, timeout=LOAD_MS)
             assert other.get_by_text("This website runs on").count() == 0
         finally:
             other.close()

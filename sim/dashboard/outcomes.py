@@ -1,0 +1,328 @@
+"""Outcomes of many runs, shared by every student of one server: Compare and "next run with a war".
+
+A design's run ``k`` is the run with seed ``k`` for the whole horizon (the story with that
+seed, in sweep mode: no steps, no events). Its outcome is five numbers (:data:`FIELDS`).
+Outcomes are kept per design, keyed by the design's parameters (not its name: the
+Paris declaration with political commitments and the shipped 'political only' are one
+design), so a run is never made twice on one server: two students comparing against the
+Paris declaration share its runs, and a later comparison reuses an earlier one's.
+
+Runs are made in a process pool shared by all sessions (``workers`` processes, started
+on first use, from a clean interpreter), in chunks, so a comparison uses every core and
+reports progress as chunks finish. With a cache folder (``python -m sim dashboard`` gives
+one) outcomes are also kept on disk, keyed by the model's code and data, so a restarted
+server answers at once; the server can fill it for the shipped designs while it is idle.
+
+Outcomes at a shorter horizon H come from the same runs: a renewed attack within H is an
+attack in a week before H (the model's weeks before H do not depend on the horizon; tested).
+"""
+
+from __future__ import annotations
+
+import atexit
+import concurrent.futures as cf
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import signal
+import threading
+import time
+import warnings
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from sim.config import Scenario
+from sim.runner import simulate  # it releases each finished model (Mesa 3.3's leak)
+
+# A run's outcome: the model's three levels (an armed attack: a limited offensive or worse; a renewed war;
+# the territory seized, in hundredths of a per cent of Ukraine), and what "find a run" looks for.
+FIELDS = ("escalated", "escalation_week", "survival_weeks", "violations_limited", "warnings", "armed_attack_week",
+          "territory_seized_bp")
+ESCALATED, ESCALATION_WEEK, SURVIVAL, LIMITED, WARNINGS, ATTACK_WEEK, TERRITORY = range(len(FIELDS))
+LAYOUT = f"v{len(FIELDS)}"  # part of the cache's path: a store written with other fields is never read
+CHUNK = 20  # seeds a task: about 0.3 s of work, so progress and cancel are prompt
+KEEP_DESIGNS = 256  # designs kept in memory (about 40 kB each for 2,000 runs)
+ENV_WORKERS = "PARIS_SIM_DASHBOARD_WORKERS"
+ENV_CACHE = "PARIS_SIM_DASHBOARD_CACHE"
+
+
+def design_key(scenario: Scenario) -> str:
+    """What makes runs differ: every parameter but the name and the description."""
+    data = scenario.model_dump(mode="json")
+    data.pop("name", None)
+    data.pop("description", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+# --------------------------------------------------------------------------- #
+# The work, in a worker process
+# --------------------------------------------------------------------------- #
+_SCENARIOS: OrderedDict[str, Scenario] = OrderedDict()
+
+
+def outcomes_of(scenario: Scenario, seeds: Iterable[int]) -> np.ndarray:
+    """One row of :data:`FIELDS` per seed (runs in sweep mode: no steps, no events)."""
+    rows = []
+    for seed in seeds:
+        run = simulate(scenario, int(seed), steps=False, events=False).run
+        esc, attack = run["escalation_week"], run.get("armed_attack_week")
+        attack = None if attack is None or attack != attack else attack  # NaN: no armed attack
+        rows.append((int(bool(run["escalated"])), -1 if esc is None else int(esc), int(run["survival_weeks"]),
+                     int(run.get("violations_limited", 0)), int(run.get("warnings", 0)),
+                     -1 if attack is None else int(attack),
+                     int(round(100 * float(run.get("territory_seized_pct") or 0.0)))))
+    return np.array(rows, dtype=np.int32).reshape(-1, len(FIELDS))
+
+
+def _task(key: str, scenario_json: str, seeds: list[int]) -> np.ndarray:
+    scenario = _SCENARIOS.get(key)
+    if scenario is None:
+        scenario = Scenario.model_validate_json(scenario_json)
+        _SCENARIOS[key] = scenario
+        while len(_SCENARIOS) > 32:
+            _SCENARIOS.popitem(last=False)
+    return outcomes_of(scenario, seeds)
+
+
+def _worker_init(server_pid: int) -> None:
+    """A worker leaves Ctrl-C to the server, and ends itself when the server is gone (killed, or stopped
+    without shutting its pool down): no worker outlives the class."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warnings.simplefilter("ignore")
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(server_pid, 0)
+            except OSError:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="watch-server", daemon=True).start()
+
+
+# --------------------------------------------------------------------------- #
+# The store and the pool, one per server process
+# --------------------------------------------------------------------------- #
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the model's code and data (the dashboard's own code left out): a disk cache made by
+    another version of the model is never read."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".csv", ".yaml") and "dashboard" not in path.parts \
+                and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class Outcomes:
+    """Outcomes per design and seed, made once: in memory, optionally on disk, by a shared pool."""
+
+    def __init__(self, workers: int | None = None, cache: Path | None = None) -> None:
+        """``workers``: processes of the pool; 0 makes every run in the calling thread (tests, one core)."""
+        chosen = workers if workers is not None else os.environ.get(ENV_WORKERS)
+        self.inline = chosen is not None and int(chosen) == 0
+        self.workers = max(1, int(chosen or min(2, os.cpu_count() or 1)))
+        folder = cache or os.environ.get(ENV_CACHE)
+        self.cache = Path(folder) / code_version() / LAYOUT if folder else None
+        self._lock = threading.RLock()
+        self._known: OrderedDict[str, dict[int, np.ndarray]] = OrderedDict()
+        self._pool: cf.ProcessPoolExecutor | None = None
+        self._busy = 0  # requests running: warm-up work waits for none
+        self.runs_made = 0
+
+    # -- storage ----------------------------------------------------------------
+    def _table(self, key: str) -> dict[int, np.ndarray]:
+        with self._lock:
+            table = self._known.get(key)
+            if table is None:
+                table = self._load(key)
+                self._known[key] = table
+            self._known.move_to_end(key)
+            while len(self._known) > KEEP_DESIGNS:
+                self._known.popitem(last=False)
+            return table
+
+    def _load(self, key: str) -> dict[int, np.ndarray]:
+        if self.cache is None:
+            return {}
+        path = self.cache / f"{key}.npz"
+        try:
+            with np.load(path) as data:
+                return {int(s): row for s, row in zip(data["seeds"], data["rows"])}
+        except (OSError, ValueError, KeyError):
+            return {}
+
+    def _save(self, key: str, table: dict[int, np.ndarray]) -> None:
+        if self.cache is None or not table:
+            return
+        self.cache.mkdir(parents=True, exist_ok=True)
+        seeds = np.array(sorted(table), dtype=np.int64)
+        rows = np.stack([table[int(s)] for s in seeds])
+        tmp = self.cache / f".{key}.{os.getpid()}.{threading.get_ident()}.npz"
+        np.savez(tmp, seeds=seeds, rows=rows)
+        os.replace(tmp, self.cache / f"{key}.npz")
+
+    def known(self, scenario: Scenario, seeds: Iterable[int]) -> np.ndarray | None:
+        """The outcomes of these seeds if all are known, else None (no run is made)."""
+        table = self._table(design_key(scenario))
+        with self._lock:
+            rows = [table.get(int(s)) for s in seeds]
+        return None if any(r is None for r in rows) else np.stack(rows) if rows else np.zeros((0, len(FIELDS)), np.int32)
+
+    # -- work ---------------------------------------------------------------------
+    def pool(self) -> cf.ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                methods = mp.get_all_start_methods()
+                ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+                if ctx.get_start_method() == "forkserver":
+                    ctx.set_forkserver_preload(["sim.runner", "sim.dashboard.outcomes"])
+                self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init,
+                                                    initargs=(os.getpid(),))
+                atexit.register(self.close)
+            return self._pool
+
+    def ensure(self, scenario: Scenario, seeds: Iterable[int], *, cancel: threading.Event | None = None,
+               progress: Callable[[int, int], None] | None = None, urgent: bool = True) -> np.ndarray | None:
+        """The outcomes of ``seeds`` (runs made where missing, in the shared pool); None if cancelled.
+
+        ``progress(done, total)`` after each chunk; ``urgent``: a student waits (warm-up work is not)."""
+        got = self.ensure_all([(scenario, seeds)], cancel=cancel, progress=progress, urgent=urgent)
+        return None if got is None else got[0]
+
+    def ensure_all(self, requests: list[tuple[Scenario, Iterable[int]]], *, cancel: threading.Event | None = None,
+                   progress: Callable[[int, int], None] | None = None,
+                   urgent: bool = True) -> list[np.ndarray] | None:
+        """The outcomes of several designs' seeds at once: every missing run of every design goes to the pool
+        together, so no worker waits for another design's last chunk. None if cancelled."""
+        asked = [(scenario, design_key(scenario), [int(s) for s in seeds]) for scenario, seeds in requests]
+        tables = {key: self._table(key) for _, key, _ in asked}
+        work: list[tuple[str, str, list[int]]] = []  # (key, scenario json, chunk)
+        with self._lock:
+            for scenario, key, seeds in asked:
+                missing = [s for s in dict.fromkeys(seeds) if s not in tables[key]]
+                payload = scenario.model_dump_json() if missing else ""
+                work += [(key, payload, missing[i:i + CHUNK]) for i in range(0, len(missing), CHUNK)]
+        total = sum(len(seeds) for _, _, seeds in asked)
+        done = total - sum(len(chunk) for _, _, chunk in work)
+        if progress:
+            progress(done, total)
+        if work:
+            if urgent:
+                with self._lock:
+                    self._busy += 1
+            pool = _Inline() if self.inline else self.pool()
+            futures = {pool.submit(_task, key, payload, chunk): (key, chunk) for key, payload, chunk in work}
+            try:
+                for fut in cf.as_completed(futures):
+                    key, chunk = futures[fut]
+                    rows = fut.result()
+                    with self._lock:
+                        for s, row in zip(chunk, rows):
+                            tables[key][s] = row
+                        self.runs_made += len(rows)
+                    done += len(rows)
+                    if progress:
+                        progress(done, total)
+                    if cancel is not None and cancel.is_set():
+                        for f in futures:
+                            f.cancel()
+                        return None
+            finally:
+                for key in {k for k, _, _ in work}:
+                    self._save(key, tables[key])
+                if urgent:
+                    with self._lock:
+                        self._busy -= 1
+        with self._lock:
+            return [np.stack([tables[key][s] for s in seeds]) if seeds else np.zeros((0, len(FIELDS)), np.int32)
+                    for _, key, seeds in asked]
+
+    def forget(self) -> None:
+        """Drop every outcome held in memory (the disk cache stays): the benchmark's cold start."""
+        with self._lock:
+            self._known.clear()
+
+    def next_seed(self, scenario: Scenario, after: int, test: Callable[[np.ndarray], bool], *, limit: int = 5000,
+                  cancel: threading.Event | None = None, progress: Callable[[int], None] | None = None,
+                  ) -> int | None:
+        """The first seed after ``after`` whose outcome passes ``test`` (runs made as needed, a block at a
+        time across the pool); None if none in ``limit`` seeds or cancelled."""
+        block = CHUNK * self.workers * 2
+        start = after + 1
+        while start <= after + limit:
+            seeds = range(start, min(after + limit, start + block - 1) + 1)
+            rows = self.ensure(scenario, seeds, cancel=cancel)
+            if rows is None:
+                return None
+            for s, row in zip(seeds, rows):
+                if test(row):
+                    return s
+            start += len(seeds)
+            if progress:
+                progress(start - 1)
+        return None
+
+    def idle(self) -> bool:
+        with self._lock:
+            return self._busy == 0
+
+    def warm(self, scenarios: Iterable[Scenario], seeds: int, stop: threading.Event) -> None:
+        """Fill the cache for these designs while no student waits (a chunk at a time)."""
+        for scenario in scenarios:
+            for start in range(0, seeds, CHUNK * self.workers):
+                while not self.idle() and not stop.is_set():
+                    stop.wait(0.5)
+                if stop.is_set():
+                    return
+                self.ensure(scenario, range(start, min(seeds, start + CHUNK * self.workers)), urgent=False)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+
+
+class _Inline:
+    """A pool of none: each task runs when submitted, in the calling thread."""
+
+    def submit(self, fn, *args) -> cf.Future:
+        fut: cf.Future = cf.Future()
+        try:
+            fut.set_result(fn(*args))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller through the future, as a pool would
+            fut.set_exception(exc)
+        return fut
+
+
+_SHARED: Outcomes | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared() -> Outcomes:
+    """The server's one store and pool (created on first use)."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = Outcomes()
+        return _SHARED
+
+
+def at_horizon(rows: np.ndarray, horizon: int, column: int = ESCALATION_WEEK) -> tuple[np.ndarray, np.ndarray]:
+    """(attacked within ``horizon`` weeks, weeks without an attack, censored at ``horizon``): a renewed war
+    (``ESCALATION_WEEK``), or an armed attack of any size (``ATTACK_WEEK``)."""
+    esc = (rows[:, column] >= 0) & (rows[:, column] < horizon)
+    if column == ESCALATION_WEEK:
+        esc &= rows[:, ESCALATED] == 1
+    survival = np.where(esc, rows[:, column], horizon)
+    return esc, survival
