@@ -45,7 +45,7 @@ from sim.runner import simulate
 __all__ = [
     "ATTACK_OUTCOMES", "Catalogue", "ConfigError", "FORCE_PHASES", "OUTCOMES", "Problem", "SweepResult",
     "check", "outcomes_table", "parameter_catalogue", "params_from_salib", "posterior_draws", "run_experiment",
-    "sweep",
+    "sweep", "uncensored_outcomes",
 ]
 
 DEFAULT_SCENARIO = "paris_declaration"
@@ -56,8 +56,13 @@ FORCE_PHASES = ("not_requested", "requested", "deploying", "deployed")
 ATTACK_OUTCOMES = ("none", "repelled", "negotiated", "ceasefire", "ongoing")
 
 # Inputs, not results; and dates, which the weeks beside them carry as numbers.
-_NOT_OUTCOMES = ("run_id", "scenario", "seed", "horizon_weeks", "ceasefire_date", "armed_attack_date",
-                 "escalation_date")
+_NOT_OUTCOMES = ("run_id", "scenario", "seed", "ceasefire_date", "armed_attack_date", "escalation_date")
+# Time to an event, censored at the horizon: the week, or the horizon when the event did not come
+# (with the event's flag, what survival analysis and EMA's feature scoring need: no NaN).
+# name -> (week outcome it follows, flag, meaning); survival_weeks is escalation's (runs.csv).
+_CENSORED = {"armed_attack_survival_weeks": ("armed_attack_week", "armed_attack",
+                                             "Week of the first armed attack, or the horizon when censored "
+                                             "(armed_attack false): the survival time of armed_attack.")}
 _CODES = {"force_phase": ("force_phase_code", FORCE_PHASES), "attack_outcome": ("attack_outcome_code", ATTACK_OUTCOMES)}
 _CODE_MEANINGS = {"force_phase": "Phase of the Multinational Force at the end (G3)",
                   "attack_outcome": "How the last renewed war ended"}
@@ -84,16 +89,28 @@ def _outcome_specs() -> dict[str, tuple[str, str, str]]:
             out[code] = ("int", "code", _CODE_MEANINGS[name] + ": "
                          + ", ".join(f"{i} {lab}" for i, lab in enumerate(labels)) + ".")
         elif dtype == "bool":
-            out[name] = ("int 0/1", unit, meaning)
+            out[name] = ("bool", unit, meaning)
         elif name in _MISSING:
             out[name] = ("float, NaN when missing", unit, _MISSING[name])
         else:
             out[name] = ("int" if dtype == "int64" else "float", unit, meaning)
+        for derived, (after, _, what) in _CENSORED.items():
+            if name == after:
+                out[derived] = ("int", "weeks", what)
     return out
 
 
 # name -> (type, unit, meaning): what run_experiment returns, in runs.csv's order.
 OUTCOMES: dict[str, tuple[str, str, str]] = _outcome_specs()
+
+
+def uncensored_outcomes() -> list[str]:
+    """The outcomes never missing (NaN): what EMA's feature scoring and PRIM take as they are.
+
+    A week that may be censored appears as its survival time (``survival_weeks``,
+    ``armed_attack_survival_weeks``: the week, or the horizon) beside its flag (``escalated``,
+    ``armed_attack``) and ``horizon_weeks``."""
+    return [k for k, (t, _, _) in OUTCOMES.items() if "NaN" not in t]
 
 
 def outcomes_table() -> str:
@@ -113,13 +130,16 @@ def _outcomes(run: dict[str, Any]) -> dict[str, float | int]:
             code, labels = _CODES[name]
             out[code] = labels.index(value)
         elif isinstance(value, (bool, np.bool_)):
-            out[name] = int(value)
+            out[name] = bool(value)  # as in runs.csv and Mesa's reporters (a bool is the int 0/1 in arithmetic)
         elif value is None:
             out[name] = math.nan
         elif isinstance(value, (int, np.integer)):
             out[name] = int(value)
         else:
             out[name] = float(value)
+        for derived, (after, _, _) in _CENSORED.items():
+            if name == after:
+                out[derived] = int(value) if value is not None else int(run["horizon_weeks"])
     return out
 
 
@@ -172,7 +192,7 @@ def run_experiment(params: Mapping[str, Any] | None = None, seed: int = 0,
     """One seeded run of ``scenario`` with ``params`` changed: a flat dict of numeric outcomes.
 
     ``params``: dotted paths or ``__`` names to values. ``weeks`` overrides the horizon.
-    Returns every name of ``OUTCOMES`` (booleans as 0/1, NaN for a censored or missing
+    Returns every name of ``OUTCOMES`` (true/false outcomes as bool, as in runs.csv; NaN for a censored or missing
     week, codes for the force phase and the attack's outcome). With ``steps=True`` the dict
     also has ``"steps"`` (a DataFrame, one row a week, steps.csv's columns) and with
     ``events=True`` ``"events"`` (events.csv's columns); both cost time and are off by default.

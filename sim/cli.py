@@ -218,6 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
                       help="report box N of the peeling trajectory instead (see prim_trajectory.csv)")
     disc.add_argument("--mass-min", type=_share, default=0.05, metavar="M",
                       help="PRIM stops peeling at this share of the data (default 0.05)")
+    disc.add_argument("--alpha", type=_share, default=0.05, metavar="A",
+                      help="prune the box to restrictions whose quasi-p is at most A (default 0.05)")
+    disc.add_argument("--no-prune", action="store_true", help="report the box as peeling left it")
+    disc.add_argument("--resamples", type=int, default=10, metavar="R",
+                      help="PRIM re-runs on half samples to measure each restriction's stability (default 10; 0: off)")
     disc.add_argument("--out", type=Path, default=None, metavar="OUT",
                       help="output folder (default DIR/discovery_OUTCOME/)")
     disc.set_defaults(handler=_delegate("sim.discovery", "main"))

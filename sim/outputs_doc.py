@@ -24,8 +24,13 @@ deployed) or a statistic that cannot be computed. A text column whose every cell
 in a file is empty (for example `posture` in events.csv of a run where the force
 never deploys) is read by plain `read_csv` as float64 full of NaN; pass
 `dtype={"posture": str}` where that matters. Floats are written with a
-fixed format, so the same config and seed give byte-identical files whatever
-the number of workers or the executor.
+fixed format (runs, steps and events rounded to 10 decimals; the analysis tables,
+summary.csv, differences.csv and sensitivity.csv, at full precision, so a p-value of
+2.3e-10 reads back as 2.3e-10 and `read_csv(path, float_precision="round_trip")` gives the
+frames `sim.api.sweep` returns bit for bit; pandas' default parser may miss the last bit),
+so the same config and seed give byte-identical files whatever the number of workers or
+the executor. True/false columns are written `True`/`False` and read as bool, as
+`sim.api` and Mesa's reporters give them (EMA Workbench holds every outcome as a float).
 
 | file | grain | written by |
 |------|-------|------------|
@@ -114,6 +119,15 @@ from `scenario` on. Replicate *k* of every design point has the same `seed`
 `design_point * 100000 + replicate`.
 """
 
+# The columns a sweep's runs.csv has before its parameters (sim.experiments.execution.runs_header).
+SWEEP_COLUMNS: dict[str, Column] = {
+    "design_point": ("int64", "", "Design point of the run (joins design_points.csv, summary.csv)."),
+    "replicate": ("int64", "", "Replicate number within the design point, from 0; replicate k has the same seed "
+                               "in every design point (common random numbers), so designs pair by it."),
+    "posterior_draw": ("int64", "", "Only with a posterior: the parameter set drawn for this replicate "
+                                    "(replicate % posterior draws)."),
+}
+
 DESIGN_POINTS = {
     "design_point": ("int64", "", "Design point identifier (joins runs.csv)."),
     "label": ("object", "", "Readable label: the scenario name or the varied values."),
@@ -177,7 +191,8 @@ def kinds_table() -> str:
 
 
 def render() -> str:
-    parts = [INTRO, FOLDERS, PROVENANCE, "## runs.csv\n", SWEEP_NOTE, table(RUN_COLUMNS), "\n## steps.csv\n",
+    parts = [INTRO, FOLDERS, PROVENANCE, "## runs.csv\n", SWEEP_NOTE, table(SWEEP_COLUMNS),
+             "\nThen the varied parameters; `run_id` first and every column from `scenario` on are these:\n", table(RUN_COLUMNS), "\n## steps.csv\n",
              table(STEP_COLUMNS), "\n## events.csv\n", EVENTS_NOTE,
              table(EVENT_COLUMNS), "\n### Event kinds\n", kinds_table(), "\n## design_points.csv\n",
              "Then one column per varied parameter, as in runs.csv.\n", table(DESIGN_POINTS)]

@@ -28,7 +28,8 @@ Definitions used throughout (docs/OUTPUTS.md repeats them):
   without attribution excluded; attributions of false alarms count as wrong), pooled.
 
 Every CSV loads with a plain ``pd.read_csv`` into the dtypes its columns declare
-(``sim.experiments.tables``); floats are written with six decimals, rows are sorted, so the same
+(``sim.experiments.tables``); floats are written at full precision (``repr``: they read back as the
+very floats the API returns), rows are sorted, so the same
 ``runs.csv`` gives byte-identical tables. ``sim.experiments.reading`` reads the folder,
 ``sim.experiments.tables`` computes the tables, ``sim.experiments.plots`` draws them.
 """
@@ -68,6 +69,11 @@ from sim.files import atomic_write
 
 
 def _reference(manifest: dict[str, Any], design: pd.DataFrame, notes: list[str]) -> int | None:
+    if "reference" in manifest and manifest["reference"] is None:
+        notes.append(f"no reference: a {manifest.get('design', 'sampled')} design compares no point with a "
+                     f"random sample point (differences.csv is empty); name one with 'reference:' in the "
+                     f"experiment file to compare with it")
+        return None
     ref = manifest.get("reference")
     if isinstance(ref, dict):
         ref = ref.get("design_point", ref.get("label"))

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.statistics import CONFIDENCE
-from sim.experiments.tables import OUTPUTS, SENSITIVITY_COLUMNS
+from sim.experiments.tables import MIN_POINTS, OUTPUTS, SENSITIVITY_COLUMNS
 
 
 def salib_available() -> bool:
@@ -152,5 +152,32 @@ def sensitivity_indices(design_df: pd.DataFrame, outputs: pd.DataFrame, params: 
                 rows.append(dict(parameter=p, role=roles.get(p, "unspecified"), output=out, method=method, index=index,
                                  value=v, conf=c, low=v - c, high=v + c))
     df = pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
-    return df.sort_values(["output", "method", "index", "parameter"], kind="stable").reset_index(drop=True)
+    df = df.sort_values(["output", "method", "index", "parameter"], kind="stable").reset_index(drop=True)
+    base_samples = {"delta": len(d), "sobol": len(d) // (len(usable) * (2 if second else 1) + 2)}
+    df["warning"] = _warnings(df, base_samples)
+    flagged = int((df["warning"] != "").sum())
+    if flagged:
+        few = [f"{m}: {n} {'design points' if m == 'delta' else 'base samples'} (< {MIN_POINTS[m]})"
+               for m, n in base_samples.items() if m in set(df["method"]) and n < MIN_POINTS[m]]
+        notes.append(f"sensitivity: {flagged} of {len(df)} indices come with a small-sample warning "
+                     f"(sensitivity.csv 'warning'){'; ' + ', '.join(few) if few else ''}: read them as rough")
+    return df
+
+
+def _warnings(df: pd.DataFrame, base_samples: dict[str, int]) -> list[str]:
+    """Why an index cannot be read as it is (SENSITIVITY_COLUMNS 'warning'), one text a row."""
+    st = {(r.parameter, r.output): r.value for r in df.itertuples() if r.method == "sobol" and r.index == "ST"}
+    out = []
+    for r in df.itertuples():
+        why = []
+        if r.value < 0:
+            why.append("negative")
+        if math.isfinite(r.conf) and r.value - r.conf <= 0:
+            why.append("interval includes 0")
+        if base_samples[r.method] < MIN_POINTS[r.method]:
+            why.append("few points")
+        if r.method == "sobol" and r.index == "S1" and r.value > st.get((r.parameter, r.output), math.inf) + 1e-12:
+            why.append("S1 above ST")
+        out.append("; ".join(why))
+    return out
 

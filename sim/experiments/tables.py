@@ -8,7 +8,8 @@
   when the sweep drew constants from a posterior;
 * ``main_effects``, ``survival_curves``, ``design_outputs``: what the figures and the
   sensitivity indices are drawn from;
-* ``table_text``: a table as CSV text (six decimals), ``headline``: the printed table.
+* ``table_text``: a table as CSV text (floats at full precision: p-values such as 2.3e-10 and every
+  statistic read back as the very float the API returns), ``headline``: the printed table.
 
 Every column is declared once here (name -> pandas dtype, unit, meaning); docs/OUTPUTS.md is
 generated from these declarations.
@@ -154,7 +155,16 @@ SENSITIVITY_COLUMNS: dict[str, Column] = {
     "conf": ("float64", "index 0-1", "Half-width of the 95% bootstrap interval (SALib's *_conf)."),
     "low": ("float64", "index 0-1", "value - conf."),
     "high": ("float64", "index 0-1", "value + conf."),
+    "warning": ("object", "", "Empty when the estimate can be read; else why not, ';'-separated: 'negative' (an "
+                              "index is 0 or more: a negative estimate is small-sample bias), 'interval includes "
+                              "0' (not told apart from no effect), 'few points' (fewer design points than "
+                              "MIN_POINTS: 200 for delta, 500 base samples for Sobol; rule of thumb, assumption), "
+                              "'S1 above ST' (Sobol: impossible, the sample is too small)."),
 }
+# Fewest design points (delta) or base samples N (Sobol) for indices to be read without a warning:
+# rules of thumb (assumption; Plischke et al. 2013 use some hundreds of points for delta, Saltelli
+# et al. 2010 N of 500 to 1000 for Sobol).
+MIN_POINTS = {"delta": 200, "sobol": 500}
 
 
 
@@ -392,13 +402,15 @@ def survival_curves(runs: pd.DataFrame, design_points: Sequence[int], horizon: i
 # --- text ------------------------------------------------------------------------------------
 
 def table_text(df: pd.DataFrame, params: Sequence[str] = ()) -> str:
-    """CSV text with fixed formatting: six decimals, empty for missing, params as given."""
+    """CSV text: floats at full precision (the shortest text that reads back as the same float, so
+    ``pd.read_csv`` gives the frame the API returns, and a p-value of 2.3e-10 is not written 0),
+    empty for missing, params as given."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(list(df.columns))
     pset = set(params)
     for rec in df.itertuples(index=False, name=None):
-        w.writerow([csv_cell(v) if c in pset else csv_cell(v, decimals=6) for c, v in zip(df.columns, rec)])
+        w.writerow([csv_cell(v) if c in pset else csv_cell(v, exact=True) for c, v in zip(df.columns, rec)])
     return buf.getvalue()
 
 
