@@ -37,6 +37,8 @@ from sim.config.posterior import as_overrides, load_posterior, use_posterior
 from sim.errors import ResumeError
 from sim.executors import executor
 from sim.experiments.analysis import analyze_and_write, analyze_runs
+from sim.experiments.columnar import SweepData, convert_folder, read_table
+from sim.experiments.columnar import load as load_folder
 from sim.experiments.config import Experiment, experiment_from_dict, load_experiment
 from sim.experiments.sweep import check_resumable, design_points_text, existing_status, run_sweep, run_sweep_in_memory
 from sim.outputs import EVENT_COLUMNS, RUN_COLUMNS
@@ -45,7 +47,7 @@ from sim.runner import simulate
 __all__ = [
     "ATTACK_OUTCOMES", "Catalogue", "ConfigError", "FORCE_PHASES", "OUTCOMES", "Problem", "SweepResult",
     "check", "outcomes_table", "parameter_catalogue", "params_from_salib", "posterior_draws", "run_experiment",
-    "sweep", "uncensored_outcomes",
+    "sweep", "uncensored_outcomes", "load", "SweepData",
 ]
 
 DEFAULT_SCENARIO = "paris_declaration"
@@ -441,6 +443,23 @@ def _experiment(experiment: Any):
                              allowed="a dict with an experiment file's keys, or the path of an experiment YAML file")
 
 
+def _table(folder: Path, name: str) -> pd.DataFrame:
+    """steps or events: the CSV as ``read_csv`` gives it, or, with ``outputs.format: parquet``, the
+    Parquet file (typed: dates as datetimes)."""
+    if (folder / f"{name}.csv").is_file():
+        return pd.read_csv(folder / f"{name}.csv")
+    return read_table(folder, name)
+
+
+def load(folder: str | os.PathLike, *, steps: bool = True, events: bool = True,
+         step_columns: Iterable[str] | None = None) -> SweepData:
+    """A sweep folder as ready-made frames, CSV or Parquet: ``runs`` with the design point's label
+    joined, ``steps`` and ``events`` with each run's design point, replicate and parameters joined,
+    every date a datetime. ``step_columns`` reads only those columns of steps (fast in Parquet).
+    See ``sim.experiments.columnar.load`` and docs/API.md for DuckDB and xarray recipes."""
+    return load_folder(folder, steps=steps, events=events, step_columns=step_columns)
+
+
 def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1,
           out: str | os.PathLike | None = None, resume: bool = False, progress: bool = False,
           posterior: str | os.PathLike | None = None, posterior_draws: int = 20) -> SweepResult:
@@ -503,13 +522,14 @@ def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1
     with executor(workers) as ex:
         run_sweep(exp, folder, ex.executor, slots=ex.slots, resume=resume, quiet=not progress, executor_name=ex.name)
     tables = analyze_and_write(folder, quiet=True)
+    convert_folder(folder, exp.outputs.format)  # Parquet when the experiment asks (outputs.format)
 
     runs = pd.read_csv(folder / "runs.csv").sort_values(order, kind="stable").reset_index(drop=True)
     design = pd.read_csv(folder / "design_points.csv")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    steps = (pd.read_csv(folder / "steps.csv").sort_values(["run_id", "week"], kind="stable").reset_index(drop=True)
+    steps = (_table(folder, "steps").sort_values(["run_id", "week"], kind="stable").reset_index(drop=True)
              if exp.outputs.steps else None)
-    events = (pd.read_csv(folder / "events.csv").sort_values("run_id", kind="stable").reset_index(drop=True)
+    events = (_table(folder, "events").sort_values("run_id", kind="stable").reset_index(drop=True)
               if exp.outputs.events else None)
     return SweepResult(runs, tables.summary, tables.differences, tables.sensitivity, design, manifest,
                        steps, events, folder, tables.notes)

@@ -185,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="parameter sets drawn from the posterior (default 20)")
     sweep.add_argument("--max-runs", type=_positive_int, default=1_000_000, metavar="N",
                        help="refuse a sweep of more runs than this (default 1,000,000)")
+    sweep.add_argument("--format", choices=("csv", "parquet", "both"), default=None,
+                       help="runs, steps and events as CSV, Parquet (runs.csv kept; the [parquet] extra) or both "
+                            "(default: the experiment's outputs.format, else csv)")
     sweep.add_argument("--max-gb", type=_positive_float, default=20.0, metavar="GB",
                        help="refuse a sweep estimated to write more than this to disk (default 20)")
     sweep.set_defaults(handler=_delegate("sim.experiments.commands", "sweep"))

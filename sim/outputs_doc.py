@@ -1,9 +1,13 @@
-"""Render docs/OUTPUTS.md from the column declarations (the single source of truth).
+"""Render docs/OUTPUTS.md from the column declarations (the single source of truth), and the
+counts and costs docs/API.md quotes from the code.
 
     python -m sim.outputs_doc > docs/OUTPUTS.md
+    python -m sim.outputs_doc --api           # rewrites docs/API.md's generated lines in place
 """
 
 from __future__ import annotations
+
+import re
 
 from sim.events import KINDS
 from sim.experiments.identification import DECIDE_COLUMNS, RISK_TURNS_ON_COLUMNS, TURNS_ON_COLUMNS
@@ -206,5 +210,51 @@ def render() -> str:
     return "\n".join(parts) + "\n"
 
 
+# --- docs/API.md: what it quotes from the code ------------------------------------------------
+
+SALIB_BASE = 256  # N of the SALib example in docs/API.md
+_CATALOGUE_LINE = re.compile(r"(cat = api\.parameter_catalogue\(\)\s+# )(?:Catalogue\([^)]*\)|CATALOGUE_REPR)")
+_COST = re.compile(r"^(?:SALIB_COST|Cost of this example: .*?)$", re.M | re.S)
+_OUTCOMES = re.compile(r"^\| outcome \| type \| unit \| meaning \|\n(?:\|.*\|\n)+", re.M)
+_MS_PER_RUN = re.compile(r"one run, steps\+events off \(sweep mode\) \| ([0-9.]+) ms")
+
+
+def salib_cost(performance: str = "") -> str:
+    """The SALib example's size and cost: N (D + 2) runs, and their time at the benchmark's ms a run."""
+    from sim import api
+
+    problem = api.parameter_catalogue().salib_problem("uncertainty", bounds={"russia.ambition": (0.5, 2.0)})
+    d = problem["num_vars"]
+    runs = SALIB_BASE * (d + 2)
+    text = (f"Cost of this example: Saltelli's scheme without second order runs N (D + 2) = {SALIB_BASE} "
+            f"× ({d} + 2) = {runs:,} runs (D: the {d} sampled uncertainties).")
+    ms = _MS_PER_RUN.search(performance)
+    if ms:
+        minutes = runs * float(ms.group(1)) / 1000 / 60
+        text += (f" At {ms.group(1)} ms a run (docs/PERFORMANCE.md, 260 weeks, sweep mode) that is about "
+                 f"{minutes:.0f} core-minutes on one core.")
+    return text + (" Indices from N below a few hundred come with wide intervals: read the `S1_conf`/`ST_conf`"
+                   " SALib returns, as `sensitivity.csv` does in its `warning` column.")
+
+
+def render_api(text: str, performance: str = "") -> str:
+    """docs/API.md with its generated parts brought up to date: the catalogue's counts, the SALib
+    example's cost and the table of outcomes."""
+    from sim import api
+
+    text = _CATALOGUE_LINE.sub(lambda m: m.group(1) + repr(api.parameter_catalogue()), text)
+    text = _COST.sub(lambda m: salib_cost(performance), text)
+    return _OUTCOMES.sub(lambda m: api.outcomes_table(), text)
+
+
 if __name__ == "__main__":
-    print(render(), end="")
+    import sys
+    from pathlib import Path
+
+    if "--api" in sys.argv[1:]:
+        docs = Path(__file__).resolve().parents[1] / "docs"
+        path = docs / "API.md"
+        path.write_text(render_api(path.read_text(encoding="utf-8"),
+                                   (docs / "PERFORMANCE.md").read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        print(render(), end="")

@@ -14,7 +14,9 @@ from typing import Iterator
 from sim.config.posterior import use_posterior
 from sim.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, FolderError, UsageError
 from sim.executors import default_workers, executor, scheduler_address
+from sim.experiments import sizes
 from sim.experiments.analysis import analyze_directory
+from sim.experiments.columnar import convert_folder, parquet_available
 from sim.experiments.config import Experiment, load_experiment
 from sim.experiments.reading import load_sweep
 from sim.experiments.sweep import check_resumable, existing_status, partial_folder, run_sweep
@@ -35,19 +37,9 @@ try:
 except ImportError:  # pragma: no cover - Windows has none
     fcntl = None
 
-# Rough sizes of what a run writes (measured on the shipped scenarios, 260 weeks).
-RUN_ROW_BYTES, PARAM_CELL_BYTES, STEP_ROW_BYTES, EVENT_BYTES_PER_WEEK = 450, 12, 200, 120
-
-
-def estimate_bytes(exp: Experiment, runs: int) -> int:
-    """About how much a sweep of ``runs`` runs writes to disk."""
-    weeks = exp.horizon_weeks or 260
-    per_run = RUN_ROW_BYTES + PARAM_CELL_BYTES * len(exp.parameters)
-    if exp.outputs.steps:
-        per_run += STEP_ROW_BYTES * (weeks // exp.outputs.step_period + 1)
-    if exp.outputs.events:
-        per_run += EVENT_BYTES_PER_WEEK * weeks
-    return per_run * runs
+def estimate_bytes(exp: Experiment, runs: int, fmt: str = "csv") -> int:
+    """About how much a sweep of ``runs`` runs leaves on disk (sim.experiments.sizes)."""
+    return sizes.estimate_bytes(exp, runs, fmt)
 
 
 def _size(n: float) -> str:
@@ -102,8 +94,12 @@ def sweep(args: argparse.Namespace) -> int:
                           f"sweep is complete, or pick another --out")
 
     # Size: shown, and capped, before anything starts.
+    fmt = getattr(args, "format", None) or exp.outputs.format
+    if fmt != "csv" and not parquet_available():
+        raise UsageError(f"{args.experiment}: format {fmt} needs pyarrow: pip install "
+                         f"'paris-guarantees-sim[parquet]' (or --format csv)")
     most = len(exp.points) * (exp.rule.cap if exp.rule.adaptive else exp.rule.initial)
-    est = estimate_bytes(exp, most)
+    est = estimate_bytes(exp, most, fmt)
     max_runs = getattr(args, "max_runs", None)
     max_gb = getattr(args, "max_gb", None)
     if max_runs is not None and most > max_runs:
@@ -137,7 +133,7 @@ def sweep(args: argparse.Namespace) -> int:
                 where = (f"Dask at {args.scheduler} ({ex.slots} threads)" if args.scheduler
                          else f"{ex.slots} local worker{'s' if ex.slots > 1 else ''}")
                 print(f"{exp.name}: {len(exp.points)} design points ({exp.design}), {planned:,} runs{more}, "
-                      f"about {_size(estimate_bytes(exp, planned))} on disk, on {where}"
+                      f"about {_size(estimate_bytes(exp, planned, fmt))} on disk, on {where}"
                       f"{' (resuming)' if resume else ''} -> {work}/, then {out}/", file=sys.stderr)
                 report = run_sweep(exp, work, ex.executor, slots=ex.slots, resume=resume, executor_name=ex.name,
                                    manifest_extra={"overwrite": overwrite, "result_folder": str(out)})
@@ -161,6 +157,9 @@ def sweep(args: argparse.Namespace) -> int:
           + f"; {report.runs_done} runs in {work}/runs.csv", file=sys.stderr)
     record_files(work, ANALYSIS_FILES)
     analyze_directory(work, shown_as=out)  # prints the headline table and what it wrote
+    written = convert_folder(work, fmt)  # Parquet when asked (outputs.format or --format)
+    if written:
+        print(f"wrote {', '.join(written)} ({fmt})", file=sys.stderr)
     publish(work, out, overwrite=overwrite)
     print(f"complete: {out}/", file=sys.stderr)
     return EXIT_OK

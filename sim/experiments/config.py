@@ -107,7 +107,7 @@ class Experiment:
 
     def fingerprint(self) -> str:
         """Changes whenever anything that decides the runs changes (used by --resume)."""
-        content: dict[str, Any] = {"config": self.config, "scenarios": self.scenario_digest,
+        content: dict[str, Any] = {"config": _deciding(self.config), "scenarios": self.scenario_digest,
                                    "points": [(p.scenario_ref, p.values) for p in self.points]}
         if self.posterior is not None:
             content["posterior"] = self.posterior.record()
@@ -517,6 +517,14 @@ def _leaf(scenario: Scenario, path: str) -> Any:
     if isinstance(node, dict):
         return {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in node.items()}
     return list(node) if isinstance(node, tuple) else node
+
+
+def _deciding(config: dict[str, Any]) -> dict[str, Any]:
+    """The config less what does not decide the runs (the files' format): a sweep resumes under either."""
+    outputs = config.get("outputs")
+    if isinstance(outputs, dict) and "format" in outputs:
+        return {**config, "outputs": {k: v for k, v in outputs.items() if k != "format"}}
+    return config
 
 
 def _reference(spec: ExperimentFile, points: list[DesignPoint], params: tuple[str, ...],

@@ -285,7 +285,15 @@ def test_a_file_and_a_dict_give_the_same_sweep(in_memory, tmp_path):
 
 def test_api_doc_lists_every_outcome():
     text = (ROOT / "docs" / "API.md").read_text(encoding="utf-8")
-    assert api.outcomes_table() in text, "docs/API.md is stale: paste sim.api.outcomes_table() into it"
+    assert api.outcomes_table() in text, "docs/API.md is stale: python -m sim.outputs_doc --api"
+    # counts and costs are generated from the code, not typed
+    from sim.outputs_doc import render_api, salib_cost
+
+    performance = (ROOT / "docs" / "PERFORMANCE.md").read_text(encoding="utf-8")
+    assert render_api(text, performance) == text, "docs/API.md is stale: python -m sim.outputs_doc --api"
+    assert repr(api.parameter_catalogue()) in text and salib_cost(performance) in text
+    d = api.parameter_catalogue().salib_problem("uncertainty", bounds={"russia.ambition": (0.5, 2.0)})["num_vars"]
+    assert f"{256 * (d + 2):,} runs" in text
     for name in ("run_experiment", "check", "sweep", "parameter_catalogue", "params_from_salib",
                  "DeterrenceModel", "batch_run", "sim.ema", "discover"):
         assert name in text
