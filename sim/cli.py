@@ -200,6 +200,26 @@ def build_parser() -> argparse.ArgumentParser:
                          help="replace summary.csv, plots etc. in DIR even if this tool did not write them")
     analyze.set_defaults(handler=_delegate("sim.experiments.commands", "analyze"))
 
+    rob = sub.add_parser(
+        "robust", parents=[study], help="which design is robust? designs ranked by regret and satisficing over "
+                                       "plausible worlds",
+        description="Run each design of EXPERIMENT (its levers) in every plausible world (its uncertainties crossed "
+                    "with parameter sets drawn from a plausible set, --posterior) and rank the designs by max "
+                    "regret and by the share of worlds where P(attack) stays under --threshold. Writes "
+                    "robustness.csv, worlds.csv, robustness.png to --out (default results/NAME_robust/).")
+    rob.add_argument("experiment", metavar="EXPERIMENT", type=Path, help="an experiment file (its levers are the designs)")
+    rob.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+                     help="plausible parameter sets (posterior.csv of `calibrate`; default "
+                          "docs/calibration/posterior.csv)")
+    rob.add_argument("--draws", type=_positive_int, default=10, metavar="N",
+                     help="parameter sets drawn from it (default 10; replications should be a multiple)")
+    rob.add_argument("--threshold", type=_share, default=0.2, metavar="P",
+                     help="satisficing: P(attack) at most P in a world (default 0.2)")
+    rob.add_argument("--outcome", default="escalated", help="the attack counted (default escalated; or armed_attack)")
+    rob.add_argument("--workers", type=_workers, default=None, help="worker processes (default 1)")
+    rob.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder")
+    rob.set_defaults(handler=_delegate("sim.experiments.robust", "main"))
+
     disc = sub.add_parser(
         "discover", help="scenario discovery: under which conditions does a design fail? (PRIM)",
         description="Scenario discovery on a sweep folder with EMA Workbench (needs the [discovery] extra): "

@@ -8,7 +8,10 @@ counts and costs docs/API.md quotes from the code.
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
+from sim import api
 from sim.events import KINDS
 from sim.experiments.identification import DECIDE_COLUMNS, RISK_TURNS_ON_COLUMNS, TURNS_ON_COLUMNS
 from sim.experiments.tables import (DIFFERENCE_COLUMNS, POSTERIOR_DIFFERENCE_COLUMNS, POSTERIOR_SUMMARY_COLUMNS,
@@ -221,8 +224,6 @@ _MS_PER_RUN = re.compile(r"one run, steps\+events off \(sweep mode\) \| ([0-9.]+
 
 def salib_cost(performance: str = "") -> str:
     """The SALib example's size and cost: N (D + 2) runs, and their time at the benchmark's ms a run."""
-    from sim import api
-
     problem = api.parameter_catalogue().salib_problem("uncertainty", bounds={"russia.ambition": (0.5, 2.0)})
     d = problem["num_vars"]
     runs = SALIB_BASE * (d + 2)
@@ -240,17 +241,12 @@ def salib_cost(performance: str = "") -> str:
 def render_api(text: str, performance: str = "") -> str:
     """docs/API.md with its generated parts brought up to date: the catalogue's counts, the SALib
     example's cost and the table of outcomes."""
-    from sim import api
-
     text = _CATALOGUE_LINE.sub(lambda m: m.group(1) + repr(api.parameter_catalogue()), text)
     text = _COST.sub(lambda m: salib_cost(performance), text)
     return _OUTCOMES.sub(lambda m: api.outcomes_table(), text)
 
 
 if __name__ == "__main__":
-    import sys
-    from pathlib import Path
-
     if "--api" in sys.argv[1:]:
         docs = Path(__file__).resolve().parents[1] / "docs"
         path = docs / "API.md"

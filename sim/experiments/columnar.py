@@ -42,15 +42,16 @@ DECLARED: dict[str, dict[str, Column]] = {"runs": {**_SWEEP_COLUMNS, **RUN_COLUM
                                           "events": EVENT_COLUMNS}
 
 
-def _pyarrow() -> Any:
-    try:  # the optional [parquet] extra: imported only when Parquet is asked for
+def _pyarrow() -> tuple[Any, Any, Any]:
+    """pyarrow, its csv and parquet modules."""
+    try:
+        # the optional [parquet] extra: imported only when Parquet is asked for
         import pyarrow
-        import pyarrow.csv  # noqa: F401
-        import pyarrow.parquet  # noqa: F401
+        from pyarrow import csv, parquet
     except ImportError:
         raise UsageError("Parquet output needs pyarrow: pip install 'paris-guarantees-sim[parquet]' "
                          "(or keep outputs.format: csv)") from None
-    return pyarrow
+    return pyarrow, csv, parquet
 
 
 def parquet_available() -> bool:
@@ -72,9 +73,7 @@ def to_parquet(csv_path: Path, table: str, *, keep_csv: bool = True) -> Path:
 
     Columns not declared (a sweep's parameters) keep the type pyarrow infers from the text.
     """
-    pa = _pyarrow()
-    from pyarrow import csv as pacsv
-    from pyarrow import parquet as pq
+    pa, pacsv, pq = _pyarrow()
 
     declared = DECLARED[table]
     with csv_path.open("r", encoding="utf-8") as f:
