@@ -86,3 +86,17 @@ def test_the_disk_estimate_is_within_20_percent_for_every_format(both):
     for fmt, actual in written.items():
         estimate = estimate_bytes(exp, runs, fmt)
         assert 0.8 <= estimate / actual <= 1.2, (fmt, estimate, actual)
+
+
+def test_the_sweep_command_writes_the_format_asked(tmp_path, capsys):
+    from sim.cli import main
+
+    exp = tmp_path / "tiny.yaml"
+    exp.write_text("name: tiny\nscenarios: paris_declaration\ndesign: grid\nlevers:\n  force.posture: [rear, forward]\n"
+                   "replications: 2\nhorizon_weeks: 20\noutputs:\n  steps: true\n  events: true\n", encoding="utf-8")
+    assert main(["sweep", str(exp), "--out", str(tmp_path / "out"), "--workers", "1", "--format", "parquet"]) == 0
+    names = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"runs.csv", "runs.parquet", "steps.parquet", "events.parquet", "summary.csv"} <= names
+    assert not {"steps.csv", "events.csv"} & names
+    assert "about" in capsys.readouterr().err  # the size printed before the sweep counts the format
+    assert len(pd.read_parquet(tmp_path / "out" / "steps.parquet")) == 2 * 2 * 20
