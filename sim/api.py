@@ -468,7 +468,9 @@ def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1
 
     ``out=None``: nothing is written; the runs and the analysis come back as DataFrames.
     ``out=DIR``: streamed to DIR exactly as ``python -m sim sweep --out DIR`` does (CSVs,
-    manifest, plots; ``resume=True`` finishes an interrupted sweep there), then read back.
+    manifest, plots; ``resume=True`` finishes an interrupted sweep there), then read back; with
+    the experiment's ``outputs: {format: parquet}`` (or ``both``) runs, steps and events are
+    also written as Parquet, and ``load(DIR)`` reads either.
     ``workers``: 1 runs in this process; more use a local process pool. The runs are the
     same whatever ``workers`` (common random numbers, seeds fixed by the experiment).
     ``posterior``: a posterior file (``posterior.csv`` of ``python -m sim calibrate``);
