@@ -170,9 +170,11 @@ def plot(result: Robustness, path: Path) -> None:
     FigureCanvasAgg(fig)
     ax = fig.subplots()
     ax.scatter(t["max_regret"], t["share_satisficing"], s=40, c=t["mean_p"], cmap="viridis_r", zorder=2)
-    for r in t.head(8).itertuples(index=False):
-        ax.annotate(r.design if len(r.design) < 40 else r.design[:37] + "...", (r.max_regret, r.share_satisficing),
-                    fontsize=7, xytext=(4, 3), textcoords="offset points")
+    shown = t.head(8)
+    for (x, y), same in shown.groupby(["max_regret", "share_satisficing"], sort=False):  # one label a point
+        names = [d if len(d) < 40 else d[:37] + "..." for d in same["design"]]
+        ax.annotate("\n".join(names), (x, y), fontsize=7, xytext=(4, 3), textcoords="offset points",
+                    ha="right" if x > 0.6 * max(t["max_regret"].max(), 1e-9) else "left")
     ax.set_xlabel(f"max regret: worst excess of P({result.outcome}) over the best design in a world")
     ax.set_ylabel(f"share of worlds with P({result.outcome}) <= {result.threshold:g}")
     ax.set_ylim(-0.02, 1.02)
