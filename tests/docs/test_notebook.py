@@ -18,7 +18,14 @@ for needed in ("ema_workbench", "SALib"):
         pytest.importorskip(needed, reason=f"the notebook needs {needed} (pip install -e '.[dev]')")
 
 
+NEEDS_OVERWRITE = pytest.mark.skipif(
+    "overwrite" not in inspect.signature(__import__("sim.api").api.sweep).parameters,
+    reason="the notebook's api.sweep(out=..., overwrite=True) comes with the output-folder contract "
+           "(issue 20, hardening branch)")
+
+
 @pytest.mark.slow
+@NEEDS_OVERWRITE
 def test_researcher_notebook_runs(tmp_path, monkeypatch):
     notebook = nbformat.read(ROOT / "examples" / "researcher.ipynb", as_version=4)
     monkeypatch.delenv("SIM_NOTEBOOK_SWEEP", raising=False)
@@ -39,9 +46,7 @@ def test_researcher_notebook_runs(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif("overwrite" not in inspect.signature(__import__("sim.api").api.sweep).parameters,
-                    reason="the notebook's api.sweep(out=..., overwrite=True) comes with the output-folder "
-                           "contract (issue 20, hardening branch)")
+@NEEDS_OVERWRITE
 def test_researcher_notebook_runs_twice_in_a_row(tmp_path, monkeypatch):
     """A researcher re-runs a notebook: the second run replaces the sweep and gives the same numbers."""
     monkeypatch.delenv("SIM_NOTEBOOK_SWEEP", raising=False)
