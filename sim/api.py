@@ -38,6 +38,8 @@ from sim.config.limits import MAX_GB, MAX_RUNS
 from sim.config.posterior import as_overrides, load_posterior, use_posterior
 from sim.executors import executor
 from sim.experiments.analysis import analyze_runs
+from sim.experiments.columnar import SweepData, read_table
+from sim.experiments.columnar import load as load_folder
 from sim.experiments.config import Experiment, experiment_from_dict, load_experiment
 from sim.experiments.folders import API, check_size, sweep_into
 from sim.experiments.reading import load_sweep
@@ -48,7 +50,7 @@ from sim.runner import simulate
 __all__ = [
     "ATTACK_OUTCOMES", "Catalogue", "ConfigError", "FORCE_PHASES", "OUTCOMES", "Problem", "SweepResult",
     "check", "outcomes_table", "parameter_catalogue", "params_from_salib", "posterior_draws", "run_experiment",
-    "sweep",
+    "sweep", "uncensored_outcomes", "load", "SweepData",
 ]
 
 DEFAULT_SCENARIO = "paris_declaration"
@@ -59,8 +61,13 @@ FORCE_PHASES = ("not_requested", "requested", "deploying", "deployed")
 ATTACK_OUTCOMES = ("none", "repelled", "negotiated", "ceasefire", "ongoing")
 
 # Inputs, not results; and dates, which the weeks beside them carry as numbers.
-_NOT_OUTCOMES = ("run_id", "scenario", "seed", "horizon_weeks", "ceasefire_date", "armed_attack_date",
-                 "escalation_date")
+_NOT_OUTCOMES = ("run_id", "scenario", "seed", "ceasefire_date", "armed_attack_date", "escalation_date")
+# Time to an event, censored at the horizon: the week, or the horizon when the event did not come
+# (with the event's flag, what survival analysis and EMA's feature scoring need: no NaN).
+# name -> (week outcome it follows, flag, meaning); survival_weeks is escalation's (runs.csv).
+_CENSORED = {"armed_attack_survival_weeks": ("armed_attack_week", "armed_attack",
+                                             "Week of the first armed attack, or the horizon when censored "
+                                             "(armed_attack false): the survival time of armed_attack.")}
 _CODES = {"force_phase": ("force_phase_code", FORCE_PHASES), "attack_outcome": ("attack_outcome_code", ATTACK_OUTCOMES)}
 _CODE_MEANINGS = {"force_phase": "Phase of the Multinational Force at the end (G3)",
                   "attack_outcome": "How the last renewed war ended"}
@@ -87,16 +94,28 @@ def _outcome_specs() -> dict[str, tuple[str, str, str]]:
             out[code] = ("int", "code", _CODE_MEANINGS[name] + ": "
                          + ", ".join(f"{i} {lab}" for i, lab in enumerate(labels)) + ".")
         elif dtype == "bool":
-            out[name] = ("int 0/1", unit, meaning)
+            out[name] = ("bool", unit, meaning)
         elif name in _MISSING:
             out[name] = ("float, NaN when missing", unit, _MISSING[name])
         else:
             out[name] = ("int" if dtype == "int64" else "float", unit, meaning)
+        for derived, (after, _, what) in _CENSORED.items():
+            if name == after:
+                out[derived] = ("int", "weeks", what)
     return out
 
 
 # name -> (type, unit, meaning): what run_experiment returns, in runs.csv's order.
 OUTCOMES: dict[str, tuple[str, str, str]] = _outcome_specs()
+
+
+def uncensored_outcomes() -> list[str]:
+    """The outcomes never missing (NaN): what EMA's feature scoring and PRIM take as they are.
+
+    A week that may be censored appears as its survival time (``survival_weeks``,
+    ``armed_attack_survival_weeks``: the week, or the horizon) beside its flag (``escalated``,
+    ``armed_attack``) and ``horizon_weeks``."""
+    return [k for k, (t, _, _) in OUTCOMES.items() if "NaN" not in t]
 
 
 def outcomes_table() -> str:
@@ -116,13 +135,16 @@ def _outcomes(run: dict[str, Any]) -> dict[str, float | int]:
             code, labels = _CODES[name]
             out[code] = labels.index(value)
         elif isinstance(value, (bool, np.bool_)):
-            out[name] = int(value)
+            out[name] = bool(value)  # as in runs.csv and Mesa's reporters (a bool is the int 0/1 in arithmetic)
         elif value is None:
             out[name] = math.nan
         elif isinstance(value, (int, np.integer)):
             out[name] = int(value)
         else:
             out[name] = float(value)
+        for derived, (after, _, _) in _CENSORED.items():
+            if name == after:
+                out[derived] = int(value) if value is not None else int(run["horizon_weeks"])
     return out
 
 
@@ -184,7 +206,7 @@ def run_experiment(params: Mapping[str, Any] | None = None, seed: int = 0,
     """One seeded run of ``scenario`` with ``params`` changed: a flat dict of numeric outcomes.
 
     ``params``: dotted paths or ``__`` names to values. ``weeks`` overrides the horizon.
-    Returns every name of ``OUTCOMES`` (booleans as 0/1, NaN for a censored or missing
+    Returns every name of ``OUTCOMES`` (true/false outcomes as bool, as in runs.csv; NaN for a censored or missing
     week, codes for the force phase and the attack's outcome). With ``steps=True`` the dict
     also has ``"steps"`` (a DataFrame, one row a week, steps.csv's columns) and with
     ``events=True`` ``"events"`` (events.csv's columns); both cost time and are off by default.
@@ -435,6 +457,23 @@ def _experiment(experiment: Any):
                              allowed="a dict with an experiment file's keys, or the path of an experiment YAML file")
 
 
+def _table(folder: Path, name: str) -> pd.DataFrame:
+    """steps or events: the CSV as ``read_csv`` gives it, or, with ``outputs.format: parquet``, the
+    Parquet file (typed: dates as datetimes)."""
+    if (folder / f"{name}.csv").is_file():
+        return pd.read_csv(folder / f"{name}.csv")
+    return read_table(folder, name)
+
+
+def load(folder: str | os.PathLike, *, steps: bool = True, events: bool = True,
+         step_columns: Iterable[str] | None = None) -> SweepData:
+    """A sweep folder as ready-made frames, CSV or Parquet: ``runs`` with the design point's label
+    joined, ``steps`` and ``events`` with each run's design point, replicate and parameters joined,
+    every date a datetime. ``step_columns`` reads only those columns of steps (fast in Parquet).
+    See ``sim.experiments.columnar.load`` and docs/API.md for DuckDB and xarray recipes."""
+    return load_folder(folder, steps=steps, events=events, step_columns=step_columns)
+
+
 def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1,
           out: str | os.PathLike | None = None, overwrite: bool = False, resume: bool = False,
           progress: bool = False, posterior: str | os.PathLike | None = None, posterior_draws: int = 20,
@@ -452,6 +491,8 @@ def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1
     finishes an interrupted sweep there (and returns a complete one as it is).
     ``workers``: 1 runs in this process; more use a local process pool (at most 4 x the cores).
     The runs are the same whatever ``workers`` (common random numbers, seeds fixed by the experiment).
+    With the experiment's ``outputs: {format: parquet}`` (or ``both``) runs, steps and events are
+    also written as Parquet, and ``load(DIR)`` reads either.
     ``posterior``: a posterior file (``posterior.csv`` of ``python -m sim calibrate``);
     ``posterior_draws`` parameter sets are drawn from it and replicate k uses draw
     k % posterior_draws in every design point (runs gain a ``posterior_draw`` column; summary and
@@ -509,9 +550,9 @@ def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1
     runs = pd.read_csv(folder / "runs.csv").sort_values(order, kind="stable").reset_index(drop=True)
     design = pd.read_csv(folder / "design_points.csv")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    steps = (pd.read_csv(folder / "steps.csv").sort_values(["run_id", "week"], kind="stable").reset_index(drop=True)
+    steps = (_table(folder, "steps").sort_values(["run_id", "week"], kind="stable").reset_index(drop=True)
              if exp.outputs.steps else None)
-    events = (pd.read_csv(folder / "events.csv").sort_values("run_id", kind="stable").reset_index(drop=True)
+    events = (_table(folder, "events").sort_values("run_id", kind="stable").reset_index(drop=True)
               if exp.outputs.events else None)
     return SweepResult(runs, tables.summary, tables.differences, tables.sensitivity, design, manifest,
                        steps, events, folder, tables.notes)

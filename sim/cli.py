@@ -202,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"refuse a sweep of more runs than this (default {MAX_RUNS:,})")
     sweep.add_argument("--max-gb", type=_positive_float, default=MAX_GB, metavar="GB",
                        help=f"refuse a sweep estimated to write more than this to disk (default {MAX_GB:g})")
+    sweep.add_argument("--format", choices=("csv", "parquet", "both"), default=None,
+                       help="runs, steps and events as CSV, Parquet (runs.csv kept; the [parquet] extra) or both "
+                            "(default: the experiment's outputs.format, else csv)")
     sweep.set_defaults(handler=_delegate("sim.experiments.commands", "sweep"))
 
     analyze = sub.add_parser(
@@ -212,6 +215,26 @@ def build_parser() -> argparse.ArgumentParser:
                          help="accepted for symmetry with the other commands: analyze always replaces the tables "
                               "and plots it wrote (listed in DIR/manifest.json) and never a file it did not write")
     analyze.set_defaults(handler=_delegate("sim.experiments.commands", "analyze"))
+
+    rob = sub.add_parser(
+        "robust", parents=[study], help="which design is robust? designs ranked by regret and satisficing over "
+                                       "plausible worlds",
+        description="Run each design of EXPERIMENT (its levers) in every plausible world (its uncertainties crossed "
+                    "with parameter sets drawn from a plausible set, --posterior) and rank the designs by max "
+                    "regret and by the share of worlds where P(attack) stays under --threshold. Writes "
+                    "robustness.csv, worlds.csv, robustness.png to --out (default results/NAME_robust/).")
+    rob.add_argument("experiment", metavar="EXPERIMENT", type=Path, help="an experiment file (its levers are the designs)")
+    rob.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+                     help="plausible parameter sets (posterior.csv of `calibrate`; default "
+                          "docs/calibration/posterior.csv)")
+    rob.add_argument("--draws", type=_positive_int, default=10, metavar="N",
+                     help="parameter sets drawn from it (default 10; replications should be a multiple)")
+    rob.add_argument("--threshold", type=_share, default=0.2, metavar="P",
+                     help="satisficing: P(attack) at most P in a world (default 0.2)")
+    rob.add_argument("--outcome", default="escalated", help="the attack counted (default escalated; or armed_attack)")
+    rob.add_argument("--workers", type=_workers, default=None, help="worker processes (default 1)")
+    rob.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder")
+    rob.set_defaults(handler=_delegate("sim.experiments.robust", "main"))
 
     disc = sub.add_parser(
         "discover", help="scenario discovery: under which conditions does a design fail? (PRIM)",
@@ -234,6 +257,11 @@ def build_parser() -> argparse.ArgumentParser:
                       help="report box N of the peeling trajectory instead (see prim_trajectory.csv)")
     disc.add_argument("--mass-min", type=_share, default=0.05, metavar="M",
                       help="PRIM stops peeling at this share of the data (default 0.05)")
+    disc.add_argument("--alpha", type=_share, default=0.05, metavar="A",
+                      help="prune the box to restrictions whose quasi-p is at most A (default 0.05)")
+    disc.add_argument("--no-prune", action="store_true", help="report the box as peeling left it")
+    disc.add_argument("--resamples", type=int, default=10, metavar="R",
+                      help="PRIM re-runs on half samples to measure each restriction's stability (default 10; 0: off)")
     disc.add_argument("--out", type=_out_dir, default=None, metavar="OUT",
                       help="output folder (default DIR/discovery_OUTCOME/, recorded in DIR's manifest)")
     disc.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)

@@ -6,7 +6,10 @@
     model = ema.model()   # every sampled lever and uncertainty of the schema, every outcome
     experiments, outcomes = perform_experiments(model, scenarios=200, policies=4)
 
-Parameters and outcomes come from ``sim.api.parameter_catalogue()`` and ``sim.api.OUTCOMES``;
+Parameters and outcomes come from ``sim.api.parameter_catalogue()`` and ``sim.api.OUTCOMES``
+(by default the outcomes never missing, ``sim.api.uncensored_outcomes()``: a censored week is
+given as its survival time, the week or the horizon, beside its flag and ``horizon_weeks``, so
+EMA's feature scoring and PRIM take every outcome as it is; name the others in ``outcomes=``);
 their names are the dotted paths written with ``__`` (``monitoring__coverage``): EMA
 Workbench 3 wants Python identifiers. A sampled combination the schema forbids (say
 monitoring off with the commission on) gives NaN outcomes, never an exception that would
@@ -29,7 +32,15 @@ import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sim.api import OUTCOMES, Catalogue, ConfigError, parameter_catalogue, run_experiment, sampled_range
+from sim.api import (
+    OUTCOMES,
+    Catalogue,
+    ConfigError,
+    parameter_catalogue,
+    run_experiment,
+    sampled_range,
+    uncensored_outcomes,
+)
 from sim.config import Scenario
 from sim.config.errors import Problem, did_you_mean
 from sim.config.overrides import dotted, keyword
@@ -95,9 +106,9 @@ def _mean_of_observed(values: Iterable[float]) -> float:
 
 
 def scalar_outcomes(names: Iterable[str] | None = None, *, replicated: bool = False) -> list:
-    """ScalarOutcomes for ``names`` (default: every name of sim.api.OUTCOMES)."""
+    """ScalarOutcomes for ``names`` (default: the outcomes never missing, sim.api.uncensored_outcomes())."""
     wb = _workbench()
-    names = list(OUTCOMES) if names is None else list(names)
+    names = uncensored_outcomes() if names is None else list(names)
     unknown = [n for n in names if n not in OUTCOMES]
     if unknown:
         raise ConfigError([Problem("sim.ema", f"unknown outcome{did_you_mean(n, list(OUTCOMES))}", key=n,
@@ -140,12 +151,13 @@ def model(name: str = "ParisGuarantees", scenario: str | os.PathLike | Scenario 
     ``name``: letters and digits (EMA 2.5 allows nothing else).
     ``uncertainties`` / ``levers``: dotted paths (or ``__`` names) to vary; default every
     sampled uncertainty / lever of the schema; ``[]`` for none. ``bounds`` narrows numeric
-    ranges. ``outcomes``: names of sim.api.OUTCOMES (default all). ``weeks``: the horizon.
+    ranges. ``outcomes``: names of sim.api.OUTCOMES (default those never missing,
+    ``sim.api.uncensored_outcomes()``; the weeks left NaN when censored only when named). ``weeks``: the horizon.
     Parameters not varied keep the scenario's values.
     """
     wb = _workbench()
     catalogue = parameter_catalogue()
-    out_names = list(OUTCOMES) if outcomes is None else [str(o) for o in outcomes]
+    out_names = uncensored_outcomes() if outcomes is None else [str(o) for o in outcomes]
     if replications is None:
         ema_model = wb.Model(name, function=Runner(scenario, weeks, out_names))
         ema_model.constants = [wb.Constant("seed", replicate_seed(master_seed, 0))]

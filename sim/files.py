@@ -22,10 +22,11 @@ import numpy as np
 from sim.provenance import git_state
 
 
-def csv_cell(v: Any, decimals: int | None = None) -> Any:
+def csv_cell(v: Any, decimals: int | None = None, *, exact: bool = False) -> Any:
     """One CSV cell: empty for None and NaN, True/False, whole numbers as they are, floats rounded to
-    10 significant decimals (``decimals=6``: six fixed decimals, the analysis tables), lists and
-    mappings as compact JSON (a varied parameter's value), anything else as it is."""
+    10 decimals (``decimals=6``: six fixed decimals; ``exact``: the shortest text that reads back as
+    the very same float, e.g. ``2.3e-10``: the analysis tables), lists and mappings as compact JSON
+    (a varied parameter's value), anything else as it is."""
     if v is None or (isinstance(v, (float, np.floating)) and math.isnan(v)):
         return ""
     if isinstance(v, (bool, np.bool_)):
@@ -33,6 +34,8 @@ def csv_cell(v: Any, decimals: int | None = None) -> Any:
     if isinstance(v, (int, np.integer)):
         return int(v)
     if isinstance(v, (float, np.floating)):
+        if exact:
+            return repr(float(v))
         return f"{float(v):.{decimals}f}" if decimals is not None else repr(round(float(v), 10))
     if isinstance(v, (list, tuple, dict)):
         return json.dumps(v, separators=(",", ":"))

@@ -52,15 +52,26 @@ STEP_REPORTERS = (
 class DeterrenceModel(mesa.Model):
     """Post-ceasefire deterrence under a design of the Paris guarantees."""
 
-    def __init__(self, scenario: Scenario | str = "paris_declaration", seed: int = 0, *,
-                 record_events: bool = True, collect_steps: bool = True, step_period: int = 1,
-                 **overrides: Any) -> None:
-        """``overrides``: schema parameters with ``__`` for dots (``monitoring__coverage=0.5``)."""
+    def __init__(self, scenario: Scenario | str = "paris_declaration", seed: int | None = None, *,
+                 rng: int | None = None, record_events: bool = True, collect_steps: bool = True,
+                 step_period: int = 1, **overrides: Any) -> None:
+        """``overrides``: schema parameters with ``__`` for dots (``monitoring__coverage=0.5``).
+
+        ``seed`` (or ``rng``, the name Mesa 3.5's ``batch_run(rng=...)`` and Mesa 4 pass): a whole
+        number makes the run reproducible; none draws a fresh one, as ``mesa.Model`` does, so
+        ``mesa.batch_run(iterations=N)`` gives N different runs. The seed used is ``self.seed``.
+        """
+        if rng is not None:
+            if seed is not None and seed != rng:
+                raise ValueError(f"DeterrenceModel: seed={seed} and rng={rng} disagree; give one of them")
+            seed = rng
+        if seed is None:
+            seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)  # fresh entropy, < 2**63
+        sc = scenario_from_kwargs(scenario, overrides, seed=seed)  # checks the seed too
         children = np.random.SeedSequence(seed).spawn(len(STREAMS) + 1)
         super().__init__(rng=int(children[0].generate_state(1)[0]))
         self.streams = {name: np.random.default_rng(c) for name, c in zip(STREAMS, children[1:])}
-        self.scenario_config = scenario_from_kwargs(scenario, overrides, seed=seed)
-        sc = self.scenario_config
+        self.scenario_config = sc
         self.seed = seed
         self.week = 0
         self.horizon = sc.horizon_weeks

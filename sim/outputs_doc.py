@@ -1,10 +1,17 @@
-"""Render docs/OUTPUTS.md from the column declarations (the single source of truth).
+"""Render docs/OUTPUTS.md from the column declarations (the single source of truth), and the
+counts and costs docs/API.md quotes from the code.
 
     python -m sim.outputs_doc > docs/OUTPUTS.md
+    python -m sim.outputs_doc --api           # rewrites docs/API.md's generated lines in place
 """
 
 from __future__ import annotations
 
+import re
+import sys
+from pathlib import Path
+
+from sim import api
 from sim.events import KINDS
 from sim.experiments.contrasts import CONTRAST_COLUMNS
 from sim.experiments.identification import DECIDE_COLUMNS, RISK_TURNS_ON_COLUMNS, TURNS_ON_COLUMNS
@@ -25,8 +32,13 @@ deployed) or a statistic that cannot be computed. A text column whose every cell
 in a file is empty (for example `posture` in events.csv of a run where the force
 never deploys) is read by plain `read_csv` as float64 full of NaN; pass
 `dtype={"posture": str}` where that matters. Floats are written with a
-fixed format, so the same config and seed give byte-identical files whatever
-the number of workers or the executor.
+fixed format (runs, steps and events rounded to 10 decimals; the analysis tables,
+summary.csv, differences.csv and sensitivity.csv, at full precision, so a p-value of
+2.3e-10 reads back as 2.3e-10 and `read_csv(path, float_precision="round_trip")` gives the
+frames `sim.api.sweep` returns bit for bit; pandas' default parser may miss the last bit),
+so the same config and seed give byte-identical files whatever the number of workers or
+the executor. True/false columns are written `True`/`False` and read as bool, as
+`sim.api` and Mesa's reporters give them (EMA Workbench holds every outcome as a float).
 
 | file | grain | written by |
 |------|-------|------------|
@@ -139,6 +151,15 @@ from `scenario` on. Replicate *k* of every design point has the same `seed`
 `design_point * 100000 + replicate`.
 """
 
+# The columns a sweep's runs.csv has before its parameters (sim.experiments.execution.runs_header).
+SWEEP_COLUMNS: dict[str, Column] = {
+    "design_point": ("int64", "", "Design point of the run (joins design_points.csv, summary.csv)."),
+    "replicate": ("int64", "", "Replicate number within the design point, from 0; replicate k has the same seed "
+                               "in every design point (common random numbers), so designs pair by it."),
+    "posterior_draw": ("int64", "", "Only with a posterior: the parameter set drawn for this replicate "
+                                    "(replicate % posterior draws)."),
+}
+
 DESIGN_POINTS = {
     "design_point": ("int64", "", "Design point identifier (joins runs.csv)."),
     "label": ("object", "", "Readable label: the scenario name or the varied values."),
@@ -213,7 +234,8 @@ gets a panel for the scenario factor. Without `contrasts:` none of this appears.
 
 
 def render() -> str:
-    parts = [INTRO, FOLDERS, PROVENANCE, "## runs.csv\n", SWEEP_NOTE, table(RUN_COLUMNS), "\n## steps.csv\n",
+    parts = [INTRO, FOLDERS, PROVENANCE, "## runs.csv\n", SWEEP_NOTE, table(SWEEP_COLUMNS),
+             "\nThen the varied parameters; `run_id` first and every column from `scenario` on are these:\n", table(RUN_COLUMNS), "\n## steps.csv\n",
              table(STEP_COLUMNS), "\n## events.csv\n", EVENTS_NOTE,
              table(EVENT_COLUMNS), "\n### Event kinds\n", kinds_table(), "\n## design_points.csv\n",
              "Then one column per varied parameter, as in runs.csv.\n", table(DESIGN_POINTS)]
@@ -229,5 +251,44 @@ def render() -> str:
     return "\n".join(parts) + "\n"
 
 
+# --- docs/API.md: what it quotes from the code ------------------------------------------------
+
+SALIB_BASE = 256  # N of the SALib example in docs/API.md
+_CATALOGUE_LINE = re.compile(r"(cat = api\.parameter_catalogue\(\)\s+# )(?:Catalogue\([^)]*\)|CATALOGUE_REPR)")
+_COST = re.compile(r"^(?:SALIB_COST|Cost of this example: .*?)$", re.M | re.S)
+_OUTCOMES = re.compile(r"^\| outcome \| type \| unit \| meaning \|\n(?:\|.*\|\n)+", re.M)
+_MS_PER_RUN = re.compile(r"one run, steps\+events off \(sweep mode\) \| ([0-9.]+) ms")
+
+
+def salib_cost(performance: str = "") -> str:
+    """The SALib example's size and cost: N (D + 2) runs, and their time at the benchmark's ms a run."""
+    problem = api.parameter_catalogue().salib_problem("uncertainty", bounds={"russia.ambition": (0.5, 2.0)})
+    d = problem["num_vars"]
+    runs = SALIB_BASE * (d + 2)
+    text = (f"Cost of this example: Saltelli's scheme without second order runs N (D + 2) = {SALIB_BASE} "
+            f"× ({d} + 2) = {runs:,} runs (D: the {d} sampled uncertainties).")
+    ms = _MS_PER_RUN.search(performance)
+    if ms:
+        minutes = runs * float(ms.group(1)) / 1000 / 60
+        text += (f" At {ms.group(1)} ms a run (docs/PERFORMANCE.md, 260 weeks, sweep mode) that is about "
+                 f"{minutes:.0f} core-minutes on one core.")
+    return text + (" Indices from N below a few hundred come with wide intervals: read the `S1_conf`/`ST_conf`"
+                   " SALib returns, as `sensitivity.csv` does in its `warning` column.")
+
+
+def render_api(text: str, performance: str = "") -> str:
+    """docs/API.md with its generated parts brought up to date: the catalogue's counts, the SALib
+    example's cost and the table of outcomes."""
+    text = _CATALOGUE_LINE.sub(lambda m: m.group(1) + repr(api.parameter_catalogue()), text)
+    text = _COST.sub(lambda m: salib_cost(performance), text)
+    return _OUTCOMES.sub(lambda m: api.outcomes_table(), text)
+
+
 if __name__ == "__main__":
-    print(render(), end="")
+    if "--api" in sys.argv[1:]:
+        docs = Path(__file__).resolve().parents[1] / "docs"
+        path = docs / "API.md"
+        path.write_text(render_api(path.read_text(encoding="utf-8"),
+                                   (docs / "PERFORMANCE.md").read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        print(render(), end="")

@@ -17,6 +17,12 @@ def week(model: Any) -> int:
     return model.week
 
 
+def seed(model: Any) -> int:
+    """The run's seed, drawn when none was given: ``mesa.batch_run``'s rows name it, so any row re-runs
+    exactly with ``DeterrenceModel(..., seed=row["seed"])``."""
+    return model.seed
+
+
 def escalated(model: Any) -> bool:
     """A renewed armed attack (major) has happened (runs.csv ``escalated``)."""
     return model.escalation_week is not None
@@ -32,4 +38,4 @@ def survival_weeks(model: Any) -> int:
     return model.escalation_week if model.escalation_week is not None else model.week + 1
 
 
-RUN_REPORTERS = {f.__name__: f for f in (week, escalated, escalation_week, survival_weeks)}
+RUN_REPORTERS = {f.__name__: f for f in (week, seed, escalated, escalation_week, survival_weeks)}

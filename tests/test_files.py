@@ -22,6 +22,7 @@ def test_cells(value, cell):
 
 def test_six_decimals_for_the_analysis_tables():
     assert csv_cell(1 / 3, decimals=6) == "0.333333"
+    assert csv_cell(2.3e-10, exact=True) == "2.3e-10" and float(csv_cell(1 / 3, exact=True)) == 1 / 3
     assert csv_cell(2, decimals=6) == 2 and csv_cell(True, decimals=6) == "True" and csv_cell(None, decimals=6) == ""
 
 

@@ -173,12 +173,12 @@ def scenario_from_kwargs(scenario: Scenario | str | os.PathLike, overrides: Mapp
     """The scenario ``DeterrenceModel(scenario, seed, **overrides)`` runs.
 
     ``overrides`` are schema parameters written with ``__`` (``monitoring__coverage=0.5``)
-    or, from a mapping, as dotted paths. ``seed`` is checked too: a run is reproducible only
-    from a whole-number seed (Mesa 3.5's ``batch_run`` passes ``seed=None`` unless given
-    ``rng=[...]``). Raises ConfigError naming every bad parameter.
+    or, from a mapping, as dotted paths. ``seed`` is checked too: a whole number, 0 or more
+    (``DeterrenceModel`` draws one when given none, as Mesa does). Raises ConfigError naming
+    every bad parameter.
     """
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ConfigError.single(source, "not a seed", key="seed", given=seed, has_given=True,
-                                 allowed="a whole number, 0 or more (with mesa.batch_run on Mesa 3.5+, pass "
-                                         "rng=[0, 1, ...] rather than iterations)")
+                                 allowed="a whole number, 0 or more, or None for a fresh random seed (with "
+                                         "mesa.batch_run on Mesa 3.5+, rng=[0, 1, ...] fixes the seeds)")
     return apply_overrides(base_scenario(scenario), overrides, source) if overrides else base_scenario(scenario)

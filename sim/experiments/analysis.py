@@ -28,7 +28,8 @@ Definitions used throughout (docs/OUTPUTS.md repeats them):
   without attribution excluded; attributions of false alarms count as wrong), pooled.
 
 Every CSV loads with a plain ``pd.read_csv`` into the dtypes its columns declare
-(``sim.experiments.tables``); floats are written with six decimals, rows are sorted, so the same
+(``sim.experiments.tables``); floats are written at full precision (``repr``: they read back as the
+very floats the API returns), rows are sorted, so the same
 ``runs.csv`` gives byte-identical tables. ``sim.experiments.reading`` reads the folder,
 ``sim.experiments.tables`` computes the tables, ``sim.experiments.plots`` draws them.
 """
@@ -49,6 +50,7 @@ from sim.experiments.identification import (
     world_constants,
 )
 from sim.experiments.indices import salib_available, sensitivity_indices
+from sim.experiments.parallel import analysis_workers, by_design_point
 from sim.experiments.reading import load_sweep
 from sim.experiments.tables import (
     DIFFERENCE_COLUMNS,
@@ -68,6 +70,11 @@ from sim.files import atomic_write
 
 
 def _reference(manifest: dict[str, Any], design: pd.DataFrame, notes: list[str]) -> int | None:
+    if "reference" in manifest and manifest["reference"] is None:
+        notes.append(f"no reference: a {manifest.get('design', 'sampled')} design compares no point with a "
+                     f"random sample point (differences.csv is empty); name one with 'reference:' in the "
+                     f"experiment file to compare with it")
+        return None
     ref = manifest.get("reference")
     if isinstance(ref, dict):
         ref = ref.get("design_point", ref.get("label"))
@@ -102,11 +109,14 @@ class SweepTables:
 
 
 def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, Any],
-                 params: Sequence[str], notes: Sequence[str] | None = None) -> SweepTables:
+                 params: Sequence[str], notes: Sequence[str] | None = None, *,
+                 workers: int | None = None) -> SweepTables:
     """Summary, paired differences and sensitivity of a sweep's runs (nothing written).
 
     ``runs``, ``design`` and ``manifest`` are runs.csv, design_points.csv and manifest.json
-    as ``load_sweep`` reads them; ``params`` the design's parameter columns.
+    as ``load_sweep`` reads them; ``params`` the design's parameter columns. ``workers``:
+    processes for the per-design-point statistics (default: every core from 400 design points;
+    the tables are the same whatever the number, sim.experiments.parallel).
     """
     params = list(params)
     notes = list(notes or [])
@@ -120,7 +130,8 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
     head = design[["design_point", "label", "scenario", *params]]
 
     # summary: every design point, runs or not
-    stats_df = escalation_summary(runs, ["design_point"])
+    workers = analysis_workers(int(design["design_point"].nunique()), workers)
+    stats_df = by_design_point(escalation_summary, runs, ["design_point"], workers=workers)
     summary = head.merge(stats_df, on="design_point", how="left")
     summary["runs"] = summary["runs"].fillna(0).astype("int64")
     summary["escalations"] = summary["escalations"].fillna(0).astype("int64")
@@ -135,7 +146,7 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
                  *list(DIFFERENCE_COLUMNS)[list(DIFFERENCE_COLUMNS).index("reference_design_point"):]]
     differences = pd.DataFrame(columns=diff_cols)
     if ref is not None and (runs["design_point"] == ref).any():
-        d = paired_differences(runs, ref)
+        d = by_design_point(paired_differences, runs, ref, workers=workers, shared=ref)
         d.insert(2, "reference_label", str(design.loc[design["design_point"] == ref, "label"].iloc[0]))
         differences = head.merge(d, on="design_point", how="inner")[diff_cols]
         differences = differences.sort_values("design_point").reset_index(drop=True)
@@ -178,7 +189,7 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
     if kind in ("lhs", "sobol"):
         if salib_available():
             sensitivity = sensitivity_indices(design, design_outputs(runs), varied, roles=roles,
-                                              design_kind=kind, notes=notes)
+                                              design_kind=kind, notes=notes, workers=workers)
         else:
             notes.append("sensitivity indices skipped: SALib is not installed "
                          "(pip install 'paris-guarantees-sim[sensitivity]')")

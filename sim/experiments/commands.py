@@ -12,6 +12,7 @@ from sim.config.posterior import use_posterior
 from sim.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, FolderError, UsageError
 from sim.executors import Executing, default_workers, scheduler_address
 from sim.experiments.analysis import analyze_directory
+from sim.experiments.columnar import parquet_available
 from sim.experiments.config import load_experiment
 from sim.experiments.folders import Plan, check_size, estimate_bytes, size_text, sweep_into
 from sim.experiments.reading import load_sweep
@@ -36,6 +37,13 @@ def sweep(args: argparse.Namespace) -> int:
         exp = dataclasses.replace(exp, posterior=use_posterior(args.posterior, args.posterior_draws,
                                                                exp.master_seed))
     out = Path(args.out) if args.out is not None else Path("results") / exp.name
+    # The outputs' format: the experiment's, or --format (it does not change the experiment's fingerprint).
+    fmt = getattr(args, "format", None) or exp.outputs.format
+    if fmt != "csv" and not parquet_available():
+        raise UsageError(f"{args.experiment}: format {fmt} needs pyarrow: pip install "
+                         f"'paris-guarantees-sim[parquet]' (or --format csv)")
+    if fmt != exp.outputs.format:
+        exp = dataclasses.replace(exp, outputs=exp.outputs.model_copy(update={"format": fmt}))
     # Size: capped before anything starts (and before the folder is looked at).
     planned, most = check_size(exp, str(args.experiment), max_runs=getattr(args, "max_runs", None),
                                max_gb=getattr(args, "max_gb", None))

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ValidationError
 from sim.config import ConfigError, Problem, Scenario, parameter_catalogue, shipped_scenarios, with_overrides
 from sim.config.errors import did_you_mean
 from sim.config.library import study_folder
+from sim.config.overrides import dotted
 from sim.config.scenarios import (
     NAME_ALLOWED,
     load_scenario_files,
@@ -88,7 +89,7 @@ class Experiment:
     uncertainties: tuple[str, ...]
     dimensions: tuple[Dimension, ...]
     points: tuple[DesignPoint, ...]
-    reference: int
+    reference: int | None  # None: no comparison (LHS/Sobol without a stated reference)
     replications: Replications
     horizon_weeks: int | None
     master_seed: int
@@ -112,7 +113,7 @@ class Experiment:
 
     def fingerprint(self) -> str:
         """Changes whenever anything that decides the runs changes (used by --resume)."""
-        content: dict[str, Any] = {"config": self.config, "scenarios": self.scenario_digest,
+        content: dict[str, Any] = {"config": _deciding(self.config), "scenarios": self.scenario_digest,
                                    "points": [(p.scenario_ref, p.values) for p in self.points]}
         if self.posterior is not None:
             content["posterior"] = self.posterior.record()
@@ -120,14 +121,14 @@ class Experiment:
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def manifest(self) -> dict[str, Any]:
-        ref = self.points[self.reference]
+        ref = self.points[self.reference] if self.reference is not None else None
         return {
             "experiment": self.name,
             "description": self.description,
             "experiment_file": self.file,
             "design": self.design,
             "design_points": len(self.points),
-            "reference": {"design_point": ref.id, "label": ref.label},
+            "reference": {"design_point": ref.id, "label": ref.label} if ref is not None else None,
             "scenarios": list(self.scenarios),
             "levers": list(self.levers),
             "uncertainties": list(self.uncertainties),
@@ -276,6 +277,7 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
     for section, wanted in (("levers", "lever"), ("uncertainties", "uncertainty")):
         for param, given in getattr(spec, section).items():
             key = (section, param)
+            param = dotted(param)  # monitoring__coverage is monitoring.coverage, as everywhere else
             pspec = catalogue.get(param)
             if pspec is None:
                 bad.add(key, f"unknown parameter{did_you_mean(param, list(catalogue))}",
@@ -293,7 +295,7 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
                              f"{wanted}: {hint}{did_you_mean(param, others) if not where else ''}")
                 continue
             if any(d.path == param for d in dims):
-                bad.add(key, "listed under both levers and uncertainties")
+                bad.add(key, "listed twice (under both levers and uncertainties, or in both spellings)")
                 continue
             dim = _dimension(param, pspec, given, design, key, bad, bases[0][1] if bases else None, file)
             if dim is not None:
@@ -536,11 +538,21 @@ def _leaf(scenario: Scenario, path: str) -> Any:
     return list(node) if isinstance(node, tuple) else node
 
 
+def _deciding(config: dict[str, Any]) -> dict[str, Any]:
+    """The config less what does not decide the runs (the files' format): a sweep resumes under either."""
+    outputs = config.get("outputs")
+    if isinstance(outputs, dict) and "format" in outputs:
+        return {**config, "outputs": {k: v for k, v in outputs.items() if k != "format"}}
+    return config
+
+
 def _reference(spec: ExperimentFile, points: list[DesignPoint], params: tuple[str, ...],
-               bad: _Collector) -> int:
+               bad: _Collector) -> int | None:
     ref = spec.reference
     if ref is None:
-        return 0
+        # A sampled point is no reference: an LHS/Sobol design compares with nothing unless the file
+        # names one (a grid's or a scenario list's first point is the design as written).
+        return None if spec.design in ("lhs", "sobol") else 0
     key = ("reference",)
     if isinstance(ref, int) and not isinstance(ref, bool):
         if 0 <= ref < len(points):
@@ -556,7 +568,7 @@ def _reference(spec: ExperimentFile, points: list[DesignPoint], params: tuple[st
         bad.add(key, f"matches no design point{did_you_mean(ref, choices)}", given=ref, has_given=True,
                 allowed="one of the experiment's scenarios: " + ", ".join(choices))
         return 0
-    wanted = dict(ref)
+    wanted = {dotted(str(k)): v for k, v in dict(ref).items()}
     scenario = wanted.pop("scenario", None)
     unknown = [k for k in wanted if k not in params]
     if unknown:

@@ -15,7 +15,9 @@ from typing import Any, Callable
 from sim.config.limits import MAX_GB, MAX_RUNS
 from sim.errors import BadInput, FolderError, ResumeError, UsageError
 from sim.executors import executor
+from sim.experiments import sizes
 from sim.experiments.analysis import SweepTables, analyze_and_write
+from sim.experiments.columnar import convert_folder
 from sim.experiments.config import Experiment
 from sim.experiments.sweep import SweepReport, check_resumable, existing_status, partial_folder, run_sweep
 from sim.outfolder import (
@@ -31,7 +33,6 @@ from sim.outfolder import (
 )
 
 # Rough sizes of what a run writes (measured on the shipped scenarios, 260 weeks).
-RUN_ROW_BYTES, PARAM_CELL_BYTES, STEP_ROW_BYTES, EVENT_BYTES_PER_WEEK = 450, 12, 200, 120
 
 
 @dataclass(frozen=True)
@@ -49,15 +50,10 @@ CLI = Words()
 API = Words("out", "overwrite=True", "resume=True", "max_runs", "max_gb")
 
 
-def estimate_bytes(exp: Experiment, runs: int) -> int:
-    """About how much a sweep of ``runs`` runs writes to disk."""
-    weeks = exp.horizon_weeks or 260
-    per_run = RUN_ROW_BYTES + PARAM_CELL_BYTES * len(exp.parameters)
-    if exp.outputs.steps:
-        per_run += STEP_ROW_BYTES * (weeks // exp.outputs.step_period + 1)
-    if exp.outputs.events:
-        per_run += EVENT_BYTES_PER_WEEK * weeks
-    return per_run * runs
+def estimate_bytes(exp: Experiment, runs: int, fmt: str | None = None) -> int:
+    """About how much a sweep of ``runs`` runs writes to disk, in its outputs' format (measured sizes:
+    sim/experiments/sizes.py)."""
+    return sizes.estimate_bytes(exp, runs, fmt or exp.outputs.format)
 
 
 def size_text(n: float) -> str:
@@ -183,6 +179,7 @@ def sweep_into(exp: Experiment, out: Path, *, overwrite: bool = False, resume: b
                     f"{work}/runs.csv")
             record_files(work, ANALYSIS_FILES)
             tables = analyze_and_write(work, quiet=quiet, shown_as=out)
+            convert_folder(work, exp.outputs.format)  # Parquet when the experiment asks (outputs.format)
         except OSError as exc:
             if not is_write_error(exc):
                 raise

@@ -7,8 +7,10 @@ sample, and Sobol S1/ST when the design is a Saltelli/Sobol sample in SALib's la
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import contextlib
 import inspect
+import multiprocessing
 import io
 import math
 import warnings
@@ -18,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.statistics import CONFIDENCE
-from sim.experiments.tables import OUTPUTS, SENSITIVITY_COLUMNS
+from sim.experiments.tables import MIN_POINTS, OUTPUTS, SENSITIVITY_COLUMNS
 
 
 def salib_available() -> bool:
@@ -72,9 +74,30 @@ def _quiet_salib() -> Iterator[None]:
             np.random.set_state(state)
 
 
+DELTA_KEYS = ("delta", "delta_conf", "S1", "S1_conf")
+
+
+def _delta_one(job: tuple[str, list[float], np.ndarray, np.ndarray, int]) -> tuple[dict[str, float], str]:
+    """SALib's delta and S1 of one input (a process pool's job): the values, and an error text or ''."""
+    from SALib.analyze import delta as salib_delta  # the optional [sensitivity] extra, as above
+
+    p, bounds, x, y, seed = job
+    one = {"num_vars": 1, "names": [p], "bounds": [bounds]}
+    bins = max(2, min(10, len(y) // 10))  # SALib >= 1.5 bins each input, 10 points a bin
+    kw = {"bins_specs": {p: bins}} if "bins_specs" in inspect.signature(salib_delta.analyze).parameters else {}
+    with _quiet_salib():
+        try:
+            r = dict(salib_delta.analyze(one, x, y, num_resamples=100, conf_level=CONFIDENCE, seed=seed, **kw))
+            if "delta_raw" in r:  # SALib >= 1.5: the classic given-data estimator is 'raw'
+                r["delta"], r["delta_conf"] = r["delta_raw"], r["delta_raw_conf"]
+            return {k: float(np.asarray(r[k])[0]) for k in DELTA_KEYS}, ""
+        except Exception as exc:  # SALib raises bare errors on degenerate samples
+            return {k: math.nan for k in DELTA_KEYS}, str(exc)[:120]
+
+
 def sensitivity_indices(design_df: pd.DataFrame, outputs: pd.DataFrame, params: Sequence[str], *,
                         roles: dict[str, str] | None = None, design_kind: str = "lhs",
-                        seed: int = 12345, notes: list[str] | None = None) -> pd.DataFrame:
+                        seed: int = 12345, notes: list[str] | None = None, workers: int = 1) -> pd.DataFrame:
     """Global sensitivity indices of each output to the numeric varied parameters (SALib).
 
     ``design_df`` has one row a design point (``design_point`` and the parameters),
@@ -83,7 +106,6 @@ def sensitivity_indices(design_df: pd.DataFrame, outputs: pd.DataFrame, params: 
     Raises ImportError when SALib is missing. Problems go to ``notes``.
     """
     # The optional [sensitivity] extra: imported only when a sweep is an LHS or Sobol design.
-    from SALib.analyze import delta as salib_delta
     from SALib.analyze import sobol as salib_sobol
 
     notes = notes if notes is not None else []
@@ -116,26 +138,22 @@ def sensitivity_indices(design_df: pd.DataFrame, outputs: pd.DataFrame, params: 
             notes.append(f"sensitivity: {out} is the same at every design point; no index")
             continue
         results: list[tuple[str, str, Any]] = []
+        # one input at a time: the delta and its S1 are marginal, and SALib gives up on a
+        # whole call when one input's density estimate is singular; inputs in parallel when asked
+        jobs = [(p, problem["bounds"][i], X[:, i : i + 1], Y, seed) for i, p in enumerate(usable)]
+        if workers > 1 and len(jobs) > 1:
+            with cf.ProcessPoolExecutor(min(workers, len(jobs)),
+                                        mp_context=multiprocessing.get_context("forkserver")) as pool:
+                got_all = list(pool.map(_delta_one, jobs))
+        else:
+            got_all = [_delta_one(job) for job in jobs]
+        per_input: dict[str, list] = {k: [] for k in DELTA_KEYS}
+        for p, (got, error) in zip(usable, got_all):
+            if error:
+                notes.append(f"sensitivity: no delta index of {p} for {out} ({error})")
+            for k in per_input:
+                per_input[k].append(got[k])
         with _quiet_salib():
-            # one input at a time: the delta and its S1 are marginal, and SALib gives up on a
-            # whole call when one input's density estimate is singular
-            bins = max(2, min(10, len(Y) // 10))  # SALib >= 1.5 bins each input, 10 points a bin
-            takes_bins = "bins_specs" in inspect.signature(salib_delta.analyze).parameters
-            per_input: dict[str, list] = {"delta": [], "delta_conf": [], "S1": [], "S1_conf": []}
-            for i, p in enumerate(usable):
-                one = {"num_vars": 1, "names": [p], "bounds": [problem["bounds"][i]]}
-                kw = {"bins_specs": {p: bins}} if takes_bins else {}
-                try:
-                    r = dict(salib_delta.analyze(one, X[:, i : i + 1], Y, num_resamples=100,
-                                                 conf_level=CONFIDENCE, seed=seed, **kw))
-                    if "delta_raw" in r:  # SALib >= 1.5: the classic given-data estimator is 'raw'
-                        r["delta"], r["delta_conf"] = r["delta_raw"], r["delta_raw_conf"]
-                    got = {k: float(np.asarray(r[k])[0]) for k in per_input}
-                except Exception as exc:  # SALib raises bare errors on degenerate samples
-                    notes.append(f"sensitivity: no delta index of {p} for {out} ({str(exc)[:120]})")
-                    got = {k: math.nan for k in per_input}
-                for k in per_input:
-                    per_input[k].append(got[k])
             results += [("delta", "delta", per_input), ("delta", "S1", per_input)]
             if second is not None:
                 try:
@@ -152,5 +170,32 @@ def sensitivity_indices(design_df: pd.DataFrame, outputs: pd.DataFrame, params: 
                 rows.append(dict(parameter=p, role=roles.get(p, "unspecified"), output=out, method=method, index=index,
                                  value=v, conf=c, low=v - c, high=v + c))
     df = pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
-    return df.sort_values(["output", "method", "index", "parameter"], kind="stable").reset_index(drop=True)
+    df = df.sort_values(["output", "method", "index", "parameter"], kind="stable").reset_index(drop=True)
+    base_samples = {"delta": len(d), "sobol": len(d) // (len(usable) * (2 if second else 1) + 2)}
+    df["warning"] = _warnings(df, base_samples)
+    flagged = int((df["warning"] != "").sum())
+    if flagged:
+        few = [f"{m}: {n} {'design points' if m == 'delta' else 'base samples'} (< {MIN_POINTS[m]})"
+               for m, n in base_samples.items() if m in set(df["method"]) and n < MIN_POINTS[m]]
+        notes.append(f"sensitivity: {flagged} of {len(df)} indices come with a small-sample warning "
+                     f"(sensitivity.csv 'warning'){'; ' + ', '.join(few) if few else ''}: read them as rough")
+    return df
+
+
+def _warnings(df: pd.DataFrame, base_samples: dict[str, int]) -> list[str]:
+    """Why an index cannot be read as it is (SENSITIVITY_COLUMNS 'warning'), one text a row."""
+    st = {(r.parameter, r.output): r.value for r in df.itertuples() if r.method == "sobol" and r.index == "ST"}
+    out = []
+    for r in df.itertuples():
+        why = []
+        if r.value < 0:
+            why.append("negative")
+        if math.isfinite(r.conf) and r.value - r.conf <= 0:
+            why.append("interval includes 0")
+        if base_samples[r.method] < MIN_POINTS[r.method]:
+            why.append("few points")
+        if r.method == "sobol" and r.index == "S1" and r.value > st.get((r.parameter, r.output), math.inf) + 1e-12:
+            why.append("S1 above ST")
+        out.append("; ".join(why))
+    return out
 

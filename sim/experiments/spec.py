@@ -32,6 +32,9 @@ class Outputs(_Strict):
     steps: bool = Field(False, description="write steps.csv (one row per run and sampled week)")
     events: bool = Field(False, description="write events.csv (one row per event)")
     step_period: int = Field(1, ge=1, le=2600, description="keep every n-th week in steps.csv")
+    format: Literal["csv", "parquet", "both"] = Field(
+        "csv", description="csv: runs, steps, events as CSV; parquet: as Parquet (runs.csv kept; needs the "
+                           "[parquet] extra); both: each CSV and its Parquet copy")
 
 
 class Adaptive(_Strict):

@@ -8,7 +8,8 @@
   when the sweep drew constants from a posterior;
 * ``main_effects``, ``survival_curves``, ``design_outputs``: what the figures and the
   sensitivity indices are drawn from;
-* ``table_text``: a table as CSV text (six decimals), ``headline``: the printed table.
+* ``table_text``: a table as CSV text (floats at full precision: p-values such as 2.3e-10 and every
+  statistic read back as the very float the API returns), ``headline``: the printed table.
 
 Every column is declared once here (name -> pandas dtype, unit, meaning); docs/OUTPUTS.md is
 generated from these declarations.
@@ -28,11 +29,10 @@ from sim.experiments.statistics import (
     CONFIDENCE,
     between_draws,
     kaplan_meier,
+    kaplan_meier_arrays,
     mcnemar_p,
-    median_survival,
     newcombe_paired_interval,
     ratio,
-    survival_at,
     t_interval,
     wilson_interval,
 )
@@ -154,7 +154,16 @@ SENSITIVITY_COLUMNS: dict[str, Column] = {
     "conf": ("float64", "index 0-1", "Half-width of the 95% bootstrap interval (SALib's *_conf)."),
     "low": ("float64", "index 0-1", "value - conf."),
     "high": ("float64", "index 0-1", "value + conf."),
+    "warning": ("object", "", "Empty when the estimate can be read; else why not, ';'-separated: 'negative' (an "
+                              "index is 0 or more: a negative estimate is small-sample bias), 'interval includes "
+                              "0' (not told apart from no effect), 'few points' (fewer design points than "
+                              "MIN_POINTS: 200 for delta, 500 base samples for Sobol; rule of thumb, assumption), "
+                              "'S1 above ST' (Sobol: impossible, the sample is too small)."),
 }
+# Fewest design points (delta) or base samples N (Sobol) for indices to be read without a warning:
+# rules of thumb (assumption; Plischke et al. 2013 use some hundreds of points for delta, Saltelli
+# et al. 2010 N of 500 to 1000 for Sobol).
+MIN_POINTS = {"delta": 200, "sobol": 500}
 
 
 
@@ -177,14 +186,14 @@ def escalation_summary(runs_df: pd.DataFrame, group_cols: Sequence[str] | str) -
         horizon = int(g["horizon_weeks"].max())
         dur = g["survival_weeks"].to_numpy(dtype=float)
         p_lo, p_hi = wilson_interval(k, n)
-        kmf = kaplan_meier(dur, esc)
-        med, med_lo, med_hi = median_survival(kmf)
-        surv = survival_at(kmf, list(SURVIVAL_TIMES.values()), horizon)
+        km = kaplan_meier_arrays(dur, esc)  # lifelines' numbers, bit for bit, without its per-call cost
+        med, med_lo, med_hi = km.median()
+        surv = dict(zip(SURVIVAL_TIMES, km.at(list(SURVIVAL_TIMES.values()), horizon)))
         row: dict[str, Any] = dict(zip(group_cols, key))
         row.update(runs=n, escalations=k, p_escalation=k / n, p_low=p_lo, p_high=p_hi,
                    median_weeks=med, median_low=med_lo, median_high=med_hi)
-        for name, w in SURVIVAL_TIMES.items():
-            s, lo, hi = surv.loc[float(w)]
+        for name in SURVIVAL_TIMES:
+            s, lo, hi = surv[name]
             row.update({f"survival_{name}": s, f"survival_{name}_low": lo, f"survival_{name}_high": hi})
         violations = sum(g[c].sum() for c in VIOLATION_COLUMNS)
         attributed = g["attributed_correctly"].sum() + g["misattributed"].sum()
@@ -392,13 +401,15 @@ def survival_curves(runs: pd.DataFrame, design_points: Sequence[int], horizon: i
 # --- text ------------------------------------------------------------------------------------
 
 def table_text(df: pd.DataFrame, params: Sequence[str] = ()) -> str:
-    """CSV text with fixed formatting: six decimals, empty for missing, params as given."""
+    """CSV text: floats at full precision (the shortest text that reads back as the same float, so
+    ``pd.read_csv`` gives the frame the API returns, and a p-value of 2.3e-10 is not written 0),
+    empty for missing, params as given."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(list(df.columns))
     pset = set(params)
     for rec in df.itertuples(index=False, name=None):
-        w.writerow([csv_cell(v) if c in pset else csv_cell(v, decimals=6) for c, v in zip(df.columns, rec)])
+        w.writerow([csv_cell(v) if c in pset else csv_cell(v, exact=True) for c, v in zip(df.columns, rec)])
     return buf.getvalue()
 
 

@@ -35,13 +35,24 @@ def test_outcomes_are_the_run_record_as_numbers():
     record = simulate(with_overrides(load_scenario("paris_declaration"), {**params, "horizon_weeks": 156}), 11,
                       steps=False, events=False).run
     assert list(out) == list(api.OUTCOMES)
-    assert all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in out.values())
-    assert out["escalated"] == int(record["escalated"]) and out["escalated"] in (0, 1)
+    # true/false outcomes are bool, as in runs.csv and Mesa's reporters; the rest numbers
+    flags = [k for k, (t, _, _) in api.OUTCOMES.items() if t == "bool"]
+    assert {"escalated", "armed_attack"} <= set(flags)
+    assert all(type(out[k]) is bool for k in flags)
+    assert all(isinstance(v, (int, float)) and not isinstance(v, bool) for k, v in out.items() if k not in flags)
+    assert out["escalated"] is record["escalated"]
     assert out["survival_weeks"] == record["survival_weeks"]
     if record["escalation_week"] is None:
         assert math.isnan(out["escalation_week"]) and out["survival_weeks"] == 156
     else:
         assert out["escalation_week"] == record["escalation_week"] == out["survival_weeks"]
+    # the armed attack's week, censored at the horizon, beside its flag: never missing
+    if record["armed_attack"]:
+        assert out["armed_attack_survival_weeks"] == out["armed_attack_week"] < 156
+    else:
+        assert math.isnan(out["armed_attack_week"]) and out["armed_attack_survival_weeks"] == 156
+    assert out["horizon_weeks"] == 156
+    assert not any(math.isnan(out[k]) for k in api.uncensored_outcomes())
     assert api.FORCE_PHASES[out["force_phase_code"]] == record["force_phase"]
     assert api.ATTACK_OUTCOMES[out["attack_outcome_code"]] == record["attack_outcome"]
     for name in ("violations_probe", "detected", "responses_military", "credibility_major", "territory_seized_pct"):
@@ -205,6 +216,27 @@ def test_sweep_in_memory_equals_the_files(in_memory, tmp_path):
     assert len(in_memory.runs) == 4 * (3 + 2) * 3 and in_memory.manifest["status"] == "complete"
 
 
+def test_the_files_hold_the_api_tables_at_full_precision(tmp_path):
+    """summary.csv and differences.csv read back with a plain read_csv are the API's frames, bit for bit
+    (p-values were once written with six decimals: 2.3e-10 became 0.000000)."""
+    on_disk = api.sweep({**SMALL_SOBOL, "reference": 0}, out=tmp_path / "s")
+    assert len(on_disk.differences) > 0
+    tables = [("summary", on_disk.summary), ("differences", on_disk.differences)]
+    if on_disk.sensitivity is not None:
+        tables.append(("sensitivity", on_disk.sensitivity))
+    for name, frame in tables:
+        # bit for bit with pandas' round-trip parser; its default C parser may miss the last bit
+        exact = pd.read_csv(tmp_path / "s" / f"{name}.csv", float_precision="round_trip")
+        pd.testing.assert_frame_equal(exact, frame.reset_index(drop=True), check_exact=True, check_dtype=False)
+        plain = pd.read_csv(tmp_path / "s" / f"{name}.csv")
+        pd.testing.assert_frame_equal(plain, frame.reset_index(drop=True), rtol=1e-15, check_dtype=False)
+    # a statistic that is not a multiple of 1e-6 is written with every digit it has
+    p = on_disk.summary["p_low"].dropna()
+    assert (p * 1e6 % 1 != 0).any()
+    text = (tmp_path / "s" / "summary.csv").read_text(encoding="utf-8")
+    assert repr(float(p.iloc[0])) in text
+
+
 @pytest.mark.needs("sensitivity")
 def test_a_sobol_sweep_in_memory_has_its_sensitivity_indices(in_memory):
     assert in_memory.sensitivity is not None and set(in_memory.sensitivity["method"]) >= {"delta", "sobol"}
@@ -254,7 +286,15 @@ def test_a_file_and_a_dict_give_the_same_sweep(in_memory, tmp_path):
 
 def test_api_doc_lists_every_outcome():
     text = (ROOT / "docs" / "API.md").read_text(encoding="utf-8")
-    assert api.outcomes_table() in text, "docs/API.md is stale: paste sim.api.outcomes_table() into it"
+    assert api.outcomes_table() in text, "docs/API.md is stale: python -m sim.outputs_doc --api"
+    # counts and costs are generated from the code, not typed
+    from sim.outputs_doc import render_api, salib_cost
+
+    performance = (ROOT / "docs" / "PERFORMANCE.md").read_text(encoding="utf-8")
+    assert render_api(text, performance) == text, "docs/API.md is stale: python -m sim.outputs_doc --api"
+    assert repr(api.parameter_catalogue()) in text and salib_cost(performance) in text
+    d = api.parameter_catalogue().salib_problem("uncertainty", bounds={"russia.ambition": (0.5, 2.0)})["num_vars"]
+    assert f"{256 * (d + 2):,} runs" in text
     for name in ("run_experiment", "check", "sweep", "parameter_catalogue", "params_from_salib",
                  "DeterrenceModel", "batch_run", "sim.ema", "discover"):
         assert name in text

@@ -74,9 +74,11 @@ def test_prim_finds_the_planted_box(planted, tmp_path):
     assert chosen.density == pytest.approx(y[mask].mean())
     assert chosen.mass == pytest.approx(mask.mean())
     assert chosen.coverage >= 0.5 and chosen.density > 0.8
-    # the reported box is the densest that keeps half the cases
-    keep = result.trajectory[result.trajectory["coverage"] >= 0.5]
-    assert chosen.density == keep["density"].max()
+    # the box picked is the densest on the peeling trajectory that keeps half the cases; pruning then
+    # drops the limits that are not significant (b's, a's upper one): the planted box, exactly
+    peeling = result.trajectory[result.trajectory["origin"] == "peeling"]
+    assert result.trajectory.loc[result.picked, "density"] == peeling[peeling["coverage"] >= 0.5]["density"].max()
+    assert set(box.index) == {"a", "cat"} and box.loc["a", "high"] == runs["a"].max()
     scores = result.scores.set_index("parameter")["score"]
     assert scores.idxmax() == "a"  # (impurity scores favour continuous noise like b over a 3-way category)
     assert result.question == "Under which conditions does paris_declaration fail (escalated is true)?"
@@ -88,9 +90,10 @@ def test_files_and_the_command(planted, capsys):
     text = capsys.readouterr().out
     assert text.startswith("Under which conditions does paris_declaration fail (escalated is true)?")
     assert "coverage" in text and "density" in text and "feature scores" in text
+    assert "quasi-p" in text and "stable" in text  # each restriction's significance and stability printed
     out = planted / "discovery_escalated"
     traj = pd.read_csv(out / "prim_trajectory.csv")
-    assert list(traj.columns) == ["step", "coverage", "density", "mass", "res_dim", "n", "k", "chosen"]
+    assert list(traj.columns) == ["step", "coverage", "density", "mass", "res_dim", "n", "k", "origin", "chosen"]
     assert traj["chosen"].sum() == 1 and traj["coverage"].iloc[0] == 1.0
     assert traj["mass"].min() >= 0.05 - 1 / 1500  # peeling stops at mass_min (default 0.05)
     box = pd.read_csv(out / "prim_box.csv")
@@ -107,6 +110,40 @@ def test_a_chosen_box_and_numeric_outcomes(planted, tmp_path):
     assert main(["discover", str(planted), "--outcome", "a", "--threshold", "0.9", "--out", str(tmp_path)]) == 0
     found = discover(planted, "a", threshold=0.9, write=False)
     assert found.box.set_index("parameter").loc["a", "low"] >= 0.85  # a case is a > 0.9: PRIM restricts a
+
+
+def test_boxes_are_pruned_to_significant_and_stable_restrictions(planted):
+    last = len(discover(planted, write=False, alpha=None, resamples=0).trajectory) - 1
+    raw = discover(planted, box=last, alpha=None, resamples=0, write=False)  # peeled to the end: b cut too
+    assert "b" in set(raw.box["parameter"]) and (raw.box["qp"] > 0.05).any()
+    pruned = discover(planted, box=last, write=False)  # default: alpha 0.05, 10 half-sample re-runs
+    assert pruned.picked == last and pruned.chosen > last  # the pruned box follows the peeling trajectory
+    assert set(pruned.box["parameter"]) == {"a", "cat"}  # b's limits were noise
+    assert (pruned.box["qp"] <= 0.05).all()
+    assert pruned.trajectory.loc[pruned.chosen, "origin"].startswith(f"box {last} without ")
+    # the planted limits come back in most half-sample re-runs (EMA's resample)
+    stable = pruned.box.set_index("parameter")["reproduce_coverage"]
+    assert stable["a"] >= 80
+    # the pruned box's statistics are those of its limits, recomputed from the data
+    runs = pd.read_csv(planted / "runs.csv")
+    mask, y = inside_box(runs, pruned.box), runs["escalated"].to_numpy(bool)
+    assert pruned.trajectory.loc[pruned.chosen, "density"] == pytest.approx(y[mask].mean())
+    assert "pruned to the restrictions significant at quasi-p <= 0.05" in pruned.text()
+
+
+def test_unfinished_sweeps_are_refused(planted, tmp_path, capsys):
+    import shutil
+
+    partial = tmp_path / "sweep.partial"
+    shutil.copytree(planted, partial)
+    assert main(["discover", str(partial)]) == 2
+    assert "unfinished sweep" in capsys.readouterr().err
+    stopped = tmp_path / "stopped"
+    shutil.copytree(planted, stopped)
+    info = json.loads((stopped / "manifest.json").read_text())
+    (stopped / "manifest.json").write_text(json.dumps({**info, "status": "partial"}))
+    assert main(["discover", str(stopped)]) == 2
+    assert "status is 'partial', not 'complete'" in capsys.readouterr().err
 
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,11 @@ def test_parameters_and_outcomes_come_from_the_catalogue():
     assert isinstance(lev["monitoring__latency_weeks"], wb.IntegerParameter)
     assert isinstance(lev["monitoring__enabled"], wb.BooleanParameter)
     assert isinstance(lev["commission__decision_rule"], wb.CategoricalParameter)
-    assert [o.name for o in model.outcomes] == list(api.OUTCOMES)
+    # by default the outcomes never missing: a censored week comes as its survival time beside its flag
+    assert [o.name for o in model.outcomes] == api.uncensored_outcomes()
+    assert {"escalated", "survival_weeks", "armed_attack", "armed_attack_survival_weeks",
+            "horizon_weeks"} <= set(api.uncensored_outcomes())
+    assert not {"escalation_week", "armed_attack_week"} & set(api.uncensored_outcomes())
     narrowed = ema.model(uncertainties=["russia.ambition"], levers=[], bounds={"russia__ambition": (0.5, 2.0)})
     (only,) = narrowed.uncertainties
     assert (only.lower_bound, only.upper_bound) == (0.5, 2.0) and len(narrowed.levers) == 0
@@ -73,6 +77,25 @@ def test_outcomes_equal_run_experiment_and_invalid_designs_are_missing_not_error
         assert outcomes["detected"][i] == out["detected"]
         assert (math.isnan(outcomes["escalation_week"][i]) and math.isnan(out["escalation_week"])) or \
             outcomes["escalation_week"][i] == out["escalation_week"]
+
+
+def test_feature_scoring_works_on_the_default_outcomes():
+    """EMA's standard feature scoring once crashed on the default outcomes (NaN weeks of censored runs)."""
+    from ema_workbench.analysis import feature_scoring
+
+    weeks = 156
+    model = ema.model("Minsk", "minsk_analogue", uncertainties=["russia.ambition", "members.resolve_mean"], levers=[],
+                      weeks=weeks, bounds={"russia.ambition": (0.5, 3.0)})
+    experiments, outcomes = evaluate(model, scenarios=24)
+    escalated = outcomes["escalated"].astype(bool)
+    assert 0 < escalated.sum() < 24, "the sample should hold censored and escalated runs"
+    assert all(not np.isnan(v).any() for v in outcomes.values())
+    assert (outcomes["survival_weeks"][~escalated] == weeks).all() and (outcomes["horizon_weeks"] == weeks).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = feature_scoring.get_feature_scores_all(experiments, outcomes)
+    assert {"escalated", "survival_weeks"} <= set(scores.columns)
+    assert not scores[["escalated", "survival_weeks"]].isna().any().any()
 
 
 def test_replications_average_the_replicates():

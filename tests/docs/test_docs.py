@@ -57,8 +57,8 @@ def files_shown(page: Path) -> dict[str, str]:
 def test_the_how_to_pages_exist_and_give_commands():
     names = {p.stem for p in HOWTO}
     assert {"compare-designs", "sweep-a-lever", "us-withdraws"} <= names
-    for page in HOWTO:  # each runs something: a sweep, or the history check
-        assert any(c[0] in ("sweep", "validate-history") for c in sim_commands(page)), page.name
+    for page in HOWTO:  # each runs something: a sweep, the robustness ranking, or the history check
+        assert any(c[0] in ("sweep", "robust", "validate-history") for c in sim_commands(page)), page.name
 
 
 @pytest.mark.parametrize("doc", PAGES, ids=lambda p: p.relative_to(ROOT / "docs").as_posix())
@@ -78,7 +78,7 @@ def test_every_command_names_what_exists(doc, tmp_path, monkeypatch):
             flags = [w for w in words[1:] if w.startswith("--")]
             if command == "run":
                 load_scenario(args[0])
-            elif command == "sweep":
+            elif command in ("sweep", "robust"):
                 load_experiment(resolve_experiment_path(args[0]))
             elif command == "validate":
                 for arg in args:

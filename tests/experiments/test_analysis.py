@@ -196,3 +196,31 @@ def test_analyze_never_overwrites_a_file_it_did_not_write(small_sweep, tmp_path,
     assert run_cli("analyze", folder).code == 0
     assert run_cli("analyze", folder).code == 0  # its own files now: a re-run needs no flag
     assert json.loads((folder / "manifest.json").read_text())["command"] == "analyze"
+
+
+@pytest.mark.slow
+def test_the_analysis_is_the_same_in_parallel(tmp_path):
+    """Per design point statistics on chunks in a process pool give the serial tables to the last bit."""
+    import numpy as np
+
+    from sim.experiments.analysis import analyze_runs
+    from sim.experiments.tables import table_text
+
+    rng = np.random.default_rng(4)
+    points, reps = 24, 12
+    dp, rep = np.repeat(np.arange(points), reps), np.tile(np.arange(reps), points)
+    esc = rng.random(points * reps) < 0.1 + 0.6 * dp / points
+    week = rng.integers(0, 104, points * reps)
+    runs = pd.DataFrame({"run_id": dp * 100_000 + rep, "design_point": dp, "replicate": rep, "x": dp / points,
+                         "escalated": esc, "survival_weeks": np.where(esc, week, 104), "horizon_weeks": 104,
+                         **{c: rng.poisson(2, points * reps) for c in (
+                             "violations_probe", "violations_limited", "violations_major", "ukraine_violations",
+                             "false_alarms", "detected", "attributed_correctly", "misattributed")}})
+    design = pd.DataFrame({"design_point": range(points), "label": [f"p{i}" for i in range(points)],
+                           "scenario": "s", "x": np.arange(points) / points})
+    manifest = {"design": "grid", "reference": {"design_point": 5, "label": "p5"}}
+    serial = analyze_runs(runs, design, manifest, ["x"], workers=1)
+    parallel = analyze_runs(runs, design, manifest, ["x"], workers=2)
+    assert table_text(parallel.summary, ["x"]) == table_text(serial.summary, ["x"])
+    assert table_text(parallel.differences, ["x"]) == table_text(serial.differences, ["x"])
+    assert len(serial.differences) == points - 1

@@ -78,3 +78,27 @@ def test_km_survival_is_empty_beyond_the_horizon_and_median():
     assert med == 23
     assert lo <= 23 and math.isnan(hi)  # upper bound not reached
     assert all(math.isnan(x) for x in median_survival(kaplan_meier([10, 10, 10], [False, False, False])))
+
+
+def test_the_array_kaplan_meier_gives_lifelines_numbers_bit_for_bit():
+    """The summary's fast Kaplan-Meier (no lifelines call per design point) equals lifelines' fit exactly:
+    median and its interval, S(t) and its interval, over random groups and edge cases."""
+    import math
+
+    import numpy as np
+
+    from sim.experiments.statistics import kaplan_meier, kaplan_meier_arrays, median_survival, survival_at
+
+    rng = np.random.default_rng(0)
+    cases = [(np.array([0.0]), np.array([True])), (np.array([5.0, 5.0]), np.array([False, False])),
+             (np.array([0.0, 0.0, 3.0]), np.array([True, True, False]))]
+    for _ in range(400):
+        n, h = int(rng.integers(1, 40)), int(rng.choice([20, 104, 260]))
+        esc = rng.random(n) < rng.random()
+        cases.append((np.where(esc, rng.integers(0, h, n), h).astype(float), esc))
+    for dur, esc in cases:
+        h = float(dur.max())
+        kmf, fast = kaplan_meier(dur, esc), kaplan_meier_arrays(dur, esc)
+        expected = [*median_survival(kmf), *survival_at(kmf, [1, 52, 104, 260], h).to_numpy().ravel()]
+        got = [*fast.median(), *np.ravel(fast.at([1, 52, 104, 260], h))]
+        assert all((math.isnan(a) and math.isnan(b)) or a == b for a, b in zip(expected, got)), (dur, esc)

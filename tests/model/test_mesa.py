@@ -41,7 +41,32 @@ def test_bad_keyword_parameters_raise_config_errors_naming_them():
     with pytest.raises(ConfigError, match="monitoring.enabled.*commission.enabled: false"):
         DeterrenceModel("paris_declaration", 0, monitoring__enabled=False)
     with pytest.raises(ConfigError, match="seed: not a seed.*rng="):
-        DeterrenceModel("paris_declaration", None)
+        DeterrenceModel("paris_declaration", -1)
+    with pytest.raises(ValueError, match="seed=1 and rng=2 disagree"):
+        DeterrenceModel("paris_declaration", 1, rng=2)
+
+
+def test_no_seed_draws_a_fresh_one_as_mesa_does_and_the_drawn_seed_reproduces_the_run():
+    drawn = [finished(DeterrenceModel("paris_declaration", horizon_weeks=WEEKS, russia__ambition=2.5))
+             for _ in range(6)]
+    seeds = [m.seed for m in drawn]
+    assert len(set(seeds)) == 6 and all(isinstance(s, int) and 0 <= s < 2**63 for s in seeds)
+    again = finished(DeterrenceModel("paris_declaration", seeds[0], horizon_weeks=WEEKS, russia__ambition=2.5))
+    assert run_record(again) == run_record(drawn[0])
+    by_rng = finished(DeterrenceModel("paris_declaration", rng=seeds[0], horizon_weeks=WEEKS, russia__ambition=2.5))
+    assert run_record(by_rng) == run_record(drawn[0])
+
+
+@pytest.mark.skipif(not hasattr(mesa, "batch_run"), reason="mesa.batch_run is gone (Mesa 4)")
+def test_mesa_batch_run_iterations_gives_different_runs_each_naming_its_seed():
+    rows = mesa.batch_run(DeterrenceModel, parameters={"horizon_weeks": WEEKS, "russia__ambition": 2.5,
+                                                       "record_events": False},
+                          iterations=8, max_steps=WEEKS + 5, number_processes=1, data_collection_period=-1,
+                          display_progress=False)
+    assert len(rows) == 8 and len({r["seed"] for r in rows}) == 8  # not 8 copies of seed 0
+    r = rows[3]
+    out = api.run_experiment({"russia.ambition": 2.5}, seed=r["seed"], weeks=WEEKS)
+    assert out["survival_weeks"] == r["survival_weeks"] and out["escalated"] == r["escalated"]
 
 
 def test_run_level_reporters_match_runs_csv_and_weeks_match_steps_csv():
