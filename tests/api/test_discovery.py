@@ -221,12 +221,15 @@ def test_discovery_folder_is_the_tools(planted, tmp_path):
 
 
 def test_discovery_on_an_unfinished_sweep_says_so(planted, tmp_path):
-    from sim.config import Notice
+    """Issue 20 found it ran without a word; issue 22 asks that it refuse: boxes drawn on part of a
+    design describe the order the runs finished in."""
+    from sim.errors import UsageError
 
-    work = tmp_path / "s.partial"
-    shutil.copytree(planted, work, ignore=shutil.ignore_patterns("discovery_*"))
-    manifest = json.loads((work / "manifest.json").read_text())
-    (work / "manifest.json").write_text(json.dumps({**manifest, "status": "partial", "runs_done": 1500,
-                                                    "runs_planned": 3000}))
-    with pytest.warns(Notice, match=r"unfinished sweep \(1500 of 3000 runs\).*--resume"):
-        discover(work, "escalated", write=False)
+    for name, status in (("s.partial", "partial"), ("s", "partial")):
+        work = tmp_path / name
+        shutil.copytree(planted, work, ignore=shutil.ignore_patterns("discovery_*"))
+        manifest = json.loads((work / "manifest.json").read_text())
+        (work / "manifest.json").write_text(json.dumps({**manifest, "status": status, "runs_done": 1500,
+                                                        "runs_planned": 3000}))
+        with pytest.raises(UsageError, match=r"unfinished sweep|not 'complete'.*--resume"):
+            discover(work, "escalated", write=False)
