@@ -33,7 +33,7 @@ from sim.files import write_manifest
 MANIFEST = "manifest.json"
 # Files analyze derives from runs.csv (a sweep's manifest owns them even if it predates the list).
 ANALYSIS_FILES = ("summary.csv", "differences.csv", "sensitivity.csv", "p_escalation.png", "survival.png",
-                  "lever_effects.png", "sensitivity.png")
+                  "lever_effects.png", "sensitivity.png", "comparison.csv", "differences.png")
 _HIDDEN_TAGS = (".tmp-", ".old-")
 
 

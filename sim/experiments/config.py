@@ -14,6 +14,7 @@ An experiment file reads like the strategist's question (XLRM framing)::
     samples: 256                      # lhs: design points; sobol: base samples N (N * (d + 2) points)
     reference: {force.posture: rear}  # design point the others are compared with (paired)
     replications: 100                 # or {adaptive: {half_width: 0.03, initial: 50, batch: 50, max: 2000}}
+                                      # (on: difference: the paired difference from the reference instead of P)
     horizon_weeks: 260                # default: each scenario's own
     master_seed: 20260106             # replicate k has seed replicate_seed(master_seed, k) everywhere
     outputs: {steps: false, events: false, step_period: 4}
@@ -102,7 +103,7 @@ class Experiment:
 
     @property
     def rule(self) -> ReplicationRule:
-        return self.replications.rule()
+        return self.replications.rule(self.reference)
 
     def fingerprint(self) -> str:
         """Changes whenever anything that decides the runs changes (used by --resume)."""
@@ -272,8 +273,8 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
             pspec = catalogue.get(param)
             if pspec is None:
                 bad.add(key, f"unknown parameter{did_you_mean(param, list(catalogue))}",
-                        allowed=f"a dotted path such as monitoring.coverage (python -m sim scenarios; "
-                                f"docs list every {wanted})")
+                        allowed=f"a dotted path such as monitoring.coverage (every {wanted}: "
+                                f"python -m sim levers --kind {wanted})")
                 continue
             if pspec.role != wanted:
                 where = {"lever": "levers:", "uncertainty": "uncertainties:"}.get(pspec.role)
