@@ -14,7 +14,7 @@ An experiment file reads like the strategist's question (XLRM framing)::
     samples: 256                      # lhs: design points; sobol: base samples N (N * (d + 2) points)
     reference: {force.posture: rear}  # design point the others are compared with (paired)
     replications: 100                 # or {adaptive: {half_width: 0.03, initial: 50, batch: 50, max: 2000}}
-                                      # (on: difference: the paired difference from the reference instead of P)
+                                      # (interval_of: difference: of the paired difference from the reference, not of P)
     horizon_weeks: 260                # default: each scenario's own
     master_seed: 20260106             # replicate k has seed replicate_seed(master_seed, k) everywhere
     outputs: {steps: false, events: false, step_period: 4}

@@ -162,7 +162,7 @@ def _sentence(label: str, rows: pd.DataFrame, ref_label: str) -> str:
         if r.verdict in ("safer", "riskier"):
             text = f"{name} ({_pp(r.diff_pp)} pp, 95% CI {_pp(r.diff_low_pp)} to {_pp(r.diff_high_pp)})"
         elif r.verdict == "within":
-            text = f"{name} (no difference larger than {r.bound_pp:.2f} pp)"
+            text = f"{name} (none larger than {r.bound_pp:.2f} pp either way)"
         else:
             text = name
         groups.setdefault(r.verdict, []).append(text)
@@ -248,7 +248,7 @@ def ranking_text(comparison: pd.DataFrame, by_year: dict[int, dict[int, float]],
             lines.append(f"  ... {len(order) - 1 - max_sentences} more in comparison.csv")
         lines.append("")
         lines.append(_conclusion(comparison, reference, labels, ref_label, levels))
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def _year_marks(horizon: int) -> list[int]:
