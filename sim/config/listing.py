@@ -7,9 +7,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
+import numpy as np
+
+from sim.config.datafiles import FORCE_CONTRIBUTIONS, read_table
 from sim.config.parameters import ParameterSpec, parameter_catalogue
+from sim.config.scenarios import data_file_path
 
 KINDS = ("lever", "uncertainty", "constant", "fitted")
 LISTING_COLUMNS = ("path", "kind", "allowed", "unit", "default", "clause", "source", "description")
@@ -52,9 +57,15 @@ def select(f: Filters) -> list[ParameterSpec]:
     return [s for s in parameter_catalogue().values() if _matches(s, f)]
 
 
+def _description(spec: ParameterSpec) -> str:
+    if spec.path == "force.size":  # a multiplier means little without the troops it multiplies
+        return f"{spec.description} 1 = {size_in_troops(1.0)} at the central reading of the pledges."
+    return spec.description
+
+
 def rows(specs: Iterable[ParameterSpec]) -> list[dict[str, str]]:
     return [{"path": s.path, "kind": _kind(s), "allowed": s.allowed, "unit": s.unit, "default": _default(s),
-             "clause": s.clause, "source": s.source, "description": s.description} for s in specs]
+             "clause": s.clause, "source": s.source, "description": _description(s)} for s in specs]
 
 
 def as_csv(specs: Iterable[ParameterSpec]) -> str:
@@ -97,3 +108,23 @@ def counts() -> dict[str, int]:
     for s in parameter_catalogue().values():
         out[_kind(s)] = out.get(_kind(s), 0) + 1
     return out
+
+
+@lru_cache(maxsize=8)
+def pledged_troops(level: float | None = None) -> int:
+    """Troops of the Multinational Force at force.size 1: every contributor's pledge (the US aside: it offers
+    support, not a contingent) read at ``level`` of its low-high range (default: the schema's
+    force.contribution_level), as the force is built (``sim.agents.force``)."""
+    cat = parameter_catalogue()
+    level = float(cat["force.contribution_level"].default if level is None else level)
+    table = read_table(data_file_path(str(cat["force.contributions_file"].default)), FORCE_CONTRIBUTIONS)
+    table = table[table["iso3"] != "USA"]
+    low, high = table["troops_low"].to_numpy(float), table["troops_high"].to_numpy(float)
+    return int(np.floor(low + level * (high - low) + 0.5).sum())
+
+
+def size_in_troops(size: float, level: float | None = None) -> str:
+    """'about 12,200 troops' for a force.size multiplier (rounded to the hundred)."""
+    if size == 0:
+        return "no force"
+    return f"about {round(size * pledged_troops(level), -2):,.0f} troops"

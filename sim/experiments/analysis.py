@@ -45,6 +45,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from sim.config import load_scenario
+from sim.config.listing import size_in_troops
 from sim.experiments import plots
 from sim.experiments.identification import (
     DECIDE_COLUMNS,
@@ -117,6 +118,7 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
     """
     params = list(params)
     notes = list(notes or [])
+    notes += [f"{n} (duplicate design points collapsed)" for n in manifest.get("collapsed") or [] if isinstance(n, str)]
     status = manifest.get("status")
     if status not in (None, "complete"):
         notes.append(f"sweep status is {status!r}: the tables cover the {len(runs)} runs written so far")
@@ -124,6 +126,10 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
     roles = {p: "lever" for p in _names(manifest.get("levers"))}
     roles.update({p: "uncertainty" for p in _names(manifest.get("uncertainties"))})
     varied = [p for p in params if design[p].nunique(dropna=True) > 1]
+    if "force.size" in varied:  # a multiplier means little without the troops it multiplies
+        sizes = sorted(float(v) for v in design["force.size"].dropna().unique())
+        notes.append("force.size is x the pledged contributions: " + ", ".join(
+            f"{v:g} = {size_in_troops(v)}" for v in sizes) + " (their central reading, scenarios/force_contributions.csv)")
     head = design[["design_point", "label", "scenario", *params]]
 
     # summary: every design point, runs or not

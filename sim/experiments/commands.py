@@ -66,6 +66,8 @@ def sweep(args: argparse.Namespace) -> int:
 
         exp = dataclasses.replace(exp, posterior=use_posterior(args.posterior, args.posterior_draws,
                                                                exp.master_seed))
+    for note in exp.collapsed:  # grid points that are one design run once (sim.experiments.duplicates)
+        print(f"note: {note}", file=sys.stderr)
     out = Path(args.out) if args.out is not None else Path("results") / exp.name
     work = partial_folder(out)
     overwrite = getattr(args, "overwrite", False)

@@ -46,6 +46,7 @@ from sim.config.scenarios import (
 )
 from sim.config.yamlio import KeyPath, load_yaml_mapping
 from sim.experiments.design import RUN_ID_STRIDE, Dimension, ReplicationRule, grid, round_sig, sampled
+from sim.experiments.duplicates import collapse
 from sim.experiments.spec import (
     ALLOWED,
     MAX_DESIGN_POINTS,
@@ -96,6 +97,7 @@ class Experiment:
     inputs: dict[str, Any] = field(default_factory=dict)  # provenance: every input file and its SHA-256
     study: str | None = None  # the study folder the names were resolved in (workers use it too)
     posterior: Any = None  # sim.config.posterior.PosteriorUse: constants drawn per replicate (--posterior)
+    collapsed: tuple[str, ...] = ()  # grid points merged into an identical design (sim.experiments.duplicates)
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -133,6 +135,7 @@ class Experiment:
                      "(common random numbers)",
             "run_id": f"design_point * {RUN_ID_STRIDE} + replicate",
             **({"samples": self.samples} if self.samples is not None else {}),
+            **({"collapsed": list(self.collapsed)} if self.collapsed else {}),
             **({"sobol_scheme": {"layout": "saltelli", "base_samples": self.samples, "calc_second_order": False,
                                  "points_per_block": len(self.parameters) + 2}}
                if self.design.endswith("sobol") else {}),
@@ -364,6 +367,8 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
     if failed > 3:
         bad.add(("levers",), f"... and {failed - 3} more invalid design points")
     bad.raise_if_any()
+    # A grid point that differs from an earlier one only in levers another switches off is the same design.
+    points, collapsed = collapse(points, params, base_by_ref) if design == "grid" and params else (points, [])
 
     reference = _reference(spec, points, params, bad)
     bad.raise_if_any()
@@ -386,7 +391,7 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
         horizon_weeks=spec.horizon_weeks, master_seed=spec.master_seed, outputs=spec.outputs,
         samples=n_samples, config=config, scenario_digest=digest,
         inputs=inputs(provenance, path if from_file else None),
-        study=str(study) if study is not None else None,
+        study=str(study) if study is not None else None, collapsed=tuple(collapsed),
     )
 
 

@@ -24,6 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.config import parameter_catalogue
+from sim.config.listing import size_in_troops
 from sim.experiments.ranking import OUTCOME_LEVELS
 from sim.experiments.tables import MAX_BAR_ROWS, OUTPUTS
 
@@ -70,6 +71,8 @@ def _param_info(path: str) -> tuple[str, str]:
         spec = None
     if spec is None:
         return "", ""
+    if path == "force.size":
+        return f"{spec.unit}; 1 = {size_in_troops(1.0)}", str(spec.description)
     return str(spec.unit), str(spec.description)
 
 
