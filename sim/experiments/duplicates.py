@@ -1,7 +1,8 @@
 """Design points that are the same design: run once, with a note.
 
 A grid crosses every value of every lever, but some values switch others off: a force of size 0
-(or no force) has no posture and no rules of engagement; no monitoring mechanism has no coverage.
+(or no force) has no posture and no rules of engagement. Only the force is collapsed for now: it is
+the case the grids of the shipped questions meet.
 Two points that differ only in levers switched off are one design, and running both would only
 spend runs and show two rows where there is one answer. ``collapse`` keeps the first of them and
 says which were merged into it.
@@ -16,7 +17,6 @@ from typing import Any, Sequence
 SWITCHES: tuple[tuple[str, Any, str, str], ...] = (
     ("force.size", 0.0, "force.", "no force: its posture and other settings do nothing"),
     ("force.enabled", False, "force.", "no force: its posture and other settings do nothing"),
-    ("monitoring.enabled", False, "monitoring.", "no monitoring mechanism: its settings do nothing"),
 )
 
 

@@ -16,6 +16,7 @@ figures draw the same in a worker, a test or the dashboard's process.
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -153,10 +154,11 @@ def plot_survival(curves: pd.DataFrame, summary: pd.DataFrame, path: Path, *, re
     for i, (who, week, what) in enumerate(shocks or []):
         if 0 <= week <= horizon:
             ax.axvline(week / 52, color="dimgray", lw=1.0, ls="--")
-            ax.annotate(short_label(f"{who}: {what}", 34), (week / 52, 0.02 + 0.12 * i), xycoords=("data", "axes fraction"),
-                        xytext=(3, 0), textcoords="offset points", fontsize="x-small", color="dimgray")
+            ax.annotate(textwrap.fill(f"{who}: {what}", 34), (week / 52, 0.03 + 0.14 * i),
+                        xycoords=("data", "axes fraction"), xytext=(3, 0), textcoords="offset points",
+                        fontsize="x-small", color="dimgray")
     ax.set_xlabel("Years after the ceasefire entered into force")
-    ax.set_ylabel("Probability the ceasefire still holds\n(no renewed armed attack; Kaplan-Meier)")
+    ax.set_ylabel("Probability the ceasefire still holds\n(no renewed war; Kaplan-Meier)")
     n_all = int((summary["runs"] > 0).sum())
     extra = "" if len(chosen) >= n_all else f" — the {len(chosen)} most distinct of {n_all} designs"
     ax.set_title(f"Survival of the ceasefire{extra}")
