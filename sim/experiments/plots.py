@@ -215,7 +215,8 @@ def _data_range(low: float, high: float, *, floor: float = -1.0, ceiling: float 
 
 # --- 3. main effects -------------------------------------------------------------------------
 
-def plot_lever_effects(effects: pd.DataFrame, roles: dict[str, str], path: Path, *, horizon: int) -> None:
+def plot_lever_effects(effects: pd.DataFrame, roles: dict[str, str], path: Path, *, horizon: int,
+                       reference_values: dict[str, object] | None = None) -> None:
     """P(escalation) by level of each parameter of ``effects`` (``tables.main_effects``)."""
     params = list(dict.fromkeys(effects["parameter"]))
     n = len(params)
@@ -232,6 +233,14 @@ def plot_lever_effects(effects: pd.DataFrame, roles: dict[str, str], path: Path,
         if not numeric:
             ax.set_xticks(x, [short_label(v, 14) for v in e["level"]], rotation=20 if len(e) > 3 else 0)
             ax.set_xlim(-0.5, len(e) - 0.5)
+        ref = (reference_values or {}).get(p)
+        if ref is not None:  # the reference design's level: dotted, as in the other figures
+            if numeric and isinstance(ref, (int, float)) and not isinstance(ref, bool):
+                ax.axvline(float(ref), color=REF_COLOUR, lw=0.8, ls=":", label="reference design")
+            else:
+                hits = [i for i, v in enumerate(e["level"]) if str(v) == str(ref)]
+                if hits:
+                    ax.axvline(x[hits[0]], color=REF_COLOUR, lw=0.8, ls=":", label="reference design")
         unit, _ = _param_info(p)
         binned = bool(e["binned"].any())
         ax.set_xlabel(f"{unit or 'value'}" + (" (quantile bins, plotted at bin mean)" if binned else ""),
@@ -244,8 +253,9 @@ def plot_lever_effects(effects: pd.DataFrame, roles: dict[str, str], path: Path,
         ax.set_ylabel(f"P(renewed war within {_years(horizon)})")
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
-    fig.suptitle("Main effect of each varied parameter on the probability of escalation\n"
-                 "(runs pooled over all other factors; bars: 95% Wilson intervals)", fontsize="large")
+    fig.suptitle("Main effect of each varied parameter on the probability of a renewed war\n"
+                 "(runs pooled over all other factors; bars: 95% Wilson intervals; dotted: the reference design)",
+                 fontsize="large")
     fig.tight_layout(rect=(0.0, 0.0, 1.0, 1.0 - 0.9 / (3.9 * nrows + 0.9)))  # room for the two-line title
     _save(fig, path)
 
@@ -301,7 +311,10 @@ def write_all(directory: Path, *, summary: pd.DataFrame, reference: int | None, 
     plot_survival(curves, summary, directory / "survival.png", reference=reference, horizon=horizon, shocks=shocks)
     written.append("survival.png")
     if effects is not None and not effects.empty:
-        plot_lever_effects(effects, roles, directory / "lever_effects.png", horizon=horizon)
+        ref_row = summary[summary["design_point"] == reference]
+        ref_values = ({p: ref_row[p].iloc[0] for p in dict.fromkeys(effects["parameter"]) if p in ref_row.columns}
+                      if len(ref_row) else {})
+        plot_lever_effects(effects, roles, directory / "lever_effects.png", horizon=horizon, reference_values=ref_values)
         written.append("lever_effects.png")
     else:
         notes.append("no varied parameter: lever_effects.png not drawn (compare designs in p_escalation.png)")

@@ -8,7 +8,8 @@
   when the sweep drew constants from a posterior;
 * ``main_effects``, ``survival_curves``, ``design_outputs``: what the figures and the
   sensitivity indices are drawn from;
-* ``table_text``: a table as CSV text (six decimals), ``headline``: the printed table.
+* ``table_text``: a table as CSV text (six decimals), ``headline``: P(escalation) with the posterior's interval
+  beside chance (printed after the first table, ``sim.experiments.ranking``, when a sweep drew constants).
 
 Every column is declared once here (name -> pandas dtype, unit, meaning); docs/OUTPUTS.md is
 generated from these declarations.
