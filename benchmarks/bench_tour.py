@@ -57,14 +57,14 @@ class LoadWatch(threading.Thread):
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.peak = os.getloadavg()[0]
-        self._stop = threading.Event()
+        self._done = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.wait(2.0):
+        while not self._done.wait(2.0):
             self.peak = max(self.peak, os.getloadavg()[0])
 
     def stop(self) -> float:
-        self._stop.set()
+        self._done.set()
         self.join()
         return self.peak
 
