@@ -98,7 +98,9 @@ def planned_runs(experiment: str) -> tuple[int, int]:
 
 
 def fmt(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.1f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
 
 
 def main(argv: list[str] | None = None) -> int:
