@@ -358,8 +358,8 @@ def _strategist_commands(sub: argparse._SubParsersAction, study: argparse.Argume
 
     qs = sub.add_parser(
         "questions", help="answer the strategists' questions: run their sweeps and write docs/QUESTIONS.md",
-        description="Run the four sweeps of experiments/questions/ (ratification, us_withdrawal, force, "
-                    "early_warning) into RESULTS/q_NAME/ (a finished one is reused) and write the page that answers "
+        description="Run the sweeps of experiments/questions/ (ratification, us_withdrawal, force, "
+                    "early_warning, limited_attack, article5) into RESULTS/q_NAME/ (a finished one is reused) and write the page that answers "
                     "them. Constants come from the shipped plausible set (--posterior plausible) when the package "
                     "has one, else from the schema's defaults; the page says which.")
     qs.add_argument("--results", type=_out_dir, default=Path("results"), metavar="DIR",
