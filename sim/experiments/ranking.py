@@ -20,7 +20,7 @@ reports (``OUTCOME_LEVELS``: an armed attack of any size, a renewed war, territo
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -37,7 +37,6 @@ OUTCOME_LEVELS: dict[str, tuple[str, tuple[str, ...], Callable[[pd.DataFrame], n
                          lambda r: (r["territory_seized_pct"].fillna(0.0).to_numpy(dtype=float) > 0.0)),
 }
 PRIMARY = "renewed_war"
-VERDICTS = ("safer", "riskier", "no difference larger than")
 
 COMPARISON_COLUMNS: dict[str, Column] = {
     "rank": ("int64", "", "Rank of the design point, safest first: by renewed-war risk, then armed attacks, then "
@@ -211,7 +210,7 @@ def ranking_text(comparison: pd.DataFrame, by_year: dict[int, dict[int, float]],
     heads = [OUTCOME_LEVELS[lv][0] for lv in levels]
     cells = {d: [_risk_cell(by[(d, lv)]) for lv in levels] for d in shown}
     widths = [max(len(h), *(len(cells[d][i]) for d in shown)) for i, h in enumerate(heads)]
-    marks = [y for y in _year_marks(horizon)]
+    marks = _year_marks(horizon)
     year_cells = {d: " / ".join(_pct(by_year.get(d, {}).get(y, math.nan)) for y in marks) for d in shown}
     year_head = ("renewed war by year " + "/".join(str(y) for y in marks)) if marks and by_year else ""
     lines.append("")
