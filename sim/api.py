@@ -429,7 +429,7 @@ class SweepResult:
     """A finished (or, from disk, partial) sweep, as DataFrames.
 
     ``runs``: one row a run, runs.csv's columns, sorted by run_id. ``summary``,
-    ``differences``, ``sensitivity``: the analysis (docs/OUTPUTS.md), ``sensitivity`` None
+    ``differences``, ``sensitivity``, ``comparison``: the analysis (docs/OUTPUTS.md), ``sensitivity`` None
     unless an LHS/Sobol design with SALib installed. ``steps``/``events`` when the
     experiment's ``outputs`` asked for them. ``out``: the folder, when written to disk.
     """
@@ -444,6 +444,7 @@ class SweepResult:
     events: Any = None
     out: Path | None = None
     notes: list[str] = field(default_factory=list)
+    comparison: Any = None  # the first table: every design against the reference at each outcome level, ranked
 
 
 def _experiment(experiment: Any):
@@ -534,7 +535,7 @@ def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1
         events = (pd.read_csv(io.StringIO(mem.events_text)).sort_values("run_id", kind="stable")
                   .reset_index(drop=True) if exp.outputs.events else None)
         return SweepResult(runs, tables.summary, tables.differences, tables.sensitivity, design, manifest,
-                           steps, events, None, tables.notes)
+                           steps, events, None, tables.notes, tables.comparison)
 
     if not isinstance(out, (str, os.PathLike)) or not str(out).strip() or "\x00" in str(out):
         raise ConfigError.single("sweep", "not a folder path", key="out", given=out, has_given=True,
@@ -555,4 +556,4 @@ def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1
     events = (_table(folder, "events").sort_values("run_id", kind="stable").reset_index(drop=True)
               if exp.outputs.events else None)
     return SweepResult(runs, tables.summary, tables.differences, tables.sensitivity, design, manifest,
-                       steps, events, folder, tables.notes)
+                       steps, events, folder, tables.notes, tables.comparison)

@@ -381,7 +381,49 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--workers", type=_workers, default=None,
                       help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
     sens.set_defaults(handler=_delegate("sim.validation.sensitivity.command", "sensitivity_command"))
+    _strategist_commands(sub, study)
     return parser
+
+
+def _strategist_commands(sub: argparse._SubParsersAction, study: argparse.ArgumentParser) -> None:
+    """`levers` (the parameter catalogue) and `questions` (docs/QUESTIONS.md from its sweeps)."""
+    lev = sub.add_parser(
+        "levers", aliases=["parameters"], help="list every lever, uncertainty and constant: range, unit, clause, source",
+        description="List the typed schema's parameters (sim/config/schema.py) a scenario or an experiment can set, "
+                    "by dotted path: its kind (lever: a design choice; uncertainty: the world; constant; fitted: "
+                    "a constant the calibration fits), its clause, what it allows, its default, meaning and source. "
+                    "Filters combine: every word must appear.")
+    lev.add_argument("words", nargs="*", metavar="WORD", help="words to look for in the path, meaning, unit or source")
+    lev.add_argument("--kind", action="append", choices=["lever", "uncertainty", "constant", "fitted"], default=[],
+                     help="only this kind (repeatable; constant includes fitted)")
+    lev.add_argument("--clause", action="append", default=[], metavar="CLAUSE",
+                     help="only parameters of this clause of the declaration: G0-G5, C1, P1, or A for assumptions "
+                          "(repeatable)")
+    lev.add_argument("--csv", action="store_true", help="CSV on stdout (path, kind, allowed, unit, default, clause, "
+                                                        "source, description)")
+    lev.set_defaults(handler=_delegate("sim.commands", "levers"))
+
+    qs = sub.add_parser(
+        "questions", help="answer the strategists' questions: run their sweeps and write docs/QUESTIONS.md",
+        description="Run the sweeps of experiments/questions/ (ratification, us_withdrawal, force, "
+                    "early_warning, limited_attack, article5) into RESULTS/q_NAME/ (a finished one is reused) and write the page that answers "
+                    "them. Constants come from the shipped plausible set (--posterior plausible) when the package "
+                    "has one, else from the schema's defaults; the page says which.")
+    qs.add_argument("--results", type=_out_dir, default=Path("results"), metavar="DIR",
+                    help="where the sweeps' folders are (default results/)")
+    qs.add_argument("--out", type=Path, default=Path("docs/QUESTIONS.md"), metavar="FILE",
+                    help="the page to write (default docs/QUESTIONS.md; - for stdout)")
+    qs.add_argument("--posterior", default=None, metavar="NAME|FILE",
+                    help="draw the constants from this posterior: a shipped name (plausible) or a posterior.csv; "
+                         "default plausible when shipped, else the schema's defaults")
+    qs.add_argument("--posterior-draws", type=_positive_int, default=20, metavar="N",
+                    help="parameter sets drawn from the posterior (default 20)")
+    qs.add_argument("--overwrite", action="store_true", help="run every sweep again, replacing finished ones")
+    qs.add_argument("--report-only", action="store_true", help="write the page from the sweeps already in DIR; "
+                                                                "run nothing")
+    qs.add_argument("--workers", type=_workers, default=None,
+                    help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
+    qs.set_defaults(handler=_delegate("sim.experiments.questions", "questions_command"))
 
 
 def _delegate(module: str, func: str) -> Callable[[argparse.Namespace], int]:

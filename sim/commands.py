@@ -1,5 +1,5 @@
-"""The commands of the package's own files: ``run``, ``validate``, ``scenarios`` / ``experiments`` and
-``init`` (the others live beside what they run: ``sim.experiments.commands``, ``sim.validation``...).
+"""The commands of the package's own files: ``run``, ``validate``, ``scenarios`` / ``experiments``,
+``levers`` and ``init`` (the others live beside what they run: ``sim.experiments.commands``, ``sim.validation``...).
 
 ``sim.cli`` parses the command line and hands each command its arguments.
 """
@@ -24,6 +24,7 @@ from sim.config import (
     study_folder,
     with_overrides,
 )
+from sim.config import listing as parameter_listing
 from sim.config import scenarios as sc
 from sim.config.cases import TABLES
 from sim.config.datafiles import MEMBERS, check_codes, read_table, spec_for_file
@@ -232,3 +233,26 @@ def init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+
+
+# --- levers ----------------------------------------------------------------------------
+
+def levers(args: argparse.Namespace) -> int:
+    """The parameter catalogue, filtered: what a scenario's or an experiment's keys can be."""
+    from_clauses = tuple(c.strip() for arg in args.clause for c in arg.split(",") if c.strip())
+    f = parameter_listing.Filters(kinds=tuple(args.kind), clauses=from_clauses, words=tuple(args.words))
+    specs = parameter_listing.select(f)
+    if args.csv:
+        sys.stdout.write(parameter_listing.as_csv(specs))
+        return EXIT_OK
+    n = parameter_listing.counts()
+    print(f"{len(specs)} of {sum(n.values())} parameters ({n['lever']} levers, {n['uncertainty']} uncertainties, "
+          f"{n['constant']} constants, {n['fitted']} constants fitted by the calibration)"
+          + (" match" if specs or f != parameter_listing.Filters() else ""), file=sys.stderr)
+    if specs:
+        print(parameter_listing.as_text(specs))
+    else:
+        print("nothing matches: try fewer words, or `python -m sim levers` for all", file=sys.stderr)
+    print("columns: path, kind, clause (A: a modelling assumption), what it allows; default. Set one in a "
+          "scenario (section: key) or vary it in an experiment (levers: / uncertainties:).", file=sys.stderr)
+    return EXIT_OK

@@ -53,7 +53,7 @@ except ImportError:  # pragma: no cover - Windows has none: no lock, the rest of
 MANIFEST = "manifest.json"
 # Files analyze derives from runs.csv (listed in the manifest before they are written).
 ANALYSIS_FILES = ("summary.csv", "differences.csv", "sensitivity.csv", "p_escalation.png", "survival.png",
-                  "lever_effects.png", "sensitivity.png")
+                  "lever_effects.png", "sensitivity.png", "comparison.csv", "differences.png", "contrasts.png")
 LOCK_SUFFIX = ".sim-lock"
 PARTIAL_SUFFIX = ".partial"
 TOOL = "paris-guarantees-sim"

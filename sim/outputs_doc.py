@@ -15,6 +15,7 @@ from sim import api
 from sim.events import KINDS
 from sim.experiments.contrasts import CONTRAST_COLUMNS
 from sim.experiments.identification import DECIDE_COLUMNS, RISK_TURNS_ON_COLUMNS, TURNS_ON_COLUMNS
+from sim.experiments.ranking import COMPARISON_COLUMNS
 from sim.experiments.tables import (DIFFERENCE_COLUMNS, POSTERIOR_DIFFERENCE_COLUMNS, POSTERIOR_SUMMARY_COLUMNS,
                                     SENSITIVITY_COLUMNS, SUMMARY_COLUMNS)
 from sim.outputs import EVENT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS, Column
@@ -184,6 +185,13 @@ difference chance leaves open.
 """
 
 
+COMPARISON_NOTE = """The first table of a sweep (what `sweep` and `analyze` print): one row a design point and
+outcome level, the designs ranked safest first, each compared with the experiment's reference (the
+declaration as written in the shipped experiments) over the same seeds. A verdict needs the whole 95%
+interval on one side of zero; otherwise `bound_pp` is the largest difference the runs leave open.
+"""
+
+
 def table(columns: dict[str, Column]) -> str:
     lines = ["| column | dtype | unit | meaning |", "|---|---|---|---|"]
     for name, (dtype, unit, meaning) in columns.items():
@@ -247,6 +255,7 @@ def render() -> str:
               table({**POSTERIOR_DIFFERENCE_COLUMNS, **TURNS_ON_COLUMNS}),
               "\n## Paired contrasts within strata\n", CONTRASTS_NOTE,
               "\ndifferences.csv, after its columns above (and the posterior's):\n", table(CONTRAST_COLUMNS),
+              "\n## comparison.csv\n", COMPARISON_NOTE, table(COMPARISON_COLUMNS),
               "\n## sensitivity.csv\n", table(SENSITIVITY_COLUMNS)]
     return "\n".join(parts) + "\n"
 

@@ -549,11 +549,14 @@ class UnitedStates(CoalitionMember):
     def reconfigure(self) -> None:
         """A shock changed the US parameters: roles switched off stay off, backstop redrawn never."""
         us = self.model.scenario_config.united_states
+        held = bool(self._acting_roles())
         self.leads_monitoring = self.leads_monitoring and us.leads_monitoring
         self.shares_intelligence = self.shares_intelligence and us.shares_intelligence
         if us.backstop_probability == 0.0:
             self.backs_force = False
         self.model.coalition.keep_us_pledge(us.pledges_response)
+        if held and not self._acting_roles() and self.withdrew_week is None:
+            self.withdrew_week = self.model.week  # a scripted withdrawal (a shock) is a withdrawal too
 
     def _acting_roles(self) -> list[str]:
         """The roles the US holds that act in this design (leading a monitoring mechanism that does not

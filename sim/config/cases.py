@@ -18,7 +18,7 @@ from sim.config.scenarios import shipped_scenarios
 
 HISTORY_CUTOFF = dt.date(2026, 1, 6)  # the Paris Declaration: the cases are observed up to it
 SETTINGS_ALLOWED = ("dotted.key=value pairs separated by ';' (e.g. force.posture=forward;force.size=0.2), "
-                    "each key a schema parameter (python -m sim scenarios; docs/ODD.md), each value as in a "
+                    "each key a schema parameter (python -m sim levers; docs/ODD.md), each value as in a "
                     "scenario YAML file")
 SET_BY_EVALUATION = ("horizon_weeks", "ceasefire_date")  # the evaluation sets these itself
 

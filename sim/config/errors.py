@@ -45,7 +45,13 @@ class ConfigError(BadInput):
     problems: list[Problem] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
+        return "\n".join(str(p) for p in self.in_order())
+
+    def in_order(self) -> list[Problem]:
+        """The problems file by file (in the order the files came up), each file's by line: as an editor
+        shows them. A problem of the whole file (no line) comes first."""
+        first = {f: i for i, f in reversed(list(enumerate(p.file for p in self.problems)))}
+        return sorted(self.problems, key=lambda p: (first[p.file], p.line or 0))
 
     @classmethod
     def single(cls, file: str | Path, message: str, **kw: Any) -> ConfigError:

@@ -99,7 +99,7 @@ def override_problems(scenario: Scenario, overrides: Mapping[str, Any],
             problems.append(Problem(
                 source, f"unknown parameter{did_you_mean(path, list(catalogue))}", key=name,
                 allowed="a dotted path such as monitoring.coverage, or monitoring__coverage "
-                        "(sim.api.parameter_catalogue() lists them)"))
+                        "(`python -m sim levers` or sim.api.parameter_catalogue() lists them)"))
             continue
         if path in values:
             problems.append(Problem(source, "given twice (dotted and with __)", key=path))

@@ -137,6 +137,9 @@ def spec_at(loc: tuple[str, ...]) -> ParameterSpec | None:
     return None
 
 
+LISTING_HINT = "`python -m sim levers` lists every parameter"
+
+
 def unknown_parameter(path: str) -> str:
-    """The 'did you mean' hint for a dotted parameter path not in the catalogue."""
-    return did_you_mean(path, list(parameter_catalogue()))
+    """The 'did you mean' hint for a dotted parameter path not in the catalogue, and where they are listed."""
+    return did_you_mean(path, list(parameter_catalogue())) + f"; {LISTING_HINT}"

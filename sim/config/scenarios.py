@@ -438,8 +438,9 @@ def problems_from_validation(exc: ValidationError, origins: Origins, default_fil
         if kind == "extra_forbidden":
             siblings = field_names(loc[:-1])
             message = f"unknown key{did_you_mean(loc[-1], siblings)}"
+            section = f" {loc[0]}" if len(loc) > 1 else ""
             problems.append(Problem(file, message, line, ".".join(key_path),
-                                    allowed=", ".join(siblings)))
+                                    allowed=", ".join(siblings) + f" (python -m sim levers{section})"))
             continue
         if kind in ("missing",):
             problems.append(Problem(file, "missing", line, ".".join(key_path),

@@ -6,9 +6,12 @@
 * ``summary.csv``      one row a design point (``SUMMARY_COLUMNS``);
 * ``differences.csv``  one row a design point other than the reference: paired
                        differences against the reference design (``DIFFERENCE_COLUMNS``);
+* ``comparison.csv``   one row a design point and outcome level (armed attack, renewed war,
+                       territory seized): its risk, the paired difference against the reference
+                       in percentage points, a verdict and the rank (``sim.experiments.ranking``);
 * ``sensitivity.csv``  LHS and Sobol designs only, with SALib installed: global
                        sensitivity indices (``SENSITIVITY_COLUMNS``);
-* ``p_escalation.png``, ``survival.png``, ``lever_effects.png``, ``sensitivity.png``.
+* ``p_escalation.png``, ``differences.png``, ``survival.png``, ``lever_effects.png``, ``sensitivity.png``.
 
 Definitions used throughout (docs/OUTPUTS.md repeats them):
 
@@ -42,6 +45,8 @@ from typing import Any, Sequence
 
 import pandas as pd
 
+from sim.config import load_scenario
+from sim.config.listing import size_in_troops
 from sim.experiments import contrasts, plots
 from sim.experiments.identification import (
     DECIDE_COLUMNS,
@@ -51,6 +56,7 @@ from sim.experiments.identification import (
 )
 from sim.experiments.indices import salib_available, sensitivity_indices
 from sim.experiments.parallel import analysis_workers, by_design_point
+from sim.experiments.ranking import COMPARISON_COLUMNS, compare_outcomes, ranking_text, risk_by_year
 from sim.experiments.reading import load_sweep
 from sim.experiments.tables import (
     DIFFERENCE_COLUMNS,
@@ -106,6 +112,8 @@ class SweepTables:
     kind: str  # the design: grid, lhs, sobol, scenarios, scenarios+grid, ...
     horizon: int
     notes: list[str] = field(default_factory=list)
+    comparison: pd.DataFrame | None = None  # every design against the reference at each outcome level, ranked
+    risk_by_year: dict[int, dict[int, float]] = field(default_factory=dict)  # design point -> year -> P(war)
 
 
 def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, Any],
@@ -120,6 +128,7 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
     """
     params = list(params)
     notes = list(notes or [])
+    notes += [f"{n} (duplicate design points collapsed)" for n in manifest.get("collapsed") or [] if isinstance(n, str)]
     status = manifest.get("status")
     if status not in (None, "complete"):
         notes.append(f"sweep status is {status!r}: the tables cover the {len(runs)} runs written so far")
@@ -127,6 +136,10 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
     roles = {p: "lever" for p in _names(manifest.get("levers"))}
     roles.update({p: "uncertainty" for p in _names(manifest.get("uncertainties"))})
     varied = [p for p in params if design[p].nunique(dropna=True) > 1]
+    if "force.size" in varied:  # a multiplier means little without the troops it multiplies
+        sizes = sorted(float(v) for v in design["force.size"].dropna().unique())
+        notes.append("force.size is x the pledged contributions: " + ", ".join(
+            f"{v:g} = {size_in_troops(v)}" for v in sizes) + " (their central reading, scenarios/force_contributions.csv)")
     head = design[["design_point", "label", "scenario", *params]]
 
     # summary: every design point, runs or not
@@ -194,7 +207,10 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
             notes.append("sensitivity indices skipped: SALib is not installed "
                          "(pip install 'paris-guarantees-sim[sensitivity]')")
     horizon = int(summary["horizon_weeks"].max())
-    return SweepTables(summary, differences, sensitivity, ref, params, varied, roles, kind, horizon, notes)
+    comparison = compare_outcomes(runs, design, ref if ref is not None and (runs["design_point"] == ref).any()
+                                  else None)
+    return SweepTables(summary, differences, sensitivity, ref, params, varied, roles, kind, horizon, notes,
+                       comparison, risk_by_year(runs, horizon))
 
 
 def analyze_directory(directory: Path, *, quiet: bool = False, shown_as: Path | None = None) -> pd.DataFrame:
@@ -214,22 +230,46 @@ def analyze_and_write(directory: Path, *, quiet: bool = False, shown_as: Path | 
     t = analyze_runs(runs, design, manifest, params, notes)
     atomic_write(directory / "summary.csv", table_text(t.summary, params))
     atomic_write(directory / "differences.csv", table_text(t.differences, params))
+    atomic_write(directory / "comparison.csv", table_text(t.comparison[list(COMPARISON_COLUMNS)]))
     if t.sensitivity is not None:
         atomic_write(directory / "sensitivity.csv", table_text(t.sensitivity))
     shown = [p for p in t.varied if p in runs.columns] + contrasts.effect_factors(manifest, runs)
     written = plots.write_all(
         directory, summary=t.summary, reference=t.reference, horizon=t.horizon, roles=t.roles, notes=t.notes,
         curves=survival_curves(runs, choose_curves(t.summary, t.reference, MAX_CURVES), t.horizon),
-        effects=main_effects(runs, shown) if shown else None, sensitivity=t.sensitivity)
+        effects=main_effects(runs, shown) if shown else None, sensitivity=t.sensitivity,
+        comparison=t.comparison, shocks=shock_marks(manifest, t.summary))
     if contrasts.plot_contrasts(t.differences, directory / "contrasts.png", horizon=t.horizon):
         written.append("contrasts.png")
     if not quiet:
-        print(headline(t.summary, reference=t.reference) + contrasts.contrasts_text(t.differences))
-        files = ["summary.csv", "differences.csv"] + (["sensitivity.csv"] if t.sensitivity is not None else [])
+        print(ranking_text(t.comparison, t.risk_by_year, reference=t.reference, horizon=t.horizon)
+              + contrasts.contrasts_text(t.differences))
+        if "p_param_low" in t.summary.columns:  # parameter uncertainty beside chance
+            print("\nWith the posterior's parameter uncertainty (renewed war):")
+            print(headline(t.summary, reference=t.reference))
+        files = (["summary.csv", "differences.csv", "comparison.csv"]
+                 + (["sensitivity.csv"] if t.sensitivity is not None else []))
         print(f"wrote {', '.join(files + written)} to {shown_as or directory}/")
         for note in t.notes:
             print(f"note: {note}")
     return t
+
+
+def shock_marks(manifest: dict[str, Any], summary: pd.DataFrame) -> list[tuple[str, int, str]]:
+    """The dated shocks of the sweep's scenarios, as (scenario, week, description), for the survival plot.
+
+    Read from the scenario files as they resolve now (a mark, not a result: a scenario that no longer
+    loads is left out)."""
+    marks = []
+    for name in sorted(set(summary.loc[summary["runs"] > 0, "scenario"].astype(str))):
+        try:
+            sc = load_scenario(name)
+        except Exception:  # noqa: BLE001 - a mark on a plot never fails the analysis
+            continue
+        for shock in sc.shocks:
+            week = shock.week if shock.week is not None else sc.week_of(shock.date)
+            marks.append((name, int(week), shock.description or ", ".join(shock.set)))
+    return marks
 
 
 def _names(value: Any) -> list[str]:

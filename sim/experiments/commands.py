@@ -36,6 +36,8 @@ def sweep(args: argparse.Namespace) -> int:
     if getattr(args, "posterior", None) is not None:
         exp = dataclasses.replace(exp, posterior=use_posterior(args.posterior, args.posterior_draws,
                                                                exp.master_seed))
+    for note in exp.collapsed:  # grid points that are one design run once (sim.experiments.duplicates)
+        print(f"note: {note}", file=sys.stderr)
     out = Path(args.out) if args.out is not None else Path("results") / exp.name
     # The outputs' format: the experiment's, or --format (it does not change the experiment's fingerprint).
     fmt = getattr(args, "format", None) or exp.outputs.format

@@ -14,6 +14,7 @@ An experiment file reads like the strategist's question (XLRM framing)::
     samples: 256                      # lhs: design points; sobol: base samples N (N * (d + 2) points)
     reference: {force.posture: rear}  # design point the others are compared with (paired)
     replications: 100                 # or {adaptive: {half_width: 0.03, initial: 50, batch: 50, max: 2000}}
+                                      # (interval_of: difference: of the paired difference from the reference, not of P)
     horizon_weeks: 260                # default: each scenario's own
     master_seed: 20260106             # replicate k has seed replicate_seed(master_seed, k) everywhere
     outputs: {steps: false, events: false, step_period: 4}
@@ -50,6 +51,7 @@ from sim.config.scenarios import (
 from sim.config.yamlio import KeyPath, load_yaml_mapping
 from sim.experiments import contrasts as _contrasts
 from sim.experiments.design import RUN_ID_STRIDE, Dimension, ReplicationRule, grid, round_sig, sampled
+from sim.experiments.duplicates import collapse
 from sim.experiments.spec import (
     ALLOWED,
     MAX_DESIGN_POINTS,
@@ -102,6 +104,7 @@ class Experiment:
     posterior: Any = None  # sim.config.posterior.PosteriorUse: constants drawn per replicate (--posterior)
     contrasts: tuple[dict[str, Any], ...] = ()  # paired comparisons within strata (sim.experiments.contrasts)
     notes: tuple[str, ...] = ()  # what a user should know before running (shocks after horizon_weeks)
+    collapsed: tuple[str, ...] = ()  # grid points merged into an identical design (sim.experiments.duplicates)
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -109,7 +112,7 @@ class Experiment:
 
     @property
     def rule(self) -> ReplicationRule:
-        return self.replications.rule()
+        return self.replications.rule(self.reference)
 
     def fingerprint(self) -> str:
         """Changes whenever anything that decides the runs changes (used by --resume)."""
@@ -139,6 +142,7 @@ class Experiment:
                      "(common random numbers)",
             "run_id": f"design_point * {RUN_ID_STRIDE} + replicate",
             **({"samples": self.samples} if self.samples is not None else {}),
+            **({"collapsed": list(self.collapsed)} if self.collapsed else {}),
             **({"sobol_scheme": {"layout": "saltelli", "base_samples": self.samples, "calc_second_order": False,
                                  "points_per_block": len(self.parameters) + 2}}
                if self.design.endswith("sobol") else {}),
@@ -281,8 +285,8 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
             pspec = catalogue.get(param)
             if pspec is None:
                 bad.add(key, f"unknown parameter{did_you_mean(param, list(catalogue))}",
-                        allowed=f"a dotted path such as monitoring.coverage (python -m sim scenarios; "
-                                f"docs list every {wanted})")
+                        allowed=f"a dotted path such as monitoring.coverage (every {wanted}: "
+                                f"python -m sim levers --kind {wanted})")
                 continue
             if pspec.role != wanted:
                 where = {"lever": "levers:", "uncertainty": "uncertainties:"}.get(pspec.role)
@@ -375,6 +379,8 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
     if failed > 3:
         bad.add(("levers",), f"... and {failed - 3} more invalid design points")
     bad.raise_if_any()
+    # A grid point that differs from an earlier one only in levers another switches off is the same design.
+    points, collapsed = collapse(points, params, base_by_ref) if design == "grid" and params else (points, [])
 
     reference = _reference(spec, points, params, bad)
     contrasts, wrong = _contrasts.resolve(spec.contrasts, points, params, file, lambda k: line_of(k, lines))
@@ -406,7 +412,7 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
         horizon_weeks=spec.horizon_weeks, master_seed=spec.master_seed, outputs=spec.outputs,
         samples=n_samples, config=config, scenario_digest=digest,
         inputs=inputs(provenance, path if from_file else None),
-        study=str(study) if study is not None else None, contrasts=tuple(contrasts),
+        study=str(study) if study is not None else None, contrasts=tuple(contrasts), collapsed=tuple(collapsed),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 from scipy.stats import qmc
 
-from sim.experiments.statistics import wilson_half_width
+from sim.experiments.statistics import newcombe_paired_interval, wilson_half_width
 
 
 @dataclass(frozen=True)
@@ -107,12 +107,21 @@ def run_id(design_point: int, replicate: int) -> int:
 
 @dataclass(frozen=True)
 class ReplicationRule:
-    """Fixed count, or adaptive: batches until the 95% interval of P(escalation) is narrow enough."""
+    """Fixed count, or adaptive: batches until a 95% interval is narrow enough.
+
+    ``on="p"``: the Wilson interval of the point's own P(escalation). ``on="difference"``: the
+    Newcombe paired interval of its difference from the reference design point (``reference``),
+    the precision a comparison needs at low risks, where a fixed half-width of P stops every
+    point long before a difference of a point or two can show; the reference then runs as many
+    replicates as the point that needs most, so every point stays paired with it.
+    """
 
     initial: int
     batch: int = 0
     half_width: float | None = None
     cap: int = 0
+    on: str = "p"  # "p" or "difference"
+    reference: int | None = None
 
     @property
     def adaptive(self) -> bool:
@@ -123,6 +132,32 @@ class ReplicationRule:
         if not self.adaptive or n >= self.cap or wilson_half_width(escalations, n) <= self.half_width:
             return n
         return min(self.cap, n + self.batch)
+
+    def next_target_paired(self, n: int, both: int, only_point: int, only_reference: int) -> int:
+        """The same for the difference rule, from the n pairs' 2x2 table against the reference."""
+        if not self.adaptive or n >= self.cap:
+            return n
+        lo, hi = newcombe_paired_interval(both, only_point, only_reference, n - both - only_point - only_reference)
+        if (hi - lo) / 2 <= self.half_width:
+            return n
+        return min(self.cap, n + self.batch)
+
+    def next_targets(self, targets: Sequence[int], escalated: Sequence[set[int]]) -> list[int]:
+        """Every point's next target, from the replicates below its target that escalated."""
+        esc = [{r for r in e if r < t} for e, t in zip(escalated, targets)]
+        if self.on != "difference" or self.reference is None or not self.adaptive:
+            return [self.next_target(n, len(e)) for n, e in zip(targets, esc)]
+        ref = self.reference
+        out = []
+        for dp, (n, e) in enumerate(zip(targets, esc)):
+            if dp == ref:
+                out.append(n)
+                continue
+            r = {x for x in esc[ref] if x < n}
+            both = len(e & r)
+            out.append(self.next_target_paired(n, both, len(e) - both, len(r) - both))
+        out[ref] = max(out)  # the reference keeps pace with the point that needs most
+        return out
 
 
 class ReplicateScheduler:
@@ -149,8 +184,9 @@ class ReplicateScheduler:
         while self._all_done() and self._next_targets() != self.target:
             self.start, self.target = self.target, self._next_targets()
         self.finished = [sum(1 for r in self._done.get(dp, {}) if r < self.target[dp]) for dp in range(n_points)]
-        self.escalations = [sum(1 for r, e in self._done.get(dp, {}).items() if r < self.target[dp] and e)
-                            for dp in range(n_points)]
+        # the replicates that escalated, per point (O(escalations)): what the adaptive rule reads
+        self.escalated = [{r for r, e in self._done.get(dp, {}).items() if r < self.target[dp] and e}
+                          for dp in range(n_points)]
         self.outstanding = 0
         self._round = self._round_tasks()
 
@@ -159,12 +195,8 @@ class ReplicateScheduler:
                    for dp in range(self.n_points))
 
     def _next_targets(self) -> list[int]:
-        out = []
-        for dp in range(self.n_points):
-            reps = self._done.get(dp, {})
-            n = self.target[dp]
-            out.append(self.rule.next_target(n, sum(bool(reps.get(r)) for r in range(n))))
-        return out
+        return self.rule.next_targets(self.target, [{r for r, e in self._done.get(dp, {}).items() if e}
+                                                    for dp in range(self.n_points)])
 
     def _round_tasks(self) -> Iterator[tuple[int, int]]:
         width = max((t - s for s, t in zip(self.start, self.target)), default=0)
@@ -194,7 +226,7 @@ class ReplicateScheduler:
 
     def _advance(self) -> bool:
         """Start the next round once every replicate of this one is recorded; False when all are done."""
-        new = [self.rule.next_target(n, e) for n, e in zip(self.target, self.escalations)]
+        new = self.rule.next_targets(self.target, self.escalated)
         if new == self.target:
             return False
         self.start, self.target = self.target, new
@@ -202,7 +234,12 @@ class ReplicateScheduler:
         self._round = self._round_tasks()
         return True
 
-    def record(self, dp: int, escalated: bool) -> None:
+    @property
+    def escalations(self) -> list[int]:
+        return [len(e) for e in self.escalated]
+
+    def record(self, dp: int, escalated: bool, replicate: int) -> None:
         self.finished[dp] += 1
-        self.escalations[dp] += bool(escalated)
+        if escalated:
+            self.escalated[dp].add(replicate)
         self.outstanding -= 1

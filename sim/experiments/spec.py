@@ -38,8 +38,12 @@ class Outputs(_Strict):
 
 
 class Adaptive(_Strict):
-    """Add replicates in batches until the 95% interval of P(escalation) is narrow enough."""
+    """Add replicates in batches until a 95% interval is narrow enough: P(escalation)'s own (interval_of: p),
+    or the paired difference from the reference's (interval_of: difference: the precision a comparison needs)."""
 
+    interval_of: Literal["p", "difference"] = Field(
+        "p", description="p: the Wilson interval of each point's P(escalation); difference: the Newcombe paired "
+                         "interval of each point minus the reference (the reference runs as long as the longest)")
     half_width: float = Field(gt=0.0, lt=0.5, description="target half-width of the 95% interval")
     initial: int = Field(50, ge=2, le=MAX_REPLICATES, description="replicates before the first check")
     batch: int = Field(50, ge=1, le=MAX_REPLICATES, description="replicates added per check")
@@ -63,16 +67,19 @@ class Replications(_Strict):
                              "replications: {adaptive: {half_width: 0.03, initial: 50, batch: 50, max: 2000}}")
         return self
 
-    def rule(self) -> ReplicationRule:
+    def rule(self, reference: int | None = None) -> ReplicationRule:
         if self.adaptive is None:
             return ReplicationRule(initial=self.count or 1)
         a = self.adaptive
-        return ReplicationRule(initial=a.initial, batch=a.batch, half_width=a.half_width, cap=a.max)
+        return ReplicationRule(initial=a.initial, batch=a.batch, half_width=a.half_width, cap=a.max, on=a.interval_of,
+                               reference=reference)
 
     def describe(self) -> dict[str, Any]:
         if self.adaptive is None:
             return {"kind": "fixed", "count": self.count}
-        return {"kind": "adaptive", "interval": "Wilson 95%", **self.adaptive.model_dump()}
+        interval = ("Newcombe 95% of the paired difference from the reference" if self.adaptive.interval_of == "difference"
+                    else "Wilson 95%")
+        return {"kind": "adaptive", "interval": interval, **self.adaptive.model_dump()}
 
 
 class ExperimentFile(_Strict):
@@ -101,7 +108,9 @@ ALLOWED: dict[str, str] = {
     "design": "one of " + ", ".join(DESIGNS),
     "scenarios": 'a scenario name or path, a list of them, or "all"',
     "samples": f"a whole number from 1 to {MAX_DESIGN_POINTS}",
-    "replications": "a whole number from 1 to 99999, or {adaptive: {half_width, initial, batch, max}}",
+    "replications": "a whole number from 1 to 99999, or {adaptive: {interval_of, half_width, initial, batch, max}}",
+    "replications.adaptive.interval_of": "p (the interval of each point's P(escalation)) or difference (of its paired "
+                                "difference from the reference)",
     "replications.count": "a whole number from 1 to 99999",
     "replications.adaptive.half_width": "a number above 0 and below 0.5",
     "replications.adaptive.initial": "a whole number from 2 to 99999",

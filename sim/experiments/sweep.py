@@ -395,7 +395,7 @@ def _drive(exp: Experiment, executor: cf.Executor, sched: ReplicateScheduler, *,
         for _, outcomes in in_order(executor, run_tasks, next_chunk, window=2 * slots + 2):
             write(outcomes)
             for o in outcomes:
-                sched.record(o.design_point, o.escalated)
+                sched.record(o.design_point, o.escalated, o.replicate)
             ran_now += len(outcomes)
             if checkpoint is not None:
                 checkpoint()  # the manifest always tells how many runs are saved

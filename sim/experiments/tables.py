@@ -10,6 +10,8 @@
   sensitivity indices are drawn from;
 * ``table_text``: a table as CSV text (floats at full precision: p-values such as 2.3e-10 and every
   statistic read back as the very float the API returns), ``headline``: the printed table.
+  ``headline`` gives P(escalation) with the posterior's interval beside chance (printed after
+  the first table, ``sim.experiments.ranking``, when a sweep drew constants).
 
 Every column is declared once here (name -> pandas dtype, unit, meaning); docs/OUTPUTS.md is
 generated from these declarations.
@@ -414,7 +416,8 @@ def table_text(df: pd.DataFrame, params: Sequence[str] = ()) -> str:
 
 
 def headline(summary: pd.DataFrame, *, reference: int | None = None, max_rows: int = 30) -> str:
-    """Short text table: design label, runs, P(escalation) [95% CI], median weeks."""
+    """Short text table: design label, runs, P(renewed war) in % [95% CI] and, with a posterior, its spread
+    across the parameter sets; the risk by year 2 (one minus Kaplan-Meier survival), defined for every row."""
     s = summary
     truncated = len(s) > max_rows
     if truncated:
@@ -422,27 +425,25 @@ def headline(summary: pd.DataFrame, *, reference: int | None = None, max_rows: i
     labels = [str(lab) + (" (reference)" if dp == reference else "") for dp, lab in zip(s["design_point"], s["label"])]
     width = max([len("design"), *map(len, labels)])  # never cut: labels that differ late must differ here
     posterior = "p_param_low" in s.columns
-    extra = f"  {'from constants':<14}" if posterior else ""
-    lines = [f"{'design':<{width}}  {'runs':>5}  {'P(escalation) [95% CI]':<22}{extra}  median weeks to escalation"]
+    extra = f"  {'from constants, %':<18}" if posterior else ""
+    lines = [f"{'design':<{width}}  {'runs':>5}  {'renewed war, % [95% CI]':<24}{extra}  by year 2, %"]
     for lab, r in zip(labels, s.itertuples(index=False)):
-        p = (f"{r.p_escalation:.2f} [{r.p_low:.2f}, {r.p_high:.2f}]" if r.runs else "no runs")
+        p = (f"{_pct(r.p_escalation)} [{_pct(r.p_low)}, {_pct(r.p_high)}]" if r.runs else "no runs")
         if posterior:
-            par = (f"[{r.p_param_low:.2f}, {r.p_param_high:.2f}]" if r.runs and not math.isnan(r.p_param_low)
+            par = (f"[{_pct(r.p_param_low)}, {_pct(r.p_param_high)}]" if r.runs and not math.isnan(r.p_param_low)
                    else "-")
-            p = f"{p:<22}  {par:<14}"
-        med = (f"{r.median_weeks:.0f} [{_fmt_weeks(r.median_low)}, {_fmt_weeks(r.median_high, r.horizon_weeks)}]"
-               if r.runs and not math.isnan(r.median_weeks) else f"not reached in {r.horizon_weeks} weeks")
-        lines.append(f"{lab:<{width}}  {r.runs:>5}  {p:<22}  {med}")
+            p = f"{p:<24}  {par:<18}"
+        s2 = getattr(r, "survival_2y", math.nan)
+        by2 = _pct(1.0 - s2) if r.runs and not math.isnan(s2) else "-"
+        lines.append(f"{lab:<{width}}  {r.runs:>5}  {p:<24}  {by2}")
     if truncated:
         lines.append(f"... {len(summary) - max_rows} more design points in summary.csv "
                      f"(shown: the {max_rows} most likely to escalate)")
     if posterior:
-        lines.append("95% CI: chance (Wilson); from constants: the spread of P(escalation) across the posterior's "
+        lines.append("95% CI: chance (Wilson); from constants: the spread of P(renewed war) across the posterior's "
                      "parameter sets (summary.csv p_param_low/high)")
     return "\n".join(lines)
 
 
-def _fmt_weeks(x: float, horizon: int | None = None) -> str:
-    if math.isnan(x):
-        return f">{horizon}" if horizon is not None else "-"
-    return f"{x:.0f}"
+def _pct(x: float) -> str:
+    return f"{100 * x:.2f}"

@@ -104,6 +104,9 @@ def validate_history(args: argparse.Namespace) -> int:
             print(f"error: a worker process died ({exc})", file=sys.stderr)
             return EXIT_FAILED
     print(report.console(result, tables))
+    if args.quick:
+        print(f"note: --quick is a smoke test of the whole chain ({replicates} replicates a case): its scores are "
+              f"too noisy to decide anything; run without --quick for the published ones")
     print(f"wrote {', '.join(report.OUTPUT_FILES)} and manifest.json to {out}/")
     return EXIT_OK
 

@@ -64,12 +64,28 @@ def replicates_text(meta: dict[str, Any]) -> str:
 
 # --- console ----------------------------------------------------------------------------------
 
+def shown_verdict(r: P.PatternResult, quick: bool) -> str:
+    """PASS, FAIL, or in quick mode UNDECIDED: a miss its small sample cannot decide is no failure."""
+    if r.passed:
+        return "PASS"
+    return "UNDECIDED" if quick and not r.decided else "FAIL"
+
+
+def failed(results: list[P.PatternResult], quick: bool) -> bool:
+    """A decided failure (the exit code 1 of validate-model)."""
+    return any(shown_verdict(r, quick) == "FAIL" for r in results)
+
+
 def console(results: list[P.PatternResult], meta: dict[str, Any]) -> str:
+    quick = meta.get("mode") == "quick"
     lines = [f"validate-model ({meta['mode']}): {replicates_text(meta)}, "
              f"horizon {meta['horizon_weeks']} weeks, master seed {meta['master_seed']}", ""]
+    if quick:
+        lines[-1:] = ["quick mode is a smoke test: its samples are too small to decide some patterns, which then "
+                      "read UNDECIDED (exit 0); run without --quick for the published verdicts", ""]
     for r in results:
         p = r.pattern
-        lines.append(f"[{r.verdict}] {p.id}. {p.name}")
+        lines.append(f"[{shown_verdict(r, quick)}] {p.id}. {p.name}")
         lines.append(f"       target:   {p.target}")
         lines.append(f"       measured: {r.measured}")
         for m in r.measures:
@@ -79,12 +95,20 @@ def console(results: list[P.PatternResult], meta: dict[str, Any]) -> str:
         if not r.decided and r.passed:
             lines.append("       note:     passes on its point estimate; the 95% interval does not decide it "
                          "at this number of runs")
+        elif not r.decided and quick:
+            lines.append("       note:     misses on its point estimate; the 95% interval does not decide it "
+                         "at this number of runs")
         if r.note:
             lines.append(f"       note:     {r.note}")
-    n_pass = sum(r.passed for r in results)
-    lines += ["", f"{n_pass} of {len(results)} patterns pass" +
-              ("" if n_pass == len(results) else ": " + ", ".join(str(r.pattern.id) for r in results if not r.passed)
-               + " fail")]
+    verdicts = [(r.pattern.id, shown_verdict(r, quick)) for r in results]
+    n_pass = sum(v == "PASS" for _, v in verdicts)
+    tail = []
+    for word, label in (("FAIL", "fail"), ("UNDECIDED", "undecided")):
+        ids = [str(i) for i, v in verdicts if v == word]
+        if ids:
+            tail.append(f"pattern{'s' if len(ids) > 1 else ''} {', '.join(ids)} "
+                        f"{label if word == 'UNDECIDED' else ('fail' if len(ids) > 1 else 'fails')}")
+    lines += ["", f"{n_pass} of {len(results)} patterns pass" + ("; " + "; ".join(tail) if tail else "")]
     return "\n".join(lines)
 
 

@@ -98,7 +98,7 @@ def _check_columns(path: Path, columns: dict, params: list[str]) -> pd.DataFrame
 @pytest.mark.needs("sensitivity")
 def test_analyze_directory_writes_every_file(lhs_analysed):
     lhs_folder, summary, out = lhs_analysed
-    assert "P(escalation) [95% CI]" in out and "design 0 (reference)" in out
+    assert "ranked safest first" in out and "design 0 *" in out and "Differences against design 0" in out
     params = ["force.enabled", "monitoring.coverage", "russia.ambition"]
     s = _check_columns(lhs_folder / "summary.csv", SUMMARY_COLUMNS, params)
     assert len(s) == len(summary) == 24 and s["design_point"].is_monotonic_increasing

@@ -122,6 +122,9 @@ def sensitivity_command(args: argparse.Namespace) -> int:
             "inputs": provenance, "date": time.strftime("%Y-%m-%d %H:%M", time.localtime()),
             **({"posterior": use.record()} if use is not None else {})})
     print(summary_text(study))
+    if args.quick:
+        print("note: --quick is a smoke test (a few trajectories, few seeds): which assumptions flip a conclusion "
+              "is undecided at this size; run without --quick for the published table")
     print(f"wrote {', '.join(FILES)} and manifest.json to {out}/ ({study.meta['runs']:,} runs in "
           f"{study.meta['seconds']:.0f} s)")
     return EXIT_OK
