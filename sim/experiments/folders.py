@@ -22,6 +22,7 @@ from sim.experiments.config import Experiment
 from sim.experiments.sweep import SweepReport, check_resumable, existing_status, partial_folder, run_sweep
 from sim.outfolder import (
     ANALYSIS_FILES,
+    MANIFEST,
     check_target,
     holding,
     inspect,
@@ -99,6 +100,10 @@ def plan(exp: Experiment, out: Path, *, overwrite: bool, resume: bool, words: Wo
         raise FolderError(f"{work}: a file where the sweep keeps its unfinished runs ({out.name}.partial/); move "
                           f"it, or pick another {words.out}")
     unfinished = inspect(work, words.out)
+    if unfinished.manifest is None and (work / MANIFEST).is_file():
+        raise FolderError(f"{work / MANIFEST}: damaged or not this tool's (it cannot be read), so what {work.name}/ "
+                          f"holds cannot be told apart from your files; move {work.name}/ away, or pick another "
+                          f"{words.out}")
     if unfinished.foreign:
         raise FolderError(f"{work}: holds files this tool did not write ({', '.join(unfinished.foreign[:5])}); "
                           f"the sweep streams its runs there: move them, or pick another {words.out}")

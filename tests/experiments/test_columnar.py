@@ -13,7 +13,7 @@ from sim.experiments.sizes import estimate_bytes
 
 pytest.importorskip("pyarrow", reason="Parquet needs pyarrow: pip install 'paris-guarantees-sim[parquet]'")
 
-SMALL = {"name": "columnar", "scenarios": ["paris_declaration", "minsk_analogue"], "design": "grid",
+SMALL = {"name": "columnar", "scenarios": ["paris_declaration", "political_only"], "design": "grid",
          "levers": {"force.posture": ["rear", "forward"]}, "replications": 6, "master_seed": 3,
          "outputs": {"steps": True, "events": True}}
 
