@@ -272,3 +272,59 @@ def verdicts(tables: dict[str, pd.DataFrame]) -> dict[str, bool]:
             "limited_for_reasons": bool(pooled.loc["limited", "share"] >= FOR_REASONS),
             "waiting_material": bool(wt.loc["all", "share"] >= MATERIAL),
             **{f"window_{w}": bool((win[(win["window"] == w)]["verdict"] == "raises").any()) for w in WINDOWS}}
+
+
+def _map(ex: Any) -> Callable[[Callable, Sequence], Any]:
+    from sim.executors import in_order
+
+    def map_(fn: Callable, items: Sequence) -> Any:  # results in the order submitted, whatever the executor
+        it = iter(items)
+        return (r for _, r in in_order(ex.executor, fn, lambda: next(it, None), window=2 * ex.slots + 2))
+
+    return map_
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.validation.reasons [--quick] [--out DIR] [--workers N]``: the must-shows of issue 19
+    on the shipped plausible set; writes launches.csv, waiting.csv, windows.csv, reasons_tables.md, manifest.json."""
+    import argparse
+    import sys
+    import time
+
+    from sim.errors import EXIT_FAILED, EXIT_OK
+    from sim.executors import default_workers, executor
+    from sim.files import atomic_write, write_manifest
+    from sim.outfolder import staged
+    from sim.provenance import package_info
+
+    parser = argparse.ArgumentParser(prog="python -m sim.validation.reasons", description=main.__doc__.split(";")[0])
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK.runs} runs a scenario, {QUICK.pairs} pairs")
+    parser.add_argument("--runs", type=int, default=None, help=f"runs a scenario (default {Sizes.runs})")
+    parser.add_argument("--pairs", type=int, default=None, help=f"pairs a window (default {Sizes.pairs})")
+    parser.add_argument("--out", type=Path, default=Path("results") / "reasons")
+    parser.add_argument("--overwrite", action="store_true")
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args(argv)
+    base = QUICK if args.quick else Sizes()
+    sizes = Sizes(runs=args.runs or base.runs, pairs=args.pairs or base.pairs, draws=base.draws)
+    workers = args.workers or default_workers()
+    started = time.perf_counter()
+    with staged(args.out, overwrite=args.overwrite) as work:
+        with executor(workers) as ex:
+            tables = measure(sizes, work, _map(ex))
+        for name, df in tables.items():
+            atomic_write(work / f"{name}.csv", df.to_csv(index=False, float_format="%.6g", lineterminator="\n"))
+        atomic_write(work / "reasons_tables.md", markdown(tables, sizes))
+        v = verdicts(tables)
+        write_manifest(work / "manifest.json", {
+            "command": "python -m sim.validation.reasons " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "sizes": {"runs": sizes.runs, "pairs": sizes.pairs, "draws": sizes.draws}, "master_seed": MASTER_SEED,
+            "posterior": "plausible", "verdicts": v, "seconds": round(time.perf_counter() - started, 1),
+            "finished": time.strftime("%Y-%m-%d %H:%M", time.localtime()), "package": package_info()})
+    print(markdown(tables, sizes))
+    print("verdicts: " + ", ".join(f"{k} {'yes' if ok else 'NO'}" for k, ok in v.items()))
+    return EXIT_OK if all(v.values()) else EXIT_FAILED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

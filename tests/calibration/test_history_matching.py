@@ -78,6 +78,7 @@ def test_maximin_thins_a_pool_reproducibly_and_spreads_the_points():
     assert spread > min(np.linalg.norm(rand[i] - rand[j]) for i in range(20) for j in range(i))
 
 
+@pytest.mark.slow
 def test_calibrate_writes_the_same_plausible_set_on_one_worker_or_two(tmp_path):
     """The command's files, and byte-identical results whatever the number of workers."""
     outs = {}
@@ -131,3 +132,37 @@ def test_a_folder_refused_before_any_run_is_an_error_not_a_traceback(tmp_path, b
     for args in (["validate-model", "--quick"], ["calibrate", "--quick"]):
         assert "notes.txt" in bad_input(*args, "--out", out)
     assert (out / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.slow
+def test_waves_shrink_to_the_region_a_known_model_allows(monkeypatch):
+    """History matching on a cheap stand-in for ``record.measure`` whose plausible region is known:
+    only constant 0 (in unit-cube terms) moves every quantity, the record sits at u0 = 0.3. The
+    waves must shrink the box, keep the truth, and rule out what lies far from it."""
+    priors = H.fitted_parameters()
+    names = list(priors)
+    lo = np.array([priors[p][0] for p in names])
+    hi = np.array([priors[p][1] for p in names])
+
+    def fake(constants, *, replicates, seed):
+        u = (np.array([constants[n] for n in names]) - lo) / (hi - lo)
+        return {t.key: (t.value + 20 * (t.sd + 0.1 * abs(t.value)) * (u[0] - 0.3), (0.05 * t.sd) ** 2)
+                for t in R.TARGETS}
+
+    monkeypatch.setattr(H, "measure_point", fake)
+    settings = H.Settings(first_points=40, points=20, replicates=1, max_waves=2, candidates=2000,
+                          screening_rounds=2, seed=5)
+    result = H.run(settings)
+    # |u0 - 0.3| beyond 3/20 to 3/28 is implausible: about a quarter of the box is left
+    assert 0.1 < result.shares[0] < 0.4 and result.shares[-1] <= result.shares[0]
+    plausible = result.last.x[result.plausible]
+    assert len(plausible) >= 5
+    assert np.all(np.abs(plausible[:, 0] - 0.3) < 0.16)
+    truth = np.full((1, len(names)), 0.5)
+    truth[0, 0] = 0.3
+    assert H.not_ruled_out([w.emulators for w in result.waves], truth, settings)[0]
+    far = truth.copy()
+    far[0, 0] = 0.95
+    assert not H.not_ruled_out([w.emulators for w in result.waves], far, settings)[0]
+    # the plausible points' other constants stay spread: nothing constrains them
+    assert np.ptp(plausible[:, 1]) > 0.4
