@@ -3,7 +3,7 @@
 Roles follow the XLRM framing of robust decision making:
 ``lever`` (a design choice of the guarantees), ``uncertainty`` (nobody controls
 it) and ``constant`` (a model constant). A constant given ``fitted=(low, high)`` is
-estimated by ABC against the calibration targets (``python -m sim calibrate``,
+calibrated by history matching against the calibration targets (``python -m sim calibrate``,
 docs/CALIBRATION.md); every other number says its source or "assumption".
 Experiment files may vary levers and uncertainties; the role is checked.
 Defaults are the Paris Declaration as written (scenario ``paris_declaration``).
@@ -34,11 +34,12 @@ def _param(default: Any, role: Role, clause: Clause, unit: str, doc: str, source
     if fitted is not None:
         # Calibrated by history matching against the calibration targets only (python -m sim
         # calibrate); the pair is the uniform prior box. The default is a representative plausible
-        # point, the plausible set's medians (docs/CALIBRATION.md). The anchor the prior rests on stays.
+        # point (the plausible set's medians, checked by simulation not to be implausible:
+        # docs/CALIBRATION.md). The anchor the prior rests on stays in the source.
         extra["fitted"] = True
         extra["prior"] = [float(fitted[0]), float(fitted[1])]
         extra["source"] = (f"calibrated by history matching (docs/CALIBRATION.md): prior uniform "
-                           f"{fitted[0]:g}..{fitted[1]:g}, default the plausible set's median"
+                           f"{fitted[0]:g}..{fitted[1]:g}, default the representative plausible point"
                            + ("" if source == "assumption" else f"; anchored on {source}"))
     if initial_only:
         extra["initial_only"] = True  # read at week 0 only: a dated shock cannot change it

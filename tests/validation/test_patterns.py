@@ -11,24 +11,31 @@ import pytest
 
 from sim.validation import patterns as P
 from tests.helpers import ROOT
-from tests.validation.test_measures import synthetic
+from tests.validation.test_measures import synthetic, synthetic_timing
 
 
 def test_every_pattern_passes_on_data_built_to_pass():
-    results = P.evaluate_all(synthetic())
+    results = P.evaluate_all(synthetic(), timing=synthetic_timing())
     failing = [f"{r.pattern.id} {r.pattern.name}: {r.measured}" for r in results if not r.passed]
     assert not failing, failing
 
 
 @pytest.mark.parametrize("variant, ratio, pattern", [
-    (P.BINDING, 0.50, 4),   # commitments far too strong
-    (P.BINDING, 0.95, 4),   # far too weak
-    (P.FORCE_DOUBLE, 0.72, 3),  # twice the force deters no more than the force
-    (P.MONITORING, 1.0, 2),  # a mechanism that does not help
+    (P.MONITORING, 1.0, 1),  # a mechanism that does not help
+    (P.FORCE_FORWARD_DEFENCE, 0.9, 2),  # a force that fights deters no more than one that does not
+    (P.FORCE_DOUBLE, 0.7, 2),  # twice the force deters no more than the force
+    (P.MONITORING, 1.0, 3),  # monitors that cut no wars
 ])
 def test_a_pattern_fails_when_its_effect_is_off(variant, ratio, pattern):
     result = P.PATTERNS[pattern - 1].evaluate(synthetic(n=1500, **{variant: ratio}), False)
     assert not result.passed, result.measured
+
+
+def test_war_durations_and_response_timing_fail_when_off():
+    short = P.war_durations(synthetic(n=1500, war_median_weeks=4.0))  # wars of a month: COW's median is 103 days
+    assert not short.passed and short.decided, short.measured
+    fast = P.response_timing(synthetic(n=50), timing=synthetic_timing(mean=12.0))  # faster than 2022's aid
+    assert not fast.passed and fast.decided, fast.measured
 
 
 def test_ordering_rule_strict_and_quick():
