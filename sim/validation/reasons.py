@@ -159,6 +159,8 @@ def waiting_table(runs: list[dict[str, Any]]) -> pd.DataFrame:
     rows = []
     for scenario in (*SCENARIOS, "all"):
         sub = [r for r in runs if scenario in ("all", r["scenario"])]
+        if not sub:
+            continue
         k = sum(r["assessments_waiting"] > 0 for r in sub)
         lo, hi = wilson_interval(k, len(sub))
         a = sum(r["assessments"] for r in sub)
