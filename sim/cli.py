@@ -142,8 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="output folder (default results/<scenario>/)")
     run.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     run.add_argument("--posterior", type=_file, default=None, metavar="FILE",
-                     help="draw the fitted constants from a posterior (posterior.csv of `calibrate`); "
-                          "the seed picks the draw")
+                     help="draw the fitted constants from a posterior: `plausible` (the calibration's plausible "
+                          "set, shipped) or a file in its format; the seed picks the draw")
     run.set_defaults(handler=_delegate("sim.commands", "run"))
 
     val = sub.add_parser(
@@ -193,8 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--overwrite", action="store_true",
                        help=OVERWRITE_HELP + "; also discards an unfinished DIR.partial/")
     sweep.add_argument("--posterior", type=_file, default=None, metavar="FILE",
-                       help="draw the constants from a posterior (posterior.csv of `calibrate`): replicate k "
-                            "uses draw k %% N in every design point; summary.csv and differences.csv then give "
+                       help="draw the constants from a posterior, `plausible` (the shipped plausible set) or a "
+                            "file: replicate k uses draw k %% N in every design point; summary.csv and differences.csv then give "
                             "the interval from parameter uncertainty beside the one from chance")
     sweep.add_argument("--posterior-draws", type=_draws, default=20, metavar="N",
                        help=f"parameter sets drawn from the posterior (default 20, at most {MAX_POSTERIOR_DRAWS:,})")

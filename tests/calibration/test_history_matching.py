@@ -18,8 +18,8 @@ from tests.helpers import sim_process
 
 pytestmark = pytest.mark.needs("calibration")
 
-# Smaller than --quick: enough for two waves and a plausible set's files, in seconds.
-TINY = ["--first-points", "8", "--points", "6", "--replicates", "4", "--waves", "2", "--seed", "11"]
+# calibrate --quick (wave 1 of 12 points, then 8; 8 replicates; 2 waves) with its own seed.
+QUICK = ["--quick", "--seed", "11"]
 
 
 def test_the_brief_constants_are_fitted_with_priors_inside_their_schema_ranges():
@@ -80,12 +80,12 @@ def test_maximin_thins_a_pool_reproducibly_and_spreads_the_points():
 
 @pytest.mark.slow
 def test_calibrate_writes_the_same_plausible_set_on_one_worker_or_two(tmp_path):
-    """The command's files, and byte-identical results whatever the number of workers."""
+    """``calibrate --quick``: the command's files, and byte-identical results whatever the number of workers."""
     outs = {}
     for workers in (1, 2):
         out = tmp_path / f"w{workers}"
-        done = sim_process("calibrate", *TINY, "--workers", workers, "--out", out, cwd=tmp_path, timeout=600)
-        assert done.returncode in (0, 1), done.stderr  # 1: a tiny run need not cover every target
+        done = sim_process("calibrate", *QUICK, "--workers", workers, "--out", out, cwd=tmp_path, timeout=600)
+        assert done.returncode in (0, 1), done.stderr  # 1: a quick run need not cover every target
         assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
         outs[workers] = out
     for name in ("waves.csv", "plausible.csv", "emulators.csv", "targets.csv", "constants.csv"):
@@ -95,8 +95,8 @@ def test_calibrate_writes_the_same_plausible_set_on_one_worker_or_two(tmp_path):
     names = list(H.fitted_parameters())
     assert list(waves.columns[:2]) == ["wave", "point"] and list(waves.columns[2:2 + len(names)]) == names
     manifest = json.loads((out / "manifest.json").read_text())
-    ran = len(manifest["waves"])  # 1 when a tiny wave 1 already rules out the whole box
-    assert len(waves) == 8 + 6 * (ran - 1) and set(waves["wave"]) == set(range(1, ran + 1))
+    ran = len(manifest["waves"])  # 1 when a small wave 1 already rules out the whole box
+    assert len(waves) == 12 + 8 * (ran - 1) and set(waves["wave"]) == set(range(1, ran + 1))
     # ruled out exactly when the largest implausibility exceeds the cut-off; the plausible set is
     # the last wave's points not ruled out
     assert (waves["ruled_out"] == (waves["I_max"] > H.CUTOFF)).all()
@@ -105,7 +105,7 @@ def test_calibrate_writes_the_same_plausible_set_on_one_worker_or_two(tmp_path):
         assert waves[name].between(lo, hi).all(), name
     plausible = pd.read_csv(out / "plausible.csv")
     assert len(plausible) == int(waves["plausible"].sum())
-    assert manifest["command"].startswith("python -m sim calibrate --first-points 8")
+    assert manifest["command"].startswith("python -m sim calibrate --quick --seed 11")
     assert manifest["settings"]["seed"] == 11
     if len(plausible):
         post = load_posterior(out / "plausible.csv")

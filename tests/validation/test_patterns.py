@@ -86,8 +86,8 @@ def test_quick_validation_reproduces_the_documented_verdicts(tmp_path: Path):
     full = pd.read_csv(DOCUMENTED / "measures.csv")
     outside = []
     for r in results:
-        if r.pattern.id == 6:
-            continue  # paired differences of rare events: 400 pairs are too few for this check
+        if r.pattern.id in (4, 6):
+            continue  # 4: paired differences of rare events, too few in 400 pairs; 6: its own seeds
         for m in r.measures:
             row = full[(full["pattern"] == r.pattern.id) & (full["quantity"] == m.label)]
             assert len(row) == 1, (r.pattern.id, m.label)
@@ -95,12 +95,12 @@ def test_quick_validation_reproduces_the_documented_verdicts(tmp_path: Path):
             if not (m.low <= v <= m.high):
                 outside.append(f"pattern {r.pattern.id}, {m.label}: documented {v:.3f}, quick [{m.low:.3f}, {m.high:.3f}]")
     assert not outside, outside
-    # 400 paired replicates of each of the nine scenarios, and it says so (issue 9).
-    assert meta["runs"] == 9 * 400
+    # 400 paired replicates of each of the eleven scenarios, and it says so (issue 9).
+    assert meta["runs"] == 11 * 400
     said = "400 paired replicates per scenario"
     assert meta["replicates"] == 400 and said in (tmp_path / "validation_tables.md").read_text()
-    for name in ("patterns.csv", "measures.csv", "validation_tables.md", "pattern1_base_rate.png",
-                 "pattern6_ordering.png"):
+    for name in ("patterns.csv", "measures.csv", "validation_tables.md", "response_timing.csv",
+                 "pattern1_mechanisms.png", "pattern5_war_durations.png", "pattern6_response_timing.png"):
         assert (tmp_path / name).is_file(), name
     print(f"quick validation: {meta['runs']} runs, {seconds:.0f} s")
 
