@@ -52,6 +52,7 @@ from sim.provenance import package_info
 
 FILES = ("waves.csv", "plausible.csv", "targets.csv", "constants.csv", "emulators.csv", "plausible_pairs.png",
          "calibration_tables.md", "manifest.json")
+SHARES = ("armed_attack_5y", "renewed_war_5y", "first_year_share")  # the targets that are probabilities
 CONSTRAINED = 0.7  # a constant is constrained when its plausible 90% range is under 70% of its prior box
 
 
@@ -121,7 +122,10 @@ def targets_frame(waves: pd.DataFrame, discrepancy: float) -> pd.DataFrame:
         ok = np.isfinite(v) & np.isfinite(var)
         v, var = v[ok], var[ok]
         if len(v):
-            low, high = _mixture_quantile(v, var, 0.025), _mixture_quantile(v, var, 0.975)
+            # every quantity is non-negative, and the shares are at most 1: the normal spread is cut there
+            top = 1.0 if t.key in SHARES else math.inf
+            low = min(max(_mixture_quantile(v, var, 0.025), 0.0), top)
+            high = min(max(_mixture_quantile(v, var, 0.975), 0.0), top)
             smin, smax = float(v.min()), float(v.max())
         else:
             low = high = smin = smax = math.nan
