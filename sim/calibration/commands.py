@@ -169,11 +169,18 @@ def emulators_frame(result: H.Result) -> pd.DataFrame:
 
 # --- figure and tables -------------------------------------------------------------------------
 
-def plot_pairs(waves: pd.DataFrame, constants: pd.DataFrame, path: Path) -> list[str]:
+def plot_pairs(waves: pd.DataFrame, constants: pd.DataFrame, path: Path,
+               emulators: pd.DataFrame | None = None) -> list[str]:
     """The last wave over pairs of the constants the targets constrain (at most six): plausible
-    points in colour, ruled-out ones in grey, the representative point marked."""
+    points in colour, ruled-out ones in grey, the representative point marked. When fewer than
+    three are constrained one by one (the record constrains combinations), the five the last
+    wave's emulators follow most closely (the shortest length scale over the targets)."""
     shown = constants.sort_values("range_share_of_prior")
     picked = shown[shown["constrained"]]["constant"].tolist()[:6]
+    if len(picked) < 3 and emulators is not None:
+        last = emulators[emulators["wave"] == emulators["wave"].max()]
+        lengths = {c: float(last[f"length_{c}"].min()) for c in constants["constant"] if f"length_{c}" in last}
+        picked += [c for c in sorted(lengths, key=lengths.get) if c not in picked][:5 - len(picked)]
     if len(picked) < 2:
         picked = shown["constant"].tolist()[:max(2, len(picked))]
     last = waves[waves["wave"] == waves["wave"].max()]
@@ -309,7 +316,7 @@ def render(folder: Path) -> None:
     constants = constants_frame(waves, priors, rep)
     atomic_write(folder / "targets.csv", _csv(targets, 6))
     atomic_write(folder / "constants.csv", _csv(constants, 6))
-    plot_pairs(waves, constants, folder / "plausible_pairs.png")
+    plot_pairs(waves, constants, folder / "plausible_pairs.png", emulators)
     atomic_write(folder / "calibration_tables.md", tables_markdown(manifest, waves, targets, constants, emulators))
 
 

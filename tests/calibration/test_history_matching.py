@@ -34,6 +34,7 @@ def test_the_brief_constants_are_fitted_with_priors_inside_their_schema_ranges()
         spec = cat[path]
         assert spec.kind == "float" and spec.role != "lever", path
         assert spec.ge <= lo < hi <= spec.le, path
+        assert lo <= spec.default <= hi, f"{path}: the schema's default lies outside its own prior box"
         assert spec.source.startswith("calibrated by history matching (docs/CALIBRATION.md)"), path
     assert all(s.prior is None for p, s in cat.items() if p not in fitted)
 
@@ -166,3 +167,24 @@ def test_waves_shrink_to_the_region_a_known_model_allows(monkeypatch):
     assert not H.not_ruled_out([w.emulators for w in result.waves], far, settings)[0]
     # the plausible points' other constants stay spread: nothing constrains them
     assert np.ptp(plausible[:, 1]) > 0.4
+
+
+def test_the_shipped_defaults_are_the_representative_plausible_point_and_every_target_is_covered():
+    """docs/calibration: the schema's defaults of the fitted constants are the run's representative point
+    (to three significant figures), which its own check found not implausible; every target is covered."""
+    from tests.helpers import ROOT
+
+    folder = ROOT / "docs" / "calibration"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    rep = manifest["representative"]
+    assert rep["max_implausibility"] <= H.CUTOFF
+    cat = parameter_catalogue()
+    assert set(rep["constants"]) == set(H.fitted_parameters())
+    for path, value in rep["constants"].items():
+        assert cat[path].default == pytest.approx(value, rel=5e-3), path
+    targets = pd.read_csv(folder / "targets.csv")
+    assert targets["covered"].all() and targets["target"].tolist() == [t.key for t in R.TARGETS]
+    plausible = load_posterior(folder / "plausible.csv")
+    waves = pd.read_csv(folder / "waves.csv")
+    assert len(plausible.weights) == int(waves["plausible"].sum()) and (waves.loc[waves["plausible"], "I_max"]
+                                                                         <= H.CUTOFF).all()
