@@ -53,6 +53,7 @@ class Emulator:
             restarts: int = 2) -> Emulator:
         """Fit on points ``x`` (n x d, in [0, 1]) with simulated values ``y`` and their Monte Carlo
         variances ``var``. Points whose value is not finite (a conditional share with no case) are left out."""
+        # scikit-learn, the optional [calibration] extra: imported where it is needed
         from sklearn.gaussian_process import GaussianProcessRegressor
         from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
@@ -104,7 +105,7 @@ class Emulator:
         """K-fold predictions at the training points with the kernel's hyperparameters kept: the
         emulator's error where it has no data, as a leave-one-out check would give it, at less cost.
         Returns (kept mask, mean, variance) for the finite points."""
-        from sklearn.gaussian_process import GaussianProcessRegressor
+        from sklearn.gaussian_process import GaussianProcessRegressor  # the optional [calibration] extra
 
         keep = np.isfinite(y) & np.isfinite(var)
         xk, yk, vk = x[keep], y[keep], var[keep]

@@ -24,8 +24,12 @@ is at least one in ten; a window "raises the hazard" when the paired interval li
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import math
 import shutil
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -36,8 +40,13 @@ import pandas as pd
 from sim.config import data_file_path, load_scenario, with_overrides
 from sim.config.library import using_study
 from sim.config.posterior import use_posterior
+from sim.errors import EXIT_FAILED, EXIT_OK
+from sim.executors import default_workers, executor, in_order
 from sim.experiments.statistics import mcnemar_p, newcombe_paired_interval, wilson_interval
+from sim.files import atomic_write, write_manifest
 from sim.model import DeterrenceModel
+from sim.outfolder import staged
+from sim.provenance import package_info
 from sim.runner import replicate_seed
 
 MASTER_SEED = 20260106
@@ -172,8 +181,6 @@ def waiting_table(runs: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _week_of(date: str) -> int:
-    import datetime as dt
-
     return (dt.date.fromisoformat(date) - load_scenario("paris_declaration").ceasefire_date).days // 7
 
 
@@ -277,8 +284,6 @@ def verdicts(tables: dict[str, pd.DataFrame]) -> dict[str, bool]:
 
 
 def _map(ex: Any) -> Callable[[Callable, Sequence], Any]:
-    from sim.executors import in_order
-
     def map_(fn: Callable, items: Sequence) -> Any:  # results in the order submitted, whatever the executor
         it = iter(items)
         return (r for _, r in in_order(ex.executor, fn, lambda: next(it, None), window=2 * ex.slots + 2))
@@ -289,16 +294,6 @@ def _map(ex: Any) -> Callable[[Callable, Sequence], Any]:
 def main(argv: list[str] | None = None) -> int:
     """``python -m sim.validation.reasons [--quick] [--out DIR] [--workers N]``: the must-shows of issue 19
     on the shipped plausible set; writes launches.csv, waiting.csv, windows.csv, reasons_tables.md, manifest.json."""
-    import argparse
-    import sys
-    import time
-
-    from sim.errors import EXIT_FAILED, EXIT_OK
-    from sim.executors import default_workers, executor
-    from sim.files import atomic_write, write_manifest
-    from sim.outfolder import staged
-    from sim.provenance import package_info
-
     parser = argparse.ArgumentParser(prog="python -m sim.validation.reasons", description=main.__doc__.split(";")[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK.runs} runs a scenario, {QUICK.pairs} pairs")
     parser.add_argument("--runs", type=int, default=None, help=f"runs a scenario (default {Sizes.runs})")

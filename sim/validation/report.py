@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from lifelines import KaplanMeierFitter
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -286,8 +287,6 @@ def write_figures(results: list[P.PatternResult], runs: pd.DataFrame, out: Path,
                title="adjacent pairs (common random numbers)")
         save(fig, 4)
     if 5 in by:
-        from lifelines import KaplanMeierFitter
-
         e = by[5].extra
         fig, ax = _subplots(figsize=(7, 3.8))
         kmf = KaplanMeierFitter().fit(np.asarray(e["weeks"]) * 7.0, np.asarray(e["ended"]), label="model: renewed wars")
