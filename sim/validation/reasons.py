@@ -272,6 +272,10 @@ def markdown(tables: dict[str, pd.DataFrame], sizes: Sizes) -> str:
     return "\n".join(out) + "\n"
 
 
+def heading(command: str, seconds: float, workers: int | str) -> str:
+    return f"Command: `{command}` ({workers} workers); {seconds / 60:.1f} min.\n\n"
+
+
 def verdicts(tables: dict[str, pd.DataFrame]) -> dict[str, bool]:
     lt = tables["launches"]
     pooled = lt[(lt["decision"] == "launches") & (lt["scenario"] == "all")].set_index("level")
@@ -311,12 +315,14 @@ def main(argv: list[str] | None = None) -> int:
             tables = measure(sizes, work, _map(ex))
         for name, df in tables.items():
             atomic_write(work / f"{name}.csv", df.to_csv(index=False, float_format="%.6g", lineterminator="\n"))
-        atomic_write(work / "reasons_tables.md", markdown(tables, sizes))
         v = verdicts(tables)
+        command = "python -m sim.validation.reasons " + " ".join(argv if argv is not None else sys.argv[1:])
+        seconds = time.perf_counter() - started
+        atomic_write(work / "reasons_tables.md", heading(command, seconds, workers) + markdown(tables, sizes))
         write_manifest(work / "manifest.json", {
-            "command": "python -m sim.validation.reasons " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "command": command,
             "sizes": {"runs": sizes.runs, "pairs": sizes.pairs, "draws": sizes.draws}, "master_seed": MASTER_SEED,
-            "posterior": "plausible", "verdicts": v, "seconds": round(time.perf_counter() - started, 1),
+            "posterior": "plausible", "verdicts": v, "seconds": round(seconds, 1),
             "finished": time.strftime("%Y-%m-%d %H:%M", time.localtime()), "package": package_info()})
     print(markdown(tables, sizes))
     print("verdicts: " + ", ".join(f"{k} {'yes' if ok else 'NO'}" for k, ok in v.items()))
