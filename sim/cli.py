@@ -194,7 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=OVERWRITE_HELP + "; also discards an unfinished DIR.partial/")
     sweep.add_argument("--posterior", type=_file, default=None, metavar="FILE",
                        help="draw the constants from a posterior, `plausible` (the shipped plausible set) or a "
-                            "file: replicate k uses draw k %% N in every design point; summary.csv and differences.csv then give "
+                            "file: replicate k uses draw k %% N in every design point; summary.csv and "
+                            "differences.csv then give "
                             "the interval from parameter uncertainty beside the one from chance")
     sweep.add_argument("--posterior-draws", type=_draws, default=20, metavar="N",
                        help=f"parameter sets drawn from the posterior (default 20, at most {MAX_POSTERIOR_DRAWS:,})")
