@@ -226,8 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "robustness.csv, worlds.csv, robustness.png to --out (default results/NAME_robust/).")
     rob.add_argument("experiment", metavar="EXPERIMENT", type=Path, help="an experiment file (its levers are the designs)")
     rob.add_argument("--posterior", type=Path, default=None, metavar="FILE",
-                     help="plausible parameter sets (posterior.csv of `calibrate`; default "
-                          "docs/calibration/posterior.csv)")
+                     help="plausible parameter sets (a posterior file of `calibrate`; default `plausible`, "
+                          "the calibration's shipped plausible set)")
     rob.add_argument("--draws", type=_positive_int, default=10, metavar="N",
                      help="parameter sets drawn from it (default 10; replications should be a multiple)")
     rob.add_argument("--threshold", type=_share, default=0.2, metavar="P",
