@@ -796,12 +796,16 @@ def test_plausible_worlds_set_only_the_fitted_constants_and_give_each_worlds_pai
         changed = {k for k, v in world.model_dump().items() if v != base[k]}
         assert changed <= {c.split(".")[0] for c in posterior.constants} and changed
     assert worlds[0] != worlds[1]
-    got = CMP.across_worlds(design, reference, outcomes.Outcomes(workers=0), horizon=260, worlds=2, pairs=15)
-    assert got.pairs == 15 and len(got.diffs) == 2 and got.low <= got.high
-    ref = CMP.world_scenarios(reference.scenario, 2)[1]  # the second world's figure is its own paired difference
-    hit = [simulate(sc, k, steps=False, events=False).run["escalated"] for sc in (worlds[1], ref) for k in range(15)]
-    assert sum(hit[:15]) != sum(hit[15:])  # these seeds tell the designs apart (Budapest-like: no guarantees)
-    assert got.diffs[1] == pytest.approx(100.0 * (sum(hit[:15]) - sum(hit[15:])) / 15)
+    got = CMP.across_worlds(design, reference, outcomes.Outcomes(workers=0), horizon=260, worlds=2, pairs=40)
+    assert got.pairs == 40 and len(got.diffs) == 2 and got.low <= got.high
+    refs = CMP.world_scenarios(reference.scenario, 2)  # each world's figure is its own paired difference
+    told_apart = False
+    for i in range(2):
+        hit = [simulate(sc, k, steps=False, events=False).run["escalated"] for sc in (worlds[i], refs[i])
+               for k in range(40)]
+        assert got.diffs[i] == pytest.approx(100.0 * (sum(hit[:40]) - sum(hit[40:])) / 40)
+        told_apart |= sum(hit[:40]) != sum(hit[40:])
+    assert told_apart  # the seeds tell the designs apart in some world (a peaceful world may not: its own figure is 0)
     text = CMP.worlds_text(got)
     assert f"from {CMP.pp(got.low)} to {CMP.pp(got.high)}" in text and "2 plausible worlds" in text
 
