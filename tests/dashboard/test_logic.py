@@ -157,7 +157,7 @@ def test_design_card_flags_only_real_changes_and_says_the_legal_status():
 # Seeds whose story shows what a test needs, found by search (Model v2 with the issue-18 data and US role); if the
 # model changes, update them with the search in each docstring.
 FORWARD_ATTACK_SEED = 1  # forward_tripwire: first seed in 0-399 with an attack after full deployment
-PARIS_LIMITED_SEED = 0  # paris_declaration: first seed in 0-399 with a limited offensive prepared and launched
+PARIS_LIMITED_SEED = 83  # paris_declaration: first seed in 0-399 with a limited offensive prepared and launched (calibrated defaults)
 PARIS_WARNING_SEED = 1  # paris_declaration: first seed in 0-199 with a warning
 
 
@@ -482,7 +482,7 @@ def test_resolve_levels_are_named_not_only_coloured(paris):
 
 
 # --- the run told as cases --------------------------------------------------------------------
-WAR_WARNING_SEED = 1  # paris_declaration: first seed in 0-399 with a war prepared under a warning (Model v3)
+WAR_WARNING_SEED = 61  # paris_declaration: first seed in 0-399 with a war prepared under a warning and a pressure campaign (calibrated defaults)
 
 
 def test_a_war_reads_as_one_story_from_intent_to_answer():
