@@ -30,6 +30,7 @@ want = {f"sim/library/{p.relative_to(root).as_posix()}" for top in ("scenarios",
         for p in (root / top).rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".csv")}
 want |= {f"sim/templates/study/{p.relative_to(root / 'sim/templates/study').as_posix()}"
          for p in (root / "sim/templates/study").rglob("*") if p.is_file()}
+want.add("sim/library/calibration/plausible.csv")  # the calibration's plausible set (--posterior plausible)
 missing = sorted(want - names)
 assert not missing, f"the wheel lacks {missing}"
 print(f"  the wheel carries {len(want)} library and template files")

@@ -142,8 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="output folder (default results/<scenario>/)")
     run.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     run.add_argument("--posterior", type=_file, default=None, metavar="FILE",
-                     help="draw the fitted constants from a posterior (posterior.csv of `calibrate`); "
-                          "the seed picks the draw")
+                     help="draw the fitted constants from a posterior: `plausible` (the calibration's plausible "
+                          "set, shipped) or a file in its format; the seed picks the draw")
     run.set_defaults(handler=_delegate("sim.commands", "run"))
 
     val = sub.add_parser(
@@ -193,8 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--overwrite", action="store_true",
                        help=OVERWRITE_HELP + "; also discards an unfinished DIR.partial/")
     sweep.add_argument("--posterior", type=_file, default=None, metavar="FILE",
-                       help="draw the constants from a posterior (posterior.csv of `calibrate`): replicate k "
-                            "uses draw k %% N in every design point; summary.csv and differences.csv then give "
+                       help="draw the constants from a posterior, `plausible` (the shipped plausible set) or a "
+                            "file: replicate k uses draw k %% N in every design point; summary.csv and "
+                            "differences.csv then give "
                             "the interval from parameter uncertainty beside the one from chance")
     sweep.add_argument("--posterior-draws", type=_draws, default=20, metavar="N",
                        help=f"parameter sets drawn from the posterior (default 20, at most {MAX_POSTERIOR_DRAWS:,})")
@@ -225,8 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "robustness.csv, worlds.csv, robustness.png to --out (default results/NAME_robust/).")
     rob.add_argument("experiment", metavar="EXPERIMENT", type=Path, help="an experiment file (its levers are the designs)")
     rob.add_argument("--posterior", type=Path, default=None, metavar="FILE",
-                     help="plausible parameter sets (posterior.csv of `calibrate`; default "
-                          "docs/calibration/posterior.csv)")
+                     help="plausible parameter sets (a posterior file of `calibrate`; default `plausible`, "
+                          "the calibration's shipped plausible set)")
     rob.add_argument("--draws", type=_positive_int, default=10, metavar="N",
                      help="parameter sets drawn from it (default 10; replications should be a multiple)")
     rob.add_argument("--threshold", type=_share, default=0.2, metavar="P",
@@ -276,33 +277,31 @@ def build_parser() -> argparse.ArgumentParser:
     dash.set_defaults(handler=_delegate("sim.dashboard.serve", "main"))
 
     cal = sub.add_parser(
-        "calibrate", help="fit the constants marked fitted by ABC-SMC against the calibration targets",
-        description="Approximate Bayesian computation (pyabc ABC-SMC) of the schema's fitted constants "
-                    "against the calibration targets only (docs/CALIBRATION.md); writes the weighted "
-                    "posterior (posterior.csv), diagnostics and marginal plots. Needs the 'calibration' "
-                    "extra. Runs the shipped scenarios only.")
+        "calibrate", help="history matching of the fitted constants against the calibration targets",
+        description="History matching with Gaussian-process emulators (Vernon, Goldstein & Bower 2010) of the "
+                    "schema's fitted constants against the calibration targets only (docs/CALIBRATION.md): waves "
+                    "that rule out the constants the record cannot have produced; writes the plausible set "
+                    "(plausible.csv, the posterior file format), every simulated point (waves.csv), the targets' "
+                    "coverage, emulator diagnostics and a figure. Needs the 'calibration' extra (scikit-learn). "
+                    "Runs the shipped scenarios only.")
     cal.add_argument("--quick", action="store_true",
-                     help="a small posterior in under 2 minutes (the test suite's check)")
-    cal.add_argument("--population", type=_positive_int, default=None, metavar="N",
-                     help="particles per generation (default 80; --quick 12)")
-    cal.add_argument("--generations", type=_positive_int, default=None, metavar="G",
-                     help="most generations (default 5; --quick 2)")
+                     help="two small waves in well under a minute (the test suite's check)")
+    cal.add_argument("--first-points", type=_positive_int, default=None, metavar="N",
+                     help="points of wave 1, a Latin hypercube over the prior box (default 240; --quick 12)")
+    cal.add_argument("--points", type=_positive_int, default=None, metavar="N",
+                     help="points of each later wave (default 160; --quick 8)")
+    cal.add_argument("--waves", type=_positive_int, default=None, metavar="W",
+                     help="most waves (default 5; --quick 2); fewer when the space stops shrinking")
     cal.add_argument("--replicates", type=_positive_int, default=None, metavar="R",
-                     help="paired replicates of each calibration scenario per particle (default 150; --quick 30)")
+                     help="replicates of each calibration scenario a point (default 150; --quick 8)")
     cal.add_argument("--seed", type=_seed, default=None, help="master seed (default 20260106)")
-    cal.add_argument("--max-minutes", type=_positive_float, default=None, metavar="M",
-                     help="start no generation after M minutes (pyabc max_walltime); the result then "
-                          "depends on the machine's speed")
     cal.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
-                     help="where to write the posterior (default results/calibration/)")
+                     help="where to write the plausible set (default results/calibration/)")
     cal.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     cal.add_argument("--workers", type=_workers, default=None,
                      help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
-    cal.add_argument("--continue-from", type=_file, default=None, metavar="DIR",
-                     help="add generations to the calibration in DIR (same settings, --generations in all): "
-                          "the result is what a fresh run with that many generations gives")
     cal.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                     help="run the particles on a Dask cluster (tcp://host:port) instead of a local pool")
+                     help="simulate the points on a Dask cluster (tcp://host:port) instead of a local pool")
     cal.set_defaults(handler=_delegate("sim.calibration.commands", "calibrate_command"))
 
     vm = sub.add_parser(

@@ -27,7 +27,7 @@ from tests.helpers import SMALL_EXPERIMENT, write
 # The modules each optional extra of pyproject.toml brings (the test needs all of them).
 EXTRAS = {
     "sensitivity": ("SALib",),
-    "calibration": ("pyabc",),
+    "calibration": ("sklearn",),
     "cluster": ("distributed",),
     "ema": ("ema_workbench",),
     "discovery": ("ema_workbench",),

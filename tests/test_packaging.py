@@ -38,6 +38,14 @@ def test_library_is_package_data_and_the_wheel_carries_every_file():
         assert (Path(scenarios.SCENARIOS_DIR) / name).is_file()
     for name in ("quick.yaml", "validation.yaml", "validation/budapest_force.yaml", "questions/force.yaml"):
         assert (Path(scenarios.EXPERIMENTS_DIR) / name).is_file()
+    # The calibration's plausible set: package data, named by its short name (--posterior plausible).
+    assert (lib / "calibration").resolve() == (ROOT / "docs" / "calibration").resolve()
+    assert any(fnmatch.fnmatchcase("library/calibration/plausible.csv", pat) for pat in patterns)
+    from sim.config.posterior import load_posterior, resolve_posterior
+
+    assert resolve_posterior("plausible") == lib / "calibration" / "plausible.csv"
+    plausible = load_posterior("plausible")
+    assert len(plausible.weights) >= 10 and len(set(plausible.weights)) == 1  # equal weights
 
 
 def test_version_has_one_source():

@@ -1,7 +1,9 @@
-"""Calibration: ABC-SMC (pyabc) of the constants marked *fitted* against the calibration
-targets only, and the posterior file that ``run``, ``sweep`` and the API can draw from.
+"""Calibration: history matching with emulators of the constants marked *fitted* against the
+calibration targets only, and the plausible set that ``run``, ``sweep`` and the API draw from.
 
-* ``targets``   the calibration targets (published values and their published uncertainty);
-* ``abc``       the simulator of one particle and the pyabc run (``python -m sim calibrate``);
-* ``posterior`` reading a posterior file and drawing constants from it.
+* ``record``            the targets: what the record measures, the model quantity that measures the same
+                        thing, ``measure`` (a point's quantities with their Monte Carlo variance);
+* ``emulator``          a Gaussian-process emulator of one quantity (scikit-learn: the calibration extra);
+* ``history_matching``  the waves, the implausibility rule, the plausible set;
+* ``commands``          ``python -m sim calibrate`` and its files.
 """

@@ -1,25 +1,35 @@
-"""``python -m sim calibrate [--quick] [--out DIR] [--workers N | --scheduler ADDRESS]``.
+"""``python -m sim calibrate [--quick] [--out DIR] [--workers N | --scheduler ADDRESS]``: history matching.
 
 Writes to DIR (default results/calibration/):
-* ``posterior.csv``    weighted particles of the last generation: particle, weight, one column a
-                       fitted constant, distance, stat_<target> (the particle's simulated statistic);
-* ``generations.csv``  diagnostics: generation, epsilon, particles, simulations, acceptance_rate, ess;
-* ``targets.csv``      each calibration target: value, scale, source, and the posterior
-                       predictive (weighted mean and 95% range of the simulated statistic);
-* ``constants.csv``    each fitted constant: prior, shipped default, posterior mean, median, 95% range;
-* ``marginals.png``    weighted marginal of each constant over its prior range;
-* ``calibration_tables.md``  the tables for docs/CALIBRATION.md, with the command that reproduced them;
-* ``abc_history.db``   pyabc's own history (SQLite: pyabc.History("sqlite:///abc_history.db"));
-* ``manifest.json``    command, settings, seconds, provenance.
+
+* ``waves.csv``      every simulated point: wave, point, each fitted constant, each target's model
+                     quantity (``<target>``), its Monte Carlo variance (``<target>_var``) and
+                     implausibility (``I_<target>``), the largest (``I_max``), ``ruled_out`` and
+                     ``plausible`` (a point of the last wave not ruled out);
+* ``plausible.csv``  the plausible set in the posterior file format (``particle``, equal ``weight``,
+                     the constants, ``distance`` = the largest implausibility, ``stat_<target>``), which
+                     ``run``, ``sweep``, ``validate-history`` and the API read (``--posterior FILE``);
+* ``targets.csv``    each target: the record, its uncertainty, the discrepancy, the predictive interval
+                     over the plausible set (simulated quantities with their Monte Carlo spread), covered;
+* ``constants.csv``  each fitted constant: prior box, plausible range, how much the targets constrain
+                     it, the representative point and the schema's default;
+* ``emulators.csv``  each wave's emulators: cross-validation and next-wave checks, length scales;
+* ``plausible_pairs.png``  the plausible set over pairs of the constants the targets constrain;
+* ``calibration_tables.md``  the tables for docs/CALIBRATION.md, with the command that wrote them;
+* ``manifest.json``  command, settings, waves, representative point, seconds, provenance.
+
+``python -m sim.calibration.commands DIR`` renders the tables and the figure again from DIR's
+files (no new runs), for instance after the schema's defaults were set to the representative point.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import shlex
-import shutil
 import sys
+import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
@@ -28,85 +38,197 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from scipy.stats import norm
 
-from sim.calibration import abc as A
-from sim.calibration import targets as T
-from sim.config import ConfigError, parameter_catalogue
+from sim.calibration import history_matching as H
+from sim.calibration import record as R
+from sim.calibration.emulator import sklearn_available
+from sim.config import parameter_catalogue
 from sim.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, UsageError
-from sim.executors import default_workers, executor, map_in_order
+from sim.executors import default_workers, executor, in_order
 from sim.files import atomic_write, write_manifest
 from sim.outfolder import staged
 from sim.provenance import package_info
 
-
-def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
-    order = np.argsort(values, kind="stable")
-    cum = np.cumsum(weights[order]) / np.sum(weights)
-    return float(values[order][min(int(np.searchsorted(cum, q)), len(values) - 1)])
-
-
-def weighted_correlation(frame: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
-    """Pearson correlations of the particles under their importance weights."""
-    cov = np.cov(frame.to_numpy(dtype=float), rowvar=False, aweights=weights)
-    sd = np.sqrt(np.diag(cov))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        corr = cov / np.outer(sd, sd)
-    return pd.DataFrame(corr, index=frame.columns, columns=frame.columns)
+FILES = ("waves.csv", "plausible.csv", "targets.csv", "constants.csv", "emulators.csv", "plausible_pairs.png",
+         "calibration_tables.md", "manifest.json")
+SHARES = ("armed_attack_5y", "renewed_war_5y", "first_year_share")  # the targets that are probabilities
+CONSTRAINED = 0.7  # a constant is constrained when its plausible 90% range is under 70% of its prior box
 
 
-def constants_table(result: A.Result) -> pd.DataFrame:
+def _csv(df: pd.DataFrame, digits: int = 10) -> str:
+    return df.to_csv(index=False, float_format=f"%.{digits}g", lineterminator="\n")
 
-    cat = parameter_catalogue()
-    w = result.posterior["weight"].to_numpy()
+
+# --- the files, from a finished run ------------------------------------------------------------
+
+def waves_frame(result: H.Result) -> pd.DataFrame:
     rows = []
-    for p, (lo, hi) in result.priors.items():
-        v = result.posterior[p].to_numpy()
-        rows.append({"constant": p, "unit": cat[p].unit, "prior_low": lo, "prior_high": hi,
-                     "shipped": cat[p].default, "posterior_mean": float(np.dot(w, v)),
-                     "posterior_median": weighted_quantile(v, w, 0.5),
-                     "posterior_low": weighted_quantile(v, w, 0.025),
-                     "posterior_high": weighted_quantile(v, w, 0.975)})
+    keys = [t.key for t in R.TARGETS]
+    plausible = set(result.plausible.tolist())
+    for w in result.waves:
+        cons = result.to_constants(w.x)
+        for i in range(len(w.x)):
+            row: dict[str, Any] = {"wave": w.number, "point": i}
+            row.update(dict(zip(result.names, cons[i])))
+            for j, k in enumerate(keys):
+                row[k] = w.values[i, j]
+                row[f"{k}_var"] = w.variances[i, j]
+                row[f"I_{k}"] = w.implausibility[i, j]
+            row["I_max"] = float(w.implausibility[i].max())
+            row["ruled_out"] = bool(w.ruled_out[i])
+            row["plausible"] = w is result.last and i in plausible
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
-def targets_table(result: A.Result) -> pd.DataFrame:
-    w = result.posterior["weight"].to_numpy()
+def plausible_frame(waves: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The plausible set in the posterior file format (equal weights)."""
+    p = waves[waves["plausible"].astype(bool)].reset_index(drop=True)
+    out = pd.DataFrame({"particle": range(len(p)), "weight": 1.0 / max(len(p), 1)})
+    out = pd.concat([out, p[names].reset_index(drop=True)], axis=1)
+    out["distance"] = p["I_max"].to_numpy()
+    for t in R.TARGETS:
+        out[f"stat_{t.key}"] = p[t.key].to_numpy()
+    return out
+
+
+def _mixture_quantile(values: np.ndarray, variances: np.ndarray, q: float) -> float:
+    """Quantile q of the equal mixture of N(value_i, var_i) (a point mass where var_i is 0)."""
+    sd = np.sqrt(np.maximum(variances, 0.0))
+
+    def cdf(x: float) -> float:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(sd > 0, norm.cdf((x - values) / np.where(sd > 0, sd, 1.0)), (values <= x).astype(float))
+        return float(np.mean(z))
+
+    lo = float(np.min(values - 6 * sd)) - 1e-9
+    hi = float(np.max(values + 6 * sd)) + 1e-9
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if cdf(mid) < q:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def targets_frame(waves: pd.DataFrame, discrepancy: float) -> pd.DataFrame:
+    p = waves[waves["plausible"].astype(bool)]
     rows = []
-    for t in T.TARGETS:
-        v = result.posterior[f"stat_{t.key}"].to_numpy()
-        rows.append({"target": t.key, "label": t.label, "value": t.value, "scale": t.scale,
-                     "predictive_mean": float(np.dot(w, v)), "predictive_low": weighted_quantile(v, w, 0.025),
-                     "predictive_high": weighted_quantile(v, w, 0.975), "source": t.source,
-                     "scale_source": t.scale_source})
+    for t in R.TARGETS:
+        v = p[t.key].to_numpy(float)
+        var = p[f"{t.key}_var"].to_numpy(float)
+        ok = np.isfinite(v) & np.isfinite(var)
+        v, var = v[ok], var[ok]
+        if len(v):
+            # every quantity is non-negative, and the shares are at most 1: the normal spread is cut there
+            top = 1.0 if t.key in SHARES else math.inf
+            low = min(max(_mixture_quantile(v, var, 0.025), 0.0), top)
+            high = min(max(_mixture_quantile(v, var, 0.975), 0.0), top)
+            smin, smax = float(v.min()), float(v.max())
+        else:
+            low = high = smin = smax = math.nan
+        rows.append({"target": t.key, "label": t.label, "record": t.value, "record_sd": t.sd,
+                     "discrepancy_sd": math.sqrt(H.discrepancy_var(t, discrepancy)),
+                     "simulated_min": smin, "simulated_max": smax, "predictive_low": low,
+                     "predictive_high": high, "covered": bool(len(v)) and low <= t.value <= high,
+                     "measures": t.measures, "source": t.source, "sd_source": t.sd_source})
     return pd.DataFrame(rows)
 
 
-def plot_marginals(result: A.Result, path: Path) -> None:
+def constants_frame(waves: pd.DataFrame, priors: dict[str, tuple[float, float]],
+                    representative: dict[str, float] | None) -> pd.DataFrame:
     cat = parameter_catalogue()
-    params = list(result.priors)
-    fig = Figure(figsize=(3.2 * len(params), 2.8))
+    p = waves[waves["plausible"].astype(bool)]
+    rows = []
+    for name, (lo, hi) in priors.items():
+        v = p[name].to_numpy(float)
+        q05, q50, q95 = (np.quantile(v, [0.05, 0.5, 0.95]) if len(v) else (math.nan,) * 3)
+        share = (q95 - q05) / (hi - lo) / 0.9 if len(v) else math.nan  # 1: as spread as the prior box
+        rows.append({"constant": name, "unit": cat[name].unit, "prior_low": lo, "prior_high": hi,
+                     "plausible_min": float(v.min()) if len(v) else math.nan, "plausible_p05": q05,
+                     "plausible_median": q50, "plausible_p95": q95,
+                     "plausible_max": float(v.max()) if len(v) else math.nan,
+                     "range_share_of_prior": share, "constrained": bool(share < CONSTRAINED),
+                     "representative": (representative or {}).get(name, math.nan),
+                     "schema_default": float(cat[name].default)})
+    return pd.DataFrame(rows)
+
+
+def emulators_frame(result: H.Result) -> pd.DataFrame:
+    diag = pd.DataFrame(result.diagnostics)
+    scales = []
+    for w in result.waves:
+        for t in R.TARGETS:
+            ls = w.emulators[t.key].length_scales()
+            scales.append({"wave": w.number, "target": t.key,
+                           **{f"length_{n}": float(v) for n, v in zip(result.names, ls)}})
+    return diag.merge(pd.DataFrame(scales), on=["wave", "target"], how="left")
+
+
+# --- figure and tables -------------------------------------------------------------------------
+
+def plot_pairs(waves: pd.DataFrame, constants: pd.DataFrame, path: Path,
+               emulators: pd.DataFrame | None = None) -> list[str]:
+    """The last wave over pairs of the constants the targets constrain (at most six): plausible
+    points in colour, ruled-out ones in grey, the representative point marked. When fewer than
+    three are constrained one by one (the record constrains combinations), the five the last
+    wave's emulators follow most closely (the shortest length scale over the targets)."""
+    shown = constants.sort_values("range_share_of_prior")
+    picked = shown[shown["constrained"]]["constant"].tolist()[:6]
+    if len(picked) < 3 and emulators is not None:
+        last = emulators[emulators["wave"] == emulators["wave"].max()]
+        lengths = {c: float(last[f"length_{c}"].min()) for c in constants["constant"] if f"length_{c}" in last}
+        picked += [c for c in sorted(lengths, key=lengths.get) if c not in picked][:5 - len(picked)]
+    if len(picked) < 2:
+        picked = shown["constant"].tolist()[:max(2, len(picked))]
+    last = waves[waves["wave"] == waves["wave"].max()]
+    good, bad = last[last["plausible"].astype(bool)], last[~last["plausible"].astype(bool)]
+    k = len(picked)
+    fig = Figure(figsize=(2.3 * k, 2.3 * k))
     FigureCanvasAgg(fig)
-    axes = fig.subplots(1, len(params), squeeze=False)
-    w = result.posterior["weight"].to_numpy()
-    for ax, p in zip(axes[0], params):
-        lo, hi = result.priors[p]
-        ax.hist(result.posterior[p], bins=12, range=(lo, hi), weights=w, density=True, color="#4c72b0",
-                alpha=0.8, label="posterior")
-        ax.axhline(1.0 / (hi - lo), color="grey", ls="--", lw=1, label="prior")
-        ax.axvline(cat[p].default, color="#c44e52", lw=1.2, label="shipped")
-        ax.set_title(p, fontsize=8)
-        ax.set_xlabel(cat[p].unit, fontsize=8)
-        ax.tick_params(labelsize=7)
-    axes[0][0].legend(fontsize=7)
-    fig.suptitle("Fitted constants: weighted posterior marginals (ABC-SMC, last generation)", fontsize=9)
+    axes = fig.subplots(k, k, squeeze=False)
+    lims = {r.constant: (r.prior_low, r.prior_high) for r in constants.itertuples()}
+    rep = {r.constant: r.representative for r in constants.itertuples()}
+    for i, a in enumerate(picked):
+        for j, b in enumerate(picked):
+            ax = axes[i][j]
+            if j > i:
+                ax.axis("off")
+                continue
+            if i == j:
+                ax.hist(good[a], bins=12, range=lims[a], color="#4c72b0", alpha=0.8)
+                ax.set_xlim(*lims[a])
+                ax.set_yticks([])
+            else:
+                ax.scatter(bad[b], bad[a], s=6, color="#bbbbbb", label="ruled out")
+                ax.scatter(good[b], good[a], s=8, color="#4c72b0", label="plausible")
+                if np.isfinite(rep[a]) and np.isfinite(rep[b]):
+                    ax.scatter([rep[b]], [rep[a]], marker="*", s=90, color="#c44e52", label="representative")
+                ax.set_xlim(*lims[b])
+                ax.set_ylim(*lims[a])
+            if i == k - 1:
+                ax.set_xlabel(b, fontsize=7)
+            if j == 0 and i > 0:
+                ax.set_ylabel(a, fontsize=7)
+            ax.tick_params(labelsize=6)
+    if k > 1:
+        axes[1][0].legend(fontsize=6, loc="best")
+    fig.suptitle("The plausible set (last wave; axes span the prior box)", fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
+    return picked
 
 
 def _fmt(x: Any) -> str:
-    if isinstance(x, float):
+    if isinstance(x, (bool, np.bool_)):
+        return "yes" if x else "**no**"
+    if isinstance(x, (float, np.floating)):
+        if not math.isfinite(x):
+            return ""
         return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
-    return str(x)
+    return str(x).replace("|", "\\|")
 
 
 def _md(df: pd.DataFrame) -> str:
@@ -117,182 +239,177 @@ def _md(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def tables_markdown(result: A.Result, command: str, workers: str) -> str:
-    s = result.settings
-    gens = result.generations.copy()
-    sims = int(gens["simulations"].sum())
-    # pyabc first draws one population from the prior to set the first epsilon (its calibration sample)
-    runs = (sims + s.population) * s.replicates * len(T.SCENARIOS)
-    cons = constants_table(result)
-    tgt = targets_table(result)
+def tables_markdown(manifest: dict[str, Any], waves: pd.DataFrame, targets: pd.DataFrame,
+                    constants: pd.DataFrame, emulators: pd.DataFrame) -> str:
+    s = manifest["settings"]
+    waves_meta = pd.DataFrame(manifest["waves"])
+    runs = int(manifest["model_runs"])
+    plausible = int(waves["plausible"].astype(bool).sum())
+    rep = manifest.get("representative") or {}
     out = [
-        f"Command: `{command}` ({workers}); {result.seconds / 60:.1f} min; population {s.population}, "
-        f"{len(gens)} generation(s), {s.replicates} paired replicates of each calibration scenario per "
-        f"particle ({', '.join(T.SCENARIOS)}), {sims:,} particles simulated after pyabc's calibration sample of "
-        f"{s.population} from the prior ({runs:,} model runs in all), "
-        f"master seed {s.seed}.",
+        f"Command: `{manifest['command']}` on a {manifest['executor']}; {manifest['seconds'] / 60:.1f} min "
+        f"({manifest['finished']}); master seed {s['seed']}; {s['replicates']} replicates of each calibration "
+        f"scenario a point (common random numbers), {len(waves)} points simulated in {len(waves_meta)} wave(s), "
+        f"{runs:,} model runs in all. Stopped: {manifest['stop_reason']}. "
+        f"Plausible set: {plausible} points.",
         "",
-        "Calibration targets (the only data the fit sees), their sources, and the posterior predictive "
-        "(weighted mean and 95% range of the particles' simulated statistic):",
+        "Waves (share of the prior box not ruled out by the emulators of every wave so far; points not ruled "
+        "out by their own simulated values):",
         "",
-        _md(tgt[["target", "label", "value", "scale", "predictive_mean", "predictive_low", "predictive_high"]]),
+        _md(waves_meta.rename(columns={"share_before": "share of box it was drawn from",
+                                       "share_after": "share left after its emulators",
+                                       "screened": "candidates screened to draw it",
+                                       "trained_on": "emulator training points",
+                                       "not_ruled_out": "points not ruled out by simulation"})),
         "",
-        *[f"- **{t.key}**: {t.source}. Scale: {t.scale_source}." for t in T.TARGETS],
+        "Targets: the record, its uncertainty, the model discrepancy, and the predictive interval over the "
+        "plausible set (95% of the equal mixture of each plausible point's simulated quantity and its Monte "
+        "Carlo spread):",
         "",
-        "Fitted constants (uniform priors):",
+        _md(targets[["target", "record", "record_sd", "discrepancy_sd", "simulated_min", "simulated_max",
+                     "predictive_low", "predictive_high", "covered"]]),
         "",
-        _md(cons[["constant", "prior_low", "prior_high", "shipped", "posterior_median", "posterior_low",
-                  "posterior_high"]]),
+        "Fitted constants: prior box, the plausible set's range, and how much of the box it keeps "
+        f"(the 90% range over 90% of the box; constrained below {CONSTRAINED:g}):",
         "",
-        "Generations (acceptance = accepted / simulated; ESS = effective sample size of the weights):",
+        _md(constants[["constant", "prior_low", "prior_high", "plausible_p05", "plausible_median",
+                       "plausible_p95", "range_share_of_prior", "constrained", "representative",
+                       "schema_default"]]),
         "",
-        _md(gens),
     ]
-    corr = weighted_correlation(result.posterior[list(result.priors)], result.posterior["weight"].to_numpy())
-    strongest = []
-    names = list(result.priors)
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            strongest.append((abs(corr.loc[a, b]), a, b, corr.loc[a, b]))
-    strongest.sort(reverse=True)
-    if strongest:
-        out += ["", "Strongest posterior correlations (a ridge: constants that trade off against each "
-                "other to meet the same targets):", ""]
-        out += [f"- {a} and {b}: {c:+.2f}" for _, a, b, c in strongest[:3]]
-    return "\n".join(out) + "\n"
+    if rep:
+        imp = rep["implausibility"]
+        worst = max(imp, key=imp.get)
+        out += [f"Representative point: {rep['chosen']}, simulated again with {rep['replicates']} replicates "
+                f"(seed {rep['seed']}): its largest implausibility is {rep['max_implausibility']:.2f} ({worst}), "
+                f"{'not ruled out' if rep['max_implausibility'] <= H.CUTOFF else 'RULED OUT'} (cut-off "
+                f"{H.CUTOFF:g}).", "",
+                _md(pd.DataFrame([{"target": k, "record": R.BY_KEY[k].value, "simulated": rep["values"][k],
+                                   "implausibility": imp[k]} for k in imp])), ""]
+    cols = ["wave", "target", "trained_on", "cv_within_2sd", "cv_within_3sd", "cv_rmse_over_record_sd",
+            "next_wave_points", "next_within_3sd", "next_rmse_over_record_sd", "emulator_sd_over_record_sd"]
+    out += ["Emulators (10-fold cross-validation on the training points, hyperparameters kept; and the next "
+            "wave's simulated points, where the emulator was used to choose them). 'within 3sd': share of points "
+            "whose simulated quantity lies within 3 standard deviations (emulator and Monte Carlo) of the "
+            "prediction; RMSE in units of the record's standard deviation:", "", _md(emulators[cols]), ""]
+    last = emulators[emulators["wave"] == emulators["wave"].max()]
+    lengths = [c for c in emulators.columns if c.startswith("length_")]
+    if lengths:
+        rel = last.set_index("target")[lengths]
+        rel.columns = [c[len("length_"):] for c in lengths]
+        short = (rel < 1.0)
+        mover = {k: ", ".join(short.columns[short.loc[k]]) or "none under 1" for k in rel.index}
+        out += ["Constants each target's last emulator is sensitive to (length scale under 1 in unit-cube "
+                "units; a long length scale is a constant the quantity hardly follows):", "",
+                _md(pd.DataFrame([{"target": k, "constants": v} for k, v in mover.items()])), ""]
+    return "\n".join(out)
 
 
-def _continued(source: Path, settings: A.Settings, args: argparse.Namespace) -> tuple[float, A.Settings]:
-    """Check that ``source`` holds a calibration this one can continue; its seconds and the settings."""
+def render(folder: Path) -> None:
+    """Tables and figure of ``folder`` from its files (waves.csv, emulators.csv, manifest.json)."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    waves = pd.read_csv(folder / "waves.csv")
+    emulators = pd.read_csv(folder / "emulators.csv")
+    priors = {p: (float(lo), float(hi)) for p, (lo, hi) in manifest["fitted"].items()}
+    rep = (manifest.get("representative") or {}).get("constants")
+    targets = targets_frame(waves, manifest["settings"]["discrepancy"])
+    constants = constants_frame(waves, priors, rep)
+    atomic_write(folder / "targets.csv", _csv(targets, 6))
+    atomic_write(folder / "constants.csv", _csv(constants, 6))
+    plot_pairs(waves, constants, folder / "plausible_pairs.png", emulators)
+    atomic_write(folder / "calibration_tables.md", tables_markdown(manifest, waves, targets, constants, emulators))
 
-    try:
-        manifest = json.loads((source / "manifest.json").read_text(encoding="utf-8"))
-        old = manifest["settings"]
-    except (OSError, ValueError, KeyError):
-        raise ConfigError.single(source, "not a finished calibration (no readable manifest.json)",
-                                 key="--continue-from", allowed="a folder `python -m sim calibrate` wrote") from None
-    if not (source / "abc_history.db").is_file():
-        raise ConfigError.single(source, "has no abc_history.db to continue", key="--continue-from")
-    # Continue with the earlier run's settings; only the number of generations grows.
-    merged = A.Settings(population=old["population"], generations=args.generations or old["generations"],
-                        replicates=old["replicates"], seed=old["seed"],
-                        min_acceptance_rate=old["min_acceptance_rate"], max_minutes=settings.max_minutes)
-    given = {"--population": args.population, "--replicates": args.replicates, "--seed": args.seed}
-    clash = [f"{k} {v} (the earlier run: {old[k[2:]]})" for k, v in given.items() if v is not None and v != old[k[2:]]]
-    if clash:
-        raise ConfigError.single(source, "a continued calibration keeps the earlier run's settings: "
-                                 + "; ".join(clash), key="--continue-from")
-    if merged.generations <= old["generations"]:
-        raise ConfigError.single(source, f"already has {old['generations']} generations; give --generations "
-                                 f"above that", key="--generations")
-    return float(manifest.get("seconds", 0.0)), merged
+
+# --- the command -------------------------------------------------------------------------------
+
+def settings_from(args: argparse.Namespace) -> H.Settings:
+    base = H.QUICK if args.quick else H.Settings()
+    pick = (lambda given, default: default if given is None else given)
+    return H.Settings(first_points=pick(args.first_points, base.first_points), points=pick(args.points, base.points),
+                      replicates=pick(args.replicates, base.replicates), max_waves=pick(args.waves, base.max_waves),
+                      candidates=base.candidates, screening_rounds=base.screening_rounds, min_shrink=base.min_shrink,
+                      discrepancy=base.discrepancy, seed=pick(args.seed, base.seed))
+
+
+def _model_runs(settings: H.Settings, points: int) -> int:
+    per_point = 2 * settings.replicates + max(20, settings.replicates // 4)  # two scenarios, the warning runs
+    return points * per_point
 
 
 def calibrate_command(args: argparse.Namespace) -> int:
-
-    if not A.pyabc_available():
-        raise UsageError("calibrate needs pyabc: pip install 'paris-guarantees-sim[calibration]'")
-    base = A.QUICK if args.quick else A.Settings()
-    settings = A.Settings(
-        population=args.population or base.population, generations=args.generations or base.generations,
-        replicates=args.replicates or base.replicates, seed=args.seed if args.seed is not None else base.seed,
-        min_acceptance_rate=base.min_acceptance_rate, max_minutes=args.max_minutes)
+    if not sklearn_available():
+        raise UsageError("calibrate needs scikit-learn: pip install 'paris-guarantees-sim[calibration]'")
+    settings = settings_from(args)
     out = Path(args.out) if args.out is not None else Path("results") / "calibration"
     workers = args.workers or default_workers()
-    where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"process pool ({workers} workers)"
-    words = list(args.argv or [])
-    if getattr(args, "continue_from", None) is not None:  # the equivalent fresh run is what reproduces it
-        i = words.index("--continue-from") if "--continue-from" in words else -1
-        if i >= 0:
-            del words[i:i + 2]
-        words = [w for w in words if not w.startswith("--continue-from=")]
-    command = "python -m sim calibrate " + " ".join(shlex.quote(a) for a in words)
-    command = command.strip()
-    print(f"calibrate: ABC-SMC of {len(A.fitted_parameters())} fitted constants against {len(T.TARGETS)} "
-          f"targets; population {settings.population}, up to {settings.generations} generations, "
-          f"{settings.replicates} replicates a scenario per particle, {where} -> {out}/", file=sys.stderr)
-    earlier = 0.0
-    source = getattr(args, "continue_from", None)
-    if source is not None:  # more generations of a finished calibration, without redoing the first ones
-        earlier, settings = _continued(Path(source), settings, args)
+    where = f"Dask scheduler {args.scheduler}" if args.scheduler else (
+        "process pool (1 worker)" if workers <= 1 else f"process pool ({workers} workers)")
+    command = ("python -m sim calibrate " + " ".join(shlex.quote(a) for a in (args.argv or []))).strip()
+    names = list(H.fitted_parameters())
+    print(f"calibrate: history matching of {len(names)} fitted constants against {len(R.TARGETS)} targets; "
+          f"wave 1 {settings.first_points} points, later waves {settings.points}, up to {settings.max_waves} waves, "
+          f"{settings.replicates} replicates a point, {where} -> {out}/", file=sys.stderr)
     try:
         with staged(out, overwrite=args.overwrite) as work:
-            if source is not None:
-                shutil.copyfile(Path(source) / "abc_history.db", work / "abc_history.db")
             with executor(workers, args.scheduler) as ex:
-                def map_(fn: Any, items: Any) -> list[Any]:  # pyabc's map, on the executor
-                    return map_in_order(ex.executor, fn, items, window=2 * ex.slots + 2)
+                def map_(fn: Any, items: Any) -> Any:  # results one by one, in the order submitted
+                    it = iter(items)
+                    return (r for _, r in in_order(ex.executor, fn, lambda: next(it, None), window=2 * ex.slots + 2))
 
-                result = A.calibrate(settings, work / "abc_history.db", map_, progress=True,
-                                     resume=source is not None)
-            result.seconds += earlier
-            atomic_write(work / "posterior.csv", result.posterior.to_csv(index=False, float_format="%.10g",
-                                                                         lineterminator="\n"))
-            atomic_write(work / "generations.csv", result.generations.to_csv(index=False, float_format="%.6g",
-                                                                             lineterminator="\n"))
-            atomic_write(work / "targets.csv", targets_table(result).to_csv(index=False, float_format="%.6g",
-                                                                            lineterminator="\n"))
-            atomic_write(work / "constants.csv", constants_table(result).to_csv(
-                index=False, float_format="%.6g", lineterminator="\n"))
-            plot_marginals(result, work / "marginals.png")
-            atomic_write(work / "calibration_tables.md", tables_markdown(result, command, where))
+                result = H.run(settings, map_, progress=lambda m: print(f"calibrate: {m}", file=sys.stderr))
+                rep = H.representative(result, map_) if len(result.plausible) else None
+            waves = waves_frame(result)
+            atomic_write(work / "waves.csv", _csv(waves))
+            atomic_write(work / "plausible.csv", _csv(plausible_frame(waves, names)))
+            atomic_write(work / "emulators.csv", _csv(emulators_frame(result), 6))
+            meta = []
+            for i, w in enumerate(result.waves):
+                meta.append({"wave": w.number, "points": len(w.x), "screened": w.screened,
+                             "share_before": w.share_before, "share_after": result.shares[i],
+                             "trained_on": w.trained_on, "not_ruled_out": int((~w.ruled_out).sum()),
+                             "seconds": round(w.seconds, 1)})
+            simulated = sum(len(w.x) for w in result.waves) + (1 if rep else 0)
             write_manifest(work / "manifest.json", {
-                "command": command, "settings": {k: getattr(settings, k) for k in settings.__dataclass_fields__},
+                "command": command, "method": "history matching with Gaussian-process emulators",
+                "settings": {k: getattr(settings, k) for k in settings.__dataclass_fields__},
+                "cutoff": H.CUTOFF, "rule": "ruled out when the largest implausibility over the targets exceeds the "
+                                            "cut-off",
                 "fitted": {p: list(r) for p, r in result.priors.items()},
-                "targets": {t.key: {"value": t.value, "scale": t.scale} for t in T.TARGETS},
-                "scenarios": list(T.SCENARIOS), "executor": where, "seconds": round(result.seconds, 1),
-                **({"continued_from": str(source), "seconds_before": round(earlier, 1)} if source else {}),
-                "files": sorted(p.name for p in work.iterdir()) + ["manifest.json"],
-                "package": package_info()})
+                "targets": {t.key: {"value": t.value, "sd": t.sd} for t in R.TARGETS},
+                "scenarios": sorted({R.CALIBRATION_SCENARIO, R.OSCE_SCENARIO, R.WARNING_SCENARIO}),
+                "waves": meta, "stop_reason": result.stop_reason,
+                "representative": rep, "executor": where, "seconds": round(result.seconds, 1),
+                "model_runs": _model_runs(settings, simulated) + (_model_runs(
+                    settings, 1) if rep else 0),
+                "finished": time.strftime("%Y-%m-%d %H:%M", time.localtime()),
+                "files": list(FILES), "package": package_info()})
+            render(work)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenProcessPool as exc:
         print(f"error: a worker process died ({exc})", file=sys.stderr)
         return EXIT_FAILED
-    g = result.generations.iloc[-1]
-    print(f"calibrate: {len(result.generations)} generation(s) in {result.seconds / 60:.1f} min; last: "
-          f"epsilon {g['epsilon']:.3g}, acceptance {g['acceptance_rate']:.2f}, ESS {g['ess']:.0f} of "
-          f"{int(g['particles'])}")
-    print(constants_table(result)[["constant", "shipped", "posterior_median", "posterior_low",
-                                   "posterior_high"]].to_string(index=False))
-    print(f"wrote posterior.csv, generations.csv, targets.csv, constants.csv, marginals.png, "
-          f"calibration_tables.md to {out}/")
-    return EXIT_OK
-
-
-def result_from_folder(folder: Path) -> A.Result:
-    """A finished calibration read back from its files (posterior.csv, generations.csv, manifest.json)."""
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    settings = A.Settings(**manifest["settings"])
-    priors = {p: (float(lo), float(hi)) for p, (lo, hi) in manifest["fitted"].items()}
-    return A.Result(pd.read_csv(folder / "posterior.csv"), pd.read_csv(folder / "generations.csv"), priors,
-                    settings, float(manifest["seconds"]))
+    targets = pd.read_csv(out / "targets.csv")
+    print(f"calibrate: {len(result.waves)} wave(s) in {result.seconds / 60:.1f} min; stopped: {result.stop_reason}; "
+          f"plausible set: {len(result.plausible)} points")
+    print(targets[["target", "record", "predictive_low", "predictive_high", "covered"]].to_string(index=False))
+    print(f"wrote {', '.join(FILES)} to {out}/")
+    return EXIT_OK if len(result.plausible) and targets["covered"].all() else EXIT_FAILED
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m sim.calibration.commands DIR``: write the tables and figure of a finished
-    calibration again from its files (no new runs)."""
-
+    """``python -m sim.calibration.commands DIR``: the tables and figure of a finished calibration again."""
     parser = argparse.ArgumentParser(prog="python -m sim.calibration.commands",
-                                     description="Re-render calibration_tables.md, targets.csv, constants.csv "
-                                                 "and marginals.png of DIR from its posterior (no new runs).")
+                                     description="Render calibration_tables.md, targets.csv, constants.csv and "
+                                                 "plausible_pairs.png of DIR again from its files (no new runs).")
     parser.add_argument("directory", type=Path)
     args = parser.parse_args(argv)
-
-    try:  # only a folder calibrate wrote: its files are the ones rewritten here
-        manifest = json.loads((args.directory / "manifest.json").read_text(encoding="utf-8"))
-        result = result_from_folder(args.directory)
+    try:
+        render(args.directory)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: {args.directory}: not a folder `python -m sim calibrate` wrote ({exc})", file=sys.stderr)
         return EXIT_BAD_INPUT
-    atomic_write(args.directory / "targets.csv", targets_table(result).to_csv(index=False, float_format="%.6g",
-                                                                              lineterminator="\n"))
-    atomic_write(args.directory / "constants.csv", constants_table(result).to_csv(index=False, float_format="%.6g",
-                                                                                  lineterminator="\n"))
-    plot_marginals(result, args.directory / "marginals.png")
-    atomic_write(args.directory / "calibration_tables.md",
-                 tables_markdown(result, manifest["command"], manifest["executor"]))
     return EXIT_OK
 
 

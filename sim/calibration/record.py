@@ -22,6 +22,7 @@ a renewed war) is renewed fighting; its "renewed war" (a major attack) is renewe
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -109,9 +110,14 @@ TARGETS: tuple[Target, ...] = (
 BY_KEY: dict[str, Target] = {t.key: t for t in TARGETS}
 
 
+@functools.lru_cache(maxsize=4)
+def _base(name: str):
+    return load_scenario(name)  # read once a process: a calibration measures hundreds of points
+
+
 def _scenario(name: str, constants: Mapping[str, float], extra: Mapping[str, Any] | None = None):
     overrides = {**{k: float(v) for k, v in constants.items()}, **(extra or {}), "horizon_weeks": HORIZON_WEEKS}
-    return with_overrides(load_scenario(name), overrides, source="calibration")
+    return with_overrides(_base(name), overrides, source="calibration")
 
 
 def _runs(scenario, replicates: int, seed: int):

@@ -23,11 +23,26 @@ import numpy as np
 
 from sim.config import limits
 from sim.config.errors import ConfigError
+from sim.config.library import LIBRARY
 from sim.config.parameters import parameter_catalogue, unknown_parameter
 from sim.config.yamlio import read_bytes
 
 INFO_COLUMNS = ("particle", "distance")  # read, not applied
 MAX_BYTES = 50_000_000
+# Posteriors shipped in the package under a short name (``--posterior plausible``): the plausible set
+# of the calibration by history matching (docs/calibration/plausible.csv; sim/library/calibration is a
+# link to docs/calibration in a clone, followed when the wheel is built).
+NAMED = {"plausible": "plausible.csv"}
+NAMED_DIR = LIBRARY / "calibration"
+
+
+def resolve_posterior(path: str | Path) -> Path:
+    """A posterior file's path: a short name (``plausible``) is the file shipped in the package, unless
+    a file of that name exists where the command runs; anything else is a path."""
+    text = str(path)
+    if text in NAMED and not Path(text).is_file():
+        return NAMED_DIR / NAMED[text]
+    return Path(path)
 
 
 @dataclass(frozen=True)
@@ -78,8 +93,9 @@ def _bad(path: Path, message: str, *, line: int | None = None, key: str = "", al
 
 
 def load_posterior(path: str | Path) -> Posterior:
-    """Read and check a posterior file. Raises ConfigError naming the file, line and column."""
-    path = Path(path)
+    """Read and check a posterior file (or a shipped one by its short name, ``plausible``). Raises
+    ConfigError naming the file, line and column."""
+    path = resolve_posterior(path)
     raw = read_bytes(path, "posterior file", MAX_BYTES)
     if b"\x00" in raw:
         raise _bad(path, "binary, not text (a posterior file is the CSV `python -m sim calibrate` writes)")

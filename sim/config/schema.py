@@ -3,7 +3,7 @@
 Roles follow the XLRM framing of robust decision making:
 ``lever`` (a design choice of the guarantees), ``uncertainty`` (nobody controls
 it) and ``constant`` (a model constant). A constant given ``fitted=(low, high)`` is
-estimated by ABC against the calibration targets (``python -m sim calibrate``,
+calibrated by history matching against the calibration targets (``python -m sim calibrate``,
 docs/CALIBRATION.md); every other number says its source or "assumption".
 Experiment files may vary levers and uncertainties; the role is checked.
 Defaults are the Paris Declaration as written (scenario ``paris_declaration``).
@@ -32,12 +32,15 @@ def _param(default: Any, role: Role, clause: Clause, unit: str, doc: str, source
            initial_only: bool = False, fitted: tuple[float, float] | None = None, **bounds: Any) -> Any:
     extra = {"role": role, "unit": unit, "clause": clause.value, "source": source}
     if fitted is not None:
-        # Fitted by ABC against the calibration targets only (python -m sim calibrate); the
-        # pair is the uniform prior. The default is the posterior median (docs/CALIBRATION.md).
+        # Calibrated by history matching against the calibration targets only (python -m sim
+        # calibrate); the pair is the uniform prior box. The default is a representative plausible
+        # point (the plausible set's medians, checked by simulation not to be implausible:
+        # docs/CALIBRATION.md). The anchor the prior rests on stays in the source.
         extra["fitted"] = True
         extra["prior"] = [float(fitted[0]), float(fitted[1])]
-        extra["source"] = (f"fitted: ABC-SMC posterior median, calibration targets only "
-                           f"(docs/CALIBRATION.md); prior uniform {fitted[0]}..{fitted[1]}")
+        extra["source"] = (f"calibrated by history matching (docs/CALIBRATION.md): prior uniform "
+                           f"{fitted[0]:g}..{fitted[1]:g}, default the representative plausible point"
+                           + ("" if source == "assumption" else f"; anchored on {source}"))
     if initial_only:
         extra["initial_only"] = True  # read at week 0 only: a dated shock cannot change it
     if isinstance(default, (dict, list)):
@@ -460,9 +463,10 @@ class Russia(Section):
     ambition: float = uncertainty(
         1.0, A, "x baseline", "Revisionist ambition (weight of gains).", ge=0.0, le=3.0, initial_only=True)
     ambition_spread: float = uncertainty(
-        0.5, A, "sd of log ambition",
+        0.618, A, "sd of log ambition",
         "Spread of Russia's ambition across runs (drawn once a run): some ceasefires face a more "
-        "revisionist Russia than others (Fortna 2004: frailty).", ge=0.0, le=2.0, initial_only=True)
+        "revisionist Russia than others (Fortna 2004: frailty).", ge=0.0, le=2.0, initial_only=True,
+        fitted=(0.1, 1.2))
     ambition_drift: float = uncertainty(
         0.02, A, "per week (sd)", "Random-walk drift of ambition.", ge=0.0, le=0.5)
     ambition_reversion: float = constant(
@@ -477,16 +481,18 @@ class Russia(Section):
         source="NATO (Rutte, Jun 2025): 1,500 tanks and 3,000 armoured vehicles in 2025; Janes: about 400 new "
         "tanks a year; DDIS (Feb 2025): a regional war within 2 years, a large-scale one within 5")
     rationality: float = uncertainty(
-        1.0, A, "logit precision", "Quantal-response precision of Russia's choices at decision points.",
-        ge=0.05, le=20.0)
+        4.64, A, "logit precision", "Quantal-response precision of Russia's choices at decision points.",
+        ge=0.05, le=20.0,
+        fitted=(3.0, 12.0))
     misperception: float = uncertainty(
         0.3, A, "sd of log-odds",
         "Noise in Russia's reading of coalition resolve at each assessment (Jervis 1976).",
         ge=0.0, le=3.0)
     balance_misperception: float = uncertainty(
-        0.2, A, "sd of log defence",
+        0.233, A, "sd of log defence",
         "Error in Russia's reading of the defence it would meet, drawn at each assessment (misperception of the "
-        "balance, not only of resolve: Jervis 1976; Russia overestimated its odds in 2022).", ge=0.0, le=2.0)
+        "balance, not only of resolve: Jervis 1976; Russia overestimated its odds in 2022).", ge=0.0, le=2.0,
+        fitted=(0.0, 0.6))
     initial_strength: float = uncertainty(
         1.0, A, "strength units", "Strength at the ceasefire (ceiling is 1.0 + max_strength_gain).",
         ge=0.1, le=3.0, initial_only=True)
@@ -525,10 +531,12 @@ class Campaigns(Section):
     compliant_probe_rate: float = uncertainty(
         0.03, A, "per week", "Serious violations by local units while Russia complies.", ge=0.0, le=2.0)
     volume_compliant: float = uncertainty(
-        150.0, A, "ceasefire violations a week (Russian side)",
-        "Ceasefire violations (each explosion, burst or flash, the OSCE SMM's unit) while Russia complies: with "
-        "Ukraine's return fire about 250 a week, the calm after the July 2020 measures.", ge=0.0, le=5000.0,
-        source="OSCE SMM via UNIAN (Jan 2021): 6,294 violations from 27 Jul 2020 to mid-Jan 2021")
+        540.0, A, "ceasefire violations a week (Russian side)",
+        "Ceasefire violations (each explosion, burst or flash, the OSCE SMM's unit) while Russia complies, seen or "
+        "not: what the SMM counted of them with Ukraine's return fire, about 250 a week in the calm after the July "
+        "2020 measures, is the calibration target (observers count a share).", ge=0.0, le=5000.0,
+        source="OSCE SMM via UNIAN (Jan 2021): 6,294 violations from 27 Jul 2020 to mid-Jan 2021",
+        fitted=(50.0, 1500.0))
     volume_pressure: float = uncertainty(
         2000.0, A, "ceasefire violations a week (Russian side)",
         "Ceasefire violations during a pressure campaign: about 3,400 a week with return fire, the ordinary-to-bad "
@@ -538,10 +546,11 @@ class Campaigns(Section):
         600.0, A, "ceasefire violations a week (Russian side)",
         "Ceasefire violations while an offensive is prepared, before its last weeks.", ge=0.0, le=50000.0)
     volume_spike: float = uncertainty(
-        10.0, A, "x volume_preparing",
+        12.3, A, "x volume_preparing",
         "The spike of the last weeks of a major preparation: in the week before 24 February 2022 the SMM counted "
         "about 10,000 a week, 10-25 times January's level.", ge=1.0, le=50.0,
-        source="OSCE SMM daily reports 37-43/2022: 591 (16 Feb) to 1,927 (21 Feb) a day, against 83 on 19 Jan")
+        source="OSCE SMM daily reports 37-43/2022: 591 (16 Feb) to 1,927 (21 Feb) a day, against 83 on 19 Jan",
+        fitted=(1.5, 25.0))
     volume_persistence: float = constant(
         0.8, A, "per week", "Week-to-week persistence of the intensity of violations (episodes).", ge=0.0, le=0.99)
     volume_shock_sd: float = constant(
@@ -575,8 +584,9 @@ class Campaigns(Section):
     planning_discount_per_year: float = uncertainty(
         0.8, A, "per year", "How much a gain a year later is worth to Russia now.", ge=0.1, le=1.0)
     surprise_bonus: float = uncertainty(
-        0.25, A, "x strength", "Extra effective strength of an attack that was not warned of (Betts 1982).",
-        ge=0.0, le=2.0)
+        0.338, A, "x strength", "Extra effective strength of an attack that was not warned of (Betts 1982).",
+        ge=0.0, le=2.0,
+        fitted=(0.0, 1.0))
     window_step_weeks: int = constant(
         26, A, "weeks", "Spacing of the later start dates Russia compares with acting now.", ge=1, le=104)
     window_refresh_weeks: int = constant(
@@ -591,9 +601,10 @@ class WarningSystem(Section):
     """G5, G1 and C1: indicators of a preparation, who detects them, the warning and what it costs."""
 
     indicators_per_week_major: float = uncertainty(
-        1.5, A, "per week",
+        2.99, A, "per week",
         "Strategic indicators (a build-up in depth, in Russia and Belarus) while preparing a renewed war: "
-        "2021-22 saw months of observable massing.", ge=0.0, le=20.0)
+        "2021-22 saw months of observable massing.", ge=0.0, le=20.0,
+        fitted=(0.25, 4.0))
     tactical_per_week_major: float = uncertainty(
         2.0, A, "per week", "Tactical indicators (forward deployment, the spike of violations) in the last weeks of a "
         "major preparation.", ge=0.0, le=20.0)
@@ -814,7 +825,7 @@ class Members(Section):
     activation_threshold: float = constant(
         0.8, A, "resolve", "Resolve plus pull needed for a political response.", ge=0.0, le=3.0)
     binding_pull: float = constant(
-        1.02, Clause.G0, "resolve",
+        1.22, Clause.G0, "resolve",
         "Extra pull of a legal obligation on a member with a ratified commitment.", ge=0.0, le=3.0,
         fitted=(0.0, 2.0))
     activation_noise: float = constant(
@@ -834,24 +845,26 @@ class Payoffs(Section):
     gain_limited: float = constant(2.5, A, "utility", "Value of a successful local offensive.", ge=0.0, le=50.0)
     gain_major: float = constant(5.0, A, "utility", "Value of a successful renewed war.", ge=0.0, le=100.0)
     base_cost_pressure: float = constant(
-        2.8, A, "utility", "Intrinsic cost of a pressure campaign.", ge=0.0, le=50.0)
+        3.71, A, "utility", "Intrinsic cost of a pressure campaign.", ge=0.0, le=50.0,
+        fitted=(0.5, 6.0))
     force_presence_cost: float = uncertainty(
         1.0, Clause.G3, "utility a year",
         "What the presence of the Western force in Ukraine costs Russia a year, beyond the later attack it makes "
         "harder: Moscow declares it foreign intervention and its troops legitimate targets. Weighed when a pressure "
         "campaign would hold the force back (G3's credible cessation); its size is an assumption.",
         ge=0.0, le=10.0, source="Russian MFA (Zakharova), 8 Jan 2026, TASS: the stated position; assumption for the size")
-    base_cost_limited: float = constant(5.8, A, "utility", "Intrinsic cost of a limited offensive.", ge=0.0, le=50.0)
-    base_cost_major: float = constant(7.39, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0,
-                                      fitted=(4.0, 12.0))
+    base_cost_limited: float = constant(4.84, A, "utility", "Intrinsic cost of a limited offensive.", ge=0.0, le=50.0,
+        fitted=(0.5, 8.0))
+    base_cost_major: float = constant(5.81, A, "utility", "Intrinsic cost of renewed war.", ge=0.0, le=100.0,
+                                      fitted=(1.0, 12.0))
     combat_cost: float = constant(
         0.5, Clause.P1, "utility per defence/strength", "Cost of fighting a stronger defender.",
         ge=0.0, le=50.0)
     punishment_weight: float = constant(
-        0.162, Clause.G4, "utility per pledged unit", "Cost to Russia of one unit of pledged response.",
-        ge=0.0, le=50.0, fitted=(0.0, 0.4))
+        0.171, Clause.G4, "utility per pledged unit", "Cost to Russia of one unit of pledged response.",
+        ge=0.0, le=50.0, fitted=(0.0, 0.5))
     military_effect: float = constant(
-        0.138, Clause.G4, "defence per unit", "Defence added per unit of coalition military power acting.",
+        0.165, Clause.G4, "defence per unit", "Defence added per unit of coalition military power acting.",
         ge=0.0, le=5.0, fitted=(0.0, 0.5))
     contest_exponent: float = constant(
         1.0, Clause.P1, "exponent", "Decisiveness of the strength ratio in the contest function.",

@@ -51,7 +51,7 @@ WORLDS = 10
 WORLD_PAIRS = 200
 WORLD_SEED = 20260106  # which draws: the same worlds for every student and every pair of designs
 ENV_POSTERIOR = "PARIS_SIM_DASHBOARD_POSTERIOR"
-CALIBRATION_POSTERIOR = Path(__file__).resolve().parents[2] / "docs" / "calibration" / "posterior.csv"
+CALIBRATION_POSTERIOR = Path(__file__).resolve().parents[1] / "library" / "calibration" / "plausible.csv"  # the shipped plausible set
 
 
 def horizon_words(weeks: int) -> str:

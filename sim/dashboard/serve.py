@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"folder for the runs' outcomes (default {default_cache()})")
     parser.add_argument("--posterior", type=Path, default=None,
                         help="the calibration's posterior file, from which Compare draws its plausible worlds "
-                             "(default: the repository's docs/calibration/posterior.csv, when there is one)")
+                             "(default: the calibration's shipped plausible set)")
     parser.add_argument("--session-timeout", default=DEFAULT_SESSION_TIMEOUT,
                         help="end a session this long after its browser disconnected without closing the page "
                              f"(default {DEFAULT_SESSION_TIMEOUT}; e.g. 90s, 10m)")

@@ -37,7 +37,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from sim.config.posterior import use_posterior
+from sim.config.posterior import resolve_posterior, use_posterior
 from sim.errors import EXIT_OK, UsageError
 from sim.executors import executor
 from sim.experiments.config import Experiment, load_experiment
@@ -48,7 +48,7 @@ from sim.provenance import package_info
 
 DEFAULT_THRESHOLD = 0.2
 DEFAULT_DRAWS = 10
-DEFAULT_POSTERIOR = "docs/calibration/posterior.csv"  # until the calibration ships 'plausible'
+DEFAULT_POSTERIOR = "plausible"  # the calibration's shipped plausible set
 
 ROBUST_COLUMNS: dict[str, tuple[str, str, str]] = {
     "design": ("object", "", "The design: lever values (and scenario), as 'path=value, ...'."),
@@ -187,7 +187,7 @@ def plot(result: Robustness, path: Path) -> None:
 def main(args: argparse.Namespace) -> int:
     """``python -m sim robust EXPERIMENT``."""
     exp = load_experiment(Path(args.experiment))
-    posterior = Path(args.posterior) if args.posterior else Path(DEFAULT_POSTERIOR)
+    posterior = resolve_posterior(args.posterior if args.posterior else DEFAULT_POSTERIOR)
     if not posterior.is_file():
         raise UsageError(f"{posterior}: no such posterior file; give --posterior FILE (a plausible set: "
                          f"posterior.csv of python -m sim calibrate)")

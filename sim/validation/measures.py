@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from lifelines import KaplanMeierFitter
+from lifelines.utils import median_survival_times
 
 from sim.experiments.statistics import CONFIDENCE, wilson_interval
 from sim.experiments.tables import paired_differences
@@ -29,6 +31,42 @@ class Proportion:
     p: float
     low: float
     high: float
+
+
+LEVELS = {"armed_attack": ("armed_attack", "armed_attack_week"), "renewed_war": ("escalated", "escalation_week")}
+
+
+def at_level(runs: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The runs with ``escalated`` and ``survival_weeks`` read at an outcome level: ``armed_attack``
+    (any armed attack: a limited offensive or worse) or ``renewed_war`` (a major attack), so that the
+    Cox model and the paired tests see that level's event and its week (censored at the horizon)."""
+    flag, week = LEVELS[level]
+    out = runs.copy()
+    out["escalated"] = runs[flag].astype(bool)
+    out["survival_weeks"] = np.where(out["escalated"], runs[week].fillna(0), runs["horizon_weeks"]).astype(int)
+    return out
+
+
+def level_probability(runs: pd.DataFrame, level: str) -> Proportion:
+    """Share of runs with an event of ``level`` before the horizon, with its Wilson 95% interval."""
+    return escalation_probability(at_level(runs, level))
+
+
+def km_quantiles(weeks: np.ndarray, ended: np.ndarray) -> dict[str, float]:
+    """Kaplan-Meier median, quartiles and the survival at 52 weeks of durations ``weeks`` (``ended``
+    False: still going, censored), with 95% intervals of the median and of S(52) (lifelines)."""
+    kmf = KaplanMeierFitter().fit(weeks, ended)
+    median_ci = median_survival_times(kmf.confidence_interval_)
+    sf = kmf.survival_function_at_times([52.0]).iloc[0]
+    ci = kmf.confidence_interval_survival_function_
+    row = ci[ci.index <= 52.0].iloc[-1] if (ci.index <= 52.0).any() else ci.iloc[0]
+
+    def q(p: float) -> float:
+        return float(kmf.percentile(p))
+
+    return {"median": q(0.5), "q1": q(0.75), "q3": q(0.25), "median_low": float(median_ci.iloc[0, 0]),
+            "median_high": float(median_ci.iloc[0, 1]), "survival_52": float(sf),
+            "survival_52_low": float(row.iloc[0]), "survival_52_high": float(row.iloc[1])}
 
 
 def escalation_probability(runs: pd.DataFrame) -> Proportion:
@@ -99,6 +137,11 @@ class Reductions:
     limited: float = math.nan  # 1 - limited-offensive rate ratio, per week at peace (reported, not judged)
     limited_low: float = math.nan
     limited_high: float = math.nan
+    volume: float = math.nan  # 1 - ceasefire-violation volume ratio (both sides), per week at peace
+    volume_low: float = math.nan
+    volume_high: float = math.nan
+    volume_rate_reference: float = math.nan
+    volume_rate_variant: float = math.nan
 
 
 def paired_bootstrap_reductions(reference: pd.DataFrame, variant: pd.DataFrame, *, resamples: int = 2000,
@@ -113,6 +156,8 @@ def paired_bootstrap_reductions(reference: pd.DataFrame, variant: pd.DataFrame, 
     e_r, e_v = ref["escalated"].astype(float).to_numpy(), var["escalated"].astype(float).to_numpy()
     p_r, p_v = ref["violations_probe"].to_numpy(dtype=float), var["violations_probe"].to_numpy(dtype=float)
     l_r, l_v = ref["violations_limited"].to_numpy(dtype=float), var["violations_limited"].to_numpy(dtype=float)
+    c_r = ref["ceasefire_violations"].to_numpy(dtype=float) if "ceasefire_violations" in ref else np.zeros(n)
+    c_v = var["ceasefire_violations"].to_numpy(dtype=float) if "ceasefire_violations" in var else np.zeros(n)
     w_r, w_v = peace_weeks(ref.reset_index()), peace_weeks(var.reset_index())
 
     def rate_cut(c_v: np.ndarray, c_r: np.ndarray, idx: np.ndarray | slice) -> np.ndarray:
@@ -124,7 +169,8 @@ def paired_bootstrap_reductions(reference: pd.DataFrame, variant: pd.DataFrame, 
         with np.errstate(divide="ignore", invalid="ignore"):
             major = np.asarray(1.0 - e_v[idx].sum(axis=-1) / e_r[idx].sum(axis=-1), dtype=float)
             probe = rate_cut(p_v, p_r, idx)
-            return {"major": major, "probe": probe, "gap": major - probe, "limited": rate_cut(l_v, l_r, idx)}
+            return {"major": major, "probe": probe, "gap": major - probe, "limited": rate_cut(l_v, l_r, idx),
+                    "volume": rate_cut(c_v, c_r, idx)}
 
     point = {k: float(v) for k, v in stats(slice(None)).items()}
     rng = np.random.default_rng(seed)
@@ -139,6 +185,9 @@ def paired_bootstrap_reductions(reference: pd.DataFrame, variant: pd.DataFrame, 
         arr = np.concatenate(parts)
         arr = arr[np.isfinite(arr)]
         lows[k], highs[k] = (float(v) for v in np.percentile(arr, q)) if arr.size else (math.nan, math.nan)
+    peace_r, peace_v = w_r.sum(), w_v.sum()
     return Reductions(n, point["major"], lows["major"], highs["major"], point["probe"], lows["probe"],
                       highs["probe"], point["gap"], lows["gap"], highs["gap"], probe_rate(ref), probe_rate(var),
-                      resamples, point["limited"], lows["limited"], highs["limited"])
+                      resamples, point["limited"], lows["limited"], highs["limited"], point["volume"],
+                      lows["volume"], highs["volume"], float(c_r.sum() / peace_r) if peace_r else math.nan,
+                      float(c_v.sum() / peace_v) if peace_v else math.nan)

@@ -6,7 +6,7 @@ when refreshing the documentation):
 * ``patterns.csv``  one row a pattern: id, name, target, measured, interval, verdict, decided;
 * ``measures.csv``  one row a measured quantity (``PatternResult.measures``);
 * ``validation_tables.md``  the same as Markdown tables, ready for docs/VALIDATION.md;
-* ``pattern1_base_rate.png`` ... ``pattern6_ordering.png``: one figure a pattern.
+* ``pattern1_mechanisms.png`` ... ``pattern6_response_timing.png``: one figure a pattern.
 """
 
 from __future__ import annotations
@@ -17,16 +17,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from lifelines import KaplanMeierFitter
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.experiments.statistics import km_survival
 from sim.experiments.tables import table_text
 from sim.files import atomic_write
+from sim.validation import measures as M
 from sim.validation import patterns as P
 
-FIGURES = {1: "pattern1_base_rate.png", 2: "pattern2_mechanisms.png", 3: "pattern3_force.png",
-           4: "pattern4_binding.png", 5: "pattern5_monitors.png", 6: "pattern6_ordering.png"}
+FIGURES = {1: "pattern1_mechanisms.png", 2: "pattern2_force.png", 3: "pattern3_monitors.png",
+           4: "pattern4_ordering.png", 5: "pattern5_war_durations.png", 6: "pattern6_response_timing.png"}
 LABELS = {P.REFERENCE: "none (budapest_memorandum)", **{k: v for k, v in P.VARIANTS.items()}}
 
 
@@ -213,6 +215,10 @@ def _forest(ax: Any, names: list[str], hrs: list[Any], target: tuple[float, floa
     ax.set_xlabel("hazard ratio of renewed war vs no guarantees (Cox, 95% CI)")
 
 
+def _hr_label(h: Any) -> str:
+    return f"{h.hr:.2f} [{h.low:.2f}, {h.high:.2f}]"
+
+
 def write_figures(results: list[P.PatternResult], runs: pd.DataFrame, out: Path, horizon: int) -> dict[int, str]:
     by = {r.pattern.id: r for r in results}
     written: dict[int, str] = {}
@@ -223,56 +229,43 @@ def write_figures(results: list[P.PatternResult], runs: pd.DataFrame, out: Path,
         written[pid] = FIGURES[pid]
 
     if 1 in by:
-        fig, ax = _subplots(figsize=(6.4, 4))
-        _cumulative(ax, runs[runs["scenario"] == P.REFERENCE], "budapest_memorandum (no guarantees)", horizon)
-        ax.axhspan(*P.BASE_RATE_TARGET, color="tab:green", alpha=0.2,
-                   label=f"target: Fortna (2004), {P.BASE_RATE_TARGET[0]:.2f}-{P.BASE_RATE_TARGET[1]:.2f}")
-        p = by[1].extra["p"]
-        ax.errorbar(horizon / 52, p.p, yerr=[[p.p - p.low], [p.high - p.p]], fmt="o", color="black", capsize=4,
-                    label=f"5 years: {p.p:.2f} [{p.low:.2f}, {p.high:.2f}]")
-        ax.set(xlabel="years after the ceasefire", ylabel="share of runs with renewed war",
-               title="Pattern 1: base rate of renewed war", ylim=(0, 0.6))
-        ax.legend(fontsize=8, loc="upper left")
-        save(fig, 1)
-    if 2 in by:
         fig, (a1, a2) = _subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1, 1.2]})
         for scen in (P.REFERENCE, *P.VARIANTS):
-            _cumulative(a1, runs[runs["scenario"] == scen], LABELS[scen], horizon)
-        a1.set(xlabel="years after the ceasefire", ylabel="share of runs with renewed war (Kaplan-Meier)",
+            _cumulative(a1, M.at_level(runs[runs["scenario"] == scen], "armed_attack"), LABELS[scen], horizon)
+        a1.set(xlabel="years after the ceasefire", ylabel="share of runs with an armed attack (Kaplan-Meier)",
                title="One mechanism at a time")
         a1.legend(fontsize=8, loc="upper left")
-        hrs = by[2].extra["hr"]
+        hrs = by[1].extra["hr"]
         _forest(a2, [P.VARIANTS[s] for s in hrs], list(hrs.values()), None)
-        a2.set_title("Pattern 2: each helps (HR < 1), none removes the risk")
+        a2.set_xlabel("hazard ratio of any armed attack vs budapest_memorandum (Cox, 95% CI)")
+        a2.set_title("Pattern 1: each helps (HR < 1), none removes the risk")
+        save(fig, 1)
+    if 2 in by:
+        e = by[2].extra
+        fig, ax = _subplots(figsize=(7.5, 2.8))
+        _forest(ax, ["forward defence vs reassurance", "twice the pledges vs as pledged", "as pledged vs none"],
+                [e["fights"], e["size"], e["alone"]], None)
+        ax.set_xlim(0, max(1.5, 1.1 * max(h.high for h in (e["fights"], e["size"], e["alone"]) if math.isfinite(h.high))))
+        ax.set_xlabel("hazard ratio of renewed war (Cox, 95% CI)")
+        ax.set_title(f"Pattern 2: {by[2].pattern.name}", fontsize=9)
         save(fig, 2)
     if 3 in by:
-        fig, ax = _subplots(figsize=(7, 2.8))
-        _forest(ax, ["force at 2x its pledges vs as pledged", "force as pledged vs none (reported)"],
-                [by[3].extra["hr"], by[3].extra["alone"]], None)
-        ax.set_title(f"Pattern 3: {by[3].pattern.name}")
-        save(fig, 3)
-    for pid, scen in ((4, P.BINDING),):
-        if pid in by:
-            fig, ax = _subplots(figsize=(7, 2.4))
-            _forest(ax, [P.VARIANTS[scen]], [by[pid].extra["hr"]], by[pid].extra["target"])
-            ax.set_title(f"Pattern {pid}: {by[pid].pattern.name}")
-            save(fig, pid)
-    if 5 in by:
-        r = by[5].extra["reductions"]
-        fig, ax = _subplots(figsize=(7.5, 3.6))
-        names = ["major breakdowns\n(P(renewed war), 5 years)", "minor violations\n(probes a week at peace)",
-                 "limited offensives a week\nat peace (not judged)"]
-        vals, los, his = ([r.major, r.probe, r.limited], [r.major_low, r.probe_low, r.limited_low],
-                          [r.major_high, r.probe_high, r.limited_high])
-        ax.bar(names, vals, color=["tab:red", "tab:orange", "tab:gray"], alpha=0.8)
+        r = by[3].extra["reductions"]
+        fig, ax = _subplots(figsize=(8, 3.6))
+        names = ["renewed war\n(P within 5 years)", "probes a week\nat peace", "violations a week\nat peace (volume)",
+                 "limited offensives a\nweek at peace (reported)"]
+        vals = [r.major, r.probe, r.volume, r.limited]
+        los = [r.major_low, r.probe_low, r.volume_low, r.limited_low]
+        his = [r.major_high, r.probe_high, r.volume_high, r.limited_high]
+        ax.bar(names, vals, color=["tab:red", "tab:orange", "tab:olive", "tab:gray"], alpha=0.8)
         ax.errorbar(names, vals, yerr=[np.subtract(vals, los), np.subtract(his, vals)], fmt="none", color="black",
                     capsize=5)
         ax.axhline(0, color="grey", lw=1)
-        ax.set(ylabel="relative reduction by monitoring\n(vs no guarantees, paired bootstrap 95% CI)",
-               title="Pattern 5: monitors cut wars, and do not breed skirmishes")
-        save(fig, 5)
-    if 6 in by:
-        probs = by[6].extra["p"]
+        ax.set(ylabel="relative reduction by monitoring\n(vs none, paired bootstrap 95% CI)",
+               title="Pattern 3: monitors cut wars, and do not breed grey-zone violence")
+        save(fig, 3)
+    if 4 in by:
+        probs = by[4].extra["p"]
         fig, (a1, a2) = _subplots(1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [1, 1.1]})
         x = np.arange(len(P.ORDER))
         vals = [probs[s].p for s in P.ORDER]
@@ -281,8 +274,8 @@ def write_figures(results: list[P.PatternResult], runs: pd.DataFrame, out: Path,
                                    [probs[s].high - probs[s].p for s in P.ORDER]], fmt="none", color="black",
                     capsize=4)
         a1.set_xticks(x, [_short(s) for s in P.ORDER], fontsize=8)
-        a1.set(ylabel="P(renewed war within 5 years)\n(Wilson 95% CI)", title="Pattern 6: ordering")
-        diffs = by[6].extra["diffs"]
+        a1.set(ylabel="P(renewed war within 5 years)\n(Wilson 95% CI)", title="Pattern 4: ordering")
+        diffs = by[4].extra["diffs"]
         y = np.arange(len(diffs))[::-1]
         for yi, (d, rel) in zip(y, diffs):
             a2.errorbar(d.diff, yi, xerr=[[d.diff - d.low], [d.high - d.diff]], fmt="o", color="black", capsize=4)
@@ -290,9 +283,31 @@ def write_figures(results: list[P.PatternResult], runs: pd.DataFrame, out: Path,
                         textcoords="offset points", va="center", fontsize=8)
         a2.axvline(0, color="grey", lw=1, ls="--")
         a2.set_yticks(y, [f"{_short(d.a)} {rel} {_short(d.b)}" for d, rel in diffs], fontsize=9)
-        a2.set_xscale("symlog", linthresh=0.02)
-        a2.set_xlim(-0.02, 3.0)
-        a2.set(xlabel="paired difference in P(renewed war) (Newcombe 95% CI, symlog axis)",
+        a2.set(xlabel="paired difference in P(renewed war) (Newcombe 95% CI)",
                title="adjacent pairs (common random numbers)")
+        save(fig, 4)
+    if 5 in by:
+        e = by[5].extra
+        fig, ax = _subplots(figsize=(7, 3.8))
+        kmf = KaplanMeierFitter().fit(np.asarray(e["weeks"]) * 7.0, np.asarray(e["ended"]), label="model: renewed wars")
+        kmf.plot_survival_function(ax=ax, ci_show=True)
+        q1, q3 = P.COW_QUARTILES_DAYS
+        ax.step([0, q1, P.COW_MEDIAN_DAYS, q3], [1.0, 0.75, 0.5, 0.25], where="post", color="black", ls="--",
+                label="COW wars since 1946: quartiles and median")
+        ax.scatter([365], [1 - P.COW_WITHIN_YEAR], color="black", zorder=3, label="COW: share over within a year")
+        ax.set_xscale("log")
+        ax.set(xlabel="days of war", ylabel="share of wars still going", title="Pattern 5: war durations")
+        ax.legend(fontsize=8)
+        save(fig, 5)
+    if 6 in by:
+        t = by[6].extra["timing"]
+        fig, ax = _subplots(figsize=(7, 3.6))
+        x = np.arange(len(t))
+        ax.bar(x - 0.2, t["record_high"], width=0.4, color="tab:gray", alpha=0.6, label="2022 record (upper count, aid)")
+        ax.errorbar(x + 0.2, t["model_in_effect_mean"], yerr=1.96 * t["model_in_effect_se"], fmt="o", color="tab:blue",
+                    capsize=4, label="model: military responses in effect (mean, 95% CI)")
+        ax.set_xticks(x, [f"{w} weeks" for w in t["weeks"]])
+        ax.set(ylabel="members", title="Pattern 6: members' response timing")
+        ax.legend(fontsize=8)
         save(fig, 6)
     return written

@@ -145,7 +145,8 @@ def compare(seeds: int = 200, scenario: str = "paris_declaration") -> pd.DataFra
         mean = float(eff.mean())
         verdict = "within" if r.low <= mean <= r.high else ("below" if mean < r.low else "above")
         rows.append({"weeks": r.weeks, "record_low": r.low, "record_high": r.high, "covered": r.covered,
-                     "model_in_effect_mean": mean, "model_in_effect_p5": float(np.percentile(eff, 5)),
+                     "model_in_effect_mean": mean, "model_in_effect_se": float(eff.std(ddof=1) / np.sqrt(len(eff)))
+                     if len(eff) > 1 else float("nan"), "model_in_effect_p5": float(np.percentile(eff, 5)),
                      "model_in_effect_p95": float(np.percentile(eff, 95)),
                      "model_decided_mean": float(dec.mean()), "verdict": verdict,
                      "chain_delay_weeks": float(np.median(counts["delay"])), "seeds": seeds})

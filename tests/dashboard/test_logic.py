@@ -157,7 +157,7 @@ def test_design_card_flags_only_real_changes_and_says_the_legal_status():
 # Seeds whose story shows what a test needs, found by search (Model v2 with the issue-18 data and US role); if the
 # model changes, update them with the search in each docstring.
 FORWARD_ATTACK_SEED = 1  # forward_tripwire: first seed in 0-399 with an attack after full deployment
-PARIS_LIMITED_SEED = 0  # paris_declaration: first seed in 0-399 with a limited offensive prepared and launched
+PARIS_LIMITED_SEED = 83  # paris_declaration: first seed in 0-399 with a limited offensive prepared and launched (calibrated defaults)
 PARIS_WARNING_SEED = 1  # paris_declaration: first seed in 0-199 with a warning
 
 
@@ -482,7 +482,7 @@ def test_resolve_levels_are_named_not_only_coloured(paris):
 
 
 # --- the run told as cases --------------------------------------------------------------------
-WAR_WARNING_SEED = 1  # paris_declaration: first seed in 0-399 with a war prepared under a warning (Model v3)
+WAR_WARNING_SEED = 61  # paris_declaration: first seed in 0-399 with a war prepared under a warning and a pressure campaign (calibrated defaults)
 
 
 def test_a_war_reads_as_one_story_from_intent_to_answer():
@@ -796,12 +796,16 @@ def test_plausible_worlds_set_only_the_fitted_constants_and_give_each_worlds_pai
         changed = {k for k, v in world.model_dump().items() if v != base[k]}
         assert changed <= {c.split(".")[0] for c in posterior.constants} and changed
     assert worlds[0] != worlds[1]
-    got = CMP.across_worlds(design, reference, outcomes.Outcomes(workers=0), horizon=260, worlds=2, pairs=15)
-    assert got.pairs == 15 and len(got.diffs) == 2 and got.low <= got.high
-    ref = CMP.world_scenarios(reference.scenario, 2)[1]  # the second world's figure is its own paired difference
-    hit = [simulate(sc, k, steps=False, events=False).run["escalated"] for sc in (worlds[1], ref) for k in range(15)]
-    assert sum(hit[:15]) != sum(hit[15:])  # these seeds tell the designs apart (Budapest-like: no guarantees)
-    assert got.diffs[1] == pytest.approx(100.0 * (sum(hit[:15]) - sum(hit[15:])) / 15)
+    got = CMP.across_worlds(design, reference, outcomes.Outcomes(workers=0), horizon=260, worlds=2, pairs=40)
+    assert got.pairs == 40 and len(got.diffs) == 2 and got.low <= got.high
+    refs = CMP.world_scenarios(reference.scenario, 2)  # each world's figure is its own paired difference
+    told_apart = False
+    for i in range(2):
+        hit = [simulate(sc, k, steps=False, events=False).run["escalated"] for sc in (worlds[i], refs[i])
+               for k in range(40)]
+        assert got.diffs[i] == pytest.approx(100.0 * (sum(hit[:40]) - sum(hit[40:])) / 40)
+        told_apart |= sum(hit[:40]) != sum(hit[40:])
+    assert told_apart  # the seeds tell the designs apart in some world (a peaceful world may not: its own figure is 0)
     text = CMP.worlds_text(got)
     assert f"from {CMP.pp(got.low)} to {CMP.pp(got.high)}" in text and "2 plausible worlds" in text
 

@@ -12,7 +12,7 @@ from sim.cli import main
 from sim.experiments.robust import robustness
 from tests.helpers import ROOT
 
-POSTERIOR = ROOT / "docs" / "calibration" / "posterior.csv"
+POSTERIOR = ROOT / "docs" / "calibration" / "plausible.csv"  # the shipped plausible set
 
 
 def synthetic_runs() -> pd.DataFrame:

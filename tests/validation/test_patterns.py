@@ -3,6 +3,7 @@ effect is off; the documented verdicts are the calibrated model's."""
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -11,24 +12,31 @@ import pytest
 
 from sim.validation import patterns as P
 from tests.helpers import ROOT
-from tests.validation.test_measures import synthetic
+from tests.validation.test_measures import synthetic, synthetic_timing
 
 
 def test_every_pattern_passes_on_data_built_to_pass():
-    results = P.evaluate_all(synthetic())
+    results = P.evaluate_all(synthetic(), timing=synthetic_timing())
     failing = [f"{r.pattern.id} {r.pattern.name}: {r.measured}" for r in results if not r.passed]
     assert not failing, failing
 
 
 @pytest.mark.parametrize("variant, ratio, pattern", [
-    (P.BINDING, 0.50, 4),   # commitments far too strong
-    (P.BINDING, 0.95, 4),   # far too weak
-    (P.FORCE_DOUBLE, 0.72, 3),  # twice the force deters no more than the force
-    (P.MONITORING, 1.0, 2),  # a mechanism that does not help
+    (P.MONITORING, 1.0, 1),  # a mechanism that does not help
+    (P.FORCE_FORWARD_DEFENCE, 0.9, 2),  # a force that fights deters no more than one that does not
+    (P.FORCE_DOUBLE, 0.7, 2),  # twice the force deters no more than the force
+    (P.MONITORING, 1.0, 3),  # monitors that cut no wars
 ])
 def test_a_pattern_fails_when_its_effect_is_off(variant, ratio, pattern):
     result = P.PATTERNS[pattern - 1].evaluate(synthetic(n=1500, **{variant: ratio}), False)
     assert not result.passed, result.measured
+
+
+def test_war_durations_and_response_timing_fail_when_off():
+    short = P.war_durations(synthetic(n=1500, war_median_weeks=4.0))  # wars of a month: COW's median is 103 days
+    assert not short.passed and short.decided, short.measured
+    fast = P.response_timing(synthetic(n=50), timing=synthetic_timing(mean=12.0))  # faster than 2022's aid
+    assert not fast.passed and fast.decided, fast.measured
 
 
 def test_ordering_rule_strict_and_quick():
@@ -51,10 +59,11 @@ def documented_verdicts() -> dict[int, bool]:
 
 
 def test_documented_verdicts_are_the_calibrated_models():
-    """Pins what section 4 of docs/VALIDATION.md says (full run, 3,000 pairs, calibrated constants): both
-    calibration checks (1, 4) and the four validation patterns (2, 3, 5, 6) pass; section 8 discusses how
-    narrowly. A new full run that changes a verdict must change this test and the discussion with it."""
-    assert documented_verdicts() == {1: True, 2: True, 3: True, 4: True, 5: True, 6: True}
+    """Pins what section 4 of docs/VALIDATION.md says (400 pairs over the plausible set, calibrated v3 model):
+    patterns 1, 2 and 6 pass; 3 (the cut in renewed war by monitoring) and 4 (political_only > paris) fail
+    undecided at this N; 5 fails on the spread of war durations. Section 9 explains each by mechanism. A new
+    run that changes a verdict must change this test and the discussion with it."""
+    assert documented_verdicts() == {1: True, 2: True, 3: False, 4: False, 5: False, 6: True}
 
 
 @pytest.mark.slow
@@ -79,21 +88,24 @@ def test_quick_validation_reproduces_the_documented_verdicts(tmp_path: Path):
     full = pd.read_csv(DOCUMENTED / "measures.csv")
     outside = []
     for r in results:
-        if r.pattern.id == 6:
-            continue  # paired differences of rare events: 400 pairs are too few for this check
+        if r.pattern.id in (4, 6):
+            continue  # 4: paired differences of rare events, too few in 400 pairs; 6: its own seeds
         for m in r.measures:
             row = full[(full["pattern"] == r.pattern.id) & (full["quantity"] == m.label)]
             assert len(row) == 1, (r.pattern.id, m.label)
             v = float(row["value"].iloc[0])
-            if not (m.low <= v <= m.high):
+            if not (math.isfinite(m.low) and math.isfinite(m.high)):  # no interval (a ratio of quartiles): the value
+                if v != pytest.approx(m.value, rel=1e-3):
+                    outside.append(f"pattern {r.pattern.id}, {m.label}: documented {v:.3f}, quick {m.value:.3f}")
+            elif not (m.low <= v <= m.high):
                 outside.append(f"pattern {r.pattern.id}, {m.label}: documented {v:.3f}, quick [{m.low:.3f}, {m.high:.3f}]")
     assert not outside, outside
-    # 400 paired replicates of each of the nine scenarios, and it says so (issue 9).
-    assert meta["runs"] == 9 * 400
+    # 400 paired replicates of each of the eleven scenarios, and it says so (issue 9).
+    assert meta["runs"] == 11 * 400
     said = "400 paired replicates per scenario"
     assert meta["replicates"] == 400 and said in (tmp_path / "validation_tables.md").read_text()
-    for name in ("patterns.csv", "measures.csv", "validation_tables.md", "pattern1_base_rate.png",
-                 "pattern6_ordering.png"):
+    for name in ("patterns.csv", "measures.csv", "validation_tables.md", "response_timing.csv",
+                 "pattern1_mechanisms.png", "pattern5_war_durations.png", "pattern6_response_timing.png"):
         assert (tmp_path / name).is_file(), name
     print(f"quick validation: {meta['runs']} runs, {seconds:.0f} s")
 

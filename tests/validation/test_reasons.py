@@ -1,0 +1,57 @@
+"""The must-shows of issue 19 (sim.validation.reasons): launches read from the decision events, the
+value of waiting, and the paired windows, against hand-built runs with known answers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from sim.validation import reasons as Rs
+
+
+def _run(scenario, launches=(), preparations=(), assessments=10, waiting=0, **weeks):
+    return {"scenario": scenario, "launches": list(launches), "preparations": list(preparations),
+            "assessments": assessments, "assessments_waiting": waiting, **weeks}
+
+
+def test_launches_for_reasons_count_the_margin_without_the_draw():
+    runs = [_run("paris_declaration", launches=[("major", 0.4, -0.1), ("limited", -0.2, 0.5)]),
+            _run("paris_declaration", launches=[("major", -0.3, 0.6), ("major", 1.0, 0.0)]),
+            _run("ceasefire_reference", launches=[("limited", 0.1, 0.2)], waiting=3)]
+    table = Rs.launches_table(runs)
+    pooled = table[(table["decision"] == "launches") & (table["scenario"] == "all")].set_index("level")
+    assert pooled.loc["major", "count"] == 3 and pooled.loc["major", "margin_favours"] == 2
+    assert pooled.loc["limited", "share"] == pytest.approx(0.5)
+    assert pooled.loc["major", "low"] < 2 / 3 < pooled.loc["major", "high"]
+    waiting = Rs.waiting_table(runs).set_index("scenario")
+    assert waiting.loc["all", "runs_waiting"] == 1 and waiting.loc["all", "assessment_share"] == pytest.approx(0.1)
+
+
+def test_a_window_that_opens_raises_the_hazard_after_it_and_says_so():
+    week = Rs._week_of(Rs.WINDOWS["us_withdrawal"][3])
+    runs, n = [], 200
+    for key, (_, with_event, without, _) in Rs.WINDOWS.items():
+        for k in range(n):
+            after = week + 5 if key == "us_withdrawal" else Rs._week_of(Rs.WINDOWS[key][3]) + 5
+            a = after if k % 4 == 0 else None  # with the event: a quarter attack after it
+            b = after if k % 20 == 0 else None  # without: a twentieth (nested in the first)
+            runs.append({"scenario": with_event[0], "elections_file": with_event[1] or "", "replicate": k,
+                         "armed_attack_week": a, "escalation_week": a})
+            runs.append({"scenario": without[0], "elections_file": without[1] or "", "replicate": k,
+                         "armed_attack_week": b, "escalation_week": b})
+    table = Rs.windows_table(runs, n)
+    assert (table["verdict"] == "raises").all(), table
+    row = table.iloc[0]
+    assert row["difference"] == pytest.approx(0.25 - 0.05) and row["pairs_at_risk"] == n
+    assert all(Rs.verdicts({"launches": Rs.launches_table([_run("x", launches=[("major", 1, 0), ("limited", 1, 0)],
+                                                                 waiting=1)]),
+                            "waiting": Rs.waiting_table([_run("x", waiting=1)]), "windows": table}).values())
+
+
+def test_one_run_logs_its_decision_points_with_margin_and_draw():
+    """A real run: every assessment event carries the margin and the draw the tables read."""
+    out = Rs.run_task(Rs.Task("ceasefire_reference", 3, 0, ()))
+    assert out["assessments"] > 0 and out["assessments_waiting"] <= out["assessments"]
+    for level, margin, noise in out["launches"] + out["preparations"]:
+        assert level in ("limited", "major") and math.isfinite(margin) and math.isfinite(noise)
