@@ -169,8 +169,8 @@ DESIGN_POINTS = {
 
 
 POSTERIOR_NOTE = """A sweep run with `--posterior FILE` (or `sim.api.sweep(..., posterior=FILE)`) draws
-`--posterior-draws` parameter sets (default 20) from a calibration posterior (`posterior.csv` of
-`python -m sim calibrate`, docs/CALIBRATION.md) by systematic resampling seeded by the master seed.
+`--posterior-draws` parameter sets (default 20) from the calibration's plausible set (`--posterior
+plausible`, `plausible.csv` of `python -m sim calibrate`, docs/CALIBRATION.md) or any posterior file by systematic resampling seeded by the master seed.
 Replicate k uses draw k % draws in every design point, so a comparison stays paired by seed and by
 constants. runs.csv then has a `posterior_draw` column (int64, the draw's number) after `replicate`,
 and the manifest's `posterior` records the file, its SHA-256, the draws and the constants drawn.
