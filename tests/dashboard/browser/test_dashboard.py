@@ -264,7 +264,12 @@ def _chain_seed() -> int:
                     and c["clauses"].map(lambda x: "G2" in x).any() and (r["status"] == "answered").any())
 
     paris = load_scenario("paris_declaration")
-    return next(s for s in range(100) if fits(run_story(paris, s).chain))
+    # Seed 496 is the first that fits the calibrated model (limited offensives are rare there: 16 runs in 0-2999);
+    # checked first, so the search is quick; if the model changes, the search goes on through 0-999
+    seed = next((s for s in (496, *range(1000)) if fits(run_story(paris, s).chain)), None)
+    assert seed is not None, "no seed in 0-999 gives a chain with a misattributed violation, a limited offensive, " \
+                             "G2 and an answer"
+    return seed
 
 
 def test_the_commissions_chain_one_row_a_violation_with_filters(page):
