@@ -264,7 +264,12 @@ def _chain_seed() -> int:
                     and c["clauses"].map(lambda x: "G2" in x).any() and (r["status"] == "answered").any())
 
     paris = load_scenario("paris_declaration")
-    return next(s for s in range(100) if fits(run_story(paris, s).chain))
+    # Seed 496 is the first that fits the calibrated model (limited offensives are rare there: 16 runs in 0-2999);
+    # checked first, so the search is quick; if the model changes, the search goes on through 0-999
+    seed = next((s for s in (496, *range(1000)) if fits(run_story(paris, s).chain)), None)
+    assert seed is not None, "no seed in 0-999 gives a chain with a misattributed violation, a limited offensive, " \
+                             "G2 and an answer"
+    return seed
 
 
 def test_the_commissions_chain_one_row_a_violation_with_filters(page):
@@ -373,9 +378,9 @@ def test_model_v2_what_russia_did_what_monitoring_saw_politics_sanctions_force(p
         return (launched and (ev["kind"] == "warning").any() and story.run["snapbacks"] > 0
                 and france["text"].str.contains("Apr 2027").any())
 
-    # Seed 12 is the first that fits the calibrated model (checked first, so the search is quick; if the
-    # model changes, the search goes on through 0-1499)
-    seed = next((s for s in (12, *range(1500)) if fits(run_story(paris, s))), None)
+    # Seed 83 is the first that fits the model calibrated by history matching (checked first, so the search is
+    # quick; if the model changes, the search goes on through 0-1499)
+    seed = next((s for s in (83, *range(1500)) if fits(run_story(paris, s))), None)
     assert seed is not None, "no seed in 0-1499 gives the story this test reads"
     known_state(page, seed=seed)
     story = run_story(paris, seed)

@@ -190,9 +190,14 @@ def test_defect_4_find_the_next_war_and_read_why(page):
     story = run_story(paris, seed)
     assert page.locator(".lever-seed input").input_value() == str(seed)
     assert page.locator(".week-counter").inner_text().startswith(f"Week {story.escalation_week} ")
-    # the Why tab tells the war as one story: intent, what Russia faced, signs, (warning), the attack, the answer
-    war = page.locator(".why-war .why-table")
-    war.wait_for(timeout=WAIT_MS)
+    # the Why tab tells each war as one story: intent, what Russia faced, signs, (warning), the attack, the answer;
+    # a run may hold several wars (one per renewed armed attack), the first one first
+    ev = story.events
+    wars = page.locator(".why-war .why-table")
+    wars.first.wait_for(timeout=WAIT_MS)
+    assert wars.count() == int((ev["kind"] == "escalation").sum()) >= 1
+    war = wars.first
+    assert war.locator(".why-step[data-stage='attack'] td.num").inner_text() == str(story.escalation_week)
     stages = war.locator(".why-step").evaluate_all("els => els.map(e => e.dataset.stage)")
     order = ["intent", "reasons", "signs", "attack", "detected", "attributed", "decided", "answered"]
     assert [s for s in stages if s in order] == [s for s in order if s in stages]
@@ -201,7 +206,6 @@ def test_defect_4_find_the_next_war_and_read_why(page):
     assert weeks == sorted(weeks)
     assert "Russia's reasons" in war.inner_text() and "What it faced that week" in war.inner_text()
     # the reasons are those the model recorded at the decision that started the preparation (value, noise, ...)
-    ev = story.events
     start = ev[(ev["kind"] == "campaign") & (ev["outcome"] == "preparation_starts")
                & (ev["week"] <= story.escalation_week)].iloc[-1]
     decision = story.event(int(start["cause_id"]))
