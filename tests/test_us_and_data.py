@@ -266,16 +266,20 @@ def test_the_hazard_has_its_own_draws():
     assert [(e.week, e.kind, e.actor, e.outcome) for e in runs[0].events.rows] == \
            [(e.week, e.kind, e.actor, e.outcome) for e in runs[1].events.rows]
     assert runs[0].datacollector.get_model_vars_dataframe().equals(runs[1].datacollector.get_model_vars_dataframe())
-    a = make({"united_states.within_term_withdrawal_per_year": 0.0}, 4).run()
-    b = make({"united_states.within_term_withdrawal_per_year": 0.5}, 4).run()
-    week = b.united_states.withdrew_week
-    assert week is not None and week > 0
-    # Russia reads the hazard (its margins move a little), but what happens before the withdrawal does not.
-    before = [(e.week, e.kind, e.actor, e.outcome) for e in a.events.rows if e.week < week]
-    assert before == [(e.week, e.kind, e.actor, e.outcome) for e in b.events.rows if e.week < week]
-    margins = [(e.value, f.value) for e, f in zip(a.events.rows, b.events.rows)
-               if e.week < week and e.kind == "assessment"]
-    assert margins and any(x != y for x, y in margins)  # the anticipation is there
+    anticipated = 0
+    for seed in range(12):
+        a = make({"united_states.within_term_withdrawal_per_year": 0.0}, seed).run()
+        b = make({"united_states.within_term_withdrawal_per_year": 0.5}, seed).run()
+        week = b.united_states.withdrew_week
+        assert week is not None and week > 0
+        # Russia reads the hazard (its margins may move a little), but what happens before the withdrawal does not.
+        before = [(e.week, e.kind, e.actor, e.outcome) for e in a.events.rows if e.week < week]
+        assert before == [(e.week, e.kind, e.actor, e.outcome) for e in b.events.rows if e.week < week]
+        margins = [(e.value, f.value) for e, f in zip(a.events.rows, b.events.rows)
+                   if e.week < week and e.kind == "assessment"]
+        anticipated += any(x != y for x, y in margins)
+    # The anticipation is there where a later attack could pay (at the calibrated defaults: 2 of these 12 runs).
+    assert anticipated >= 1
 
 
 def test_a_within_term_withdrawal_drops_a_political_us_pledge_not_a_ratified_one():

@@ -607,7 +607,8 @@ class UnitedStates(CoalitionMember):
             coal.refresh_pledges()
             roles.append("its political pledge (G4)")
         self.leads_monitoring = self.backs_force = self.shares_intelligence = False
-        self.withdrew_week = week
+        if self.withdrew_week is None:  # the first withdrawal is the one; a later one finds nothing to end
+            self.withdrew_week = week
         if roles:
             self.model.events.add(week, "us_roles", "United States", "", Clause.G1, case=case, cause=case,
                                   outcome="withdrawn", note=why, items=tuple(roles))

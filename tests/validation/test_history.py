@@ -302,14 +302,15 @@ def test_same_seed_same_bytes_for_one_and_two_workers(tmp_path: Path):
 
 def test_draws_apply_per_replicate_and_are_checked():
     cases = _short_cases()
-    plain = H.run(cases, 6, 1)
+    cheap = {"payoffs.base_cost_major": 1.0}  # renewed wars in a few replicates of these short cases
+    plain = H.run(cases, 6, 1, draws=[cheap])
     assert any(w for _, w in plain.events.values())
     # A draw equal to the shipped constant changes nothing: the hook leaves the seeds alone.
-    assert H.run(cases, 6, 1, draws=[{"payoffs.gain_major": 5.0}]).events == plain.events
+    assert H.run(cases, 6, 1, draws=[{**cheap, "payoffs.gain_major": 5.0}]).events == plain.events
     # Without any gain from a renewed war, no replicate has one; on odd replicates only, no more than before.
-    none = H.run(cases, 6, 1, draws=[{"payoffs.gain_major": 0.0}])
+    none = H.run(cases, 6, 1, draws=[{**cheap, "payoffs.gain_major": 0.0}])
     assert not any(w for _, w in none.events.values())
-    half = H.run(cases, 6, 1, draws=[{}, {"payoffs__gain_major": 0.0}])
+    half = H.run(cases, 6, 1, draws=[cheap, {**cheap, "payoffs__gain_major": 0.0}])
     assert sum(w for _, w in half.events.values()) <= sum(w for _, w in plain.events.values())
     with pytest.raises(ConfigError, match=r"draws\[0\].*payoffs.gain_majr"):
         H.run(cases, 2, 1, draws=[{"payoffs.gain_majr": 1.0}])
