@@ -39,7 +39,16 @@ def canonical(values: dict[str, Any], base: Any) -> tuple[tuple[tuple[str, Any],
             if dropped:
                 off |= dropped
                 why = why or reason
-    return tuple(sorted((p, v) for p, v in values.items() if p not in off)), why
+    return tuple(sorted((p, _frozen(v)) for p, v in values.items() if p not in off)), why
+
+
+def _frozen(v: Any) -> Any:
+    """A level as a key: lists (binding_levels: [limited, major]) and mappings made hashable."""
+    if isinstance(v, (list, tuple)):
+        return tuple(_frozen(x) for x in v)
+    if isinstance(v, dict):
+        return tuple(sorted((k, _frozen(x)) for k, x in v.items()))
+    return v
 
 
 def collapse(points: Sequence[Any], params: Sequence[str], bases: dict[str, Any]) -> tuple[list[Any], list[str]]:

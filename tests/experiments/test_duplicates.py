@@ -37,3 +37,11 @@ def test_different_designs_are_kept(tmp_path):
         """))
     assert len(exp.points) == 4 and exp.collapsed == ()
     assert "collapsed" not in exp.manifest()
+
+
+def test_list_valued_levers_are_compared_as_values():
+    """A grid over a list-valued lever (commitments.binding_levels) loads: its levels are keys too."""
+    from sim.experiments.config import load_experiment
+
+    exp = load_experiment("experiments/questions/limited_attack.yaml")
+    assert len(exp.points) == 12 and not exp.collapsed
