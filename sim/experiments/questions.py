@@ -24,6 +24,8 @@ from sim.config import ConfigError
 from sim.config.posterior import load_posterior
 from sim.errors import EXIT_OK, UsageError
 from sim.experiments import commands as sweep_commands
+from sim.experiments.identification import TURNS_ON_COLUMNS
+from sim.experiments.identification import verdict as identification_verdict
 from sim.files import atomic_write
 
 DEFAULT_POSTERIOR = "plausible"  # the calibrated plausible set shipped in the package, by its short name
@@ -104,21 +106,27 @@ def section(folder: Path, title: str, what: str) -> list[str]:
             f"{int(summary['horizon_weeks'].max())} weeks; git {str(manifest.get('git_commit', ''))[:7]}.{drawn} "
             f"Reference: **{ref}**.", ""]
     if posterior:
-        out += ["| design | P(escalation) [95% CI] | from constants | survival at 2 years | difference vs reference, "
-                "points [95% CI] | from constants | verdict | holds across the posterior |",
-                "|---|---|---|---|---|---|---|---|"]
+        out += ["| design | P(escalation) [95% CI] | from constants | survival at 2 years | compared with | "
+                "difference, points [95% CI] | from constants | verdict | across the plausible worlds |",
+                "|---|---|---|---|---|---|---|---|---|"]
     else:
-        out += ["| design | P(escalation) [95% CI] | survival at 2 years | difference vs reference, points [95% CI] "
-                "| verdict |", "|---|---|---|---|---|"]
-    cols = ["design_point", "diff_escalation", "diff_low", "diff_high"]
+        out += ["| design | P(escalation) [95% CI] | survival at 2 years | compared with | difference, points "
+                "[95% CI] | verdict |", "|---|---|---|---|---|---|"]
+    extra = [c for c in ("reference_label", "contrast", "pairs_to_decide", *TURNS_ON_COLUMNS) if c in diffs.columns]
+    cols = ["design_point", "diff_escalation", "diff_low", "diff_high", *extra]
     if posterior:
         cols += ["diff_param_low", "diff_param_high", "holds_across_posterior"]
     merged = summary.merge(diffs[cols], on="design_point", how="left")
     for r in merged.itertuples(index=False):
+        row = r._asdict()
         if pd.isna(r.diff_escalation):
-            diff, verdict = "reference", ""
+            diff, verdict, against = "reference", "", ""
         else:
             diff = f"{points(r.diff_escalation)} [{points(r.diff_low)}, {points(r.diff_high)}]"
+            against = str(row.get("reference_label", "")) if pd.notna(row.get("reference_label")) else ""
+            contrast = row.get("contrast")
+            if isinstance(contrast, str) and contrast:
+                against = f"{against} (contrast {contrast})"
             if r.diff_low > 0:
                 verdict = "riskier"
             elif r.diff_high < 0:
@@ -126,17 +134,23 @@ def section(folder: Path, title: str, what: str) -> list[str]:
             else:
                 bound = max(abs(r.diff_low), abs(r.diff_high))
                 verdict = f"no detectable difference (larger than {100 * bound:.1f} points ruled out)"
+                need = row.get("pairs_to_decide")
+                if need is not None and pd.notna(need):
+                    verdict += f"; about {int(need):,} pairs would decide the difference seen"
         s2 = getattr(r, "survival_2y", float("nan"))
         if posterior:
             p_par = f"[{pct(r.p_param_low)}, {pct(r.p_param_high)}]" if pd.notna(r.p_param_low) else ""
             d_par = (f"[{points(r.diff_param_low)}, {points(r.diff_param_high)}]"
                      if pd.notna(r.diff_escalation) and pd.notna(r.diff_param_low) else "")
-            holds = r.holds_across_posterior if pd.notna(r.diff_escalation) else ""
+            worlds = ""
+            if pd.notna(r.diff_escalation):
+                worlds = identification_verdict(pd.Series({k: (v if not (isinstance(v, float) and pd.isna(v))
+                                                                else float("nan")) for k, v in row.items()}))
             out.append(f"| {r.label} | {pct(r.p_escalation)} [{pct(r.p_low)}, {pct(r.p_high)}] | {p_par} | "
-                       f"{pct(s2) if pd.notna(s2) else ''} | {diff} | {d_par} | {verdict} | {holds} |")
+                       f"{pct(s2) if pd.notna(s2) else ''} | {against} | {diff} | {d_par} | {verdict} | {worlds} |")
             continue
         out.append(f"| {r.label} | {pct(r.p_escalation)} [{pct(r.p_low)}, {pct(r.p_high)}] | "
-                   f"{pct(s2) if pd.notna(s2) else ''} | {diff} | {verdict} |")
+                   f"{pct(s2) if pd.notna(s2) else ''} | {against} | {diff} | {verdict} |")
     return out + [""]
 
 
