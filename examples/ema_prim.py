@@ -38,8 +38,9 @@ parser.add_argument("--weeks", type=int, default=None, help="horizon (default: t
 args = parser.parse_args()
 ema_logging.log_to_stderr(logging.WARNING)
 
-# The schema's ranges are wide (risk tolerance up to 5 x baseline): narrow them to plausible ones.
-BOUNDS = {"russia.ambition": (0.5, 2.0), "russia.risk_tolerance": (0.5, 2.0), "members.resolve_mean": (0.3, 0.7)}
+# The schema's ranges are wide (risk tolerance up to 5 x baseline): narrow them to plausible ones; ambition up
+# to 3 x baseline (the schema's top) so that a short study at the calibrated defaults has escalations to box.
+BOUNDS = {"russia.ambition": (0.5, 3.0), "russia.risk_tolerance": (0.5, 2.0), "members.resolve_mean": (0.3, 0.7)}
 model = ema.model(uncertainties=UNCERTAINTIES, levers=LEVERS, outcomes=["escalated", "survival_weeks"],
                   bounds=BOUNDS, weeks=args.weeks)
 print(f"{len(model.uncertainties)} uncertainties, {len(model.levers)} levers: "

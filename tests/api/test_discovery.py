@@ -165,9 +165,9 @@ def test_per_design_point_statistics(real_sweep):
     assert found.unit == "design points" and found.total == 40
     assert found.cases == int((summary["p_escalation"] > threshold).sum())
     assert found.rule == f"p_escalation > {threshold:g}"
-    below = discover(real_sweep, "survival_weeks", threshold=40, below=True, write=False)
+    below = discover(real_sweep, "survival_weeks", threshold=70, below=True, write=False)
     runs = pd.read_csv(real_sweep / "runs.csv")
-    assert below.cases == int((runs["survival_weeks"] < 40).sum()) and below.unit == "runs"
+    assert below.cases == int((runs["survival_weeks"] < 70).sum()) and below.unit == "runs"
     # feature scores name only the sampled parameters
     assert set(found.scores["parameter"]) == {"monitoring.coverage", "force.posture", "russia.ambition"}
 
