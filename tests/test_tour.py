@@ -41,8 +41,6 @@ def _small_study(folder: Path) -> None:
     (folder / "sim-study.yaml").write_text("study: tour\n", encoding="utf-8")
     shutil.copytree(ROOT / "scenarios", folder / "scenarios")
     shutil.copytree(ROOT / "experiments", folder / "experiments")
-    (folder / "docs" / "calibration").mkdir(parents=True)
-    shutil.copy(ROOT / "docs" / "calibration" / "posterior.csv", folder / "docs" / "calibration" / "posterior.csv")
     quick = folder / "experiments" / "quick.yaml"
     q = yaml.safe_load(quick.read_text(encoding="utf-8"))
     q["replications"] = 12
