@@ -395,7 +395,13 @@ def calibrate_command(args: argparse.Namespace) -> int:
           f"plausible set: {len(result.plausible)} points")
     print(targets[["target", "record", "predictive_low", "predictive_high", "covered"]].to_string(index=False))
     print(f"wrote {', '.join(FILES)} to {out}/")
-    return EXIT_OK if len(result.plausible) and targets["covered"].all() else EXIT_FAILED
+    decided = bool(len(result.plausible)) and bool(targets["covered"].all())
+    if args.quick:  # a smoke test: its few points and replicates cannot decide the targets' coverage
+        if not decided:
+            print("quick mode is a smoke test: too few points to cover every target is UNDECIDED here, not a "
+                  "failure (the full run: python -m sim calibrate --workers 2)")
+        return EXIT_OK
+    return EXIT_OK if decided else EXIT_FAILED
 
 
 def main(argv: list[str] | None = None) -> int:
