@@ -353,7 +353,7 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
             if design in ("lhs", "sobol"):  # dozens of sampled values: the columns carry them
                 parts.append(f"{design} {len(points) % len(value_rows)}")
             else:
-                parts += [f"{s}={_show(v)}" for s, v in zip(short, values)]
+                parts += [f"{s}={_contrasts.show_value(v)}" for s, v in zip(short, values)]
             points.append(DesignPoint(len(points), ", ".join(parts), base.name, ref, values))
     points = _unique_labels(points)
     # Every design point must be a valid scenario (e.g. a commission needs monitoring).
@@ -430,18 +430,6 @@ def _section(dim: Dimension) -> str:
 def _short_names(params: tuple[str, ...]) -> list[str]:
     last = [p.rsplit(".", 1)[-1] for p in params]
     return [s if last.count(s) == 1 else p for s, p in zip(last, params)]
-
-
-def _show(v: Any) -> str:
-    if isinstance(v, bool):
-        return str(v).lower()
-    if isinstance(v, float):
-        return f"{v:g}"
-    if isinstance(v, (list, tuple)):
-        return "[" + " ".join(map(_show, v)) + "]"
-    if isinstance(v, dict):
-        return "{" + " ".join(f"{k}:{_show(x)}" for k, x in v.items()) + "}"
-    return str(v)
 
 
 def _dimension(param: str, pspec: Any, given: Any, design: str, key: KeyPath, bad: _Collector,

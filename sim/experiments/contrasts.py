@@ -61,15 +61,16 @@ class ContrastSpec(BaseModel):
     to: Any = Field(description="the value compared (B)")
 
 
-def _show(v: Any) -> str:
+def show_value(v: Any) -> str:
+    """A level as design labels write it (also sim.experiments.config's labels)."""
     if isinstance(v, bool):
         return str(v).lower()
     if isinstance(v, float):
         return f"{v:g}"
     if isinstance(v, (list, tuple)):
-        return "[" + " ".join(map(_show, v)) + "]"
+        return "[" + " ".join(map(show_value, v)) + "]"
     if isinstance(v, dict):
-        return "{" + " ".join(f"{k}:{_show(x)}" for k, x in v.items()) + "}"
+        return "{" + " ".join(f"{k}:{show_value(x)}" for k, x in v.items()) + "}"
     return str(v)
 
 
@@ -114,7 +115,7 @@ def resolve(specs: Sequence[ContrastSpec], points: Sequence[Any], params: Sequen
             if not any(_same(v, x) for x in levels):
                 bad.append(Problem(file, f"not a value of {spec.factor} in this experiment", line((*key, name)),
                                    ".".join((*key, name)), given=v, has_given=True,
-                                   allowed=", ".join(_show(x) for x in levels)))
+                                   allowed=", ".join(show_value(x) for x in levels)))
                 ok = False
         if ok and _same(spec.from_, spec.to):
             bad.append(Problem(file, "from and to are the same value", line(key), ".".join(key), given=spec.to,
@@ -127,7 +128,7 @@ def resolve(specs: Sequence[ContrastSpec], points: Sequence[Any], params: Sequen
         for p in points:
             stratum = json.dumps([value_of(p, f) for f in others], sort_keys=True, default=str)
             entry = strata.setdefault(stratum, {"label": ", ".join(
-                f"{SCENARIO if f == SCENARIO else short[f]}={_show(value_of(p, f))}" for f in others) or "all"})
+                f"{SCENARIO if f == SCENARIO else short[f]}={show_value(value_of(p, f))}" for f in others) or "all"})
             v = value_of(p, spec.factor)
             for side, wanted in (("from", spec.from_), ("to", spec.to)):
                 if _same(v, wanted) and side not in entry:
@@ -139,7 +140,7 @@ def resolve(specs: Sequence[ContrastSpec], points: Sequence[Any], params: Sequen
                                      "strata: use design: grid or scenarios)", line(key), ".".join(key)))
             continue
         out.append({"factor": spec.factor, "from": spec.from_, "to": spec.to,
-                    "label": f"{spec.factor}: {_show(spec.from_)} -> {_show(spec.to)}", "pairs": pairs})
+                    "label": f"{spec.factor}: {show_value(spec.from_)} -> {show_value(spec.to)}", "pairs": pairs})
     return out, bad
 
 
