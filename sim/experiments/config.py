@@ -345,7 +345,7 @@ def _resolve(spec: ExperimentFile, path: Path, file: str, lines: dict[KeyPath, i
     else:
         value_rows = sampled(design, dims, n_samples or 1, spec.master_seed)
     params = tuple(d.path for d in dims)
-    short = _short_names(params)
+    short = _contrasts.short_names(params)
     points: list[DesignPoint] = []
     for ref, base in bases:
         for values in value_rows:
@@ -425,11 +425,6 @@ def _unique_labels(points: list[DesignPoint]) -> list[DesignPoint]:
 
 def _section(dim: Dimension) -> str:
     return "levers" if dim.role == "lever" else "uncertainties"
-
-
-def _short_names(params: tuple[str, ...]) -> list[str]:
-    last = [p.rsplit(".", 1)[-1] for p in params]
-    return [s if last.count(s) == 1 else p for s, p in zip(last, params)]
 
 
 def _dimension(param: str, pspec: Any, given: Any, design: str, key: KeyPath, bad: _Collector,

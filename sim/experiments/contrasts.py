@@ -61,6 +61,13 @@ class ContrastSpec(BaseModel):
     to: Any = Field(description="the value compared (B)")
 
 
+def short_names(params: tuple[str, ...]) -> list[str]:
+    """Each parameter's last name (``coverage`` for ``monitoring.coverage``), or its full
+    path where two parameters share a last name: one spelling for labels and contrasts."""
+    last = [p.rsplit(".", 1)[-1] for p in params]
+    return [s if last.count(s) == 1 else p for s, p in zip(last, params)]
+
+
 def show_value(v: Any) -> str:
     """A level as design labels write it (also sim.experiments.config's labels)."""
     if isinstance(v, bool):
@@ -92,7 +99,7 @@ def resolve(specs: Sequence[ContrastSpec], points: Sequence[Any], params: Sequen
     scenarios = list(dict.fromkeys(p.scenario for p in points))
     factors = ([SCENARIO] if len(scenarios) > 1 else []) + [
         q for i, q in enumerate(params) if len({json.dumps(p.values[i], sort_keys=True, default=str) for p in points}) > 1]
-    short = {q: q.rsplit(".", 1)[-1] for q in params}
+    short = dict(zip(params, short_names(tuple(params))))
 
     def value_of(p: Any, factor: str) -> Any:
         return p.scenario if factor == SCENARIO else p.values[list(params).index(factor)]

@@ -203,3 +203,26 @@ def test_without_contrasts_differences_keep_their_columns(tmp_path):
     assert "contrast" not in d.columns and not (folder / "contrasts.png").exists()
     assert "Paired contrasts" not in out.getvalue()
     assert np.isfinite(d["diff_escalation"]).all()
+
+
+def test_strata_name_two_parameters_that_share_a_last_name_by_their_paths(tmp_path):
+    """Design labels and strata spell parameters one way: the last name, or the full path where
+    two varied parameters share it (``ukraine.initial_strength`` beside ``russia.initial_strength``)."""
+    exp = load_experiment(write(tmp_path, "exp.yaml", """
+        scenarios: paris_declaration
+        design: grid
+        levers:
+          force.posture: [rear, forward]
+        uncertainties:
+          russia.initial_strength: [1.0, 1.2]
+          ukraine.initial_strength: [1.0, 1.2]
+        reference: {force.posture: rear, russia.initial_strength: 1.0, ukraine.initial_strength: 1.0}
+        replications: 2
+        contrasts:
+          - {factor: force.posture, from: rear, to: forward}
+    """))
+    strata = {pair["stratum"] for pair in exp.contrasts[0]["pairs"]}
+    assert "russia.initial_strength=1, ukraine.initial_strength=1.2" in strata
+    assert len(strata) == 4
+    labels = {p.label for p in exp.points}
+    assert "posture=forward, russia.initial_strength=1.2, ukraine.initial_strength=1" in labels
