@@ -95,8 +95,10 @@ def test_quick_validation_reproduces_the_documented_verdicts(tmp_path: Path):
             row = full[(full["pattern"] == r.pattern.id) & (full["quantity"] == m.label)]
             assert len(row) == 1, (r.pattern.id, m.label)
             v = float(row["value"].iloc[0])
-            if not (math.isfinite(m.low) and math.isfinite(m.high)):  # no interval (a ratio of quartiles): the value
-                if v != pytest.approx(m.value, rel=1e-3):
+            if not (math.isfinite(m.low) and math.isfinite(m.high)):
+                # No interval (a ratio of quartiles): the full run's 6,000 wars against the quick run's
+                # ~800, whose quartiles carry about 5% sampling error each; 15% is three of those.
+                if v != pytest.approx(m.value, rel=0.15):
                     outside.append(f"pattern {r.pattern.id}, {m.label}: documented {v:.3f}, quick {m.value:.3f}")
             elif not (m.low <= v <= m.high):
                 outside.append(f"pattern {r.pattern.id}, {m.label}: documented {v:.3f}, quick [{m.low:.3f}, {m.high:.3f}]")
