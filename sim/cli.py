@@ -46,6 +46,7 @@ def _whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], i
 
 
 _positive_int = _whole_number(1)
+_non_negative_int = _whole_number(0)
 _seed = _whole_number(0, SEED_MAX)
 _draws = _whole_number(1, MAX_POSTERIOR_DRAWS)
 
@@ -420,6 +421,12 @@ def _strategist_commands(sub: argparse._SubParsersAction, study: argparse.Argume
     qs.add_argument("--overwrite", action="store_true", help="run every sweep again, replacing finished ones")
     qs.add_argument("--report-only", action="store_true", help="write the page from the sweeps already in DIR; "
                                                                 "run nothing")
+    qs.add_argument("--replications", type=_positive_int, default=None, metavar="N",
+                    help="replicates a design point in every sweep (default: each experiment file's; a small "
+                         "number is a quick smoke run, never reused by a full one)")
+    qs.add_argument("--decomposition-replications", type=_non_negative_int, default=200, metavar="N",
+                    help="paired replicates of each question's decomposition by mechanism (default 200: "
+                         "2 x 7 x 200 = 2,800 runs a question, 16,800 in all; 0 skips it and the page says so)")
     qs.add_argument("--workers", type=_workers, default=None,
                     help=f"worker processes (default: all cores; at most {MAX_WORKERS_PER_CORE} x the cores)")
     qs.set_defaults(handler=_delegate("sim.experiments.questions", "questions_command"))

@@ -40,6 +40,8 @@ less that residual less the sum of the shares (zero when the channels are additi
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import math
 import sys
 from collections.abc import Mapping, Sequence
@@ -52,9 +54,17 @@ import pandas as pd
 import yaml
 
 from sim.config import ConfigError
+from sim.executors import executor, map_in_order
+from sim.experiments.execution import RUN_VALUE_COLUMNS, Task, run_tasks
+from sim.experiments.identification import pairs_to_decide
 from sim.experiments.paired import BINARY_COLUMNS, NUMERIC_COLUMNS, Contrast, Design, contrast, paired_runs, values
+from sim.experiments.ranking import OUTCOME_LEVELS
+from sim.files import csv_rows
 
-__all__ = ["CHANNELS", "Channel", "ChannelShare", "Decomposition", "Design", "decompose"]
+__all__ = ["CHANNELS", "Channel", "ChannelShare", "Decomposition", "Design", "configurations", "decompose",
+           "decomposition_of", "decomposition_of_sweep_runs", "run_sweep_points"]
+
+ALL_ON, ALL_OFF = "all channels on", "all channels off"
 
 
 @dataclass(frozen=True)
@@ -156,9 +166,9 @@ class Decomposition:
                            share_p_value=share.p_value)
             return out
 
-        rows.append(row("all channels on", self.total, None))
+        rows.append(row(ALL_ON, self.total, None))
         rows += [row(f"{c.channel} off", c.without, c.share) for c in self.channels]
-        rows.append(row("all channels off", self.residual, None))
+        rows.append(row(ALL_OFF, self.residual, None))
         return pd.DataFrame(rows)
 
     def note(self) -> str:
@@ -168,8 +178,11 @@ class Decomposition:
                  f"(95% {t.low:+.3f} to {t.high:+.3f}) over {t.n} paired replicates."]
         decided = [c for c in self.channels if c.share.decided]
         if not t.decided:
+            need = pairs_to_decide(t.higher, t.lower, t.n, False) if _binary(self.outcome) else math.nan
+            more = (f"about {int(need):,} pairs would decide the difference seen" if not math.isnan(need)
+                    else "more replicates would decide it")
             lines.append("The total difference is not told apart from chance at this number of pairs: the shares "
-                         "are not either; more replicates would decide it.")
+                         f"are not either; {more}.")
         if decided:
             best = max(decided, key=lambda c: abs(c.share.mean))
             lines.append(f"Largest share told apart from chance: {best.channel} ({best.share.mean:+.3f}, 95% "
@@ -222,11 +235,60 @@ def _design(d: Design | str | Mapping[str, Any]) -> Design:
     raise TypeError(f"a design is a Design, a scenario name or a mapping, not {type(d).__name__}")
 
 
+def configurations(channels: Sequence[Channel] = CHANNELS) -> list[tuple[str, dict[str, Any]]]:
+    """(name, overrides) of every configuration a decomposition runs: all channels on, each channel off,
+    all channels off, in that order."""
+    everything_off: dict[str, Any] = {}
+    for ch in channels:
+        everything_off.update(ch.off)
+    return [(ALL_ON, {})] + [(f"{ch.name} off", dict(ch.off)) for ch in channels] + [(ALL_OFF, everything_off)]
+
+
+def outcome_values(runs: pd.DataFrame, outcome: str) -> np.ndarray:
+    """An outcome of each run as floats: a numeric runs.csv column, or one of the three outcome levels
+    (``armed_attack``, ``renewed_war``, ``territory_seized``: sim.experiments.ranking.OUTCOME_LEVELS)."""
+    if outcome in OUTCOME_LEVELS:
+        return OUTCOME_LEVELS[outcome][2](runs).astype(float)
+    return values(runs, outcome)
+
+
+def _binary(outcome: str) -> bool:
+    return outcome in BINARY_COLUMNS or outcome in OUTCOME_LEVELS
+
+
+def _check_outcome(outcome: str) -> None:
+    if outcome not in NUMERIC_COLUMNS and outcome not in OUTCOME_LEVELS:
+        raise KeyError(f"{outcome!r} is not a numeric runs.csv column (docs/OUTPUTS.md lists them) nor an "
+                       f"outcome level ({', '.join(OUTCOME_LEVELS)})")
+
+
+def decomposition_of(runs: Sequence[tuple[pd.DataFrame, pd.DataFrame]], *, reference: str, variant: str,
+                     outcome: str, master_seed: int, world: Mapping[str, Any] | None = None,
+                     channels: Sequence[Channel] = CHANNELS) -> Decomposition:
+    """The decomposition from runs already made: ``runs[i]`` = (reference's runs, variant's runs) under
+    configuration i of ``configurations(channels)``, row k of every table on the same seed."""
+    _check_outcome(outcome)
+    confs = configurations(channels)
+    if len(runs) != len(confs):
+        raise ValueError(f"{len(runs)} configurations of runs for {len(confs)} configurations")
+    pairs = [(outcome_values(x, outcome), outcome_values(y, outcome)) for x, y in runs]
+    means = {name: (float(np.nanmean(x)), float(np.nanmean(y))) for (name, _), (x, y) in zip(confs, pairs)}
+    binary = _binary(outcome)
+    diffs = [contrast(y - x, (x, y) if binary else None) for x, y in pairs]
+    total_per_replicate = pairs[0][1] - pairs[0][0]
+    shares = [ChannelShare(ch.name, diffs[i + 1], contrast(total_per_replicate - (pairs[i + 1][1] - pairs[i + 1][0])))
+              for i, ch in enumerate(channels)]
+    return Decomposition(reference=reference, variant=variant, outcome=outcome, replications=len(pairs[0][0]),
+                         master_seed=master_seed, world=dict(world or {}), total=diffs[0], channels=shares,
+                         residual=diffs[-1], definitions={ch.name: dict(ch.off) for ch in channels}, means=means)
+
+
 def decompose(reference: Design | str | Mapping[str, Any], variant: Design | str | Mapping[str, Any], *,
               outcome: str = "escalated", channels: Sequence[Channel] = CHANNELS,
               world: Mapping[str, Any] | None = None, replications: int = 1000, master_seed: int = 20260106,
               workers: int = 1, weeks: int | None = None) -> Decomposition:
-    """The difference variant - reference in ``outcome`` (a runs.csv column), decomposed by channel.
+    """The difference variant - reference in ``outcome`` (a runs.csv column or an outcome level), decomposed
+    by channel.
 
     ``reference``, ``variant``: a ``Design`` (a scenario and parameters), a scenario name, or a
     mapping ``{"scenario": ..., "params": {...}}``. ``world``: parameters both designs share
@@ -237,27 +299,75 @@ def decompose(reference: Design | str | Mapping[str, Any], variant: Design | str
     """
     a, b = _design(reference), _design(variant)
     world = dict(world or {})
-    if outcome not in NUMERIC_COLUMNS:
-        raise KeyError(f"{outcome!r} is not a numeric runs.csv column (docs/OUTPUTS.md lists them)")
-    everything_off: dict[str, Any] = {}
-    for ch in channels:
-        everything_off.update(ch.off)
-    configurations = [("all channels on", {})] + [(f"{ch.name} off", dict(ch.off)) for ch in channels] \
-        + [("all channels off", everything_off)]
+    _check_outcome(outcome)
+    confs = configurations(channels)
     scenarios = []
-    for _, off in configurations:
+    for _, off in confs:
         scenarios += [a.configured(world, off), b.configured(world, off)]
     runs = paired_runs(scenarios, replications, master_seed, workers=workers, weeks=weeks)
-    pairs = [(values(runs[2 * k], outcome), values(runs[2 * k + 1], outcome)) for k in range(len(configurations))]
-    means = {name: (float(np.nanmean(x)), float(np.nanmean(y))) for (name, _), (x, y) in zip(configurations, pairs)}
-    binary = outcome in BINARY_COLUMNS
-    diffs = [contrast(y - x, (x, y) if binary else None) for x, y in pairs]
-    total_per_replicate = pairs[0][1] - pairs[0][0]
-    shares = [ChannelShare(ch.name, diffs[i + 1], contrast(total_per_replicate - (pairs[i + 1][1] - pairs[i + 1][0])))
-              for i, ch in enumerate(channels)]
-    return Decomposition(reference=a.name, variant=b.name, outcome=outcome, replications=replications,
-                         master_seed=master_seed, world=world, total=diffs[0], channels=shares, residual=diffs[-1],
-                         definitions={ch.name: dict(ch.off) for ch in channels}, means=means)
+    return decomposition_of([(runs[2 * k], runs[2 * k + 1]) for k in range(len(confs))], reference=a.name,
+                            variant=b.name, outcome=outcome, master_seed=master_seed, world=world,
+                            channels=channels)
+
+
+# --- the decomposition of a contrast between two design points of a sweep -----------------------
+
+SWEEP_RUN_COLUMNS = ("configuration", "role", "run_id", "design_point", "replicate", "posterior_draw")
+
+
+def _sweep_chunk(tasks: list[Task]) -> list[list[str]]:
+    """Run a chunk of a sweep's tasks and keep runs.csv's values of each (as the sweep writes them)."""
+    width = len(RUN_VALUE_COLUMNS)
+    return [next(csv.reader([o.runs_line]))[-width:] for o in run_tasks(tasks)]
+
+
+def run_sweep_points(exp: Any, reference: int, variant: int, replications: int, *,
+                     channels: Sequence[Channel] = CHANNELS, workers: int = 1) -> pd.DataFrame:
+    """Design points ``reference`` and ``variant`` of a sweep (a ``sim.experiments.config.Experiment``,
+    with its posterior when it has one) under every configuration of ``configurations(channels)``.
+
+    Replicate k runs as the sweep runs it (the same task: scenario, the design point's values, seed,
+    posterior draw k % draws, study folder), with the channel's overrides applied last, so with every
+    channel on it is the sweep's own run. One row a run: ``SWEEP_RUN_COLUMNS`` then runs.csv's values,
+    as text formatted as runs.csv has them."""
+    params = exp.parameters
+    tasks: list[Task] = []
+    meta: list[tuple[str, str, int, int, int | None]] = []
+    for name, off in configurations(channels):
+        for role, dp in (("reference", reference), ("variant", variant)):
+            point = exp.points[dp]
+            for rep in range(replications):
+                draw, constants = (None, ()) if exp.posterior is None else exp.posterior.for_replicate(rep)
+                overrides = tuple(zip(params, point.values)) + tuple(off.items())
+                tasks.append(Task(dp * 100000 + rep, dp, rep, point.scenario_ref, overrides, exp.master_seed,
+                                  exp.horizon_weeks, study=exp.study, constants=constants, posterior_draw=draw))
+                meta.append((name, role, dp * 100000 + rep, dp, rep, draw))
+    size = 8
+    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    with executor(workers) as ex:
+        done = map_in_order(ex.executor, _sweep_chunk, chunks, window=max(1, 4 * ex.slots))
+    rows = [r for chunk in done for r in chunk]
+    text = csv_rows([[*m, *r] for m, r in zip(meta, rows)])
+    header = ",".join([*SWEEP_RUN_COLUMNS, *RUN_VALUE_COLUMNS]) + "\n"
+    return pd.read_csv(io.StringIO(header + text))
+
+
+def decomposition_of_sweep_runs(runs: pd.DataFrame, *, outcome: str, reference: str, variant: str,
+                                master_seed: int, channels: Sequence[Channel] = CHANNELS) -> Decomposition:
+    """The decomposition from ``run_sweep_points``' table (or the CSV it was saved to)."""
+    tables = []
+    for name, _ in configurations(channels):
+        pair = []
+        for role in ("reference", "variant"):
+            t = runs[(runs["configuration"] == name) & (runs["role"] == role)]
+            if t.empty:
+                raise ValueError(f"no runs of the {role} with {name!r}")
+            pair.append(t.set_index("replicate").sort_index())
+        if not pair[0].index.equals(pair[1].index):
+            raise ValueError(f"{name!r}: the reference and the variant ran different replicates")
+        tables.append((pair[0], pair[1]))
+    return decomposition_of(tables, reference=reference, variant=variant, outcome=outcome,
+                            master_seed=master_seed, channels=channels)
 
 
 def page(decompositions: Sequence[Decomposition], command: str) -> str:

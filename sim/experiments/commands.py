@@ -13,9 +13,10 @@ from sim.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, FolderError, Usag
 from sim.executors import Executing, default_workers, scheduler_address
 from sim.experiments.analysis import analyze_directory
 from sim.experiments.columnar import parquet_available
-from sim.experiments.config import load_experiment
+from sim.experiments.config import Experiment, load_experiment
 from sim.experiments.folders import Plan, check_size, estimate_bytes, size_text, sweep_into
 from sim.experiments.reading import load_sweep
+from sim.experiments.spec import Replications
 from sim.experiments.sweep import existing_status, partial_folder
 from sim.outfolder import (
     ANALYSIS_FILES,
@@ -29,6 +30,12 @@ from sim.outfolder import (
     write_failure,
 )
 
+def with_replications(exp: Experiment, count: int) -> Experiment:
+    """The experiment with ``count`` replicates a design point instead of its file's (its fingerprint changes)."""
+    reps = Replications(count=count)
+    return dataclasses.replace(exp, replications=reps, config={**exp.config, "replications": reps.model_dump()})
+
+
 def sweep(args: argparse.Namespace) -> int:
     """Check everything, run into DIR.partial/, analyse, then move the result to DIR at once."""
 
@@ -36,6 +43,8 @@ def sweep(args: argparse.Namespace) -> int:
     if getattr(args, "posterior", None) is not None:
         exp = dataclasses.replace(exp, posterior=use_posterior(args.posterior, args.posterior_draws,
                                                                exp.master_seed))
+    if getattr(args, "replications", None) is not None:  # `questions --replications N`: a smaller run of the file
+        exp = with_replications(exp, args.replications)
     for note in exp.collapsed:  # grid points that are one design run once (sim.experiments.duplicates)
         print(f"note: {note}", file=sys.stderr)
     out = Path(args.out) if args.out is not None else Path("results") / exp.name

@@ -191,5 +191,6 @@ def verdict(row: pd.Series) -> str:
     if isinstance(need, float) and not math.isnan(need):
         return f"undecided: about {int(need):,} pairs would decide the difference seen"
     if held == "no":
-        return "holds on average but not in every plausible world, and no single calibrated constant orders them"
+        return ("holds on average but not in every plausible world, and no single calibrated constant orders "
+                "them: calibration targets that narrow the plausible set would decide it")
     return "no difference seen: a larger sample would only narrow the interval around zero"

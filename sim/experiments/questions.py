@@ -14,18 +14,29 @@ The command and the page say which.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import math
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from sim.config import ConfigError
-from sim.config.posterior import load_posterior
+from sim.config.posterior import load_posterior, use_posterior
 from sim.errors import EXIT_OK, UsageError
+from sim.executors import default_workers
 from sim.experiments import commands as sweep_commands
-from sim.experiments.identification import TURNS_ON_COLUMNS
-from sim.experiments.identification import verdict as identification_verdict
+from sim.experiments.channels import CHANNELS, configurations, decomposition_of_sweep_runs, run_sweep_points
+from sim.experiments.config import load_experiment
+from sim.experiments.identification import world_constants
+from sim.experiments.levels import LEVEL_NAMES, LEVELS, LevelDifference, LevelRisk, compare_levels
+from sim.experiments.levels import risk as level_risk
+from sim.experiments.ranking import OUTCOME_LEVELS
+from sim.experiments.spec import MAX_REPLICATES
 from sim.files import atomic_write
 
 DEFAULT_POSTERIOR = "plausible"  # the calibrated plausible set shipped in the package, by its short name
@@ -81,23 +92,301 @@ QUESTIONS = (
 )
 
 
+@dataclass(frozen=True)
+class MainContrast:
+    """The contrast that answers a question: design point ``variant`` against ``reference`` (labels as the
+    sweep writes them), decided at outcome ``level``; the decomposition by mechanism is taken on it."""
+
+    variant: str
+    reference: str
+    level: str
+    why: str
+
+
+# G4's trigger: "a renewed armed attack" in the declaration's words; the model calls on it for a major
+# attack, and for a limited offensive only when the commission (or the design) rules it one.
+G4_TRIGGER = ("G4's commitments are triggered by a renewed war (a major attack); a limited offensive calls on "
+              "them only when the special commission rules it an armed attack (commitments.limited_attack_response)")
+
+MAIN: dict[str, MainContrast] = {
+    "ratification": MainContrast(
+        "paris_declaration, government_change_scale=1, ambition=1.5",
+        "political_only, government_change_scale=1, ambition=1.5", "renewed_war",
+        "commitments ratified nation by nation against political ones, with governments changing as the elections "
+        "file says, against the more revisionist Russia (where attacks are frequent enough to tell designs apart)"),
+    "us_withdrawal": MainContrast(
+        "us_withdraws_2029, ambition=1.5", "paris_declaration, ambition=1.5", "renewed_war",
+        "the US roles withdrawn in January 2029 against the declaration as written, against the more revisionist "
+        "Russia"),
+    "force": MainContrast(
+        "size=3, posture=forward, ambition=1.5", "size=1, posture=rear, ambition=1.5", "renewed_war",
+        "the largest force, forward, against the contributions at their central reading at rear bases"),
+    "early_warning": MainContrast(
+        "shares_intelligence=false, threshold=2, coalition_intelligence_detection=0, monitoring_detection=0, "
+        "ambition=1.5",
+        "shares_intelligence=false, threshold=2, coalition_intelligence_detection=0.5, monitoring_detection=0.5, "
+        "ambition=1.5", "renewed_war",
+        "no detection of a preparation's indicators by the Coalition's intelligence or the monitors, against "
+        "detection as the reference assumes"),
+    "limited_attack": MainContrast(
+        "limited_attack_response=armed_attack, binding_levels=[major], ambition=1.5",
+        "limited_attack_response=limited_menu, binding_levels=[major], ambition=1.5", "armed_attack",
+        "every limited offensive treated as an armed attack calling on G4, against never, against the more "
+        "revisionist Russia: what G4 is asked to deter here is the limited offensive itself"),
+    "article5": MainContrast(
+        "article5_like", "paris_declaration", "renewed_war",
+        "the Article-5-like upper bound against the Paris design as written"),
+}
+
+# Paired replicates a decomposition runs by default: 2 designs x 7 configurations (all channels on,
+# each of the five off, all off) x 200 = 2,800 runs a question, 16,800 for the six (about 40% more
+# than the six sweeps' 41,300), 10 a plausible world with 20 draws.
+DECOMPOSITION_REPLICATIONS = 200
+
+
 def pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
+    return f"{100 * x:.1f}%" if not math.isnan(x) else ""
 
 
 def points(x: float) -> str:
     return f"{100 * x:+.1f}"
 
 
-def section(folder: Path, title: str, what: str) -> list[str]:
+def _interval(lo: float, hi: float, fmt=pct) -> str:
+    return "" if math.isnan(lo) or math.isnan(hi) else f"[{fmt(lo)}, {fmt(hi)}]"
+
+
+def _risk_cell(r: LevelRisk) -> str:
+    return f"{pct(r.risk)} {_interval(r.low, r.high)}"
+
+
+def _diff_cell(d: LevelDifference) -> str:
+    return f"{points(d.mean)} {_interval(d.low, d.high, points)}"
+
+
+def _level_name(level: str, main: str | None = None) -> str:
+    name = LEVEL_NAMES[level]
+    return f"**{name}**" if level == main else name
+
+
+def channels_folder(results: Path, name: str) -> Path:
+    """Where the decomposition of question ``name`` keeps its runs: beside the sweep, never inside it."""
+    return results / f"q_{name}_channels"
+
+
+def _points_by_label(summary: pd.DataFrame) -> dict[str, int]:
+    return {str(label): int(dp) for dp, label in zip(summary["design_point"], summary["label"])}
+
+
+def _worlds(manifest: dict[str, Any]) -> tuple[pd.DataFrame | None, list[str]]:
+    notes: list[str] = []
+    return world_constants(manifest, notes), notes
+
+
+def _levels_table(runs: pd.DataFrame, rows: list[tuple[int, int | None, str]], labels: dict[int, str],
+                  constants: pd.DataFrame | None, survival: dict[int, float], posterior: bool) -> list[str]:
+    """Every design at the three levels: one row a design, level and comparison."""
+    if posterior:
+        out = ["| design | compared with | outcome level | risk [95% CI] | from constants | survival at 2 years | "
+               "difference, points [95% CI] | from constants | verdict | across the plausible worlds |",
+               "|---|---|---|---|---|---|---|---|---|---|"]
+    else:
+        out = ["| design | compared with | outcome level | risk [95% CI] | survival at 2 years | difference, points "
+               "[95% CI] | verdict |", "|---|---|---|---|---|---|---|"]
+    for dp, ref, against in rows:
+        g = runs[runs["design_point"] == dp]
+        if ref is None:
+            found = {lv: (level_risk(g, lv), None, None) for lv in LEVELS if _has_level(runs, lv)}
+        else:
+            found = compare_levels(runs, dp, ref, constants)
+        for i, (level, (risk, _, diff)) in enumerate(found.items()):
+            design = labels.get(dp, str(dp)) if i == 0 else ""
+            versus = against if i == 0 else ""
+            s2 = pct(survival.get(dp, math.nan)) if level == "renewed_war" else ""
+            if diff is None:
+                cells = ["reference", "", "", ""] if posterior else ["reference", ""]
+            elif posterior:
+                cells = [_diff_cell(diff), _interval(diff.param_low, diff.param_high, points), diff.verdict(),
+                         diff.worlds()]
+            else:
+                cells = [_diff_cell(diff), diff.verdict()]
+            head = [design, versus, LEVEL_NAMES[level], _risk_cell(risk)]
+            if posterior:
+                head.append(_interval(risk.param_low, risk.param_high))
+            out.append("| " + " | ".join([*head, s2, *cells]) + " |")
+    return out
+
+
+def _has_level(runs: pd.DataFrame, level: str) -> bool:
+    return all(c in runs.columns for c in OUTCOME_LEVELS[level][1])
+
+
+def _main_answer(name: str, runs: pd.DataFrame, by_label: dict[str, int], constants: pd.DataFrame | None,
+                 posterior: bool) -> tuple[list[str], tuple[int, int] | None]:
+    """The question's main contrast at the three levels; (lines, (variant, reference) design points)."""
+    main = MAIN[name]
+    missing = [x for x in (main.variant, main.reference) if x not in by_label]
+    out = [f"### The answer: {main.variant} against {main.reference}", ""]
+    if missing:
+        return out + [f"*Not shown: the sweep has no design point labelled {', '.join(repr(m) for m in missing)} "
+                      f"(it was made from another experiment file than experiments/questions/{name}.yaml).*",
+                      ""], None
+    var, ref = by_label[main.variant], by_label[main.reference]
+    found = compare_levels(runs, var, ref, constants)
+    out += [f"The contrast that answers the question: {main.why}. It is decided at the "
+            f"**{LEVEL_NAMES.get(main.level, main.level)}** level. {G4_TRIGGER}.", ""]
+    if posterior:
+        out += ["| outcome level | design | reference | difference, points [95% CI] | from constants | verdict | "
+                "across the plausible worlds |", "|---|---|---|---|---|---|---|"]
+    else:
+        out += ["| outcome level | design | reference | difference, points [95% CI] | verdict |",
+                "|---|---|---|---|---|"]
+    for level, (a, b, d) in found.items():
+        if posterior:
+            cells = [f"{_risk_cell(a)}; worlds {_interval(a.param_low, a.param_high)}",
+                     f"{_risk_cell(b)}; worlds {_interval(b.param_low, b.param_high)}", _diff_cell(d),
+                     _interval(d.param_low, d.param_high, points), d.verdict(), d.worlds()]
+        else:
+            cells = [_risk_cell(a), _risk_cell(b), _diff_cell(d), d.verdict()]
+        out.append("| " + " | ".join([_level_name(level, main.level), *cells]) + " |")
+    if main.level in found:
+        d = found[main.level][2]
+        out += ["", f"*At the {LEVEL_NAMES[main.level]} level:* {_in_words(d, main.level)}"]
+    return out + [""], (var, ref)
+
+
+def _in_words(d: LevelDifference, level: str) -> str:
+    v = d.verdict()
+    sentence = (f"the design is {v} than its reference by {abs(100 * d.mean):.1f} points "
+                f"(95% {points(d.low)} to {points(d.high)}, {d.pairs:,} pairs)" if d.decided else
+                f"{v} ({d.pairs:,} pairs)")
+    worlds = d.worlds()
+    return sentence + (f"; across the plausible worlds: {worlds}." if worlds else ".")
+
+
+def _decomposition(name: str, results: Path, summary: pd.DataFrame, sweep_manifest: dict[str, Any],
+                   chosen: tuple[int, int] | None) -> list[str]:
+    """What the main contrast acts through: the decomposition by channel, from its own paired runs."""
+    main = MAIN[name]
+    out = ["### What the difference acts through", ""]
+    if chosen is None:
+        return out + ["*Not computed: the main contrast is not in this sweep.*", ""]
+    folder = channels_folder(results, name)
+    state = decomposition_state(folder, sweep_manifest, chosen)
+    if state is not None:
+        return out + [f"*Not computed: {state}. `python -m sim questions` (without --report-only) runs it "
+                      f"(2 designs x {len(configurations())} configurations x {DECOMPOSITION_REPLICATIONS} replicates "
+                      f"= {2 * len(configurations()) * DECOMPOSITION_REPLICATIONS:,} runs by default).*", ""]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    runs = pd.read_csv(folder / "runs.csv")
+    labels = dict(zip(summary["design_point"].astype(int), summary["label"].astype(str)))
+    var, ref = chosen
+    decs = {level: decomposition_of_sweep_runs(runs, outcome=level, reference=labels[ref], variant=labels[var],
+                                               master_seed=int(manifest["master_seed"]))
+            for level in LEVELS if _has_level(runs, level)}
+    n = int(manifest["replications"])
+    out += [f"Each channel of deterrence (sim/experiments/channels.py; docs/MECHANISMS.md defines them) is switched "
+            f"off in both designs, on the same {n:,} paired replicates (replicate k with the sweep's seed and "
+            f"plausible world, so with every channel on these are the sweep's own runs): "
+            f"{2 * len(configurations()) * n:,} runs in `{folder.name}/`. A channel's **share** is the difference "
+            f"with every channel on less the difference with that channel off (what the contrast loses when the "
+            f"mechanism cannot act), with its 95% interval from chance. By construction the total is the residual "
+            f"(every channel off) plus the shares plus their interaction; the interaction is what the channels do "
+            f"together.", ""]
+    header = ["| configuration"]
+    rule = ["|---"]
+    for level in decs:
+        short = LEVEL_NAMES[level].split(" (")[0]
+        header += [f"{short}: difference, points (95%)", f"{short}: share, points (95%)"]
+        rule += ["---", "---"]
+    out += [" | ".join(header) + " |", "|".join(rule) + "|"]
+    tables = {level: d.table() for level, d in decs.items()}
+    first = next(iter(tables.values()))
+    for i, conf in enumerate(first["configuration"]):
+        cells = [conf if not conf.startswith(main.level) else conf]
+        for level, t in tables.items():
+            r = t.iloc[i]
+            diff = f"{points(r.difference)} [{points(r.difference_low)}, {points(r.difference_high)}]"
+            share = ("" if math.isnan(r.share) else
+                     f"{points(r.share)} [{points(r.share_low)}, {points(r.share_high)}]")
+            cells += [diff, share]
+        out.append("| " + " | ".join(cells) + " |")
+    sums = []
+    for level, d in decs.items():
+        shares = sum(c.share.mean for c in d.channels)
+        sums.append(f"{LEVEL_NAMES[level].split(' (')[0]}: total {points(d.total.mean)} = residual "
+                    f"{points(d.residual.mean)} + shares {points(shares)} + interaction {points(d.interaction)}")
+    out += ["", "Adding up, in points: " + "; ".join(sums) + ".", ""]
+    if main.level in decs:
+        d = decs[main.level]
+        out += [f"*At the {LEVEL_NAMES[main.level]} level:* {d.note()}", ""]
+        if d.total.decided:
+            parts = ", ".join(f"{c.channel} {c.share.mean / d.total.mean:.0%}" for c in d.channels)
+            out += [f"As parts of the total difference ({points(d.total.mean)} points): {parts}; every channel off "
+                    f"leaves {d.residual.mean / d.total.mean:.0%}, the interaction {d.interaction / d.total.mean:.0%}.",
+                    ""]
+        undecided = [c.channel for c in d.channels if not c.share.decided]
+        if undecided:
+            out += [f"Shares not told apart from chance ({', '.join(undecided)}): an interval narrows as the square "
+                    f"root of the replicates, so four times as many (`--decomposition-replications "
+                    f"{4 * n}`) halve it.", ""]
+    return out
+
+
+def decomposition_record(sweep_manifest: dict[str, Any], chosen: tuple[int, int]) -> dict[str, Any]:
+    """What a decomposition's runs depend on: the sweep (its fingerprint), the two design points, the channels."""
+    var, ref = chosen
+    return {"sweep_fingerprint": sweep_manifest.get("fingerprint"), "variant_design_point": int(var),
+            "reference_design_point": int(ref),
+            "channels": {c.name: {k: str(v) for k, v in c.off.items()} for c in CHANNELS}}
+
+
+def decomposition_state(folder: Path, sweep_manifest: dict[str, Any], chosen: tuple[int, int],
+                        replications: int | None = None) -> str | None:
+    """None when ``folder`` holds a finished decomposition of this contrast of this sweep; else why not."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return f"no decomposition runs in `{folder.name}/`"
+    except (OSError, ValueError):
+        return f"`{folder.name}/manifest.json` cannot be read"
+    if manifest.get("status") != "complete" or not (folder / "runs.csv").is_file():
+        return f"the decomposition in `{folder.name}/` is unfinished"
+    want = decomposition_record(sweep_manifest, chosen)
+    if any(manifest.get(k) != v for k, v in want.items()):
+        return (f"the decomposition in `{folder.name}/` was made for another sweep, contrast or set of channels "
+                f"than this one")
+    if replications is not None and int(manifest.get("replications", -1)) != replications:
+        return f"the decomposition in `{folder.name}/` has {manifest.get('replications')} replicates, not {replications}"
+    return None
+
+
+def run_decomposition(exp: Any, folder: Path, sweep_manifest: dict[str, Any], chosen: tuple[int, int],
+                      replications: int, workers: int) -> None:
+    """Run the main contrast's decomposition and save its runs (runs.csv, then manifest.json last)."""
+    var, ref = chosen
+    started = time.time()
+    runs = run_sweep_points(exp, ref, var, replications, workers=workers)
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write(folder / "runs.csv", runs.to_csv(index=False, lineterminator="\n"))
+    record = {"command": "python -m sim questions", **decomposition_record(sweep_manifest, chosen),
+              "variant": exp.points[var].label, "reference": exp.points[ref].label, "replications": replications,
+              "master_seed": exp.master_seed, "posterior": exp.posterior.record() if exp.posterior else None,
+              "configurations": [name for name, _ in configurations()], "runs": len(runs),
+              "seconds": round(time.time() - started, 1), "status": "complete"}
+    atomic_write(folder / "manifest.json", json.dumps(record, indent=2) + "\n")
+
+
+def section(name: str, folder: Path, title: str, what: str) -> list[str]:
     out = [f"## {title}", "", what, ""]
     if not (folder / "summary.csv").is_file():
         return out + [f"*Not run: no `{folder}/summary.csv`.*", ""]
     summary = pd.read_csv(folder / "summary.csv")
     diffs = pd.read_csv(folder / "differences.csv")
+    runs = pd.read_csv(folder / "runs.csv", low_memory=False)
     manifest = json.loads((folder / "manifest.json").read_text())
     ref = diffs["reference_label"].iloc[0] if len(diffs) else ""
-    posterior = "holds_across_posterior" in diffs.columns
+    posterior = "posterior_draw" in runs.columns and "holds_across_posterior" in diffs.columns
     post = manifest.get("posterior") or {}
     drawn = (f" Constants drawn from the calibration posterior (`{post.get('file')}`, {post.get('draws')} "
              f"draws; replicate k uses draw k % {post.get('draws')})." if posterior else "")
@@ -105,76 +394,60 @@ def section(folder: Path, title: str, what: str) -> list[str]:
             f"{int(summary['runs'].min())} paired replicates a design point, horizon "
             f"{int(summary['horizon_weeks'].max())} weeks; git {str(manifest.get('git_commit', ''))[:7]}.{drawn} "
             f"Reference: **{ref}**.", ""]
-    if posterior:
-        out += ["| design | P(escalation) [95% CI] | from constants | survival at 2 years | compared with | "
-                "difference, points [95% CI] | from constants | verdict | across the plausible worlds |",
-                "|---|---|---|---|---|---|---|---|---|"]
-    else:
-        out += ["| design | P(escalation) [95% CI] | survival at 2 years | compared with | difference, points "
-                "[95% CI] | verdict |", "|---|---|---|---|---|---|"]
-    extra = [c for c in ("reference_label", "contrast", "pairs_to_decide", *TURNS_ON_COLUMNS) if c in diffs.columns]
-    cols = ["design_point", "diff_escalation", "diff_low", "diff_high", *extra]
-    if posterior:
-        cols += ["diff_param_low", "diff_param_high", "holds_across_posterior"]
-    merged = summary.merge(diffs[cols], on="design_point", how="left")
-    for r in merged.itertuples(index=False):
-        row = r._asdict()
-        if pd.isna(r.diff_escalation):
-            diff, verdict, against = "reference", "", ""
-        else:
-            diff = f"{points(r.diff_escalation)} [{points(r.diff_low)}, {points(r.diff_high)}]"
-            against = str(row.get("reference_label", "")) if pd.notna(row.get("reference_label")) else ""
-            contrast = row.get("contrast")
-            if isinstance(contrast, str) and contrast:
-                against = f"{against} (contrast {contrast})"
-            if r.diff_low > 0:
-                verdict = "riskier"
-            elif r.diff_high < 0:
-                verdict = "safer"
-            else:
-                bound = max(abs(r.diff_low), abs(r.diff_high))
-                verdict = f"no detectable difference (larger than {100 * bound:.1f} points ruled out)"
-                need = row.get("pairs_to_decide")
-                if need is not None and pd.notna(need):
-                    verdict += f"; about {int(need):,} pairs would decide the difference seen"
-        s2 = getattr(r, "survival_2y", float("nan"))
-        if posterior:
-            p_par = f"[{pct(r.p_param_low)}, {pct(r.p_param_high)}]" if pd.notna(r.p_param_low) else ""
-            d_par = (f"[{points(r.diff_param_low)}, {points(r.diff_param_high)}]"
-                     if pd.notna(r.diff_escalation) and pd.notna(r.diff_param_low) else "")
-            worlds = ""
-            if pd.notna(r.diff_escalation):
-                worlds = identification_verdict(pd.Series({k: (v if not (isinstance(v, float) and pd.isna(v))
-                                                                else float("nan")) for k, v in row.items()}))
-            out.append(f"| {r.label} | {pct(r.p_escalation)} [{pct(r.p_low)}, {pct(r.p_high)}] | {p_par} | "
-                       f"{pct(s2) if pd.notna(s2) else ''} | {against} | {diff} | {d_par} | {verdict} | {worlds} |")
-            continue
-        out.append(f"| {r.label} | {pct(r.p_escalation)} [{pct(r.p_low)}, {pct(r.p_high)}] | "
-                   f"{pct(s2) if pd.notna(s2) else ''} | {against} | {diff} | {verdict} |")
-    return out + [""]
+    constants, notes = _worlds(manifest) if posterior else (None, [])
+    by_label = _points_by_label(summary)
+    main, chosen = _main_answer(name, runs, by_label, constants, posterior)
+    out += main
+    out += _decomposition(name, folder.parent, summary, manifest, chosen)
+    out += ["### Every design at the three levels", ""]
+    labels = {int(dp): str(lab) for dp, lab in zip(summary["design_point"], summary["label"])}
+    survival = ({int(dp): float(v) for dp, v in zip(summary["design_point"], summary["survival_2y"])}
+                if "survival_2y" in summary.columns else {})
+    rows: list[tuple[int, int | None, str]] = []
+    compared = {int(dp): [] for dp in summary["design_point"]}
+    for d in diffs.itertuples(index=False):
+        row = d._asdict()
+        against = str(row.get("reference_label", ""))
+        contrast = row.get("contrast")
+        if isinstance(contrast, str) and contrast:
+            against = f"{against} (contrast {contrast})"
+        compared.setdefault(int(d.design_point), []).append((int(d.reference_design_point), against))
+    for dp in summary["design_point"].astype(int):
+        if not compared.get(dp):
+            rows.append((dp, None, ""))
+        rows += [(dp, r, a) for r, a in compared.get(dp, [])]
+    out += _levels_table(runs, rows, labels, constants, survival, posterior)
+    return out + [""] + [f"*Note:* {n}." for n in notes] + ([""] if notes else [])
 
 
 def caveat(name: str) -> list[str]:
     return [f"*What this answer rests on.* {CAVEATS[name]}", ""]
 
 
-
 def render(results: Path, constants: str = "") -> str:
-    """The page, from the sweeps in ``results`` (``q_NAME/`` each); ``constants`` says where they came from."""
+    """The page, from the sweeps in ``results`` (``q_NAME/`` each, and the decompositions' ``q_NAME_channels/``);
+    ``constants`` says where the constants came from."""
     lines = ["# The strategists' questions", "",
-             "Generated by `python -m sim questions` from the sweeps in `experiments/questions/`. "
-             "P(escalation) is the share of runs with a renewed war (a major attack) within five years, with a "
-             "Wilson 95% interval; differences "
-             "are paired by seed (common random numbers) with Newcombe's 95% interval. A verdict needs the "
-             "whole interval on one side of zero. With the calibration posterior, each row also gives the "
-             "interval *from constants* (how far the answer moves across the parameter sets the calibration "
-             "allows, chance removed; docs/CALIBRATION.md) and whether the comparison **holds across the "
-             "posterior** (yes: both intervals exclude zero on the same side; no: chance decides it but some "
-             "allowed constants would not; undecided: chance alone does not). These are answers of the model "
-             "(docs/ODD.md), under its assumptions (docs/VALIDATION.md says where it stands against the "
-             "literature)." + (f" Constants: {constants}." if constants else ""), ""]
+             "Generated by `python -m sim questions` from the sweeps in `experiments/questions/`; do not edit by "
+             "hand. The model reports three outcome levels, each the share of runs in which it happens within the "
+             "horizon: an **armed attack** (a limited offensive on one region or worse), a **renewed war** (a "
+             "major attack) and **territory seized** (ground Russia took after the ceasefire and holds at the "
+             f"horizon, a bounded share of Ukraine). {G4_TRIGGER}: the renewed-war level is the one the "
+             "guarantee is built to deter, the armed-attack level the one that tests whether it is invoked. "
+             "Risks carry a Wilson 95% interval; differences are paired by seed and by plausible world (common "
+             "random numbers) with Newcombe's 95% interval, and a verdict (safer, riskier) needs the whole "
+             "interval on one side of zero; otherwise the page says what the sample rules out and how many pairs "
+             "would decide the difference seen. With the calibration's plausible worlds, each risk and difference "
+             "also gets its interval *from constants* (where it lies under one parameter set the calibration "
+             "allows, chance removed; docs/CALIBRATION.md) and a verdict *across the plausible worlds*: it holds "
+             "in every one, it turns on a named calibrated constant (and where it changes sign), or what would "
+             "decide it (more pairs when chance does not, narrower calibration when the worlds disagree). Each "
+             "question's main contrast is decomposed by mechanism (denial, support, punishment, warning, "
+             "politics) on paired runs. These are answers of the model (docs/ODD.md), under its assumptions "
+             "(docs/VALIDATION.md says where it stands against the literature)."
+             + (f" Constants: {constants}." if constants else ""), ""]
     for name, title, what in QUESTIONS:
-        lines += section(results / f"q_{name}", title, what) + caveat(name)
+        lines += section(name, results / f"q_{name}", title, what) + caveat(name)
     return "\n".join(lines) + "\n"
 
 
@@ -191,38 +464,87 @@ def choose_posterior(given: str | None) -> tuple[str | None, str]:
     return DEFAULT_POSTERIOR, f"drawn from the shipped plausible set (`--posterior {DEFAULT_POSTERIOR}`)"
 
 
-def _complete(folder: Path, posterior: str | None) -> bool:
-    """A finished sweep in ``folder`` made with the same constants (none, or the same posterior)."""
+def question_experiment(name: str, posterior: str | None, draws: int, replications: int | None = None) -> Any:
+    """The question's experiment as its sweep runs it: with the posterior's draws and, when given, another
+    number of replicates."""
+    exp = load_experiment(Path(f"experiments/questions/{name}.yaml"))
+    if posterior is not None:
+        exp = dataclasses.replace(exp, posterior=use_posterior(posterior, draws, exp.master_seed))
+    if replications is not None:
+        exp = sweep_commands.with_replications(exp, replications)
+    return exp
+
+
+def _complete(folder: Path, exp: Any) -> bool:
+    """A finished sweep in ``folder`` of this very experiment (same fingerprint: file, scenarios, constants,
+    replicates)."""
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    used = (manifest.get("posterior") or {}).get("file")
-    same = (used is None and posterior is None) or (used is not None and posterior is not None
-                                                    and Path(used).name == Path(posterior).name)
-    return manifest.get("status") == "complete" and (folder / "summary.csv").is_file() and same
+    return (manifest.get("status") == "complete" and (folder / "summary.csv").is_file()
+            and manifest.get("fingerprint") == exp.fingerprint())
+
+
+def _main_points(folder: Path) -> tuple[dict[str, Any], tuple[int, int] | None]:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    by_label = _points_by_label(pd.read_csv(folder / "summary.csv"))
+    main = MAIN[folder.name.removeprefix("q_")]
+    if main.variant in by_label and main.reference in by_label:
+        return manifest, (by_label[main.variant], by_label[main.reference])
+    return manifest, None
 
 
 def questions_command(args: argparse.Namespace) -> int:
     posterior, constants = choose_posterior(args.posterior)
     print(f"questions: constants {constants}", file=sys.stderr)
     results = Path(args.results)
+    reps = getattr(args, "replications", None)
+    dec_reps = getattr(args, "decomposition_replications", DECOMPOSITION_REPLICATIONS)
+    for flag, value in (("--replications", reps), ("--decomposition-replications", dec_reps)):
+        if value is not None and value > MAX_REPLICATES:
+            raise UsageError(f"{flag} {value}: at most {MAX_REPLICATES:,} replicates (run ids hold the replicate "
+                             f"below {MAX_REPLICATES + 1:,})")
+    workers = args.workers or default_workers()
     for name, title, _ in QUESTIONS:
         folder = results / f"q_{name}"
-        if args.report_only or (_complete(folder, posterior) and not args.overwrite):
+        if args.report_only:
             if not (folder / "summary.csv").is_file():
                 raise UsageError(f"{folder}: no finished sweep for {title!r}; run without --report-only")
             print(f"questions: {title} -> {folder}/ (reused)", file=sys.stderr)
+            manifest, chosen = _main_points(folder)
+            state = (decomposition_state(channels_folder(results, name), manifest, chosen) if chosen
+                     else "the main contrast's design points are not in this sweep")
+            if state:
+                print(f"questions: {title}: no decomposition by mechanism ({state}); the page says so: run "
+                      f"without --report-only to compute it", file=sys.stderr)
             continue
-        print(f"questions: {title} -> {folder}/", file=sys.stderr)
-        sweep_args = argparse.Namespace(
-            experiment=Path(f"experiments/questions/{name}.yaml"), out=folder, resume=False,
-            overwrite=getattr(args, "overwrite", False), workers=args.workers, scheduler=None,
-            posterior=posterior, posterior_draws=args.posterior_draws, max_runs=None, max_gb=None,
-            study=None, argv=getattr(args, "argv", []))
-        code = sweep_commands.sweep(sweep_args)
-        if code != EXIT_OK:
-            return code
+        exp = question_experiment(name, posterior, args.posterior_draws, reps)
+        if _complete(folder, exp) and not args.overwrite:
+            print(f"questions: {title} -> {folder}/ (reused)", file=sys.stderr)
+        else:
+            print(f"questions: {title} -> {folder}/", file=sys.stderr)
+            sweep_args = argparse.Namespace(
+                experiment=Path(f"experiments/questions/{name}.yaml"), out=folder, resume=False,
+                overwrite=getattr(args, "overwrite", False), workers=args.workers, scheduler=None,
+                posterior=posterior, posterior_draws=args.posterior_draws, max_runs=None, max_gb=None,
+                study=None, argv=getattr(args, "argv", []), replications=reps)
+            code = sweep_commands.sweep(sweep_args)
+            if code != EXIT_OK:
+                return code
+        manifest, chosen = _main_points(folder)
+        where = channels_folder(results, name)
+        if chosen is None:
+            print(f"questions: {title}: the main contrast is not among the sweep's design points; no "
+                  f"decomposition", file=sys.stderr)
+        elif dec_reps == 0:
+            print(f"questions: {title}: decomposition skipped (--decomposition-replications 0)", file=sys.stderr)
+        elif decomposition_state(where, manifest, chosen, dec_reps) is None and not args.overwrite:
+            print(f"questions: {title}: decomposition by mechanism -> {where}/ (reused)", file=sys.stderr)
+        else:
+            n = 2 * len(configurations()) * dec_reps
+            print(f"questions: {title}: decomposition by mechanism, {n:,} runs -> {where}/", file=sys.stderr)
+            run_decomposition(exp, where, manifest, chosen, dec_reps, workers)
     page = render(results, constants)
     if str(args.out) == "-":
         sys.stdout.write(page)

@@ -276,6 +276,16 @@ def posterior_summary(runs_df: pd.DataFrame, group_col: str = "design_point") ->
     return pd.DataFrame(rows, columns=[group_col, *POSTERIOR_SUMMARY_COLUMNS])
 
 
+def holds_across(chance_low: float, chance_high: float, param_low: float, param_high: float) -> str:
+    """holds_across_posterior: yes (the interval from chance and the one across the worlds exclude 0 on
+    the same side), no (chance decides the sign, some world would not), undecided (chance does not)."""
+    if not (chance_low > 0 or chance_high < 0):
+        return "undecided"
+    if (chance_low > 0 and param_low > 0) or (chance_high < 0 and param_high < 0):
+        return "yes"
+    return "no"
+
+
 def posterior_differences(runs_df: pd.DataFrame, differences: pd.DataFrame, reference_design_point: Any, *,
                           group_col: str = "design_point", pair_col: str = "replicate") -> pd.DataFrame:
     """Per compared group: does the paired difference hold across the posterior?
@@ -298,13 +308,7 @@ def posterior_differences(runs_df: pd.DataFrame, differences: pd.DataFrame, refe
         per_draw = pd.Series(diff).groupby(draws).mean()
         sign = np.sign(mean)
         same = float((np.sign(per_draw) == sign).mean()) if sign != 0 else math.nan
-        chance_lo, chance_hi = float(d["diff_low"]), float(d["diff_high"])
-        if not (chance_lo > 0 or chance_hi < 0):
-            verdict = "undecided"
-        elif (chance_lo > 0 and sp.low > 0) or (chance_hi < 0 and sp.high < 0):
-            verdict = "yes"
-        else:
-            verdict = "no"
+        verdict = holds_across(float(d["diff_low"]), float(d["diff_high"]), sp.low, sp.high)
         row.update(posterior_draws=sp.draws, diff_param_low=sp.low, diff_param_high=sp.high,
                    diff_param_tau=sp.tau, draws_same_sign=same, holds_across_posterior=verdict)
         rows.append(row)
