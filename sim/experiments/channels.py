@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import math
 import sys
 from collections.abc import Mapping, Sequence
@@ -171,11 +170,15 @@ class Decomposition:
         rows.append(row(ALL_OFF, self.residual, None))
         return pd.DataFrame(rows)
 
-    def note(self) -> str:
-        """What the numbers say, in words: the total, the largest share, how far the shares add up."""
+    def note(self, points: bool = False) -> str:
+        """What the numbers say, in words: the total, the largest share, how far the shares add up.
+        ``points``: a share of runs in percentage points (+6.5) rather than as a proportion (+0.065)."""
         t = self.total
-        lines = [f"{self.variant} against {self.reference}, {self.outcome}: difference {t.mean:+.3f} "
-                 f"(95% {t.low:+.3f} to {t.high:+.3f}) over {t.n} paired replicates."]
+
+        def f(x: float) -> str:
+            return f"{100 * x:+.1f} points" if points else f"{x:+.3f}"
+        lines = [f"{self.variant} against {self.reference}, {self.outcome}: difference {f(t.mean)} "
+                 f"(95% {f(t.low)} to {f(t.high)}) over {t.n} paired replicates."]
         decided = [c for c in self.channels if c.share.decided]
         if not t.decided:
             need = pairs_to_decide(t.higher, t.lower, t.n, False) if _binary(self.outcome) else math.nan
@@ -185,8 +188,8 @@ class Decomposition:
                          f"are not either; {more}.")
         if decided:
             best = max(decided, key=lambda c: abs(c.share.mean))
-            lines.append(f"Largest share told apart from chance: {best.channel} ({best.share.mean:+.3f}, 95% "
-                         f"{best.share.low:+.3f} to {best.share.high:+.3f}).")
+            lines.append(f"Largest share told apart from chance: {best.channel} ({f(best.share.mean)}, 95% "
+                         f"{f(best.share.low)} to {f(best.share.high)}).")
         elif t.decided:
             lines.append("No channel's share is told apart from chance on its own.")
         against = [c.channel for c in self.channels if c.share.decided and c.share.mean * t.mean < 0]
@@ -195,9 +198,9 @@ class Decomposition:
                          "widens the gap, so the channel, acting in both designs, makes up for part of what one "
                          "design lacks (the channels substitute for one another).")
         shares = sum(c.share.mean for c in self.channels)
-        lines.append(f"Sum of the shares {shares:+.3f}; with every channel off the difference is "
-                     f"{self.residual.mean:+.3f}; interaction (total - residual - sum of shares) "
-                     f"{self.interaction:+.3f}. Channels interact, so shares need not add up to the total.")
+        lines.append(f"Sum of the shares {f(shares)}; with every channel off the difference is "
+                     f"{f(self.residual.mean)}; interaction (total - residual - sum of shares) "
+                     f"{f(self.interaction)}. Channels interact, so shares need not add up to the total.")
         return " ".join(lines)
 
     def to_markdown(self, digits: int = 3) -> str:
@@ -322,14 +325,15 @@ def _sweep_chunk(tasks: list[Task]) -> list[list[str]]:
 
 
 def run_sweep_points(exp: Any, reference: int, variant: int, replications: int, *,
-                     channels: Sequence[Channel] = CHANNELS, workers: int = 1) -> pd.DataFrame:
+                     channels: Sequence[Channel] = CHANNELS, workers: int = 1) -> str:
     """Design points ``reference`` and ``variant`` of a sweep (a ``sim.experiments.config.Experiment``,
     with its posterior when it has one) under every configuration of ``configurations(channels)``.
 
     Replicate k runs as the sweep runs it (the same task: scenario, the design point's values, seed,
     posterior draw k % draws, study folder), with the channel's overrides applied last, so with every
-    channel on it is the sweep's own run. One row a run: ``SWEEP_RUN_COLUMNS`` then runs.csv's values,
-    as text formatted as runs.csv has them."""
+    channel on it is the sweep's own run. Returns CSV text (a header, then one line a run:
+    ``SWEEP_RUN_COLUMNS`` then runs.csv's values, formatted as the sweep's runs.csv has them; the same
+    bytes whatever the number of workers); ``pd.read_csv(io.StringIO(text))`` reads it."""
     params = exp.parameters
     tasks: list[Task] = []
     meta: list[tuple[str, str, int, int, int | None]] = []
@@ -347,9 +351,7 @@ def run_sweep_points(exp: Any, reference: int, variant: int, replications: int, 
     with executor(workers) as ex:
         done = map_in_order(ex.executor, _sweep_chunk, chunks, window=max(1, 4 * ex.slots))
     rows = [r for chunk in done for r in chunk]
-    text = csv_rows([[*m, *r] for m, r in zip(meta, rows)])
-    header = ",".join([*SWEEP_RUN_COLUMNS, *RUN_VALUE_COLUMNS]) + "\n"
-    return pd.read_csv(io.StringIO(header + text))
+    return csv_rows([[*m, *r] for m, r in zip(meta, rows)], header=[*SWEEP_RUN_COLUMNS, *RUN_VALUE_COLUMNS])
 
 
 def decomposition_of_sweep_runs(runs: pd.DataFrame, *, outcome: str, reference: str, variant: str,

@@ -60,7 +60,8 @@ CAVEATS = {
                      "switching warning.measures off.",
     "limited_attack": "The declaration leaves open whether a limited offensive is an armed attack calling on G4; "
                       "as written the special commission rules it, by a vote against commission.armed_attack_bar "
-                      "(an assumption). Read armed attacks of any size (comparison.csv) beside renewed war.",
+                      "(an assumption). The answer is read at the armed-attack level: a design that deters the limited "
+                      "offensive shows there, while the renewed war it is not meant to change stays level.",
     "article5": "article5_like is an upper bound; each of its six features is added to the Paris design alone, so "
                 "what the features buy one by one need not add up to what they buy together (the rest is their "
                 "interaction).",
@@ -233,8 +234,11 @@ def _main_answer(name: str, runs: pd.DataFrame, by_label: dict[str, int], consta
                       ""], None
     var, ref = by_label[main.variant], by_label[main.reference]
     found = compare_levels(runs, var, ref, constants)
+    trigger = ("G4's trigger hangs on this level" if main.level == "renewed_war" else
+               "G4's trigger hangs on the renewed-war level; whether a limited offensive also pulls it is this "
+               "question's lever")
     out += [f"The contrast that answers the question: {main.why}. It is decided at the "
-            f"**{LEVEL_NAMES.get(main.level, main.level)}** level. {G4_TRIGGER}.", ""]
+            f"**{LEVEL_NAMES.get(main.level, main.level)}** level ({trigger}).", ""]
     if posterior:
         out += ["| outcome level | design | reference | difference, points [95% CI] | from constants | verdict | "
                 "across the plausible worlds |", "|---|---|---|---|---|---|---|"]
@@ -287,7 +291,8 @@ def _decomposition(name: str, results: Path, summary: pd.DataFrame, sweep_manife
     n = int(manifest["replications"])
     out += [f"Each channel of deterrence (sim/experiments/channels.py; docs/MECHANISMS.md defines them) is switched "
             f"off in both designs, on the same {n:,} paired replicates (replicate k with the sweep's seed and "
-            f"plausible world, so with every channel on these are the sweep's own runs): "
+            f"plausible world, so with every channel on these are the sweep's own first {n:,} runs of both designs, "
+            f"and the total is the answer's difference on those pairs): "
             f"{2 * len(configurations()) * n:,} runs in `{folder.name}/`. A channel's **share** is the difference "
             f"with every channel on less the difference with that channel off (what the contrast loses when the "
             f"mechanism cannot act), with its 95% interval from chance. By construction the total is the residual "
@@ -319,12 +324,14 @@ def _decomposition(name: str, results: Path, summary: pd.DataFrame, sweep_manife
     out += ["", "Adding up, in points: " + "; ".join(sums) + ".", ""]
     if main.level in decs:
         d = decs[main.level]
-        out += [f"*At the {LEVEL_NAMES[main.level]} level:* {d.note()}", ""]
+        out += [f"*At the {LEVEL_NAMES[main.level]} level:* {d.note(points=True)}", ""]
         if d.total.decided:
-            parts = ", ".join(f"{c.channel} {c.share.mean / d.total.mean:.0%}" for c in d.channels)
+            def part(x: float) -> str:
+                return f"{x / d.total.mean + 0.0:.0%}".replace("-0%", "0%")
+            parts = ", ".join(f"{c.channel} {part(c.share.mean)}" for c in d.channels)
             out += [f"As parts of the total difference ({points(d.total.mean)} points): {parts}; every channel off "
-                    f"leaves {d.residual.mean / d.total.mean:.0%}, the interaction {d.interaction / d.total.mean:.0%}.",
-                    ""]
+                    f"leaves {part(d.residual.mean)}, the interaction {part(d.interaction)} (parts beyond 100% or "
+                    f"below 0% mean channels that overlap or substitute for one another).", ""]
         undecided = [c.channel for c in d.channels if not c.share.decided]
         if undecided:
             out += [f"Shares not told apart from chance ({', '.join(undecided)}): an interval narrows as the square "
@@ -368,11 +375,11 @@ def run_decomposition(exp: Any, folder: Path, sweep_manifest: dict[str, Any], ch
     started = time.time()
     runs = run_sweep_points(exp, ref, var, replications, workers=workers)
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write(folder / "runs.csv", runs.to_csv(index=False, lineterminator="\n"))
+    atomic_write(folder / "runs.csv", runs)
     record = {"command": "python -m sim questions", **decomposition_record(sweep_manifest, chosen),
               "variant": exp.points[var].label, "reference": exp.points[ref].label, "replications": replications,
               "master_seed": exp.master_seed, "posterior": exp.posterior.record() if exp.posterior else None,
-              "configurations": [name for name, _ in configurations()], "runs": len(runs),
+              "configurations": [name for name, _ in configurations()], "runs": runs.count("\n") - 1,
               "seconds": round(time.time() - started, 1), "status": "complete"}
     atomic_write(folder / "manifest.json", json.dumps(record, indent=2) + "\n")
 
@@ -412,8 +419,9 @@ def section(name: str, folder: Path, title: str, what: str) -> list[str]:
         if isinstance(contrast, str) and contrast:
             against = f"{against} (contrast {contrast})"
         compared.setdefault(int(d.design_point), []).append((int(d.reference_design_point), against))
+    reference = (manifest.get("reference") or {}).get("design_point")
     for dp in summary["design_point"].astype(int):
-        if not compared.get(dp):
+        if dp == reference or not compared.get(dp):
             rows.append((dp, None, ""))
         rows += [(dp, r, a) for r, a in compared.get(dp, [])]
     out += _levels_table(runs, rows, labels, constants, survival, posterior)
