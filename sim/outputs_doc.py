@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sim import api
 from sim.events import KINDS
+from sim.experiments.channels import SWEEP_RUN_COLUMNS as CHANNEL_RUN_COLUMNS
 from sim.experiments.contrasts import CONTRAST_COLUMNS
 from sim.experiments.identification import DECIDE_COLUMNS, RISK_TURNS_ON_COLUMNS, TURNS_ON_COLUMNS
 from sim.experiments.ranking import COMPARISON_COLUMNS
@@ -185,6 +186,13 @@ difference chance leaves open.
 """
 
 
+CHANNELS_NOTE = """`python -m sim questions` decomposes each question's main contrast by mechanism
+(sim/experiments/channels.py): both designs run again with each channel of deterrence switched off,
+on the sweep's seeds and plausible worlds, into `RESULTS/q_NAME_channels/` (`runs.csv`, and a
+`manifest.json` naming the sweep's fingerprint, the two design points, the channels' overrides and
+the replicates). One row a run: these columns, then runs.csv's columns from `scenario` on.
+"""
+
 COMPARISON_NOTE = """The first table of a sweep (what `sweep` and `analyze` print): one row a design point and
 outcome level, the designs ranked safest first, each compared with the experiment's reference (the
 declaration as written in the shipped experiments) over the same seeds. A verdict needs the whole 95%
@@ -256,7 +264,9 @@ def render() -> str:
               "\n## Paired contrasts within strata\n", CONTRASTS_NOTE,
               "\ndifferences.csv, after its columns above (and the posterior's):\n", table(CONTRAST_COLUMNS),
               "\n## comparison.csv\n", COMPARISON_NOTE, table(COMPARISON_COLUMNS),
-              "\n## sensitivity.csv\n", table(SENSITIVITY_COLUMNS)]
+              "\n## sensitivity.csv\n", table(SENSITIVITY_COLUMNS),
+              "\n## A question's decomposition by mechanism: q_NAME_channels/runs.csv\n", CHANNELS_NOTE,
+              table(CHANNEL_RUN_COLUMNS)]
     return "\n".join(parts) + "\n"
 
 

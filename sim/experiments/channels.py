@@ -59,6 +59,7 @@ from sim.experiments.identification import pairs_to_decide
 from sim.experiments.paired import BINARY_COLUMNS, NUMERIC_COLUMNS, Contrast, Design, contrast, paired_runs, values
 from sim.experiments.ranking import OUTCOME_LEVELS
 from sim.files import csv_rows
+from sim.outputs import Column
 
 __all__ = ["CHANNELS", "Channel", "ChannelShare", "Decomposition", "Design", "configurations", "decompose",
            "decomposition_of", "decomposition_of_sweep_runs", "run_sweep_points"]
@@ -315,7 +316,21 @@ def decompose(reference: Design | str | Mapping[str, Any], variant: Design | str
 
 # --- the decomposition of a contrast between two design points of a sweep -----------------------
 
-SWEEP_RUN_COLUMNS = ("configuration", "role", "run_id", "design_point", "replicate", "posterior_draw")
+# The runs of a decomposition of a sweep's contrast (``run_sweep_points``; `python -m sim questions` keeps
+# them in RESULTS/q_NAME_channels/runs.csv): these columns, then runs.csv's from ``scenario`` on.
+SWEEP_RUN_COLUMNS: dict[str, Column] = {
+    "configuration": ("object", "", "Which mechanisms act: 'all channels on', '<channel> off' (denial, support, "
+                                    "punishment, warning, politics: sim/experiments/channels.py) or 'all channels "
+                                    "off'."),
+    "role": ("object", "", "reference or variant: which design of the contrast the run is."),
+    "run_id": ("int64", "", "The sweep's run id of this design point and replicate (design_point * 100000 + "
+                            "replicate): with every channel on, the very run of the sweep's runs.csv."),
+    "design_point": ("int64", "", "The sweep's design point."),
+    "replicate": ("int64", "", "Replicate k: the seed replicate_seed(master_seed, k), the same in every "
+                               "configuration and design (common random numbers)."),
+    "posterior_draw": ("int64", "", "The plausible world (posterior draw k % draws) the run's constants come "
+                                    "from; empty without a posterior."),
+}
 
 
 def _sweep_chunk(tasks: list[Task]) -> list[list[str]]:
