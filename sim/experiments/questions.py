@@ -27,7 +27,7 @@ import pandas as pd
 
 from sim.config import ConfigError
 from sim.config.posterior import load_posterior, use_posterior
-from sim.errors import EXIT_OK, UsageError
+from sim.errors import EXIT_OK, FolderError, UsageError
 from sim.executors import default_workers
 from sim.experiments import commands as sweep_commands
 from sim.experiments.channels import CHANNELS, configurations, decomposition_of_sweep_runs, run_sweep_points
@@ -256,6 +256,14 @@ def _main_answer(name: str, runs: pd.DataFrame, by_label: dict[str, int], consta
     if main.level in found:
         d = found[main.level][2]
         out += ["", f"*At the {LEVEL_NAMES[main.level]} level:* {_in_words(d, main.level)}"]
+    if "territory_seized_pct" in runs.columns:
+        held = []
+        for dp in (var, ref):
+            share = runs.loc[runs["design_point"] == dp, "territory_seized_pct"].fillna(0.0)
+            seized = share[share > 0]
+            held.append(f"{seized.mean():.2f}% (at most {seized.max():.2f}%)" if len(seized) else "none")
+        out += ["", f"Where territory is seized, Russia holds on average {held[0]} of Ukraine's area at the horizon "
+                    f"under the design, {held[1]} under the reference."]
     return out + [""], (var, ref)
 
 
@@ -368,10 +376,34 @@ def decomposition_state(folder: Path, sweep_manifest: dict[str, Any], chosen: tu
     return None
 
 
+DECOMPOSITION_FILES = ("runs.csv", "manifest.json")
+
+
+def claim_decomposition_folder(folder: Path) -> None:
+    """Make ``folder`` ready for a new decomposition: refuse a folder holding anything this command did not
+    write; drop the old manifest first, so a run killed half-way leaves no finished-looking folder."""
+    if folder.exists():
+        if not folder.is_dir():
+            raise FolderError(f"{folder}: a file where `sim questions` keeps a decomposition's runs; move it away")
+        foreign = sorted(p.name for p in folder.iterdir() if p.name not in DECOMPOSITION_FILES)
+        try:
+            ours = (not (folder / "manifest.json").exists()
+                    or json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("command")
+                    == "python -m sim questions")
+        except (OSError, ValueError):
+            ours = False
+        if foreign or not ours:
+            names = ", ".join(foreign) or "manifest.json"
+            raise FolderError(f"{folder}: holds files `sim questions` did not write ({names}); it never replaces "
+                              f"them: move them away")
+        (folder / "manifest.json").unlink(missing_ok=True)
+
+
 def run_decomposition(exp: Any, folder: Path, sweep_manifest: dict[str, Any], chosen: tuple[int, int],
                       replications: int, workers: int) -> None:
     """Run the main contrast's decomposition and save its runs (runs.csv, then manifest.json last)."""
     var, ref = chosen
+    claim_decomposition_folder(folder)
     started = time.time()
     runs = run_sweep_points(exp, ref, var, replications, workers=workers)
     folder.mkdir(parents=True, exist_ok=True)

@@ -207,3 +207,22 @@ def test_levels_match_differences_csv_at_the_renewed_war_level(small_sweep):
             row = comparison[(comparison.design_point == d.design_point) & (comparison.outcome == level)].iloc[0]
             assert risk.risk == pytest.approx(row.risk) and 100 * diff.mean == pytest.approx(row.diff_pp)
             assert 100 * diff.low == pytest.approx(row.diff_low_pp) and not math.isnan(diff.p_value)
+
+
+def test_a_decomposition_folder_holding_the_users_files_is_never_replaced(tmp_path):
+    from sim.errors import FolderError
+    from sim.experiments.questions import claim_decomposition_folder
+
+    folder = tmp_path / "q_force_channels"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    with pytest.raises(FolderError, match=r"did not write \(notes.txt\)"):
+        claim_decomposition_folder(folder)
+    (folder / "notes.txt").unlink()
+    (folder / "manifest.json").write_text('{"command": "something else"}')
+    with pytest.raises(FolderError, match="manifest.json"):
+        claim_decomposition_folder(folder)
+    (folder / "manifest.json").write_text('{"command": "python -m sim questions", "status": "complete"}')
+    (folder / "runs.csv").write_text("configuration\n")
+    claim_decomposition_folder(folder)  # ours: the old manifest goes first, so a killed run looks unfinished
+    assert not (folder / "manifest.json").exists() and (folder / "runs.csv").exists()
