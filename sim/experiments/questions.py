@@ -1,10 +1,18 @@
 """The strategists' questions, answered from their sweeps: ``python -m sim questions`` writes docs/QUESTIONS.md.
 
 It runs the sweeps of ``experiments/questions/`` (ratification, us_withdrawal, force,
-early_warning, limited_attack, article5) into ``RESULTS/q_NAME/``, reusing a finished one made with the same constants, then
-renders the page. Every number on the page comes from the sweeps' summary.csv and differences.csv;
-nothing is typed by hand. Each difference is paired (replicate k of every design shares its seed)
-with Newcombe's 95% interval.
+early_warning, limited_attack, article5) into ``RESULTS/q_NAME/``, reusing a finished one of the same
+experiment (same fingerprint: file, scenarios, constants, replicates), then decomposes each question's
+main contrast (``MAIN``) by mechanism into ``RESULTS/q_NAME_channels/`` (sim.experiments.channels, on
+the sweep's seeds and plausible worlds; reused when finished for the same sweep), then renders the page.
+``--report-only`` runs nothing: a missing decomposition is said on stderr and on the page.
+
+Each question's section: its main contrast at the three outcome levels (sim.experiments.levels: risk
+and difference with the interval from chance, the range across the plausible worlds, and a verdict
+that says what would decide it when nothing does yet), the decomposition by channel at the three levels,
+then every design of the sweep at the three levels against the reference and the experiment's contrasts.
+Every number comes from the sweeps' runs.csv, summary.csv and differences.csv and the decompositions'
+runs; nothing is typed by hand.
 
 The constants: ``--posterior NAME|FILE`` when given; else the shipped plausible set
 (``--posterior plausible``) when the installed package carries one; else the schema's defaults.
@@ -255,7 +263,7 @@ def _main_answer(name: str, runs: pd.DataFrame, by_label: dict[str, int], consta
         out.append("| " + " | ".join([_level_name(level, main.level), *cells]) + " |")
     if main.level in found:
         d = found[main.level][2]
-        out += ["", f"*At the {LEVEL_NAMES[main.level]} level:* {_in_words(d, main.level)}"]
+        out += ["", f"*At the {LEVEL_NAMES[main.level]} level:* {_in_words(d)}"]
     if "territory_seized_pct" in runs.columns:
         held = []
         for dp in (var, ref):
@@ -267,7 +275,7 @@ def _main_answer(name: str, runs: pd.DataFrame, by_label: dict[str, int], consta
     return out + [""], (var, ref)
 
 
-def _in_words(d: LevelDifference, level: str) -> str:
+def _in_words(d: LevelDifference) -> str:
     v = d.verdict()
     sentence = (f"the design is {v} than its reference by {abs(100 * d.mean):.1f} points "
                 f"(95% {points(d.low)} to {points(d.high)}, {d.pairs:,} pairs)" if d.decided else
@@ -316,7 +324,7 @@ def _decomposition(name: str, results: Path, summary: pd.DataFrame, sweep_manife
     tables = {level: d.table() for level, d in decs.items()}
     first = next(iter(tables.values()))
     for i, conf in enumerate(first["configuration"]):
-        cells = [conf if not conf.startswith(main.level) else conf]
+        cells = [conf]
         for level, t in tables.items():
             r = t.iloc[i]
             diff = f"{points(r.difference)} [{points(r.difference_low)}, {points(r.difference_high)}]"

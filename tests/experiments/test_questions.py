@@ -226,3 +226,10 @@ def test_a_decomposition_folder_holding_the_users_files_is_never_replaced(tmp_pa
     (folder / "runs.csv").write_text("configuration\n")
     claim_decomposition_folder(folder)  # ours: the old manifest goes first, so a killed run looks unfinished
     assert not (folder / "manifest.json").exists() and (folder / "runs.csv").exists()
+
+
+@pytest.mark.parametrize("flag", ["--replications", "--decomposition-replications"])
+def test_too_many_replicates_are_refused_before_anything_runs(tmp_path, bad_input, flag):
+    err = bad_input("questions", flag, "100000", "--results", tmp_path, "--out", tmp_path / "Q.md")
+    assert f"{flag} 100000: at most 99,999 replicates" in err and not any(tmp_path.iterdir())
+    assert "must be at least" in bad_input("questions", "--replications", "0", "--results", tmp_path)
