@@ -406,8 +406,9 @@ def _strategist_commands(sub: argparse._SubParsersAction, study: argparse.Argume
     qs = sub.add_parser(
         "questions", help="answer the strategists' questions: run their sweeps and write docs/QUESTIONS.md",
         description="Run the sweeps of experiments/questions/ (ratification, us_withdrawal, force, "
-                    "early_warning, limited_attack, article5) into RESULTS/q_NAME/ (a finished one is reused) and write the page that answers "
-                    "them. Constants come from the shipped plausible set (--posterior plausible) when the package "
+                    "early_warning, limited_attack, article5) into RESULTS/q_NAME/ (a finished one is reused), decompose each "
+                    "question's main contrast by mechanism into RESULTS/q_NAME_channels/, and write the page that "
+                    "answers them at the three outcome levels. Constants come from the shipped plausible set (--posterior plausible) when the package "
                     "has one, else from the schema's defaults; the page says which.")
     qs.add_argument("--results", type=_out_dir, default=Path("results"), metavar="DIR",
                     help="where the sweeps' folders are (default results/)")
@@ -418,9 +419,10 @@ def _strategist_commands(sub: argparse._SubParsersAction, study: argparse.Argume
                          "default plausible when shipped, else the schema's defaults")
     qs.add_argument("--posterior-draws", type=_positive_int, default=20, metavar="N",
                     help="parameter sets drawn from the posterior (default 20)")
-    qs.add_argument("--overwrite", action="store_true", help="run every sweep again, replacing finished ones")
-    qs.add_argument("--report-only", action="store_true", help="write the page from the sweeps already in DIR; "
-                                                                "run nothing")
+    qs.add_argument("--overwrite", action="store_true", help="run every sweep and decomposition again, replacing finished ones")
+    qs.add_argument("--report-only", action="store_true", help="write the page from the sweeps and decompositions "
+                                                                "already in DIR; run nothing (the page says what is "
+                                                                "missing)")
     qs.add_argument("--replications", type=_positive_int, default=None, metavar="N",
                     help="replicates a design point in every sweep (default: each experiment file's; a small "
                          "number is a quick smoke run, never reused by a full one)")

@@ -183,10 +183,14 @@ class Decomposition:
         decided = [c for c in self.channels if c.share.decided]
         if not t.decided:
             need = pairs_to_decide(t.higher, t.lower, t.n, False) if _binary(self.outcome) else math.nan
-            more = (f"about {int(need):,} pairs would decide the difference seen" if not math.isnan(need)
-                    else "more replicates would decide it")
-            lines.append("The total difference is not told apart from chance at this number of pairs: the shares "
-                         f"are not either; {more}.")
+            if not math.isnan(need):
+                more = f"about {int(need):,} pairs would decide the difference seen"
+            elif t.higher == t.lower:
+                more = (f"as many replicates went one way ({t.higher}) as the other, so more would only narrow the "
+                        f"interval around zero")
+            else:
+                more = "more replicates would decide it"
+            lines.append(f"The total difference is not told apart from chance at this number of pairs; {more}.")
         if decided:
             best = max(decided, key=lambda c: abs(c.share.mean))
             lines.append(f"Largest share told apart from chance: {best.channel} ({f(best.share.mean)}, 95% "
