@@ -235,3 +235,14 @@ def test_too_many_replicates_are_refused_before_anything_runs(tmp_path, bad_inpu
     err = bad_input("questions", flag, "100000", "--results", tmp_path, "--out", tmp_path / "Q.md")
     assert f"{flag} 100000: at most 99,999 replicates" in err and not any(tmp_path.iterdir())
     assert "must be at least" in bad_input("questions", "--replications", "0", "--results", tmp_path)
+
+
+@pytest.mark.slow
+def test_decomposition_runs_are_the_same_bytes_for_one_or_two_workers():
+    from sim.experiments.channels import run_sweep_points
+    from sim.experiments.questions import question_experiment
+
+    exp = question_experiment("article5", "plausible", 3, replications=2)
+    one = run_sweep_points(exp, 0, len(exp.points) - 1, 2, workers=1)
+    two = run_sweep_points(exp, 0, len(exp.points) - 1, 2, workers=2)
+    assert one == two and one.count("\n") == 1 + 2 * len(configurations()) * 2
