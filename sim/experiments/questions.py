@@ -279,7 +279,7 @@ def _in_words(d: LevelDifference) -> str:
     v = d.verdict()
     sentence = (f"the design is {v} than its reference by {abs(100 * d.mean):.1f} points "
                 f"(95% {points(d.low)} to {points(d.high)}, {d.pairs:,} pairs)" if d.decided else
-                f"{v} ({d.pairs:,} pairs)")
+                f"over {d.pairs:,} pairs, {v}")
     worlds = d.worlds()
     return sentence + (f"; across the plausible worlds: {worlds}." if worlds else ".")
 
