@@ -38,7 +38,7 @@ from sim.config.posterior import load_posterior, use_posterior
 from sim.errors import EXIT_OK, FolderError, UsageError
 from sim.executors import default_workers
 from sim.experiments import commands as sweep_commands
-from sim.experiments.channels import CHANNELS, configurations, decomposition_of_sweep_runs, run_sweep_points
+from sim.experiments.channels import CHANNELS, Decomposition, configurations, decomposition_of_sweep_runs, run_sweep_points
 from sim.experiments.config import load_experiment
 from sim.experiments.identification import world_constants
 from sim.experiments.levels import LEVEL_NAMES, LEVELS, LevelDifference, LevelRisk, compare_levels
@@ -231,15 +231,16 @@ def _has_level(runs: pd.DataFrame, level: str) -> bool:
 
 
 def _main_answer(name: str, runs: pd.DataFrame, by_label: dict[str, int], constants: pd.DataFrame | None,
-                 posterior: bool) -> tuple[list[str], tuple[int, int] | None]:
-    """The question's main contrast at the three levels; (lines, (variant, reference) design points)."""
+                 posterior: bool) -> tuple[list[str], tuple[int, int] | None, LevelDifference | None]:
+    """The question's main contrast at the three levels: (lines, (variant, reference) design points, the
+    difference at the level it is decided at)."""
     main = MAIN[name]
     missing = [x for x in (main.variant, main.reference) if x not in by_label]
     out = [f"### The answer: {main.variant} against {main.reference}", ""]
     if missing:
         return out + [f"*Not shown: the sweep has no design point labelled {', '.join(repr(m) for m in missing)} "
                       f"(it was made from another experiment file than experiments/questions/{name}.yaml).*",
-                      ""], None
+                      ""], None, None
     var, ref = by_label[main.variant], by_label[main.reference]
     found = compare_levels(runs, var, ref, constants)
     trigger = ("G4's trigger hangs on this level" if main.level == "renewed_war" else
@@ -272,7 +273,7 @@ def _main_answer(name: str, runs: pd.DataFrame, by_label: dict[str, int], consta
             held.append(f"{seized.mean():.2f}% (at most {seized.max():.2f}%)" if len(seized) else "none")
         out += ["", f"Where territory is seized, Russia holds on average {held[0]} of Ukraine's area at the horizon "
                     f"under the design, {held[1]} under the reference."]
-    return out + [""], (var, ref)
+    return out + [""], (var, ref), (found[main.level][2] if main.level in found else None)
 
 
 def _in_words(d: LevelDifference) -> str:
@@ -285,18 +286,19 @@ def _in_words(d: LevelDifference) -> str:
 
 
 def _decomposition(name: str, results: Path, summary: pd.DataFrame, sweep_manifest: dict[str, Any],
-                   chosen: tuple[int, int] | None) -> list[str]:
-    """What the main contrast acts through: the decomposition by channel, from its own paired runs."""
+                   chosen: tuple[int, int] | None) -> tuple[list[str], Decomposition | None]:
+    """What the main contrast acts through: the decomposition by channel, from its own paired runs (lines, and
+    the decomposition at the level the question is decided at)."""
     main = MAIN[name]
     out = ["### What the difference acts through", ""]
     if chosen is None:
-        return out + ["*Not computed: the main contrast is not in this sweep.*", ""]
+        return out + ["*Not computed: the main contrast is not in this sweep.*", ""], None
     folder = channels_folder(results, name)
     state = decomposition_state(folder, sweep_manifest, chosen)
     if state is not None:
         return out + [f"*Not computed: {state}. `python -m sim questions` (without --report-only) runs it "
                       f"(2 designs x {len(configurations())} configurations x {DECOMPOSITION_REPLICATIONS} replicates "
-                      f"= {2 * len(configurations()) * DECOMPOSITION_REPLICATIONS:,} runs by default).*", ""]
+                      f"= {2 * len(configurations()) * DECOMPOSITION_REPLICATIONS:,} runs by default).*", ""], None
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     runs = pd.read_csv(folder / "runs.csv")
     labels = dict(zip(summary["design_point"].astype(int), summary["label"].astype(str)))
@@ -353,7 +355,7 @@ def _decomposition(name: str, results: Path, summary: pd.DataFrame, sweep_manife
             out += [f"Shares not told apart from chance ({', '.join(undecided)}): an interval narrows as the square "
                     f"root of the replicates, so four times as many (`--decomposition-replications "
                     f"{4 * n}`) halve it.", ""]
-    return out
+    return out, decs.get(main.level)
 
 
 def decomposition_record(sweep_manifest: dict[str, Any], chosen: tuple[int, int]) -> dict[str, Any]:
@@ -424,9 +426,12 @@ def run_decomposition(exp: Any, folder: Path, sweep_manifest: dict[str, Any], ch
     atomic_write(folder / "manifest.json", json.dumps(record, indent=2) + "\n")
 
 
-def section(name: str, folder: Path, title: str, what: str) -> list[str]:
+def section(name: str, folder: Path, title: str, what: str, glance: list[str] | None = None) -> list[str]:
+    """The question's section; ``glance`` gets its row of the table of answers at a glance."""
     out = [f"## {title}", "", what, ""]
     if not (folder / "summary.csv").is_file():
+        if glance is not None:
+            glance.append(f"| {title} | not run |  |  |  |  |")
         return out + [f"*Not run: no `{folder}/summary.csv`.*", ""]
     summary = pd.read_csv(folder / "summary.csv")
     diffs = pd.read_csv(folder / "differences.csv")
@@ -443,9 +448,12 @@ def section(name: str, folder: Path, title: str, what: str) -> list[str]:
             f"Reference: **{ref}**.", ""]
     constants, notes = _worlds(manifest) if posterior else (None, [])
     by_label = _points_by_label(summary)
-    main, chosen = _main_answer(name, runs, by_label, constants, posterior)
+    main, chosen, answer = _main_answer(name, runs, by_label, constants, posterior)
     out += main
-    out += _decomposition(name, folder.parent, summary, manifest, chosen)
+    lines, dec = _decomposition(name, folder.parent, summary, manifest, chosen)
+    out += lines
+    if glance is not None:
+        glance.append(_glance_row(name, title, answer, dec))
     out += ["### Every design at the three levels", ""]
     labels = {int(dp): str(lab) for dp, lab in zip(summary["design_point"], summary["label"])}
     survival = ({int(dp): float(v) for dp, v in zip(summary["design_point"], summary["survival_2y"])}
@@ -466,6 +474,25 @@ def section(name: str, folder: Path, title: str, what: str) -> list[str]:
         rows += [(dp, r, a) for r, a in compared.get(dp, [])]
     out += _levels_table(runs, rows, labels, constants, survival, posterior)
     return out + [""] + [f"*Note:* {n}." for n in notes] + ([""] if notes else [])
+
+
+def _glance_row(name: str, title: str, answer: LevelDifference | None, dec: Decomposition | None) -> str:
+    main = MAIN[name]
+    if answer is None:
+        return f"| {title} | {main.variant} against {main.reference}: not in this sweep |  |  |  |  |"
+    worlds = answer.worlds()
+    if dec is None:
+        channel = "not computed"
+    else:
+        decided = [c for c in dec.channels if c.share.decided]
+        if decided:
+            best = max(decided, key=lambda c: abs(c.share.mean))
+            channel = (f"{best.channel} {points(best.share.mean)} [{points(best.share.low)}, "
+                       f"{points(best.share.high)}] of a total of {points(dec.total.mean)} on its {dec.replications:,} pairs")
+        else:
+            channel = f"none told apart from chance ({dec.replications:,} pairs)"
+    return (f"| {title} | {main.variant} against {main.reference} | {LEVEL_NAMES[main.level]} | "
+            f"{_diff_cell(answer)}: {answer.verdict()} | {worlds} | {channel} |")
 
 
 def caveat(name: str) -> list[str]:
@@ -494,9 +521,16 @@ def render(results: Path, constants: str = "") -> str:
              "politics) on paired runs. These are answers of the model (docs/ODD.md), under its assumptions "
              "(docs/VALIDATION.md says where it stands against the literature)."
              + (f" Constants: {constants}." if constants else ""), ""]
+    glance: list[str] = []
+    sections: list[str] = []
     for name, title, what in QUESTIONS:
-        lines += section(name, results / f"q_{name}", title, what) + caveat(name)
-    return "\n".join(lines) + "\n"
+        sections += section(name, results / f"q_{name}", title, what, glance) + caveat(name)
+    lines += ["## The answers at a glance", "",
+              "Each question's main contrast at the level it is decided at (details, the other levels and every "
+              "design in its section), and the channel of deterrence that accounts for the largest share of it.", "",
+              "| question | main contrast | level | difference, points [95% CI]: verdict | across the plausible "
+              "worlds | largest share by channel, points [95% CI] |", "|---|---|---|---|---|---|", *glance, ""]
+    return "\n".join(lines + sections) + "\n"
 
 
 def choose_posterior(given: str | None) -> tuple[str | None, str]:

@@ -49,7 +49,7 @@ def tiny_questions(tmp_path_factory) -> tuple[Path, str, str]:
 def _sections(page: str) -> dict[str, str]:
     titles = {title: name for name, title, _ in QUESTIONS}
     parts = re.split(r"^## ", page, flags=re.M)[1:]
-    return {titles[p.splitlines()[0]]: p for p in parts}
+    return {titles[p.splitlines()[0]]: p for p in parts if p.splitlines()[0] in titles}
 
 
 def _table(text: str, header_start: str) -> list[list[str]]:
@@ -77,6 +77,10 @@ def test_every_question_shows_its_main_contrast_at_the_three_levels(tiny_questio
     sections = _sections(page)
     assert set(sections) == set(MAIN)
     assert "G4's commitments are triggered by a renewed war" in page.split("## ")[0]
+    glance = _table(page, "| question | main contrast | level |")  # the answers at a glance, one a question
+    assert [r[0] for r in glance] == [title for _, title, _ in QUESTIONS]
+    assert [r[2] for r in glance] == [LEVEL_NAMES[MAIN[name].level] for name, _, _ in QUESTIONS]
+    assert all(r[5] for r in glance) and all(r[4] for r in glance)
     for name, text in sections.items():
         rows = _table(text, "| outcome level |")
         assert [r[0].strip("*") for r in rows] == [LEVEL_NAMES[lv] for lv in LEVELS]
