@@ -426,7 +426,7 @@ def _strategist_commands(sub: argparse._SubParsersAction, study: argparse.Argume
     qs.add_argument("--replications", type=_positive_int, default=None, metavar="N",
                     help="replicates a design point in every sweep (default: each experiment file's; a small "
                          "number is a quick smoke run, never reused by a full one)")
-    qs.add_argument("--decomposition-replications", type=_non_negative_int, default=200, metavar="N",
+    qs.add_argument("--decomposition-replications", type=_non_negative_int, default=None, metavar="N",
                     help="paired replicates of each question's decomposition by mechanism (default 200: "
                          "2 x 7 x 200 = 2,800 runs a question, 16,800 in all; 0 skips it and the page says so)")
     qs.add_argument("--workers", type=_workers, default=None,

@@ -582,7 +582,9 @@ def questions_command(args: argparse.Namespace) -> int:
     print(f"questions: constants {constants}", file=sys.stderr)
     results = Path(args.results)
     reps = getattr(args, "replications", None)
-    dec_reps = getattr(args, "decomposition_replications", DECOMPOSITION_REPLICATIONS)
+    dec_reps = getattr(args, "decomposition_replications", None)
+    if dec_reps is None:
+        dec_reps = DECOMPOSITION_REPLICATIONS
     for flag, value in (("--replications", reps), ("--decomposition-replications", dec_reps)):
         if value is not None and value > MAX_REPLICATES:
             raise UsageError(f"{flag} {value}: at most {MAX_REPLICATES:,} replicates (run ids hold the replicate "
