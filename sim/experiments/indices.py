@@ -93,6 +93,44 @@ def delta_resamples(points: int) -> int:
     return max(DELTA_MIN_RESAMPLES, DELTA_RESAMPLES * DELTA_FULL_UP_TO // points)
 
 
+@contextlib.contextmanager
+def _raw_delta_only(salib_delta: Any) -> Iterator[None]:
+    """SALib >= 1.5 estimates the delta index three ways ('balanced', 'raw', 'step') and this analysis
+    reads 'raw' only (the classic given-data estimator). For the others, draw the bootstrap subsets as
+    SALib would (the same calls to its global generator, so 'raw' gets the very draws, and the very
+    floats, it gets after them) but skip their kernel density estimates, which were half the cost.
+    Left as it is when SALib's internals are not the ones this was written for (``bias_reduced_delta``
+    taking a mode, and ``obtain_resampled_subset``); tests compare the result with a plain SALib call."""
+    original = getattr(salib_delta, "bias_reduced_delta", None)
+    resample = getattr(salib_delta, "obtain_resampled_subset", None)
+    try:
+        signature = inspect.signature(original) if original is not None else None
+    except (TypeError, ValueError):
+        signature = None
+    if resample is None or signature is None or not {"mode", "num_resamples", "X"} <= set(signature.parameters):
+        yield
+        return
+
+    def draws_only(*args: Any, **kwargs: Any) -> tuple[float, float, Any]:
+        a = signature.bind(*args, **kwargs).arguments
+        if a["mode"] == "raw":
+            return original(*args, **kwargs)
+        subset = (a["X"], a["y_resamples"], a["mode"], a["bin_edges"], a["paramname"], a["min_class_size"])
+        first = resample(*subset, warn_print=True)
+        try:
+            for _ in range(a["num_resamples"]):
+                resample(*subset, warn_print=False)
+        except ValueError as exc:  # as SALib reports it
+            raise RuntimeError(f"Bootstrap error: [{a['paramname']}][{a['mode']}]: {exc}") from exc
+        return math.nan, math.nan, first
+
+    salib_delta.bias_reduced_delta = draws_only
+    try:
+        yield
+    finally:
+        salib_delta.bias_reduced_delta = original
+
+
 def _delta_one(job: tuple[str, list[float], np.ndarray, np.ndarray, int, int]) -> tuple[dict[str, float], str]:
     """SALib's delta and S1 of one input (a process pool's job): the values, and an error text or ''."""
     from SALib.analyze import delta as salib_delta  # the optional [sensitivity] extra, as above
@@ -101,7 +139,7 @@ def _delta_one(job: tuple[str, list[float], np.ndarray, np.ndarray, int, int]) -
     one = {"num_vars": 1, "names": [p], "bounds": [bounds]}
     bins = max(2, min(10, len(y) // 10))  # SALib >= 1.5 bins each input, 10 points a bin
     kw = {"bins_specs": {p: bins}} if "bins_specs" in inspect.signature(salib_delta.analyze).parameters else {}
-    with _quiet_salib():
+    with _quiet_salib(), _raw_delta_only(salib_delta):
         try:
             r = dict(salib_delta.analyze(one, x, y, num_resamples=resamples, conf_level=CONFIDENCE, seed=seed, **kw))
             if "delta_raw" in r:  # SALib >= 1.5: the classic given-data estimator is 'raw'

@@ -211,7 +211,12 @@ def test_delta_index_uses_those_resamples_and_keeps_the_small_sample_warning(mon
     outputs = pd.DataFrame({"p_escalation": 0.3, "rmst_weeks": 100 + 50 * x + 20 * rng.random(150)},
                            index=pd.Index(range(150), name="design_point"))
     notes: list[str] = []
+    estimates = []  # SALib's density-based estimates: only the 'raw' delta this analysis reads is computed
+    original = salib_delta.calc_delta
+    monkeypatch.setattr(salib_delta, "calc_delta", lambda *a: estimates.append(1) or original(*a))
     got = indices.sensitivity_indices(design, outputs, ["a"], notes=notes)
+    monkeypatch.setattr(salib_delta, "calc_delta", original)
+    assert len(estimates) == 1 + resamples
     assert any(("150 design points" in n and f"{resamples} resamples" in n) for n in notes) == (resamples < 100)
     row = got[(got["index"] == "delta")].iloc[0]
     with indices._quiet_salib():
