@@ -11,8 +11,9 @@ and manifest.json are written as a sweep writes them (no reference, as an LHS wi
 ``--reference`` states design point 0, so that differences, pairs and verdicts are computed too).
 
 Each step of ``analyze_directory`` is timed in one process (CPU time, ``time.process_time``: what it
-costs whatever else the machine runs), then ``analyze_directory`` as a user runs it (wall clock, its
-process pool over every core from 400 design points). The runs of the same study are timed too: 30 real
+costs whatever else the machine runs), then ``analyze_directory`` as a user runs it (wall clock: the
+tables in one process, the delta index in a pool over every core when its work repays one,
+``sim.experiments.parallel``). The runs of the same study are timed too: 30 real
 runs of paris_declaration (260 weeks, sweep mode: steps and events off) in CPU time, the median times
 the study's runs. The ratio of the two CPU times is the analysis's share of the study, whatever the
 load; the 1-minute load average is printed before and after. Prints a Markdown table for
@@ -38,7 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sim.experiments import analysis, plots  # noqa: E402
-from sim.experiments.parallel import analysis_workers  # noqa: E402
+from sim.experiments.indices import delta_resamples  # noqa: E402
+from sim.experiments.parallel import delta_workers  # noqa: E402
 from sim.experiments.reading import load_sweep  # noqa: E402
 from sim.experiments.tables import (  # noqa: E402
     MAX_CURVES,
@@ -130,7 +132,7 @@ def bench(points: int, reference: bool) -> dict[str, float]:
         _, cpu["plots"], _ = timed(plots.write_all, folder, summary=t.summary, reference=t.reference,
                                    horizon=t.horizon, roles=t.roles, notes=[], curves=curves, effects=effects,
                                    sensitivity=t.sensitivity, comparison=t.comparison)
-        workers = analysis_workers(points)
+        workers = delta_workers(len(PARAMS) * 2 * points * (delta_resamples(points) + 1))  # the tables: 1
         _, _, wall = timed(analysis.analyze_directory, folder, quiet=True)
     return {"runs": points * REPLICATES, "points": points, **cpu, "cpu": sum(cpu.values()), "wall": wall,
             "workers": workers, "differences": len(t.differences)}
@@ -151,7 +153,7 @@ def main() -> None:
           f"1-minute load average {load_before:.1f} before, {load_after:.1f} after\n")
     print(f"One run of the study (paris_declaration, 260 weeks, sweep mode): {per_run * 1e3:.1f} ms CPU (median of 30)\n")
     print("| runs (points x 20) | read runs.csv | tables | CSV text | survival curves | main effects | plots | "
-          "analysis, CPU, 1 process | the runs, CPU | **analysis / runs** | analyze_directory, wall (workers) |")
+          "analysis, CPU, 1 process | the runs, CPU | **analysis / runs** | analyze_directory, wall (delta's workers) |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         runs_cpu = per_run * r["runs"]

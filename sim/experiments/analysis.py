@@ -123,8 +123,8 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
 
     ``runs``, ``design`` and ``manifest`` are runs.csv, design_points.csv and manifest.json
     as ``load_sweep`` reads them; ``params`` the design's parameter columns. ``workers``:
-    processes for the per-design-point statistics (default: every core from 400 design points;
-    the tables are the same whatever the number, sim.experiments.parallel).
+    processes for the per-design-point statistics and the delta index (default: one for the tables, every
+    core for a large delta index; the tables are the same whatever the number, sim.experiments.parallel).
     """
     params = list(params)
     notes = list(notes or [])
@@ -143,7 +143,7 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
     head = design[["design_point", "label", "scenario", *params]]
 
     # summary: every design point, runs or not
-    workers = analysis_workers(int(design["design_point"].nunique()), workers)
+    asked, workers = workers, analysis_workers(int(design["design_point"].nunique()), workers)
     stats_df = by_design_point(escalation_summary, runs, ["design_point"], workers=workers)
     summary = head.merge(stats_df, on="design_point", how="left")
     summary["runs"] = summary["runs"].fillna(0).astype("int64")
@@ -202,7 +202,7 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
     if kind in ("lhs", "sobol"):
         if salib_available():
             sensitivity = sensitivity_indices(design, design_outputs(runs), varied, roles=roles,
-                                              design_kind=kind, notes=notes, workers=workers)
+                                              design_kind=kind, notes=notes, workers=asked)
         else:
             notes.append("sensitivity indices skipped: SALib is not installed "
                          "(pip install 'paris-guarantees-sim[sensitivity]')")

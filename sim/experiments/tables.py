@@ -157,7 +157,9 @@ SENSITIVITY_COLUMNS: dict[str, Column] = {
                              "Saltelli/Sobol sample)."),
     "index": ("object", "", "delta: moment-independent delta; S1: first-order; ST: total-order."),
     "value": ("float64", "index 0-1", "Estimated index."),
-    "conf": ("float64", "index 0-1", "Half-width of the 95% bootstrap interval (SALib's *_conf)."),
+    "conf": ("float64", "index 0-1", "Half-width of the 95% bootstrap interval (SALib's *_conf): 100 resamples, "
+                                      "fewer for delta above 1,000 design points (100,000 / points, at least 30: "
+                                      "sim.experiments.indices.DELTA_RESAMPLES; a note says so)."),
     "low": ("float64", "index 0-1", "value - conf."),
     "high": ("float64", "index 0-1", "value + conf."),
     "warning": ("object", "", "Empty when the estimate can be read; else why not, ';'-separated: 'negative' (an "
