@@ -153,14 +153,15 @@ def _delta_one(job: tuple[str, list[float], np.ndarray, np.ndarray, int, int]) -
 def sensitivity_indices(design_df: pd.DataFrame, outputs: pd.DataFrame, params: Sequence[str], *,
                         roles: dict[str, str] | None = None, design_kind: str = "lhs",
                         seed: int = 12345, notes: list[str] | None = None,
-                        workers: int | None = 1) -> pd.DataFrame:
+                        workers: int | None = 1, max_workers: int | None = None) -> pd.DataFrame:
     """Global sensitivity indices of each output to the numeric varied parameters (SALib).
 
     ``design_df`` has one row a design point (``design_point`` and the parameters),
     ``outputs`` is indexed by design point. The delta index (valid for any sample) is
     always computed; Sobol S1/ST too when the design is a Saltelli/Sobol sample in order.
     Raises ImportError when SALib is missing. Problems go to ``notes``. ``workers``: processes for the
-    delta index's jobs (None: every core when their work repays a pool, ``parallel.delta_workers``).
+    delta index's jobs (None: every core, at most ``max_workers``, when their work repays a pool,
+    ``parallel.delta_workers``).
     """
     # The optional [sensitivity] extra: imported only when a sweep is an LHS or Sobol design.
     from SALib.analyze import sobol as salib_sobol
@@ -204,7 +205,7 @@ def sensitivity_indices(design_df: pd.DataFrame, outputs: pd.DataFrame, params: 
     # one input's density estimate is singular; every output's inputs in one process pool when asked
     jobs = [(p, problem["bounds"][i], X[:, i : i + 1], d[out].to_numpy(dtype=float), seed, resamples)
             for out in outputs_used for i, p in enumerate(usable)]
-    workers = delta_workers(len(jobs) * len(d) * (resamples + 1), workers)
+    workers = delta_workers(len(jobs) * len(d) * (resamples + 1), workers, cap=max_workers)
     if workers > 1 and len(jobs) > 1:
         with cf.ProcessPoolExecutor(min(workers, len(jobs)),
                                     mp_context=multiprocessing.get_context("forkserver")) as pool:

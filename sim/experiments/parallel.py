@@ -9,7 +9,7 @@ the tables are put back together in design-point order: the same tables, to the 
 
 SALib's delta index is the one heavy part: a kernel density estimate per bin and bootstrap resample, one
 job an input and output. Its jobs go to a pool over every core when their work is large enough to repay
-the pool (``delta_workers``).
+the pool (``delta_workers``); after a sweep, over no more processes than the sweep's workers.
 """
 
 from __future__ import annotations
@@ -42,12 +42,13 @@ def analysis_workers(groups: int, workers: int | None = None) -> int:
     return max(1, int(workers)) if workers is not None else 1
 
 
-def delta_workers(work: int, workers: int | None = None) -> int:
+def delta_workers(work: int, workers: int | None = None, *, cap: int | None = None) -> int:
     """Processes for the delta index's jobs of ``work`` units (DELTA_PARALLEL_FROM): ``workers`` if given,
-    else ``SIM_ANALYSIS_WORKERS``, else every core (at most MAX_WORKERS) from DELTA_PARALLEL_FROM, else 1."""
+    else ``SIM_ANALYSIS_WORKERS``, else every core (at most MAX_WORKERS, and at most ``cap``: after a sweep,
+    the sweep's workers) from DELTA_PARALLEL_FROM, else 1."""
     workers = _asked(workers)
     if workers is None:
-        workers = min(os.cpu_count() or 1, MAX_WORKERS) if work >= DELTA_PARALLEL_FROM else 1
+        workers = min(os.cpu_count() or 1, MAX_WORKERS, cap or MAX_WORKERS) if work >= DELTA_PARALLEL_FROM else 1
     return max(1, int(workers))
 
 

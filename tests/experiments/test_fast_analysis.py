@@ -225,3 +225,18 @@ def test_delta_index_uses_those_resamples_and_keeps_the_small_sample_warning(mon
                                      bins_specs={"a": 10})
     assert row.value == float(direct["delta_raw"][0]) and row.conf == float(direct["delta_raw_conf"][0])
     assert "few points" in row.warning  # 150 < 200 design points: read as rough, however many resamples
+
+
+def test_a_pool_only_where_it_repays_its_start_and_no_more_processes_than_the_sweep_had(monkeypatch):
+    from sim.experiments import parallel
+
+    monkeypatch.delenv("SIM_ANALYSIS_WORKERS", raising=False)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 8)
+    assert parallel.analysis_workers(5000) == 1  # vectorised tables: one process unless asked
+    assert parallel.analysis_workers(5000, 3) == 3
+    big, small = parallel.DELTA_PARALLEL_FROM, parallel.DELTA_PARALLEL_FROM - 1
+    assert parallel.delta_workers(small) == 1 and parallel.delta_workers(big) == 8
+    assert parallel.delta_workers(big, cap=2) == 2  # after `sweep --workers 2`
+    assert parallel.delta_workers(small, 4) == 4  # asked for
+    monkeypatch.setenv("SIM_ANALYSIS_WORKERS", "3")
+    assert parallel.analysis_workers(10) == 3 and parallel.delta_workers(small) == 3
