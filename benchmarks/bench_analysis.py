@@ -126,8 +126,8 @@ def bench(points: int, reference: bool) -> dict[str, float]:
         t, cpu["tables"], _ = timed(analysis.analyze_runs, runs, design, manifest, params, [], workers=1)
         _, cpu["text"], _ = timed(lambda: (table_text(t.summary, params), table_text(t.differences, params),
                                            table_text(t.comparison)))
-        curves, cpu["curves"], _ = timed(survival_curves, runs, choose_curves(t.summary, t.reference, MAX_CURVES),
-                                         t.horizon)
+        curves, cpu["curves"], _ = timed(lambda: survival_curves(
+            runs, choose_curves(t.summary, t.reference, MAX_CURVES), t.horizon))
         effects, cpu["effects"], _ = timed(main_effects, runs, t.varied)
         _, cpu["plots"], _ = timed(plots.write_all, folder, summary=t.summary, reference=t.reference,
                                    horizon=t.horizon, roles=t.roles, notes=[], curves=curves, effects=effects,

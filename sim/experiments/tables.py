@@ -417,16 +417,26 @@ def choose_curves(summary: pd.DataFrame, reference: int | None, k: int = MAX_CUR
     """
     s = summary[summary["runs"] > 0].sort_values(["rmst_weeks", "design_point"], ascending=[False, True])
     ids = [int(d) for d in s["design_point"]]
-    pts = dict(zip(ids, np.column_stack([s["rmst_weeks"] / s["horizon_weeks"].clip(lower=1),
-                                         s["p_escalation"]])))
+    pts = np.column_stack([s["rmst_weeks"] / s["horizon_weeks"].clip(lower=1), s["p_escalation"]])
     chosen = [reference] if reference in ids else ids[:1]
     if len(ids) > k:
+        index = {d: i for i, d in enumerate(ids)}
+        id_array = np.array(ids)
+        # each design's distance to the nearest curve chosen so far (Chebyshev), updated as curves are added
+        nearest = np.full(len(ids), np.inf)
+        taken = np.zeros(len(ids), dtype=bool)
+        for c in chosen:
+            nearest = np.minimum(nearest, np.abs(pts - pts[index[c]]).max(axis=1))
+            taken[index[c]] = True
         while len(chosen) < k:
-            dist = {d: min(float(np.abs(pts[d] - pts[c]).max()) for c in chosen) for d in ids if d not in chosen}
-            best = max(dist, key=lambda d: (dist[d], -d))
-            if dist[best] == 0:  # the rest would hide under curves already drawn
+            far = np.where(taken, -np.inf, nearest)
+            top = far.max()
+            best = int(id_array[(far == top) & ~taken].min())  # the farthest; the lowest number on a tie
+            if top == 0:  # the rest would hide under curves already drawn
                 break
             chosen.append(best)
+            nearest = np.minimum(nearest, np.abs(pts - pts[index[best]]).max(axis=1))
+            taken[index[best]] = True
     else:
         chosen += [d for d in ids if d not in chosen]
     order = {d: i for i, d in enumerate(ids)}

@@ -240,3 +240,36 @@ def test_a_pool_only_where_it_repays_its_start_and_no_more_processes_than_the_sw
     assert parallel.delta_workers(small, 4) == 4  # asked for
     monkeypatch.setenv("SIM_ANALYSIS_WORKERS", "3")
     assert parallel.analysis_workers(10) == 3 and parallel.delta_workers(small) == 3
+
+
+def _curves_one_at_a_time(summary: pd.DataFrame, reference, k: int) -> list[int]:
+    """choose_curves' rule written out plainly: reference first, then greedily the design farthest
+    (Chebyshev, on RMST / horizon and P(escalation)) from those chosen, the lowest number on a tie."""
+    s = summary[summary["runs"] > 0].sort_values(["rmst_weeks", "design_point"], ascending=[False, True])
+    ids = [int(d) for d in s["design_point"]]
+    pts = dict(zip(ids, np.column_stack([s["rmst_weeks"] / s["horizon_weeks"], s["p_escalation"]])))
+    chosen = [reference] if reference in ids else ids[:1]
+    if len(ids) <= k:
+        chosen += [d for d in ids if d not in chosen]
+    while len(ids) > k and len(chosen) < k:
+        dist = {d: min(float(np.abs(pts[d] - pts[c]).max()) for c in chosen) for d in ids if d not in chosen}
+        best = max(dist, key=lambda d: (dist[d], -d))
+        if dist[best] == 0:
+            break
+        chosen.append(best)
+    order = {d: i for i, d in enumerate(ids)}
+    return [c for c in chosen if c == reference] + sorted((c for c in chosen if c != reference), key=order.get)
+
+
+def test_the_curves_drawn_are_chosen_as_one_at_a_time():
+    from sim.experiments.tables import choose_curves
+
+    rng = np.random.default_rng(0)
+    for _ in range(20):  # coarse values: many ties and zero distances
+        n = int(rng.integers(1, 60))
+        s = pd.DataFrame({"design_point": rng.permutation(n) * 2, "runs": rng.integers(0, 3, n),
+                          "rmst_weeks": rng.integers(0, 5, n) * 13.0, "horizon_weeks": 52,
+                          "p_escalation": rng.integers(0, 4, n) / 4})
+        for reference in (None, 2):
+            for k in (3, 10):
+                assert choose_curves(s, reference, k) == _curves_one_at_a_time(s, reference, k)
