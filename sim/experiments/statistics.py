@@ -3,9 +3,11 @@
 Pure functions of numbers (no files, no tables of a sweep): the sweep's tables
 (``sim.experiments.tables``), validation, calibration and the dashboard all use these.
 
-* ``wilson_interval``: the Wilson score interval of a proportion (scipy's ``binomtest``);
+* ``wilson_interval``: the Wilson score interval of a proportion (scipy's formula in closed form;
+  ``wilson_bounds`` for many at once);
 * ``newcombe_paired_interval``: Newcombe's (1998, method 10) interval of a paired difference
-  of proportions, and ``mcnemar_p`` its exact test;
+  of proportions, and ``mcnemar_p`` its exact test (``newcombe_paired_bounds``, ``mcnemar_ps``: many
+  tables at once, the same floats);
 * ``kaplan_meier``, ``survival_at``, ``median_survival``, ``km_survival``: the Kaplan-Meier
   estimate of S(t) = P(no escalation in weeks 0..t) (lifelines), read at given weeks;
 * ``cox_hazard_ratio``: the hazard ratio of a variant against a reference, from a Cox model

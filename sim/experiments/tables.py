@@ -33,12 +33,8 @@ from sim.experiments.statistics import (
     between_draws,
     kaplan_meier,
     kaplan_meier_arrays,
-    mcnemar_p,
     mcnemar_ps,
     newcombe_paired_bounds,
-    newcombe_paired_interval,
-    ratio,
-    t_interval,
     wilson_bounds,
     wilson_interval,
 )

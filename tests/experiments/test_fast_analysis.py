@@ -95,7 +95,8 @@ def _runs(points: int = 60, replicates: int = 25, seed: int = 4) -> pd.DataFrame
                                          "ukraine_violations", "attributed_correctly", "misattributed"]] = 0
     runs.loc[runs["design_point"] == 6, "escalated"] = False  # no event: S(t) = 1, no median
     runs.loc[runs["design_point"] == 6, "survival_weeks"] = 260
-    drop = ((runs["design_point"] == 0) & (runs["replicate"] < 4)) | ((runs["design_point"] == 9) & (runs["replicate"] > 0))
+    drop = (runs["design_point"] == 0) & (runs["replicate"] < 4)  # the reference misses replicates
+    drop |= (runs["design_point"] == 9) & (runs["replicate"] > 0)  # one pair only
     drop |= (runs["design_point"] == 11) & (runs["replicate"] >= 4)  # no pair with the reference's missing ones
     return runs[~drop].sample(frac=1, random_state=seed)  # rows out of order
 
