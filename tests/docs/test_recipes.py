@@ -21,7 +21,7 @@ import yaml
 
 from tests.helpers import ROOT
 
-pytestmark = pytest.mark.needs("analysis", "parquet")
+needs_extras = pytest.mark.needs("analysis", "parquet")  # DuckDB, xarray, and pyarrow for the Parquet files
 
 PAGES = sorted((ROOT / "docs").glob("*.md")) + sorted((ROOT / "docs" / "howto").glob("*.md"))
 USES = re.compile(r"\bduckdb\b|\bxarray\b|\.to_xarray\(")
@@ -80,6 +80,7 @@ def run_section(blocks: list[str], cwd: Path) -> dict:
     return namespace
 
 
+@needs_extras
 @pytest.mark.parametrize("section", sorted(SECTIONS))
 def test_every_recipe_section_runs_as_written(section, study):
     ns = run_section(SECTIONS[section], study)
@@ -87,6 +88,7 @@ def test_every_recipe_section_runs_as_written(section, study):
     assert all(len(v) > 0 for v in frames.values()), {k: len(v) for k, v in frames.items()}
 
 
+@needs_extras
 def test_what_the_api_page_recipes_compute(study):
     """The DuckDB answers equal pandas' on the same files; the cube holds every run's weeks."""
     import xarray
