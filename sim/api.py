@@ -529,7 +529,7 @@ def sweep(experiment: Mapping[str, Any] | str | os.PathLike, *, workers: int = 1
         design = pd.read_csv(io.StringIO(design_points_text(exp)))
         manifest = {**exp.manifest(), "status": mem.report.status, "runs_planned": mem.report.runs_planned,
                     "runs_done": mem.report.runs_done}
-        tables = analyze_runs(runs, design, manifest, list(exp.parameters))
+        tables = analyze_runs(runs, design, manifest, list(exp.parameters), max_workers=max(1, workers))
         steps = (pd.read_csv(io.StringIO(mem.steps_text)).sort_values(["run_id", "week"], kind="stable")
                  .reset_index(drop=True) if exp.outputs.steps else None)
         events = (pd.read_csv(io.StringIO(mem.events_text)).sort_values("run_id", kind="stable")

@@ -27,6 +27,8 @@ from tests.helpers import SMALL_EXPERIMENT, write
 # The modules each optional extra of pyproject.toml brings (the test needs all of them).
 EXTRAS = {
     "sensitivity": ("SALib",),
+    "parquet": ("pyarrow",),
+    "analysis": ("duckdb", "xarray"),
     "calibration": ("sklearn",),
     "cluster": ("distributed",),
     "ema": ("ema_workbench",),

@@ -118,13 +118,14 @@ class SweepTables:
 
 def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, Any],
                  params: Sequence[str], notes: Sequence[str] | None = None, *,
-                 workers: int | None = None) -> SweepTables:
+                 workers: int | None = None, max_workers: int | None = None) -> SweepTables:
     """Summary, paired differences and sensitivity of a sweep's runs (nothing written).
 
     ``runs``, ``design`` and ``manifest`` are runs.csv, design_points.csv and manifest.json
     as ``load_sweep`` reads them; ``params`` the design's parameter columns. ``workers``:
-    processes for the per-design-point statistics (default: every core from 400 design points;
-    the tables are the same whatever the number, sim.experiments.parallel).
+    processes for the per-design-point statistics and the delta index (default: one for the tables, every
+    core for a large delta index, at most ``max_workers``: after a sweep, its workers; the tables are the
+    same whatever the number, sim.experiments.parallel).
     """
     params = list(params)
     notes = list(notes or [])
@@ -143,7 +144,7 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
     head = design[["design_point", "label", "scenario", *params]]
 
     # summary: every design point, runs or not
-    workers = analysis_workers(int(design["design_point"].nunique()), workers)
+    asked, workers = workers, analysis_workers(int(design["design_point"].nunique()), workers)
     stats_df = by_design_point(escalation_summary, runs, ["design_point"], workers=workers)
     summary = head.merge(stats_df, on="design_point", how="left")
     summary["runs"] = summary["runs"].fillna(0).astype("int64")
@@ -202,7 +203,8 @@ def analyze_runs(runs: pd.DataFrame, design: pd.DataFrame, manifest: dict[str, A
     if kind in ("lhs", "sobol"):
         if salib_available():
             sensitivity = sensitivity_indices(design, design_outputs(runs), varied, roles=roles,
-                                              design_kind=kind, notes=notes, workers=workers)
+                                              design_kind=kind, notes=notes, workers=asked,
+                                              max_workers=max_workers)
         else:
             notes.append("sensitivity indices skipped: SALib is not installed "
                          "(pip install 'paris-guarantees-sim[sensitivity]')")
@@ -222,12 +224,13 @@ def analyze_directory(directory: Path, *, quiet: bool = False, shown_as: Path | 
     return analyze_and_write(Path(directory), quiet=quiet, shown_as=shown_as).summary
 
 
-def analyze_and_write(directory: Path, *, quiet: bool = False, shown_as: Path | None = None) -> SweepTables:
-    """``analyze_directory``, returning every table."""
+def analyze_and_write(directory: Path, *, quiet: bool = False, shown_as: Path | None = None,
+                      max_workers: int | None = None) -> SweepTables:
+    """``analyze_directory``, returning every table (``max_workers``: the most processes it may use)."""
     directory = Path(directory)
     notes: list[str] = []
     runs, design, manifest, params = load_sweep(directory, notes)
-    t = analyze_runs(runs, design, manifest, params, notes)
+    t = analyze_runs(runs, design, manifest, params, notes, max_workers=max_workers)
     atomic_write(directory / "summary.csv", table_text(t.summary, params))
     atomic_write(directory / "differences.csv", table_text(t.differences, params))
     atomic_write(directory / "comparison.csv", table_text(t.comparison[list(COMPARISON_COLUMNS)]))

@@ -183,7 +183,7 @@ def sweep_into(exp: Experiment, out: Path, *, overwrite: bool = False, resume: b
                 log(f"{report.ran_now} runs in {report.seconds:.1f}s{rate}; {report.runs_done} runs in "
                     f"{work}/runs.csv")
             record_files(work, ANALYSIS_FILES)
-            tables = analyze_and_write(work, quiet=quiet, shown_as=out)
+            tables = analyze_and_write(work, quiet=quiet, shown_as=out, max_workers=max(1, workers))
             convert_folder(work, exp.outputs.format)  # Parquet when the experiment asks (outputs.format)
         except OSError as exc:
             if not is_write_error(exc):

@@ -19,6 +19,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from sim.experiments.parallel import delta_workers
 from sim.experiments.statistics import CONFIDENCE
 from sim.experiments.tables import MIN_POINTS, OUTPUTS, SENSITIVITY_COLUMNS
 
@@ -75,19 +76,73 @@ def _quiet_salib() -> Iterator[None]:
 
 
 DELTA_KEYS = ("delta", "delta_conf", "S1", "S1_conf")
+# Bootstrap resamples of the delta index (SALib's num_resamples): 100 up to DELTA_FULL_UP_TO design
+# points, then fewer, so that the cost stays about that of 1,000 points (a resample costs a kernel density
+# estimate per bin on every point, so its cost grows with the points), never below DELTA_MIN_RESAMPLES.
+# With many points the index moves little from one resample to the next: 30 resamples give its bias
+# correction and the interval's half-width (1.96 x their standard deviation, known to about 13%) with
+# room to spare (assumption; Plischke et al. 2013 bootstrap with some dozens to 100 resamples).
+DELTA_RESAMPLES = 100
+DELTA_FULL_UP_TO = 1000
+DELTA_MIN_RESAMPLES = 30
 
 
-def _delta_one(job: tuple[str, list[float], np.ndarray, np.ndarray, int]) -> tuple[dict[str, float], str]:
+def delta_resamples(points: int) -> int:
+    """The delta index's bootstrap resamples for a design of ``points`` points (DELTA_RESAMPLES)."""
+    if points <= DELTA_FULL_UP_TO:
+        return DELTA_RESAMPLES
+    return max(DELTA_MIN_RESAMPLES, DELTA_RESAMPLES * DELTA_FULL_UP_TO // points)
+
+
+@contextlib.contextmanager
+def _raw_delta_only(salib_delta: Any) -> Iterator[None]:
+    """SALib >= 1.5 estimates the delta index three ways ('balanced', 'raw', 'step') and this analysis
+    reads 'raw' only (the classic given-data estimator). For the others, draw the bootstrap subsets as
+    SALib would (the same calls to its global generator, so 'raw' gets the very draws, and the very
+    floats, it gets after them) but skip their kernel density estimates, which were half the cost.
+    Left as it is when SALib's internals are not the ones this was written for (``bias_reduced_delta``
+    taking a mode, and ``obtain_resampled_subset``); tests compare the result with a plain SALib call."""
+    original = getattr(salib_delta, "bias_reduced_delta", None)
+    resample = getattr(salib_delta, "obtain_resampled_subset", None)
+    try:
+        signature = inspect.signature(original) if original is not None else None
+    except (TypeError, ValueError):
+        signature = None
+    if resample is None or signature is None or not {"mode", "num_resamples", "X"} <= set(signature.parameters):
+        yield
+        return
+
+    def draws_only(*args: Any, **kwargs: Any) -> tuple[float, float, Any]:
+        a = signature.bind(*args, **kwargs).arguments
+        if a["mode"] == "raw":
+            return original(*args, **kwargs)
+        subset = (a["X"], a["y_resamples"], a["mode"], a["bin_edges"], a["paramname"], a["min_class_size"])
+        first = resample(*subset, warn_print=True)
+        try:
+            for _ in range(a["num_resamples"]):
+                resample(*subset, warn_print=False)
+        except ValueError as exc:  # as SALib reports it
+            raise RuntimeError(f"Bootstrap error: [{a['paramname']}][{a['mode']}]: {exc}") from exc
+        return math.nan, math.nan, first
+
+    salib_delta.bias_reduced_delta = draws_only
+    try:
+        yield
+    finally:
+        salib_delta.bias_reduced_delta = original
+
+
+def _delta_one(job: tuple[str, list[float], np.ndarray, np.ndarray, int, int]) -> tuple[dict[str, float], str]:
     """SALib's delta and S1 of one input (a process pool's job): the values, and an error text or ''."""
     from SALib.analyze import delta as salib_delta  # the optional [sensitivity] extra, as above
 
-    p, bounds, x, y, seed = job
+    p, bounds, x, y, seed, resamples = job
     one = {"num_vars": 1, "names": [p], "bounds": [bounds]}
     bins = max(2, min(10, len(y) // 10))  # SALib >= 1.5 bins each input, 10 points a bin
     kw = {"bins_specs": {p: bins}} if "bins_specs" in inspect.signature(salib_delta.analyze).parameters else {}
-    with _quiet_salib():
+    with _quiet_salib(), _raw_delta_only(salib_delta):
         try:
-            r = dict(salib_delta.analyze(one, x, y, num_resamples=100, conf_level=CONFIDENCE, seed=seed, **kw))
+            r = dict(salib_delta.analyze(one, x, y, num_resamples=resamples, conf_level=CONFIDENCE, seed=seed, **kw))
             if "delta_raw" in r:  # SALib >= 1.5: the classic given-data estimator is 'raw'
                 r["delta"], r["delta_conf"] = r["delta_raw"], r["delta_raw_conf"]
             return {k: float(np.asarray(r[k])[0]) for k in DELTA_KEYS}, ""
@@ -97,13 +152,16 @@ def _delta_one(job: tuple[str, list[float], np.ndarray, np.ndarray, int]) -> tup
 
 def sensitivity_indices(design_df: pd.DataFrame, outputs: pd.DataFrame, params: Sequence[str], *,
                         roles: dict[str, str] | None = None, design_kind: str = "lhs",
-                        seed: int = 12345, notes: list[str] | None = None, workers: int = 1) -> pd.DataFrame:
+                        seed: int = 12345, notes: list[str] | None = None,
+                        workers: int | None = 1, max_workers: int | None = None) -> pd.DataFrame:
     """Global sensitivity indices of each output to the numeric varied parameters (SALib).
 
     ``design_df`` has one row a design point (``design_point`` and the parameters),
     ``outputs`` is indexed by design point. The delta index (valid for any sample) is
     always computed; Sobol S1/ST too when the design is a Saltelli/Sobol sample in order.
-    Raises ImportError when SALib is missing. Problems go to ``notes``.
+    Raises ImportError when SALib is missing. Problems go to ``notes``. ``workers``: processes for the
+    delta index's jobs (None: every core, at most ``max_workers``, when their work repays a pool,
+    ``parallel.delta_workers``).
     """
     # The optional [sensitivity] extra: imported only when a sweep is an LHS or Sobol design.
     from SALib.analyze import sobol as salib_sobol
@@ -132,21 +190,32 @@ def sensitivity_indices(design_df: pd.DataFrame, outputs: pd.DataFrame, params: 
     second = saltelli_blocks(X) if design_kind == "sobol" else None
     if design_kind == "sobol" and second is None:
         notes.append("sensitivity: the Sobol design is not in SALib's Saltelli layout; delta index only")
+    resamples = delta_resamples(len(d))
+    if resamples < DELTA_RESAMPLES:
+        notes.append(f"sensitivity: {len(d)} design points: the delta index's bootstrap uses {resamples} "
+                     f"resamples (100 up to {DELTA_FULL_UP_TO} points; sim.experiments.indices.DELTA_RESAMPLES)")
+    outputs_used = []
     for out in OUTPUTS:
         Y = d[out].to_numpy(dtype=float)
         if np.nanstd(Y) == 0:
             notes.append(f"sensitivity: {out} is the same at every design point; no index")
             continue
+        outputs_used.append(out)
+    # one input at a time: the delta and its S1 are marginal, and SALib gives up on a whole call when
+    # one input's density estimate is singular; every output's inputs in one process pool when asked
+    jobs = [(p, problem["bounds"][i], X[:, i : i + 1], d[out].to_numpy(dtype=float), seed, resamples)
+            for out in outputs_used for i, p in enumerate(usable)]
+    workers = delta_workers(len(jobs) * len(d) * (resamples + 1), workers, cap=max_workers)
+    if workers > 1 and len(jobs) > 1:
+        with cf.ProcessPoolExecutor(min(workers, len(jobs)),
+                                    mp_context=multiprocessing.get_context("forkserver")) as pool:
+            delta_all = list(pool.map(_delta_one, jobs))
+    else:
+        delta_all = [_delta_one(job) for job in jobs]
+    for j, out in enumerate(outputs_used):
+        Y = d[out].to_numpy(dtype=float)
         results: list[tuple[str, str, Any]] = []
-        # one input at a time: the delta and its S1 are marginal, and SALib gives up on a
-        # whole call when one input's density estimate is singular; inputs in parallel when asked
-        jobs = [(p, problem["bounds"][i], X[:, i : i + 1], Y, seed) for i, p in enumerate(usable)]
-        if workers > 1 and len(jobs) > 1:
-            with cf.ProcessPoolExecutor(min(workers, len(jobs)),
-                                        mp_context=multiprocessing.get_context("forkserver")) as pool:
-                got_all = list(pool.map(_delta_one, jobs))
-        else:
-            got_all = [_delta_one(job) for job in jobs]
+        got_all = delta_all[j * len(usable):(j + 1) * len(usable)]
         per_input: dict[str, list] = {k: [] for k in DELTA_KEYS}
         for p, (got, error) in zip(usable, got_all):
             if error:

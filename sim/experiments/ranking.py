@@ -25,7 +25,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from sim.experiments.statistics import mcnemar_p, newcombe_paired_interval, wilson_interval
+from sim.experiments.statistics import mcnemar_ps, newcombe_paired_bounds, wilson_bounds
 from sim.outputs import Column
 
 # name -> (label, runs.csv columns read, the indicator of a run)
@@ -92,29 +92,49 @@ def compare_outcomes(runs: pd.DataFrame, design: pd.DataFrame, reference: int | 
     """One row per design point and outcome level (``COMPARISON_COLUMNS``), ranked safest first."""
     levels = outcome_levels(runs)
     labels = dict(zip(design["design_point"].astype(int), design["label"].astype(str)))
-    ref_runs = (runs[runs["design_point"] == reference].drop_duplicates("replicate").set_index("replicate")
-                if reference is not None else None)
+    # each design's runs once a replicate (the first), grouped; the reference's replicates for the pairs
+    runs = runs.drop_duplicates(["design_point", "replicate"])
+    runs = runs.iloc[np.argsort(runs["design_point"].to_numpy(), kind="stable")]
+    dps = runs["design_point"].to_numpy()
+    points, starts, sizes = np.unique(dps, return_index=True, return_counts=True)
+    is_ref = dps == reference if reference is not None else np.zeros(len(runs), dtype=bool)
+    ref_replicates = runs["replicate"].to_numpy()[is_ref]
+    paired = (np.isin(runs["replicate"].to_numpy(), ref_replicates) & ~is_ref) if reference is not None \
+        else np.zeros(len(runs), dtype=bool)
+    pairs = np.add.reduceat(paired.astype(np.int64), starts) if len(runs) else np.zeros(0, np.int64)
+    stats_by_level = {}
+    for level in levels:
+        x = _indicator(runs, level)
+        k = np.add.reduceat(x.astype(np.int64), starts) if len(runs) else np.zeros(0, np.int64)
+        lo, hi = wilson_bounds(k, sizes)
+        # the reference's outcome on the replicate each run is paired with
+        ref_by_replicate = pd.Series(x[is_ref], index=ref_replicates)
+        y = np.zeros(len(runs), dtype=bool)
+        y[paired] = ref_by_replicate.reindex(runs["replicate"].to_numpy()[paired]).to_numpy(dtype=bool)
+        a, b = x & paired, y & paired
+        both = np.add.reduceat((a & b).astype(np.int64), starts) if len(runs) else k
+        only_a = np.add.reduceat((a & ~b).astype(np.int64), starts) if len(runs) else k
+        only_b = np.add.reduceat((~a & b).astype(np.int64), starts) if len(runs) else k
+        dlo, dhi = newcombe_paired_bounds(both, only_a, only_b, pairs - both - only_a - only_b)
+        p = mcnemar_ps(only_a, only_b)
+        stats_by_level[level] = (k, lo, hi, both + only_a, both + only_b, dlo, dhi, only_a, only_b, p)
     rows: list[dict[str, Any]] = []
-    for dp, g in runs.groupby("design_point", sort=True):
-        g = g.drop_duplicates("replicate").set_index("replicate")
-        common = g.index.intersection(ref_runs.index).sort_values() if ref_runs is not None else g.index[:0]
+    for i, dp in enumerate(points):
+        n = int(sizes[i])
         for level in levels:
-            x = _indicator(g, level)
-            k, n = int(x.sum()), len(x)
-            lo, hi = wilson_interval(k, n)
+            k_, lo, hi, ka, kb, dlo_, dhi_, oa, ob, p = (v[i] for v in stats_by_level[level])
+            k = int(k_)
             row: dict[str, Any] = dict(design_point=int(dp), label=labels.get(int(dp), str(dp)), outcome=level,
-                                       runs=n, events=k, risk=k / n if n else math.nan, risk_low=lo, risk_high=hi,
-                                       reference_design_point=reference, pairs=0, diff_pp=math.nan,
-                                       diff_low_pp=math.nan, diff_high_pp=math.nan, p_value=math.nan,
+                                       runs=n, events=k, risk=k / n if n else math.nan, risk_low=float(lo),
+                                       risk_high=float(hi), reference_design_point=reference, pairs=0,
+                                       diff_pp=math.nan, diff_low_pp=math.nan, diff_high_pp=math.nan,
+                                       p_value=math.nan,
                                        verdict="reference" if dp == reference else "undecided", bound_pp=math.nan)
-            if dp != reference and len(common):
-                a = _indicator(g.loc[common], level)
-                b = _indicator(ref_runs.loc[common], level)
-                both, only_a, only_b = int((a & b).sum()), int((a & ~b).sum()), int((~a & b).sum())
-                m = len(common)
-                dlo, dhi = newcombe_paired_interval(both, only_a, only_b, m - both - only_a - only_b)
-                row.update(pairs=m, diff_pp=100 * (a.mean() - b.mean()), diff_low_pp=100 * dlo,
-                           diff_high_pp=100 * dhi, p_value=mcnemar_p(only_a, only_b), verdict=verdict(dlo, dhi),
+            m = int(pairs[i])
+            if dp != reference and m:
+                dlo, dhi = float(dlo_), float(dhi_)
+                row.update(pairs=m, diff_pp=100 * (np.float64(ka) / m - np.float64(kb) / m), diff_low_pp=100 * dlo,
+                           diff_high_pp=100 * dhi, p_value=float(p), verdict=verdict(dlo, dhi),
                            bound_pp=100 * max(abs(dlo), abs(dhi)))
             rows.append(row)
     out = pd.DataFrame(rows, columns=[c for c in COMPARISON_COLUMNS if c != "rank"])
@@ -288,9 +308,13 @@ def risk_by_year(runs: pd.DataFrame, horizon: int) -> dict[int, dict[int, float]
     Censoring happens only at the horizon, so one minus the Kaplan-Meier survival at week t is the
     plain share of runs whose renewed war came by week t.
     """
-    out: dict[int, dict[int, float]] = {}
-    for dp, g in runs.groupby("design_point", sort=True):
-        esc = g["escalated"].astype(bool).to_numpy()
-        week = g["survival_weeks"].to_numpy(dtype=float)
-        out[int(dp)] = {y: float((esc & (week < 52 * y)).mean()) for y in _year_marks(horizon)}
-    return out
+    if runs.empty:
+        return {}
+    points, codes, sizes = np.unique(runs["design_point"].to_numpy(), return_inverse=True, return_counts=True)
+    esc = runs["escalated"].astype(bool).to_numpy()
+    week = runs["survival_weeks"].to_numpy(dtype=float)
+    years = list(_year_marks(horizon))
+    # the share of a design point's runs at war by each year: a count over its runs (exact), over its runs
+    shares = {y: np.bincount(codes, weights=(esc & (week < 52 * y)).astype(float), minlength=len(points)) / sizes
+              for y in years}
+    return {int(dp): {y: float(shares[y][i]) for y in years} for i, dp in enumerate(points)}

@@ -3,9 +3,11 @@
 Pure functions of numbers (no files, no tables of a sweep): the sweep's tables
 (``sim.experiments.tables``), validation, calibration and the dashboard all use these.
 
-* ``wilson_interval``: the Wilson score interval of a proportion (scipy's ``binomtest``);
+* ``wilson_interval``: the Wilson score interval of a proportion (scipy's formula in closed form;
+  ``wilson_bounds`` for many at once);
 * ``newcombe_paired_interval``: Newcombe's (1998, method 10) interval of a paired difference
-  of proportions, and ``mcnemar_p`` its exact test;
+  of proportions, and ``mcnemar_p`` its exact test (``newcombe_paired_bounds``, ``mcnemar_ps``: many
+  tables at once, the same floats);
 * ``kaplan_meier``, ``survival_at``, ``median_survival``, ``km_survival``: the Kaplan-Meier
   estimate of S(t) = P(no escalation in weeks 0..t) (lifelines), read at given weeks;
 * ``cox_hazard_ratio``: the hazard ratio of a variant against a reference, from a Cox model
@@ -15,6 +17,7 @@ Pure functions of numbers (no files, no tables of a sweep): the sweep's tables
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from dataclasses import dataclass
@@ -25,21 +28,50 @@ import pandas as pd
 from lifelines import CoxPHFitter, KaplanMeierFitter
 from lifelines.statistics import proportional_hazard_test
 from lifelines.utils import median_survival_times
-from scipy import stats
+from scipy import special, stats
 
 CONFIDENCE = 0.95
 
 
 # --- proportions ---------------------------------------------------------------------------
 
+def wilson_bounds(k: Any, n: Any, confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
+    """The Wilson score intervals of many proportions k/n at once (arrays of counts; NaN where n is 0).
+
+    The closed form scipy's ``binomtest(k, n).proportion_ci(method="wilson")`` evaluates (Newcombe
+    1998, method 3), operation for operation, so the bounds are the same floats (a test checks it
+    on a grid of counts); without building a test object per proportion, which computed an exact
+    p-value nobody read and was most of the cost of a large sweep's summary.
+    """
+    k = np.asarray(k, dtype=np.int64)
+    n = np.asarray(n, dtype=np.int64)
+    bad = (n > 0) & ((k < 0) | (k > n))
+    if bad.any():
+        kb, nb, badb = np.broadcast_arrays(k, n, bad)
+        i = int(np.flatnonzero(badb)[0])
+        raise ValueError(f"need 0 <= k <= n, got k={int(kb.flat[i])}, n={int(nb.flat[i])}")
+    z = float(special.ndtri(0.5 + 0.5 * confidence))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nf, kf = n.astype(float), k.astype(float)
+        p = kf / nf
+        denom = 2 * (nf + z ** 2)
+        center = (2 * nf * p + z ** 2) / denom
+        q = 1 - p
+        delta = z / denom * np.sqrt(4 * nf * p * q + z ** 2)
+        low = np.where(k == 0, 0.0, center - delta)
+        high = np.where(k == n, 1.0, center + delta)
+    empty = n <= 0
+    return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
+
+
 def wilson_interval(k: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """Wilson score interval of a binomial proportion k/n; (nan, nan) when n is 0."""
+    """Wilson score interval of a binomial proportion k/n; (nan, nan) when n is 0 (``wilson_bounds``)."""
     if n <= 0:
         return (math.nan, math.nan)
     if not 0 <= k <= n:
         raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
-    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
-    return (float(ci.low), float(ci.high))
+    low, high = wilson_bounds(k, n, confidence)
+    return (float(low), float(high))
 
 
 def wilson_half_width(k: int, n: int, confidence: float = CONFIDENCE) -> float:
@@ -75,10 +107,62 @@ def newcombe_paired_interval(both: int, only_first: int, only_second: int, neith
     return (max(-1.0, lo), min(1.0, hi))
 
 
+def newcombe_paired_bounds(both: Any, only_first: Any, only_second: Any, neither: Any,
+                           confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
+    """``newcombe_paired_interval`` of many 2x2 tables at once (arrays of counts; NaN where a table is
+    empty): the same operations in the same order on arrays, so the same floats."""
+    both, only_first, only_second, neither = (np.asarray(x, dtype=np.int64)
+                                              for x in (both, only_first, only_second, neither))
+    n = both + only_first + only_second + neither
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nf = n.astype(float)
+        p1, p2 = (both + only_first) / nf, (both + only_second) / nf
+        d = p1 - p2
+        l1, u1 = wilson_bounds(both + only_first, n, confidence)
+        l2, u2 = wilson_bounds(both + only_second, n, confidence)
+        margins = np.stack(np.broadcast_arrays(both + only_first, only_second + neither, both + only_second,
+                                               only_first + neither))
+        # the product of the margins as Python integers, rounded once (as math.prod then math.sqrt)
+        product = np.prod(margins.astype(object), axis=0).astype(float)
+        a = (both * neither - only_first * only_second).astype(float)
+        a = np.where(a > nf / 2, a - nf / 2, np.where(a >= 0, 0.0, a))
+        phi = np.where(margins.min(axis=0) > 0, a / np.sqrt(product), 0.0)
+        e1, e2 = p1 - l1, u2 - p2
+        lo = d - np.sqrt(np.maximum(0.0, _squared(e1) - 2 * phi * e1 * e2 + _squared(e2)))
+        f1, f2 = u1 - p1, p2 - l2
+        hi = d + np.sqrt(np.maximum(0.0, _squared(f1) - 2 * phi * f1 * f2 + _squared(f2)))
+        lo, hi = np.maximum(-1.0, lo), np.minimum(1.0, hi)
+    empty = n == 0
+    return np.where(empty, np.nan, lo), np.where(empty, np.nan, hi)
+
+
+_pow = np.frompyfunc(math.pow, 2, 1)
+
+
+def _squared(x: np.ndarray) -> np.ndarray:
+    """x ** 2 as Python computes it for a float (the C library's pow, which can differ from x * x in the
+    last bit): the array versions give the very floats of the scalar ones."""
+    return _pow(x, 2.0).astype(float)
+
+
 def mcnemar_p(only_first: int, only_second: int) -> float:
     """Exact McNemar test of no paired difference: two-sided binomial test on the discordant pairs."""
-    discordant = only_first + only_second
-    return float(stats.binomtest(only_first, discordant, 0.5).pvalue) if discordant else 1.0
+    return float(mcnemar_ps(only_first, only_second))
+
+
+def mcnemar_ps(only_first: Any, only_second: Any) -> np.ndarray:
+    """``mcnemar_p`` of many tables at once (arrays of discordant counts).
+
+    scipy's exact two-sided ``binomtest(only_first, discordant, 0.5).pvalue`` in closed form: at
+    p = 1/2 the outcomes as unlikely as the one seen are the two tails beyond min(k, n - k), so
+    the p-value is cdf(min) + sf(n - min - 1), capped at 1, and 1 at k = n/2 (the same floats as
+    scipy's search of the tails: a test checks every count up to 400 pairs)."""
+    k = np.asarray(only_first, dtype=np.int64)
+    n = k + np.asarray(only_second, dtype=np.int64)
+    low = np.minimum(k, n - k)
+    with np.errstate(invalid="ignore"):
+        p = np.minimum(1.0, stats.binom.cdf(low, n, 0.5) + stats.binom.sf(n - low - 1, n, 0.5))
+    return np.where((n == 0) | (2 * k == n), 1.0, p)
 
 
 def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float]:
@@ -156,12 +240,17 @@ def kaplan_meier_arrays(durations: np.ndarray, observed: np.ndarray,
         var[np.isinf(var)] = 0.0
         var = np.cumsum(var)
         survival = np.exp(log_s)
-        z = float(stats.norm.ppf(1 - (1.0 - confidence) / 2))
+        z = _normal_quantile(1 - (1.0 - confidence) / 2)
         v = np.log(survival)
         low = np.exp(-np.exp(np.log(-v) - z * np.sqrt(var) / v))
         high = np.exp(-np.exp(np.log(-v) + z * np.sqrt(var) / v))
     return KaplanMeierArrays(time, survival, np.nan_to_num(low, nan=1.0, posinf=np.inf, neginf=-np.inf),
                              np.nan_to_num(high, nan=1.0, posinf=np.inf, neginf=-np.inf))
+
+
+@functools.lru_cache(maxsize=8)
+def _normal_quantile(q: float) -> float:
+    return float(stats.norm.ppf(q))
 
 
 def survival_at(kmf: KaplanMeierFitter, times: Sequence[float], horizon: float) -> pd.DataFrame:

@@ -26,16 +26,16 @@ from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from sim.experiments.statistics import (
     CONFIDENCE,
     between_draws,
     kaplan_meier,
     kaplan_meier_arrays,
-    mcnemar_p,
-    newcombe_paired_interval,
-    ratio,
-    t_interval,
+    mcnemar_ps,
+    newcombe_paired_bounds,
+    wilson_bounds,
     wilson_interval,
 )
 from sim.files import csv_cell
@@ -153,7 +153,9 @@ SENSITIVITY_COLUMNS: dict[str, Column] = {
                              "Saltelli/Sobol sample)."),
     "index": ("object", "", "delta: moment-independent delta; S1: first-order; ST: total-order."),
     "value": ("float64", "index 0-1", "Estimated index."),
-    "conf": ("float64", "index 0-1", "Half-width of the 95% bootstrap interval (SALib's *_conf)."),
+    "conf": ("float64", "index 0-1", "Half-width of the 95% bootstrap interval (SALib's *_conf): 100 resamples, "
+                                      "fewer for delta above 1,000 design points (100,000 / points, at least 30: "
+                                      "sim.experiments.indices.DELTA_RESAMPLES; a note says so)."),
     "low": ("float64", "index 0-1", "value - conf."),
     "high": ("float64", "index 0-1", "value + conf."),
     "warning": ("object", "", "Empty when the estimate can be read; else why not, ';'-separated: 'negative' (an "
@@ -177,42 +179,64 @@ def escalation_summary(runs_df: pd.DataFrame, group_cols: Sequence[str] | str) -
     ``runs_df`` has the runs.csv columns (``escalated``, ``survival_weeks``,
     ``horizon_weeks``, violation and attribution counts); the result has ``group_cols``
     then the statistics of ``SUMMARY_COLUMNS`` from ``runs`` on, sorted by the groups.
+    Counts, sums and Wilson intervals are computed for every group at once; the Kaplan-Meier fit
+    is one numpy call a group, on the group's runs in their order (the same floats as a fit per
+    ``groupby`` group).
     """
     group_cols = [group_cols] if isinstance(group_cols, str) else list(group_cols)
-    rows = []
-    for key, g in runs_df.groupby(group_cols, sort=True, dropna=False):
-        key = key if isinstance(key, tuple) else (key,)
-        n = len(g)
-        esc = g["escalated"].astype(bool).to_numpy()
-        k = int(esc.sum())
-        horizon = int(g["horizon_weeks"].max())
-        dur = g["survival_weeks"].to_numpy(dtype=float)
-        p_lo, p_hi = wilson_interval(k, n)
-        km = kaplan_meier_arrays(dur, esc)  # lifelines' numbers, bit for bit, without its per-call cost
-        med, med_lo, med_hi = km.median()
-        surv = dict(zip(SURVIVAL_TIMES, km.at(list(SURVIVAL_TIMES.values()), horizon)))
-        row: dict[str, Any] = dict(zip(group_cols, key))
-        row.update(runs=n, escalations=k, p_escalation=k / n, p_low=p_lo, p_high=p_hi,
-                   median_weeks=med, median_low=med_lo, median_high=med_hi)
-        for name in SURVIVAL_TIMES:
-            s, lo, hi = surv[name]
-            row.update({f"survival_{name}": s, f"survival_{name}_low": lo, f"survival_{name}_high": hi})
-        violations = sum(g[c].sum() for c in VIOLATION_COLUMNS)
-        attributed = g["attributed_correctly"].sum() + g["misattributed"].sum()
-        row.update(
-            rmst_weeks=float(np.minimum(dur, horizon).mean()),
-            horizon_weeks=horizon,
-            mean_violations_probe=g["violations_probe"].mean(),
-            mean_violations_limited=g["violations_limited"].mean(),
-            mean_violations_major=g["violations_major"].mean(),
-            mean_ukraine_violations=g["ukraine_violations"].mean(),
-            mean_false_alarms=g["false_alarms"].mean(),
-            detection_rate=ratio(g["detected"].sum(), violations),
-            attribution_accuracy=ratio(g["attributed_correctly"].sum(), attributed),
-        )
-        rows.append(row)
     stat_cols = list(SUMMARY_COLUMNS)[list(SUMMARY_COLUMNS).index("runs"):]
-    return pd.DataFrame(rows, columns=[*group_cols, *stat_cols])
+    if runs_df.empty:
+        return pd.DataFrame(columns=[*group_cols, *stat_cols])
+    grouped = runs_df.groupby(group_cols, sort=True, dropna=False)
+    codes = grouped.ngroup().to_numpy()
+    keys = grouped.size().index.to_frame(index=False)
+    order = np.argsort(codes, kind="stable")  # each group's runs together, in their order
+    n = np.bincount(codes, minlength=len(keys))
+    starts = np.concatenate(([0], np.cumsum(n)[:-1]))
+
+    def sums(col: str) -> np.ndarray:  # exact for counts (integers)
+        return np.bincount(codes, weights=runs_df[col].to_numpy(dtype=float), minlength=len(keys))
+
+    def means(col: str) -> np.ndarray:
+        values = runs_df[col]
+        if pd.api.types.is_integer_dtype(values) or pd.api.types.is_bool_dtype(values):
+            return sums(col) / n
+        return grouped[col].mean().to_numpy(dtype=float)  # pandas skips missing values
+
+    esc = runs_df["escalated"].astype(bool).to_numpy()[order]
+    dur = runs_df["survival_weeks"].to_numpy(dtype=float)[order]
+    horizon = np.maximum.reduceat(runs_df["horizon_weeks"].to_numpy()[order], starts).astype(np.int64)
+    k = np.bincount(codes, weights=runs_df["escalated"].astype(bool).to_numpy(dtype=float),
+                    minlength=len(keys)).astype(np.int64)
+    p_low, p_high = wilson_bounds(k, n)
+    km_cols: dict[str, list[float]] = {c: [] for c in stat_cols[stat_cols.index("median_weeks"):
+                                                               stat_cols.index("rmst_weeks")]}
+    rmst = np.empty(len(keys))
+    for i, (s0, m) in enumerate(zip(starts, n)):
+        d, e, h = dur[s0:s0 + m], esc[s0:s0 + m], int(horizon[i])
+        km = kaplan_meier_arrays(d, e)  # lifelines' numbers, bit for bit, without its per-call cost
+        med = km.median()
+        for name, v in zip(("median_weeks", "median_low", "median_high"), med):
+            km_cols[name].append(v)
+        for name, (sv, lo, hi) in zip(SURVIVAL_TIMES, km.at(list(SURVIVAL_TIMES.values()), h)):
+            km_cols[f"survival_{name}"].append(sv)
+            km_cols[f"survival_{name}_low"].append(lo)
+            km_cols[f"survival_{name}_high"].append(hi)
+        rmst[i] = float(np.minimum(d, h).mean())
+    violations = sum(sums(c) for c in VIOLATION_COLUMNS)
+    attributed = sums("attributed_correctly") + sums("misattributed")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        detection = np.where(violations != 0, sums("detected") / violations, np.nan)
+        attribution = np.where(attributed != 0, sums("attributed_correctly") / attributed, np.nan)
+    out = keys.assign(runs=n.astype(np.int64), escalations=k, p_escalation=k / n, p_low=p_low, p_high=p_high,
+                      **km_cols, rmst_weeks=rmst, horizon_weeks=horizon,
+                      mean_violations_probe=means("violations_probe"),
+                      mean_violations_limited=means("violations_limited"),
+                      mean_violations_major=means("violations_major"),
+                      mean_ukraine_violations=means("ukraine_violations"),
+                      mean_false_alarms=means("false_alarms"),
+                      detection_rate=detection, attribution_accuracy=attribution)
+    return out[[*group_cols, *stat_cols]]
 
 
 def paired_differences(runs_df: pd.DataFrame, reference_design_point: Any, *,
@@ -234,31 +258,58 @@ def paired_differences(runs_df: pd.DataFrame, reference_design_point: Any, *,
     if ref.empty:
         raise ValueError(f"reference {group_col} {reference_design_point!r} has no runs")
     ref = ref.drop_duplicates(pair_col).set_index(pair_col)
+    others = runs_df[runs_df[group_col] != reference_design_point].drop_duplicates([group_col, pair_col])
+    groups = np.sort(pd.unique(others[group_col])) if len(others) else np.array([])
+    # every group's pairs at once: its runs joined to the reference's by pair, sorted by group then pair
+    cols = ["escalated", "horizon_weeks", "survival_weeks"]
+    pairs = others[[group_col, pair_col, *cols]].merge(ref[cols], left_on=pair_col, right_index=True,
+                                                       suffixes=("", "_ref"))
+    pairs = pairs.sort_values([group_col, pair_col], kind="stable")
+    gkey = pairs[group_col].to_numpy()
+    where = np.searchsorted(gkey, groups, side="left") if len(pairs) else np.zeros(len(groups), dtype=np.int64)
+    counts = np.searchsorted(gkey, groups, side="right") - where if len(pairs) else np.zeros(len(groups), np.int64)
+    a_all = pairs["escalated"].astype(bool).to_numpy()
+    b_all = pairs["escalated_ref"].astype(bool).to_numpy()
+    starts = where[counts > 0]
+    both = np.zeros(len(groups), np.int64)
+    only_a = np.zeros(len(groups), np.int64)
+    only_b = np.zeros(len(groups), np.int64)
+    if len(starts):
+        both[counts > 0] = np.add.reduceat((a_all & b_all).astype(np.int64), starts)
+        only_a[counts > 0] = np.add.reduceat((a_all & ~b_all).astype(np.int64), starts)
+        only_b[counts > 0] = np.add.reduceat((~a_all & b_all).astype(np.int64), starts)
+    lows, highs = newcombe_paired_bounds(both, only_a, only_b, counts - both - only_a - only_b, confidence)
+    p_values = mcnemar_ps(only_a, only_b)
+    with np.errstate(invalid="ignore"):
+        t_quantiles = stats.t.ppf(0.5 + confidence / 2, counts - 1)
+    ha = pairs["horizon_weeks"].to_numpy(dtype=float)
+    hb = pairs["horizon_weeks_ref"].to_numpy(dtype=float)
+    sa = pairs["survival_weeks"].to_numpy(dtype=float)
+    sb = pairs["survival_weeks_ref"].to_numpy(dtype=float)
     rows = []
-    for key, g in runs_df.groupby(group_col, sort=True):
-        if key == reference_design_point:
-            continue
-        g = g.drop_duplicates(pair_col).set_index(pair_col)
-        common = g.index.intersection(ref.index).sort_values()
-        n = len(common)
+    for i, key in enumerate(groups):
+        n = int(counts[i])
         row: dict[str, Any] = {group_col: key, ref_col: reference_design_point, "pairs": n}
         if n == 0:
             rows.append(row)
             continue
-        a = g.loc[common, "escalated"].astype(bool).to_numpy()
-        b = ref.loc[common, "escalated"].astype(bool).to_numpy()
-        both, only_a, only_b = int((a & b).sum()), int((a & ~b).sum()), int((~a & b).sum())
-        lo, hi = newcombe_paired_interval(both, only_a, only_b, n - both - only_a - only_b, confidence)
-        p_value = mcnemar_p(only_a, only_b)
-        tau = min(float(g.loc[common, "horizon_weeks"].min()), float(ref.loc[common, "horizon_weeks"].min()))
-        ta = np.minimum(g.loc[common, "survival_weeks"].to_numpy(dtype=float), tau)
-        tb = np.minimum(ref.loc[common, "survival_weeks"].to_numpy(dtype=float), tau)
+        sl = slice(int(where[i]), int(where[i]) + n)
+        a, b = a_all[sl], b_all[sl]
+        tau = min(float(ha[sl].min()), float(hb[sl].min()))
+        ta = np.minimum(sa[sl], tau)
+        tb = np.minimum(sb[sl], tau)
         d = ta - tb
-        d_lo, d_hi = t_interval(d, confidence)
+        if n < 2:
+            d_lo, d_hi = math.nan, math.nan
+        else:  # t_interval's operations, with the quantile computed for every group at once
+            mean = float(d.mean())
+            half = float(t_quantiles[i]) * float(d.std(ddof=1)) / math.sqrt(n)
+            d_lo, d_hi = mean - half, mean + half
         row.update(p_escalation=a.mean(), p_escalation_reference=b.mean(), diff_escalation=a.mean() - b.mean(),
-                   diff_low=lo, diff_high=hi, only_design_escalated=only_a, only_reference_escalated=only_b,
-                   p_value=p_value, rmst_weeks=ta.mean(), rmst_weeks_reference=tb.mean(),
-                   diff_rmst_weeks=float(d.mean()), diff_rmst_low=d_lo, diff_rmst_high=d_hi)
+                   diff_low=float(lows[i]), diff_high=float(highs[i]), only_design_escalated=int(only_a[i]),
+                   only_reference_escalated=int(only_b[i]), p_value=float(p_values[i]), rmst_weeks=ta.mean(),
+                   rmst_weeks_reference=tb.mean(), diff_rmst_weeks=float(d.mean()), diff_rmst_low=d_lo,
+                   diff_rmst_high=d_hi)
         rows.append(row)
     return pd.DataFrame(rows, columns=[group_col, ref_col, *stat_cols])
 
@@ -366,16 +417,26 @@ def choose_curves(summary: pd.DataFrame, reference: int | None, k: int = MAX_CUR
     """
     s = summary[summary["runs"] > 0].sort_values(["rmst_weeks", "design_point"], ascending=[False, True])
     ids = [int(d) for d in s["design_point"]]
-    pts = dict(zip(ids, np.column_stack([s["rmst_weeks"] / s["horizon_weeks"].clip(lower=1),
-                                         s["p_escalation"]])))
+    pts = np.column_stack([s["rmst_weeks"] / s["horizon_weeks"].clip(lower=1), s["p_escalation"]])
     chosen = [reference] if reference in ids else ids[:1]
     if len(ids) > k:
+        index = {d: i for i, d in enumerate(ids)}
+        id_array = np.array(ids)
+        # each design's distance to the nearest curve chosen so far (Chebyshev), updated as curves are added
+        nearest = np.full(len(ids), np.inf)
+        taken = np.zeros(len(ids), dtype=bool)
+        for c in chosen:
+            nearest = np.minimum(nearest, np.abs(pts - pts[index[c]]).max(axis=1))
+            taken[index[c]] = True
         while len(chosen) < k:
-            dist = {d: min(float(np.abs(pts[d] - pts[c]).max()) for c in chosen) for d in ids if d not in chosen}
-            best = max(dist, key=lambda d: (dist[d], -d))
-            if dist[best] == 0:  # the rest would hide under curves already drawn
+            far = np.where(taken, -np.inf, nearest)
+            top = far.max()
+            best = int(id_array[(far == top) & ~taken].min())  # the farthest; the lowest number on a tie
+            if top == 0:  # the rest would hide under curves already drawn
                 break
             chosen.append(best)
+            nearest = np.minimum(nearest, np.abs(pts - pts[index[best]]).max(axis=1))
+            taken[index[best]] = True
     else:
         chosen += [d for d in ids if d not in chosen]
     order = {d: i for i, d in enumerate(ids)}
