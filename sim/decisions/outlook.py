@@ -163,11 +163,15 @@ class Outlook:
         if on_schedule is None:
             return 0.0
         c = sc.campaigns
-        held = force.request_expected_in(c.pressure_weeks) - on_schedule
+        held_in = force.request_expected_in(c.pressure_weeks)
+        held = held_in - on_schedule
         if held <= 0:
             return 0.0
         value = sc.payoffs.force_presence_cost * held / 52.0
-        if self.attack_upper_bound(Action.MAJOR, c.preparation_weeks_major) > 0.0:
+        # The request held back reaches an attack's value only through the force's projected build-up: where
+        # every later start meets the same build-up either way, the two windows are equal and add nothing.
+        if self.attack_upper_bound(Action.MAJOR, c.preparation_weeks_major) > 0.0 and any(
+                force.projected(lead, on_schedule) != force.projected(lead, held_in) for lead in self.later_leads()):
             now = max(0.0, self.best_later_attack(m.week))
             self.held_back_weeks = c.pressure_weeks
             try:
@@ -261,6 +265,13 @@ class Outlook:
         return (self.russia.ambition * gain * best
                 - (base + c.preparation_cost_per_week * prep_weeks + combat * defence / strength)
                 / sc.russia.risk_tolerance)
+
+    def later_leads(self) -> range:
+        """Weeks from now to each later start's launch that ``best_later_attack`` weighs (preparation included)."""
+        c = self.model.scenario_config.campaigns
+        step = c.window_step_weeks
+        return range(step + c.preparation_weeks_major, (c.lookahead_weeks // step) * step + c.preparation_weeks_major + 1,
+                     step)
 
     def best_later_attack(self, week: int) -> float:
         """The discounted value of the best later start of a renewed armed attack (a window)."""
