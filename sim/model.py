@@ -19,6 +19,7 @@ from sim.agents import (
     Coalition,
     CoalitionMember,
     CoordinationCell,
+    ForcePhase,
     MultinationalForce,
     Russia,
     SanctionsRegime,
@@ -39,6 +40,8 @@ from sim.warning import WarningSystem
 # Independent random streams, one per mechanism, so that switching one mechanism
 # off does not shift the draws of the others (common random numbers across designs).
 STREAMS = ("russia", "ukraine", "members", "monitoring", "commission", "us", "force", "war", "volume")
+
+DEPLOYED = ForcePhase.DEPLOYED  # the force's last phase: from then on it only changes on alert
 
 STEP_REPORTERS = (
     "date", "russia_intent", "escalation_level", "at_war", "credibility_probe", "credibility_limited",
@@ -101,36 +104,47 @@ class DeterrenceModel(mesa.Model):
 
     # --- the week ------------------------------------------------------------------
     def step(self) -> None:
+        # Most weeks are quiet: a submodel is called only when it has something to do this week (the
+        # guards say when; each skipped call would have returned at once, drawing nothing).
         week = self.week
+        coalition, russia, war, force = self.coalition, self.russia, self.war, self.force
         if week in self.shocks:                                   # 0. scripted shocks (sim/shocks.py),
             shocks.apply(self, week, self.shocks[week])
-        if self.coalition.advance_politics(week):                 #    ratification, elections (agents/coalition)
-            self.russia.notice("politics")
+        if ((week >= coalition.next_ratification or week == coalition.finalised_week  # ratification,
+             or week in coalition.election_weeks) and coalition.advance_politics(week)):   # elections
+            russia.notice("politics")                             #    (agents/coalition)
         if self.united_states.advance(week):                      #    a US withdrawal within the term (idem)
-            self.russia.notice("politics")
-        moves = self.russia.act(week)                             # 1. Russia decides and acts (sim/decisions)
-        violations = self.war.week(moves, week)                   #    attacks contested, war fought (sim/war.py)
-        if self.war.armed_attack_week == week:
+            russia.notice("politics")
+        moves = russia.act(week)                                  # 1. Russia decides and acts (sim/decisions)
+        violations = (war.week(moves, week) if war.at_war or moves.violations  # attacks contested, war
+                      else [])                                    #    fought (sim/war.py)
+        if war.armed_attack_week == week:
             self.warning.attack_seen()
         ukrainian = self.ukraine.violate(week, violations)        # 2. Ukraine's own minor violations
         if ukrainian is not None:
             violations.append(ukrainian)
-        self.monitoring.count(moves.volume, moves.obstruct, week, self.war.at_war)  # 3. violations counted,
+        self.monitoring.count(moves.volume, moves.obstruct, week, war.at_war)  # 3. violations counted,
         reports, seen = self.monitoring.observe(violations, week)  # detected, attributed (sim/chain.py)
         if self.warning.watch(moves.indicators, moves.tactical, moves.indicator_event, week):  # (sim/warning.py)
             self.warning.take_effect(week)
-        decided = self.commission.week(reports, seen, week)       # 4. the commission decides (sim/chain.py)
-        self.responses.schedule(decided.decisions)
-        for learn_week, level in decided.unanswered:              #    Russia will see these go unanswered
-            self.russia.will_learn(learn_week, level, 0.0)
-        self.responses.week(week)                                 # 5. responses (sim/responses.py)
-        self.sanctions.week(week, self.war.at_war,                #    sanctions: relief and snapback
-                            self.war.escalation_event if moves.launched_war else None)
-        self.russia.learn(week)                                   # 6. Russia updates its beliefs
-        self.ukraine.evolve(week, self.war.at_war)                # 7. Ukraine's forces (P1, G2, G5)
-        self.force.advance(week, self.war.at_war)                 # 8. the force (G3)
-        self.russia.evolve(self.war.at_war, self.sanctions.level)  # 9. capacities and politics evolve
-        self.coalition.drift()
+        commission = self.commission
+        if reports or seen or commission.pending:
+            decided = commission.week(reports, seen, week)        # 4. the commission decides (sim/chain.py)
+            self.responses.schedule(decided.decisions)
+            for learn_week, level in decided.unanswered:          #    Russia will see these go unanswered
+                russia.will_learn(learn_week, level, 0.0)
+        responses = self.responses
+        if responses.pending or week >= responses.next_effect:
+            responses.week(week)                                  # 5. responses (sim/responses.py)
+        self.sanctions.week(week, war.at_war,                     #    sanctions: relief and snapback
+                            war.escalation_event if moves.launched_war else None)
+        if russia.to_learn:
+            russia.learn(week)                                    # 6. Russia updates its beliefs
+        self.ukraine.evolve(week, war.at_war)                     # 7. Ukraine's forces (P1, G2, G5)
+        if force.phase != DEPLOYED or week == force.alert_until:
+            force.advance(week, war.at_war)                       # 8. the force (G3)
+        russia.evolve(war.at_war, self.sanctions.level)           # 9. capacities and politics evolve
+        coalition.drift()
         if week == self.horizon - 1 or (self.collect_steps and week % self.step_period == 0):
             self.datacollector.collect(self)
         self.week += 1

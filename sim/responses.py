@@ -126,7 +126,7 @@ class Responses:
         self.pending: list[Decision] = []
         self.delays: list[int] = []  # weeks from a violation to its decision's responses
         self.effects: list[tuple] = []  # (week, order, seq, what ...) waiting to take effect
-        self._next_effect = math.inf  # the earliest week in effects (most weeks nothing is due)
+        self.next_effect = math.inf  # the earliest week in effects (most weeks nothing is due)
         self._seq = 0
         # Military responses to major attacks decided and in effect: (the attack's week, state, week).
         self.military_decided: list[tuple[int, int, int]] = []
@@ -144,7 +144,7 @@ class Responses:
                 self.pending = [d for d in self.pending if d.respond_week > week]
                 for d in due:
                     self._carry_out(d, week)
-        if week >= self._next_effect:
+        if week >= self.next_effect:
             self._take_effect(week)
 
     def _carry_out(self, d: Decision, week: int) -> None:
@@ -336,8 +336,8 @@ class Responses:
     def _add(self, week: int, order: int, *what) -> None:
         self._seq += 1
         self.effects.append((week, order, self._seq, *what))
-        if week < self._next_effect:
-            self._next_effect = week
+        if week < self.next_effect:
+            self.next_effect = week
 
     # --- effects -------------------------------------------------------------------------
     def _take_effect(self, week: int) -> None:
@@ -345,7 +345,7 @@ class Responses:
         if not due:
             return
         self.effects = [e for e in self.effects if e[0] > week]
-        self._next_effect = min((e[0] for e in self.effects), default=math.inf)
+        self.next_effect = min((e[0] for e in self.effects), default=math.inf)
         due.sort()
         m = self.model
         sc = m.scenario_config
