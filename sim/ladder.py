@@ -46,6 +46,12 @@ class Intent(IntEnum):
         return self.name.lower()
 
 
+# The members as module names, for the weekly loop: on Python 3.11 ``Intent.AT_WAR`` goes through the enum
+# metaclass's ``__getattr__`` hook (about 150 ns, ten times a global name), dozens of times a week.
+COMPLY, PROBE, LIMITED, MAJOR = Action
+COMPLIANT, PRESSURE, PREPARING, ATTACKING, AT_WAR = Intent
+
+
 @dataclass(slots=True)
 class Violation:
     week: int

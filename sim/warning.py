@@ -48,6 +48,7 @@ class WarningSystem:
         self.last_detected: int | None = None  # the latest detected indicator's event
         self._version = -1
         self._p = (0.0, 0.0)
+        self._false_p = (None, 0.0)  # (the warning parameters, the chance of a false indicator a week)
 
     # --- who sees what ---------------------------------------------------------------
     def intelligence(self) -> float:
@@ -102,7 +103,9 @@ class WarningSystem:
         n = strategic + tactical
         # One draw per possible indicator, plus one for a false indicator: designs share draws.
         w = self.model.scenario_config.warning
-        false_p = 1.0 - math.exp(-w.false_indicator_rate)
+        if w is not self._false_p[0]:  # per set of parameters (a shock may change them)
+            self._false_p = (w, 1.0 - math.exp(-w.false_indicator_rate))
+        false_p = self._false_p[1]
         if not n:
             u = self.stream.random()
             # The usual week: nothing to detect, no false sign, nothing counted, no warning due.

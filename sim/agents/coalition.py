@@ -479,7 +479,7 @@ class Coalition:
 
     def aid_resolve(self) -> float:
         """Finance-weighted resolve of the coalition (drives G2 aid flows)."""
-        return float(self.resolve @ self.aid_weights)
+        return float(self.resolve.dot(self.aid_weights))  # the same product as @, a quicker call
 
 
 class CoalitionMember(mesa.Agent):

@@ -22,9 +22,24 @@ from sim.clauses import Clause
 from sim.decisions.choice import Decisions
 from sim.decisions.outlook import Outlook
 from sim.decisions.reading import CoalitionReading
-from sim.ladder import RUSSIA, Action, Intent, Violation, Week
+from sim.ladder import (
+    ATTACKING,
+    COMPLIANT,
+    COMPLY,
+    LIMITED,
+    MAJOR,
+    PREPARING,
+    PRESSURE,
+    PROBE,
+    RUSSIA,
+    Action,
+    Intent,
+    Violation,
+    Week,
+)
 
 if TYPE_CHECKING:
+    from sim.config.schema import Campaigns
     from sim.model import DeterrenceModel
 
 
@@ -71,23 +86,23 @@ class Russia(mesa.Agent):
     def campaign_week(self, week: int) -> Week:
         c = self.model.scenario_config.campaigns
         intent = self.intent
-        rate = (c.compliant_probe_rate if intent == Intent.COMPLIANT else c.pressure_probe_rate
-                if intent == Intent.PRESSURE else c.preparation_probe_rate if intent == Intent.PREPARING else 0.0)
+        rate = (c.compliant_probe_rate if intent == COMPLIANT else c.pressure_probe_rate
+                if intent == PRESSURE else c.preparation_probe_rate if intent == PREPARING else 0.0)
         out = Week(cause=self.campaign_case)
-        self.action = Action.COMPLY
-        if self.intent == Intent.ATTACKING:
-            self.action = Action.LIMITED
+        self.action = COMPLY
+        if intent == ATTACKING:
+            self.action = LIMITED
         elif rate > 0.0 and self.stream.random() < 1.0 - math.exp(-rate):  # a rate per week
             eid = self.model.events.add(week, "violation", "Russia", "probe", Clause.ASSUMPTION,
-                                        cause=self.campaign_case, perpetrator=RUSSIA, intent=self.intent.label)
-            out.violations.append(Violation(week, RUSSIA, Action.PROBE, eid))
-            self.violations[Action.PROBE] += 1
-            self.action = Action.PROBE
+                                        cause=self.campaign_case, perpetrator=RUSSIA, intent=intent.label)
+            out.violations.append(Violation(week, RUSSIA, PROBE, eid))
+            self.violations[PROBE] += 1
+            self.action = PROBE
         final_weeks = False
-        if self.intent == Intent.PREPARING:
+        if intent == PREPARING:
             self.preparation_weeks[self.objective] += 1
             w = self.model.scenario_config.warning
-            if self.objective == Action.MAJOR:
+            if self.objective == MAJOR:
                 final_weeks = self.campaign_end - week <= w.tactical_weeks
                 strategic, tactical = w.indicators_per_week_major, w.tactical_per_week_major if final_weeks else 0.0
             else:
@@ -97,18 +112,17 @@ class Russia(mesa.Agent):
             if out.indicators + out.tactical:
                 out.indicator_event = self.model.events.add(
                     week, "indicator", "Russia", self.objective.label, Clause.ASSUMPTION, case=self.campaign_case,
-                    cause=self.campaign_case, count=out.indicators + out.tactical, intent=self.intent.label,
+                    cause=self.campaign_case, count=out.indicators + out.tactical, intent=intent.label,
                     outcome="tactical" if out.tactical else "strategic")
-        out.volume = self._volume(week, intent, final_weeks)
-        out.obstruct = intent in (Intent.PRESSURE, Intent.PREPARING)
+        out.volume = self._volume(week, intent, final_weeks, c)
+        out.obstruct = intent == PRESSURE or intent == PREPARING
         return out
 
-    def _volume(self, week: int, intent: Intent, final_weeks: bool) -> int:
+    def _volume(self, week: int, intent: Intent, final_weeks: bool, c: Campaigns) -> int:
         """Ceasefire violations by Russia's side this week: a mean by intent, in episodes (a persistent
         log-normal intensity), with the spike of the last weeks before a renewed war."""
-        c = self.model.scenario_config.campaigns
-        mean = (c.volume_compliant if intent == Intent.COMPLIANT else c.volume_pressure if intent == Intent.PRESSURE
-                else c.volume_preparing * (c.volume_spike if final_weeks else 1.0) if intent == Intent.PREPARING
+        mean = (c.volume_compliant if intent == COMPLIANT else c.volume_pressure if intent == PRESSURE
+                else c.volume_preparing * (c.volume_spike if final_weeks else 1.0) if intent == PREPARING
                 else 0.0)
         if week >= self._volume_until:  # drawn a year at a time: one call instead of 52
             self._volume_noise = self._volume_stream.standard_normal(52).tolist()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sim.clauses import Clause
 from sim.decisions.outlook import Value
-from sim.ladder import Action, Intent, Week
+from sim.ladder import AT_WAR, ATTACKING, MAJOR, PREPARING, PRESSURE, Action, Intent, Week
 
 if TYPE_CHECKING:
     from sim.agents.russia import Russia
@@ -60,19 +60,21 @@ class Decisions:
     def act(self, week: int) -> Week:
         """Step 1: decide if this is a decision point, then carry out the current intent."""
         ru = self.russia
-        if ru.intent == Intent.AT_WAR:
-            ru.action = Action.MAJOR
+        intent = ru.intent
+        if intent == AT_WAR:
+            ru.action = MAJOR
             return Week()
-        if ru.intent in (Intent.PRESSURE, Intent.ATTACKING) and week >= ru.campaign_end:
+        if (intent == PRESSURE or intent == ATTACKING) and week >= ru.campaign_end:
             ru.end_campaign(week)
-        if ru.intent == Intent.PREPARING:
+            intent = ru.intent
+        if intent == PREPARING:
             if week >= ru.campaign_end:
                 return self._go_or_no_go(week)
             if ru.trigger == "exposed":
                 ru.trigger = None
                 self.world_changed = True
                 self._proceed_or_abort(week)
-        elif ru.intent == Intent.ATTACKING:
+        elif intent == ATTACKING:
             pass  # a limited offensive runs its course; triggers wait for its end
         elif week < self.paused_until:
             ru.trigger = None  # reconstituting after a war: nothing is decided yet
