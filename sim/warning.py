@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from sim.agents.coordination import expedite
 from sim.clauses import Clause
-from sim.ladder import Action
+from sim.ladder import MAJOR, Action
 
 if TYPE_CHECKING:
     from sim.model import DeterrenceModel
@@ -84,7 +84,7 @@ class WarningSystem:
         strategic, tactical = self.p_detect if p is None else p
         usable = max(0, prep_weeks - w.delay_weeks)
         window = min(usable, w.window_weeks)
-        if level == Action.MAJOR:
+        if level == MAJOR:
             return (w.indicators_per_week_major * strategic * window
                     + w.tactical_per_week_major * tactical * min(window, w.tactical_weeks))
         return w.tactical_per_week_limited * tactical * window

@@ -40,6 +40,9 @@ class ForcePhase(IntEnum):
         return self.name.lower()
 
 
+NOT_REQUESTED, REQUESTED, DEPLOYING, DEPLOYED = ForcePhase  # module names: quicker than the enum's (Python 3.11)
+
+
 class MultinationalForce(mesa.Agent):
     def __init__(self, model: DeterrenceModel, contributions: pd.DataFrame) -> None:
         super().__init__(model)
@@ -69,7 +72,7 @@ class MultinationalForce(mesa.Agent):
         self.next_request = 0
         self.lead_nations = [n for n, lead in zip(coal.names, coal.framework_nation) if lead]
         self.stream = model.streams["force"]
-        self.phase = ForcePhase.NOT_REQUESTED
+        self.phase = NOT_REQUESTED
         self.request_event: int | None = None  # Ukraine's request: the case of the deployment
         self.deployment_event: int | None = None
         self.ramp = 0.0
@@ -128,9 +131,9 @@ class MultinationalForce(mesa.Agent):
         """The ramp Russia expects in ``weeks_ahead`` weeks (the deployment schedule is public); before
         Ukraine's request, from a request expected in ``request_in`` weeks (None: none expected)."""
         build_up = self.model.scenario_config.force.build_up_weeks
-        if self.phase in (ForcePhase.REQUESTED, ForcePhase.DEPLOYING):
+        if self.phase in (REQUESTED, DEPLOYING):
             return min(1.0, self.ramp + weeks_ahead / build_up)
-        if self.phase == ForcePhase.NOT_REQUESTED and request_in is not None:
+        if self.phase == NOT_REQUESTED and request_in is not None:
             return min(1.0, max(0, weeks_ahead - request_in) / build_up)
         return self.ramp
 
@@ -143,7 +146,7 @@ class MultinationalForce(mesa.Agent):
         never before Ukraine may ask again.
         """
         f = self.model.scenario_config.force
-        if self.phase != ForcePhase.NOT_REQUESTED or not (f.enabled and f.ukraine_requests):
+        if self.phase != NOT_REQUESTED or not (f.enabled and f.ukraine_requests):
             return None
         week = self.model.week
         window = f.credible_cessation_window_weeks
@@ -231,7 +234,7 @@ class MultinationalForce(mesa.Agent):
         self.committed = self.contributors & (self.stream.random(self.contributors.size) < p)
         sent = [coal.names[i] for i in np.flatnonzero(self.committed)]
         if not (self.committed & coal.framework_nation).any():
-            self.phase = ForcePhase.NOT_REQUESTED
+            self.phase = NOT_REQUESTED
             self.next_request = week + f.request_retry_weeks
             self.model.events.add(week, "deployment", "MultinationalForce", "", Clause.G3, case=case, cause=case,
                                   outcome="declined", items=tuple(sent), weeks=f.request_retry_weeks)
@@ -249,28 +252,28 @@ class MultinationalForce(mesa.Agent):
         if not f.enabled or at_war:
             return
         log = self.model.events
-        if self.phase == ForcePhase.NOT_REQUESTED:
+        if self.phase == NOT_REQUESTED:
             if f.ukraine_requests and week >= self.next_request and self.credible_cessation(week):
-                self.phase = ForcePhase.REQUESTED
+                self.phase = REQUESTED
                 self.request_event = log.add(week, "request", "Ukraine", "", Clause.G3, outcome="requested",
                                              window_weeks=f.credible_cessation_window_weeks,
                                              value=self.model.monitoring.counted_per_week(
                                                  f.credible_cessation_window_weeks))
             return
         case = self.request_event
-        if self.phase == ForcePhase.REQUESTED:
+        if self.phase == REQUESTED:
             if not self._nations_decide(week, case):
                 return
-            self.phase = ForcePhase.DEPLOYING
+            self.phase = DEPLOYING
             self.deployment_event = log.add(
                 week, "deployment", "MultinationalForce", "", Clause.G3, case=case, cause=case, outcome="begins",
                 items=tuple(self.lead_nations), troops=int(self.troops.sum() * f.size),
                 aircraft=int(self.aircraft.sum() * f.size), ships=int(self.ships.sum() * f.size),
                 posture=f.posture, us_support=bool(self.backstop))
-        if self.phase == ForcePhase.DEPLOYING:
+        if self.phase == DEPLOYING:
             self.ramp = min(1.0, self.ramp + 1.0 / f.build_up_weeks)
             if self.ramp >= 1.0:
-                self.phase = ForcePhase.DEPLOYED
+                self.phase = DEPLOYED
                 self.deployed_week = week
                 log.add(week, "deployment", "MultinationalForce", "", Clause.G3, case=case,
                         cause=self.deployment_event, outcome="fully_deployed", land=self.target["land"],

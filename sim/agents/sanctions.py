@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sim.clauses import Clause
-from sim.ladder import Action
+from sim.ladder import MAJOR
 
 if TYPE_CHECKING:
     from sim.model import DeterrenceModel
@@ -136,7 +136,7 @@ class SanctionsRegime:
         if rule == "none":
             return 0.0
         vetoed = self.eu_share * (1.0 - self.unanimity.p_no_veto)
-        return self.model.russia.reading.perceived(Action.MAJOR) * (1.0 - vetoed)
+        return self.model.russia.reading.perceived(MAJOR) * (1.0 - vetoed)
 
     def add(self, sanctions_power: float) -> None:
         self.additional += self.model.scenario_config.commitments.sanctions_per_unit * sanctions_power

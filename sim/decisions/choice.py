@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sim.clauses import Clause
 from sim.decisions.outlook import Value
-from sim.ladder import AT_WAR, ATTACKING, MAJOR, PREPARING, PRESSURE, Action, Intent, Week
+from sim.ladder import AT_WAR, ATTACKING, LIMITED, MAJOR, PREPARING, PRESSURE, Action, Intent, Week
 
 if TYPE_CHECKING:
     from sim.agents.russia import Russia
@@ -35,6 +35,10 @@ class Option(IntEnum):
     @property
     def label(self) -> str:
         return self.name.lower()
+
+
+OPTIONS = tuple(Option)  # by index, and the members as module names: quicker than the enum's (Python 3.11)
+_COMPLY, _PRESSURE, _PREPARE_LIMITED, _PREPARE_MAJOR = OPTIONS
 
 
 class Decisions:
@@ -102,37 +106,37 @@ class Decisions:
         u: list[float] = [values[0].total + wait, values[1].total + wait, -math.inf, -math.inf]
         bound = [u[0], u[1], -math.inf, -math.inf]
         best = max(u[0] + shock[0], u[1] + shock[1])
-        for i, level, weeks, extra in ((2, Action.LIMITED, c.preparation_weeks_limited, wait),
-                                       (3, Action.MAJOR, c.preparation_weeks_major, 0.0)):
+        for i, level, weeks, extra in ((2, LIMITED, c.preparation_weeks_limited, wait),
+                                       (3, MAJOR, c.preparation_weeks_major, 0.0)):
             bound[i] = outlook.attack_upper_bound(level, weeks) + extra
             if bound[i] + shock[i] > best:
                 values[i] = outlook.attack_value(level, weeks, prepared=0)
                 u[i] = bound[i] = values[i].total + extra
                 best = max(best, u[i] + shock[i])
         scores = [v + e for v, e in zip(u, shock)]
-        choice = Option(scores.index(max(scores)))
+        choice = OPTIONS[scores.index(max(scores))]
         self.motive = float(shock[choice] - shock[0])
         # Why: the margin of the choice over the best alternative without the random term (an
         # alternative never valued counts at its upper bound), and the random draw between them.
-        rival = max((i for i in range(4) if i != choice), key=lambda i: bound[i])
+        rival = max((i for i in range(4) if i != choice), key=bound.__getitem__)
         margin = u[choice] - bound[rival]
-        considered = choice if choice >= Option.PREPARE_LIMITED else (
+        considered = choice if choice >= _PREPARE_LIMITED else (
             3 if values[3] is not None and (values[2] is None or u[3] >= u[2]) else 2 if values[2] is not None else 3)
         if values[considered] is None and self.model.events.record:  # to tell why not (no draws: same outcome)
-            values[considered] = outlook.attack_value(Action.LIMITED if considered == 2 else Action.MAJOR,
+            values[considered] = outlook.attack_value(LIMITED if considered == 2 else MAJOR,
                                                       c.preparation_weeks_limited if considered == 2
                                                       else c.preparation_weeks_major, prepared=0)
-        self._log("assessment", choice.label, Action.LIMITED if considered == 2 else Action.MAJOR,
+        self._log("assessment", choice.label, LIMITED if considered == 2 else MAJOR,
                   values[considered], margin, float(shock[choice] - shock[rival]), wait,
                   held_back=values[1].force_held_back)
-        if choice == Option.PRESSURE and ru.intent != Intent.PRESSURE:
-            ru.start(week, Intent.PRESSURE, None, max(1, int(round(ru.stream.exponential(c.pressure_weeks)))))
-        elif choice == Option.COMPLY and ru.intent == Intent.PRESSURE:
+        if choice == _PRESSURE and ru.intent != PRESSURE:
+            ru.start(week, PRESSURE, None, max(1, int(round(ru.stream.exponential(c.pressure_weeks)))))
+        elif choice == _COMPLY and ru.intent == PRESSURE:
             ru.end_campaign(week, "pressure_ends_early")
-        elif choice in (Option.PREPARE_LIMITED, Option.PREPARE_MAJOR):
-            level = Action.LIMITED if choice == Option.PREPARE_LIMITED else Action.MAJOR
-            weeks = c.preparation_weeks_limited if level == Action.LIMITED else c.preparation_weeks_major
-            ru.start(week, Intent.PREPARING, level, weeks)
+        elif choice in (_PREPARE_LIMITED, _PREPARE_MAJOR):
+            level = LIMITED if choice == _PREPARE_LIMITED else MAJOR
+            weeks = c.preparation_weeks_limited if level == LIMITED else c.preparation_weeks_major
+            ru.start(week, PREPARING, level, weeks)
 
     def _log(self, point: str, outcome: str, level: Action, value: Value | None, margin: float, noise: float,
              wait: float, held_back: float | None = None) -> None:
@@ -162,7 +166,7 @@ class Decisions:
         ru.reading.reassess(noise=False)
         launch = ru.outlook.attack_value(level, 0, prepared=0, warned=ru.exposed)
         # A limited offensive keeps the window of a later renewed war open; a renewed war now closes it.
-        stand_down = self._window(week) if level == Action.MAJOR else 0.0
+        stand_down = self._window(week) if level == MAJOR else 0.0
         go = self._follow_through(launch.total, stand_down)
         self._log("go_no_go", "launch" if go else "stand_down", level, launch, launch.total - stand_down,
                   self.motive, stand_down)
@@ -178,7 +182,7 @@ class Decisions:
         ru.reading.reassess(noise=False)
         remaining = max(0, ru.campaign_end - week)
         proceed = ru.outlook.attack_value(level, remaining, prepared=week - ru.campaign_start, warned=True)
-        abort = self._window(week) if level == Action.MAJOR else 0.0
+        abort = self._window(week) if level == MAJOR else 0.0
         go = self._follow_through(proceed.total, abort)
         self._log("exposure", "proceed" if go else "abort", level, proceed, proceed.total - abort, self.motive, abort)
         if go:
@@ -195,7 +199,7 @@ class Decisions:
         if week >= self.window_until or self.world_changed:
             outlook = self.russia.outlook
             self.window_value = (max(0.0, outlook.best_later_attack(week))
-                                 if outlook.attack_upper_bound(Action.MAJOR, c.preparation_weeks_major) > 0.0
+                                 if outlook.attack_upper_bound(MAJOR, c.preparation_weeks_major) > 0.0
                                  else 0.0)
             self.window_until = week + c.window_refresh_weeks
             self.world_changed = False
@@ -204,7 +208,7 @@ class Decisions:
     def _shocks(self, n: int) -> list[float]:
         """Gumbel shocks of a random-utility choice, scaled by 1/rationality (the logit)."""
         lam = self.model.scenario_config.russia.rationality
-        return [-math.log(-math.log(u)) / lam for u in self.russia.stream.random(n)]
+        return [-math.log(-math.log(u)) / lam for u in self.russia.stream.random(n).tolist()]
 
     def _follow_through(self, value: float, alternative: float) -> bool:
         """Go on with the campaign if its updated value, with the motive that started it, still wins."""

@@ -24,7 +24,7 @@ import math
 from typing import TYPE_CHECKING, NamedTuple
 
 from sim.agents.coordination import expedite
-from sim.ladder import Action
+from sim.ladder import LIMITED, MAJOR, PROBE, Action
 from sim.war import contest
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ class Outlook:
         p = m.scenario_config.payoffs
         interval = m.scenario_config.campaigns.assessment_interval_weeks
         blame_rate = m.commission.wrong / (m.week + m.scenario_config.russia.blame_prior_weeks)
-        punish = (blame_rate * interval * ru.reading.credibility(Action.PROBE) * m.coalition.pledged_power[Action.PROBE]
+        punish = (blame_rate * interval * ru.reading.credibility(PROBE) * m.coalition.pledged_power[PROBE]
                   * p.punishment_weight)
         return Value(-punish / m.scenario_config.russia.risk_tolerance, punishment=punish)
 
@@ -133,8 +133,8 @@ class Outlook:
         p, c = sc.payoffs, sc.campaigns
         ru = self.russia
         probes = c.pressure_probe_rate * c.pressure_weeks
-        seen = m.monitoring.p_seen[Action.PROBE]
-        punish = (probes * seen * ru.reading.credibility(Action.PROBE) * m.coalition.pledged_power[Action.PROBE]
+        seen = m.monitoring.p_seen[PROBE]
+        punish = (probes * seen * ru.reading.credibility(PROBE) * m.coalition.pledged_power[PROBE]
                   * p.punishment_weight * self.response_discount)
         snap = 0.0
         if m.commission.enabled and sc.sanctions.snapback != "none":
@@ -170,7 +170,7 @@ class Outlook:
         value = sc.payoffs.force_presence_cost * held / 52.0
         # The request held back reaches an attack's value only through the force's projected build-up: where
         # every later start meets the same build-up either way, the two windows are equal and add nothing.
-        if self.attack_upper_bound(Action.MAJOR, c.preparation_weeks_major) > 0.0 and any(
+        if self.attack_upper_bound(MAJOR, c.preparation_weeks_major) > 0.0 and any(
                 force.projected(lead, on_schedule) != force.projected(lead, held_in) for lead in self.later_leads()):
             now = max(0.0, self.best_later_attack(m.week))
             self.held_back_weeks = c.pressure_weeks
@@ -192,7 +192,7 @@ class Outlook:
         p, c, w = sc.payoffs, sc.campaigns, sc.warning
         ru, coal = self.russia, m.coalition
         rt = sc.russia.risk_tolerance
-        prep_total = c.preparation_weeks_major if level == Action.MAJOR else c.preparation_weeks_limited
+        prep_total = c.preparation_weeks_major if level == MAJOR else c.preparation_weeks_limited
         to_pay = max(0, min(lead_weeks, prep_total - prepared))
         if warned is None:
             p_warn = self.warning_probability(level, prep_total, lead_weeks)
@@ -214,9 +214,9 @@ class Outlook:
         warned_sanctions = p_warn * (w.sanctions_threat * sc.sanctions.cost_weight if "sanctions_threat" in measures
                                      else 0.0)
         snap = m.sanctions.snapback_probability() * m.sanctions.restorable(lead_weeks) * sc.sanctions.cost_weight
-        if level == Action.MAJOR:
+        if level == MAJOR:
             acting, military = ru.reading.projected_major(m.week, m.week + lead_weeks, ramp - force.ramp)
-            learned = ru.reading.learned_ratio(Action.MAJOR)
+            learned = ru.reading.learned_ratio(MAJOR)
             d = (denial + force.major_defence_at(ramp) * alert
                  + learned * military * p.military_effect) * misread
             punish = learned * acting * p.punishment_weight * self.attack_response_discount
@@ -230,8 +230,8 @@ class Outlook:
         d = (denial + force.limited_defence * alert) * misread
         # Would the commission call it an armed attack (the G4 responses), or answer at the limited level?
         q = m.commission.p_armed_attack()
-        punish = ((q * ru.reading.credibility(Action.MAJOR) * coal.pledged_power[Action.MAJOR]
-                   + (1.0 - q) * ru.reading.credibility(Action.LIMITED) * coal.pledged_power[Action.LIMITED])
+        punish = ((q * ru.reading.credibility(MAJOR) * coal.pledged_power[MAJOR]
+                   + (1.0 - q) * ru.reading.credibility(LIMITED) * coal.pledged_power[LIMITED])
                   * p.punishment_weight * self.attack_response_discount)
         snap_share = (1.0 / sc.sanctions.snapback_threshold if m.commission.enabled else 0.0)
         odds = contest(effective, d, p.contest_exponent)
@@ -258,7 +258,7 @@ class Outlook:
         strength = max(self.russia.strength, 1.0 + sc.russia.max_strength_gain, 1e-6)
         defence = sc.russia.defence_projection_floor * m.ukraine.defence * self.russia.reading.balance
         best = contest(strength * (1.0 + c.surprise_bonus), defence, p.contest_exponent)
-        if level == Action.MAJOR:
+        if level == MAJOR:
             gain, base, combat = p.gain_major, p.base_cost_major, p.combat_cost
         else:
             gain, base, combat = p.gain_limited, p.base_cost_limited, p.limited_combat_share * p.combat_cost
@@ -283,6 +283,6 @@ class Outlook:
         for k in range(1, steps + 1):
             later = k * c.window_step_weeks
             value = (c.planning_discount_per_year ** (later / 52.0)
-                     * self.attack_value(Action.MAJOR, later + c.preparation_weeks_major, prepared=0).total)
+                     * self.attack_value(MAJOR, later + c.preparation_weeks_major, prepared=0).total)
             best = max(best, value)
         return best
