@@ -306,13 +306,13 @@ class Coalition:
         if u_change >= p:
             self._shift(i, noise)
             log.add(week, "election", self.names[i], "", Clause.ASSUMPTION, outcome="no_change", office=office,
-                    note=day.isoformat(), value=noise)
+                    note=day.isoformat() if log.record else "", value=noise)
             return False
         self.governments_changed[i] += 1
         delta = shift + noise
         self._shift(i, delta)
         case = log.add(week, "government_change", self.names[i], "", Clause.ASSUMPTION, outcome="change",
-                       office=office, note=day.isoformat(), value=delta)
+                       office=office, note=day.isoformat() if log.record else "", value=delta)
         us_change = i == self.us and office == "presidential"
         if delta >= 0.0:
             return bool(self.framework_nation[i]) or us_change

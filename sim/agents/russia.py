@@ -237,8 +237,9 @@ class Russia(mesa.Agent):
         r = self.model.scenario_config.russia
         if not at_war:  # industry re-equips the forces, less what sanctions drain, up to the ceiling
             ceiling = 1.0 + r.max_strength_gain
-            gain = r.production_per_year / 52.0 * (1.0 - min(r.sanctions_drain_cap, sanctions_level))
-            self.strength = min(ceiling, self.strength + gain) if self.strength < ceiling else self.strength
+            if self.strength < ceiling:
+                gain = r.production_per_year / 52.0 * (1.0 - min(r.sanctions_drain_cap, sanctions_level))
+                self.strength = min(ceiling, self.strength + gain)
         week = self.model.week
         if week >= self._noise_until:  # drawn a year at a time: one call instead of 52
             self._noise = self._noise_stream.standard_normal(52).tolist()

@@ -157,14 +157,16 @@ class SanctionsRegime:
         log = self.model.events
         if self.pending_restore:
             self._restore(week)
-        attributed, latest = self.model.commission.attributed_to_russia_within(week, s.snapback_window_weeks)
+        commission = self.model.commission
+        attributed, latest = (commission.attributed_to_russia_within(week, s.snapback_window_weeks)
+                              if commission.attributed_russia else (0, None))  # most weeks: none to count
         self.additional *= 1.0 - s.decay_per_week
         if ((war_started is not None or attributed >= s.snapback_threshold) and self.relieved > 0.0
                 and week >= self.snapped_until):
             cause = war_started if war_started is not None else latest
             if s.snapback == "automatic" or (
                     s.snapback == "commission_vote"
-                    and self.model.commission.vote(1.0, self.model.scenario_config.commission.decision_rule)):
+                    and commission.vote(1.0, self.model.scenario_config.commission.decision_rule)):
                 eu = self.eu_share if s.snapback == "commission_vote" else 0.0
                 now = self.relieved * (1.0 - eu)
                 event = log.add(week, "sanctions", "Coalition", "", Clause.G4, cause=cause, outcome="snapback",

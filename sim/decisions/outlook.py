@@ -269,9 +269,8 @@ class Outlook:
     def later_leads(self) -> range:
         """Weeks from now to each later start's launch that ``best_later_attack`` weighs (preparation included)."""
         c = self.model.scenario_config.campaigns
-        step = c.window_step_weeks
-        return range(step + c.preparation_weeks_major, (c.lookahead_weeks // step) * step + c.preparation_weeks_major + 1,
-                     step)
+        step, prep = c.window_step_weeks, c.preparation_weeks_major
+        return range(step + prep, (c.lookahead_weeks // step) * step + prep + 1, step)
 
     def best_later_attack(self, week: int) -> float:
         """The discounted value of the best later start of a renewed armed attack (a window)."""

@@ -147,7 +147,7 @@ class CoalitionReading:
         # The vote's cells, free and bound, read at every assessment until legal status changes.
         bound = self._binding > 0.0
         vote = self._vote if self._vote is not None else np.zeros(bound.shape, dtype=bool)
-        self._vote_cells = (np.flatnonzero(vote & ~bound), np.flatnonzero(vote & bound), bool(bound.any()))
+        self._vote_cells = (np.flatnonzero(vote & ~bound), np.flatnonzero(vote & bound), bound if bound.any() else None)
 
     def assess(self) -> None:
         """The structural reading: the expected share of pledged power acting, per level.
