@@ -40,6 +40,37 @@ from sim.warning import WarningSystem
 # Independent random streams, one per mechanism, so that switching one mechanism
 # off does not shift the draws of the others (common random numbers across designs).
 STREAMS = ("russia", "ukraine", "members", "monitoring", "commission", "us", "force", "war", "volume")
+# Streams that only ever draw uniforms (a few a week each): drawn ahead in blocks (``UniformDraws``).
+UNIFORM_STREAMS = ("ukraine", "monitoring")
+
+
+class UniformDraws:
+    """A random stream that draws only uniforms on [0, 1), drawn ahead a block at a time.
+
+    ``Generator.random(n)`` yields the numbers n calls of ``Generator.random()`` would, in order, so the
+    draws are the same as one call each; a call here costs a list lookup instead of a call into numpy.
+    Any other kind of draw is an error (AttributeError): it would shift the numbers that follow.
+    """
+
+    __slots__ = ("_generator", "_block", "_next")
+    BLOCK = 256
+
+    def __init__(self, generator: np.random.Generator) -> None:
+        self._generator = generator
+        self._block: list[float] = []
+        self._next = 0
+
+    def random(self, size: int | None = None) -> float | list[float]:
+        """One uniform (``size`` None) or a list of ``size`` of them, as ``Generator.random`` would draw them."""
+        if size is not None:
+            return [self.random() for _ in range(size)]
+        try:
+            x = self._block[self._next]
+        except IndexError:
+            self._block, self._next = self._generator.random(self.BLOCK).tolist(), 0
+            x = self._block[0]
+        self._next += 1
+        return x
 
 DEPLOYED = ForcePhase.DEPLOYED  # the force's last phase: from then on it only changes on alert
 
@@ -74,6 +105,8 @@ class DeterrenceModel(mesa.Model):
         children = np.random.SeedSequence(seed).spawn(len(STREAMS) + 1)
         super().__init__(rng=int(children[0].generate_state(1)[0]))
         self.streams = {name: np.random.default_rng(c) for name, c in zip(STREAMS, children[1:])}
+        for name in UNIFORM_STREAMS:
+            self.streams[name] = UniformDraws(self.streams[name])
         self.scenario_config = sc
         self.seed = seed
         self.week = 0

@@ -118,9 +118,11 @@ class Russia(mesa.Agent):
         out.obstruct = intent == PRESSURE or intent == PREPARING
         return out
 
-    def _volume(self, week: int, intent: Intent, final_weeks: bool, c: Campaigns) -> int:
+    def _volume(self, week: int, intent: Intent, final_weeks: bool, c: Campaigns | None = None) -> int:
         """Ceasefire violations by Russia's side this week: a mean by intent, in episodes (a persistent
         log-normal intensity), with the spike of the last weeks before a renewed war."""
+        if c is None:
+            c = self.model.scenario_config.campaigns
         mean = (c.volume_compliant if intent == COMPLIANT else c.volume_pressure if intent == PRESSURE
                 else c.volume_preparing * (c.volume_spike if final_weeks else 1.0) if intent == PREPARING
                 else 0.0)
