@@ -167,10 +167,12 @@ class Ukraine(mesa.Agent):
         self._manpower_target = min(1.0, cap / cfg.personnel_thousands) if cap > 0 else 1.0
         self._manpower_rate = cfg.demobilisation_per_week
         self._strength_floor = sc.war.strength_floor
+        self._readiness_cost = cfg.readiness_cost_per_week
+        s = sc.support
+        self._stockpiles = (s.stockpile_access, s.stockpile_size, s.stockpile_replenish_per_week)
 
     def evolve(self, week: int, at_war: bool) -> None:
         """Step 7: manpower to the army the peace allows, aid, production, training, fortification, surges."""
-        s = self.model.scenario_config.support
         # Manpower: demobilise to the cap in peace, re-mobilise in a war (demobilised soldiers take their
         # equipment to the reserve; new ones are equipped at the force's level).
         target = 1.0 if at_war else self._manpower_target
@@ -179,15 +181,15 @@ class Ukraine(mesa.Agent):
             self.manpower += step if target > self.manpower else -step
         # G2 stockpiles are restocked out of the same aid budget.
         restock = 0.0
-        if s.stockpile_access and self.stockpile + self.prepositioned < s.stockpile_size:
-            restock = min(s.stockpile_replenish_per_week, s.stockpile_size - self.stockpile - self.prepositioned)
+        access, size, replenish = self._stockpiles
+        if access and self.stockpile + self.prepositioned < size:
+            restock = min(replenish, size - self.stockpile - self.prepositioned)
             self.stockpile += restock
         aid = max(0.0, self._aid * self.model.coalition.aid_resolve() / self._aid_reference - restock)
         ready = week < self.ready_until
         if ready:
             self.readiness_weeks += 1
-        inflow = (self._own + aid + self._co_production
-                  - (self.model.scenario_config.ukraine.readiness_cost_per_week if ready else 0.0))
+        inflow = self._own + aid + self._co_production - (self._readiness_cost if ready else 0.0)
         # Equipment per soldier: what comes in, spread over the soldiers under arms, less wear.
         per_soldier = self.base_strength * self.manpower
         self.equipment += inflow / per_soldier - self._maintenance * self.equipment
