@@ -100,7 +100,7 @@ class MonitoringMechanism(mesa.Agent):
 
     def refresh(self) -> None:
         """Coverage, visibility and accuracy from the scenario, the US role and obstruction (at start, on change)."""
-        sc = self.model.scenario_config
+        sc = self.model.params
         cfg = sc.monitoring
         self.enabled = cfg.enabled
         us_present = self.model.united_states.leads_monitoring
@@ -123,7 +123,7 @@ class MonitoringMechanism(mesa.Agent):
     @property
     def intelligence_picture(self) -> float:
         """Share of the intelligence picture reaching the coalition (G5); US sharing is part of it."""
-        sc = self.model.scenario_config
+        sc = self.model.params
         w = sc.united_states.intelligence_weight
         us = 1.0 if self.model.united_states.shares_intelligence else 0.0
         return sc.cooperation.intelligence_sharing * ((1.0 - w) + w * us)
@@ -133,17 +133,17 @@ class MonitoringMechanism(mesa.Agent):
         """Coverage of the contact line, surge included, before obstruction."""
         if not self.enabled:
             return 0.0
-        surge = self.model.scenario_config.monitoring.surge_coverage if self.model.week < self.surge_until else 0.0
+        surge = self.model.params.monitoring.surge_coverage if self.model.week < self.surge_until else 0.0
         return min(1.0, self.base_coverage + surge)
 
     def effective_coverage(self, obstructed: bool) -> float:
         """Coverage left once obstruction (jamming, denied access, fire at drones) has denied its share."""
-        cfg = self.model.scenario_config.monitoring
+        cfg = self.model.params.monitoring
         return self.coverage * (1.0 - (cfg.obstruction_campaign if obstructed else cfg.obstruction_calm))
 
     def _counting(self) -> None:
         """What share of both sides' violations is counted, obstructed or not (kept until coverage changes)."""
-        share = 1.0 + self.model.scenario_config.ukraine.return_fire_share
+        share = 1.0 + self.model.params.ukraine.return_fire_share
         self._counted = ({True: self.effective_coverage(True), False: self.effective_coverage(False)}
                          if self.enabled else {True: 0.0, False: 0.0})
         self._both_sides = share
@@ -179,14 +179,14 @@ class MonitoringMechanism(mesa.Agent):
         """Corrective measure (G1): more monitors for a while."""
         if not self.enabled:
             return
-        self.surge_until = week + self.model.scenario_config.monitoring.surge_weeks
+        self.surge_until = week + self.model.params.monitoring.surge_weeks
         self.refresh()
 
     def observe(self, violations: list[Violation], week: int) -> tuple[list[Report], list[Violation]]:
         """Step 3: detect this week's serious violations; return the reports due this week and what was seen."""
         if week == self.surge_until:
             self.refresh()
-        cfg = self.model.scenario_config.monitoring
+        cfg = self.model.params.monitoring
         log = self.model.events
         seen_now: list[Violation] = []
         for v in violations:
@@ -243,7 +243,7 @@ class SpecialCommission(mesa.Agent):
 
     @property
     def enabled(self) -> bool:
-        return self.model.scenario_config.commission.enabled
+        return self.model.params.commission.enabled
 
     def week(self, reports: list[Report], seen: list[Violation], week: int) -> Outcome:
         """Step 4: receive this week's reports and decide the cases whose deliberation ends."""
@@ -255,7 +255,7 @@ class SpecialCommission(mesa.Agent):
 
     def receive(self, reports: list[Report], seen: list[Violation], week: int, out: Outcome) -> None:
         """Queue reports; with no commission, only a self-evident attack is acted on (ad hoc)."""
-        sc = self.model.scenario_config
+        sc = self.model.params
         if self.enabled:
             for r in reports:
                 if r.level != Action.PROBE:  # an offensive is self-evident: no deliberation of the facts
@@ -285,7 +285,7 @@ class SpecialCommission(mesa.Agent):
 
     def deliberate(self, week: int, out: Outcome) -> None:
         """Decide the cases whose deliberation ends this week."""
-        sc = self.model.scenario_config
+        sc = self.model.params
         cfg, mon = sc.commission, sc.monitoring
         log = self.model.events
         while self.pending and self.pending[0].decide_week <= week:
@@ -343,13 +343,13 @@ class SpecialCommission(mesa.Agent):
     # --- the decision rule (G1): US-led, the Coalition represented -----------------------------
     def rule(self) -> str:
         """The scenario's rule; without the US in the lead, the Coalition decides by qualified majority."""
-        rule = self.model.scenario_config.commission.decision_rule
+        rule = self.model.params.commission.decision_rule
         if rule in ("us_led", "us_and_qualified_majority") and not self.model.united_states.leads_monitoring:
             return "qualified_majority"
         return rule
 
     def _approve(self, propensity) -> np.ndarray:
-        noise = self.model.scenario_config.commission.vote_noise
+        noise = self.model.params.commission.vote_noise
         return 1.0 / (1.0 + np.exp(-(propensity / noise)))
 
     def vote(self, propensity, rule: str) -> bool:
@@ -374,18 +374,18 @@ class SpecialCommission(mesa.Agent):
         """Does a limited offensive call on the G4 commitments? Never, always, or the commission's vote."""
         if response != "commission_decides":
             return response == "armed_attack"
-        bar = self.model.scenario_config.commission.armed_attack_bar
+        bar = self.model.params.commission.armed_attack_bar
         return self.vote(self.model.coalition.resolve - bar, rule)
 
     def p_armed_attack(self) -> float:
         """Chance that a limited offensive would be ruled an armed attack now (Russia's reading of the vote)."""
-        response = self.model.scenario_config.commitments.limited_attack_response
+        response = self.model.params.commitments.limited_attack_response
         if response != "commission_decides":
             return 1.0 if response == "armed_attack" else 0.0
         if not self.enabled:
             return 0.0
         coal = self.model.coalition
-        p = self._approve(coal.resolve - self.model.scenario_config.commission.armed_attack_bar)
+        p = self._approve(coal.resolve - self.model.params.commission.armed_attack_bar)
         rule = self.rule()
         members = p[: coal.n_members]
         need = int(np.ceil(QUALIFIED_MAJORITY * coal.n_members - 1e-9))

@@ -28,6 +28,7 @@ from sim.agents import (
 )
 from sim.chain import MonitoringMechanism, SpecialCommission
 from sim.config import Scenario, data_file_path
+from sim.config.schema import ParameterView, parameter_view
 from sim.config.overrides import scenario_from_kwargs
 from sim.data import read_elections, read_eu_veto_players, read_force_contributions, read_members
 from sim.events import EventLog
@@ -134,6 +135,17 @@ class DeterrenceModel(mesa.Model):
         self.russia = Russia(self)
         self.datacollector = mesa.DataCollector(model_reporters={**{k: k for k in STEP_REPORTERS},
                                                                  **RUN_REPORTERS})
+
+    @property
+    def scenario_config(self) -> Scenario:
+        """The scenario this run follows (a shock replaces it). Submodels read its values through
+        ``params``, the same values as plain attributes (quicker to read than the pydantic model's)."""
+        return self._scenario
+
+    @scenario_config.setter
+    def scenario_config(self, scenario: Scenario) -> None:
+        self._scenario = scenario
+        self.params: ParameterView = parameter_view(scenario)
 
     # --- the week ------------------------------------------------------------------
     def step(self) -> None:

@@ -151,7 +151,7 @@ class Responses:
 
     def _carry_out(self, d: Decision, week: int) -> None:
         m = self.model
-        sc = m.scenario_config
+        sc = m.params
         log = m.events
         case, cause = d.case, d.event_id
         if d.attributed_to != RUSSIA:
@@ -195,7 +195,7 @@ class Responses:
         total = coal.pledged_power[level]
         if not types or total <= 0.0:
             return 0.0
-        sc = self.model.scenario_config
+        sc = self.model.params
         m, c = sc.members, sc.commitments
         automaticity = c.automaticity
         binding = coal.binding(level)
@@ -295,7 +295,7 @@ class Responses:
         """
         model = self.model
         coal = model.coalition
-        sc = model.scenario_config
+        sc = model.params
         m, c = sc.members, sc.commitments
         cap = coal.capacity_lists["sanctions"]
         members = np.flatnonzero(coal.eu).tolist()
@@ -350,7 +350,7 @@ class Responses:
         self.next_effect = min((e[0] for e in self.effects), default=math.inf)
         due.sort()
         m = self.model
-        sc = m.scenario_config
+        sc = m.params
         coal, log = m.coalition, m.events
         totals = [0.0, 0.0, 0.0, 0.0]
         for e in due:
@@ -399,7 +399,7 @@ class Responses:
         """Responses in effect reach Russia (sanctions), Ukraine (assistance) and the war (military); with no
         war to join, military capabilities answering an armed attack go to Ukraine's forces."""
         m = self.model
-        sc = m.scenario_config
+        sc = m.params
         if sanctions:
             m.sanctions.add(sanctions)
         if m.war.at_war:

@@ -84,11 +84,11 @@ class War:
     def limited_offensive(self, week: int, cause: int | None) -> int:
         """Does the offensive seize ground against Ukraine's (and a defending force's) defence?"""
         m = self.model
-        w = m.scenario_config.war
+        w = m.params.war
         ru = m.russia
         self._attacked(week)
         defence = m.ukraine.defence + m.force.limited_defence
-        won = ru.stream.random() < contest(ru.strength, defence, m.scenario_config.payoffs.contest_exponent)
+        won = ru.stream.random() < contest(ru.strength, defence, m.params.payoffs.contest_exponent)
         gain = min(w.limited_gain_pct, self.room()) if won else 0.0
         eid = m.events.add(week, "violation", "Russia", "limited", Clause.P1, cause=cause,
                            outcome="seized_ground" if won else "held", perpetrator="Russia", intent=ru.intent.label,
@@ -101,7 +101,7 @@ class War:
 
     def holdable_pct(self) -> float:
         """The most of Ukraine Russia can take and hold beyond the ceasefire line, at its strength now."""
-        w = self.model.scenario_config.war
+        w = self.model.params.war
         return min(BEYOND_THE_LINE_PCT, w.holdable_pct_per_strength * self.model.russia.strength)
 
     def room(self) -> float:
@@ -116,7 +116,7 @@ class War:
         self.attacked_with = m.russia.strength
         # Each war's chance of ending is its own (frailty): some wars are easier to end than others,
         # which is why across wars the chance of ending falls the longer one lasts (CoW: Weibull shape < 1).
-        spread = m.scenario_config.war.hazard_spread
+        spread = m.params.war.hazard_spread
         self.hazard_scale = math.exp(spread * self.stream.normal() - 0.5 * spread * spread) if spread > 0 else 1.0
         self.wars += 1
         self._attacked(week)
@@ -126,7 +126,7 @@ class War:
         attack.event_id = self.escalation_event = case
         m.ukraine.attacked(week, case)
         hit = m.force.strike()
-        f = m.scenario_config.force
+        f = m.params.force
         m.coalition.struck(week, hit, f.casualty_rally, f.ally_rally_share, m.force.contributors, case)
 
     def add_support(self, defence: float) -> None:
@@ -141,7 +141,7 @@ class War:
     def fight(self, week: int) -> None:
         """A week of war: losses, the front, and whether the war ends this week."""
         m = self.model
-        w = m.scenario_config.war
+        w = m.params.war
         ru, ua = m.russia, m.ukraine
         defence = self.defence()
         s = ru.strength

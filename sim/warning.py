@@ -54,14 +54,14 @@ class WarningSystem:
     def intelligence(self) -> float:
         """Chance national intelligence sees a strategic indicator: the coalition's (G5) and the US's if shared."""
         m = self.model
-        w = m.scenario_config.warning
-        own = w.coalition_intelligence_detection * m.scenario_config.cooperation.intelligence_sharing
+        w = m.params.warning
+        own = w.coalition_intelligence_detection * m.params.cooperation.intelligence_sharing
         us = w.us_intelligence_detection if m.united_states.shares_intelligence else 0.0
         return 1.0 - (1.0 - own) * (1.0 - us)
 
     def detection(self, coverage: float, intel: float) -> tuple[float, float]:
         """Chance a strategic and a tactical indicator are detected, at a coverage and intelligence."""
-        w = self.model.scenario_config.warning
+        w = self.model.params.warning
         tactical = 1.0 - (1.0 - w.monitoring_detection * coverage) * (1.0 - intel)
         return intel, tactical
 
@@ -75,12 +75,12 @@ class WarningSystem:
         return self._p
 
     def threshold(self) -> int:
-        w = self.model.scenario_config.warning
+        w = self.model.params.warning
         return w.threshold + w.false_alarm_threshold_step * self.false_alarms
 
     def expected_detections(self, level: Action, prep_weeks: int, p: tuple[float, float] | None = None) -> float:
         """Detected indicators expected within the window before a launch prepared for ``prep_weeks``."""
-        w = self.model.scenario_config.warning
+        w = self.model.params.warning
         strategic, tactical = self.p_detect if p is None else p
         usable = max(0, prep_weeks - w.delay_weeks)
         window = min(usable, w.window_weeks)
@@ -102,7 +102,7 @@ class WarningSystem:
         p_s, p_t = self.p_detect
         n = strategic + tactical
         # One draw per possible indicator, plus one for a false indicator: designs share draws.
-        w = self.model.scenario_config.warning
+        w = self.model.params.warning
         if w is not self._false_p[0]:  # per set of parameters (a shock may change them)
             self._false_p = (w, 1.0 - math.exp(-w.false_indicator_rate))
         false_p = self._false_p[1]
@@ -157,7 +157,7 @@ class WarningSystem:
     def take_effect(self, week: int) -> None:
         """The warning's measures: Ukraine's readiness (P1), the pre-agreed measures, its cost."""
         m = self.model
-        sc = m.scenario_config
+        sc = m.params
         measures = sc.warning.measures
         case = self.warning_event
         m.ukraine.raise_readiness(week, case)

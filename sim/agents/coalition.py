@@ -142,7 +142,7 @@ class Coalition:
     """Array state of every pledging state (members, then the US as the last row)."""
 
     def __init__(self, model: DeterrenceModel, table: pd.DataFrame, elections: pd.DataFrame) -> None:
-        sc = model.scenario_config
+        sc = model.params
         self.model = model
         self.stream = model.streams["members"]
         n = len(table)
@@ -211,7 +211,7 @@ class Coalition:
 
     # --- G0: ratification ------------------------------------------------------
     def _schedule_ratification(self, table: pd.DataFrame) -> None:
-        sc = self.model.scenario_config
+        sc = self.model.params
         r = sc.ratification
         cols = columns(table)
         fail = np.append(cols["ratification_failure_probability"].astype(float),
@@ -299,7 +299,7 @@ class Coalition:
         return changed
 
     def _election(self, week: int, i: int, office: str, p: float, shift: float, day) -> bool:
-        m = self.model.scenario_config.members
+        m = self.model.params.members
         log = self.model.events
         # Always three draws, so that designs share random numbers.
         u_change, noise, u_drop = self.stream.random(), self.stream.normal(0.0, m.election_shock), self.stream.random()
@@ -319,7 +319,7 @@ class Coalition:
         if us_change:
             self.model.united_states.administration_changes(week, u_drop, case)
         if self.pledges[i]:
-            drop_p = (self.model.scenario_config.united_states.withdrawal_on_change if i == self.us
+            drop_p = (self.model.params.united_states.withdrawal_on_change if i == self.us
                       else m.political_drop_probability)
             if self.ratified[i]:
                 log.add(week, "pledge", self.names[i], "major", Clause.G0, case=case, cause=case, outcome="survives")
@@ -373,7 +373,7 @@ class Coalition:
     def decided(self, i: int, n_types: int, menu_size: int) -> None:
         """State ``i`` decided to act with ``n_types`` of the ``menu_size`` types of its menu: deciding costs
         resolve (the political cost is paid when the government commits, whatever the lags)."""
-        cost = self.model.scenario_config.members.response_cost
+        cost = self.model.params.members.response_cost
         self.resolve[i] = max(0.0, self.resolve[i] - cost * n_types / menu_size)
 
     def took_effect(self, i: int, types: tuple[str, ...]) -> None:
@@ -420,7 +420,7 @@ class Coalition:
     # --- G4: what is pledged and how credible it looks ---------------------------
     def refresh_pledges(self) -> None:
         """Pledged power per level from the pledged response types (G4)."""
-        sc = self.model.scenario_config
+        sc = self.model.params
         c = sc.commitments
         menu = c.response_menu
         pledge = self.pledges.astype(float)
@@ -450,14 +450,14 @@ class Coalition:
     def binding(self, level: Action) -> np.ndarray:
         """States whose commitment legally binds them at this level (G0 + G4): ratified, which only a
         finalised commitment can be."""
-        if not self.model.scenario_config.commitments.binding or level not in self.binding_levels:
+        if not self.model.params.commitments.binding or level not in self.binding_levels:
             return np.zeros(self.n_members + 1, dtype=bool)
         return self.ratified
 
     # --- politics ----------------------------------------------------------------
     def drift(self) -> None:
         """Resolve reverts to its anchor and drifts; fatigue wears the anchor down."""
-        m = self.model.scenario_config.members
+        m = self.model.params.members
         week = self.model.week
         if week >= self._noise_until:  # drawn a year at a time: one call instead of 52
             self._noise = self._noise_stream.standard_normal((52, self.n_members + 1))
@@ -533,7 +533,7 @@ class UnitedStates(CoalitionMember):
 
     def __init__(self, model: DeterrenceModel, index: int) -> None:
         super().__init__(model, index)
-        us = model.scenario_config.united_states
+        us = model.params.united_states
         self.leads_monitoring = us.leads_monitoring
         self.shares_intelligence = us.shares_intelligence
         stream = model.streams["us"]
@@ -548,7 +548,7 @@ class UnitedStates(CoalitionMember):
 
     def reconfigure(self) -> None:
         """A shock changed the US parameters: roles switched off stay off, backstop redrawn never."""
-        us = self.model.scenario_config.united_states
+        us = self.model.params.united_states
         held = bool(self._acting_roles())
         self.leads_monitoring = self.leads_monitoring and us.leads_monitoring
         self.shares_intelligence = self.shares_intelligence and us.shares_intelligence
@@ -561,7 +561,7 @@ class UnitedStates(CoalitionMember):
     def _acting_roles(self) -> list[str]:
         """The roles the US holds that act in this design (leading a monitoring mechanism that does not
         exist, or backing a force that is not part of it, is no role to withdraw)."""
-        sc = self.model.scenario_config
+        sc = self.model.params
         leads = self.leads_monitoring and sc.monitoring.enabled and sc.monitoring.us_lead_share > 0.0
         return [name for name, held in (("the monitoring lead (G1)", leads),
                                          ("support to the force (G3)", self.backs_force and sc.force.enabled),
@@ -579,7 +579,7 @@ class UnitedStates(CoalitionMember):
         Returns True when it does (Russia re-assesses at once)."""
         if self._hazard >= self._hazard_threshold:
             return False  # already fired: a withdrawal is for good
-        self._hazard += self.model.scenario_config.united_states.within_term_withdrawal_per_year / 52.0
+        self._hazard += self.model.params.united_states.within_term_withdrawal_per_year / 52.0
         if self._hazard < self._hazard_threshold or not self.holds_roles:
             return False
         self.withdraw(week, "the sitting administration withdraws within its term", drop_pledge=True)
@@ -587,7 +587,7 @@ class UnitedStates(CoalitionMember):
 
     def administration_changes(self, week: int, draw: float, case: int) -> None:
         """A new administration: with some chance it withdraws the US roles of the declaration."""
-        if draw >= self.model.scenario_config.united_states.withdrawal_on_change:
+        if draw >= self.model.params.united_states.withdrawal_on_change:
             self.model.events.add(week, "us_roles", "United States", "", Clause.G1, case=case, cause=case,
                                   outcome="kept")
             return

@@ -16,7 +16,7 @@ class CoordinationCell(mesa.Agent):
     """Cuts the delays between detection, decision, warning and response."""
 
     def shorten(self, weeks: int) -> int:
-        return int(round(weeks * (1.0 - self.model.scenario_config.coordination_cell.delay_reduction)))
+        return int(round(weeks * (1.0 - self.model.params.coordination_cell.delay_reduction)))
 
 
 def expedite(model: DeterrenceModel, weeks: int, stage: str | None = None, level: str = "",

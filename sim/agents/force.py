@@ -54,7 +54,7 @@ class MultinationalForce(mesa.Agent):
         self.basing = ["none"] * n1
         # Each domain read within its low-high range (0 low, 1 high, 0.5 the midpoint), in whole units
         # (rounded half up: a nation sends a ship or not).
-        level = model.scenario_config.force.contribution_level
+        level = model.params.force.contribution_level
         read = {}
         cols = columns(contributions)
         for d in ("troops", "aircraft", "ships"):
@@ -84,14 +84,14 @@ class MultinationalForce(mesa.Agent):
     # --- strength and exposure --------------------------------------------------------
     def refresh(self) -> None:
         """Targets by domain and each nation's exposure, from the scenario (also after a shock)."""
-        f = self.model.scenario_config.force
+        f = self.model.params.force
         us = self.model.united_states
         scale = f.size if f.enabled else 0.0
         forward = f.posture == "forward"
         self.target = {
             "land": float(self.troops.sum()) / 1000.0 * f.strength_per_1000_troops * scale,
             "air": float(self.aircraft.sum()) * f.strength_per_aircraft * scale
-            + (self.model.scenario_config.united_states.backstop_air * f.size if us.backs_force and f.enabled else 0.0),
+            + (self.model.params.united_states.backstop_air * f.size if us.backs_force and f.enabled else 0.0),
             "sea": float(self.ships.sum()) * f.strength_per_ship * scale,
         }
         troops = self.troops * scale
@@ -112,12 +112,12 @@ class MultinationalForce(mesa.Agent):
         self._update()
 
     def _update(self) -> None:
-        f = self.model.scenario_config.force
+        f = self.model.params.force
         land, air, sea = (self.target[d] * self.ramp for d in ("land", "air", "sea"))
         self.strength = {"land": land, "air": air, "sea": sea}
         self.air_denial = min(f.air_denial_cap, f.air_denial_per_unit * air)  # air policing cuts strikes' payoff
         self.sea_denial = min(f.sea_denial_cap, f.sea_denial_per_unit * sea)
-        alert = 1.0 + (self.model.scenario_config.warning.force_alert_boost if self.on_alert else 0.0)
+        alert = 1.0 + (self.model.params.warning.force_alert_boost if self.on_alert else 0.0)
         roe = f.rules_of_engagement
         engaged = self.in_ukraine if roe == "forward_defence" else self.engaged if roe == "self_defence" else None
         scale = self.ramp * alert
@@ -130,7 +130,7 @@ class MultinationalForce(mesa.Agent):
     def projected(self, weeks_ahead: int, request_in: int | None = None) -> float:
         """The ramp Russia expects in ``weeks_ahead`` weeks (the deployment schedule is public); before
         Ukraine's request, from a request expected in ``request_in`` weeks (None: none expected)."""
-        build_up = self.model.scenario_config.force.build_up_weeks
+        build_up = self.model.params.force.build_up_weeks
         if self.phase in (REQUESTED, DEPLOYING):
             return min(1.0, self.ramp + weeks_ahead / build_up)
         if self.phase == NOT_REQUESTED and request_in is not None:
@@ -145,7 +145,7 @@ class MultinationalForce(mesa.Agent):
         Russia keeps up for ``held_back_weeks`` (so pressure holds the force back), and
         never before Ukraine may ask again.
         """
-        f = self.model.scenario_config.force
+        f = self.model.params.force
         if self.phase != NOT_REQUESTED or not (f.enabled and f.ukraine_requests):
             return None
         week = self.model.week
@@ -162,7 +162,7 @@ class MultinationalForce(mesa.Agent):
 
         Under self-defence Russia expects the contingents its attack would strike to fight.
         """
-        f = self.model.scenario_config.force
+        f = self.model.params.force
         roe = f.rules_of_engagement
         if roe == "reassurance":
             return 0.0
@@ -184,14 +184,14 @@ class MultinationalForce(mesa.Agent):
 
     @property
     def troops_deployed(self) -> int:
-        return int(round(float(self.troops.sum()) * self.model.scenario_config.force.size * self.ramp))
+        return int(round(float(self.troops.sum()) * self.model.params.force.size * self.ramp))
 
     # --- events ---------------------------------------------------------------------
     def alert(self, week: int, warning: int | None) -> None:
         """A warning's pre-agreed measure (G3): the deployed force goes on alert."""
         if self.ramp <= 0.0:
             return
-        self.alert_until = week + self.model.scenario_config.warning.duration_weeks
+        self.alert_until = week + self.model.params.warning.duration_weeks
         self._update()
         self.model.events.add(week, "warning_measure", "MultinationalForce", "", Clause.G3, case=warning,
                               cause=warning, outcome="force_alert")
@@ -215,7 +215,7 @@ class MultinationalForce(mesa.Agent):
     def credible_cessation(self, week: int) -> bool:
         """Ceasefire violations counted by the monitors, a week on average over the window, stayed at or
         below the threshold: the measure the OSCE SMM's reports give, in its own unit."""
-        f = self.model.scenario_config.force
+        f = self.model.params.force
         window = f.credible_cessation_window_weeks
         if week + 1 < window:
             return False
@@ -227,9 +227,9 @@ class MultinationalForce(mesa.Agent):
         The force is European-led (G3): without a framework nation it does not deploy, and
         Ukraine can ask again after ``force.request_retry_weeks``.
         """
-        f = self.model.scenario_config.force
+        f = self.model.params.force
         coal = self.model.coalition
-        noise = self.model.scenario_config.members.activation_noise
+        noise = self.model.params.members.activation_noise
         p = 1.0 / (1.0 + np.exp(-(coal.resolve - f.commitment_bar) / noise))
         self.committed = self.contributors & (self.stream.random(self.contributors.size) < p)
         sent = [coal.names[i] for i in np.flatnonzero(self.committed)]
@@ -246,7 +246,7 @@ class MultinationalForce(mesa.Agent):
 
     def advance(self, week: int, at_war: bool) -> None:
         """Step 8: request once cessation is credible, then build up to deployment."""
-        f = self.model.scenario_config.force
+        f = self.model.params.force
         if week == self.alert_until:
             self._update()
         if not f.enabled or at_war:

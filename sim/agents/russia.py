@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 class Russia(mesa.Agent):
     def __init__(self, model: DeterrenceModel) -> None:
         super().__init__(model)
-        sc = model.scenario_config
+        sc = model.params
         self.stream = model.streams["russia"]
         self.strength = sc.russia.initial_strength
         # Drawn once a run (frailty): the ambition this ceasefire faces, around the scenario's.
@@ -84,7 +84,7 @@ class Russia(mesa.Agent):
 
     # --- a week of the current campaign -------------------------------------------------
     def campaign_week(self, week: int) -> Week:
-        c = self.model.scenario_config.campaigns
+        c = self.model.params.campaigns
         intent = self.intent
         rate = (c.compliant_probe_rate if intent == COMPLIANT else c.pressure_probe_rate
                 if intent == PRESSURE else c.preparation_probe_rate if intent == PREPARING else 0.0)
@@ -101,7 +101,7 @@ class Russia(mesa.Agent):
         final_weeks = False
         if intent == PREPARING:
             self.preparation_weeks[self.objective] += 1
-            w = self.model.scenario_config.warning
+            w = self.model.params.warning
             if self.objective == MAJOR:
                 final_weeks = self.campaign_end - week <= w.tactical_weeks
                 strategic, tactical = w.indicators_per_week_major, w.tactical_per_week_major if final_weeks else 0.0
@@ -122,7 +122,7 @@ class Russia(mesa.Agent):
         """Ceasefire violations by Russia's side this week: a mean by intent, in episodes (a persistent
         log-normal intensity), with the spike of the last weeks before a renewed war."""
         if c is None:
-            c = self.model.scenario_config.campaigns
+            c = self.model.params.campaigns
         mean = (c.volume_compliant if intent == COMPLIANT else c.volume_pressure if intent == PRESSURE
                 else c.volume_preparing * (c.volume_spike if final_weeks else 1.0) if intent == PREPARING
                 else 0.0)
@@ -200,14 +200,14 @@ class Russia(mesa.Agent):
             return Week([violation], launched_war=True, cause=launch)
         self.intent = Intent.ATTACKING
         self.campaign_start = week
-        self.campaign_end = week + self.model.scenario_config.campaigns.limited_offensive_weeks
+        self.campaign_end = week + self.model.params.campaigns.limited_offensive_weeks
         return Week([violation], cause=launch)
 
     def war_ended(self, week: int) -> None:
         """A renewed war has ended: Russia complies, and reconstitutes before its next assessment."""
         self.intent, self.objective = Intent.COMPLIANT, None
         self.campaign_case = self.exposed_by = None
-        self.decisions.pause_until(week + self.model.scenario_config.campaigns.post_war_pause_weeks)
+        self.decisions.pause_until(week + self.model.params.campaigns.post_war_pause_weeks)
 
     def on_warning(self, warning: int | None) -> None:
         """A public warning: if a preparation is under way, it is exposed (a decision point)."""
@@ -232,11 +232,11 @@ class Russia(mesa.Agent):
 
     # --- capacity ----------------------------------------------------------------------------
     def take_losses(self, amount: float) -> None:
-        self.strength = max(self.model.scenario_config.war.strength_floor, self.strength - amount)
+        self.strength = max(self.model.params.war.strength_floor, self.strength - amount)
 
     def evolve(self, at_war: bool, sanctions_level: float) -> None:
         """Step 9: production under the sanctions drain, drifting ambition."""
-        r = self.model.scenario_config.russia
+        r = self.model.params.russia
         if not at_war:  # industry re-equips the forces, less what sanctions drain, up to the ceiling
             ceiling = 1.0 + r.max_strength_gain
             if self.strength < ceiling:

@@ -99,7 +99,7 @@ def eu_unanimity(table: pd.DataFrame, scale: float) -> EUUnanimity:
 class SanctionsRegime:
     def __init__(self, model: DeterrenceModel, veto_players: pd.DataFrame) -> None:
         self.model = model
-        sc = model.scenario_config
+        sc = model.params
         self.ceasefire_level = sc.sanctions.in_force_at_ceasefire
         self.relieved = 0.0  # share of the ceasefire level lifted so far
         self.additional = 0.0  # G4 sanctions activated by responses (they erode as evaded)
@@ -120,7 +120,7 @@ class SanctionsRegime:
 
     def restorable(self, weeks_ahead: int) -> float:
         """Sanctions level an attack in ``weeks_ahead`` weeks would bring back (Russia's view)."""
-        s = self.model.scenario_config.sanctions
+        s = self.model.params.sanctions
         if s.snapback == "none":
             return 0.0
         later = max(0, weeks_ahead - max(0, self.paused_until - self.model.week))
@@ -130,7 +130,7 @@ class SanctionsRegime:
     def snapback_probability(self) -> float:
         """Russia's reading of whether the rule would restore sanctions after an attack (for a vote: the share
         the EU's veto players would let through)."""
-        rule = self.model.scenario_config.sanctions.snapback
+        rule = self.model.params.sanctions.snapback
         if rule == "automatic":
             return 1.0
         if rule == "none":
@@ -139,7 +139,7 @@ class SanctionsRegime:
         return self.model.russia.reading.perceived(MAJOR) * (1.0 - vetoed)
 
     def add(self, sanctions_power: float) -> None:
-        self.additional += self.model.scenario_config.commitments.sanctions_per_unit * sanctions_power
+        self.additional += self.model.params.commitments.sanctions_per_unit * sanctions_power
 
     def package(self, outcome: str, holders: tuple[str, ...] = ()) -> None:
         """Count an EU package's outcome (adopted, adopted_after_hold_out, vetoed), and whether a veto player
@@ -153,7 +153,7 @@ class SanctionsRegime:
 
         ``war_started``: the escalation event of an attack launched this week, if any.
         """
-        s = self.model.scenario_config.sanctions
+        s = self.model.params.sanctions
         log = self.model.events
         if self.pending_restore:
             self._restore(week)
@@ -166,7 +166,7 @@ class SanctionsRegime:
             cause = war_started if war_started is not None else latest
             if s.snapback == "automatic" or (
                     s.snapback == "commission_vote"
-                    and commission.vote(1.0, self.model.scenario_config.commission.decision_rule)):
+                    and commission.vote(1.0, self.model.params.commission.decision_rule)):
                 eu = self.eu_share if s.snapback == "commission_vote" else 0.0
                 now = self.relieved * (1.0 - eu)
                 event = log.add(week, "sanctions", "Coalition", "", Clause.G4, cause=cause, outcome="snapback",
@@ -192,7 +192,7 @@ class SanctionsRegime:
     def _eu_snapback(self, week: int, amount: float, event: int) -> None:
         """The EU's share of the relieved sanctions returns only through an EU package (unanimity)."""
         vetoed_by, hold, holders = self.unanimity.draw(self.model.coalition.eu_stream)
-        due = week + self.model.scenario_config.sanctions.eu_package_weeks
+        due = week + self.model.params.sanctions.eu_package_weeks
         if vetoed_by:
             self.pending_restore.append((due, 0.0, "vetoed", tuple(vetoed_by), event, due - week))
         else:

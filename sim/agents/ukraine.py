@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 class Ukraine(mesa.Agent):
     def __init__(self, model: DeterrenceModel) -> None:
         super().__init__(model)
-        sc = model.scenario_config
+        sc = model.params
         cfg = sc.ukraine
         self.stream = model.streams["ukraine"]
         self.base_strength = cfg.initial_strength  # strength per unit of manpower and equipment
@@ -72,8 +72,8 @@ class Ukraine(mesa.Agent):
         return self.model.week < self.ready_until
 
     def _update_defence(self) -> None:
-        cfg = self.model.scenario_config.ukraine
-        readiness = 1.0 + (self.model.scenario_config.warning.readiness_boost if self.ready else 0.0)
+        cfg = self.model.params.ukraine
+        readiness = 1.0 + (self.model.params.warning.readiness_boost if self.ready else 0.0)
         self.defence = (self.strength * self.quality * (1.0 + cfg.fortification_bonus * self.fortification)
                         * readiness + self.assistance)
 
@@ -88,7 +88,7 @@ class Ukraine(mesa.Agent):
         for v in violations:
             if v.perpetrator == RUSSIA and v.level in (Action.PROBE, Action.LIMITED):
                 self.last_probed = week
-        cfg = self.model.scenario_config.ukraine
+        cfg = self.model.params.ukraine
         p = cfg.violation_rate
         if week - self.last_probed <= cfg.retaliation_weeks:
             p += cfg.retaliation_boost
@@ -109,7 +109,7 @@ class Ukraine(mesa.Agent):
 
         ``reason``: stockpiles_opened (an armed attack), stockpile_release (the commission).
         """
-        s = self.model.scenario_config.support
+        s = self.model.params.support
         size = min(s.surge_size, self.stockpile + self.prepositioned)
         if not s.stockpile_access or size <= 0.0:
             return
@@ -124,7 +124,7 @@ class Ukraine(mesa.Agent):
 
     def preposition(self, week: int, warning: int | None) -> None:
         """A warning's measure (to test; not in the text): stock moved forward for the warning's duration."""
-        s = self.model.scenario_config.support
+        s = self.model.params.support
         size = min(s.surge_size, self.stockpile)
         if not s.stockpile_access or size <= 0.0:
             return
@@ -132,11 +132,11 @@ class Ukraine(mesa.Agent):
         self.prepositioned += size
         self.model.events.add(week, "corrective_measure", "Coalition", "", Clause.G2, case=warning, cause=warning,
                               outcome="stockpiles_prepositioned", value=size,
-                              weeks=self.model.scenario_config.warning.duration_weeks)
+                              weeks=self.model.params.warning.duration_weeks)
 
     def raise_readiness(self, week: int, warning: int | None) -> None:
         """P1: a warning raises readiness for the warning's duration."""
-        self.ready_until = week + self.model.scenario_config.warning.duration_weeks
+        self.ready_until = week + self.model.params.warning.duration_weeks
         self._update_defence()
         self.model.events.add(week, "warning_measure", "Ukraine", "", Clause.P1, case=warning, cause=warning,
                               outcome="readiness")
@@ -146,11 +146,11 @@ class Ukraine(mesa.Agent):
         self._update_defence()
 
     def take_losses(self, amount: float) -> None:
-        self.strength = max(self.model.scenario_config.war.strength_floor, self.strength - amount)
+        self.strength = max(self.model.params.war.strength_floor, self.strength - amount)
 
     def refresh(self) -> None:
         """Weekly rates from the scenario (at the start and after a shock)."""
-        sc = self.model.scenario_config
+        sc = self.model.params
         cfg = sc.ukraine
         self._own = cfg.own_effort * (1.0 if sc.support.budget_cooperation else 1.0 - cfg.budget_gap)
         self._aid = cfg.aid_per_volume * sc.support.volume

@@ -1064,3 +1064,28 @@ SECTIONS: tuple[str, ...] = tuple(
 assert set(VIOLATION_LEVELS) == set(Level.__args__)  # type: ignore[attr-defined]
 assert set(RESPONSE_TYPES) == set(ResponseType.__args__)  # type: ignore[attr-defined]
 assert LEVEL_NAMES[0] == "comply"
+
+
+class ParameterView:
+    """A validated scenario's sections and values as plain attributes, read only by convention.
+
+    A pydantic model answers every attribute read through its ``__getattr__`` hook, several times the
+    cost of a plain read; the model reads parameters dozens of times a week, so its submodels read this
+    view (``DeterrenceModel.params``). The values are the scenario's own objects (the same numbers)."""
+
+    def __init__(self, model: BaseModel) -> None:
+        for name, value in model.__dict__.items():
+            setattr(self, name, ParameterView(value) if isinstance(value, BaseModel) else value)
+
+
+_VIEWS: dict[int, tuple[Scenario, ParameterView]] = {}
+
+
+def parameter_view(scenario: Scenario) -> ParameterView:
+    """The plain view of a scenario: built once per scenario object (a sweep's runs share it)."""
+    cached = _VIEWS.get(id(scenario))
+    if cached is None or cached[0] is not scenario:
+        if len(_VIEWS) >= 64:
+            _VIEWS.clear()
+        cached = _VIEWS[id(scenario)] = (scenario, ParameterView(scenario))
+    return cached[1]

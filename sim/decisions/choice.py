@@ -96,7 +96,7 @@ class Decisions:
         shock could still win: the choice is the same as computing every value.
         """
         ru = self.russia
-        c = self.model.scenario_config.campaigns
+        c = self.model.params.campaigns
         self.next_assessment = week + c.assessment_interval_weeks
         ru.reading.reassess()
         outlook = ru.outlook
@@ -195,7 +195,7 @@ class Decisions:
 
         Zero without projecting when even a sure success would not pay (the upper bound).
         """
-        c = self.model.scenario_config.campaigns
+        c = self.model.params.campaigns
         if week >= self.window_until or self.world_changed:
             outlook = self.russia.outlook
             self.window_value = (max(0.0, outlook.best_later_attack(week))
@@ -207,7 +207,7 @@ class Decisions:
 
     def _shocks(self, n: int) -> list[float]:
         """Gumbel shocks of a random-utility choice, scaled by 1/rationality (the logit)."""
-        lam = self.model.scenario_config.russia.rationality
+        lam = self.model.params.russia.rationality
         return [-math.log(-math.log(u)) / lam for u in self.russia.stream.random(n).tolist()]
 
     def _follow_through(self, value: float, alternative: float) -> bool:

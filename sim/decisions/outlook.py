@@ -62,14 +62,14 @@ class Outlook:
         self.russia = russia
         self.held_back_weeks = 0  # projections with the force's request held back this long (pressure)
         # Punishment comes after the chain's delays; Russia discounts it (set at the ceasefire).
-        discount = model.scenario_config.russia.weekly_discount
+        discount = model.params.russia.weekly_discount
         self.response_discount = discount ** self.total_response_delay()
         self.attack_response_discount = discount ** self.total_response_delay(Action.MAJOR)
 
     def total_response_delay(self, level: Action = Action.PROBE) -> int:
         """Weeks from a violation to the response Russia expects (an offensive is attributed at once)."""
         m = self.model
-        sc = m.scenario_config
+        sc = m.params
         if not sc.commission.enabled:
             return expedite(m, sc.commitments.ad_hoc_delay_weeks)
         if level != Action.PROBE:
@@ -80,7 +80,7 @@ class Outlook:
     # --- projections -------------------------------------------------------------------
     def strength_in(self, weeks: int) -> float:
         m = self.model
-        r = m.scenario_config.russia
+        r = m.params.russia
         ru = self.russia
         rate = r.production_per_year / 52.0 * (1.0 - min(r.sanctions_drain_cap, m.sanctions.level))
         ceiling = 1.0 + r.max_strength_gain
@@ -93,7 +93,7 @@ class Outlook:
         mean = warning.expected_detections(level, prep_weeks)
         withdraw = self._us_withdrawal(weeks_ahead)
         if withdraw > 0.0:  # the roles a new administration would take away
-            sc = m.scenario_config
+            sc = m.params
             mon = m.monitoring
             lead = sc.monitoring.us_lead_share if m.united_states.leads_monitoring else 0.0
             coverage = mon.base_coverage * (1.0 - lead) * (1.0 - sc.monitoring.obstruction_campaign)
@@ -112,7 +112,7 @@ class Outlook:
         if m.united_states.withdrew_week is not None or not m.united_states.holds_roles:
             return 0.0
         elected = float(c.expected_us_withdrawal[min(week + weeks_ahead, last)] - c.expected_us_withdrawal[min(week, last)])
-        within = 1.0 - math.exp(-m.scenario_config.united_states.within_term_withdrawal_per_year * weeks_ahead / 52.0)
+        within = 1.0 - math.exp(-m.params.united_states.within_term_withdrawal_per_year * weeks_ahead / 52.0)
         return 1.0 - (1.0 - elected) * (1.0 - within)
 
     # --- values of options ---------------------------------------------------------------
@@ -120,16 +120,16 @@ class Outlook:
         """Compliance is not free: a compliant Russia can be blamed (reassurance, assumption)."""
         m = self.model
         ru = self.russia
-        p = m.scenario_config.payoffs
-        interval = m.scenario_config.campaigns.assessment_interval_weeks
-        blame_rate = m.commission.wrong / (m.week + m.scenario_config.russia.blame_prior_weeks)
+        p = m.params.payoffs
+        interval = m.params.campaigns.assessment_interval_weeks
+        blame_rate = m.commission.wrong / (m.week + m.params.russia.blame_prior_weeks)
         punish = (blame_rate * interval * ru.reading.credibility(PROBE) * m.coalition.pledged_power[PROBE]
                   * p.punishment_weight)
-        return Value(-punish / m.scenario_config.russia.risk_tolerance, punishment=punish)
+        return Value(-punish / m.params.russia.risk_tolerance, punishment=punish)
 
     def pressure_value(self) -> Value:
         m = self.model
-        sc = m.scenario_config
+        sc = m.params
         p, c = sc.payoffs, sc.campaigns
         ru = self.russia
         probes = c.pressure_probe_rate * c.pressure_weeks
@@ -157,7 +157,7 @@ class Outlook:
         Western troops it has declared it will not accept (``payoffs.force_presence_cost``).
         """
         m = self.model
-        sc = m.scenario_config
+        sc = m.params
         force = m.force
         on_schedule = force.request_expected_in()
         if on_schedule is None:
@@ -188,7 +188,7 @@ class Outlook:
         ``warned``: True when the preparation is already exposed; None: Russia's estimate.
         """
         m = self.model
-        sc = m.scenario_config
+        sc = m.params
         p, c, w = sc.payoffs, sc.campaigns, sc.warning
         ru, coal = self.russia, m.coalition
         rt = sc.russia.risk_tolerance
@@ -253,7 +253,7 @@ class Outlook:
         monotone in strength and defence, so these extremes bound the value.
         """
         m = self.model
-        sc = m.scenario_config
+        sc = m.params
         p, c = sc.payoffs, sc.campaigns
         strength = max(self.russia.strength, 1.0 + sc.russia.max_strength_gain, 1e-6)
         defence = sc.russia.defence_projection_floor * m.ukraine.defence * self.russia.reading.balance
@@ -268,13 +268,13 @@ class Outlook:
 
     def later_leads(self) -> range:
         """Weeks from now to each later start's launch that ``best_later_attack`` weighs (preparation included)."""
-        c = self.model.scenario_config.campaigns
+        c = self.model.params.campaigns
         step, prep = c.window_step_weeks, c.preparation_weeks_major
         return range(step + prep, (c.lookahead_weeks // step) * step + prep + 1, step)
 
     def best_later_attack(self, week: int) -> float:
         """The discounted value of the best later start of a renewed armed attack (a window)."""
-        c = self.model.scenario_config.campaigns
+        c = self.model.params.campaigns
         steps = c.lookahead_weeks // c.window_step_weeks
         if steps <= 0:
             return float("-inf")

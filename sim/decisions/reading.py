@@ -56,7 +56,7 @@ class CoalitionReading:
 
     def credibility(self, level: Action) -> float:
         """Believed share of pledged power that would act on an attributed violation."""
-        k = self.model.scenario_config.russia.prior_weight
+        k = self.model.params.russia.prior_weight
         a, b = self.alpha[level], self.beta[level]
         return (k * self.readings[level] + a) / (k + a + b)
 
@@ -67,7 +67,7 @@ class CoalitionReading:
 
     def observe(self, level: Action, acted_share: float) -> None:
         """Learn from a seen violation: the share of pledged power that acted (0: unpunished)."""
-        w = self.model.scenario_config.russia.learning_spillover
+        w = self.model.params.russia.learning_spillover
         for lvl in LEVELS:
             weight = 1.0 if lvl == level else w
             self.alpha[lvl] += weight * acted_share
@@ -76,7 +76,7 @@ class CoalitionReading:
     def reassess(self, noise: bool = True) -> None:
         """Re-read the coalition (its politics and legal status now), with misperception."""
         self.assess()
-        r = self.model.scenario_config.russia
+        r = self.model.params.russia
         sd, sd_balance = r.misperception, r.balance_misperception
         if noise:  # one draw for each level's reading of resolve, one for the balance (always four)
             draws = self.russia.stream.standard_normal(4).tolist()
@@ -93,7 +93,7 @@ class CoalitionReading:
     def _build(self) -> None:
         """Rows (level, type) of the reading; rebuilt when pledges or legal status change."""
         coal = self.model.coalition
-        sc = self.model.scenario_config
+        sc = self.model.params
         m, c = sc.members, sc.commitments
         offsets, weights, starts, levels, is_major, is_military = [], [], [], [], [], []
         is_vote, is_sanctions = [], []
@@ -168,7 +168,7 @@ class CoalitionReading:
         if not levels:
             self.sensitivity = self._no_sensitivity
             return
-        sc = self.model.scenario_config
+        sc = self.model.params
         m = sc.members
         auto = sc.commitments.automaticity
         noise = m.activation_noise
@@ -231,7 +231,7 @@ class CoalitionReading:
     def _prepare_projection(self, week: int) -> None:
         """Sensitivities times scheduled political time, once per reading (cheap lookups after)."""
         coal = self.model.coalition
-        sc = self.model.scenario_config
+        sc = self.model.params
         last = coal.projection_weeks
         start = min(week, last - 1)
         stop = min(last, start + sc.campaigns.lookahead_weeks + sc.campaigns.preparation_weeks_major + 1)
@@ -271,7 +271,7 @@ class CoalitionReading:
         start, total_t, mil_t, g_sum, gm_sum, g_rally, gm_rally = self._projection
         last = len(total_t) - 1
         i0, i1 = min(week - start, last), min(target - start, last)
-        fatigue = self.model.scenario_config.members.fatigue_per_year * (target - week) / 52.0
+        fatigue = self.model.params.members.fatigue_per_year * (target - week) / 52.0
         total = self.acting_major + total_t[i1] - total_t[i0] - fatigue * g_sum + g_rally * ramp_gain
         military = self.acting_military + mil_t[i1] - mil_t[i0] - fatigue * gm_sum + gm_rally * ramp_gain
         return max(0.0, float(total)), max(0.0, float(military))
