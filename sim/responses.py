@@ -112,12 +112,15 @@ def structural_eu_package(agree: np.ndarray, agree_pledged: np.ndarray, unanimit
     """
     a, b = unanimity.discount_terms(discount)
     c = unanimity.p_no_veto * discount ** weeks
-    none = np.multiply.reduce(1.0 - agree_pledged, axis=-1)  # no pledging member proposes it
-    first_round = np.multiply.reduce(agree, axis=-1)
-    if none.ndim == 0:
+    if agree.ndim == 1:
+        none = np.multiply.reduce(1.0 - agree_pledged, axis=-1)  # no pledging member proposes it
+        first_round = np.multiply.reduce(agree, axis=-1)
         return np.asarray((1.0 - none) * (a * first_round + b) * c)
-    # a row or two (the levels read): plain floats are faster than array arithmetic here
-    return np.array([(1.0 - n) * (a * f + b) * c for n, f in zip(none.tolist(), first_round.tolist())])
+    # A row or two (the levels read): plain floats are faster than array calls here; math.prod multiplies
+    # in order, as np.multiply.reduce does (the same numbers).
+    none = [math.prod(row) for row in (1.0 - agree_pledged).tolist()]
+    first_round = [math.prod(row) for row in agree.tolist()]
+    return np.array([(1.0 - n) * (a * f + b) * c for n, f in zip(none, first_round)])
 
 
 class Responses:

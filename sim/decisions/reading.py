@@ -135,6 +135,7 @@ class CoalitionReading:
         self._zeros = np.zeros(coal.n_members + 1)
         self._no_sensitivity = {k: self._zeros for k in ("g", "h", "k", "gm", "hm", "km")}
         self._levels = levels
+        self._spans = list(zip(levels, starts, [*starts[1:], len(offsets)]))  # each level's rows
         self._rows = (np.array(offsets)[:, None] if offsets else np.zeros((0, 1)), weights_array, starts)
         self._vote_major = (self._vote[self._major_rows].astype(float)
                             if self._vote is not None and self._major_rows is not None else 0.0)
@@ -186,14 +187,23 @@ class CoalitionReading:
                 agree, agree if self._eu_all_pledge else p.take(self._eu_cells_pledged),
                 self.model.sanctions.unanimity, sc.russia.weekly_discount, sc.sanctions.eu_package_weeks)
             acting[self._eu_rows] += self._eu_package * self._eu_weight  # distinct rows: as one by one
-        for level, total in zip(levels, np.add.reduceat(acting, starts).tolist()):
-            self.structural_credibility[level] = total / coal.pledged_power[level]
+        # Sums of a few rows in plain floats, in numpy's order (the same numbers as np.add.reduceat and
+        # ndarray.sum, which cost several microseconds a call on arrays this small).
+        rows = acting.tolist()
+        for level, start, stop in self._spans:  # reduceat: the first row, plus the others summed from zero
+            rest = 0.0
+            for v in rows[start + 1:stop]:
+                rest += v
+            self.structural_credibility[level] = (rows[start] + rest) / coal.pledged_power[level]
         if major is None:
             self.sensitivity = self._no_sensitivity
             return
-        self.acting_major = float(acting[major].sum())
+        total = 0.0  # ndarray.sum of a short run: from zero, in order
+        for v in rows[major]:
+            total += v
+        self.acting_major = total
         r = self._military_row
-        self.acting_military = float(acting[major.start + r]) if r is not None else 0.0
+        self.acting_military = rows[major.start + r] if r is not None else 0.0
         # The major rows are sliced when a projection needs them (a few times a run).
         self._major_state = (weights, p_free, p_bound_free, p, auto, noise)
         self.sensitivity = None  # computed when a projection needs it
