@@ -181,8 +181,10 @@ class Coalition:
         anchor = np.clip(m.resolve_mean + m.frontline_bonus * self.frontline
                          + self.stream.normal(0.0, m.resolve_spread, n + 1), 0.0, 1.0)
         anchor[self.us] = sc.united_states.resolve
-        self.resolve_anchor = anchor
-        self.resolve = anchor.copy()
+        # Resolve and its anchor are the two rows of one array (changed in place only, never rebound), so
+        # that the weekly drift clips both in one call.
+        self._politics = np.stack([anchor, anchor])
+        self.resolve, self.resolve_anchor = self._politics
         weights = np.append(g_share[:n], 0.0)
         self.aid_weights = weights / weights.sum()
         self._noise_stream = np.random.default_rng(self.stream.integers(1 << 62))  # weekly drift of resolve
@@ -472,10 +474,12 @@ class Coalition:
         pull *= m.resolve_reversion
         pull += self._drift_steps[week - self._noise_start]
         resolve += pull
-        np.minimum(np.maximum(resolve, 0.0, out=resolve), 1.0, out=resolve)
         if m.fatigue_per_year > 0.0:
             anchor -= m.fatigue_per_year / 52.0
-            np.maximum(anchor, 0.0, out=anchor)
+            np.maximum(self._politics, 0.0, out=self._politics)  # resolve and anchor at once
+        else:
+            np.maximum(resolve, 0.0, out=resolve)
+        np.minimum(resolve, 1.0, out=resolve)
 
     def aid_resolve(self) -> float:
         """Finance-weighted resolve of the coalition (drives G2 aid flows)."""

@@ -106,6 +106,8 @@ class MultinationalForce(mesa.Agent):
         self.land_major = land * np.where(at_front, f.forward_defence, f.rear_defence)
         self.land_limited = land * np.where(at_front, f.limited_defence_forward, f.limited_defence_rear)
         self.exposure = np.where(in_ukraine, np.where(at_front, 1.0, f.rear_exposure), 0.0)
+        self._land_major_total = float(self.land_major.sum())  # read at every projection of an attack
+        self._land_major_exposed = float((self.land_major * self.exposure).sum())
         any_hit = 1.0 - float(np.prod(1.0 - self.exposure))
         self.base_rally = f.casualty_rally * (self.exposure + f.ally_rally_share * (1.0 - self.exposure)
                                               * any_hit * self.contributors)
@@ -167,8 +169,8 @@ class MultinationalForce(mesa.Agent):
         if roe == "reassurance":
             return 0.0
         if roe == "self_defence":
-            return float((self.land_major * self.exposure).sum()) * ramp
-        return (float(self.land_major.sum()) + f.air_defence_share * self.target["air"]) * ramp
+            return self._land_major_exposed * ramp
+        return (self._land_major_total + f.air_defence_share * self.target["air"]) * ramp
 
     @property
     def on_alert(self) -> bool:
