@@ -295,8 +295,9 @@ class Coalition:
         for _, i, office, p, shift, day in self.election_weeks.get(week, ()):
             changed |= self._election(week, i, office, p, shift, day)
         # Any dropped pledge changes the pledged power (and Russia's reading, which rebuilds from it),
-        # whoever dropped it; Russia re-assesses at once only for a framework nation or the US.
-        if changed or self.pledges_dropped != dropped:
+        # whoever dropped it; Russia re-assesses at once only for a framework nation or the US. A change of
+        # government that drops no pledge leaves them as they were (no rebuild).
+        if self.pledges_dropped != dropped:
             self.refresh_pledges()
         return changed
 
