@@ -66,7 +66,7 @@ def vote_probability(base: float, cost: float, noise: float) -> float:
 def structural_activation(x: np.ndarray, binding: np.ndarray, automaticity: float, binding_pull: float,
                           noise: float, vote: np.ndarray | None = None,
                           vote_rows: list[int] | None = None, *,
-                          vote_cells: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None,
+                          vote_cells: tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None] | None = None,
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every state at once at share 0; ``x`` is (resolve + pull - threshold - cost) / noise.
 
@@ -75,21 +75,21 @@ def structural_activation(x: np.ndarray, binding: np.ndarray, automaticity: floa
     ``vote`` (true or > 0 where troops need a parliament's vote, on the rows ``vote_rows``, all rows
     if None): the response takes effect only if the vote passes too, by the same rule without
     automaticity. ``vote_cells`` replaces ``vote`` when the caller reads the same rows often (Russia's
-    reading): the flat indices of the vote's cells that are free and bound, and ``binding > 0`` (None if no
-    cell is bound).
+    reading): where the vote's cells are free and bound (boolean masks, None if there are none), and
+    ``binding > 0`` (None if no cell is bound).
     """
     p_free = expit(x)
     p_bound_free = expit(x + binding_pull / noise)
     if vote_cells is not None:
-        free_cells, bound_cells, bound = vote_cells
+        vote_free, vote_bound, bound = vote_cells
         p = (np.where(bound, automaticity + (1.0 - automaticity) * p_bound_free, p_free) if bound is not None
-             else p_free.copy())
-        # The vote's factor is 1 elsewhere: multiplying only its cells gives the same numbers.
-        if free_cells.size:
-            free = p_free.take(free_cells)  # where no commitment binds, p is p_free
-            p.put(free_cells, free * free)
-        if bound_cells.size:
-            p.put(bound_cells, p.take(bound_cells) * p_bound_free.take(bound_cells))
+             else p_free)
+        if vote_free is not None:  # the vote's factor, 1 elsewhere (x * 1.0 is x: the same numbers)
+            vote = np.where(vote_free, p_free, np.where(vote_bound, p_bound_free, 1.0) if vote_bound is not None
+                            else 1.0)
+            p = p * vote  # a new array: p may be p_free
+        elif bound is None:
+            p = p_free.copy()
         return p_free, p_bound_free, p
     bound = binding > 0.0
     p = np.where(bound, automaticity + (1.0 - automaticity) * p_bound_free, p_free)

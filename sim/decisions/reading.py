@@ -125,6 +125,7 @@ class CoalitionReading:
         weights_array = np.array(weights) if weights else np.zeros((0, coal.n_members + 1))
         self._eu_cell_weights = weights_array.take(self._eu_cells) if self._eu_rows.size else None
         self._eu_weight = self._eu_cell_weights.sum(axis=1) if self._eu_rows.size else None
+        self._eu_adds = list(zip(self._eu_rows.tolist(), self._eu_weight.tolist())) if self._eu_rows.size else []
         if self._eu_rows.size:
             weights_array.put(self._eu_cells, 0.0)  # read through the package in assess, not cell by cell
         self._eu_package = np.zeros(len(self._eu_rows))
@@ -148,7 +149,9 @@ class CoalitionReading:
         # The vote's cells, free and bound, read at every assessment until legal status changes.
         bound = self._binding > 0.0
         vote = self._vote if self._vote is not None else np.zeros(bound.shape, dtype=bool)
-        self._vote_cells = (np.flatnonzero(vote & ~bound), np.flatnonzero(vote & bound), bound if bound.any() else None)
+        vote_free, vote_bound = vote & ~bound, vote & bound
+        self._vote_cells = (vote_free if vote.any() else None, vote_bound if vote_bound.any() else None,
+                            bound if bound.any() else None)
 
     def assess(self) -> None:
         """The structural reading: the expected share of pledged power acting, per level.
@@ -186,10 +189,12 @@ class CoalitionReading:
             self._eu_package = structural_eu_package(
                 agree, agree if self._eu_all_pledge else p.take(self._eu_cells_pledged),
                 self.model.sanctions.unanimity, sc.russia.weekly_discount, sc.sanctions.eu_package_weeks)
-            acting[self._eu_rows] += self._eu_package * self._eu_weight  # distinct rows: as one by one
         # Sums of a few rows in plain floats, in numpy's order (the same numbers as np.add.reduceat and
         # ndarray.sum, which cost several microseconds a call on arrays this small).
         rows = acting.tolist()
+        if self._eu_adds:  # the EU package's power on its rows (distinct rows: as one by one)
+            for (row, weight), package in zip(self._eu_adds, self._eu_package.tolist()):
+                rows[row] += package * weight
         for level, start, stop in self._spans:  # reduceat: the first row, plus the others summed from zero
             rest = 0.0
             for v in rows[start + 1:stop]:
