@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
+import pandas as pd
 
 from sim.config import Scenario
 from sim.runner import simulate  # it releases each finished model (Mesa 3.3's leak)
@@ -136,8 +137,6 @@ def modules_of_a_run(scenarios: Iterable[str] = ("paris_declaration", "minsk_ana
     """The package's source files a run executes (relative to ``sim/``, the dashboard left out): what a clean
     interpreter has loaded after runs of these scenarios. The model imports its modules at the top of each
     (no import inside a function), so this is every file whose change can change a run."""
-    import subprocess
-
     out = subprocess.run([sys.executable, "-c", _MODULES_OF_A_RUN, *scenarios], capture_output=True, text=True,
                          check=True, cwd=SIM_ROOT.parent).stdout
     files = {Path(line).resolve().relative_to(SIM_ROOT).as_posix() for line in out.split()}
@@ -231,8 +230,6 @@ def read_shipped(path: Path = SHIPPED_FILE) -> ShippedOutcomes:
         return ShippedOutcomes(Path(path), False, "they were made by another version of the model "
                                                   "(python -m sim.dashboard.precompute makes them again)")
     try:
-        import pandas as pd
-
         table = pd.read_csv(io.StringIO(text[body_at:]), dtype={"design": str})
         designs = {}
         for design, group in table.groupby("design", sort=False):

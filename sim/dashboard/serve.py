@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sim.config.errors import ConfigError
 from sim.config.posterior import load_posterior
+from sim.dashboard.outcomes import read_shipped
 
 APP = Path(__file__).with_name("app.py")
 ENV_WORKERS = "PARIS_SIM_DASHBOARD_WORKERS"  # the pool's processes (outcomes.Outcomes)
@@ -98,8 +99,6 @@ def main(args: argparse.Namespace) -> int:
     env = environment(workers, getattr(args, "cache", None),
                       getattr(args, "session_timeout", None) or DEFAULT_SESSION_TIMEOUT)
     if env.get(ENV_SHIPPED) != "0":
-        from sim.dashboard.outcomes import read_shipped
-
         shipped = read_shipped()
         if not shipped.current:  # said once, where the teacher looks; the runs are then made live
             print(f"Note: {shipped.describe()}; Compare makes the shipped designs' runs itself (while idle, and "

@@ -118,3 +118,22 @@ def test_written_twice_the_file_is_the_same_bytes(tmp_path):
     assert a.read_bytes() == b.read_bytes()
     back = O.read_shipped(a)
     assert back.current and all(back.designs[k][1].tobytes() == tables[k][1].tobytes() for k in tables)
+
+
+def test_a_server_says_when_it_cannot_use_them(monkeypatch, capsys, tmp_path):
+    """The teacher's terminal: one line when the shipped outcomes are stale, none when they are current."""
+    from types import SimpleNamespace
+
+    from sim.dashboard import serve
+
+    monkeypatch.setattr(serve, "run_server", lambda cmd, env: 0)
+    monkeypatch.delenv(O.ENV_SHIPPED, raising=False)
+    args = SimpleNamespace(host="127.0.0.1", port=9001, cache=tmp_path)
+    assert serve.main(args) == 0
+    assert "Note:" not in capsys.readouterr().out
+    stale = O.ShippedOutcomes(O.SHIPPED_FILE, False, "they were made by another version of the model")
+    monkeypatch.setattr(serve, "read_shipped", lambda: stale)
+    assert serve.main(args) == 0
+    out = capsys.readouterr().out
+    assert "Note: the outcomes shipped with the model are not used: they were made by another version" in out
+    assert "Warning" not in out
