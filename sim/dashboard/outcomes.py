@@ -35,9 +35,10 @@ import json
 import multiprocessing as mp
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
-import sys
 import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -139,7 +140,7 @@ def modules_of_a_run(scenarios: Iterable[str] = ("paris_declaration", "minsk_ana
     (no import inside a function), so this is every file whose change can change a run."""
     out = subprocess.run([sys.executable, "-c", _MODULES_OF_A_RUN, *scenarios], capture_output=True, text=True,
                          check=True, cwd=SIM_ROOT.parent).stdout
-    files = {Path(line).resolve().relative_to(SIM_ROOT).as_posix() for line in out.split()}
+    files = {Path(line).resolve().relative_to(SIM_ROOT).as_posix() for line in out.splitlines() if line}
     return sorted(f for f in files if not f.startswith("dashboard/"))
 
 

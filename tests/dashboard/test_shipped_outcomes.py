@@ -26,6 +26,10 @@ def test_the_shipped_outcomes_are_current_and_cover_every_shipped_design():
         assert got is not None, f"{label} is not in the shipped outcomes"
         assert got[0].tolist() == list(seeds), label
     assert O.SHIPPED_FILE.stat().st_size < 2 * 2**20  # small enough to ship
+    # keyed by every file a run executes now (a module the model newly imports would be missed otherwise)
+    text = gzip.decompress(O.SHIPPED_FILE.read_bytes()).decode()
+    files = text.split("# files: ", 1)[1].split("\n", 1)[0].split()
+    assert files == sorted(O.modules_of_a_run() + O.data_files())
 
 
 @pytest.mark.parametrize("name", K.scenario_names())
