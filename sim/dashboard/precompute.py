@@ -6,7 +6,7 @@ Compare's plausible worlds (10 worlds drawn from the shipped plausible set, 200 
 them (:func:`sim.dashboard.outcomes.model_key`). A server reads them only while that key holds, so run
 this again after any change of the model (``--check`` says whether the shipped file is current).
 
-    python -m sim.dashboard.precompute               # 2 workers; several minutes on 2 cores
+    python -m sim.dashboard.precompute               # 2 workers; about half an hour on 2 loaded cores
     python -m sim.dashboard.precompute --check       # exit 0 if current, 1 if the model changed since
 """
 
