@@ -31,6 +31,7 @@ want = {f"sim/library/{p.relative_to(root).as_posix()}" for top in ("scenarios",
 want |= {f"sim/templates/study/{p.relative_to(root / 'sim/templates/study').as_posix()}"
          for p in (root / "sim/templates/study").rglob("*") if p.is_file()}
 want.add("sim/library/calibration/plausible.csv")  # the calibration's plausible set (--posterior plausible)
+want.add("sim/dashboard/shipped_outcomes.csv.gz")  # the shipped designs' Compare runs (python -m sim.dashboard.precompute)
 missing = sorted(want - names)
 assert not missing, f"the wheel lacks {missing}"
 print(f"  the wheel carries {len(want)} library and template files")
@@ -86,5 +87,8 @@ code=0
 $SIM validate-model --quick --out validation ${WORKERS:+--workers $WORKERS} >validation.txt || code=$?
 # 0 every pattern passes, 1 one fails (a model question, not an install one); 2 would be missing input.
 test "$code" -le 1 && test -s validation/patterns.csv || { cat validation.txt; exit 1; }
+
+step "the dashboard's shipped outcomes are current in the installed package"
+"$WORK/venv/bin/python" -m sim.dashboard.precompute --check
 
 step "done"

@@ -61,9 +61,11 @@ class Server:
     """``python -m sim dashboard`` on a free loopback port, its outcomes cache in ``folder``; the memory and
     CPU of its server process (the Solara process; the Compare pool's workers are reported apart)."""
 
-    def __init__(self, folder: Path, *, workers: int = 2, session_timeout: str = "60s", warm: bool = False):
+    def __init__(self, folder: Path, *, workers: int = 2, session_timeout: str = "60s", warm: bool = False,
+                 env: dict[str, str] | None = None):
         self.folder = Path(folder)
         self.workers, self.session_timeout, self.warm = workers, session_timeout, warm
+        self.extra_env = env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.proc: subprocess.Popen | None = None
@@ -71,7 +73,7 @@ class Server:
 
     def __enter__(self) -> Server:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PARIS_SIM_DASHBOARD_CACHE": str(self.folder / "cache"),
-               "PARIS_SIM_DASHBOARD_WARM": "1" if self.warm else "0"}
+               "PARIS_SIM_DASHBOARD_WARM": "1" if self.warm else "0", **self.extra_env}
         self.log = open(self.folder / "server.log", "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sim.dashboard.serve", "--port", str(self.port), "--workers", str(self.workers),

@@ -1,20 +1,19 @@
-"""Compare: seconds to a verdict for every pair of shipped designs (issue 23, deliver 4: under 10 s on 2 cores).
+"""Compare: seconds to a verdict for pairs of shipped designs, cold (issue 23, deliver 4: under 10 s on 2 cores).
 
-For each pair (your design, the reference) of the shipped scenarios, the time from pressing
-'Run comparison' to the finished verdict, as the page computes it (``compare.adaptive`` with
-the page's defaults: 5 years, target ±1 percentage point, cap 2,000 pairs), on the server's
-pool of ``--workers`` processes:
+Served (the default): for each pair, a fresh ``python -m sim.dashboard.serve --workers 2`` (an empty outcomes
+cache, no warm-up), one Chromium page at 1366 x 768 that picks the pair (your design, the reference), opens
+Compare and presses 'Run comparison' at the page's defaults (5 years, target ±1 percentage point, cap 2,000
+pairs); the time runs from the click to the finished verdict drawn in the page. The server reads the outcomes
+shipped with the model (``sim/dashboard/shipped_outcomes.csv.gz``); ``--live`` starts it without them
+(``PARIS_SIM_DASHBOARD_SHIPPED=0``: every run made then, as before they shipped).
 
-* cold: no run of either design made yet on this server (the pool already started);
-* warm: after the server's idle warm-up has made the shipped designs' runs (what a class
-  meets once the server has been up a few minutes, or after a restart, from the disk cache).
+    python benchmarks/bench_compare.py                      # issue 23's two pairs, served, cold
+    python benchmarks/bench_compare.py --all                # every pair of shipped designs (45 servers)
+    python benchmarks/bench_compare.py --live --pair paris_declaration:minsk_analogue
+    python benchmarks/bench_compare.py --in-process --all   # no browser: a fresh store per pair (reads the file)
 
-    python benchmarks/bench_compare.py              # every pair, cold and warm
-    python benchmarks/bench_compare.py --pairs 6    # the first six pairs only
-    python benchmarks/bench_compare.py --pair political_only:paris_declaration \
-        --pair paris_declaration:minsk_analogue      # named pairs (the warm-up makes only their designs)
-
-Prints a Markdown table for docs/PERFORMANCE.md (the browser adds about 0.2 s to draw the verdict).
+Prints a Markdown table for docs/PERFORMANCE.md. Needs the ``dashboard`` and ``browser-test`` extras and
+/usr/bin/chromium (not with ``--in-process``).
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ import argparse
 import itertools
 import os
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -31,65 +31,124 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+ISSUE_PAIRS = ["political_only:paris_declaration", "paris_declaration:minsk_analogue"]
+
+
+def served(pairs: list[tuple[str, str]], live: bool, workers: int) -> list[dict]:
+    from playwright.sync_api import expect, sync_playwright
+
+    from bench_classroom import CHROMIUM, LOADED, Server
+    from sim.dashboard.controls import scenario_title
+
+    def choose(page, scope: str, option: str) -> None:
+        page.locator(f"{scope} .v-select__slot").click()
+        page.locator(".menuable__content__active").get_by_role("option", name=option, exact=True).click()
+
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for a, b in pairs:
+            with tempfile.TemporaryDirectory(prefix="bench-compare-") as folder:
+                env = {"PARIS_SIM_DASHBOARD_SHIPPED": "0"} if live else {}
+                start = time.perf_counter()
+                with Server(Path(folder), workers=workers, env=env) as server:
+                    page = browser.new_page(viewport={"width": 1366, "height": 768})
+                    page.set_default_timeout(900_000)
+                    page.goto(server.url)
+                    page.wait_for_function(LOADED, timeout=300_000)
+                    ready = time.perf_counter() - start
+                    if a != "paris_declaration":
+                        choose(page, ".lever-scenario", scenario_title(a))
+                    choose(page, ".lever-reference", scenario_title(b))
+                    page.get_by_role("tab", name="Compare designs", exact=True).click()
+                    button = page.locator(".run-comparison")
+                    expect(button).to_be_enabled()
+                    load = os.getloadavg()[0]
+                    start = time.perf_counter()
+                    button.click()
+                    expect(page.locator(".comparison-status")).to_contain_text("Done:", timeout=900_000)
+                    took = time.perf_counter() - start
+                    verdict = page.locator(".verdict").inner_text()
+                    runs = page.locator(".comparison-runs").inner_text()
+                    page.close()
+                made = 0 if runs.startswith("All ") else int(re.match(r"(\d+) runs made", runs).group(1))
+                n = int(re.search(r"(\d+) pairs of runs", verdict).group(1))
+                rows.append({"design": a, "reference": b, "pairs": n, "verdict": verdict, "seconds": took,
+                             "made": made, "ready": ready, "load": load})
+                print(f"{scenario_title(a)} vs {scenario_title(b)}: {took:.2f} s, {made} runs made, "
+                      f"load {load:.1f}", file=sys.stderr)
+        browser.close()
+    return rows
+
+
+def in_process(pairs: list[tuple[str, str]], live: bool, workers: int) -> list[dict]:
+    from sim.dashboard import compare as CMP
+    from sim.dashboard.controls import named_design, scenario_title
+    from sim.dashboard.outcomes import SHIPPED_FILE, Outcomes
+
+    rows = []
+    for a, b in pairs:
+        load = os.getloadavg()[0]
+        start = time.perf_counter()
+        store = Outcomes(workers=workers, shipped=None if live else SHIPPED_FILE)  # a fresh server's store
+        p = list(CMP.adaptive(named_design(a), named_design(b), store, horizon=260, target=CMP.DEFAULT_TARGET,
+                              cap=CMP.DEFAULT_CAP))[-1]
+        took = time.perf_counter() - start
+        store.close()
+        rows.append({"design": a, "reference": b, "pairs": p.n, "verdict": CMP.verdict(p), "seconds": took,
+                     "made": p.runs_made, "ready": None, "load": load})
+        print(f"{scenario_title(a)} vs {scenario_title(b)}: {took:.2f} s, {p.runs_made} runs made", file=sys.stderr)
+    return rows
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--pairs", type=int, default=None, help="only the first N pairs")
     parser.add_argument("--pair", action="append", default=[], metavar="DESIGN:REFERENCE",
-                        help="a named pair of shipped designs (repeatable); the warm-up then makes only their runs")
+                        help="a pair of shipped designs (repeatable; default: issue 23's two pairs)")
+    parser.add_argument("--all", action="store_true", help="every pair of shipped designs")
+    parser.add_argument("--live", action="store_true", help="without the shipped outcomes: every run made")
+    parser.add_argument("--in-process", action="store_true", help="no server, no browser: a fresh store per pair")
     args = parser.parse_args()
 
-    from sim.dashboard import compare as CMP
-    from sim.dashboard.controls import named_design, scenario_names, scenario_title
-    from sim.dashboard.outcomes import Outcomes
+    from sim.dashboard.controls import scenario_names, scenario_title
+    from sim.dashboard.outcomes import read_shipped
 
     names = scenario_names()
-    pairs = list(itertools.combinations(names, 2))[: args.pairs]
-    if args.pair:
-        pairs = [tuple(p.split(":", 1)) for p in args.pair]
+    if args.all:
+        pairs = list(itertools.combinations(names, 2))
+    else:
+        pairs = [tuple(p.split(":", 1)) for p in (args.pair or ISSUE_PAIRS)]
         unknown = sorted({n for p in pairs for n in p} - set(names)) + [p for p in args.pair if ":" not in p]
         if unknown:
             parser.error(f"--pair: not a shipped design or not DESIGN:REFERENCE: {', '.join(unknown)}; "
                          f"shipped: {', '.join(names)}")
-        names = list(dict.fromkeys(n for p in pairs for n in p))
-    load = os.getloadavg()[0]
-    store = Outcomes(workers=args.workers, cache=Path(tempfile.mkdtemp(prefix="bench-compare-")))
-    store.ensure(named_design(names[0]).scenario, range(2 * args.workers))  # start the pool's processes
-    rows = []
-    for a, b in pairs:
-        store.forget()
-        if store.cache is not None:
-            for f in store.cache.glob("*.npz"):
-                f.unlink()
-        d, r = named_design(a), named_design(b)
-        start = time.perf_counter()
-        p = list(CMP.adaptive(d, r, store, horizon=260, target=CMP.DEFAULT_TARGET, cap=CMP.DEFAULT_CAP))[-1]
-        cold = time.perf_counter() - start
-        rows.append([a, b, cold, p])
-        print(f"{scenario_title(a)} vs {scenario_title(b)}: {cold:.1f} s cold, {p.n} pairs", file=sys.stderr)
-    # warm: every shipped design's runs made once (the server's idle warm-up), then each pair again
-    start = time.perf_counter()
-    store.ensure_all([(named_design(n).scenario, range(CMP.DEFAULT_CAP)) for n in names], urgent=False)
-    warmup = time.perf_counter() - start
-    for row in rows:
-        start = time.perf_counter()
-        list(CMP.adaptive(named_design(row[0]), named_design(row[1]), store, horizon=260, target=CMP.DEFAULT_TARGET,
-                          cap=CMP.DEFAULT_CAP))
-        row.append(time.perf_counter() - start)
-    store.close()
-    print(f"Compare, {len(rows)} pairs of shipped designs ({len(names)} designs), {args.workers} workers, Python {platform.python_version()}, "
-          f"{os.cpu_count()} cores, load {load:.1f} before, {os.getloadavg()[0]:.1f} after\n")
-    print("| your design | reference | pairs of runs | verdict | cold | warm |\n|---|---|---|---|---|---|")
-    for a, b, cold, p, warm in rows:
-        verdict = CMP.verdict(p).split(":")[0]
-        print(f"| {scenario_title(a)} | {scenario_title(b)} | {p.n} | {verdict} ({CMP.pp(p.diff)}) | "
-              f"{cold:.1f} s | {warm:.2f} s |")
-    colds = [r[2] for r in rows]
-    print(f"\nCold: median {statistics.median(colds):.1f} s, slowest {max(colds):.1f} s, "
-          f"{sum(c < 10 for c in colds)} of {len(colds)} under 10 s. Warm: slowest {max(r[4] for r in rows):.2f} s. "
-          f"The warm-up ({len(names)} designs' {CMP.DEFAULT_CAP} runs each) took {warmup:.0f} s.")
+    shipped = read_shipped()
+    if not args.live and not shipped.current:
+        print(f"Note: {shipped.describe()}: the runs are made live", file=sys.stderr)
+    before = os.getloadavg()[0]
+    rows = (in_process if args.in_process else served)(pairs, args.live, args.workers)
+    how = "in process, a fresh store per pair" if args.in_process else \
+        "a fresh server per pair (python -m sim.dashboard.serve), Chromium at 1366 x 768, click to verdict"
+    source = "every run made live (PARIS_SIM_DASHBOARD_SHIPPED=0)" if args.live else \
+        f"shipped outcomes: {shipped.describe()}"
+    print(f"Compare, cold: {len(rows)} pairs of shipped designs; {how}; {source}; {args.workers} workers, "
+          f"Python {platform.python_version()}, {os.cpu_count()} cores, load {before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after\n")
+    print("| your design | reference | pairs of runs | verdict | runs made | seconds | load |\n"
+          "|---|---|---|---|---|---|---|")
+    for r in rows:
+        verdict = r["verdict"].split(":")[0]
+        diff = re.search(r"a difference of (\S+ pp)", r["verdict"])
+        print(f"| {scenario_title(r['design'])} | {scenario_title(r['reference'])} | {r['pairs']} | {verdict}"
+              f"{f' ({diff.group(1)})' if diff else ''} | {r['made']} | {r['seconds']:.2f} s | {r['load']:.1f} |")
+    secs = [r["seconds"] for r in rows]
+    print(f"\nMedian {statistics.median(secs):.2f} s, slowest {max(secs):.2f} s, {sum(s < 10 for s in secs)} of "
+          f"{len(secs)} under 10 s; {sum(r['made'] for r in rows)} runs made in all.")
+    if not args.in_process:
+        print(f"A fresh server's start and first page load: median {statistics.median(r['ready'] for r in rows):.1f} s "
+              "(not counted above).")
     return 0
 
 

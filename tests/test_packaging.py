@@ -38,6 +38,9 @@ def test_library_is_package_data_and_the_wheel_carries_every_file():
         assert (Path(scenarios.SCENARIOS_DIR) / name).is_file()
     for name in ("quick.yaml", "validation.yaml", "validation/budapest_force.yaml", "questions/force.yaml"):
         assert (Path(scenarios.EXPERIMENTS_DIR) / name).is_file()
+    # The dashboard's shipped outcomes (Compare of shipped designs without a run): package data.
+    assert "dashboard/shipped_outcomes.csv.gz" in patterns
+    assert (Path(sim.__file__).parent / "dashboard" / "shipped_outcomes.csv.gz").is_file()
     # The calibration's plausible set: package data, named by its short name (--posterior plausible).
     assert (lib / "calibration").resolve() == (ROOT / "docs" / "calibration").resolve()
     assert any(fnmatch.fnmatchcase("library/calibration/plausible.csv", pat) for pat in patterns)

@@ -6,7 +6,8 @@ serves it (``serve.py``); ``app.py`` is the page. The modules, from the model to
 * the story's data: ``story.py`` runs a design and reads the finished run into tables from the
   events' identities and typed fields; ``chain.py`` builds the commission's chain, one case of the
   event log a row; ``explain.py`` tells the run as cases (intent to answer);
-  ``outcomes.py`` keeps the outcomes of many runs for every session (Compare, "find a run");
+  ``outcomes.py`` keeps the outcomes of many runs for every session (Compare, "find a run"), those of
+  the shipped designs read from ``shipped_outcomes.csv.gz`` (made by ``precompute.py``);
   ``compare.py`` the paired statistics; ``controls.py`` the levers and how they become a scenario;
 * its words: ``words.py`` (glossary, kinds, lanes, marker shapes) and ``sentences.py`` (one sentence
   an event, from its fields);

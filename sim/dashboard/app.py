@@ -139,7 +139,7 @@ solara.lab.on_kernel_start(_on_kernel_start)
 def _warm() -> None:
     """Served for a class (``python -m sim dashboard``): while no student waits, make the Compare runs of
     every shipped design, then their runs in the plausible worlds, so any pair of them compares at once (kept on
-    disk for the next start)."""
+    disk for the next start). With the outcomes shipped with the model current, there is nothing to make."""
     stop = threading.Event()
     stop.wait(15.0)  # let the first page loads go first
     shipped = [named_design(n).scenario for n in scenario_names()]
@@ -150,6 +150,8 @@ def _warm() -> None:
 
 if os.environ.get("PARIS_SIM_DASHBOARD_WARM") == "1":
     threading.Thread(target=_warm, name="dashboard-warm", daemon=True).start()
+# the shared store reads the shipped outcomes now, not when the first student presses 'Run comparison'
+threading.Thread(target=shared, name="dashboard-outcomes", daemon=True).start()
 
 
 # --------------------------------------------------------------------------- #

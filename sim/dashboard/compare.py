@@ -35,7 +35,7 @@ from sim.config import Scenario
 from sim.config.overrides import apply_overrides
 from sim.config.posterior import as_overrides, load_posterior
 from sim.dashboard.controls import Design
-from sim.dashboard.outcomes import ATTACK_WEEK, TERRITORY, Outcomes, at_horizon
+from sim.dashboard.outcomes import ATTACK_WEEK, TERRITORY, Outcomes, Tally, at_horizon
 from sim.experiments.statistics import km_survival, wilson_interval
 from sim.experiments.tables import paired_differences
 
@@ -82,6 +82,7 @@ class Worlds:
     diffs: tuple[float, ...]
     pairs: int  # pairs of runs in each world (seeds 0 to pairs-1)
     chance: float  # median half-width of a world's own 95% interval from chance
+    runs_made: int = 0  # runs made for it (the others were ready: made earlier or shipped with the model)
 
     @property
     def low(self) -> float:
@@ -128,6 +129,8 @@ class Paired:
     territory_reference: float = math.nan
     design_attacked: list[int] = field(default_factory=list)  # seeds where only your design was attacked
     reference_attacked: list[int] = field(default_factory=list)  # seeds where only the reference was
+    runs_ready: int = 0  # runs of this comparison found made (earlier on this server, on disk, or shipped)
+    runs_made: int = 0  # runs it had to make
 
     @property
     def half_width(self) -> float:
@@ -205,11 +208,14 @@ def adaptive(design: Design, reference: Design, outcomes: Outcomes, *, horizon: 
 
     ``progress(runs done, runs this look)`` as the pool finishes chunks (both designs together)."""
     state = Paired(design.label, reference.label, horizon, target, cap)
+    tally = Tally()  # runs made over every look
     for n in [s for s in STEPS if s < cap] + [cap]:
         rows = outcomes.ensure_all([(design.scenario, range(n)), (reference.scenario, range(n))], cancel=cancel,
-                                   progress=progress)
+                                   progress=progress, tally=tally)
         if rows is None:
             return
+        state.runs_made = tally.made
+        state.runs_ready = 2 * n - tally.made
         summarize(rows[0], rows[1], state, curves=False)
         state.reason = stop_reason(state)
         state.finished = bool(state.reason)
@@ -274,6 +280,14 @@ def target_too_wide(p: Paired) -> str | None:
             f"{p.risk_reference:.1f}%): an interval that wide cannot tell such small risks apart. Choose a finer target.")
 
 
+def runs_text(ready: int, made: int) -> str:
+    """Where a result's runs came from: 'All 600 runs were ready ...' or '412 runs made now, 188 were ready.'"""
+    if not made:
+        return (f"All {ready} runs were ready (made earlier on this server or shipped with the model): "
+                "none had to be made.")
+    return f"{made} runs made now, {ready} were ready (made earlier on this server or shipped with the model)."
+
+
 def progress_text(p: Paired) -> str:
     width = "" if math.isnan(p.low) else (f"; interval ±{p.half_width:.1f} percentage points "
                                           f"(target ±{p.target:g})")
@@ -311,12 +325,14 @@ def across_worlds(design: Design, reference: Design, outcomes: Outcomes, *, hori
     for a, b in zip(world_scenarios(design.scenario, worlds, posterior),
                     world_scenarios(reference.scenario, worlds, posterior)):
         requests += [(a, range(pairs)), (b, range(pairs))]
-    rows = outcomes.ensure_all(requests, cancel=cancel, progress=progress)
+    tally = Tally()
+    rows = outcomes.ensure_all(requests, cancel=cancel, progress=progress, tally=tally)
     if rows is None:
         return None
     states = [summarize(rows[i], rows[i + 1], Paired(design.label, reference.label, horizon, 0.0, pairs), curves=False)
               for i in range(0, len(rows), 2)]
-    return Worlds(tuple(st.diff for st in states), pairs, float(np.median([st.half_width for st in states])))
+    return Worlds(tuple(st.diff for st in states), pairs, float(np.median([st.half_width for st in states])),
+                  tally.made)
 
 
 def worlds_text(w: Worlds) -> str:

@@ -95,6 +95,8 @@ def WorldsRange(design: Design, reference: Design, horizon: int):
                 solara.Warning("Pending change: this range was made for other designs or another horizon; run it "
                                "again to update.", classes=["worlds-pending"])
             solara.Text(CMP.worlds_text(worlds), classes=["worlds-text"])
+            runs = 2 * len(worlds.diffs) * worlds.pairs
+            solara.Text(CMP.runs_text(runs - worlds.runs_made, worlds.runs_made), classes=["pg-notice", "worlds-runs"])
 
 
 @solara.component
@@ -193,6 +195,8 @@ def ComparePage(design: Design, reference: Design | None, dark: bool, open_seed:
     with solara.Card("Verdict" if p.finished else "Verdict so far", classes=["verdict-card"]):
         solara.HTML(tag="div", unsafe_innerHTML=f"<b>{C.e(CMP.verdict(p))}</b>", classes=["verdict"])
         solara.Text(done_text, classes=["pg-notice", "comparison-status"])
+        if p.finished:
+            solara.Text(CMP.runs_text(p.runs_ready, p.runs_made), classes=["pg-notice", "comparison-runs"])
         C_table = C.table_html(CMP.table_rows(p), "comparison-table")
         solara.HTML(tag="div", unsafe_innerHTML=C_table)
         solara.Text(f"Renewed attack: a run in which Russia launched a renewed armed attack within "

@@ -129,6 +129,34 @@ def headline(a: Story, b: Story | None, week: int) -> str:
     return f"Week {week} ({a.date_of(week)}) of weeks 0-{a.last_week} · {run_states(a, b)[week]}"
 
 
+OUTCOME_LEVELS = ("armed attack (a limited offensive or worse)", "renewed war (a renewed armed attack)",
+                  "territory seized at the end")
+
+
+def _first_week(story: Story, key: str) -> str:
+    week = story.run.get(key)
+    if week is None or week != week:  # None or NaN: never
+        return "none"
+    return f"week {int(week)} ({story.date_of(int(week))})"
+
+
+def run_outcomes(story: Story) -> dict[str, str]:
+    """The run's outcome at the model's three levels, as the model reports them (runs.csv): the first armed
+    attack of any size and the first renewed war, each with its week and date, and the territory seized."""
+    land = story.run.get("territory_seized_pct")
+    return {OUTCOME_LEVELS[0]: _first_week(story, "armed_attack_week"),
+            OUTCOME_LEVELS[1]: _first_week(story, "escalation_week"),
+            OUTCOME_LEVELS[2]: "none" if not land else f"{float(land):.2f}% of Ukraine"}
+
+
+def run_outcomes_html(a: Story, b: Story | None) -> str:
+    """One row a design: this run's outcome at the three levels."""
+    rows = [{"this run": f"your design ({a.label})", **run_outcomes(a)}]
+    if b is not None:
+        rows.append({"this run": f"the reference ({b.label})", **run_outcomes(b)})
+    return table_html(rows, "run-outcomes")
+
+
 def divergence_week(a: Story, b: Story | None) -> int | None:
     """First week the two designs' stories differ (any step column they share), or None."""
     if b is None:

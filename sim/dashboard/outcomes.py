@@ -13,6 +13,13 @@ reports progress as chunks finish. With a cache folder (``python -m sim dashboar
 one) outcomes are also kept on disk, keyed by the model's code and data, so a restarted
 server answers at once; the server can fill it for the shipped designs while it is idle.
 
+The outcomes of every shipped design at its default levers (seeds 0 to 1999, and its runs in Compare's
+plausible worlds) ship with the package (``shipped_outcomes.csv.gz``, written by
+``python -m sim.dashboard.precompute``), so a fresh server compares any two shipped designs at once.
+The file is keyed by the model: a hash of the source of every module a run executes and of the
+library's data files, and of :data:`FIELDS`. A file made by another version of the model is detected
+and ignored (those runs are then made live, with progress), never used.
+
 Outcomes at a shorter horizon H come from the same runs: a renewed attack within H is an
 attack in a week before H (the model's weeks before H do not depend on the horizon; tested).
 """
@@ -21,20 +28,26 @@ from __future__ import annotations
 
 import atexit
 import concurrent.futures as cf
+import gzip
 import hashlib
+import io
 import json
 import multiprocessing as mp
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 import warnings
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
+import pandas as pd
 
 from sim.config import Scenario
 from sim.runner import simulate  # it releases each finished model (Mesa 3.3's leak)
@@ -49,6 +62,9 @@ CHUNK = 20  # seeds a task: about 0.3 s of work, so progress and cancel are prom
 KEEP_DESIGNS = 256  # designs kept in memory (about 40 kB each for 2,000 runs)
 ENV_WORKERS = "PARIS_SIM_DASHBOARD_WORKERS"
 ENV_CACHE = "PARIS_SIM_DASHBOARD_CACHE"
+ENV_SHIPPED = "PARIS_SIM_DASHBOARD_SHIPPED"  # "0": the server ignores the shipped outcomes (a live cold start)
+SIM_ROOT = Path(__file__).resolve().parents[1]
+SHIPPED_FILE = Path(__file__).with_name("shipped_outcomes.csv.gz")
 
 
 def design_key(scenario: Scenario) -> str:
@@ -106,6 +122,133 @@ def _worker_init(server_pid: int) -> None:
     threading.Thread(target=watch, name="watch-server", daemon=True).start()
 
 
+_MODULES_OF_A_RUN = """
+import sys
+from sim.config import load_scenario
+from sim.runner import simulate
+for name in sys.argv[1:]:
+    simulate(load_scenario(name), 0, steps=False, events=False)
+for name, module in sorted(sys.modules.items()):
+    if (name == "sim" or name.startswith("sim.")) and getattr(module, "__file__", None):
+        print(module.__file__)
+"""
+
+
+def modules_of_a_run(scenarios: Iterable[str] = ("paris_declaration", "minsk_analogue")) -> list[str]:
+    """The package's source files a run executes (relative to ``sim/``, the dashboard left out): what a clean
+    interpreter has loaded after runs of these scenarios. The model imports its modules at the top of each
+    (no import inside a function), so this is every file whose change can change a run."""
+    out = subprocess.run([sys.executable, "-c", _MODULES_OF_A_RUN, *scenarios], capture_output=True, text=True,
+                         check=True, cwd=SIM_ROOT.parent).stdout
+    files = {Path(line).resolve().relative_to(SIM_ROOT).as_posix() for line in out.splitlines() if line}
+    return sorted(f for f in files if not f.startswith("dashboard/"))
+
+
+def data_files() -> list[str]:
+    """The library's data tables a run reads (members, elections, contributions, veto players...; relative to
+    ``sim/``). Scenario parameters are in each design's key; these files' contents are not."""
+    folder = SIM_ROOT / "library" / "scenarios"
+    return sorted(f"library/scenarios/{p.name}" for p in folder.glob("*.csv"))
+
+
+def model_key(files: Iterable[str]) -> str | None:
+    """A hash of the outcomes' layout and of these files' contents; None if one is missing."""
+    h = hashlib.sha256(",".join(FIELDS).encode())
+    for rel in sorted(files):
+        path = SIM_ROOT / rel
+        if not path.is_file():
+            return None
+        h.update(b"\0" + rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:32]
+
+
+@dataclass
+class ShippedOutcomes:
+    """The outcomes shipped with the package, if they were made by this model (else ``designs`` is empty)."""
+
+    path: Path
+    current: bool
+    reason: str  # why they are not used ('' when current)
+    designs: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # design key -> (seeds, rows)
+
+    @property
+    def runs(self) -> int:
+        return sum(len(seeds) for seeds, _ in self.designs.values())
+
+    def describe(self) -> str:
+        if self.current:
+            return f"{self.runs} runs of {len(self.designs)} designs shipped with the model ({self.path.name})"
+        return f"the outcomes shipped with the model are not used: {self.reason}"
+
+
+def write_shipped(path: Path, tables: dict[str, tuple[np.ndarray, np.ndarray]], files: Iterable[str],
+                  note: str = "") -> None:
+    """Write ``tables`` (design key -> (seeds, rows of FIELDS)) keyed by the model: byte for byte the same
+    file for the same outcomes (gzip without a time stamp)."""
+    files = sorted(set(files))
+    key = model_key(files)
+    if key is None:
+        raise FileNotFoundError(f"a file of the model is missing: {files}")
+    out = io.StringIO()
+    out.write("# Outcomes of the shipped designs' runs for the dashboard's Compare: python -m sim.dashboard.precompute\n")
+    if note:
+        out.write(f"# {note}\n")
+    out.write(f"# key: {key}\n# fields: {','.join(FIELDS)}\n# files: {' '.join(files)}\n")
+    out.write("design,seed," + ",".join(FIELDS) + "\n")
+    for design in sorted(tables):
+        seeds, rows = tables[design]
+        order = np.argsort(seeds, kind="stable")
+        for seed, row in zip(np.asarray(seeds)[order], np.asarray(rows)[order]):
+            out.write(f"{design},{int(seed)}," + ",".join(str(int(v)) for v in row) + "\n")
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as gz:
+        gz.write(out.getvalue().encode())
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_bytes(buffer.getvalue())
+    os.replace(tmp, path)
+
+
+def read_shipped(path: Path = SHIPPED_FILE) -> ShippedOutcomes:
+    """Read the shipped outcomes and check their key against this model: stale, missing or damaged, they are
+    refused with the reason (the runs are then made live)."""
+    try:
+        text = gzip.decompress(Path(path).read_bytes()).decode()
+    except (OSError, EOFError, UnicodeDecodeError) as err:
+        return ShippedOutcomes(Path(path), False, f"{path} cannot be read ({err})")
+    header = {}
+    body_at = 0
+    for line in text.splitlines(keepends=True):
+        if not line.startswith("#"):
+            break
+        body_at += len(line)
+        name, _, value = line[1:].partition(":")
+        header[name.strip()] = value.strip()
+    fields, files, key = header.get("fields", ""), header.get("files", "").split(), header.get("key")
+    if fields != ",".join(FIELDS):
+        return ShippedOutcomes(Path(path), False, f"they hold other fields ({fields or 'none'}) than this "
+                                                  f"dashboard reads ({','.join(FIELDS)})")
+    if not files or key is None or model_key(files) != key:
+        return ShippedOutcomes(Path(path), False, "they were made by another version of the model "
+                                                  "(python -m sim.dashboard.precompute makes them again)")
+    try:
+        table = pd.read_csv(io.StringIO(text[body_at:]), dtype={"design": str})
+        designs = {}
+        for design, group in table.groupby("design", sort=False):
+            designs[str(design)] = (group["seed"].to_numpy(np.int64),
+                                    group[list(FIELDS)].to_numpy(np.int32).reshape(-1, len(FIELDS)))
+    except (ValueError, KeyError) as err:
+        return ShippedOutcomes(Path(path), False, f"{path} is damaged ({err})")
+    return ShippedOutcomes(Path(path), True, "", designs)
+
+
+@dataclass
+class Tally:
+    """Runs of one request: found ready (made before on this server, on disk, or shipped), or made now."""
+
+    ready: int = 0
+    made: int = 0
+
+
 # --------------------------------------------------------------------------- #
 # The store and the pool, one per server process
 # --------------------------------------------------------------------------- #
@@ -126,8 +269,11 @@ def code_version() -> str:
 class Outcomes:
     """Outcomes per design and seed, made once: in memory, optionally on disk, by a shared pool."""
 
-    def __init__(self, workers: int | None = None, cache: Path | None = None) -> None:
-        """``workers``: processes of the pool; 0 makes every run in the calling thread (tests, one core)."""
+    def __init__(self, workers: int | None = None, cache: Path | None = None,
+                 shipped: Path | None = None) -> None:
+        """``workers``: processes of the pool; 0 makes every run in the calling thread (tests, one core).
+        ``shipped``: the outcomes shipped with the package (:data:`SHIPPED_FILE`; the server's store reads
+        them), used only if made by this model."""
         chosen = workers if workers is not None else os.environ.get(ENV_WORKERS)
         self.inline = chosen is not None and int(chosen) == 0
         self.workers = max(1, int(chosen or min(2, os.cpu_count() or 1)))
@@ -138,6 +284,7 @@ class Outcomes:
         self._pool: cf.ProcessPoolExecutor | None = None
         self._busy = 0  # requests running: warm-up work waits for none
         self.runs_made = 0
+        self.shipped = read_shipped(shipped) if shipped is not None else None
 
     # -- storage ----------------------------------------------------------------
     def _table(self, key: str) -> dict[int, np.ndarray]:
@@ -152,17 +299,22 @@ class Outcomes:
             return table
 
     def _load(self, key: str) -> dict[int, np.ndarray]:
+        table: dict[int, np.ndarray] = {}
+        if self.shipped is not None and key in self.shipped.designs:
+            seeds, rows = self.shipped.designs[key]
+            table.update(zip(seeds.tolist(), rows))
         if self.cache is None:
-            return {}
+            return table
         path = self.cache / f"{key}.npz"
         try:
             with np.load(path) as data:
-                return {int(s): row for s, row in zip(data["seeds"], data["rows"])}
+                table.update({int(s): row for s, row in zip(data["seeds"], data["rows"])})
         except (OSError, ValueError, KeyError):
-            return {}
+            pass
+        return table
 
     def _save(self, key: str, table: dict[int, np.ndarray]) -> None:
-        if self.cache is None or not table:
+        if self.cache is None or not table or self._shipped_only(key, table):
             return
         self.cache.mkdir(parents=True, exist_ok=True)
         seeds = np.array(sorted(table), dtype=np.int64)
@@ -170,6 +322,11 @@ class Outcomes:
         tmp = self.cache / f".{key}.{os.getpid()}.{threading.get_ident()}.npz"
         np.savez(tmp, seeds=seeds, rows=rows)
         os.replace(tmp, self.cache / f"{key}.npz")
+
+    def _shipped_only(self, key: str, table: dict[int, np.ndarray]) -> bool:
+        """Nothing but shipped runs: no need to copy them to disk."""
+        return self.shipped is not None and key in self.shipped.designs and \
+            len(table) == len(self.shipped.designs[key][0])
 
     def known(self, scenario: Scenario, seeds: Iterable[int]) -> np.ndarray | None:
         """The outcomes of these seeds if all are known, else None (no run is made)."""
@@ -192,16 +349,18 @@ class Outcomes:
             return self._pool
 
     def ensure(self, scenario: Scenario, seeds: Iterable[int], *, cancel: threading.Event | None = None,
-               progress: Callable[[int, int], None] | None = None, urgent: bool = True) -> np.ndarray | None:
+               progress: Callable[[int, int], None] | None = None, urgent: bool = True,
+               tally: Tally | None = None) -> np.ndarray | None:
         """The outcomes of ``seeds`` (runs made where missing, in the shared pool); None if cancelled.
 
-        ``progress(done, total)`` after each chunk; ``urgent``: a student waits (warm-up work is not)."""
-        got = self.ensure_all([(scenario, seeds)], cancel=cancel, progress=progress, urgent=urgent)
+        ``progress(done, total)`` after each chunk; ``urgent``: a student waits (warm-up work is not);
+        ``tally`` counts the runs found ready and made."""
+        got = self.ensure_all([(scenario, seeds)], cancel=cancel, progress=progress, urgent=urgent, tally=tally)
         return None if got is None else got[0]
 
     def ensure_all(self, requests: list[tuple[Scenario, Iterable[int]]], *, cancel: threading.Event | None = None,
                    progress: Callable[[int, int], None] | None = None,
-                   urgent: bool = True) -> list[np.ndarray] | None:
+                   urgent: bool = True, tally: Tally | None = None) -> list[np.ndarray] | None:
         """The outcomes of several designs' seeds at once: every missing run of every design goes to the pool
         together, so no worker waits for another design's last chunk. None if cancelled."""
         asked = [(scenario, design_key(scenario), [int(s) for s in seeds]) for scenario, seeds in requests]
@@ -214,6 +373,8 @@ class Outcomes:
                 work += [(key, payload, missing[i:i + CHUNK]) for i in range(0, len(missing), CHUNK)]
         total = sum(len(seeds) for _, _, seeds in asked)
         done = total - sum(len(chunk) for _, _, chunk in work)
+        if tally is not None:
+            tally.ready += done
         if progress:
             progress(done, total)
         if work:
@@ -230,6 +391,8 @@ class Outcomes:
                         for s, row in zip(chunk, rows):
                             tables[key][s] = row
                         self.runs_made += len(rows)
+                    if tally is not None:
+                        tally.made += len(rows)
                     done += len(rows)
                     if progress:
                         progress(done, total)
@@ -314,7 +477,7 @@ def shared() -> Outcomes:
     global _SHARED
     with _SHARED_LOCK:
         if _SHARED is None:
-            _SHARED = Outcomes()
+            _SHARED = Outcomes(shipped=None if os.environ.get(ENV_SHIPPED) == "0" else SHIPPED_FILE)
         return _SHARED
 
 

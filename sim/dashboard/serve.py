@@ -2,7 +2,8 @@
 
 One server process holds every student's session; the runs of Compare and of "find the next
 run with a war" go to a pool of ``--workers`` processes shared by all sessions, and their
-outcomes are kept on disk (``--cache``), so a run is made once per server and model version.
+outcomes are kept on disk (``--cache``), so a run is made once per server and model version; those of
+the shipped designs at their default levers come with the package (``shipped_outcomes.csv.gz``).
 While no student waits, the server fills that cache for the shipped designs (and their runs in
 Compare's plausible worlds, drawn from ``--posterior``). A session whose
 page is closed is ended at once; one whose connection drops (a laptop asleep) after
@@ -21,12 +22,14 @@ from pathlib import Path
 
 from sim.config.errors import ConfigError
 from sim.config.posterior import load_posterior
+from sim.dashboard.outcomes import read_shipped
 
 APP = Path(__file__).with_name("app.py")
 ENV_WORKERS = "PARIS_SIM_DASHBOARD_WORKERS"  # the pool's processes (outcomes.Outcomes)
 ENV_CACHE = "PARIS_SIM_DASHBOARD_CACHE"  # the outcomes' folder on disk
 ENV_WARM = "PARIS_SIM_DASHBOARD_WARM"  # "1": fill the cache for the shipped designs while idle
 ENV_POSTERIOR = "PARIS_SIM_DASHBOARD_POSTERIOR"  # Compare's plausible worlds (compare.posterior_path)
+ENV_SHIPPED = "PARIS_SIM_DASHBOARD_SHIPPED"  # "0": ignore the outcomes shipped with the model (outcomes.py)
 DEFAULT_SESSION_TIMEOUT = "5m"
 
 
@@ -95,6 +98,11 @@ def main(args: argparse.Namespace) -> int:
         print(f"Note: bound to {host}: other machines on the network can open it too.", flush=True)
     env = environment(workers, getattr(args, "cache", None),
                       getattr(args, "session_timeout", None) or DEFAULT_SESSION_TIMEOUT)
+    if env.get(ENV_SHIPPED) != "0":
+        shipped = read_shipped()
+        if not shipped.current:  # said once, where the teacher looks; the runs are then made live
+            print(f"Note: {shipped.describe()}; Compare makes the shipped designs' runs itself (while idle, and "
+                  "when asked, with progress).", flush=True)
     posterior = getattr(args, "posterior", None)
     if posterior is not None:
         try:

@@ -49,6 +49,7 @@ def StoryTab(a: Story, b: Story | None, w: int, dark: bool, applied: Design, ref
     timeline = _memo_chart(lambda: charts.timeline(a, dark), [id(a), dark])
     split = C.divergence_week(a, b)
     Html(C.lines_key_html(a, b))
+    Html(C.run_outcomes_html(a, b))
     if b is not None:
         text = ("Your last change is not applied (see the message above): the charts show your last valid design."
                 if error else

@@ -821,3 +821,24 @@ def test_serve_checks_the_posterior_before_the_class_arrives(monkeypatch, capsys
     good = CMP.posterior_path()
     assert serve.main(SimpleNamespace(host="127.0.0.1", port=9001, posterior=good)) == 0
     assert calls[-1][serve.ENV_POSTERIOR] == str(good.resolve()) and serve.ENV_POSTERIOR == CMP.ENV_POSTERIOR
+
+
+def test_the_story_reports_the_run_at_the_models_three_outcome_levels():
+    """Issue 18, deliver 1 and issue 23, item 6: the story says, for both designs, the first armed attack of any
+    size and the first renewed war with their weeks and dates, and the territory seized, as runs.csv has them."""
+    minsk = load_scenario("minsk_analogue")
+    seed = next(k for k in range(200) if (r := simulate(minsk, k, steps=False, events=False).run)["escalated"]
+                and r["armed_attack_week"] < r["escalation_week"])  # a limited offensive first, then the war
+    run = simulate(minsk, seed, steps=False, events=False).run
+    story = run_story(minsk, seed, "Minsk analogue")
+    got = C.run_outcomes(story)
+    attack, war = int(run["armed_attack_week"]), int(run["escalation_week"])
+    assert got[C.OUTCOME_LEVELS[0]] == f"week {attack} ({story.date_of(attack)})"
+    assert got[C.OUTCOME_LEVELS[1]] == f"week {war} ({story.date_of(war)})"
+    assert got[C.OUTCOME_LEVELS[2]] == f"{run['territory_seized_pct']:.2f}% of Ukraine" != "0.00% of Ukraine"
+    paris = K.named_design("paris_declaration").scenario
+    calm = next(k for k in range(200) if not simulate(paris, k, steps=False, events=False).run["armed_attack"])
+    quiet = C.run_outcomes(run_story(paris, calm, "Paris declaration"))
+    assert list(quiet.values()) == ["none", "none", "none"]
+    html = C.run_outcomes_html(story, run_story(paris, calm, "Paris declaration"))
+    assert html.count("<tr>") == 3 and all(level in html for level in C.OUTCOME_LEVELS)

@@ -385,6 +385,61 @@ def test_defect_8_compare_speaks_one_language_and_reuses_its_runs(page, monkeypa
     known_state(page)
 
 
+def test_item_6_the_story_shows_the_models_three_outcome_levels(page):
+    """Issue 23 item 6 (issue 18, deliver 1): the run's first armed attack of any size, its first renewed war (weeks
+    and dates) and the territory seized, for both designs, as the model reports them."""
+    from sim.dashboard import components as C
+    from sim.dashboard.controls import named_design
+    from sim.dashboard.story import run_story
+
+    known_state(page, seed=1, reference="Minsk analogue")
+    table = page.locator(".run-outcomes")
+    page.wait_for_function("() => /the reference \\(Minsk analogue\\)/.test("
+                           "(document.querySelector('.run-outcomes') || {}).innerText)", timeout=WAIT_MS)
+    headers = table.locator("thead th").all_inner_texts()
+    assert headers[1:] == list(C.OUTCOME_LEVELS)
+    rows = [r.locator("td").all_inner_texts() for r in table.locator("tbody tr").all()]
+    for row, name in zip(rows, ("paris_declaration", "minsk_analogue")):
+        story = run_story(named_design(name).scenario, 1, name)
+        assert row[1:] == list(C.run_outcomes(story).values()), (name, row)
+    assert len(rows) == 2
+    known_state(page)
+
+
+def test_a_fresh_server_compares_paris_with_minsk_from_the_shipped_outcomes(page, tmp_path):
+    """Deliver 4: a fresh `python -m sim.dashboard.serve` (empty outcomes cache, no warm-up), Paris declaration
+    against the Minsk analogue at the page's defaults: the verdict comes from the outcomes shipped with the model,
+    no run is made (the page says so, and the server never starts its pool of workers). The time it takes is
+    measured by benchmarks/bench_compare.py (a fresh server a pair), not here."""
+    import sys
+    from pathlib import Path
+
+    from playwright.sync_api import expect
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
+    from bench_classroom import Server
+
+    with Server(tmp_path) as server:
+        other = page.context.new_page()
+        try:
+            other.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+            other.goto(server.url)
+            other.wait_for_function(LOADED, timeout=LOAD_MS)
+            select(other, ".lever-reference", "Minsk analogue")
+            open_tab(other, "Compare designs")
+            other.locator(".run-comparison").click()
+            expect(other.locator(".comparison-status")).to_contain_text("Done:", timeout=120_000)
+            verdict = other.locator(".verdict").inner_text()
+            assert verdict.startswith("Your design is safer: your design's risk of a renewed attack within 5 years")
+            runs = other.locator(".comparison-runs").inner_text()
+            n = int(re.search(r"(\d+) pairs of runs", verdict).group(1))
+            assert runs == f"All {2 * n} runs were ready (made earlier on this server or shipped with the model): " \
+                          "none had to be made.", runs
+            assert server.server.children(recursive=True) == []  # no pool: not one run made
+        finally:
+            other.close()
+
+
 # --------------------------------------------------------------------------- #
 # Defect 9: labels follow the design
 # --------------------------------------------------------------------------- #
