@@ -26,7 +26,6 @@ import dataclasses
 import json
 import math
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,14 +34,15 @@ import pandas as pd
 
 from sim.config import ConfigError
 from sim.config.posterior import load_posterior, use_posterior
-from sim.errors import EXIT_OK, FolderError, UsageError
+from sim.errors import EXIT_OK, UsageError
 from sim.executors import default_workers
 from sim.experiments import commands as sweep_commands
-from sim.experiments.channels import CHANNELS, Decomposition, configurations, decomposition_of_sweep_runs, run_sweep_points
+from sim.experiments.channels import Decomposition, configurations, decomposition_of_sweep_runs
 from sim.experiments.config import load_experiment
 from sim.experiments.identification import world_constants
 from sim.experiments.levels import LEVEL_NAMES, LEVELS, LevelDifference, LevelRisk, compare_levels
 from sim.experiments.levels import risk as level_risk
+from sim.experiments.question_runs import channels_folder, decomposition_state, run_decomposition
 from sim.experiments.ranking import OUTCOME_LEVELS
 from sim.experiments.spec import MAX_REPLICATES
 from sim.files import atomic_write
@@ -176,11 +176,6 @@ def _diff_cell(d: LevelDifference) -> str:
 def _level_name(level: str, main: str | None = None) -> str:
     name = LEVEL_NAMES[level]
     return f"**{name}**" if level == main else name
-
-
-def channels_folder(results: Path, name: str) -> Path:
-    """Where the decomposition of question ``name`` keeps its runs: beside the sweep, never inside it."""
-    return results / f"q_{name}_channels"
 
 
 def _points_by_label(summary: pd.DataFrame) -> dict[str, int]:
@@ -356,74 +351,6 @@ def _decomposition(name: str, results: Path, summary: pd.DataFrame, sweep_manife
                     f"root of the replicates, so four times as many (`--decomposition-replications "
                     f"{4 * n}`) halve it.", ""]
     return out, decs.get(main.level)
-
-
-def decomposition_record(sweep_manifest: dict[str, Any], chosen: tuple[int, int]) -> dict[str, Any]:
-    """What a decomposition's runs depend on: the sweep (its fingerprint), the two design points, the channels."""
-    var, ref = chosen
-    return {"sweep_fingerprint": sweep_manifest.get("fingerprint"), "variant_design_point": int(var),
-            "reference_design_point": int(ref),
-            "channels": {c.name: {k: str(v) for k, v in c.off.items()} for c in CHANNELS}}
-
-
-def decomposition_state(folder: Path, sweep_manifest: dict[str, Any], chosen: tuple[int, int],
-                        replications: int | None = None) -> str | None:
-    """None when ``folder`` holds a finished decomposition of this contrast of this sweep; else why not."""
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return f"no decomposition runs in `{folder.name}/`"
-    except (OSError, ValueError):
-        return f"`{folder.name}/manifest.json` cannot be read"
-    if manifest.get("status") != "complete" or not (folder / "runs.csv").is_file():
-        return f"the decomposition in `{folder.name}/` is unfinished"
-    want = decomposition_record(sweep_manifest, chosen)
-    if any(manifest.get(k) != v for k, v in want.items()):
-        return (f"the decomposition in `{folder.name}/` was made for another sweep, contrast or set of channels "
-                f"than this one")
-    if replications is not None and int(manifest.get("replications", -1)) != replications:
-        return f"the decomposition in `{folder.name}/` has {manifest.get('replications')} replicates, not {replications}"
-    return None
-
-
-DECOMPOSITION_FILES = ("runs.csv", "manifest.json")
-
-
-def claim_decomposition_folder(folder: Path) -> None:
-    """Make ``folder`` ready for a new decomposition: refuse a folder holding anything this command did not
-    write; drop the old manifest first, so a run killed half-way leaves no finished-looking folder."""
-    if folder.exists():
-        if not folder.is_dir():
-            raise FolderError(f"{folder}: a file where `sim questions` keeps a decomposition's runs; move it away")
-        foreign = sorted(p.name for p in folder.iterdir() if p.name not in DECOMPOSITION_FILES)
-        try:
-            ours = (not (folder / "manifest.json").exists()
-                    or json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("command")
-                    == "python -m sim questions")
-        except (OSError, ValueError):
-            ours = False
-        if foreign or not ours:
-            names = ", ".join(foreign) or "manifest.json"
-            raise FolderError(f"{folder}: holds files `sim questions` did not write ({names}); it never replaces "
-                              f"them: move them away")
-        (folder / "manifest.json").unlink(missing_ok=True)
-
-
-def run_decomposition(exp: Any, folder: Path, sweep_manifest: dict[str, Any], chosen: tuple[int, int],
-                      replications: int, workers: int) -> None:
-    """Run the main contrast's decomposition and save its runs (runs.csv, then manifest.json last)."""
-    var, ref = chosen
-    claim_decomposition_folder(folder)
-    started = time.time()
-    runs = run_sweep_points(exp, ref, var, replications, workers=workers)
-    folder.mkdir(parents=True, exist_ok=True)
-    atomic_write(folder / "runs.csv", runs)
-    record = {"command": "python -m sim questions", **decomposition_record(sweep_manifest, chosen),
-              "variant": exp.points[var].label, "reference": exp.points[ref].label, "replications": replications,
-              "master_seed": exp.master_seed, "posterior": exp.posterior.record() if exp.posterior else None,
-              "configurations": [name for name, _ in configurations()], "runs": runs.count("\n") - 1,
-              "seconds": round(time.time() - started, 1), "status": "complete"}
-    atomic_write(folder / "manifest.json", json.dumps(record, indent=2) + "\n")
 
 
 def section(name: str, folder: Path, title: str, what: str, glance: list[str] | None = None) -> list[str]:

@@ -21,7 +21,8 @@ import pytest
 
 from sim.experiments.channels import configurations
 from sim.experiments.levels import LEVEL_NAMES, LEVELS, LevelDifference, compare_levels
-from sim.experiments.questions import MAIN, QUESTIONS, channels_folder
+from sim.experiments.question_runs import channels_folder
+from sim.experiments.questions import MAIN, QUESTIONS
 from tests.helpers import ROOT
 
 ARGS = ["--replications", "6", "--decomposition-replications", "6", "--posterior-draws", "3", "--workers", "2"]
@@ -217,7 +218,7 @@ def test_levels_match_differences_csv_at_the_renewed_war_level(small_sweep):
 
 def test_a_decomposition_folder_holding_the_users_files_is_never_replaced(tmp_path):
     from sim.errors import FolderError
-    from sim.experiments.questions import claim_decomposition_folder
+    from sim.experiments.question_runs import claim_decomposition_folder
 
     folder = tmp_path / "q_force_channels"
     folder.mkdir()
