@@ -103,7 +103,9 @@ ENTRIES: tuple[Entry, ...] = (
           "The rule counts the representatives' votes. Votes on attributions nearly always pass at the "
           "baseline's resolve, so the rules differ on the hard vote, whether a limited offensive is an armed "
           "attack: with a keen US (resolve 0.9) the US alone rules so more often than two thirds of the "
-          "Coalition.", context={"united_states.resolve": 0.9}),
+          "Coalition. Compared where limited offensives happen: a cheap limited option "
+          "(payoffs.base_cost_limited 2.0, inside the plausible set's lower quartile; at the calibrated median "
+          "every attack is a renewed war).", context={"united_states.resolve": 0.9, "payoffs.base_cost_limited": 2.0}),
     Entry("commission.self_evident_delay_weeks", "members_military_4w", -1,
           "An offensive is attributed later: fewer members' military responses to a renewed war take effect "
           "within four weeks of it (the median delay of all responses is the probes')."),
@@ -163,7 +165,10 @@ ENTRIES: tuple[Entry, ...] = (
                   {"probe": ALL_TYPES, "limited": ALL_TYPES, "major": ALL_TYPES})),
     Entry("commitments.response_delay_weeks", "median_response_delay_weeks", +1, "Responses come later."),
     Entry("commitments.limited_attack_response", "armed_attack_rulings", {"limited_menu": -1, "armed_attack": +1},
-          "Whether a limited offensive is ruled an armed attack: never, by the commission's vote, always."),
+          "Whether a limited offensive is ruled an armed attack: never, by the commission's vote, always. "
+          "Compared where limited offensives happen: a cheap limited option (payoffs.base_cost_limited 2.0, "
+          "inside the plausible set's lower quartile; at the calibrated median every attack is a renewed war).",
+          context={"payoffs.base_cost_limited": 2.0}),
     Entry("commitments.ad_hoc_delay_weeks", "median_response_delay_weeks", +1,
           "Acts only without a commission (the ad hoc path): compared with no commission.",
           context={"commission.enabled": False}),
@@ -201,7 +206,9 @@ ENTRIES: tuple[Entry, ...] = (
     # --- sanctions
     Entry("sanctions.relief_per_year", "sanctions_level", -1, "Faster relief: lower sanctions."),
     Entry("sanctions.snapback", "snapbacks", {"automatic": +1, "none": -1},
-          "The rule that restores relieved sanctions: a vote, automatic, never."),
+          "The rule that restores relieved sanctions: a vote, automatic, never. Automatic against the vote is "
+          "inert, and known to be: the commission's vote on a snapback nearly always passes at the members' "
+          "resolve, so both rules restore the same sanctions; it would matter only in a divided coalition."),
     Entry("sanctions.snapback_threshold", "snapbacks", -1, "More attributed violations needed: fewer snapbacks."),
     Entry("sanctions.snapback_window_weeks", "snapbacks", +1, "Violations counted over longer: more snapbacks."),
     Entry("sanctions.relief_pause_weeks", "sanctions_level", +1, "Relief pauses longer after a snapback."),
