@@ -34,12 +34,9 @@ import io
 import json
 import multiprocessing as mp
 import os
-import signal
 import subprocess
 import sys
 import threading
-import time
-import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -50,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import Scenario
+from sim.executors import worker_init  # Ctrl-C left to the server; a worker ends when the server is gone
 from sim.runner import simulate  # it releases each finished model (Mesa 3.3's leak)
 
 # A run's outcome: the model's three levels (an armed attack: a limited offensive or worse; a renewed war;
@@ -103,23 +101,6 @@ def _task(key: str, scenario_json: str, seeds: list[int]) -> np.ndarray:
         while len(_SCENARIOS) > 32:
             _SCENARIOS.popitem(last=False)
     return outcomes_of(scenario, seeds)
-
-
-def _worker_init(server_pid: int) -> None:
-    """A worker leaves Ctrl-C to the server, and ends itself when the server is gone (killed, or stopped
-    without shutting its pool down): no worker outlives the class."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    warnings.simplefilter("ignore")
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(server_pid, 0)
-            except OSError:
-                os._exit(0)
-
-    threading.Thread(target=watch, name="watch-server", daemon=True).start()
 
 
 _MODULES_OF_A_RUN = """
@@ -343,7 +324,7 @@ class Outcomes:
                 ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
                 if ctx.get_start_method() == "forkserver":
                     ctx.set_forkserver_preload(["sim.runner", "sim.dashboard.outcomes"])
-                self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init,
+                self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=worker_init,
                                                     initargs=(os.getpid(),))
                 atexit.register(self.close)
             return self._pool
