@@ -6,6 +6,7 @@ seconds, an action a fraction of one). Every helper acts as a student would (cli
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from pathlib import Path
@@ -215,6 +216,22 @@ def load(page, url: str) -> None:
     page.goto(url)
     page.wait_for_function(LOADED, timeout=LOAD_MS)
     TIMINGS.setdefault("page load", []).append(time.perf_counter() - start)
+
+
+@contextlib.contextmanager
+def loaded_dashboard(solara_server, page, width: int, height: int):
+    """The dashboard served in-process and loaded once in ``page`` at ``width`` x ``height`` (the first load
+    timed); the app is closed after."""
+    app = serve_app(solara_server)
+    page.set_viewport_size({"width": width, "height": height})
+    start = time.perf_counter()
+    page.goto(solara_server.base_url)
+    page.wait_for_function(LOADED, timeout=LOAD_MS)
+    TIMINGS.setdefault("first page load", []).append(time.perf_counter() - start)
+    try:
+        yield page
+    finally:
+        app.close()
 
 
 def serve_app(solara_server):

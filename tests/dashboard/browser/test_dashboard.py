@@ -29,6 +29,7 @@ from .dashboard_page import (
     day,
     headline,
     known_state,
+    loaded_dashboard,
     log_rows,
     open_select,
     open_tab,
@@ -36,7 +37,6 @@ from .dashboard_page import (
     select,
     select_labelled,
     series,
-    serve_app,
     timed,
     to_end,
     wait_about,
@@ -48,17 +48,8 @@ from .dashboard_page import CHART_JS, CONTRAST_JS  # noqa: F401 - CONTRAST_JS: u
 @pytest.fixture(scope="module")
 def dash(solara_server, _guarded_page_session):
     """The dashboard served in-process and loaded once in the session's page."""
-    app = serve_app(solara_server)
-    page = _guarded_page_session
-    page.set_viewport_size({"width": 1500, "height": 1100})
-    start = time.perf_counter()
-    page.goto(solara_server.base_url)
-    page.wait_for_function(LOADED, timeout=LOAD_MS)
-    TIMINGS.setdefault("first page load", []).append(time.perf_counter() - start)
-    try:
+    with loaded_dashboard(solara_server, _guarded_page_session, 1500, 1100) as page:
         yield page
-    finally:
-        app.close()
 
 
 @pytest.fixture

@@ -20,12 +20,12 @@ from .dashboard_page import (
     about,
     chart,
     known_state,
+    loaded_dashboard,
     log_rows,
     open_select,
     open_tab,
     scrub_to,
     select,
-    serve_app,
     set_seed,
     to_end,
     wait_about,
@@ -37,17 +37,10 @@ WIDTH, HEIGHT = 1366, 768
 @pytest.fixture(scope="module")
 def dash(solara_server, _guarded_page_session):
     """The dashboard served in-process, loaded fresh at a laptop's size."""
-    app = serve_app(solara_server)
-    page = _guarded_page_session
-    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
-    start = time.perf_counter()
-    page.goto(solara_server.base_url)
-    page.wait_for_function(LOADED, timeout=LOAD_MS)
-    TIMINGS.setdefault("first page load", []).append(time.perf_counter() - start)
     try:
-        yield page
+        with loaded_dashboard(solara_server, _guarded_page_session, WIDTH, HEIGHT) as page:
+            yield page
     finally:
-        app.close()
         from sim.dashboard.outcomes import shared
 
         shared().close()  # the Compare pool of this test process
