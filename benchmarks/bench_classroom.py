@@ -33,7 +33,6 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,17 +43,8 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ABOUT = ("(() => { const el = document.querySelector('.chart-ladder .solara-echarts');"
-         " return (el && el.dataset.about) || ''; })()")
-LOADED = ("() => { const el = document.querySelector('.chart-ladder .solara-echarts');"
-          " return !!(el && el.__vue__ && el.__vue__.chart && document.querySelector('.week-counter')); }")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_dashboard import ABOUT, CHROMIUM, LOADED, free_port  # noqa: E402 - the page's probes, written once
 
 
 class Server:
