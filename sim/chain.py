@@ -92,7 +92,7 @@ class MonitoringMechanism(mesa.Agent):
         self.in_transit: deque[Report] = deque()
         self.version = 0  # bumped whenever coverage or the intelligence picture changes
         self.obstructed = False  # Russia obstructs the monitors while it pressures or prepares
-        self.volume_seen: deque[int] = deque()  # ceasefire violations counted, one entry a week (G3 cessation)
+        self.volume_estimated: deque[float] = deque()  # their level at the reference coverage (G3 cessation)
         self.volume_total = 0  # ceasefire violations committed (both sides), whether seen or not
         self.volume_detected = 0
         self.volume_week = 0  # counted this week (steps.csv)
@@ -147,6 +147,8 @@ class MonitoringMechanism(mesa.Agent):
         self._counted = ({True: self.effective_coverage(True), False: self.effective_coverage(False)}
                          if self.enabled else {True: 0.0, False: 0.0})
         self._both_sides = share
+        sc = self.model.params
+        self._reference = sc.force.credible_cessation_reference_coverage * (1.0 - sc.monitoring.obstruction_calm)
 
     def count(self, russian_volume: int, obstructed: bool, week: int, at_war: bool) -> None:
         """Ceasefire violations this week (both sides: Ukraine's units return fire) and how many are counted.
@@ -157,7 +159,7 @@ class MonitoringMechanism(mesa.Agent):
             self.obstructed = obstructed
             self.refresh()
         if at_war:
-            self.volume_seen.clear()
+            self.volume_estimated.clear()
             self.volume_week = 0
             return
         total = int(round(russian_volume * self._both_sides))
@@ -165,12 +167,15 @@ class MonitoringMechanism(mesa.Agent):
         self.volume_total += total
         self.volume_detected += seen
         self.volume_week = seen
-        self.volume_seen.append(seen)
+        # The monitors know the coverage they had (restrictions are reported beside the counts): corrected for
+        # it, the count is the level; the threshold reads it at the SMM's coverage (force.credible_cessation_*).
+        self.volume_estimated.append(total * self._reference)
 
-    def counted_per_week(self, window: int) -> float:
-        """Mean ceasefire violations counted a week over the last ``window`` weeks (the cessation test);
-        infinite until ``window`` weeks of ceasefire have been counted (after the ceasefire or a war)."""
-        q = self.volume_seen
+    def estimated_per_week(self, window: int) -> float:
+        """Mean ceasefire violations a week over the last ``window`` weeks, as the monitors estimate them at
+        the reference coverage (G3's cessation test); infinite until ``window`` weeks of ceasefire have passed
+        (after the ceasefire or a war)."""
+        q = self.volume_estimated
         while len(q) > window:
             q.popleft()
         return sum(q) / len(q) if len(q) == window else math.inf

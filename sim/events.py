@@ -130,9 +130,11 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     "us_roles": (("kept", "withdrawn"), ("note", "items"),
                  "case and cause: the change of administration (its own case for a withdrawal within the term)"),
     "request": (("requested",), ("value", "window_weeks"), "its own case (the force's deployment)"),
-    "deployment": (("declined", "begins", "fully_deployed"), ("items", "troops", "aircraft", "ships", "posture",
-                                                              "us_support", "land", "air", "sea", "weeks"),
-                   "case: the request; cause: the request, then the start of deployment"),
+    "deployment": (("declined", "begins", "fully_deployed", "contingents_withdrawn", "withdrawn"),
+                   ("items", "troops", "aircraft", "ships", "posture", "us_support", "land", "air", "sea", "weeks",
+                    "note"),
+                   "case: the request; cause: the request, then the start of deployment; a withdrawal: case and "
+                   "cause the election or the US withdrawal that led to it"),
     "shock": ((), ("note", "items"), "its own case"),
 }
 assert set(KINDS) == set(EVENT_KINDS)  # case_id onwards: the typed fields of events.csv
@@ -218,6 +220,11 @@ def _corrective_measure(e: Event) -> str:
 
 
 def _deployment(e: Event) -> str:
+    if e.outcome == "contingents_withdrawn":
+        return f"{', '.join(e.items)} withdraw their contingents ({e.note})"
+    if e.outcome == "withdrawn":
+        return (f"{', '.join(e.items)} withdraw their contingents ({e.note}): no framework nation is left, the force "
+                f"withdraws; Ukraine can ask again in {e.weeks} weeks")
     if e.outcome == "declined":
         sent = ", ".join(e.items) or "no nation"
         return f"no framework nation sends its contingent ({sent} would): Ukraine asks again in {e.weeks} weeks"
@@ -339,8 +346,8 @@ RENDER: dict[str, Callable[[Event], str]] = {
     "ratification": lambda e: ("ratification failed: the commitment stays political" if e.outcome == "failed" else
                                ("Congress" if e.actor == "United States" else "parliament")
                                + " ratified: the commitment is legally binding"),
-    "request": lambda e: (f"credible cessation holds ({e.value:.0f} violations counted a week over "
-                          f"{e.window_weeks} weeks): Ukraine requests the Multinational Force"),
+    "request": lambda e: (f"credible cessation holds ({e.value:.0f} violations a week, as the monitors "
+                          f"estimate them, over {e.window_weeks} weeks): Ukraine requests the Multinational Force"),
     "deployment": _deployment,
     "escalation": lambda e: "renewed armed attack: the G4 commitments are called on",
     "surge": lambda e: f"stockpile surge arrived: +{e.value:.2f} strength",

@@ -7,12 +7,13 @@ actors live in the submodel that names them: ``sim.decisions`` (where Russia dec
 ``sim.war``, ``sim.chain``, ``sim.warning``, ``sim.responses``.
 """
 
-from sim.agents.coalition import Coalition, CoalitionMember, UnitedStates
+from sim.agents.coalition import Coalition, CoalitionMember
 from sim.agents.coordination import CoordinationCell
 from sim.agents.force import ForcePhase, MultinationalForce
 from sim.agents.russia import Russia
 from sim.agents.sanctions import SanctionsRegime
 from sim.agents.ukraine import Ukraine
+from sim.agents.united_states import UnitedStates
 from sim.ladder import Intent
 
 __all__ = [

@@ -308,17 +308,18 @@ class Coalition:
         u_change, noise, u_drop = self.stream.random(), self.stream.normal(0.0, m.election_shock), self.stream.random()
         if u_change >= p:
             self._shift(i, noise)
-            log.add(week, "election", self.names[i], "", Clause.ASSUMPTION, outcome="no_change", office=office,
-                    note=day.isoformat() if log.record else "", value=noise)
-            return False
+            case = log.add(week, "election", self.names[i], "", Clause.ASSUMPTION, outcome="no_change",
+                           office=office, note=day.isoformat() if log.record else "", value=noise)
+            return self._review_contingent(week, i, case)
         self.governments_changed[i] += 1
         delta = shift + noise
         self._shift(i, delta)
         case = log.add(week, "government_change", self.names[i], "", Clause.ASSUMPTION, outcome="change",
                        office=office, note=day.isoformat() if log.record else "", value=delta)
         us_change = i == self.us and office == "presidential"
+        left = self._review_contingent(week, i, case)
         if delta >= 0.0:
-            return bool(self.framework_nation[i]) or us_change
+            return bool(self.framework_nation[i]) or us_change or left
         if us_change:
             self.model.united_states.administration_changes(week, u_drop, case)
         if self.pledges[i]:
@@ -331,7 +332,16 @@ class Coalition:
                 self.pledges_dropped += 1
                 self.ratification_week[i] = -1  # the bill is withdrawn with the pledge
                 log.add(week, "pledge", self.names[i], "major", Clause.G0, case=case, cause=case, outcome="dropped")
-        return bool(self.framework_nation[i]) or us_change
+        return bool(self.framework_nation[i]) or us_change or left
+
+    def _review_contingent(self, week: int, i: int, case: int | None) -> bool:
+        """After an election a contributing government reviews its contingent in the force (Tago 2009)."""
+        force = self.model.force
+        if not force.committed[i] or not force.contributors[i]:
+            return False
+        mask = np.zeros(force.contributors.size, dtype=bool)
+        mask[i] = True
+        return force.review(week, mask, "a review after the election", case)
 
     def _shift(self, i: int, delta: float) -> None:
         self.resolve_anchor[i] = min(1.0, max(0.0, self.resolve_anchor[i] + delta))
@@ -526,96 +536,3 @@ class CoalitionMember(mesa.Agent):
     @property
     def responses(self) -> dict[str, int]:
         return {t: int(a[self.index]) for t, a in self.model.coalition.activations.items()}
-
-
-class UnitedStates(CoalitionMember):
-    """The US as the final text gives it: it leads monitoring (G1), offers 'proposed support'
-    to the force (G3) and sits in the coordination cell (C1); it is not a formal signatory and
-    pledges G4 responses only under a bilateral guarantee. Intelligence sharing, dropped from the
-    drafts, is a lever (off as written). Its roles can go two ways: a new administration may
-    withdraw them (elections), and so may the sitting one within its term (a hazard, an assumption);
-    a shock may too."""
-
-    def __init__(self, model: DeterrenceModel, index: int) -> None:
-        super().__init__(model, index)
-        us = model.params.united_states
-        self.leads_monitoring = us.leads_monitoring
-        self.shares_intelligence = us.shares_intelligence
-        stream = model.streams["us"]
-        # G3: "proposed US support", drawn once a run (drawn whatever the design: common random numbers).
-        self.offers_backstop = bool(stream.random() < us.backstop_probability)
-        self.backs_force = self.offers_backstop
-        self.withdrew_week: int | None = None
-        # Within-term withdrawal: it comes when the cumulative hazard reaches an Exp(1) draw made once a run,
-        # so that a higher rate withdraws earlier on the same seed and a shock may change the rate mid-run.
-        self._hazard_threshold = -math.log1p(-stream.random())
-        self._hazard = 0.0
-
-    def reconfigure(self) -> None:
-        """A shock changed the US parameters: roles switched off stay off, backstop redrawn never."""
-        us = self.model.params.united_states
-        held = bool(self._acting_roles())
-        self.leads_monitoring = self.leads_monitoring and us.leads_monitoring
-        self.shares_intelligence = self.shares_intelligence and us.shares_intelligence
-        if us.backstop_probability == 0.0:
-            self.backs_force = False
-        self.model.coalition.keep_us_pledge(us.pledges_response)
-        if held and not self._acting_roles() and self.withdrew_week is None:
-            self.withdrew_week = self.model.week  # a scripted withdrawal (a shock) is a withdrawal too
-
-    def _acting_roles(self) -> list[str]:
-        """The roles the US holds that act in this design (leading a monitoring mechanism that does not
-        exist, or backing a force that is not part of it, is no role to withdraw)."""
-        sc = self.model.params
-        leads = self.leads_monitoring and sc.monitoring.enabled and sc.monitoring.us_lead_share > 0.0
-        return [name for name, held in (("the monitoring lead (G1)", leads),
-                                         ("support to the force (G3)", self.backs_force and sc.force.enabled),
-                                         ("intelligence sharing (G5)", self.shares_intelligence)) if held]
-
-    @property
-    def holds_roles(self) -> bool:
-        coal = self.model.coalition
-        political_pledge = bool(coal.pledges[self.index]) and not bool(coal.ratified[self.index])
-        return bool(self._acting_roles()) or political_pledge
-
-    def advance(self, week: int) -> bool:
-        """Step 0 (assumption): the sitting administration may withdraw the US roles within its term.
-
-        Returns True when it does (Russia re-assesses at once)."""
-        if self._hazard >= self._hazard_threshold:
-            return False  # already fired: a withdrawal is for good
-        self._hazard += self.model.params.united_states.within_term_withdrawal_per_year / 52.0
-        if self._hazard < self._hazard_threshold or not self.holds_roles:
-            return False
-        self.withdraw(week, "the sitting administration withdraws within its term", drop_pledge=True)
-        return True
-
-    def administration_changes(self, week: int, draw: float, case: int) -> None:
-        """A new administration: with some chance it withdraws the US roles of the declaration."""
-        if draw >= self.model.params.united_states.withdrawal_on_change:
-            self.model.events.add(week, "us_roles", "United States", "", Clause.G1, case=case, cause=case,
-                                  outcome="kept")
-            return
-        self.withdraw(week, "the new administration withdraws", case)
-
-    def withdraw(self, week: int, why: str, case: int | None = None, drop_pledge: bool = False) -> None:
-        """The US roles end: monitoring loses the US share and the force the US support at once.
-
-        ``drop_pledge``: an unratified (political) US pledge goes too; a ratified one binds (G0). After an
-        election the pledge is the coalition's business (``Coalition._election``)."""
-        roles = self._acting_roles()
-        coal = self.model.coalition
-        if drop_pledge and coal.pledges[self.index] and not coal.ratified[self.index]:
-            coal.pledges[self.index] = False
-            coal.pledges_dropped += 1
-            coal.ratification_week[self.index] = -1  # the bill is withdrawn with the pledge
-            coal.refresh_pledges()
-            roles.append("its political pledge (G4)")
-        self.leads_monitoring = self.backs_force = self.shares_intelligence = False
-        if self.withdrew_week is None:  # the first withdrawal is the one; a later one finds nothing to end
-            self.withdrew_week = week
-        if roles:
-            self.model.events.add(week, "us_roles", "United States", "", Clause.G1, case=case, cause=case,
-                                  outcome="withdrawn", note=why, items=tuple(roles))
-        self.model.monitoring.refresh()
-        self.model.force.refresh()

@@ -69,6 +69,8 @@ class MultinationalForce(mesa.Agent):
         self.contributors = (self.troops + self.aircraft + self.ships) > 0
         self.pledged = (self.troops.copy(), self.aircraft.copy(), self.ships.copy())  # before national decisions
         self.committed = self.contributors.copy()
+        self.decision_draw = np.zeros(n1)  # drawn at the national decisions
+        self.ever_sent = np.zeros(n1, dtype=bool)  # nations that sent their contingent at some deployment
         self.next_request = 0
         self.lead_nations = [n for n, lead in zip(coal.names, coal.framework_nation) if lead]
         self.stream = model.streams["force"]
@@ -215,13 +217,13 @@ class MultinationalForce(mesa.Agent):
         self._update()
 
     def credible_cessation(self, week: int) -> bool:
-        """Ceasefire violations counted by the monitors, a week on average over the window, stayed at or
-        below the threshold: the measure the OSCE SMM's reports give, in its own unit."""
+        """Ceasefire violations, a week on average over the window, stayed at or below the threshold, as the
+        monitors estimate them in the OSCE SMM's unit (their count corrected for the coverage they had)."""
         f = self.model.params.force
         window = f.credible_cessation_window_weeks
         if week + 1 < window:
             return False
-        return self.model.monitoring.counted_per_week(window) <= f.credible_cessation_threshold
+        return self.model.monitoring.estimated_per_week(window) <= f.credible_cessation_threshold
 
     def _nations_decide(self, week: int, case: int | None) -> bool:
         """Each contributing nation decides whether to send its contingent (by its resolve, now).
@@ -231,9 +233,10 @@ class MultinationalForce(mesa.Agent):
         """
         f = self.model.params.force
         coal = self.model.coalition
-        noise = self.model.params.members.activation_noise
-        p = 1.0 / (1.0 + np.exp(-(coal.resolve - f.commitment_bar) / noise))
-        self.committed = self.contributors & (self.stream.random(self.contributors.size) < p)
+        # One draw a nation, kept: a later review keeps the contingent while its resolve still clears the bar.
+        self.decision_draw = self.stream.random(self.contributors.size)
+        self.committed = self.contributors & (self.decision_draw < self._p_commit())
+        self.ever_sent |= self.committed & (self.committed & coal.framework_nation).any()
         sent = [coal.names[i] for i in np.flatnonzero(self.committed)]
         if not (self.committed & coal.framework_nation).any():
             self.phase = NOT_REQUESTED
@@ -244,6 +247,47 @@ class MultinationalForce(mesa.Agent):
         troops, aircraft, ships = self.pledged
         self.troops, self.aircraft, self.ships = troops * self.committed, aircraft * self.committed, ships * self.committed
         self.refresh()
+        return True
+
+    def _p_commit(self) -> np.ndarray:
+        """Each nation's chance to send (or keep) its contingent, by its resolve now: higher without the
+        US support to the force that the lead nations made their condition."""
+        sc = self.model.params
+        f = sc.force
+        bar = f.commitment_bar + (0.0 if self.backstop else f.backstop_bar_rise)
+        return 1.0 / (1.0 + np.exp(-(self.model.coalition.resolve - bar) / sc.members.activation_noise))
+
+    def review(self, week: int, nations: np.ndarray, why: str, case: int | None = None) -> bool:
+        """Contributing governments review their contingents when a condition of their decision changes (an
+        election, the US support withdrawn): a contingent stays while its resolve still clears the bar. Without
+        a framework nation the force withdraws, and Ukraine can ask again (G3). No contingent leaves a war.
+
+        Returns True when a contingent leaves (Russia re-assesses at once)."""
+        if self.phase not in (DEPLOYING, DEPLOYED) or self.model.war.at_war:
+            return False
+        leaving = self.committed & nations & (self.decision_draw >= self._p_commit())
+        if not leaving.any():
+            return False
+        coal = self.model.coalition
+        f = self.model.params.force
+        self.committed = self.committed & ~leaving
+        names = tuple(coal.names[i] for i in np.flatnonzero(leaving))
+        troops, aircraft, ships = self.pledged
+        if (self.committed & coal.framework_nation).any():
+            self.troops, self.aircraft, self.ships = (troops * self.committed, aircraft * self.committed,
+                                                      ships * self.committed)
+            outcome = "contingents_withdrawn"
+        else:  # European-led or not at all: the rest go home; a new request asks every contributor again
+            self.troops, self.aircraft, self.ships = troops.copy(), aircraft.copy(), ships.copy()
+            self.committed = self.contributors.copy()
+            self.phase = NOT_REQUESTED
+            self.ramp = 0.0
+            self.deployed_week = None
+            self.next_request = week + f.request_retry_weeks
+            outcome = "withdrawn"
+        self.refresh()
+        self.model.events.add(week, "deployment", "MultinationalForce", "", Clause.G3, case=case, cause=case,
+                              outcome=outcome, items=names, note=why, weeks=f.request_retry_weeks)
         return True
 
     def advance(self, week: int, at_war: bool) -> None:
@@ -259,7 +303,7 @@ class MultinationalForce(mesa.Agent):
                 self.phase = REQUESTED
                 self.request_event = log.add(week, "request", "Ukraine", "", Clause.G3, outcome="requested",
                                              window_weeks=f.credible_cessation_window_weeks,
-                                             value=self.model.monitoring.counted_per_week(
+                                             value=self.model.monitoring.estimated_per_week(
                                                  f.credible_cessation_window_weeks))
             return
         case = self.request_event

@@ -226,10 +226,20 @@ class Force(Section):
         12, Clause.G3, "weeks", "Time from Ukraine's request to full deployment.", ge=1, le=104)
     credible_cessation_threshold: float = lever(
         300.0, Clause.G3, "ceasefire violations counted a week",
-        "Most ceasefire violations the monitors count a week, on average over the window, for the cessation of "
-        "hostilities to be credible (the OSCE SMM's unit: after the July 2020 measures it counted about 250 a "
-        "week; in ordinary periods of 2018-21 1,000-5,000).", ge=0.0, le=20000.0,
+        "Most ceasefire violations a week, on average over the window, for the cessation of hostilities to be "
+        "credible, as the monitors estimate them at the reference coverage (the OSCE SMM's unit: after the July "
+        "2020 measures it counted about 250 a week; in ordinary periods of 2018-21 1,000-5,000).",
+        ge=0.0, le=20000.0,
         source="OSCE SMM daily reports (2020-21), via UNIAN; assumption for the threshold itself")
+    credible_cessation_reference_coverage: float = constant(
+        0.3, Clause.G3, "share of the contact line",
+        "Coverage at which the threshold is counted: the OSCE SMM's (the minsk_analogue scenario's), less calm "
+        "obstruction. The monitors correct their count for the coverage they had (their own, the US share, "
+        "obstruction), as the SMM reported restrictions beside its counts, so the test reads the level of "
+        "violations in the SMM's unit, not the size of the mechanism (before v3.1 a wider mechanism counted "
+        "more and delayed the force, and losing the US lead hastened it).", ge=0.01, le=1.0,
+        source="OSCE SMM reports (counts with the restrictions of access that limited them); the minsk_analogue "
+               "coverage, an assumption, is the one the calm-count target is calibrated at")
     credible_cessation_window_weeks: int = lever(
         8, Clause.G3, "weeks", "Window over which cessation must hold.", ge=1, le=104)
     ukraine_requests: bool = lever(
@@ -237,7 +247,18 @@ class Force(Section):
     commitment_bar: float = uncertainty(
         0.35, Clause.G3, "resolve",
         "Resolve a contributing government needs to send its contingent when Ukraine asks (the national decision "
-        "the pledge leaves open); logistic with members.activation_noise.", ge=0.0, le=1.5)
+        "the pledge leaves open), and to keep it when it reviews the deployment at an election (Tago 2009: "
+        "elections drive exits from coalitions); logistic with members.activation_noise.", ge=0.0, le=1.5,
+        source="Tago (2009), Journal of Peace Research 46(2): 16 of 37 partners left the Iraq coalition, elections "
+               "speeding exits; Mello (2020): also after a change of leadership; the bar is an assumption")
+    backstop_bar_rise: float = uncertainty(
+        0.1, Clause.G3, "resolve",
+        "How much more resolve a contributing government needs to send, or keep, its contingent without the "
+        "'proposed US support' (G3): the force's lead nations made a US backstop their condition. A withdrawal "
+        "of that support has each contributor review its contingent; the number is an assumption.",
+        ge=0.0, le=1.0,
+        source="Starmer after the Paris meeting of 17 Feb 2025 ('there must be a US backstop') and on BBC News, "
+               "2 Mar 2025 ('it would not be a guarantee without it'); the size is an assumption")
     request_retry_weeks: int = lever(
         26, Clause.G3, "weeks", "If no framework nation sends its contingent, Ukraine asks again after this long.",
         ge=1, le=260)

@@ -393,10 +393,12 @@ def force_html(story: Story, week: int) -> str:
     for r in story.force.itertuples():
         struck = r.struck_week is not None and not (isinstance(r.struck_week, float) and math.isnan(r.struck_week)) \
             and int(r.struck_week) <= week
-        deployed = int(round(r.sent * share))
+        gone = r.withdrawn_week is not None and r.withdrawn_week == r.withdrawn_week and r.withdrawn_week <= week
+        deployed = 0 if gone else int(round(r.sent * share))
         asked = story.steps["force_phase"].iloc[: week + 1].ne("not_requested").any() if "force_phase" in \
             story.steps else True
-        sent = (f"{r.sent:,}" if r.sent else "declined") if asked and share > 0 else "-"
+        sent = (f"withdrawn (week {int(r.withdrawn_week)})" if gone else f"{r.sent:,}" if r.sent else "declined") \
+            if asked and (share > 0 or gone) else "-"
         hit = f"week {int(r.struck_week)} ({story.date_of(int(r.struck_week))})" if struck else ""
         lead = " (lead)" if r.lead else ""
         rows.append(f'<tr class="force-row{" pg-tint-struck" if struck else ""}" data-struck="{int(struck)}">'
@@ -405,9 +407,10 @@ def force_html(story: Story, week: int) -> str:
                     f'<td class="num">{r.aircraft}</td><td class="num">{r.ships}</td><td>{e(r.basing)}</td>'
                     f'<td>{e(hit)}</td></tr>')
     f = story.force
+    sent_now = int(f.loc[story.in_force(week), "sent"].sum())
     rows.append(f'<tr><td><b>All</b></td><td class="num"><b>{int(f.troops.sum()):,}</b></td>'
-                f'<td class="num"><b>{int(f.sent.sum()) if share > 0 else 0:,}</b></td>'
-                f'<td class="num"><b>{int(round(f.sent.sum() * share)):,}</b></td>'
+                f'<td class="num"><b>{sent_now if share > 0 else 0:,}</b></td>'
+                f'<td class="num"><b>{int(round(sent_now * share)):,}</b></td>'
                 f'<td class="num"><b>{int(f.aircraft.sum())}</b></td><td class="num"><b>{int(f.ships.sum())}</b></td>'
                 f'<td></td><td></td></tr>')
     return (f'<div class="pg-small force-summary">Posture: {e(s.force.posture)}, size x{s.force.size:g} of the '
@@ -418,8 +421,9 @@ def force_html(story: Story, week: int) -> str:
             f'<th>Ships</th><th>Basing</th><th>Struck (tripwire)</th></tr></thead><tbody>{"".join(rows)}</tbody>'
             f'</table></div><div class="pg-small">Contributions from public pledges and reports, read at '
             f'{s.force.contribution_level:g} of each nation\'s low-high range (0 low, 1 high), times the force '
-            f'size; each nation decides to send its contingent when Ukraine asks for the force. An attack strikes troops forward for certain and at rear hubs in Ukraine sometimes; a struck '
-            f'nation\'s resolve rises, its allies\' less (the tripwire rally).</div>')
+            f'size; each nation decides to send its contingent when Ukraine asks for the force, and reviews it at its '
+            f'elections and if the US support is withdrawn. An attack strikes troops forward for certain and at rear '
+            f'hubs in Ukraine sometimes; a struck nation\'s resolve rises, its allies\' less (the tripwire rally).</div>')
 
 
 def design_card_html(rows_a: list[dict], rows_b: list[dict] | None, label_a: str, label_b: str | None) -> str:

@@ -185,6 +185,11 @@ def _government_change(e: Event) -> str:
 
 
 def _deployment(e: Event) -> str:
+    if e.outcome == "contingents_withdrawn":
+        return f"{', '.join(e.items)} withdraw their contingents from the force ({e.note})."
+    if e.outcome == "withdrawn":
+        return (f"{', '.join(e.items)} withdraw their contingents ({e.note}): with no framework nation left, the "
+                f"Multinational Force withdraws; Ukraine can ask again in {weeks_text(e.weeks or 0)}.")
     if e.outcome == "declined":
         sent = ", ".join(e.items) or "no nation"
         return (f"No framework nation sends its contingent ({sent} would): Ukraine asks again in "
@@ -227,8 +232,8 @@ def _war_end(e: Event) -> str:
 def _request(e: Event) -> str:
     if e.value is None:
         return "Credible cessation holds: Ukraine requests the Multinational Force."
-    return (f"Credible cessation holds ({e.value:.0f} violations counted a week over "
-            f"{weeks_text(e.window_weeks or 0)}): Ukraine requests the Multinational Force.")
+    return (f"Credible cessation holds ({e.value:.0f} violations a week, as the monitors estimate them, "
+            f"over {weeks_text(e.window_weeks or 0)}): Ukraine requests the Multinational Force.")
 
 
 def _eu_package(e: Event) -> str:

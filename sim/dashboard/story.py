@@ -95,7 +95,8 @@ class Member:
         return [(w, text) for w, text in self.governments if w <= week]
 
 
-FORCE_COLUMNS = ("nation", "troops", "sent", "aircraft", "ships", "basing", "exposure", "lead", "struck_week")
+FORCE_COLUMNS = ("nation", "troops", "sent", "aircraft", "ships", "basing", "exposure", "lead", "struck_week",
+                 "withdrawn_week")
 
 
 # A campaign event's outcome code -> how the campaign before it ended.
@@ -159,9 +160,16 @@ class Story:
             return str(self.steps.at[week, "russia_intent"])
         return ""
 
+    def in_force(self, week: int) -> pd.Series:
+        """Which nations' contingents are in the force at ``week`` (sent, and not withdrawn by then)."""
+        f = self.force
+        gone = f["withdrawn_week"].notna() & (f["withdrawn_week"] <= week)
+        return (f["sent"] > 0) & ~gone
+
     def deployed_share(self, week: int) -> float:
-        """Share of the troops the nations sent that is deployed at the end of ``week`` (0 before the request)."""
-        total = float(self.force["sent"].sum()) if len(self.force) else 0.0
+        """Share of the troops sent (and not withdrawn by ``week``) that is deployed at its end (0 before the
+        request)."""
+        total = float(self.force.loc[self.in_force(week), "sent"].sum()) if len(self.force) else 0.0
         if total <= 0 or "force_troops" not in self.steps.columns or week not in self.steps.index:
             return 0.0
         return min(1.0, float(self.steps.at[week, "force_troops"]) / total)
@@ -301,21 +309,31 @@ def _force(model: Any, rows: list[Event]) -> pd.DataFrame:
     size = sc.force.size if sc.force.enabled else 0.0
     forward = sc.force.posture == "forward"
     struck: dict[str, int] = {}
+    withdrawn: dict[str, int] = {}
     for e in rows:
         if e.kind == "casualties":
             for name in e.items:
                 struck.setdefault(name, e.week)
+        elif e.kind == "deployment" and e.outcome in ("contingents_withdrawn", "withdrawn"):
+            for name in e.items:
+                withdrawn[name] = e.week
+    sent = getattr(f, "ever_sent", f.troops > 0)
+    rear_exposure = sc.force.rear_exposure
     out = []
     for i in map(int, (f.contributors.nonzero()[0])):  # contributors: nations that pledged something
         basing = f.basing[i]
         where = {"outside": "outside Ukraine", "rear": "rear hubs in Ukraine", "forward": "forward"}.get(basing, basing)
         if forward and basing == "rear":
             where = "forward (posture)"
+        in_ukraine = basing in ("rear", "forward") and pledged_troops[i] > 0
+        exposure = (1.0 if forward or basing == "forward" else rear_exposure) if in_ukraine else 0.0
+        # A nation whose contingent left and came back with a new deployment is in the force at the end.
+        gone = withdrawn.get(coal.names[i]) if not f.committed[i] or f.phase.label == "not_requested" else None
         out.append({"nation": coal.names[i], "troops": int(round(pledged_troops[i] * size)),
-                    "sent": int(round(f.troops[i] * size)),
+                    "sent": int(round(pledged_troops[i] * size)) if sent[i] else 0,
                     "aircraft": int(round(pledged_aircraft[i] * size)), "ships": int(round(pledged_ships[i] * size)),
-                    "basing": where, "exposure": float(f.exposure[i]), "lead": bool(coal.framework_nation[i]),
-                    "struck_week": struck.get(coal.names[i])})
+                    "basing": where, "exposure": exposure, "lead": bool(coal.framework_nation[i]),
+                    "struck_week": struck.get(coal.names[i]), "withdrawn_week": gone})
     frame = pd.DataFrame(out, columns=list(FORCE_COLUMNS))
     return frame.sort_values(["troops", "aircraft", "ships"], ascending=False, kind="stable").reset_index(drop=True)
 

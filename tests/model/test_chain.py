@@ -68,15 +68,44 @@ def test_obstruction_denies_coverage_and_the_count():
     assert mon.p_seen[Action.PROBE] < make(seed=3).monitoring.p_seen[Action.PROBE]
 
 
-def test_credible_cessation_is_measured_in_the_same_unit():
+def _estimate(model, volume: int, obstructed: bool = False) -> float:
+    """The cessation estimate after a full window of ``volume`` violations a week by Russia's side."""
+    window = PARIS.force.credible_cessation_window_weeks
+    for week in range(window):
+        model.monitoring.count(volume, obstructed, week, False)
+    return model.monitoring.estimated_per_week(window)
+
+
+def test_credible_cessation_reads_the_level_in_the_smm_unit():
+    # The monitors correct their count for the coverage they had: the estimate is what the SMM would have
+    # counted (reference coverage less calm obstruction), whatever the mechanism's size, the US lead or
+    # obstruction (v3.1: a wider mechanism no longer delays the force, nor does losing the US hasten it).
+    sc = PARIS
+    reference = sc.force.credible_cessation_reference_coverage * (1.0 - sc.monitoring.obstruction_calm)
+    both = 1.0 + sc.ukraine.return_fire_share
+    level = _estimate(make(seed=4), 1000)
+    assert level == pytest.approx(round(1000 * both) * reference)
+    for overrides, obstructed in (({"monitoring.coverage": 0.25}, False), ({"monitoring.coverage": 1.0}, False),
+                                  ({"united_states.leads_monitoring": False}, False), ({}, True)):
+        m = make(overrides, seed=4)
+        assert _estimate(m, 1000, obstructed) == pytest.approx(level), overrides
+    # The count itself (steps.csv, the OSCE target) still grows with coverage: only the test corrects it.
+    wide, narrow = make({"monitoring.coverage": 1.0}, seed=4), make({"monitoring.coverage": 0.25}, seed=4)
+    _estimate(wide, 1000)
+    _estimate(narrow, 1000)
+    assert wide.monitoring.volume_week > 3 * narrow.monitoring.volume_week
+
+
+def test_credible_cessation_against_the_threshold():
     threshold = PARIS.force.credible_cessation_threshold
     window = PARIS.force.credible_cessation_window_weeks
     m = make(seed=4)
+    per_unit = _estimate(make(seed=4), 1000) / 1000  # estimate per violation of Russia's side
     for week in range(window):
-        m.monitoring.count(int(threshold / 0.6), False, week, False)  # about threshold x 1.1 counted
+        m.monitoring.count(int(threshold / per_unit * 1.1), False, week, False)
     assert not m.force.credible_cessation(window)
     for week in range(window, 2 * window):
-        m.monitoring.count(int(threshold / 3), False, week, False)
+        m.monitoring.count(int(threshold / per_unit / 3), False, week, False)
     assert m.force.credible_cessation(2 * window)
     m.monitoring.count(0, False, 2 * window, True)  # a war: no ceasefire to count
     assert not m.force.credible_cessation(2 * window + 1)

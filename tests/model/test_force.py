@@ -22,17 +22,19 @@ def test_force_deploys_only_after_request_and_credible_cessation(paris_runs):
         ev = res.events
         requests = [e for e in ev if e.kind == "request"]
         begins = [e for e in ev if e.kind == "deployment" and e.outcome == "begins"]
-        assert len(begins) <= 1
+        withdrawn = [e for e in ev if e.kind == "deployment" and e.outcome == "withdrawn"]
+        assert len(begins) <= 1 + len(withdrawn)  # the force deploys again only after it withdrew
         if not requests:
             assert not begins
             continue
         requested += 1
         for r in requests:
             assert r.week >= window - 1
-            # Credible cessation: ceasefire violations counted a week, over the window, at most the threshold.
+            # Credible cessation: violations a week as the monitors estimate them, over the window, at most the threshold.
             assert r.value <= threshold, (res.run["seed"], r)
-        if begins:
-            assert begins[0].cause_id == requests[-1].event_id and begins[0].week > requests[-1].week
+        for b in begins:  # each deployment follows the latest request before it
+            latest = max((r for r in requests if r.week < b.week), key=lambda r: r.week)
+            assert b.cause_id == latest.event_id
     assert requested >= 10  # the property was exercised
 
 
@@ -171,3 +173,86 @@ def test_russia_projects_the_defence_in_proportion_to_the_build_up(roe):
     full = model.force.major_defence_at(1.0)
     assert full > 0.0
     assert model.force.major_defence_at(0.5) == pytest.approx(0.5 * full)
+
+
+# --- contingents reviewed: elections (Tago 2009) and the US support withdrawn (v3.1) --------------
+
+def _deployed(overrides: dict | None = None, seed: int = 0):
+    """A Paris model whose force is deployed (Russia complies throughout), or None on this seed."""
+    model = make({"united_states.backstop_probability": 1.0, **(overrides or {})}, seed, collect_steps=False)
+    force_actions(model, lambda week: Action.COMPLY)
+    for _ in range(120):
+        model.step()
+        if model.force.phase == ForcePhase.DEPLOYED:
+            return model
+    return None
+
+
+def test_the_us_support_withdrawn_makes_contributors_review_and_the_bar_decides():
+    left = {}
+    for rise in (0.0, 0.1, 0.3, 1.0):
+        gone = 0
+        for seed in range(6):
+            model = _deployed({"force.backstop_bar_rise": rise}, seed)
+            assert model is not None, seed
+            before = model.force.committed.copy()
+            logged = len(model.events.rows)
+            model.united_states.withdraw(model.week, "test", drop_pledge=False)
+            force = model.force
+            stays = before & (force.decision_draw < force._p_commit())  # the bar without the US support
+            if force.phase == ForcePhase.DEPLOYED:
+                after = force.committed
+                assert (after == stays).all()  # exactly those whose kept draw still clears the bar
+            else:  # no framework nation cleared it: the force withdrew
+                after = np.zeros_like(before)
+                assert not (stays & model.coalition.framework_nation).any()
+            gone += int((before & ~after).sum())
+            reviews = [e for e in model.events.rows[logged:] if e.kind == "deployment"
+                       and e.outcome in ("contingents_withdrawn", "withdrawn")]
+            assert all(e.note == "the US support to the force withdrawn" for e in reviews)
+        left[rise] = gone
+    assert left[0.0] <= left[0.1] <= left[0.3] <= left[1.0]
+    assert left[1.0] > left[0.1]
+
+
+def test_without_a_framework_nation_the_force_withdraws_and_ukraine_may_ask_again():
+    model = _deployed(seed=1)
+    force, coal = model.force, model.coalition
+    coal.resolve[coal.framework_nation] = 0.0  # every lead nation's government has turned against it
+    assert force.review(model.week, force.contributors.copy(), "test")
+    assert force.phase == ForcePhase.NOT_REQUESTED
+    assert force.ramp == 0.0 and force.total_strength == 0.0
+    assert force.next_request == model.week + PARIS.force.request_retry_weeks
+    last = model.events.rows[-1]
+    assert (last.kind, last.outcome) == ("deployment", "withdrawn")
+    assert set(last.items) >= {coal.names[i] for i in np.flatnonzero(coal.framework_nation)}
+
+
+def test_a_contingent_that_leaves_takes_its_strength():
+    model = _deployed(seed=2)
+    force, coal = model.force, model.coalition
+    land = force.target["land"]
+    others = force.committed & ~coal.framework_nation & (force.troops > 0)
+    assert others.any()
+    i = int(np.flatnonzero(others)[0])
+    coal.resolve[i] = 0.0
+    mask = np.zeros_like(others)
+    mask[i] = True
+    assert force.review(model.week, mask, "a review after the election")
+    assert force.phase == ForcePhase.DEPLOYED and not force.committed[i]
+    assert force.troops[i] == 0 and force.target["land"] < land
+
+
+def test_contingents_leave_only_after_an_election_or_the_us_support_withdrawn(paris_runs):
+    causes = {"election", "government_change", "us_roles"}
+    reviewed = 0
+    for res in paris_runs:
+        by_id = {e.event_id: e for e in res.events}
+        for e in res.events:
+            if e.kind == "deployment" and e.outcome in ("contingents_withdrawn", "withdrawn"):
+                reviewed += 1
+                if e.note == "a review after the election":
+                    assert by_id[e.cause_id].kind in causes - {"us_roles"}, e
+                else:
+                    assert e.note == "the US support to the force withdrawn", e
+    assert reviewed >= 5  # the property was exercised
