@@ -256,3 +256,18 @@ def test_contingents_leave_only_after_an_election_or_the_us_support_withdrawn(pa
                 else:
                     assert e.note == "the US support to the force withdrawn", e
     assert reviewed >= 5  # the property was exercised
+
+
+def test_a_withdrawal_reads_the_same_in_the_log_and_the_dashboard(paris_runs):
+    from sim.dashboard.sentences import describe
+    from sim.events import render
+
+    seen = set()
+    for res in paris_runs:
+        for e in res.events:
+            if e.kind == "deployment" and e.outcome in ("contingents_withdrawn", "withdrawn"):
+                seen.add(e.outcome)
+                for text in (render(e), describe(e)):
+                    assert all(name in text for name in e.items) and e.note in text
+                    assert ("no framework nation" in text) == (e.outcome == "withdrawn")
+    assert "contingents_withdrawn" in seen

@@ -229,6 +229,12 @@ CHECKS: tuple[Check, ...] = (
     Check("us_withdraws_2029", Design("paris_declaration", {"horizon_weeks": 520}),
           Design("us_withdraws_2029", {"horizon_weeks": 520}), "detected", -1,
           "The dated shock of 20 January 2029 withdraws the US roles; over ten years (issue 19)."),
+    Check("force.backstop_bar_rise", Design("us_withdraws_2029", {"horizon_weeks": 520,
+                                                                  "force.backstop_bar_rise": 0.0}),
+          Design("us_withdraws_2029", {"horizon_weeks": 520, "force.backstop_bar_rise": 0.5}), "force_troops", -1,
+          "An uncertainty (v3.1): without the US support to the force, contributing governments need more resolve "
+          "to send or keep their contingents; the 2029 withdrawal has them review (Starmer 2025: 'there must be "
+          "a US backstop')."),
 )
 
 INTERACTIONS: tuple[InteractionCheck, ...] = (
