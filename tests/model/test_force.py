@@ -271,3 +271,19 @@ def test_a_withdrawal_reads_the_same_in_the_log_and_the_dashboard(paris_runs):
                     assert all(name in text for name in e.items) and e.note in text
                     assert ("no framework nation" in text) == (e.outcome == "withdrawn")
     assert "contingents_withdrawn" in seen
+
+
+def test_wider_monitoring_no_longer_delays_the_force():
+    """v3.1: the cessation test reads the level in the SMM's unit, so the share of runs with the force fully
+    deployed within a year does not depend on monitoring coverage (it was 98% at 0.25 and 49% at 1.0 when
+    the test counted in the monitors' own units). 100 paired runs each; tolerance 8 points."""
+    shares = []
+    for coverage in (0.25, 1.0):
+        deployed = 0
+        for seed in range(100):
+            model = make({"monitoring.coverage": coverage}, 5000 + seed, collect_steps=False, record_events=False)
+            model.run(52)
+            deployed += model.force.deployed_week is not None
+        shares.append(deployed / 100)
+    assert shares[0] > 0.5  # the force deploys within a year in most runs either way
+    assert abs(shares[0] - shares[1]) <= 0.08, shares
