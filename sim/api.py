@@ -77,7 +77,7 @@ _MISSING = {  # float columns runs.csv leaves empty: NaN here
     "escalation_week": "Week of the first renewed armed attack (major); NaN when censored (no attack "
                        "before the horizon).",
     "median_response_delay_weeks": "Median weeks from violation to response; NaN if there was none.",
-    "force_deployed_week": "Week the force was fully deployed; NaN if never (G3).",
+    "force_deployed_week": "Week the force was first fully deployed; NaN if never (G3).",
     "us_roles_withdrawn_week": "Week the US withdrew its roles; NaN if never.",
     **{f"members_military_{k}w": f"Members (the US apart) whose military response to the first major attack took "
                                   f"effect within {k} weeks of it (G0, G4); NaN if no major attack." for k in (4, 8, 12)},

@@ -83,7 +83,9 @@ RUN_COLUMNS: dict[str, Column] = {
     "us_backstop": ("bool", "", "The US backs the force at the end of the run (G3)."),
     "us_roles_withdrawn_week": ("float64", "weeks", "Week the US withdrew its roles; empty if never."),
     "force_phase": ("object", "", "Force phase at the end: not_requested, requested, deploying, deployed (G3)."),
-    "force_deployed_week": ("float64", "weeks", "Week the force was fully deployed; empty if never (G3)."),
+    "force_deployed_week": ("float64", "weeks", "Week the force was first fully deployed; empty if never (G3)."),
+    "contingents_withdrawn": ("int64", "count", "Contingents withdrawn from the force at a review (an election, the "
+                              "US support withdrawn), the force's own withdrawal included (G3)."),
     "force_troops": ("int64", "troops", "Troops of the force deployed at the end (G3)."),
     "stockpile_surges": ("int64", "count", "Stockpile surges that reached Ukraine (G2)."),
     "credibility_probe": ("float64", "0-1", "Russia's final believed response share at the probe level."),
@@ -280,6 +282,7 @@ def run_record(model: Any) -> dict[str, Any]:
         "force_phase": model.force.phase.label,
         "force_deployed_week": (float(model.force.deployed_week)
                                 if model.force.deployed_week is not None else None),
+        "contingents_withdrawn": model.force.contingents_withdrawn,
         "force_troops": model.force.troops_deployed,
         "stockpile_surges": model.ukraine.surges_received,
         "credibility_probe": model.credibility_probe,

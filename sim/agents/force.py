@@ -71,6 +71,7 @@ class MultinationalForce(mesa.Agent):
         self.committed = self.contributors.copy()
         self.decision_draw = np.zeros(n1)  # drawn at the national decisions
         self.ever_sent = np.zeros(n1, dtype=bool)  # nations that sent their contingent at some deployment
+        self.contingents_withdrawn = 0
         self.next_request = 0
         self.lead_nations = [n for n, lead in zip(coal.names, coal.framework_nation) if lead]
         self.stream = model.streams["force"]
@@ -271,6 +272,7 @@ class MultinationalForce(mesa.Agent):
         coal = self.model.coalition
         f = self.model.params.force
         self.committed = self.committed & ~leaving
+        self.contingents_withdrawn += int(leaving.sum())
         names = tuple(coal.names[i] for i in np.flatnonzero(leaving))
         troops, aircraft, ships = self.pledged
         if (self.committed & coal.framework_nation).any():
@@ -278,11 +280,11 @@ class MultinationalForce(mesa.Agent):
                                                       ships * self.committed)
             outcome = "contingents_withdrawn"
         else:  # European-led or not at all: the rest go home; a new request asks every contributor again
+            self.contingents_withdrawn += int(self.committed.sum())
             self.troops, self.aircraft, self.ships = troops.copy(), aircraft.copy(), ships.copy()
             self.committed = self.contributors.copy()
             self.phase = NOT_REQUESTED
             self.ramp = 0.0
-            self.deployed_week = None
             self.next_request = week + f.request_retry_weeks
             outcome = "withdrawn"
         self.refresh()
@@ -320,7 +322,8 @@ class MultinationalForce(mesa.Agent):
             self.ramp = min(1.0, self.ramp + 1.0 / f.build_up_weeks)
             if self.ramp >= 1.0:
                 self.phase = DEPLOYED
-                self.deployed_week = week
+                if self.deployed_week is None:  # the first full deployment (runs.csv)
+                    self.deployed_week = week
                 log.add(week, "deployment", "MultinationalForce", "", Clause.G3, case=case,
                         cause=self.deployment_event, outcome="fully_deployed", land=self.target["land"],
                         air=self.target["air"], sea=self.target["sea"])
