@@ -2,7 +2,9 @@
 
 The pledging states' state lives in arrays (one row a member, the US in the last
 row) so that weekly politics are one vector operation; each ``CoalitionMember``
-and the ``UnitedStates`` agent is a named view onto its row.
+and the ``UnitedStates`` agent (``sim.agents.united_states``: its roles and their
+withdrawal) is a named view onto its row. After an election, a contributor to the
+Multinational Force reviews its contingent (``MultinationalForce.review``).
 
 Members one by one (G0, "in accordance with each member's legal and constitutional
 provisions"): each member's menu is the scenario's menu at a level intersected with what it
