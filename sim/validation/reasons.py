@@ -83,6 +83,7 @@ class Task:
     elections_file: str | None = None
     study: str | None = None
     events: bool = True
+    seed: int = MASTER_SEED  # the replicates' master seed (a confirmatory run draws fresh ones)
 
 
 def run_task(task: Task) -> dict[str, Any]:
@@ -92,7 +93,7 @@ def run_task(task: Task) -> dict[str, Any]:
         if task.elections_file:
             overrides["members.elections_file"] = task.elections_file
         scenario = with_overrides(load_scenario(task.scenario), overrides, source="validation (reasons)")
-        model = DeterrenceModel(scenario, replicate_seed(MASTER_SEED, task.replicate), record_events=task.events,
+        model = DeterrenceModel(scenario, replicate_seed(task.seed, task.replicate), record_events=task.events,
                                 collect_steps=False)
         model.run()
     out: dict[str, Any] = {"scenario": task.scenario, "elections_file": task.elections_file or "",
@@ -134,15 +135,20 @@ def elections_variants(folder: Path) -> str:
     return str(folder)
 
 
-def tasks(sizes: Sizes, study: str) -> tuple[list[Task], list[Task]]:
-    """The runs for launches and waiting (with events), and the paired runs of the windows (without)."""
+def tasks(sizes: Sizes, study: str, seed: int = MASTER_SEED,
+          windows: Sequence[str] = tuple(WINDOWS)) -> tuple[list[Task], list[Task]]:
+    """The runs for launches and waiting (with events), and the paired runs of the windows (without).
+
+    The plausible worlds are always those drawn with ``MASTER_SEED``; ``seed`` sets the replicates'."""
     use = use_posterior("plausible", sizes.draws, MASTER_SEED)
-    launch = [Task(s, k, *use.for_replicate(k)) for s in SCENARIOS for k in range(sizes.runs)]
+    launch = [Task(s, k, *use.for_replicate(k), seed=seed) for s in SCENARIOS for k in range(sizes.runs)]
     window = []
-    for _, with_event, without, _ in WINDOWS.values():
+    for name in windows:
+        _, with_event, without, _ = WINDOWS[name]
         for scenario, elections in (with_event, without):
             window += [Task(scenario, k, *use.for_replicate(k), elections_file=elections,
-                            study=study if elections else None, events=False) for k in range(sizes.pairs)]
+                            study=study if elections else None, events=False, seed=seed)
+                       for k in range(sizes.pairs)]
     return launch, window
 
 
@@ -184,11 +190,12 @@ def _week_of(date: str) -> int:
     return (dt.date.fromisoformat(date) - load_scenario("paris_declaration").ceasefire_date).days // 7
 
 
-def windows_table(runs: list[dict[str, Any]], pairs: int) -> pd.DataFrame:
+def windows_table(runs: list[dict[str, Any]], pairs: int, windows: Sequence[str] = tuple(WINDOWS)) -> pd.DataFrame:
     rows = []
     by = {(r["scenario"], r["elections_file"] or None, r["replicate"]): r for r in runs}
     horizon = load_scenario("paris_declaration").horizon_weeks
-    for key, (event, with_event, without, date) in WINDOWS.items():
+    for key in windows:
+        event, with_event, without, date = WINDOWS[key]
         week = _week_of(date)
         for level, col in (("any armed attack", "armed_attack_week"), ("renewed war", "escalation_week")):
             a = [by[(*with_event, k)] for k in range(pairs)]
@@ -219,17 +226,19 @@ def windows_table(runs: list[dict[str, Any]], pairs: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def measure(sizes: Sizes, folder: Path, map_: Callable[[Callable, Sequence], Any]) -> dict[str, pd.DataFrame]:
-    """Every run, then the three tables. ``folder`` holds the elections variants while the runs need them."""
+def measure(sizes: Sizes, folder: Path, map_: Callable[[Callable, Sequence], Any], seed: int = MASTER_SEED,
+            windows: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Every run, then the three tables (only the windows' with ``windows``: a confirmatory run of those).
+    ``folder`` holds the elections variants while the runs need them."""
     study = Path(folder) / "elections_study"
     try:
-        launch, window = tasks(sizes, elections_variants(study))
-        runs = list(map_(run_task, launch))
+        launch, window = tasks(sizes, elections_variants(study), seed, windows or tuple(WINDOWS))
+        runs = [] if windows else list(map_(run_task, launch))
         paired = list(map_(run_task, window))
     finally:
         shutil.rmtree(study, ignore_errors=True)
-    return {"launches": launches_table(runs), "waiting": waiting_table(runs),
-            "windows": windows_table(paired, sizes.pairs)}
+    out = {"windows": windows_table(paired, sizes.pairs, windows or tuple(WINDOWS))}
+    return out if windows else {"launches": launches_table(runs), "waiting": waiting_table(runs), **out}
 
 
 def _f(x: Any, digits: int = 2) -> str:
@@ -238,10 +247,28 @@ def _f(x: Any, digits: int = 2) -> str:
     return str(x)
 
 
-def markdown(tables: dict[str, pd.DataFrame], sizes: Sizes) -> str:
+def windows_markdown(win: pd.DataFrame) -> list[str]:
+    out = ["**Opened windows** (paired runs with no attack before the event; the chance of an attack from the "
+           "event to the horizon, with the event and without):", "",
+           "| window | level | pairs at risk | with | without | difference [95% CI] | McNemar p | verdict |",
+           "|---|---|---|---|---|---|---|---|"]
+    for r in win.itertuples():
+        out.append(f"| {r.event} | {r.level} | {r.pairs_at_risk} | {_f(r.p_after_with, 3)} | "
+                   f"{_f(r.p_after_without, 3)} | {r.difference:+.3f} [{r.low:+.3f}, {r.high:+.3f}] | "
+                   f"{r.mcnemar_p:.2g} | {r.verdict} |")
+    out += ["", "Attacks before the event (of all pairs), with and without: " + "; ".join(
+        f"{r.window} ({r.level}): {r.attack_before_with} and {r.attack_before_without}" for r in win.itertuples())]
+    return out
+
+
+def markdown(tables: dict[str, pd.DataFrame], sizes: Sizes, seed: int = MASTER_SEED) -> str:
+    if "launches" not in tables:  # a confirmatory run of windows
+        return "\n".join([f"Confirmatory run: {sizes.pairs} pairs a window, fresh replicate seeds (master seed {seed}); "
+                          f"replicate k in plausible point k % {sizes.draws} of the shipped plausible set.", "",
+                          *windows_markdown(tables["windows"])]) + "\n"
     lt, wt, win = tables["launches"], tables["waiting"], tables["windows"]
     out = [f"Runs: {sizes.runs} a scenario with their events (launches, waiting), {sizes.pairs} pairs a window; "
-           f"replicate k in plausible point k % {sizes.draws} of the shipped plausible set; master seed {MASTER_SEED}.",
+           f"replicate k in plausible point k % {sizes.draws} of the shipped plausible set; master seed {seed}.",
            "", "**Launched for reasons** (go/no-go: the margin without the random term favours launching; "
            f"at least {FOR_REASONS:.0%} required):", "",
            "| scenario | level | launches | margin favours | share [95% CI] | median margin | median abs. draw |",
@@ -259,16 +286,7 @@ def markdown(tables: dict[str, pd.DataFrame], sizes: Sizes) -> str:
     for r in wt.itertuples():
         out.append(f"| {r.scenario} | {r.runs} | {r.runs_waiting} | {_f(r.share)} [{_f(r.low)}, {_f(r.high)}] | "
                    f"{_f(r.assessment_share, 3)} |")
-    out += ["", "**Opened windows** (paired runs with no attack before the event; the chance of an attack from the "
-            "event to the horizon, with the event and without):", "",
-            "| window | level | pairs at risk | with | without | difference [95% CI] | McNemar p | verdict |",
-            "|---|---|---|---|---|---|---|---|"]
-    for r in win.itertuples():
-        out.append(f"| {r.event} | {r.level} | {r.pairs_at_risk} | {_f(r.p_after_with, 3)} | "
-                   f"{_f(r.p_after_without, 3)} | {r.difference:+.3f} [{r.low:+.3f}, {r.high:+.3f}] | "
-                   f"{r.mcnemar_p:.2g} | {r.verdict} |")
-    out += ["", "Attacks before the event (of all pairs), with and without: " + "; ".join(
-        f"{r.window} ({r.level}): {r.attack_before_with} and {r.attack_before_without}" for r in win.itertuples())]
+    out += ["", *windows_markdown(win)]
     return "\n".join(out) + "\n"
 
 
@@ -277,14 +295,18 @@ def heading(command: str, seconds: float, workers: int | str) -> str:
 
 
 def verdicts(tables: dict[str, pd.DataFrame]) -> dict[str, bool]:
+    win = tables["windows"]
+    windows = {f"window_{w}": bool((win[(win["window"] == w)]["verdict"] == "raises").any())
+               for w in dict.fromkeys(win["window"])}
+    if "launches" not in tables:
+        return windows
     lt = tables["launches"]
     pooled = lt[(lt["decision"] == "launches") & (lt["scenario"] == "all")].set_index("level")
     wt = tables["waiting"].set_index("scenario")
     win = tables["windows"]
     return {"major_for_reasons": bool(pooled.loc["major", "share"] >= FOR_REASONS),
             "limited_for_reasons": bool(pooled.loc["limited", "share"] >= FOR_REASONS),
-            "waiting_material": bool(wt.loc["all", "share"] >= MATERIAL),
-            **{f"window_{w}": bool((win[(win["window"] == w)]["verdict"] == "raises").any()) for w in WINDOWS}}
+            "waiting_material": bool(wt.loc["all", "share"] >= MATERIAL), **windows}
 
 
 def _map(ex: Any) -> Callable[[Callable, Sequence], Any]:
@@ -305,6 +327,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("results") / "reasons")
     parser.add_argument("--overwrite", action="store_true")
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--master-seed", type=int, default=MASTER_SEED,
+                        help=f"the replicates' master seed (default {MASTER_SEED}); the plausible worlds stay the same")
+    parser.add_argument("--windows", nargs="+", choices=sorted(WINDOWS), default=None,
+                        help="a confirmatory run: only these windows' paired runs")
     args = parser.parse_args(argv)
     base = QUICK if args.quick else Sizes()
     sizes = Sizes(runs=args.runs or base.runs, pairs=args.pairs or base.pairs, draws=base.draws)
@@ -312,19 +338,20 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with staged(args.out, overwrite=args.overwrite) as work:
         with executor(workers) as ex:
-            tables = measure(sizes, work, _map(ex))
+            tables = measure(sizes, work, _map(ex), args.master_seed, args.windows)
         for name, df in tables.items():
             atomic_write(work / f"{name}.csv", df.to_csv(index=False, float_format="%.6g", lineterminator="\n"))
         v = verdicts(tables)
         command = "python -m sim.validation.reasons " + " ".join(argv if argv is not None else sys.argv[1:])
         seconds = time.perf_counter() - started
-        atomic_write(work / "reasons_tables.md", heading(command, seconds, workers) + markdown(tables, sizes))
+        atomic_write(work / "reasons_tables.md", heading(command, seconds, workers)
+                     + markdown(tables, sizes, args.master_seed))
         write_manifest(work / "manifest.json", {
             "command": command,
-            "sizes": {"runs": sizes.runs, "pairs": sizes.pairs, "draws": sizes.draws}, "master_seed": MASTER_SEED,
+            "sizes": {"runs": sizes.runs, "pairs": sizes.pairs, "draws": sizes.draws}, "master_seed": args.master_seed,
             "posterior": "plausible", "verdicts": v, "seconds": round(seconds, 1),
             "finished": time.strftime("%Y-%m-%d %H:%M", time.localtime()), "package": package_info()})
-    print(markdown(tables, sizes))
+    print(markdown(tables, sizes, args.master_seed))
     print("verdicts: " + ", ".join(f"{k} {'yes' if ok else 'NO'}" for k, ok in v.items()))
     return EXIT_OK if all(v.values()) else EXIT_FAILED
 

@@ -55,3 +55,22 @@ def test_one_run_logs_its_decision_points_with_margin_and_draw():
     assert out["assessments"] > 0 and out["assessments_waiting"] <= out["assessments"]
     for level, margin, noise in out["launches"] + out["preparations"]:
         assert level in ("limited", "major") and math.isfinite(margin) and math.isfinite(noise)
+
+
+def test_a_confirmatory_run_draws_fresh_replicates_in_the_same_worlds(tmp_path):
+    """--windows and --master-seed: only the named window's pairs, on fresh replicate seeds, in the same
+    plausible worlds; the tables and the verdicts name only that window."""
+    study = Rs.elections_variants(tmp_path / "study")
+    sizes = Rs.Sizes(runs=3, pairs=4, draws=2)
+    launch, window = Rs.tasks(sizes, study)
+    launch2, confirm = Rs.tasks(sizes, study, 7, ("us_withdrawal",))
+    assert {t.scenario for t in confirm} == {"us_withdraws_2029", "paris_declaration"} and len(confirm) == 8
+    assert all(t.seed == 7 for t in confirm) and all(t.seed == Rs.MASTER_SEED for t in window)
+    assert [t.constants for t in confirm[:4]] == [t.constants for t in window[:4]]  # the same worlds
+    runs = [{"scenario": t.scenario, "elections_file": t.elections_file or "", "replicate": t.replicate,
+             "armed_attack_week": None, "escalation_week": None} for t in confirm]
+    tables = {"windows": Rs.windows_table(runs, sizes.pairs, ("us_withdrawal",))}
+    assert set(tables["windows"]["window"]) == {"us_withdrawal"}
+    assert Rs.verdicts(tables) == {"window_us_withdrawal": False}
+    text = Rs.markdown(tables, sizes, 7)
+    assert "Confirmatory run: 4 pairs a window" in text and "master seed 7" in text and "France" not in text
