@@ -44,6 +44,7 @@ from sim.errors import EXIT_FAILED, EXIT_OK
 from sim.executors import default_workers, executor, in_order
 from sim.experiments.statistics import mcnemar_p, newcombe_paired_interval, wilson_interval
 from sim.files import atomic_write, write_manifest
+from sim.ladder import LIMITED, MAJOR
 from sim.model import DeterrenceModel
 from sim.outfolder import staged
 from sim.provenance import package_info
@@ -62,6 +63,10 @@ WINDOWS = {  # name -> (event, arm with the event, arm without, event date)
                           ("paris_declaration", "elections_france_change.csv"),
                           ("paris_declaration", "elections_france_stays.csv"), FRANCE_ELECTION[1]),
 }
+
+
+MECHANISM_PAIRS = 400  # paired states a window for the mechanism table (stated before the runs)
+REVIEWED = ("contingents_withdrawn", "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ class Task:
     study: str | None = None
     events: bool = True
     seed: int = MASTER_SEED  # the replicates' master seed (a confirmatory run draws fresh ones)
+    window: str = ""  # the window a paired run belongs to (the mechanism table)
 
 
 def run_task(task: Task) -> dict[str, Any]:
@@ -108,6 +114,59 @@ def run_task(task: Task) -> dict[str, Any]:
         out["assessments"] = len(waits)
         out["assessments_waiting"] = sum(w > 0 for w in waits)
     return out
+
+
+def window_state(task: Task) -> dict[str, Any] | None:
+    """One arm of a window run to the week after the event: what the event did to the force, and the values
+    Russia then puts on a renewed war and a limited offensive launched after a full preparation, without
+    the random terms (no misperception of resolve or of the balance). None when an armed attack came first."""
+    week = _week_of(WINDOWS[task.window][3])
+    with using_study(task.study):
+        overrides = dict(task.constants)
+        if task.elections_file:
+            overrides["members.elections_file"] = task.elections_file
+        scenario = with_overrides(load_scenario(task.scenario), overrides, source="validation (reasons)")
+        model = DeterrenceModel(scenario, replicate_seed(task.seed, task.replicate), collect_steps=False)
+        model.run(week + 1)
+    if model.war.armed_attack_week is not None or model.war.at_war:
+        return None
+    reviews = [e for e in model.events.rows if e.kind == "deployment" and e.week == week and e.outcome in REVIEWED]
+    reading, c = model.russia.reading, model.params.campaigns
+    reading.noise = dict.fromkeys(reading.noise, 0.0)
+    reading.balance = 1.0
+    reading.reassess(noise=False)
+    outlook = model.russia.outlook
+    return {"window": task.window, "scenario": task.scenario, "elections_file": task.elections_file or "",
+            "replicate": task.replicate, "contingents_left": sum(len(e.items) for e in reviews),
+            "france_left": any("France" in e.items for e in reviews),
+            "force_withdrew": any(e.outcome == "withdrawn" for e in reviews),
+            "troops": model.force.troops_deployed,
+            "value_major": outlook.attack_value(MAJOR, c.preparation_weeks_major, prepared=0).total,
+            "value_limited": outlook.attack_value(LIMITED, c.preparation_weeks_limited, prepared=0).total}
+
+
+def mechanisms_table(states: list[dict[str, Any] | None], windows: Sequence[str] = tuple(WINDOWS)) -> pd.DataFrame:
+    """Paired states a window (both arms without an attack before the event): what the event did."""
+    rows = []
+    for key in windows:
+        _, with_event, without, _ = WINDOWS[key]
+        arm = {(s["scenario"], s["elections_file"] or None, s["replicate"]): s for s in states
+               if s is not None and s["window"] == key}
+        pairs = [(arm[(*with_event, k)], arm[(*without, k)]) for k in sorted({k for *_, k in arm})
+                 if (*with_event, k) in arm and (*without, k) in arm]
+        n = len(pairs)
+        if not n:
+            continue
+        row: dict[str, Any] = {"window": key, "event": WINDOWS[key][0], "pairs": n}
+        for name in ("contingents_left", "france_left", "force_withdrew", "troops"):
+            row[f"{name}_with"] = float(np.mean([a[name] for a, _ in pairs]))
+            row[f"{name}_without"] = float(np.mean([b[name] for _, b in pairs]))
+        for name in ("value_major", "value_limited"):
+            d = np.array([a[name] - b[name] for a, b in pairs])
+            row[f"{name}_change"] = float(d.mean())
+            row[f"{name}_change_se"] = float(d.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def elections_variants(folder: Path) -> str:
@@ -147,7 +206,7 @@ def tasks(sizes: Sizes, study: str, seed: int = MASTER_SEED,
         _, with_event, without, _ = WINDOWS[name]
         for scenario, elections in (with_event, without):
             window += [Task(scenario, k, *use.for_replicate(k), elections_file=elections,
-                            study=study if elections else None, events=False, seed=seed)
+                            study=study if elections else None, events=False, seed=seed, window=name)
                        for k in range(sizes.pairs)]
     return launch, window
 
@@ -235,10 +294,15 @@ def measure(sizes: Sizes, folder: Path, map_: Callable[[Callable, Sequence], Any
         launch, window = tasks(sizes, elections_variants(study), seed, windows or tuple(WINDOWS))
         runs = [] if windows else list(map_(run_task, launch))
         paired = list(map_(run_task, window))
+        states = [] if windows else list(map_(window_state, [t for t in window
+                                                             if t.replicate < min(MECHANISM_PAIRS, sizes.pairs)]))
     finally:
         shutil.rmtree(study, ignore_errors=True)
     out = {"windows": windows_table(paired, sizes.pairs, windows or tuple(WINDOWS))}
-    return out if windows else {"launches": launches_table(runs), "waiting": waiting_table(runs), **out}
+    if windows:
+        return out
+    return {"launches": launches_table(runs), "waiting": waiting_table(runs), **out,
+            "mechanisms": mechanisms_table(states)}
 
 
 def _f(x: Any, digits: int = 2) -> str:
@@ -287,6 +351,21 @@ def markdown(tables: dict[str, pd.DataFrame], sizes: Sizes, seed: int = MASTER_S
         out.append(f"| {r.scenario} | {r.runs} | {r.runs_waiting} | {_f(r.share)} [{_f(r.low)}, {_f(r.high)}] | "
                    f"{_f(r.assessment_share, 3)} |")
     out += ["", *windows_markdown(win)]
+    mech = tables.get("mechanisms")
+    if mech is not None and len(mech):
+        out += ["", f"**What the event did** (the pairs among the first {MECHANISM_PAIRS} replicates with no armed "
+                "attack before the event, the week after it: contingents that left the Multinational Force at the event, France's among them, "
+                "the force withdrawn for want of a framework nation, troops deployed; and the change, with the event "
+                "against without, in the value Russia puts on a renewed war and on a limited offensive after a full "
+                "preparation, without the random terms):", "",
+                "| window | pairs | contingents left (with / without) | France's left | force withdrawn | troops "
+                "deployed | value of a renewed war | value of a limited offensive |", "|---|---|---|---|---|---|---|---|"]
+        for r in mech.itertuples():
+            out.append(f"| {r.event} | {r.pairs} | {r.contingents_left_with:.2f} / {r.contingents_left_without:.2f} | "
+                       f"{r.france_left_with:.0%} / {r.france_left_without:.0%} | {r.force_withdrew_with:.0%} / "
+                       f"{r.force_withdrew_without:.0%} | {r.troops_with:,.0f} / {r.troops_without:,.0f} | "
+                       f"{r.value_major_change:+.3f} (se {r.value_major_change_se:.3f}) | "
+                       f"{r.value_limited_change:+.3f} (se {r.value_limited_change_se:.3f}) |")
     return "\n".join(out) + "\n"
 
 

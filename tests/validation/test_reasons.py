@@ -74,3 +74,29 @@ def test_a_confirmatory_run_draws_fresh_replicates_in_the_same_worlds(tmp_path):
     assert Rs.verdicts(tables) == {"window_us_withdrawal": False}
     text = Rs.markdown(tables, sizes, 7)
     assert "Confirmatory run: 4 pairs a window" in text and "master seed 7" in text and "France" not in text
+
+
+def test_the_mechanism_table_pairs_the_arms_and_reads_what_the_event_did():
+    def state(window, scenario, elections, k, left, value):
+        return {"window": window, "scenario": scenario, "elections_file": elections or "", "replicate": k,
+                "contingents_left": left, "france_left": left > 0, "force_withdrew": False, "troops": 1000 - 100 * left,
+                "value_major": value, "value_limited": value / 2}
+
+    _, (sw, ew), (so, eo), _ = Rs.WINDOWS["us_withdrawal"]
+    states = [state("us_withdrawal", sw, ew, k, 2, 0.5 + 0.1 * k) for k in range(4)]
+    states += [state("us_withdrawal", so, eo, k, 0, 0.3 + 0.1 * k) for k in range(4)]
+    states += [None, state("us_withdrawal", sw, ew, 9, 5, 9.0)]  # an attack came first; an arm without its pair
+    row = Rs.mechanisms_table(states, ("us_withdrawal",)).iloc[0]
+    assert row["pairs"] == 4 and row["contingents_left_with"] == 2 and row["contingents_left_without"] == 0
+    assert row["value_major_change"] == pytest.approx(0.2) and row["value_major_change_se"] == pytest.approx(0.0)
+    assert row["value_limited_change"] == pytest.approx(0.1) and row["troops_with"] == 800
+
+
+@pytest.mark.slow
+def test_a_window_state_is_read_the_week_after_the_event():
+    """A real run of one arm: the state is read without random terms (the same run gives the same values)."""
+    use = Rs.use_posterior("plausible", 2, Rs.MASTER_SEED)
+    _, (sw, _), (so, _), _ = Rs.WINDOWS["us_withdrawal"]
+    a = Rs.window_state(Rs.Task(sw, 0, *use.for_replicate(0), window="us_withdrawal"))
+    again = Rs.window_state(Rs.Task(sw, 0, *use.for_replicate(0), window="us_withdrawal"))
+    assert a == again and a is not None and math.isfinite(a["value_major"]) and math.isfinite(a["value_limited"])
