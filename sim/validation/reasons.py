@@ -113,6 +113,11 @@ def run_task(task: Task) -> dict[str, Any]:
         waits = [e.wait_value or 0.0 for e in decisions if e.note == "assessment"]
         out["assessments"] = len(waits)
         out["assessments_waiting"] = sum(w > 0 for w in waits)
+        # The first attack: the margin it was launched on and the week its preparation began (the windows' check).
+        first = next((e for e in decisions if e.note == "go_no_go" and e.outcome == "launch"), None)
+        prepared = [e.week for e in decisions if first is not None and e.week <= first.week
+                    and e.note == "assessment" and e.outcome.startswith("prepare_")]
+        out["first_launch"] = (first.value, prepared[-1] if prepared else None) if first is not None else None
     return out
 
 
@@ -206,7 +211,7 @@ def tasks(sizes: Sizes, study: str, seed: int = MASTER_SEED,
         _, with_event, without, _ = WINDOWS[name]
         for scenario, elections in (with_event, without):
             window += [Task(scenario, k, *use.for_replicate(k), elections_file=elections,
-                            study=study if elections else None, events=False, seed=seed, window=name)
+                            study=study if elections else None, seed=seed, window=name)
                        for k in range(sizes.pairs)]
     return launch, window
 
@@ -272,6 +277,11 @@ def windows_table(runs: list[dict[str, Any]], pairs: int, windows: Sequence[str]
             only_b = sum(after(y) and not after(x) for x, y in at_risk)
             neither = len(at_risk) - both - only_a - only_b
             n = len(at_risk)
+            # Do the attacks only the arm with the event made come from the mechanism? Launched on a margin that
+            # favoured them without the random term, or prepared from the event's own re-assessment (a fresh draw)?
+            only = [x.get("first_launch") for x, y in at_risk if after(x) and not after(y)
+                    and col == "armed_attack_week"]  # the first launch is the first armed attack
+            only = [f for f in only if f is not None]
             diff = (only_a - only_b) / n if n else math.nan
             lo, hi = newcombe_paired_interval(both, only_a, only_b, neither) if n else (math.nan, math.nan)
             rows.append({"window": key, "event": event, "level": level, "event_week": week,
@@ -281,6 +291,8 @@ def windows_table(runs: list[dict[str, Any]], pairs: int, windows: Sequence[str]
                          "p_after_without": (both + only_b) / n if n else math.nan, "difference": diff, "low": lo,
                          "high": hi, "only_with": only_a, "only_without": only_b,
                          "mcnemar_p": mcnemar_p(only_a, only_b),
+                         "only_with_for_reasons": sum(m >= 0.0 for m, _ in only) if only else 0,
+                         "only_with_prepared_at_event": sum(w == week for _, w in only) if only else 0,
                          "verdict": "raises" if lo > 0 else ("lowers" if hi < 0 else "no detectable change")})
     return pd.DataFrame(rows)
 
@@ -322,6 +334,12 @@ def windows_markdown(win: pd.DataFrame) -> list[str]:
                    f"{r.mcnemar_p:.2g} | {r.verdict} |")
     out += ["", "Attacks before the event (of all pairs), with and without: " + "; ".join(
         f"{r.window} ({r.level}): {r.attack_before_with} and {r.attack_before_without}" for r in win.itertuples())]
+    if "only_with_for_reasons" in win.columns:
+        out += ["", "Of the attacks that only the arm with the event made (its first attack after the event): "
+                "launched on a margin that favoured it without the random term, and prepared from the event's own "
+                "re-assessment (a fresh random draw): " + "; ".join(
+                    f"{r.window}: {r.only_with_for_reasons} and {r.only_with_prepared_at_event} of {r.only_with}"
+                    for r in win.itertuples() if r.level == "any armed attack")]
     return out
 
 
@@ -426,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
         atomic_write(work / "reasons_tables.md", heading(command, seconds, workers)
                      + markdown(tables, sizes, args.master_seed))
         write_manifest(work / "manifest.json", {
-            "command": command,
+            "command": command, "files": sorted([*(f"{name}.csv" for name in tables), "reasons_tables.md"]),
             "sizes": {"runs": sizes.runs, "pairs": sizes.pairs, "draws": sizes.draws}, "master_seed": args.master_seed,
             "posterior": "plausible", "verdicts": v, "seconds": round(seconds, 1),
             "finished": time.strftime("%Y-%m-%d %H:%M", time.localtime()), "package": package_info()})
