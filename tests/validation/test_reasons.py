@@ -100,3 +100,19 @@ def test_a_window_state_is_read_the_week_after_the_event():
     a = Rs.window_state(Rs.Task(sw, 0, *use.for_replicate(0), window="us_withdrawal"))
     again = Rs.window_state(Rs.Task(sw, 0, *use.for_replicate(0), window="us_withdrawal"))
     assert a == again and a is not None and math.isfinite(a["value_major"]) and math.isfinite(a["value_limited"])
+
+
+def test_the_attacks_only_the_event_arm_made_are_checked_for_reasons_and_for_a_fresh_draw():
+    key = "us_withdrawal"
+    _, (sw, ew), (so, eo), date = Rs.WINDOWS[key]
+    week = Rs._week_of(date)
+    runs = []
+    for k in range(6):  # k < 3: only the arm with the event attacks, on margins +0.5, -0.5, -1.5
+        a = week + 3 if k < 3 else None
+        first = (0.5 - k, week if k == 2 else week - 10) if a is not None else None
+        runs.append({"scenario": sw, "elections_file": ew or "", "replicate": k, "armed_attack_week": a,
+                     "escalation_week": None, "first_launch": first})
+        runs.append({"scenario": so, "elections_file": eo or "", "replicate": k, "armed_attack_week": None,
+                     "escalation_week": None, "first_launch": None})
+    row = Rs.windows_table(runs, 6, (key,)).set_index("level").loc["any armed attack"]
+    assert row["only_with"] == 3 and row["only_with_for_reasons"] == 1 and row["only_with_prepared_at_event"] == 1
