@@ -291,3 +291,18 @@ def test_wider_monitoring_no_longer_delays_the_force():
         shares.append(deployed / 100)
     assert shares[0] > 0.5  # the force deploys within a year in most runs either way
     assert abs(shares[0] - shares[1]) <= 0.08, shares
+
+
+@pytest.mark.parametrize("name", ["ceasefire_reference", "minsk_analogue"])
+def test_the_calibration_scenarios_do_not_see_the_force_rules(name):
+    """The calibration scenarios have no force, so v3.1's force rules (the cessation test's reference coverage,
+    the contingents' review) cannot move a calibration target: the runs are identical whatever their values."""
+    from sim.config import load_scenario
+
+    base = load_scenario(name)
+    assert not base.force.enabled
+    for seed in range(4):
+        runs = [simulate(with_overrides(base, over), seed, steps=False).run for over in (
+            {}, {"force.backstop_bar_rise": 1.0, "force.credible_cessation_reference_coverage": 0.05,
+                 "force.commitment_bar": 1.5})]
+        assert runs[0] == runs[1], seed
