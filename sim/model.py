@@ -135,6 +135,9 @@ class DeterrenceModel(mesa.Model):
         self.russia = Russia(self)
         self.datacollector = mesa.DataCollector(model_reporters={**{k: k for k in STEP_REPORTERS},
                                                                  **RUN_REPORTERS})
+        # Every agent is built: Mesa 3.3's class-level id counter (Agent._ids, keyed by model; mesa#3179, fixed
+        # by mesa#3180) would keep this model, and all it holds, alive for the life of the process.
+        getattr(mesa.Agent, "_ids", {}).pop(self, None)
 
     @property
     def scenario_config(self) -> Scenario:

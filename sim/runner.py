@@ -6,7 +6,6 @@ dashboard's comparison page all meet the model here.
 
 from __future__ import annotations
 
-import mesa
 import numpy as np
 
 from sim.config import Scenario, with_overrides
@@ -22,8 +21,6 @@ def simulate(scenario: Scenario, seed: int, *, weeks: int | None = None, steps: 
     model = DeterrenceModel(scenario, seed, record_events=events, collect_steps=steps,
                             step_period=step_period)
     model.run()
-    # Mesa 3.3 keeps every model in a class-level id registry (mesa#3179): release it.
-    getattr(mesa.Agent, "_ids", {}).pop(model, None)
     step_table: dict[str, list] = {}
     if steps:
         data = model.datacollector.model_vars

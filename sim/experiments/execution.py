@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import mesa
-
 from sim.config import load_scenario, using_study, with_overrides
 from sim.files import csv_rows
 from sim.outputs import RUN_COLUMNS, STEP_COLUMNS
@@ -87,7 +85,6 @@ def run_task(task: Task) -> Outcome:
                 f"run {task.run_id} failed (design point {task.design_point}, replicate {task.replicate}, "
                 f"scenario {task.scenario}, seed {seed}, overrides {dict(task.constants + task.overrides)}): "
                 f"{type(exc).__name__}: {exc}") from exc
-    forget_finished_models()
     run = result.run
     draw = [] if task.posterior_draw is None else [task.posterior_draw]
     row = [task.run_id, task.design_point, task.replicate, *draw, *(v for _, v in task.overrides),
@@ -100,16 +97,6 @@ def run_task(task: Task) -> Outcome:
         events_text = csv_rows(result.event_rows(task.run_id))
     return Outcome(task.run_id, task.design_point, task.replicate, bool(run["escalated"]),
                    csv_rows([row]), steps_text, events_text)
-
-
-def forget_finished_models() -> None:
-    """Work around Mesa 3.3's leak (mesa#3179, fixed by mesa#3180): ``Agent._ids`` is a class-level
-    dict keyed by model, so no finished model is ever freed (~57 MB per 1,000 runs). Drop the
-    counters of finished models only: a model still being built in another thread keeps its own."""
-    ids = getattr(mesa.Agent, "_ids", None)
-    if isinstance(ids, dict) and ids:
-        for model in [m for m in list(ids) if not getattr(m, "running", True)]:
-            ids.pop(model, None)
 
 
 def run_tasks(tasks: list[Task]) -> list[Outcome]:

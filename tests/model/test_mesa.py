@@ -123,3 +123,23 @@ def test_mesa_batch_run_varies_schema_parameters():
         assert int(r["escalated"]) == out["escalated"]
         assert r["survival_weeks"] == out["survival_weeks"]
         assert r["credibility_major"] == pytest.approx(out["credibility_major"])
+
+
+def test_a_finished_model_is_freed_however_it_was_run():
+    """Mesa 3.3 keeps every model in Agent._ids (mesa#3179); the model releases it once its agents are built,
+    so a study that builds models itself (not through ``simulate``) does not keep them all alive."""
+    import gc
+
+    from sim.config import load_scenario
+    from sim.model import DeterrenceModel
+
+    def alive() -> int:
+        gc.collect()
+        return sum(isinstance(o, DeterrenceModel) for o in gc.get_objects())
+
+    before = alive()  # other tests' fixtures may hold models of their own
+    for seed in range(3):
+        DeterrenceModel(load_scenario("paris_declaration"), seed, collect_steps=False).run(20)
+    assert alive() == before
+    ids = {a.unique_id for a in DeterrenceModel(load_scenario("paris_declaration"), 0).agents}
+    assert len(ids) == len(DeterrenceModel(load_scenario("paris_declaration"), 0).agents)  # ids stay unique
