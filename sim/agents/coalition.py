@@ -339,11 +339,9 @@ class Coalition:
     def _review_contingent(self, week: int, i: int, case: int | None) -> bool:
         """After an election a contributing government reviews its contingent in the force (Tago 2009)."""
         force = self.model.force
-        if not force.committed[i] or not force.contributors[i]:
+        if not force.committed[i]:
             return False
-        mask = np.zeros(force.contributors.size, dtype=bool)
-        mask[i] = True
-        return force.review(week, mask, "a review after the election", case)
+        return force.review(week, np.arange(force.committed.size) == i, "a review after the election", case)
 
     def _shift(self, i: int, delta: float) -> None:
         self.resolve_anchor[i] = min(1.0, max(0.0, self.resolve_anchor[i] + delta))

@@ -245,10 +245,14 @@ class MultinationalForce(mesa.Agent):
             self.model.events.add(week, "deployment", "MultinationalForce", "", Clause.G3, case=case, cause=case,
                                   outcome="declined", items=tuple(sent), weeks=f.request_retry_weeks)
             return False
-        troops, aircraft, ships = self.pledged
-        self.troops, self.aircraft, self.ships = troops * self.committed, aircraft * self.committed, ships * self.committed
-        self.refresh()
+        self._send(self.committed)
         return True
+
+    def _send(self, nations: np.ndarray) -> None:
+        """The force is the pledged contingents of these nations."""
+        troops, aircraft, ships = self.pledged
+        self.troops, self.aircraft, self.ships = troops * nations, aircraft * nations, ships * nations
+        self.refresh()
 
     def _p_commit(self) -> np.ndarray:
         """Each nation's chance to send (or keep) its contingent, by its resolve now: higher without the
@@ -274,20 +278,16 @@ class MultinationalForce(mesa.Agent):
         self.committed = self.committed & ~leaving
         self.contingents_withdrawn += int(leaving.sum())
         names = tuple(coal.names[i] for i in np.flatnonzero(leaving))
-        troops, aircraft, ships = self.pledged
         if (self.committed & coal.framework_nation).any():
-            self.troops, self.aircraft, self.ships = (troops * self.committed, aircraft * self.committed,
-                                                      ships * self.committed)
             outcome = "contingents_withdrawn"
         else:  # European-led or not at all: the rest go home; a new request asks every contributor again
             self.contingents_withdrawn += int(self.committed.sum())
-            self.troops, self.aircraft, self.ships = troops.copy(), aircraft.copy(), ships.copy()
             self.committed = self.contributors.copy()
             self.phase = NOT_REQUESTED
             self.ramp = 0.0
             self.next_request = week + f.request_retry_weeks
             outcome = "withdrawn"
-        self.refresh()
+        self._send(self.committed)
         self.model.events.add(week, "deployment", "MultinationalForce", "", Clause.G3, case=case, cause=case,
                               outcome=outcome, items=names, note=why, weeks=f.request_retry_weeks)
         return True

@@ -54,7 +54,6 @@ class UnitedStates(CoalitionMember):
     def _support_ended(self, week: int, case: int | None) -> None:
         """The US support to the force is gone: its contributors review their contingents (G3)."""
         force = self.model.force
-        force.refresh()
         force.review(week, force.contributors, "the US support to the force withdrawn", case)
 
     def _acting_roles(self) -> list[str]:

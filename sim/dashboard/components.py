@@ -393,7 +393,7 @@ def force_html(story: Story, week: int) -> str:
     for r in story.force.itertuples():
         struck = r.struck_week is not None and not (isinstance(r.struck_week, float) and math.isnan(r.struck_week)) \
             and int(r.struck_week) <= week
-        gone = r.withdrawn_week is not None and r.withdrawn_week == r.withdrawn_week and r.withdrawn_week <= week
+        gone = bool(pd.notna(r.withdrawn_week)) and r.withdrawn_week <= week
         deployed = 0 if gone else int(round(r.sent * share))
         asked = story.steps["force_phase"].iloc[: week + 1].ne("not_requested").any() if "force_phase" in \
             story.steps else True

@@ -30,7 +30,7 @@ import math
 import shutil
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -92,8 +92,8 @@ class Task:
     window: str = ""  # the window a paired run belongs to (the mechanism table)
 
 
-def run_task(task: Task) -> dict[str, Any]:
-    """One run: its attack weeks and, with events, its decision points' margins and draws."""
+def _run(task: Task, weeks: int | None = None) -> DeterrenceModel:
+    """The task's run, to the horizon or for ``weeks`` weeks."""
     with using_study(task.study):
         overrides = dict(task.constants)
         if task.elections_file:
@@ -101,7 +101,12 @@ def run_task(task: Task) -> dict[str, Any]:
         scenario = with_overrides(load_scenario(task.scenario), overrides, source="validation (reasons)")
         model = DeterrenceModel(scenario, replicate_seed(task.seed, task.replicate), record_events=task.events,
                                 collect_steps=False)
-        model.run()
+        return model.run(weeks)
+
+
+def run_task(task: Task) -> dict[str, Any]:
+    """One run: its attack weeks and, with events, its decision points' margins and draws."""
+    model = _run(task)
     out: dict[str, Any] = {"scenario": task.scenario, "elections_file": task.elections_file or "",
                            "replicate": task.replicate, "draw": task.draw,
                            "armed_attack_week": model.war.armed_attack_week, "escalation_week": model.war.escalation_week}
@@ -126,13 +131,7 @@ def window_state(task: Task) -> dict[str, Any] | None:
     Russia then puts on a renewed war and a limited offensive launched after a full preparation, without
     the random terms (no misperception of resolve or of the balance). None when an armed attack came first."""
     week = _week_of(WINDOWS[task.window][3])
-    with using_study(task.study):
-        overrides = dict(task.constants)
-        if task.elections_file:
-            overrides["members.elections_file"] = task.elections_file
-        scenario = with_overrides(load_scenario(task.scenario), overrides, source="validation (reasons)")
-        model = DeterrenceModel(scenario, replicate_seed(task.seed, task.replicate), collect_steps=False)
-        model.run(week + 1)
+    model = _run(replace(task, events=True), week + 1)  # the reviews are read from the events
     if model.war.armed_attack_week is not None or model.war.at_war:
         return None
     reviews = [e for e in model.events.rows if e.kind == "deployment" and e.week == week and e.outcome in REVIEWED]
