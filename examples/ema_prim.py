@@ -35,6 +35,7 @@ parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--scenarios", type=int, default=200, help="sampled uncertainty scenarios (default 200)")
 parser.add_argument("--policies", type=int, default=4, help="sampled lever settings (default 4)")
 parser.add_argument("--weeks", type=int, default=None, help="horizon (default: the scenario's, 260)")
+parser.add_argument("--seed", type=int, default=0, help="seed of EMA's Latin hypercube sample (default 0)")
 args = parser.parse_args()
 ema_logging.log_to_stderr(logging.WARNING)
 
@@ -45,6 +46,7 @@ model = ema.model(uncertainties=UNCERTAINTIES, levers=LEVERS, outcomes=["escalat
                   bounds=BOUNDS, weeks=args.weeks)
 print(f"{len(model.uncertainties)} uncertainties, {len(model.levers)} levers: "
       + ", ".join(p.name for p in [*model.uncertainties, *model.levers]), file=sys.stderr)
+np.random.seed(args.seed)  # EMA's samplers draw from numpy's global generator: the same sample every time
 with SequentialEvaluator(model) as evaluator:
     experiments, outcomes = evaluator.perform_experiments(scenarios=args.scenarios, policies=args.policies)
 
@@ -59,4 +61,6 @@ print(f"PRIM box {found.chosen}: coverage {row.coverage:.2f}, density {row.densi
 for b in found.box.itertuples(index=False):
     limits = f"{b.low:.3g} to {b.high:.3g}" if b.kind == "range" else b.values.replace("|", ", ")
     print(f"  {b.parameter}: {limits}")
+for note in found.notes:
+    print(f"note: {note}")
 print("feature scores: " + ", ".join(f"{p} {s:.2f}" for p, s in found.scores.itertuples(index=False)))

@@ -299,6 +299,7 @@ class Found:
     scores: pd.DataFrame  # parameter, score
     version: str  # EMA Workbench's
     picked: int = -1  # the box picked on the peeling trajectory (before pruning)
+    notes: list[str] = field(default_factory=list)  # e.g. why stability was not measured
 
 
 def _prune(found: Any, i: int, x: pd.DataFrame, alpha: float) -> tuple[int, list[str]]:
@@ -347,10 +348,11 @@ def _in_box(found: Any, lims: pd.DataFrame) -> np.ndarray:
     return rows[mask]
 
 
-def _stability(found: Any, i: int, iterations: int, seed: int) -> pd.DataFrame:
+def _stability(found: Any, i: int, iterations: int, seed: int) -> pd.DataFrame | None:
     """EMA's PrimBox.resample: per parameter, the % of PRIM re-runs on half samples restricting it in the
     box nearest in coverage (and in density). EMA draws from numpy's global generator: seeded here, then
-    put back."""
+    put back. None when a half sample held no case or only cases: with k cases in n rows that happens
+    about 0.5**k times a draw, and EMA's PRIM asserts on it (a one-class sample has no box)."""
     state = np.random.get_state()
     np.random.seed(seed)
     try:
@@ -359,6 +361,8 @@ def _stability(found: Any, i: int, iterations: int, seed: int) -> pd.DataFrame:
             logging.disable(logging.INFO)
             try:
                 return found.resample(i, iterations=iterations)
+            except AssertionError:  # EMA's Prim(...) checks that y holds both 0 and 1, by assert
+                return None
             finally:
                 logging.disable(logging.NOTSET)
     finally:
@@ -410,16 +414,21 @@ def find_box(x: pd.DataFrame, y: Any, *, min_coverage: float = 0.5, box: int | N
                          "origin": origin})
     traj["chosen"] = traj["step"] == chosen
     limits = _limits(found, chosen, x)
+    notes: list[str] = []
     if resamples and not limits.empty:
         stable = _stability(found, chosen, resamples, seed)
-        limits["reproduce_coverage"] = limits["parameter"].map(stable["reproduce coverage"]).astype(float)
-        limits["reproduce_density"] = limits["parameter"].map(stable["reproduce density"]).astype(float)
+        if stable is None:
+            notes.append(f"stability not measured: a half sample held {'no case' if 2 * k < len(y) else 'no non-case'}"
+                         f" ({k} cases of {len(y)}); PRIM needs both in each, so sample more")
+        else:
+            limits["reproduce_coverage"] = limits["parameter"].map(stable["reproduce coverage"]).astype(float)
+            limits["reproduce_density"] = limits["parameter"].map(stable["reproduce density"]).astype(float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         scores_df, _ = feature_scoring.get_ex_feature_scores(x, y.astype(int), random_state=seed)
     scores = (scores_df.iloc[:, 0].rename("score").rename_axis("parameter").reset_index()
               .sort_values(["score", "parameter"], ascending=[False, True], kind="stable").reset_index(drop=True))
-    return Found(traj, limits, chosen, scores, version, picked)
+    return Found(traj, limits, chosen, scores, version, picked, notes)
 
 
 def discover(directory: str | Path, outcome: str = "escalated", *, threshold: float | None = None,
@@ -495,7 +504,7 @@ def discover(directory: str | Path, outcome: str = "escalated", *, threshold: fl
                  paste_alpha=paste_alpha, seed=seed, alpha=alpha, resamples=resamples)
     traj, limits, chosen, scores, version = f.trajectory, f.box, f.chosen, f.scores, f.version
     result = Discovery(question, outcome, rule, unit, k, len(y), traj, limits, chosen, scores, picked=f.picked,
-                       alpha=alpha, resamples=resamples, notes=notes)
+                       alpha=alpha, resamples=resamples, notes=notes + f.notes)
     if write:
         settings = dict(threshold=threshold, below=below, equals=equals, min_coverage=min_coverage, box=box,
                         mass_min=mass_min, peel_alpha=peel_alpha, paste_alpha=paste_alpha, seed=seed,

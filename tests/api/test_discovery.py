@@ -18,7 +18,7 @@ with warnings.catch_warnings():
 
 from sim import api  # noqa: E402
 from sim.cli import main  # noqa: E402
-from sim.discovery import discover  # noqa: E402
+from sim.discovery import discover, find_box  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +129,21 @@ def test_boxes_are_pruned_to_significant_and_stable_restrictions(planted):
     mask, y = inside_box(runs, pruned.box), runs["escalated"].to_numpy(bool)
     assert pruned.trajectory.loc[pruned.chosen, "density"] == pytest.approx(y[mask].mean())
     assert "pruned to the restrictions significant at quasi-p <= 0.05" in pruned.text()
+
+
+def test_few_cases_leave_stability_unmeasured_not_a_crash():
+    # 3 cases in 60 rows: a half sample holds none about one draw in eight (C(57,30)/C(60,30)), and EMA's PRIM asserts on a
+    # one-class sample; the box is still reported, its stability not measured, and a note says why
+    rng = np.random.default_rng(4)
+    x = pd.DataFrame({"a": rng.uniform(0, 1, 60), "b": rng.uniform(0, 1, 60)})
+    y = np.zeros(60, bool)
+    y[np.argsort(x["a"].to_numpy())[-3:]] = True  # the three largest a
+    found = find_box(x, y, alpha=None, resamples=30, seed=1)  # seed 0 happens to draw none such
+    assert "a" in set(found.box["parameter"])
+    assert found.box["reproduce_coverage"].isna().all()
+    assert any("stability not measured: a half sample held no case (3 cases of 60)" in n for n in found.notes)
+    many = find_box(x, x["a"].to_numpy() > 0.5, alpha=None, resamples=10)  # 30 cases: every half holds some
+    assert not many.notes and many.box["reproduce_coverage"].notna().all()
 
 
 def test_unfinished_sweeps_are_refused(planted, tmp_path, capsys):
