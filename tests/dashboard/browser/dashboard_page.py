@@ -70,9 +70,18 @@ CONTRAST_JS = """(sel) => {
 }"""
 
 
+def into_view(page, selector: str) -> None:
+    """Scroll the element into view. Solara may redraw it meanwhile (a re-render replaces the node, and
+    Playwright's scroll_into_view_if_needed then fails on the detached one): the query runs again until
+    an attached element is found and scrolled."""
+    page.wait_for_function("(sel) => { const el = document.querySelector(sel); if (!el || !el.isConnected) "
+                           "return false; el.scrollIntoView({block: 'center'}); return true; }",
+                           arg=selector, timeout=WAIT_MS)
+
+
 def chart(page, name: str) -> dict:
     """The chart's option as drawn (brought into view, where the page draws it; waits for ECharts)."""
-    page.locator(f".chart-{name}").scroll_into_view_if_needed()
+    into_view(page, f".chart-{name}")
     page.wait_for_function(f"(sel) => ({CHART_JS})(sel) !== null", arg=f".chart-{name}", timeout=WAIT_MS)
     data = page.evaluate(CHART_JS, f".chart-{name}")
     assert data is not None, f"chart {name} is not drawn"
@@ -86,26 +95,26 @@ def series(page, name: str, label: str) -> list:
 
 
 def wait_last_x(page, name: str, label: str, week: int) -> None:
-    page.locator(f".chart-{name}").scroll_into_view_if_needed()
+    into_view(page, f".chart-{name}")
     page.wait_for_function(f"([sel, name, w]) => ({LAST_X_JS})([sel, name]) === w",
                            arg=[f".chart-{name}", label, week], polling="raf", timeout=WAIT_MS)
 
 
 def wait_about(page, text: str, present: bool = True) -> None:
     """Wait until the ladder's text alternative (which names the designs and the seed) has ``text``."""
-    page.locator(".chart-ladder").scroll_into_view_if_needed()
+    into_view(page, ".chart-ladder")
     page.wait_for_function(f"(t) => {LADDER_ABOUT}.includes(t) === {str(present).lower()}", arg=text,
                            polling="raf", timeout=WAIT_MS)
 
 
 def about(page) -> str:
-    page.locator(".chart-ladder").scroll_into_view_if_needed()
+    into_view(page, ".chart-ladder")
     return page.evaluate(LADDER_ABOUT)
 
 
 def log_rows(page):
     """The event log's rows (brought into view: the page builds the table when it comes near)."""
-    page.locator(".event-log").scroll_into_view_if_needed()
+    into_view(page, ".event-log")
     page.wait_for_function("() => !document.querySelector('.event-log').innerText.includes('shown when you scroll')",
                            timeout=WAIT_MS)
     return page.locator(".event-log tbody tr")

@@ -42,7 +42,7 @@ from .dashboard_page import (
     wait_about,
     wait_last_x,
 )
-from .dashboard_page import CHART_JS, CONTRAST_JS  # noqa: F401 - CONTRAST_JS: used by the light/dark test
+from .dashboard_page import CHART_JS, CONTRAST_JS, into_view  # noqa: F401 - CONTRAST_JS: used by the light/dark test
 
 
 @pytest.fixture(scope="module")
@@ -442,7 +442,7 @@ def test_model_v2_what_russia_did_what_monitoring_saw_politics_sanctions_force(p
     measures = run_story(on.scenario, seed).events
     expected = int((measures["kind"] == "warning_measure").sum())
     # the timeline may still hold the last design's option a moment after it comes into view: wait for the redraw
-    page.locator(".chart-timeline").scroll_into_view_if_needed()
+    into_view(page, ".chart-timeline")
     page.wait_for_function(f"(n) => {{ const o = ({CHART_JS})('.chart-timeline'); if (!o) return false;"
                            " const s = o.series.filter(s => s.name === 'Warning measure');"
                            " return (s.length ? s[0].data.length : 0) === n; }", arg=expected, timeout=WAIT_MS)
