@@ -52,6 +52,7 @@ class Decisions:
         self.window_until = 0
         self.world_changed = False  # a triggering event: the window is re-computed at once
         self.motive = 0.0  # private motive of the current campaign (its random-utility shock)
+        self.period_shocks: list[float] | None = None  # the random terms of the latest drawing assessment
         self.paused_until = 0
         self.decision_event: int | None = None  # the latest decision point's event (the cause of what follows)
         self.margins: list[tuple[str, Action, str, float]] = []  # go/no-go and exposure: the margin without noise
@@ -85,11 +86,11 @@ class Decisions:
         elif week >= self.next_assessment or ru.trigger is not None:
             self.world_changed |= ru.trigger is not None
             ru.trigger = None
-            self._assess(week)
+            self._assess(week, triggered=week < self.next_assessment)
         return ru.campaign_week(week)
 
-    def _assess(self, week: int) -> None:
-        """The periodic assessment: comply, pressure, or prepare an offensive.
+    def _assess(self, week: int, triggered: bool = False) -> None:
+        """The periodic assessment (or one an event triggers): comply, pressure, or prepare an offensive.
 
         An offensive's exact value is costly to project, so it is computed only when an
         upper bound on it (the gain if it surely succeeds, less its certain costs) plus its
@@ -97,10 +98,15 @@ class Decisions:
         """
         ru = self.russia
         c = self.model.params.campaigns
-        self.next_assessment = week + c.assessment_interval_weeks
-        ru.reading.reassess()
+        if triggered and not c.triggered_assessment_redraws and self.period_shocks is not None:
+            # the period's random terms and calendar: the event moves the values only
+            ru.reading.reassess(noise=False)
+            shock = self.period_shocks
+        else:
+            self.next_assessment = week + c.assessment_interval_weeks
+            ru.reading.reassess()
+            shock = self.period_shocks = self._shocks(4)
         outlook = ru.outlook
-        shock = self._shocks(4)
         wait = self._window(week)
         values: list[Value | None] = [outlook.comply_value(), outlook.pressure_value(), None, None]
         u: list[float] = [values[0].total + wait, values[1].total + wait, -math.inf, -math.inf]

@@ -32,13 +32,15 @@ import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from sim.config import data_file_path, load_scenario, with_overrides
+from sim.config.cases import SETTINGS_ALLOWED, parse_settings
 from sim.config.library import using_study
+from sim.config.overrides import base_scenario, override_problems
 from sim.config.posterior import use_posterior
 from sim.errors import EXIT_FAILED, EXIT_OK
 from sim.executors import default_workers, executor, in_order
@@ -90,12 +92,13 @@ class Task:
     events: bool = True
     seed: int = MASTER_SEED  # the replicates' master seed (a confirmatory run draws fresh ones)
     window: str = ""  # the window a paired run belongs to (the mechanism table)
+    settings: tuple[tuple[str, Any], ...] = ()  # --settings: on every run, over the plausible point's constants
 
 
 def _run(task: Task, weeks: int | None = None) -> DeterrenceModel:
     """The task's run, to the horizon or for ``weeks`` weeks."""
     with using_study(task.study):
-        overrides = dict(task.constants)
+        overrides = {**dict(task.constants), **dict(task.settings)}
         if task.elections_file:
             overrides["members.elections_file"] = task.elections_file
         scenario = with_overrides(load_scenario(task.scenario), overrides, source="validation (reasons)")
@@ -198,19 +201,22 @@ def elections_variants(folder: Path) -> str:
     return str(folder)
 
 
-def tasks(sizes: Sizes, study: str, seed: int = MASTER_SEED,
-          windows: Sequence[str] = tuple(WINDOWS)) -> tuple[list[Task], list[Task]]:
+def tasks(sizes: Sizes, study: str, seed: int = MASTER_SEED, windows: Sequence[str] = tuple(WINDOWS),
+          settings: Mapping[str, Any] | None = None) -> tuple[list[Task], list[Task]]:
     """The runs for launches and waiting (with events), and the paired runs of the windows (without).
 
-    The plausible worlds are always those drawn with ``MASTER_SEED``; ``seed`` sets the replicates'."""
+    The plausible worlds are always those drawn with ``MASTER_SEED``; ``seed`` sets the replicates'; ``settings``
+    go on every run (both arms of a window alike)."""
     use = use_posterior("plausible", sizes.draws, MASTER_SEED)
-    launch = [Task(s, k, *use.for_replicate(k), seed=seed) for s in SCENARIOS for k in range(sizes.runs)]
+    fixed = tuple(sorted((settings or {}).items()))
+    launch = [Task(s, k, *use.for_replicate(k), seed=seed, settings=fixed) for s in SCENARIOS
+              for k in range(sizes.runs)]
     window = []
     for name in windows:
         _, with_event, without, _ = WINDOWS[name]
         for scenario, elections in (with_event, without):
             window += [Task(scenario, k, *use.for_replicate(k), elections_file=elections,
-                            study=study if elections else None, seed=seed, window=name)
+                            study=study if elections else None, seed=seed, window=name, settings=fixed)
                        for k in range(sizes.pairs)]
     return launch, window
 
@@ -297,12 +303,12 @@ def windows_table(runs: list[dict[str, Any]], pairs: int, windows: Sequence[str]
 
 
 def measure(sizes: Sizes, folder: Path, map_: Callable[[Callable, Sequence], Any], seed: int = MASTER_SEED,
-            windows: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
+            windows: Sequence[str] | None = None, settings: Mapping[str, Any] | None = None) -> dict[str, pd.DataFrame]:
     """Every run, then the three tables (only the windows' with ``windows``: a confirmatory run of those).
     ``folder`` holds the elections variants while the runs need them."""
     study = Path(folder) / "elections_study"
     try:
-        launch, window = tasks(sizes, elections_variants(study), seed, windows or tuple(WINDOWS))
+        launch, window = tasks(sizes, elections_variants(study), seed, windows or tuple(WINDOWS), settings)
         runs = [] if windows else list(map_(run_task, launch))
         paired = list(map_(run_task, window))
         states = [] if windows else list(map_(window_state, [t for t in window
@@ -342,13 +348,16 @@ def windows_markdown(win: pd.DataFrame) -> list[str]:
     return out
 
 
-def markdown(tables: dict[str, pd.DataFrame], sizes: Sizes, seed: int = MASTER_SEED) -> str:
+def markdown(tables: dict[str, pd.DataFrame], sizes: Sizes, seed: int = MASTER_SEED,
+             settings: Mapping[str, Any] | None = None) -> str:
+    given = ("" if not settings else "Settings on every run, both arms alike: "
+             + ", ".join(f"`{k}={v}`" for k, v in sorted(settings.items())) + ".\n\n")
     if "launches" not in tables:  # a confirmatory run of windows
-        return "\n".join([f"Confirmatory run: {sizes.pairs} pairs a window, fresh replicate seeds (master seed {seed}); "
-                          f"replicate k in plausible point k % {sizes.draws} of the shipped plausible set.", "",
-                          *windows_markdown(tables["windows"])]) + "\n"
+        return given + "\n".join([f"Confirmatory run: {sizes.pairs} pairs a window, fresh replicate seeds (master seed "
+                                  f"{seed}); replicate k in plausible point k % {sizes.draws} of the shipped plausible "
+                                  "set.", "", *windows_markdown(tables["windows"])]) + "\n"
     lt, wt, win = tables["launches"], tables["waiting"], tables["windows"]
-    out = [f"Runs: {sizes.runs} a scenario with their events (launches, waiting), {sizes.pairs} pairs a window; "
+    out = [given + f"Runs: {sizes.runs} a scenario with their events (launches, waiting), {sizes.pairs} pairs a window; "
            f"replicate k in plausible point k % {sizes.draws} of the shipped plausible set; master seed {seed}.",
            "", "**Launched for reasons** (go/no-go: the margin without the random term favours launching; "
            f"at least {FOR_REASONS:.0%} required):", "",
@@ -427,27 +436,38 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"the replicates' master seed (default {MASTER_SEED}); the plausible worlds stay the same")
     parser.add_argument("--windows", nargs="+", choices=sorted(WINDOWS), default=None,
                         help="a confirmatory run: only these windows' paired runs")
+    parser.add_argument("--settings", default="", metavar="KEY=VALUE;...",
+                        help="parameters set on every run over the plausible point's, both arms of a window alike, "
+                             "e.g. campaigns.triggered_assessment_redraws=false (a robustness check); "
+                             + SETTINGS_ALLOWED)
     args = parser.parse_args(argv)
+    settings, wrong = parse_settings(args.settings)
+    wrong = [f"--settings: {text} (allowed: {SETTINGS_ALLOWED})" for text in wrong]
+    for scenario in dict.fromkeys(s for s in (*SCENARIOS, *(a for w in WINDOWS.values() for a, _ in w[1:3]))):
+        found, _ = override_problems(base_scenario(scenario), settings, "--settings") if settings else ([], None)
+        wrong += [str(p) for p in found]
+    if wrong:
+        parser.error("; ".join(dict.fromkeys(wrong)))
     base = QUICK if args.quick else Sizes()
     sizes = Sizes(runs=args.runs or base.runs, pairs=args.pairs or base.pairs, draws=base.draws)
     workers = args.workers or default_workers()
     started = time.perf_counter()
     with staged(args.out, overwrite=args.overwrite) as work:
         with executor(workers) as ex:
-            tables = measure(sizes, work, _map(ex), args.master_seed, args.windows)
+            tables = measure(sizes, work, _map(ex), args.master_seed, args.windows, settings)
         for name, df in tables.items():
             atomic_write(work / f"{name}.csv", df.to_csv(index=False, float_format="%.6g", lineterminator="\n"))
         v = verdicts(tables)
         command = "python -m sim.validation.reasons " + " ".join(argv if argv is not None else sys.argv[1:])
         seconds = time.perf_counter() - started
         atomic_write(work / "reasons_tables.md", heading(command, seconds, workers)
-                     + markdown(tables, sizes, args.master_seed))
+                     + markdown(tables, sizes, args.master_seed, settings))
         write_manifest(work / "manifest.json", {
             "command": command, "files": sorted([*(f"{name}.csv" for name in tables), "reasons_tables.md"]),
             "sizes": {"runs": sizes.runs, "pairs": sizes.pairs, "draws": sizes.draws}, "master_seed": args.master_seed,
-            "posterior": "plausible", "verdicts": v, "seconds": round(seconds, 1),
+            "settings": settings, "posterior": "plausible", "verdicts": v, "seconds": round(seconds, 1),
             "finished": time.strftime("%Y-%m-%d %H:%M", time.localtime()), "package": package_info()})
-    print(markdown(tables, sizes, args.master_seed))
+    print(markdown(tables, sizes, args.master_seed, settings))
     print("verdicts: " + ", ".join(f"{k} {'yes' if ok else 'NO'}" for k, ok in v.items()))
     return EXIT_OK if all(v.values()) else EXIT_FAILED
 

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from sim.ladder import Action, Intent
-from tests.model.drive import PARIS, kinds, make
+from tests.model.drive import PARIS, kinds, make, weeks_of
 
 # --- beliefs -------------------------------------------------------------------------------
 
@@ -144,3 +144,24 @@ def test_a_deploying_force_closes_the_window():
     none_later.run(30)
     none_later.russia.reading.assess()
     assert later < now or later < none_later.russia.outlook.attack_value(Action.MAJOR, 52, prepared=16, warned=False)
+
+
+@pytest.mark.parametrize("redraws", [True, False])
+def test_a_triggered_assessment_redraws_only_when_the_switch_says_so(redraws):
+    """An event between periodic assessments makes Russia decide at once. As calibrated it draws its random
+    terms afresh (a second draw in the period); with the switch off it keeps the period's draws and
+    calendar, so an event can move the decision only through the values."""
+    model = make({"campaigns.triggered_assessment_redraws": redraws}, seed=5, collect_steps=False)
+    model.run(2)  # the week-0 assessment is done; the next periodic one is due at week 4
+    ru, d = model.russia, model.russia.decisions
+    assert ru.intent == Intent.COMPLIANT and d.next_assessment == 4
+    shocks, noise, balance = list(d.period_shocks), dict(ru.reading.noise), ru.reading.balance
+    ru.notice("politics")
+    model.step()  # week 2: the triggered assessment
+    assert weeks_of(model.events.rows, "assessment").count(2) == 1
+    if redraws:
+        assert d.period_shocks != shocks and d.next_assessment == 6
+        assert ru.reading.noise != noise and ru.reading.balance != balance
+    else:
+        assert d.period_shocks == shocks and d.next_assessment == 4
+        assert ru.reading.noise == noise and ru.reading.balance == balance

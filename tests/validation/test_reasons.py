@@ -76,6 +76,34 @@ def test_a_confirmatory_run_draws_fresh_replicates_in_the_same_worlds(tmp_path):
     assert "Confirmatory run: 4 pairs a window" in text and "master seed 7" in text and "France" not in text
 
 
+def test_settings_go_on_every_run_both_arms_alike(tmp_path, capsys):
+    """--settings (a robustness check): each task carries them, over its plausible point's constants, and a
+    run is built with them; a wrong key or value is refused before any run, naming it and what is allowed."""
+    study = Rs.elections_variants(tmp_path / "study")
+    sizes = Rs.Sizes(runs=2, pairs=3, draws=2)
+    off = {"campaigns.triggered_assessment_redraws": False}
+    launch, window = Rs.tasks(sizes, study, settings=off)
+    plain_launch, plain_window = Rs.tasks(sizes, study)
+    assert all(t.settings == (("campaigns.triggered_assessment_redraws", False),) for t in launch + window)
+    assert [t.constants for t in window] == [t.constants for t in plain_window]  # the same worlds
+    model = Rs._run(window[0], weeks=1)
+    assert model.params.campaigns.triggered_assessment_redraws is False
+    assert Rs._run(plain_window[0], weeks=1).params.campaigns.triggered_assessment_redraws is True
+    runs = [{"scenario": t.scenario, "elections_file": t.elections_file or "", "replicate": t.replicate,
+             "armed_attack_week": None, "escalation_week": None} for t in window if t.window == "us_withdrawal"]
+    text = Rs.markdown({"windows": Rs.windows_table(runs, sizes.pairs, ("us_withdrawal",))}, sizes, 7, off)
+    assert text.startswith("Settings on every run, both arms alike: `campaigns.triggered_assessment_redraws=False`")
+    for given, words in (("campaigns.triggered_assesment_redraws=false", "did you mean"),
+                         ("campaigns.triggered_assessment_redraws=maybe", "allowed: true or false"),
+                         ("oops", "'oops' is not key=value")):
+        with pytest.raises(SystemExit) as stop:
+            Rs.main(["--settings", given, "--out", str(tmp_path / "never")])
+        assert stop.value.code == 2
+        err = capsys.readouterr().err
+        assert words in err and "--settings" in err and "Traceback" not in err
+        assert not (tmp_path / "never").exists()
+
+
 def test_the_mechanism_table_pairs_the_arms_and_reads_what_the_event_did():
     def state(window, scenario, elections, k, left, value):
         return {"window": window, "scenario": scenario, "elections_file": elections or "", "replicate": k,
