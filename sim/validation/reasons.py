@@ -328,7 +328,7 @@ def _f(x: Any, digits: int = 2) -> str:
     return str(x)
 
 
-def windows_markdown(win: pd.DataFrame) -> list[str]:
+def windows_markdown(win: pd.DataFrame, redraws: bool = True) -> list[str]:
     out = ["**Opened windows** (paired runs with no attack before the event; the chance of an attack from the "
            "event to the horizon, with the event and without):", "",
            "| window | level | pairs at risk | with | without | difference [95% CI] | McNemar p | verdict |",
@@ -339,10 +339,14 @@ def windows_markdown(win: pd.DataFrame) -> list[str]:
                    f"{r.mcnemar_p:.2g} | {r.verdict} |")
     out += ["", "Attacks before the event (of all pairs), with and without: " + "; ".join(
         f"{r.window} ({r.level}): {r.attack_before_with} and {r.attack_before_without}" for r in win.itertuples())]
+    out += ["", "Pairs at risk that disagree (an attack after the event in one arm only), with the event only and "
+            "without it only: " + "; ".join(f"{r.window} ({r.level}): {r.only_with} and {r.only_without}"
+                                           for r in win.itertuples())]
     if "only_with_for_reasons" in win.columns:
         out += ["", "Of the attacks that only the arm with the event made (its first attack after the event): "
                 "launched on a margin that favoured it without the random term, and prepared from the event's own "
-                "re-assessment (a fresh random draw): " + "; ".join(
+                "re-assessment (" + ("a fresh random draw" if redraws else "the period's random draw, kept: the "
+                                     "event moved the values") + "): " + "; ".join(
                     f"{r.window}: {r.only_with_for_reasons} and {r.only_with_prepared_at_event} of {r.only_with}"
                     for r in win.itertuples() if r.level == "any armed attack")]
     return out
@@ -350,12 +354,15 @@ def windows_markdown(win: pd.DataFrame) -> list[str]:
 
 def markdown(tables: dict[str, pd.DataFrame], sizes: Sizes, seed: int = MASTER_SEED,
              settings: Mapping[str, Any] | None = None) -> str:
+    redraws = bool((settings or {}).get("campaigns.triggered_assessment_redraws", True))
     given = ("" if not settings else "Settings on every run, both arms alike: "
              + ", ".join(f"`{k}={v}`" for k, v in sorted(settings.items())) + ".\n\n")
     if "launches" not in tables:  # a confirmatory run of windows
-        return given + "\n".join([f"Confirmatory run: {sizes.pairs} pairs a window, fresh replicate seeds (master seed "
-                                  f"{seed}); replicate k in plausible point k % {sizes.draws} of the shipped plausible "
-                                  "set.", "", *windows_markdown(tables["windows"])]) + "\n"
+        seeds = (f"Confirmatory run: {sizes.pairs} pairs a window, fresh replicate seeds (master seed {seed})"
+                 if seed != MASTER_SEED else
+                 f"The windows only: {sizes.pairs} pairs a window, the full run's replicate seeds (master seed {seed})")
+        return given + "\n".join([f"{seeds}; replicate k in plausible point k % {sizes.draws} of the shipped plausible "
+                                  "set.", "", *windows_markdown(tables["windows"], redraws)]) + "\n"
     lt, wt, win = tables["launches"], tables["waiting"], tables["windows"]
     out = [given + f"Runs: {sizes.runs} a scenario with their events (launches, waiting), {sizes.pairs} pairs a window; "
            f"replicate k in plausible point k % {sizes.draws} of the shipped plausible set; master seed {seed}.",
@@ -376,7 +383,7 @@ def markdown(tables: dict[str, pd.DataFrame], sizes: Sizes, seed: int = MASTER_S
     for r in wt.itertuples():
         out.append(f"| {r.scenario} | {r.runs} | {r.runs_waiting} | {_f(r.share)} [{_f(r.low)}, {_f(r.high)}] | "
                    f"{_f(r.assessment_share, 3)} |")
-    out += ["", *windows_markdown(win)]
+    out += ["", *windows_markdown(win, redraws)]
     mech = tables.get("mechanisms")
     if mech is not None and len(mech):
         out += ["", f"**What the event did** (the pairs among the first {MECHANISM_PAIRS} replicates with no armed "

@@ -93,6 +93,9 @@ def test_settings_go_on_every_run_both_arms_alike(tmp_path, capsys):
              "armed_attack_week": None, "escalation_week": None} for t in window if t.window == "us_withdrawal"]
     text = Rs.markdown({"windows": Rs.windows_table(runs, sizes.pairs, ("us_withdrawal",))}, sizes, 7, off)
     assert text.startswith("Settings on every run, both arms alike: `campaigns.triggered_assessment_redraws=False`")
+    assert "the period's random draw, kept" in text and "a fresh random draw" not in text
+    same = Rs.markdown({"windows": Rs.windows_table(runs, sizes.pairs, ("us_withdrawal",))}, sizes)
+    assert "a fresh random draw" in same and same.startswith("The windows only: 3 pairs a window, the full run's")
     for given, words in (("campaigns.triggered_assesment_redraws=false", "did you mean"),
                          ("campaigns.triggered_assessment_redraws=maybe", "allowed: true or false"),
                          ("oops", "'oops' is not key=value")):
