@@ -135,8 +135,7 @@ def timed(key: str, action, wait, limit: float = 5.0) -> float:
 def open_select(page, scope: str, option: str):
     """Open the Vuetify select inside ``scope`` (a CSS selector); the locator of ``option`` in its menu."""
     field = page.locator(f"{scope}.v-select, {scope} .v-select").first
-    field.scroll_into_view_if_needed()
-    field.locator(".v-select__slot").click()
+    field.locator(".v-select__slot").click()  # a click scrolls it into view, and resolves it again if redrawn
     item = page.locator(".menuable__content__active").get_by_role("option", name=option, exact=True)
     item.wait_for()
     return item
@@ -149,7 +148,6 @@ def select(page, scope: str, option: str) -> None:
 
 def select_labelled(page, label: str, option: str) -> None:
     field = page.locator(".v-select").filter(has=page.get_by_text(label, exact=True)).first
-    field.scroll_into_view_if_needed()
     field.locator(".v-select__slot").click()
     page.locator(".menuable__content__active").get_by_role("option", name=option, exact=True).click()
 
