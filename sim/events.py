@@ -86,7 +86,10 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
                    "Russia's decision point (note: assessment, go_no_go, exposure): value is the margin of the choice "
                    "over its best alternative without the random term, noise the random draw between them; the "
                    "components are those of the attack weighed (level); force_held_back what pressure's holding the force "
-                   "back is worth (assessments before Ukraine's request). Its own case (an assessment) or the campaign's"),
+                   "back is worth (assessments before Ukraine's request). Its own case (an assessment) or the campaign's; cause: "
+                   "the event that triggered an assessment between the periodic ones (a change of government, an "
+                   "election whose review took a contingent out, a US withdrawal, a shock), the campaign at go/no-go, "
+                   "the warning at exposure"),
     "campaign": (("pressure_starts", "preparation_starts", "pressure_ends", "pressure_ends_early",
                   "pressure_ends_to_prepare", "limited_offensive_ends", "stood_down", "proceeds_exposed", "aborted",
                   "launched_by_surprise", "launched_after_warning"), ("intent", "weeks"),

@@ -41,13 +41,13 @@ def apply(model: DeterrenceModel, week: int, shocks: list) -> None:
         changed = with_overrides(current.model_copy(update={"shocks": []}), changes, source="shock")
         model.scenario_config = changed.model_copy(update={"shocks": current.shocks})
         section = next(iter(changes)).split(".")[0]
-        model.events.add(week, "shock", "Scenario", "", SECTION_CLAUSE.get(section, Clause.ASSUMPTION),
-                         note=shock.description or "scripted change",
-                         items=tuple(f"{k} = {v}" for k, v in changes.items()))
+        case = model.events.add(week, "shock", "Scenario", "", SECTION_CLAUSE.get(section, Clause.ASSUMPTION),
+                                note=shock.description or "scripted change",
+                                items=tuple(f"{k} = {v}" for k, v in changes.items()))
     # Actors re-read what they derive from the scenario.
     model.united_states.reconfigure()
     model.monitoring.refresh()
     model.force.refresh()
     model.ukraine.refresh()
     model.coalition.refresh_pledges()
-    model.russia.notice("shock")
+    model.russia.notice("shock", case)  # the last shock of the week

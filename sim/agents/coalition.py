@@ -207,6 +207,8 @@ class Coalition:
         self._schedule_elections(elections)
         self.governments_changed = np.zeros(n + 1, dtype=np.int64)
         self.pledges_dropped = 0
+        self.trigger_case: int | None = None  # the election event of the latest change Russia re-assesses on
+        self._election_case: int | None = None  # the event of the election just held
         self.pledges_version = self.binding_version = 0  # bumped when pledges or legal status change
         # What each state did (outputs and dashboard tiles).
         self.activations = {t: np.zeros(n + 1, dtype=np.int64) for t in RESPONSE_TYPES}  # in effect
@@ -295,7 +297,8 @@ class Coalition:
             self.binding_version += 1
         dropped = self.pledges_dropped
         for _, i, office, p, shift, day in self.election_weeks.get(week, ()):
-            changed |= self._election(week, i, office, p, shift, day)
+            if self._election(week, i, office, p, shift, day):
+                changed, self.trigger_case = True, self._election_case
         # Any dropped pledge changes the pledged power (and Russia's reading, which rebuilds from it),
         # whoever dropped it; Russia re-assesses at once only for a framework nation or the US. A change of
         # government that drops no pledge leaves them as they were (no rebuild).
@@ -310,14 +313,16 @@ class Coalition:
         u_change, noise, u_drop = self.stream.random(), self.stream.normal(0.0, m.election_shock), self.stream.random()
         if u_change >= p:
             self._shift(i, noise)
-            case = log.add(week, "election", self.names[i], "", Clause.ASSUMPTION, outcome="no_change",
-                           office=office, note=day.isoformat() if log.record else "", value=noise)
+            case = self._election_case = log.add(week, "election", self.names[i], "", Clause.ASSUMPTION,
+                                                 outcome="no_change", office=office,
+                                                 note=day.isoformat() if log.record else "", value=noise)
             return self._review_contingent(week, i, case)
         self.governments_changed[i] += 1
         delta = shift + noise
         self._shift(i, delta)
-        case = log.add(week, "government_change", self.names[i], "", Clause.ASSUMPTION, outcome="change",
-                       office=office, note=day.isoformat() if log.record else "", value=delta)
+        case = self._election_case = log.add(week, "government_change", self.names[i], "", Clause.ASSUMPTION,
+                                             outcome="change", office=office,
+                                             note=day.isoformat() if log.record else "", value=delta)
         us_change = i == self.us and office == "presidential"
         left = self._review_contingent(week, i, case)
         if delta >= 0.0:

@@ -67,6 +67,7 @@ class Russia(mesa.Agent):
         self.exposed = False  # a warning was issued while preparing
         self.exposed_by: int | None = None  # that warning's event
         self.trigger: str | None = None  # a triggering event: decide this week
+        self.trigger_case: int | None = None  # that event's id (the cause of the assessment it triggers)
         self.action = Action.COMPLY  # the highest rung this week (steps.csv)
         self.campaigns = {"pressure": 0, "prepare_limited": 0, "prepare_major": 0, "aborted": 0,
                           "stood_down": 0}
@@ -182,7 +183,7 @@ class Russia(mesa.Agent):
 
     def to_compliance(self, week: int) -> None:
         self.intent, self.objective, self.exposed = Intent.COMPLIANT, None, False
-        self.campaign_case = self.exposed_by = None
+        self.campaign_case = self.exposed_by = self.trigger_case = None
         self.trigger = "campaign ended"
 
     def launch(self, week: int, level: Action) -> Week:
@@ -215,9 +216,9 @@ class Russia(mesa.Agent):
             self.exposed, self.exposed_by = True, warning
             self.trigger = "exposed"
 
-    def notice(self, why: str) -> None:
-        """A triggering event (a change of government, a ratification, a shock): decide this week."""
-        self.trigger = why
+    def notice(self, why: str, case: int | None = None) -> None:
+        """A triggering event (a change of government, a withdrawal, a shock), event ``case``: decide this week."""
+        self.trigger, self.trigger_case = why, case
 
     # --- learning (step 6) -----------------------------------------------------------------
     def will_learn(self, week: int, level: Action, acted_share: float) -> None:

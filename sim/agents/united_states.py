@@ -31,6 +31,7 @@ class UnitedStates(CoalitionMember):
         self.offers_backstop = bool(stream.random() < us.backstop_probability)
         self.backs_force = self.offers_backstop
         self.withdrew_week: int | None = None
+        self.withdrawal_case: int | None = None  # the latest us_roles withdrawal event (what Russia re-assesses on)
         # Within-term withdrawal: it comes when the cumulative hazard reaches an Exp(1) draw made once a run,
         # so that a higher rate withdraws earlier on the same seed and a shock may change the rate mid-run.
         self._hazard_threshold = -math.log1p(-stream.random())
@@ -109,8 +110,8 @@ class UnitedStates(CoalitionMember):
         if self.withdrew_week is None:  # the first withdrawal is the one; a later one finds nothing to end
             self.withdrew_week = week
         if roles:
-            self.model.events.add(week, "us_roles", "United States", "", Clause.G1, case=case, cause=case,
-                                  outcome="withdrawn", note=why, items=tuple(roles))
+            self.withdrawal_case = self.model.events.add(week, "us_roles", "United States", "", Clause.G1, case=case,
+                                                         cause=case, outcome="withdrawn", note=why, items=tuple(roles))
         self.model.monitoring.refresh()
         self.model.force.refresh()
         if backed:

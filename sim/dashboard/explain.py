@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from sim.dashboard.sentences import reasons
+from sim.dashboard.sentences import describe, reasons
 from sim.dashboard.story import IntentSpan, Story
 from sim.dashboard.words import LEVEL_NOUNS, RUSSIA, weeks_text
 
@@ -77,7 +77,10 @@ def decided(story: Story, event_id: float | int | None, level: str | None) -> st
     faced = reasons_at(story, int(found["week"].iloc[0]), level) if len(found) else ""
     if not len(found):
         return faced
-    return f"Russia's reasons: {reasons(story.event(int(found['event_id'].iloc[0])))} {faced}".strip()
+    cause = found["cause_id"].iloc[0]
+    after = ("" if pd.isna(cause) else  # an assessment an event triggered (a change of government, a withdrawal)
+             f"It decided at once, after this: {describe(story.event(int(cause)))} ")
+    return f"{after}Russia's reasons: {reasons(story.event(int(found['event_id'].iloc[0])))} {faced}".strip()
 
 
 def _weeks(weeks: list[int]) -> str:

@@ -82,14 +82,15 @@ class Decisions:
         elif intent == ATTACKING:
             pass  # a limited offensive runs its course; triggers wait for its end
         elif week < self.paused_until:
-            ru.trigger = None  # reconstituting after a war: nothing is decided yet
+            ru.trigger = ru.trigger_case = None  # reconstituting after a war: nothing is decided yet
         elif week >= self.next_assessment or ru.trigger is not None:
             self.world_changed |= ru.trigger is not None
-            ru.trigger = None
-            self._assess(week, triggered=week < self.next_assessment)
+            cause = ru.trigger_case if ru.trigger is not None else None
+            ru.trigger = ru.trigger_case = None
+            self._assess(week, triggered=week < self.next_assessment, cause=cause)
         return ru.campaign_week(week)
 
-    def _assess(self, week: int, triggered: bool = False) -> None:
+    def _assess(self, week: int, triggered: bool = False, cause: int | None = None) -> None:
         """The periodic assessment (or one an event triggers): comply, pressure, or prepare an offensive.
 
         An offensive's exact value is costly to project, so it is computed only when an
@@ -134,7 +135,7 @@ class Decisions:
                                                       else c.preparation_weeks_major, prepared=0)
         self._log("assessment", choice.label, LIMITED if considered == 2 else MAJOR,
                   values[considered], margin, float(shock[choice] - shock[rival]), wait,
-                  held_back=values[1].force_held_back)
+                  held_back=values[1].force_held_back, cause=cause)
         if choice == _PRESSURE and ru.intent != PRESSURE:
             ru.start(week, PRESSURE, None, max(1, int(round(ru.stream.exponential(c.pressure_weeks)))))
         elif choice == _COMPLY and ru.intent == PRESSURE:
@@ -145,9 +146,10 @@ class Decisions:
             ru.start(week, PREPARING, level, weeks)
 
     def _log(self, point: str, outcome: str, level: Action, value: Value | None, margin: float, noise: float,
-             wait: float, held_back: float | None = None) -> None:
+             wait: float, held_back: float | None = None, cause: int | None = None) -> None:
         """A decision point as an event: what was chosen, the attack weighed and its components, the
-        margin without the random term, and the random draw (so 'why?' is answered by a row)."""
+        margin without the random term, and the random draw (so 'why?' is answered by a row); ``cause``: the
+        event that triggered an assessment (a change of government, a withdrawal, a shock)."""
         ru = self.russia
         if point == "go_no_go" or point == "exposure":
             self.margins.append((point, level, outcome, margin))
@@ -161,7 +163,7 @@ class Decisions:
         self.decision_event = self.model.events.add(
             self.model.week, "assessment", "Russia", level.label, Clause.ASSUMPTION,
             case=ru.campaign_case if point != "assessment" else None,
-            cause=(ru.exposed_by if point == "exposure" else ru.campaign_case if point == "go_no_go" else None),
+            cause=(ru.exposed_by if point == "exposure" else ru.campaign_case if point == "go_no_go" else cause),
             outcome=outcome, note=point, intent=ru.intent.label, value=margin, noise=noise, wait_value=wait,
             force_held_back=held_back, **fields)
 

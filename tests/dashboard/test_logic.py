@@ -526,6 +526,27 @@ def test_russias_reasons_are_the_recorded_components_of_the_decision_that_starte
     assert CHOICES[decision.outcome].lower() in text.lower()
 
 
+def test_a_decision_an_event_triggered_names_the_event():
+    """An assessment triggered by an event (here the US withdrawal's scripted shock, week 133) carries that event
+    as its cause, and the case it starts says so before Russia's reasons."""
+    from sim.dashboard.sentences import describe
+
+    story = run_story(load_scenario("us_withdraws_2029"), 199)  # a preparation starts at the shock's week (v3.1)
+    ev = story.events
+    start = ev[(ev["kind"] == "campaign") & (ev["outcome"] == "preparation_starts") & (ev["week"] == 133)]
+    decision = story.event(int(start["cause_id"].iloc[-1]))
+    assert decision.kind == "assessment" and decision.cause_id is not None
+    shock = story.event(int(decision.cause_id))
+    assert shock.kind == "shock" and shock.week == 133
+    case = next(c for c in explain.cases(story) if c.first == 133)
+    text = next(s.text for s in case.steps if s.stage == "reasons")
+    assert text.startswith(f"It decided at once, after this: {describe(shock)} Russia's reasons: ")
+    # a periodic assessment has no cause and says nothing of one
+    periodic = ev[(ev["kind"] == "assessment") & (ev["note"] == "assessment") & ev["cause_id"].isna()]
+    assert len(periodic) > 0 and "decided at once" not in explain.decided(story, int(periodic["event_id"].iloc[0]),
+                                                                            None)
+
+
 def test_the_value_of_holding_the_force_back_is_stated_only_where_recorded():
     from sim.dashboard.sentences import reasons
 

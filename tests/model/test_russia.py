@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from sim.config import load_scenario
 from sim.ladder import Action, Intent
 from tests.model.drive import PARIS, kinds, make, weeks_of
 
@@ -165,3 +166,20 @@ def test_a_triggered_assessment_redraws_only_when_the_switch_says_so(redraws):
     else:
         assert d.period_shocks == shocks and d.next_assessment == 4
         assert ru.reading.noise == noise and ru.reading.balance == balance
+
+
+def test_a_triggered_assessment_names_the_event_that_triggered_it():
+    """'Why did Russia decide this week?': an assessment an event triggers carries that event as its cause (a
+    change of government or an election whose review took a contingent out, a US withdrawal, a shock), from the
+    same week; a periodic one has none."""
+    causes = Counter()
+    for seed in range(12):
+        model = make(seed=seed, scenario=load_scenario("us_withdraws_2029"), collect_steps=False).run()
+        by_id = {e.event_id: e for e in model.events.rows}
+        for e in kinds(model, "assessment"):
+            if e.note != "assessment" or e.cause_id is None:
+                continue
+            cause = by_id[e.cause_id]
+            assert cause.week == e.week and cause.kind in ("government_change", "election", "us_roles", "shock")
+            causes[cause.kind] += 1
+    assert causes["government_change"] > 0 and causes["shock"] > 0  # the 2029 shock triggers one in most runs
