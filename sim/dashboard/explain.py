@@ -78,7 +78,9 @@ def decided(story: Story, event_id: float | int | None, level: str | None) -> st
     if not len(found):
         return faced
     cause = found["cause_id"].iloc[0]
-    after = ("" if pd.isna(cause) else  # an assessment an event triggered (a change of government, a withdrawal)
+    # an assessment an event triggered (a change of government, a withdrawal); go/no-go and exposure have their
+    # own causes (the campaign, the warning), which their steps already tell
+    after = ("" if pd.isna(cause) or found["note"].iloc[0] != "assessment" else
              f"It decided at once, after this: {describe(story.event(int(cause)))} ")
     return f"{after}Russia's reasons: {reasons(story.event(int(found['event_id'].iloc[0])))} {faced}".strip()
 

@@ -541,6 +541,9 @@ def test_a_decision_an_event_triggered_names_the_event():
     case = next(c for c in explain.cases(story) if c.first == 133)
     text = next(s.text for s in case.steps if s.stage == "reasons")
     assert text.startswith(f"It decided at once, after this: {describe(shock)} Russia's reasons: ")
+    # go/no-go and exposure keep their own causes (the campaign, the warning), told by their own steps
+    for point in ev[(ev["kind"] == "assessment") & ev["note"].isin(["go_no_go", "exposure"])].itertuples():
+        assert "decided at once" not in explain.decided(story, int(point.event_id), None)
     # a periodic assessment has no cause and says nothing of one
     periodic = ev[(ev["kind"] == "assessment") & (ev["note"] == "assessment") & ev["cause_id"].isna()]
     assert len(periodic) > 0 and "decided at once" not in explain.decided(story, int(periodic["event_id"].iloc[0]),
