@@ -159,10 +159,11 @@ class DeterrenceModel(mesa.Model):
         if week in self.shocks:                                   # 0. scripted shocks (sim/shocks.py),
             shocks.apply(self, week, self.shocks[week])
         if ((week >= coalition.next_ratification or week == coalition.finalised_week  # ratification,
-             or week in coalition.election_weeks) and coalition.advance_politics(week)):   # elections
-            russia.notice("politics", coalition.trigger_case)     #    (agents/coalition)
-        if self.united_states.advance(week):                      #    a US withdrawal within the term (idem)
-            russia.notice("politics", self.united_states.withdrawal_case)
+             or week in coalition.election_weeks)                                          # elections
+                and (case := coalition.advance_politics(week)) is not None):  # (agents/coalition)
+            russia.notice("politics", case)
+        if (case := self.united_states.advance(week)) is not None:  # a US withdrawal within the term (idem)
+            russia.notice("politics", case)
         moves = russia.act(week)                                  # 1. Russia decides and acts (sim/decisions)
         violations = (war.week(moves, week) if war.at_war or moves.violations  # attacks contested, war
                       else [])                                    #    fought (sim/war.py)

@@ -207,8 +207,6 @@ class Coalition:
         self._schedule_elections(elections)
         self.governments_changed = np.zeros(n + 1, dtype=np.int64)
         self.pledges_dropped = 0
-        self.trigger_case: int | None = None  # the election event of the latest change Russia re-assesses on
-        self._election_case: int | None = None  # the event of the election just held
         self.pledges_version = self.binding_version = 0  # bumped when pledges or legal status change
         # What each state did (outputs and dashboard tiles).
         self.activations = {t: np.zeros(n + 1, dtype=np.int64) for t in RESPONSE_TYPES}  # in effect
@@ -284,49 +282,50 @@ class Coalition:
             u_change, noise = self.stream.random(), self.stream.normal(0.0, m.election_shock)
             self._shift(i, noise + (shift if u_change < p else 0.0))
 
-    def advance_politics(self, week: int) -> bool:
+    def advance_politics(self, week: int) -> int | None:
         """Step 0 (G0 and political time): legal procedures, elections, changes of government.
 
-        Returns True when something happened that Russia re-assesses at once (a change of
-        government in a framework nation or in the US, or a ratification).
+        Returns the event of the latest election that Russia re-assesses on at once (a change of
+        government in a framework nation or in the US, or a contingent taken out of the force), or None.
         """
-        changed = False
+        trigger = None
         if week == self.finalised_week and week > 0:
             self.model.events.add(week, "finalisation", "Coalition", "", Clause.G4, outcome="finalised", weeks=week)
         if self._advance_ratification(week):
             self.binding_version += 1
         dropped = self.pledges_dropped
         for _, i, office, p, shift, day in self.election_weeks.get(week, ()):
-            if self._election(week, i, office, p, shift, day):
-                changed, self.trigger_case = True, self._election_case
+            case = self._election(week, i, office, p, shift, day)
+            if case is not None:
+                trigger = case
         # Any dropped pledge changes the pledged power (and Russia's reading, which rebuilds from it),
         # whoever dropped it; Russia re-assesses at once only for a framework nation or the US. A change of
         # government that drops no pledge leaves them as they were (no rebuild).
         if self.pledges_dropped != dropped:
             self.refresh_pledges()
-        return changed
+        return trigger
 
-    def _election(self, week: int, i: int, office: str, p: float, shift: float, day) -> bool:
+    def _election(self, week: int, i: int, office: str, p: float, shift: float, day) -> int | None:
+        """One election; returns its event when Russia re-assesses on it at once, else None."""
         m = self.model.params.members
         log = self.model.events
         # Always three draws, so that designs share random numbers.
         u_change, noise, u_drop = self.stream.random(), self.stream.normal(0.0, m.election_shock), self.stream.random()
         if u_change >= p:
             self._shift(i, noise)
-            case = self._election_case = log.add(week, "election", self.names[i], "", Clause.ASSUMPTION,
-                                                 outcome="no_change", office=office,
-                                                 note=day.isoformat() if log.record else "", value=noise)
-            return self._review_contingent(week, i, case)
+            case = log.add(week, "election", self.names[i], "", Clause.ASSUMPTION, outcome="no_change",
+                           office=office, note=day.isoformat() if log.record else "", value=noise)
+            return case if self._review_contingent(week, i, case) else None
         self.governments_changed[i] += 1
         delta = shift + noise
         self._shift(i, delta)
-        case = self._election_case = log.add(week, "government_change", self.names[i], "", Clause.ASSUMPTION,
-                                             outcome="change", office=office,
-                                             note=day.isoformat() if log.record else "", value=delta)
+        case = log.add(week, "government_change", self.names[i], "", Clause.ASSUMPTION, outcome="change",
+                       office=office, note=day.isoformat() if log.record else "", value=delta)
         us_change = i == self.us and office == "presidential"
         left = self._review_contingent(week, i, case)
+        trigger = case if self.framework_nation[i] or us_change or left else None
         if delta >= 0.0:
-            return bool(self.framework_nation[i]) or us_change or left
+            return trigger
         if us_change:
             self.model.united_states.administration_changes(week, u_drop, case)
         if self.pledges[i]:
@@ -339,7 +338,7 @@ class Coalition:
                 self.pledges_dropped += 1
                 self.ratification_week[i] = -1  # the bill is withdrawn with the pledge
                 log.add(week, "pledge", self.names[i], "major", Clause.G0, case=case, cause=case, outcome="dropped")
-        return bool(self.framework_nation[i]) or us_change or left
+        return trigger
 
     def _review_contingent(self, week: int, i: int, case: int | None) -> bool:
         """After an election a contributing government reviews its contingent in the force (Tago 2009)."""

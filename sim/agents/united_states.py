@@ -31,7 +31,6 @@ class UnitedStates(CoalitionMember):
         self.offers_backstop = bool(stream.random() < us.backstop_probability)
         self.backs_force = self.offers_backstop
         self.withdrew_week: int | None = None
-        self.withdrawal_case: int | None = None  # the latest us_roles withdrawal event (what Russia re-assesses on)
         # Within-term withdrawal: it comes when the cumulative hazard reaches an Exp(1) draw made once a run,
         # so that a higher rate withdraws earlier on the same seed and a shock may change the rate mid-run.
         self._hazard_threshold = -math.log1p(-stream.random())
@@ -72,17 +71,16 @@ class UnitedStates(CoalitionMember):
         political_pledge = bool(coal.pledges[self.index]) and not bool(coal.ratified[self.index])
         return bool(self._acting_roles()) or political_pledge
 
-    def advance(self, week: int) -> bool:
+    def advance(self, week: int) -> int | None:
         """Step 0 (assumption): the sitting administration may withdraw the US roles within its term.
 
-        Returns True when it does (Russia re-assesses at once)."""
+        Returns the withdrawal's event when it does (Russia re-assesses at once), else None."""
         if self._hazard >= self._hazard_threshold:
-            return False  # already fired: a withdrawal is for good
+            return None  # already fired: a withdrawal is for good
         self._hazard += self.model.params.united_states.within_term_withdrawal_per_year / 52.0
         if self._hazard < self._hazard_threshold or not self.holds_roles:
-            return False
-        self.withdraw(week, "the sitting administration withdraws within its term", drop_pledge=True)
-        return True
+            return None
+        return self.withdraw(week, "the sitting administration withdraws within its term", drop_pledge=True)
 
     def administration_changes(self, week: int, draw: float, case: int) -> None:
         """A new administration: with some chance it withdraws the US roles of the declaration."""
@@ -92,7 +90,7 @@ class UnitedStates(CoalitionMember):
             return
         self.withdraw(week, "the new administration withdraws", case)
 
-    def withdraw(self, week: int, why: str, case: int | None = None, drop_pledge: bool = False) -> None:
+    def withdraw(self, week: int, why: str, case: int | None = None, drop_pledge: bool = False) -> int | None:
         """The US roles end: monitoring loses the US share and the force the US support at once.
 
         ``drop_pledge``: an unratified (political) US pledge goes too; a ratified one binds (G0). After an
@@ -109,10 +107,12 @@ class UnitedStates(CoalitionMember):
         self.leads_monitoring = self.backs_force = self.shares_intelligence = False
         if self.withdrew_week is None:  # the first withdrawal is the one; a later one finds nothing to end
             self.withdrew_week = week
+        event = None  # the us_roles event, when there were roles to end
         if roles:
-            self.withdrawal_case = self.model.events.add(week, "us_roles", "United States", "", Clause.G1, case=case,
-                                                         cause=case, outcome="withdrawn", note=why, items=tuple(roles))
+            event = self.model.events.add(week, "us_roles", "United States", "", Clause.G1, case=case, cause=case,
+                                          outcome="withdrawn", note=why, items=tuple(roles))
         self.model.monitoring.refresh()
         self.model.force.refresh()
         if backed:
             self._support_ended(week, case)
+        return event

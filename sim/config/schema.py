@@ -551,10 +551,11 @@ class Campaigns(Section):
         ge=1, le=52)
     triggered_assessment_redraws: bool = constant(
         True, A, "switch",
-        "An assessment an event triggers between the periodic ones (a change of government, a withdrawal, a "
-        "shock) draws Russia's random terms afresh (true: the calibrated model), or keeps those of the period's "
-        "periodic assessment and its calendar (false: the event changes only the values; a check that an "
-        "event's effect does not come from an extra draw, docs/VALIDATION.md).")
+        "An assessment between the periodic ones (one an event triggers: a change of government, a withdrawal, a "
+        "shock; or the one at a campaign's end) draws Russia's random terms afresh (true: the calibrated model), or "
+        "keeps those of the period's periodic assessment and its calendar (false: one draw a period, so an event "
+        "changes only the values; a check that an event's effect does not come from an extra draw, "
+        "docs/VALIDATION.md).")
     compliant_probe_rate: float = uncertainty(
         0.03, A, "per week", "Serious violations by local units while Russia complies.", ge=0.0, le=2.0)
     volume_compliant: float = uncertainty(

@@ -450,9 +450,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings, wrong = parse_settings(args.settings)
     wrong = [f"--settings: {text} (allowed: {SETTINGS_ALLOWED})" for text in wrong]
-    for scenario in dict.fromkeys(s for s in (*SCENARIOS, *(a for w in WINDOWS.values() for a, _ in w[1:3]))):
-        found, _ = override_problems(base_scenario(scenario), settings, "--settings") if settings else ([], None)
-        wrong += [str(p) for p in found]
+    scenarios = {*SCENARIOS, *(arm[0] for w in WINDOWS.values() for arm in w[1:3])} if settings else set()
+    for scenario in sorted(scenarios):  # every scenario the runs use must take the settings
+        wrong += [str(p) for p in override_problems(base_scenario(scenario), settings, "--settings")[0]]
     if wrong:
         parser.error("; ".join(dict.fromkeys(wrong)))
     base = QUICK if args.quick else Sizes()
